@@ -1,0 +1,78 @@
+using System.Runtime.InteropServices;
+
+namespace GloVeV.Cooccurrence;
+
+/// <summary>One record of GloVe C's <c>cooccurrence.bin</c>: 1-based ids and a float64 weight (16 bytes).</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public struct CoocRecord
+{
+    public int Word1;
+    public int Word2;
+    public double Value;
+}
+
+/// <summary>Streams records into a GloVe C <c>cooccurrence.bin</c>, atomically.</summary>
+public sealed class GloVeBinaryWriter : IDisposable
+{
+    readonly IO.AtomicFile _file;
+    readonly byte[] _buf = new byte[16 * 8192];
+    int _fill;
+
+    public GloVeBinaryWriter(string path) => _file = new IO.AtomicFile(path);
+
+    public void Write(int word1, int word2, double value)
+    {
+        var s = _buf.AsSpan(_fill);
+        BitConverter.TryWriteBytes(s, word1);
+        BitConverter.TryWriteBytes(s[4..], word2);
+        BitConverter.TryWriteBytes(s[8..], value);
+        _fill += 16;
+        if (_fill == _buf.Length) { _file.Stream.Write(_buf, 0, _fill); _fill = 0; }
+    }
+
+    public void Commit()
+    {
+        _file.Stream.Write(_buf, 0, _fill);
+        _fill = 0;
+        _file.Commit();
+    }
+
+    public void Dispose() => _file.Dispose();
+}
+
+/// <summary>Reads a GloVe C <c>cooccurrence.bin</c> (checked: whole records, ids within the vocabulary).</summary>
+public static class GloVeBinaryReader
+{
+    public static long RecordCount(string path)
+    {
+        if (!File.Exists(path)) throw new GloVeVException($"{path}: co-occurrence file not found");
+        long size = new FileInfo(path).Length;
+        if (size % 16 != 0)
+            throw new GloVeVException($"{path}: truncated or not a GloVe cooccurrence.bin: size {size} is not a multiple of 16 bytes");
+        return size / 16;
+    }
+
+    /// <summary>Visits every record in file order; ids are validated against <paramref name="vocabSize"/>.</summary>
+    public static void ForEach(string path, int vocabSize, Action<CoocRecord> visit)
+    {
+        long n = RecordCount(path);
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        var buf = new byte[16 * 8192];
+        long index = 0;
+        while (index < n)
+        {
+            int want = (int)Math.Min(buf.Length / 16, n - index) * 16;
+            fs.ReadExactly(buf, 0, want);
+            var recs = MemoryMarshal.Cast<byte, CoocRecord>(buf.AsSpan(0, want));
+            foreach (var r in recs)
+            {
+                if (r.Word1 < 1 || r.Word1 > vocabSize || r.Word2 < 1 || r.Word2 > vocabSize)
+                    throw new GloVeVException($"{path}: record {index} has ids ({r.Word1}, {r.Word2}) outside the vocabulary of {vocabSize} words (ids are 1-based)");
+                if (!double.IsFinite(r.Value))
+                    throw new GloVeVException($"{path}: record {index} has a non-finite value");
+                visit(r);
+                index++;
+            }
+        }
+    }
+}

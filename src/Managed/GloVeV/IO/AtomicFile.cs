@@ -1,0 +1,47 @@
+namespace GloVeV.IO;
+
+/// <summary>
+/// Writes a file under a temporary name in the same folder and renames it into place on <see cref="Commit"/>,
+/// so a crash or an error never leaves a partial file under the final name.
+/// </summary>
+public sealed class AtomicFile : IDisposable
+{
+    public string FinalPath { get; }
+    public string TempPath { get; }
+    public FileStream Stream { get; }
+    bool _done;
+
+    public AtomicFile(string path, int bufferSize = 1 << 20)
+    {
+        FinalPath = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(FinalPath)!;
+        if (!Directory.Exists(dir)) throw new GloVeVException($"output folder does not exist: {dir}");
+        TempPath = Path.Combine(dir, $".{Path.GetFileName(FinalPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        Stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize);
+    }
+
+    public void Commit()
+    {
+        if (_done) return;
+        Stream.Flush(true);
+        Stream.Dispose();
+        File.Move(TempPath, FinalPath, overwrite: true);
+        _done = true;
+    }
+
+    public void Dispose()
+    {
+        if (_done) return;
+        _done = true;
+        Stream.Dispose();
+        try { File.Delete(TempPath); } catch (IOException) { }
+    }
+
+    /// <summary>Writes all text atomically.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        using var f = new AtomicFile(path);
+        using (var w = new StreamWriter(f.Stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true)) w.Write(text);
+        f.Commit();
+    }
+}

@@ -1,0 +1,159 @@
+using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace GloVeV.IO;
+
+public sealed record TensorEntry(string Name, TensorDType DType, long[] Shape, long Begin, long End)
+{
+    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+}
+
+/// <summary>
+/// A memory-mapped, validated safetensors file. Nothing is read until asked for; every header field is checked
+/// (header length, dtype, shape against byte range, offsets inside the file) so a corrupt file is a clear error.
+/// </summary>
+public sealed unsafe class SafeTensorsFile : IDisposable
+{
+    public string Path { get; }
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+    public IReadOnlyDictionary<string, TensorEntry> Tensors { get; }
+    readonly MemoryMappedFile? _map;
+    readonly MemoryMappedViewAccessor? _view;
+    readonly byte* _base;
+    readonly long _dataStart;
+
+    public SafeTensorsFile(string path)
+    {
+        Path = path;
+        if (!File.Exists(path)) throw new GloVeVException($"{path}: file not found");
+        long size = new FileInfo(path).Length;
+        if (size < 8) throw new GloVeVException($"{path}: not a safetensors file (only {size} bytes)");
+        using (var fs = File.OpenRead(path))
+        {
+            Span<byte> len = stackalloc byte[8];
+            fs.ReadExactly(len);
+            ulong headerLen = BitConverter.ToUInt64(len);
+            if (headerLen > (ulong)(size - 8) || headerLen > 100_000_000)
+                throw new GloVeVException($"{path}: corrupt safetensors header: header length {headerLen} runs past the end of the {size}-byte file");
+            var header = new byte[headerLen];
+            fs.ReadExactly(header);
+            _dataStart = 8 + (long)headerLen;
+            (Metadata, Tensors) = ParseHeader(path, header, size - _dataStart);
+        }
+        if (size > _dataStart)
+        {
+            _map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            byte* p = null;
+            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+            _base = p + _view.PointerOffset;
+        }
+    }
+
+    static (Dictionary<string, string>, Dictionary<string, TensorEntry>) ParseHeader(string path, byte[] header, long dataLen)
+    {
+        var meta = new Dictionary<string, string>();
+        var tensors = new Dictionary<string, TensorEntry>();
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(header); }
+        catch (JsonException e) { throw new GloVeVException($"{path}: corrupt safetensors header: {e.Message}"); }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new GloVeVException($"{path}: safetensors header is not a JSON object");
+            foreach (var prop in doc.RootElement.EnumerateObject())
+            {
+                if (prop.Name == "__metadata__")
+                {
+                    foreach (var m in prop.Value.EnumerateObject()) meta[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
+                    continue;
+                }
+                string where = $"{path}: tensor '{prop.Name}'";
+                try
+                {
+                    var v = prop.Value;
+                    var dt = v.GetProperty("dtype").GetString() ?? "";
+                    if (!SafeTensors.TryParse(dt, out var dtype)) throw new GloVeVException($"{where}: unsupported dtype '{dt}' (expected F32, F64, I32 or I64)");
+                    var shape = v.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray();
+                    if (shape.Any(d => d < 0)) throw new GloVeVException($"{where}: negative dimension in shape");
+                    var offs = v.GetProperty("data_offsets").EnumerateArray().Select(x => x.GetInt64()).ToArray();
+                    if (offs.Length != 2) throw new GloVeVException($"{where}: data_offsets must have two entries");
+                    if (offs[0] < 0 || offs[1] < offs[0] || offs[1] > dataLen)
+                        throw new GloVeVException($"{where}: data offsets [{offs[0]}, {offs[1]}] out of range (data section is {dataLen} bytes)");
+                    var e = new TensorEntry(prop.Name, dtype, shape, offs[0], offs[1]);
+                    if (e.ElementCount * SafeTensors.SizeOf(dtype) != offs[1] - offs[0])
+                        throw new GloVeVException($"{where}: shape [{string.Join(",", shape)}] of {dt} needs {e.ElementCount * SafeTensors.SizeOf(dtype)} bytes but offsets span {offs[1] - offs[0]}");
+                    tensors[prop.Name] = e;
+                }
+                catch (KeyNotFoundException) { throw new GloVeVException($"{where}: header entry lacks dtype, shape or data_offsets"); }
+                catch (InvalidOperationException ex) { throw new GloVeVException($"{where}: malformed header entry: {ex.Message}"); }
+                catch (FormatException ex) { throw new GloVeVException($"{where}: malformed header entry: {ex.Message}"); }
+            }
+        }
+        return (meta, tensors);
+    }
+
+    public bool Contains(string name) => Tensors.ContainsKey(name);
+
+    public TensorEntry Entry(string name) =>
+        Tensors.TryGetValue(name, out var e) ? e : throw new GloVeVException($"{Path}: no tensor named '{name}'");
+
+    /// <summary>Checks a tensor's dtype and shape; -1 in <paramref name="shape"/> matches any size.</summary>
+    public TensorEntry Expect(string name, long[] shape, params TensorDType[] dtypes)
+    {
+        var e = Entry(name);
+        if (dtypes.Length > 0 && !dtypes.Contains(e.DType))
+            throw new GloVeVException($"{Path}: tensor '{name}' has dtype {e.DType}, expected {string.Join(" or ", dtypes)}");
+        if (e.Shape.Length != shape.Length || e.Shape.Where((d, i) => shape[i] >= 0 && shape[i] != d).Any())
+            throw new GloVeVException($"{Path}: tensor '{name}' has shape [{string.Join(",", e.Shape)}], expected [{string.Join(",", shape.Select(s => s < 0 ? "*" : s.ToString()))}]");
+        return e;
+    }
+
+    /// <summary>Raw pointer to a tensor's first byte (valid while this object lives).</summary>
+    public byte* Pointer(TensorEntry e) => _base + _dataStart + e.Begin;
+
+    public ReadOnlySpan<T> Span<T>(TensorEntry e) where T : unmanaged
+    {
+        if (e.End == e.Begin) return ReadOnlySpan<T>.Empty;
+        return new ReadOnlySpan<T>(Pointer(e), checked((int)((e.End - e.Begin) / sizeof(T))));
+    }
+
+    /// <summary>Copies elements [start, start+count) of a float tensor into doubles, whatever its stored precision.</summary>
+    public void ReadDoubles(TensorEntry e, long start, Span<double> dest)
+    {
+        if (start < 0 || start + dest.Length > e.ElementCount) throw new GloVeVException($"{Path}: read past the end of tensor '{e.Name}'");
+        byte* p = Pointer(e);
+        switch (e.DType)
+        {
+            case TensorDType.F64: new ReadOnlySpan<double>(p + start * 8, dest.Length).CopyTo(dest); break;
+            case TensorDType.F32:
+                var s = new ReadOnlySpan<float>(p + start * 4, dest.Length);
+                for (int i = 0; i < dest.Length; i++) dest[i] = s[i];
+                break;
+            default: throw new GloVeVException($"{Path}: tensor '{e.Name}' is {e.DType}, expected a float tensor");
+        }
+    }
+
+    public double[] ReadDoubles(string name)
+    {
+        var e = Entry(name);
+        var r = new double[e.ElementCount];
+        ReadDoubles(e, 0, r);
+        return r;
+    }
+
+    public float[] ReadFloats(string name)
+    {
+        var e = Entry(name);
+        var d = new double[e.ElementCount];
+        ReadDoubles(e, 0, d);
+        return Array.ConvertAll(d, x => (float)x);
+    }
+
+    public void Dispose()
+    {
+        if (_view != null) { _view.SafeMemoryMappedViewHandle.ReleasePointer(); _view.Dispose(); }
+        _map?.Dispose();
+    }
+}

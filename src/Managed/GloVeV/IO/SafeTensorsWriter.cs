@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace GloVeV.IO;
+
+/// <summary>Element types we read and write in safetensors files.</summary>
+public enum TensorDType { F32, F64, I32, I64 }
+
+public readonly record struct TensorSpec(string Name, TensorDType DType, long[] Shape)
+{
+    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+    public long ByteLength => ElementCount * SafeTensors.SizeOf(DType);
+}
+
+public static class SafeTensors
+{
+    public static int SizeOf(TensorDType t) => t switch { TensorDType.F32 or TensorDType.I32 => 4, _ => 8 };
+    public static string Code(TensorDType t) => t.ToString();
+    public static bool TryParse(string code, out TensorDType t)
+    {
+        switch (code)
+        {
+            case "F32": t = TensorDType.F32; return true;
+            case "F64": t = TensorDType.F64; return true;
+            case "I32": t = TensorDType.I32; return true;
+            case "I64": t = TensorDType.I64; return true;
+            default: t = default; return false;
+        }
+    }
+}
+
+/// <summary>
+/// Streams a safetensors file: the header (declared tensors, in order) is written first, then each tensor's bytes
+/// in declaration order. The file appears under its final name only after <see cref="Commit"/>.
+/// </summary>
+public sealed class SafeTensorsWriter : IDisposable
+{
+    readonly AtomicFile _file;
+    readonly List<TensorSpec> _specs;
+    readonly long _dataStart;
+    long _written;
+    readonly long _total;
+
+    public SafeTensorsWriter(string path, IReadOnlyList<TensorSpec> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        _specs = tensors.ToList();
+        var names = new HashSet<string>();
+        foreach (var s in _specs) if (!names.Add(s.Name)) throw new GloVeVException($"duplicate tensor name {s.Name}");
+        var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            if (metadata is { Count: > 0 })
+            {
+                w.WriteStartObject("__metadata__");
+                foreach (var kv in metadata) w.WriteString(kv.Key, kv.Value);
+                w.WriteEndObject();
+            }
+            long offset = 0;
+            foreach (var s in _specs)
+            {
+                w.WriteStartObject(s.Name);
+                w.WriteString("dtype", SafeTensors.Code(s.DType));
+                w.WriteStartArray("shape"); foreach (var d in s.Shape) w.WriteNumberValue(d); w.WriteEndArray();
+                w.WriteStartArray("data_offsets"); w.WriteNumberValue(offset); w.WriteNumberValue(offset + s.ByteLength); w.WriteEndArray();
+                w.WriteEndObject();
+                offset += s.ByteLength;
+            }
+            _total = offset;
+            w.WriteEndObject();
+        }
+        // Pad the header with spaces so tensor data starts 8-byte aligned (what the reference implementation does).
+        while (buffer.Length % 8 != 0) buffer.WriteByte((byte)' ');
+        _file = new AtomicFile(path);
+        Span<byte> len = stackalloc byte[8];
+        BitConverter.TryWriteBytes(len, (ulong)buffer.Length);
+        _file.Stream.Write(len);
+        buffer.Position = 0;
+        buffer.CopyTo(_file.Stream);
+        _dataStart = 8 + buffer.Length;
+    }
+
+    public void Write<T>(ReadOnlySpan<T> data) where T : unmanaged
+    {
+        var bytes = MemoryMarshal.AsBytes(data);
+        if (_written + bytes.Length > _total) throw new GloVeVException("more tensor data written than declared");
+        _file.Stream.Write(bytes);
+        _written += bytes.Length;
+    }
+
+    public void Commit()
+    {
+        if (_written != _total) throw new GloVeVException($"declared {_total} bytes of tensor data, wrote {_written}");
+        _file.Commit();
+    }
+
+    public void Dispose() => _file.Dispose();
+
+    /// <summary>Writes whole in-memory tensors at once.</summary>
+    public static void WriteAll(string path, IReadOnlyList<(TensorSpec Spec, Action<SafeTensorsWriter> Write)> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        using var w = new SafeTensorsWriter(path, tensors.Select(t => t.Spec).ToList(), metadata);
+        foreach (var t in tensors) t.Write(w);
+        w.Commit();
+    }
+}

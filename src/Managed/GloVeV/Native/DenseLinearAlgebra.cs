@@ -1,0 +1,105 @@
+namespace GloVeV.Native;
+
+/// <summary>
+/// Thin, checked wrappers over the backend for the symmetric problems GloVe-V needs. Matrices are dense n x n,
+/// column-major (for symmetric matrices the layout only decides which triangle is "lower").
+/// </summary>
+public static unsafe class DenseLinearAlgebra
+{
+    const int ColMajor = 102, Lower = 122, NoTrans = 111;
+
+    /// <summary>C (n x n, lower triangle) = A^T A for a row-major k x n matrix A (k rows of length n).</summary>
+    public static void GramLower(double* a, int k, int n, double* c, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        // A row-major k x n is a column-major n x k matrix with lda = n, so A^T A is SYRK "NoTrans" on it.
+        b.cblas_dsyrk(ColMajor, Lower, NoTrans, n, k, 1.0, a, n, 0.0, c, n);
+    }
+
+    /// <summary>C = A B for column-major matrices (m x k)(k x n).</summary>
+    public static void Gemm(int m, int n, int k, double* a, double* bm, double* c, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        b.cblas_dgemm(ColMajor, NoTrans, NoTrans, m, n, k, 1.0, a, m, bm, k, 0.0, c, m);
+    }
+
+    /// <summary>1-norm of a symmetric matrix from its lower triangle.</summary>
+    public static double NormOne(double* a, int n, double* work, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        byte norm = (byte)'1', uplo = (byte)'L';
+        return b.dlansy(&norm, &uplo, &n, a, &n, work, 1, 1);
+    }
+
+    /// <summary>In-place Cholesky factor (lower). Returns LAPACK's info: 0 ok, &gt;0 not positive definite.</summary>
+    public static int Cholesky(double* a, int n, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        byte uplo = (byte)'L'; int info = 0;
+        b.dpotrf(&uplo, &n, a, &n, &info, 1);
+        return info;
+    }
+
+    /// <summary>Reciprocal condition estimate (1-norm) from a Cholesky factor; work needs 3n doubles, iwork n ints.</summary>
+    public static double ReciprocalCondition(double* factor, int n, double anorm, double* work, int* iwork, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        byte uplo = (byte)'L'; int info = 0; double rcond = 0;
+        b.dpocon(&uplo, &n, factor, &n, &anorm, &rcond, work, iwork, &info, 1);
+        if (info != 0) throw new GloVeVException($"dpocon failed (info={info})");
+        return rcond;
+    }
+
+    /// <summary>Overwrites a Cholesky factor with the full symmetric inverse.</summary>
+    public static void InverseFromCholesky(double* a, int n, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        byte uplo = (byte)'L'; int info = 0;
+        b.dpotri(&uplo, &n, a, &n, &info, 1);
+        if (info != 0) throw new GloVeVException($"dpotri failed (info={info})");
+        SymmetrizeFromLower(a, n);
+    }
+
+    /// <summary>Solves (L L^T) x = rhs in place, given the lower Cholesky factor.</summary>
+    public static void SolveCholesky(double* factor, int n, double* rhs, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        byte uplo = (byte)'L'; int one = 1, info = 0;
+        b.dpotrs(&uplo, &n, &one, factor, &n, rhs, &n, &info, 1);
+        if (info != 0) throw new GloVeVException($"dpotrs failed (info={info})");
+    }
+
+    /// <summary>Eigen-decomposition of a symmetric matrix (lower triangle read): a becomes the eigenvectors
+    /// (columns), w the eigenvalues ascending.</summary>
+    public static void SymmetricEigen(double* a, int n, double* w, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        byte jobz = (byte)'V', uplo = (byte)'L'; int info = 0;
+        int lwork = Math.Max(1, 66 * n);
+        var work = new double[lwork];
+        fixed (double* pw = work) b.dsyev(&jobz, &uplo, &n, a, &n, w, pw, &lwork, &info, 1, 1);
+        if (info != 0) throw new GloVeVException($"dsyev failed to converge (info={info})");
+    }
+
+    /// <summary>Copies the lower triangle to the upper one (column-major).</summary>
+    public static void SymmetrizeFromLower(double* a, int n)
+    {
+        for (int col = 0; col < n; col++)
+            for (int row = col + 1; row < n; row++)
+                a[row * n + col] = a[col * n + row];
+    }
+
+    /// <summary>Managed convenience: inverse of a symmetric positive definite matrix (row- or column-major alike).</summary>
+    public static double[] InverseSpd(double[] matrix, int n)
+    {
+        if (matrix.Length != n * n) throw new GloVeVException($"matrix has {matrix.Length} entries, expected {n}x{n}");
+        var a = (double[])matrix.Clone();
+        fixed (double* p = a)
+        {
+            int info = Cholesky(p, n);
+            if (info != 0) throw new GloVeVException($"matrix is not positive definite (leading minor {info})");
+            InverseFromCholesky(p, n);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+
+namespace GloVeV.Text;
+
+/// <summary>
+/// Reads a corpus on one thread and hands line-aligned blocks to worker threads. Each worker owns its state
+/// (created by <c>makeWorker</c>), so counting needs no locks; the caller merges the workers afterwards.
+/// </summary>
+public static class CorpusPipeline
+{
+    public sealed record Stats(long Bytes, long InvalidReplaced);
+
+    public static Stats Run<TWorker>(string path, TokenizerOptions options, int threads,
+        Func<int, TWorker> makeWorker, Action<TWorker, CorpusBlock> process, out TWorker[] workers, Action<long>? progress = null)
+    {
+        threads = Math.Max(1, threads);
+        var ws = new TWorker[threads];
+        for (int t = 0; t < threads; t++) ws[t] = makeWorker(t);
+        workers = ws;
+        using var reader = new CorpusReader(path, options.ReplaceInvalidUtf8);
+        using var queue = new BlockingCollection<CorpusBlock>(boundedCapacity: threads * 2);
+        Exception? failure = null;
+        using var cts = new CancellationTokenSource();
+        var tasks = new Thread[threads];
+        for (int t = 0; t < threads; t++)
+        {
+            int id = t;
+            tasks[t] = new Thread(() =>
+            {
+                try
+                {
+                    foreach (var block in queue.GetConsumingEnumerable(cts.Token)) process(ws[id], block);
+                }
+                catch (OperationCanceledException) { }
+                catch (Exception e) { Interlocked.CompareExchange(ref failure, e, null); cts.Cancel(); }
+            }) { IsBackground = true, Name = $"glovev-corpus-{id}" };
+            tasks[t].Start();
+        }
+        try
+        {
+            for (var b = reader.Next(); b != null; b = reader.Next())
+            {
+                if (cts.IsCancellationRequested) break;
+                try { queue.Add(b, cts.Token); } catch (OperationCanceledException) { break; }
+                progress?.Invoke(reader.BytesRead);
+            }
+        }
+        catch (Exception e) { Interlocked.CompareExchange(ref failure, e, null); cts.Cancel(); }
+        finally { queue.CompleteAdding(); }
+        foreach (var th in tasks) th.Join();
+        if (failure != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        return new Stats(reader.BytesRead, reader.InvalidSequencesReplaced);
+    }
+}

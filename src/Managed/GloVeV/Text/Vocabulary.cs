@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace GloVeV.Text;
+
+/// <summary>
+/// An ordered vocabulary: id i (0-based) is line i of GloVe C's <c>vocab.txt</c> (the 1-based ids of
+/// <c>cooccurrence.bin</c> are i + 1).
+/// </summary>
+public sealed class Vocabulary
+{
+    readonly string[] _words;
+    readonly long[] _counts;
+    readonly Dictionary<string, int> _index;
+    readonly Utf8WordTable _table;
+
+    public Vocabulary(IReadOnlyList<string> words, IReadOnlyList<long> counts)
+    {
+        if (words.Count != counts.Count) throw new GloVeVException("vocabulary words and counts differ in length");
+        _words = words.ToArray();
+        _counts = counts.ToArray();
+        _index = new Dictionary<string, int>(_words.Length, StringComparer.Ordinal);
+        _table = new Utf8WordTable(_words.Length);
+        for (int i = 0; i < _words.Length; i++)
+        {
+            if (!_index.TryAdd(_words[i], i)) throw new GloVeVException($"vocabulary lists '{_words[i]}' twice (entries {_index[_words[i]] + 1} and {i + 1})");
+            _table.Add(Encoding.UTF8.GetBytes(_words[i]));
+        }
+    }
+
+    public int Count => _words.Length;
+    public IReadOnlyList<string> Words => _words;
+    public IReadOnlyList<long> Counts => _counts;
+    public string this[int id] => _words[id];
+    public long CountOf(int id) => _counts[id];
+
+    public bool TryGetId(string word, out int id) => _index.TryGetValue(word, out id);
+
+    /// <summary>0-based id of a UTF-8 token, or -1 when out of vocabulary.</summary>
+    public int Find(ReadOnlySpan<byte> utf8) => _table.Find(utf8);
+
+    public int IdOf(string word) =>
+        _index.TryGetValue(word, out var id) ? id : throw new GloVeVException($"word not in vocabulary: '{word}'");
+
+    /// <summary>Ids of several words; unknown words are all listed in one error.</summary>
+    public int[] IdsOf(IEnumerable<string> words)
+    {
+        var list = words.ToList();
+        var missing = list.Where(w => !_index.ContainsKey(w)).Distinct().ToList();
+        if (missing.Count > 0) throw new GloVeVException($"{missing.Count} word(s) not in vocabulary: {string.Join(", ", missing.Take(20).Select(w => $"'{w}'"))}{(missing.Count > 20 ? ", ..." : "")}");
+        return list.Select(w => _index[w]).ToArray();
+    }
+
+    /// <summary>SHA-256 over the words in order (counts excluded: they do not change ids).</summary>
+    public string Hash()
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var w in _words) { sha.AppendData(Encoding.UTF8.GetBytes(w)); sha.AppendData("\n"u8); }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>Writes GloVe C's <c>vocab.txt</c>: "word count" per line (atomically).</summary>
+    public void Save(string path)
+    {
+        using var f = new IO.AtomicFile(path);
+        using (var w = new StreamWriter(f.Stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" })
+            for (int i = 0; i < _words.Length; i++) { w.Write(_words[i]); w.Write(' '); w.WriteLine(_counts[i]); }
+        f.Commit();
+    }
+
+    /// <summary>Reads a GloVe C / GloVe-V <c>vocab.txt</c>; a malformed line is an error naming the line.</summary>
+    public static Vocabulary Load(string path)
+    {
+        if (!File.Exists(path)) throw new GloVeVException($"{path}: vocabulary file not found");
+        var words = new List<string>();
+        var counts = new List<long>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        int lineNo = 0;
+        foreach (var raw in File.ReadLines(path, Encoding.UTF8))
+        {
+            lineNo++;
+            var line = raw.TrimEnd('\r');
+            if (line.Length == 0) throw new GloVeVException($"{path}:{lineNo}: empty line in vocabulary file");
+            var parts = line.Split(' ');
+            if (parts.Length != 2 || parts[0].Length == 0)
+                throw new GloVeVException($"{path}:{lineNo}: expected 'word count', got '{Trunc(line)}'");
+            if (!long.TryParse(parts[1], out long c) || c < 0)
+                throw new GloVeVException($"{path}:{lineNo}: count '{Trunc(parts[1])}' is not a non-negative integer");
+            if (seen.TryGetValue(parts[0], out int first))
+                throw new GloVeVException($"{path}:{lineNo}: word '{Trunc(parts[0])}' already listed on line {first}");
+            seen[parts[0]] = lineNo;
+            words.Add(parts[0]);
+            counts.Add(c);
+        }
+        if (words.Count == 0) throw new GloVeVException($"{path}: vocabulary file is empty");
+        return new Vocabulary(words, counts);
+    }
+
+    static string Trunc(string s) => s.Length > 60 ? s[..60] + "..." : s;
+}
