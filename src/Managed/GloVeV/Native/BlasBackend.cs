@@ -83,15 +83,20 @@ public sealed unsafe class BlasBackend
             // The default (Intel OpenMP) threading layer aborts the process on this image; choose it before any call.
             ((delegate* unmanaged<int, int>)Sym("MKL_Set_Threading_Layer"))(MklThreadingSequential);
             ((delegate* unmanaged<int, int>)Sym("MKL_Set_Interface_Layer"))(MklInterfaceLp64);
-            var buf = stackalloc byte[256];
+            var buf = stackalloc byte[257];
+            new Span<byte>(buf, 257).Clear();
             ((delegate* unmanaged<byte*, int, void>)Sym("mkl_get_version_string"))(buf, 256);
-            VersionString = Marshal.PtrToStringUTF8((nint)buf)?.Trim() ?? "MKL";
+            // MKL pads with blanks and may not terminate: keep the printable prefix.
+            var raw = new ReadOnlySpan<byte>(buf, 256);
+            int end = 0;
+            while (end < raw.Length && raw[end] >= 0x20 && raw[end] < 0x7F) end++;
+            VersionString = System.Text.Encoding.ASCII.GetString(raw[..end]).Trim();
         }
         else
         {
             ((delegate* unmanaged<int, void>)Sym("openblas_set_num_threads"))(1);
             var cfg = Marshal.PtrToStringUTF8(((delegate* unmanaged<nint>)Sym("openblas_get_config"))()) ?? "";
-            VersionString = "OpenBLAS " + cfg.Trim();
+            VersionString = cfg.Trim();
         }
         cblas_dsyrk = (delegate* unmanaged<int, int, int, int, int, double, double*, int, double, double*, int, void>)Sym("cblas_dsyrk");
         cblas_dgemm = (delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)Sym("cblas_dgemm");

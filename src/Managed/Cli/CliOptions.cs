@@ -1,0 +1,25 @@
+using System.CommandLine;
+
+namespace GloVeV.Cli;
+
+/// <summary>Options shared by several commands.</summary>
+static class CliOptions
+{
+    public static Option<bool> Json() => new("--json") { Description = "Print a JSON summary on stdout" };
+    public static Option<int> Threads() => new("--threads") { Description = "Worker threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+    public static Option<string> Required(string name, string description) => new(name) { Description = description, Required = true };
+    public static Option<string?> Optional(string name, string description) => new(name) { Description = description };
+    public static Option<int> Int(string name, string description, int dflt) => new(name) { Description = description, DefaultValueFactory = _ => dflt };
+    public static Option<double> Double(string name, string description, double dflt) => new(name) { Description = description, DefaultValueFactory = _ => dflt };
+    public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
+
+    /// <summary>Runs a command body, turning engine errors into "glovev: error: ..." and exit code 2.</summary>
+    public static int Guard(Func<int> body)
+    {
+        try { return body(); }
+        catch (GloVeVException e) { return Output.Fail(e.Message); }
+        catch (IOException e) { return Output.Fail(e.Message); }
+        catch (UnauthorizedAccessException e) { return Output.Fail(e.Message); }
+        catch (OutOfMemoryException) { return Output.Fail("out of memory; lower --memory, --threads or --chunk-words"); }
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using GloVeV.Inference;
+
+namespace GloVeV.Cli.Commands;
+
+static class CompareCommand
+{
+    public static Command Create()
+    {
+        var q = new QueryOptions();
+        var pairs = new Option<string[]>("--pair") { Description = "A word pair a,b (repeat; every pair is compared with the first)", Required = true, AllowMultipleArgumentsPerToken = false };
+        var cmd = new Command("compare", "Cosine similarities with intervals, and tests of their differences") { pairs };
+        q.AddTo(cmd);
+        cmd.SetAction(r => CliOptions.Guard(() =>
+        {
+            var parsed = r.GetValue(pairs)!.Select(p =>
+            {
+                var f = p.Split(',');
+                if (f.Length != 2 || f[0].Length == 0 || f[1].Length == 0) throw new GloVeVException($"--pair expects 'a,b', got '{p}'");
+                return (f[0], f[1]);
+            }).ToList();
+            using var m = GloVeModel.Load(r.GetValue(q.Model)!);
+            var prop = new Propagation(m, r.GetValue(q.Approx));
+            var method = q.MethodOf(r);
+            int k = q.SamplesOf(r);
+            var sims = parsed.Select(p => SimilarityQueries.Similarity(prop, p.Item1, p.Item2, method, r.GetValue(q.Level), k, r.GetValue(q.Seed))).ToList();
+            var diffs = parsed.Skip(1).Select(p => SimilarityQueries.Compare(prop, parsed[0], p, method, k, r.GetValue(q.Seed))).ToList();
+            if (r.GetValue(q.Json)) Output.WriteJson(w =>
+            {
+                w.WriteStartArray("pairs");
+                foreach (var s in sims)
+                {
+                    w.WriteStartObject(); w.WriteString("a", s.A); w.WriteString("b", s.B); w.WriteNumber("cosine", s.Interval.Value);
+                    w.WriteNumber("mean", s.Interval.Mean); QueryOptions.WriteInterval(w, s.Interval); w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteStartArray("differences");
+                foreach (var d in diffs)
+                {
+                    w.WriteStartObject();
+                    w.WriteStartArray("first"); foreach (var x in d.First) w.WriteStringValue(x); w.WriteEndArray();
+                    w.WriteStartArray("second"); foreach (var x in d.Second) w.WriteStringValue(x); w.WriteEndArray();
+                    w.WriteNumber("diff", d.Diff); Output.Number(w, "sd", d.Sd); Output.Number(w, "z", d.Z); Output.Number(w, "p_value", d.PValue);
+                    w.WriteString("method", Interval.MethodName(d.Method));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            });
+            else
+            {
+                Output.Table(["a", "b", "cosine", "sd", "ci"], sims.Select(s => new[] { s.A, s.B, Output.F(s.Interval.Value), Output.F(s.Interval.Sd), $"[{Output.F(s.Interval.Lo)}, {Output.F(s.Interval.Hi)}]" }));
+                if (diffs.Count > 0)
+                    Output.Table(["first", "second", "diff", "sd", "z", "p"], diffs.Select(d => new[] { string.Join(",", d.First), string.Join(",", d.Second), Output.F(d.Diff), Output.F(d.Sd), Output.F(d.Z, 2), Output.F(d.PValue, 4) }));
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using GloVeV.Cooccurrence;
+using GloVeV.Text;
+using static GloVeV.Cli.CliOptions;
+
+namespace GloVeV.Cli.Commands;
+
+static class CooccurCommand
+{
+    public static Command Create()
+    {
+        var corpus = Required("--corpus", "Corpus file (UTF-8; .gz accepted)");
+        var vocab = Required("--vocab", "vocab.txt");
+        var output = Required("--out", "Output folder (cooccurrence.bin + cooccurrence.csr.safetensors)");
+        var window = Int("--window", "Context window size", 10);
+        var sym = Flag("--symmetric", "Count left and right contexts (default)");
+        var asym = Flag("--asymmetric", "Count left contexts only");
+        var noDist = Flag("--no-distance-weighting", "Add 1 per pair instead of 1/distance");
+        var memory = new Option<string>("--memory") { Description = "Memory budget, e.g. 512M or 4G", DefaultValueFactory = _ => "4G" };
+        var threads = Threads(); var json = Json();
+        var cmd = new Command("cooccur", "Count word-word co-occurrences (GloVe C semantics)")
+            { corpus, vocab, output, window, sym, asym, noDist, memory, VocabCommand.Lowercase, VocabCommand.SplitPunct, VocabCommand.ReplaceInvalid, threads, json };
+        cmd.SetAction(r => Guard(() =>
+        {
+            if (r.GetValue(sym) && r.GetValue(asym)) throw new GloVeVException("--symmetric and --asymmetric exclude each other");
+            bool js = r.GetValue(json);
+            var v = Vocabulary.Load(r.GetValue(vocab)!);
+            var o = new CooccurrenceOptions
+            {
+                Window = r.GetValue(window), Symmetric = !r.GetValue(asym), DistanceWeighting = !r.GetValue(noDist),
+                MemoryBytes = CooccurrenceOptions.ParseSize(r.GetValue(memory)!), Threads = r.GetValue(threads), Tokenizer = VocabCommand.Tokenizer(r),
+            };
+            var res = Output.Stage("cooccur", js, report => CooccurrenceCounter.Count(r.GetValue(corpus)!, v, r.GetValue(output)!, o, (stage, f) => report(f, stage)));
+            if (js) Output.WriteJson(w =>
+            {
+                w.WriteNumber("tokens", res.Tokens); w.WriteNumber("vocabulary", res.VocabularySize); w.WriteNumber("nonzeros", res.NonZeros);
+                w.WriteNumber("spilled_runs", res.SpilledRuns); w.WriteNumber("seconds", res.Seconds);
+                w.WriteNumber("tokens_per_second", res.Tokens / Math.Max(res.Seconds, 1e-9));
+                w.WriteString("cooccurrence_bin", res.BinaryPath); w.WriteString("csr", res.CsrPath);
+            });
+            else Console.WriteLine($"{res.Tokens:N0} tokens, V={res.VocabularySize:N0}, {res.NonZeros:N0} non-zeros, {res.SpilledRuns} spilled runs -> {r.GetValue(output)} [{res.Seconds:F1}s]");
+            return 0;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Diagnostics;
+using GloVeV.Cooccurrence;
+using GloVeV.Inference;
+using GloVeV.Text;
+using GloVeV.Training;
+using GloVeV.Variance;
+using static GloVeV.Cli.CliOptions;
+
+namespace GloVeV.Cli.Commands;
+
+/// <summary><c>glovev run</c>: every stage with sensible defaults, then a short uncertainty-aware report.</summary>
+static class RunCommand
+{
+    public static Command Create()
+    {
+        var corpus = Optional("--corpus", "Corpus file (default: the embedded State of the Union corpus, data/sotu.txt.gz)");
+        var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "glovev-out" };
+        var dim = Int("--dim", "Vector size", 50);
+        var epochs = Int("--epochs", "Training epochs (GloVe-V needs near-convergence)", 50);
+        var minCount = Int("--min-count", "Vocabulary cut-off", 5);
+        var window = Int("--window", "Context window", 10);
+        var keepCase = Flag("--keep-case", "Do not lowercase");
+        var keepPunct = Flag("--keep-punctuation", "Do not split punctuation off words");
+        var words = new Option<string[]>("--report-word") { Description = "Words to report neighbours for (default: a few frequent content words)" };
+        var threads = Threads(); var json = Json();
+        var cmd = new Command("run", "Corpus -> vocabulary -> co-occurrence -> GloVe -> GloVe-V -> report")
+            { corpus, output, dim, epochs, minCount, window, keepCase, keepPunct, words, threads, json };
+        cmd.SetAction(r => Guard(() =>
+        {
+            bool js = r.GetValue(json);
+            var path = r.GetValue(corpus) ?? DefaultCorpus();
+            var outDir = r.GetValue(output)!;
+            Directory.CreateDirectory(outDir);
+            int t = r.GetValue(threads);
+            var tok = new TokenizerOptions { Lowercase = !r.GetValue(keepCase), SplitPunctuation = !r.GetValue(keepPunct) };
+            var timings = new List<(string Stage, double Seconds, string Output)>();
+            var sw = Stopwatch.StartNew();
+
+            var vr = Output.Stage("vocab", js, _ => VocabularyBuilder.Build(path, new VocabularyOptions { MinCount = r.GetValue(minCount), Tokenizer = tok, Threads = t }));
+            var vocabPath = Path.Combine(outDir, "vocab.txt");
+            vr.Vocabulary.Save(vocabPath);
+            timings.Add(("vocab", sw.Elapsed.TotalSeconds, vocabPath)); sw.Restart();
+
+            var coocDir = Path.Combine(outDir, "cooccur");
+            var cr = Output.Stage("cooccur", js, rep => CooccurrenceCounter.Count(path, vr.Vocabulary, coocDir,
+                new CooccurrenceOptions { Window = r.GetValue(window), Tokenizer = tok, Threads = t, MemoryBytes = 2L << 30 }, (s, f) => rep(f, s)));
+            timings.Add(("cooccur", sw.Elapsed.TotalSeconds, coocDir)); sw.Restart();
+
+            var modelDir = Path.Combine(outDir, "model");
+            var to = new TrainingOptions { Dim = r.GetValue(dim), Epochs = r.GetValue(epochs), Threads = t };
+            var tr = Output.Stage("train", js, rep => ModelTraining.Train(coocDir, vocabPath, modelDir, to, false,
+                e => rep((double)e.Epoch / e.Epochs, $"epoch {e.Epoch}/{e.Epochs} cost {e.Cost:F4}")));
+            timings.Add(("train", sw.Elapsed.TotalSeconds, modelDir)); sw.Restart();
+
+            var vs = Output.Stage("variance", js, rep => VarianceEngine.Run(modelDir, coocDir, null, new VarianceOptions { Threads = t }, (f, g) => rep(f, $"{g:F1} GFLOP/s")));
+            timings.Add(("variance", sw.Elapsed.TotalSeconds, vs.OutDir)); sw.Restart();
+            var plotPath = Path.Combine(outDir, "variance_vs_frequency.png");
+            Plots.VarianceVersusFrequency(Path.Combine(vs.OutDir, "variance_info.tsv"), vocabPath, plotPath);
+
+            using var model = GloVeModel.Load(modelDir);
+            var prop = new Propagation(model);
+            var reportWords = r.GetValue(words) is { Length: > 0 } rw ? rw : PickWords(model);
+            var reports = reportWords.Select(w => Neighbours.Query(prop, w, 5, IntervalMethod.Delta, 0.95, 200, 1)).ToList();
+            timings.Add(("report", sw.Elapsed.TotalSeconds, ""));
+
+            if (js) Output.WriteJson(w =>
+            {
+                w.WriteString("corpus", path); w.WriteString("out", Path.GetFullPath(outDir));
+                w.WriteNumber("tokens", cr.Tokens); w.WriteNumber("vocabulary", vr.Vocabulary.Count); w.WriteNumber("nonzeros", cr.NonZeros);
+                w.WriteNumber("final_cost", tr.Epochs[^1].Cost); w.WriteNumber("words_with_variance", vs.WordsWithVariance);
+                Output.Number(w, "median_cos_wls", vs.MedianCosineToWls); w.WriteString("backend", vs.Backend);
+                w.WriteStartArray("stages");
+                foreach (var s in timings) { w.WriteStartObject(); w.WriteString("stage", s.Stage); w.WriteNumber("seconds", s.Seconds); w.WriteString("output", s.Output); w.WriteEndObject(); }
+                w.WriteEndArray();
+                w.WriteStartArray("report");
+                foreach (var rep in reports)
+                {
+                    w.WriteStartObject(); w.WriteString("word", rep.Word); w.WriteStartArray("neighbours");
+                    foreach (var n in rep.Neighbours)
+                    {
+                        w.WriteStartObject(); w.WriteString("word", n.Word); w.WriteNumber("cosine", n.Cosine); QueryOptions.WriteInterval(w, n.Interval);
+                        w.WriteNumber("p_top_k", n.PTopK); w.WriteEndObject();
+                    }
+                    w.WriteEndArray(); w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            });
+            else
+            {
+                Output.Table(["stage", "seconds", "output"], timings.Select(s => new[] { s.Stage, Output.F(s.Seconds, 2), s.Output }), "glovev run");
+                Console.WriteLine($"corpus {path}: {cr.Tokens:N0} tokens, V={vr.Vocabulary.Count:N0}, {cr.NonZeros:N0} non-zeros; final cost {tr.Epochs[^1].Cost:F4}");
+                Console.WriteLine($"GloVe-V: {vs.WordsWithVariance:N0} words with a covariance, {vs.TooFewContexts:N0} with too few contexts; median cos(trained, WLS) = {Output.F(vs.MedianCosineToWls, 3)}; backend {vs.Backend}");
+                foreach (var wmsg in vs.Warnings) Console.WriteLine($"warning: {wmsg}");
+                foreach (var rep in reports)
+                    Output.Table(["neighbour", "cosine", "95% CI (delta)", "P(top 5)"], rep.Neighbours.Select(n => new[]
+                        { n.Word, Output.F(n.Cosine, 3), $"[{Output.F(n.Interval.Lo, 3)}, {Output.F(n.Interval.Hi, 3)}]", Output.F(n.PTopK, 2) }), $"'{rep.Word}'");
+                Console.WriteLine($"plot: {plotPath}");
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    static string DefaultCorpus()
+    {
+        foreach (var c in new[] { "data/sotu.txt.gz", Path.Combine(AppContext.BaseDirectory, "../../data/sotu.txt.gz"), Path.Combine(AppContext.BaseDirectory, "data/sotu.txt.gz") })
+            if (File.Exists(c)) return Path.GetFullPath(c);
+        throw new GloVeVException("no --corpus given and the embedded corpus data/sotu.txt.gz was not found (run from the repository root)");
+    }
+
+    /// <summary>A few frequent words with covariances, skipping the very top (mostly function words).</summary>
+    static string[] PickWords(GloVeModel m)
+    {
+        var pick = new List<string>();
+        string[] preferred = ["war", "peace", "freedom", "economy", "congress", "people"];
+        foreach (var w in preferred) if (m.Vocabulary.TryGetId(w, out var id) && m.HasCovariance(id)) pick.Add(w);
+        if (pick.Count >= 3) return pick.Take(3).ToArray();
+        for (int i = 50; i < m.VocabSize && pick.Count < 3; i += 50) if (m.HasCovariance(i)) pick.Add(m.Vocabulary[i]);
+        return pick.ToArray();
+    }
+}

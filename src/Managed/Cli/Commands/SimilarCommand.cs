@@ -1,0 +1,46 @@
+using System.CommandLine;
+using GloVeV.Inference;
+using static GloVeV.Cli.CliOptions;
+
+namespace GloVeV.Cli.Commands;
+
+static class SimilarCommand
+{
+    public static Command Create()
+    {
+        var q = new QueryOptions();
+        var word = Required("--word", "Query word");
+        var top = Int("--top", "Number of neighbours", 10);
+        var plot = Optional("--plot", "Write a forest plot of the neighbours (PNG or SVG)");
+        var cmd = new Command("similar", "Nearest neighbours with intervals and P(truly in the top k)") { word, top, plot };
+        q.AddTo(cmd);
+        cmd.SetAction(r => Guard(() =>
+        {
+            using var m = GloVeModel.Load(r.GetValue(q.Model)!);
+            var res = Neighbours.Query(new Propagation(m, r.GetValue(q.Approx)), r.GetValue(word)!, r.GetValue(top), q.MethodOf(r), r.GetValue(q.Level), q.SamplesOf(r), r.GetValue(q.Seed));
+            if (r.GetValue(plot) is { } png)
+                Plots.Forest($"Neighbours of '{res.Word}' ({Interval.MethodName(res.Method)}, {r.GetValue(q.Level):P0})", res.Neighbours.Select(n => (n.Word, n.Interval)).ToList(), png);
+            if (r.GetValue(q.Json)) Output.WriteJson(w =>
+            {
+                w.WriteString("word", res.Word); w.WriteString("method", Interval.MethodName(res.Method));
+                w.WriteStartArray("neighbours");
+                foreach (var n in res.Neighbours)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("word", n.Word); w.WriteNumber("rank", n.Rank); w.WriteNumber("cosine", n.Cosine); w.WriteNumber("mean", n.Interval.Mean);
+                    QueryOptions.WriteInterval(w, n.Interval);
+                    w.WriteNumber("p_top_k", n.PTopK); Output.Number(w, "p_differs_from_next", n.PDifferentFromNext);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            });
+            else Output.Table(["rank", "word", "cosine", "sd", "ci", "P(top k)", "p vs next"], res.Neighbours.Select(n => new[]
+            {
+                n.Rank.ToString(), n.Word, Output.F(n.Cosine), Output.F(n.Interval.Sd), $"[{Output.F(n.Interval.Lo)}, {Output.F(n.Interval.Hi)}]",
+                Output.F(n.PTopK, 3), Output.F(n.PDifferentFromNext, 3),
+            }), $"neighbours of '{res.Word}'");
+            return 0;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using GloVeV.Training;
+using static GloVeV.Cli.CliOptions;
+
+namespace GloVeV.Cli.Commands;
+
+static class TrainCommand
+{
+    public static Command Create()
+    {
+        var cooc = Required("--cooccur", "Co-occurrence folder (ours, or GloVe C's cooccurrence.bin)");
+        var vocab = Required("--vocab", "vocab.txt");
+        var output = Required("--out", "Model folder");
+        var dim = Int("--dim", "Vector size D", 100);
+        var epochs = Int("--epochs", "Passes over the non-zeros", 25);
+        var eta = Double("--eta", "Initial learning rate", 0.05);
+        var xmax = Double("--x-max", "Weighting cut-off x_max", 100);
+        var alpha = Double("--alpha", "Weighting exponent", 0.75);
+        var clip = Double("--grad-clip", "Gradient component clip", 100);
+        var biasEta = new Option<double?>("--bias-eta") { Description = "Learning rate for biases (default: none, as GloVe C)" };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
+        var ckpt = Int("--checkpoint-every", "Checkpoint every K epochs (0 = never)", 0);
+        var resume = Flag("--resume", "Continue from the checkpoint in --out");
+        var threads = Threads(); var json = Json();
+        var cmd = new Command("train", "Train GloVe (hogwild AdaGrad, SIMD float32); keeps W, C and both biases")
+            { cooc, vocab, output, dim, epochs, eta, xmax, alpha, clip, biasEta, seed, ckpt, resume, threads, json };
+        cmd.SetAction(r => Guard(() =>
+        {
+            bool js = r.GetValue(json);
+            var o = new TrainingOptions
+            {
+                Dim = r.GetValue(dim), Epochs = r.GetValue(epochs), Eta = r.GetValue(eta), XMax = r.GetValue(xmax), Alpha = r.GetValue(alpha),
+                GradClip = r.GetValue(clip), BiasEta = r.GetValue(biasEta), Seed = r.GetValue(seed), CheckpointEvery = r.GetValue(ckpt), Threads = r.GetValue(threads),
+            };
+            var res = Output.Stage("train", js, report => ModelTraining.Train(r.GetValue(cooc)!, r.GetValue(vocab)!, r.GetValue(output)!, o, r.GetValue(resume),
+                e => report((double)e.Epoch / e.Epochs, $"epoch {e.Epoch}/{e.Epochs} cost {e.Cost:F5} {e.EntriesPerSecond / 1e6:F1}M/s")));
+            if (js) Output.WriteJson(w =>
+            {
+                w.WriteString("model", res.ModelDir); w.WriteNumber("vocab_size", res.VocabSize); w.WriteNumber("dim", res.Dim);
+                w.WriteNumber("nonzeros", res.NonZeros); w.WriteNumber("seconds", res.Seconds); w.WriteBoolean("resumed", res.Resumed);
+                w.WriteStartArray("epochs");
+                foreach (var e in res.Epochs)
+                {
+                    w.WriteStartObject(); w.WriteNumber("epoch", e.Epoch); w.WriteNumber("cost", e.Cost); w.WriteNumber("seconds", e.Seconds);
+                    w.WriteNumber("entries_per_second", e.EntriesPerSecond); w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                if (res.Epochs.Count > 0) w.WriteNumber("final_cost", res.Epochs[^1].Cost);
+            });
+            else
+            {
+                Output.Table(["epoch", "cost", "seconds", "entries/s"], res.Epochs.Select(e => new[] { e.Epoch.ToString(), Output.F(e.Cost, 6), Output.F(e.Seconds, 2), $"{e.EntriesPerSecond:N0}" }));
+                Console.WriteLine($"model -> {res.ModelDir} (V={res.VocabSize:N0}, D={res.Dim}, {res.NonZeros:N0} non-zeros) [{res.Seconds:F1}s]");
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+}

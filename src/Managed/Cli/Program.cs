@@ -1,0 +1,43 @@
+using System.CommandLine;
+using GloVeV.Cli.Commands;
+using GloVeV.Native;
+
+namespace GloVeV.Cli;
+
+static class Program
+{
+    static int Main(string[] args)
+    {
+        var root = new RootCommand("glovev: GloVe word embeddings with GloVe-V statistical uncertainty");
+        foreach (var o in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(o);
+        var version = new Option<bool>("--version") { Description = "Show version, BLAS backend and SIMD level" };
+        root.Options.Add(version);
+        root.Subcommands.Add(VocabCommand.Create());
+        root.Subcommands.Add(CooccurCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(VarianceCommand.Create());
+        root.Subcommands.Add(SimilarCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(BiasCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.SetAction(r =>
+        {
+            if (!r.GetValue(version))
+            {
+                Console.Error.WriteLine("glovev: a command is required; see 'glovev --help'");
+                return 1;
+            }
+            return CliOptions.Guard(() =>
+            {
+                Console.WriteLine($"glovev {VersionInfo.Version}");
+                Console.WriteLine($"blas: {BlasBackend.Current}");
+                Console.WriteLine($"simd: {Simd.Level}; compiled for {VersionInfo.InstructionSet}");
+                Console.WriteLine($"runtime: {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT")} {Environment.Version}");
+                return 0;
+            });
+        });
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace GloVeV.Evaluation;
+
+public sealed record WordPair(string A, string B, double Score, int Line);
+
+/// <summary>Word-similarity files (WS-353, SimLex-999, MEN): "word1 word2 score" per line, tab- or space-separated;
+/// '#' comments and one non-numeric header line are skipped; any other malformed line is an error naming it.</summary>
+public static class WordPairs
+{
+    public static IReadOnlyList<WordPair> Load(string path)
+    {
+        if (!File.Exists(path)) throw new GloVeVException($"{path}: benchmark file not found");
+        var pairs = new List<WordPair>();
+        int lineNo = 0;
+        bool sawData = false;
+        foreach (var raw in File.ReadLines(path))
+        {
+            lineNo++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var f = line.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            bool ok = f.Length >= 3 && double.TryParse(f[2], NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+            if (!ok)
+            {
+                if (!sawData && pairs.Count == 0 && lineNo == FirstContentLine(path)) continue; // header
+                throw new GloVeVException($"{path}:{lineNo}: expected 'word1 word2 score', got '{(line.Length > 60 ? line[..60] + "..." : line)}'");
+            }
+            sawData = true;
+            pairs.Add(new WordPair(f[0], f[1], double.Parse(f[2], CultureInfo.InvariantCulture), lineNo));
+        }
+        if (pairs.Count == 0) throw new GloVeVException($"{path}: no word pairs found");
+        return pairs;
+    }
+
+    static int FirstContentLine(string path)
+    {
+        int n = 0;
+        foreach (var l in File.ReadLines(path)) { n++; var t = l.Trim(); if (t.Length > 0 && !t.StartsWith('#')) return n; }
+        return -1;
+    }
+}

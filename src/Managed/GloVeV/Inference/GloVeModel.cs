@@ -1,0 +1,105 @@
+using GloVeV.IO;
+using GloVeV.Text;
+using GloVeV.Variance;
+
+namespace GloVeV.Inference;
+
+/// <summary>
+/// A trained model opened for questions: vocabulary, centre vectors and (when present) the GloVe-V covariances.
+/// Opens our model folders and the GloVe-V authors' downloads (<c>vocab.txt</c>, <c>vectors.safetensors</c>,
+/// variance files). Vectors are held in memory; covariances are memory-mapped and read on demand.
+/// Thread-safe for concurrent queries.
+/// </summary>
+public sealed class GloVeModel : IDisposable
+{
+    public Vocabulary Vocabulary { get; }
+    public int Dim { get; }
+    public int VocabSize => Vocabulary.Count;
+    public float[] Vectors { get; }
+    public VarianceStore? Variances { get; }
+    public string Directory { get; }
+    float[]? _unit;
+    readonly Dictionary<int, double[]?> _factorCache = new();
+    readonly object _gate = new();
+
+    public GloVeModel(Vocabulary vocab, float[] vectors, int dim, VarianceStore? variances, string directory = "")
+    {
+        if (vectors.Length != (long)vocab.Count * dim) throw new GloVeVException($"vectors have {vectors.Length} values, expected {vocab.Count} x {dim}");
+        Vocabulary = vocab; Vectors = vectors; Dim = dim; Variances = variances; Directory = directory;
+        if (variances != null && variances.Dim != 0 && variances.Dim != dim)
+            throw new GloVeVException($"{variances.Directory}: covariances are {variances.Dim} x {variances.Dim} but vectors have D={dim}");
+    }
+
+    public static GloVeModel Load(string dir, string? varianceDir = null)
+    {
+        if (!System.IO.Directory.Exists(dir)) throw new GloVeVException($"{dir}: model folder not found");
+        var vocab = Vocabulary.Load(Path.Combine(dir, "vocab.txt"));
+        string file = File.Exists(Path.Combine(dir, "params.safetensors")) ? Path.Combine(dir, "params.safetensors") : Path.Combine(dir, "vectors.safetensors");
+        if (!File.Exists(file)) throw new GloVeVException($"{dir}: neither params.safetensors nor vectors.safetensors found");
+        using var f = new SafeTensorsFile(file);
+        var name = f.Contains("center_vectors") ? "center_vectors" : f.Tensors.Values.FirstOrDefault(t => t.Shape.Length == 2)?.Name
+            ?? throw new GloVeVException($"{file}: no 2-D vector tensor found");
+        var e = f.Expect(name, [vocab.Count, -1], TensorDType.F32, TensorDType.F64);
+        var vectors = f.ReadFloats(name);
+        VarianceStore? store = null;
+        varianceDir ??= System.IO.Directory.Exists(Path.Combine(dir, "variances")) ? Path.Combine(dir, "variances")
+            : File.Exists(Path.Combine(dir, "chunk_map.txt")) || File.Exists(Path.Combine(dir, "CompleteVariances.safetensors")) ? dir : null;
+        if (varianceDir != null) store = new VarianceStore(varianceDir);
+        return new GloVeModel(vocab, vectors, (int)e.Shape[1], store, dir);
+    }
+
+    public int IdOf(string word) => Vocabulary.IdOf(word);
+
+    public double[] Vector(int id)
+    {
+        var r = new double[Dim];
+        for (int q = 0; q < Dim; q++) r[q] = Vectors[(long)id * Dim + q];
+        return r;
+    }
+
+    public double[] Vector(string word) => Vector(IdOf(word));
+
+    public bool HasCovariance(int id) => Variances?.Has(id) ?? false;
+
+    public double[] Covariance(int id, bool approximate = false)
+    {
+        if (Variances == null) throw new GloVeVException($"model {Directory} has no GloVe-V variances (run 'glovev variance')");
+        var c = Variances.Covariance(id, Vocabulary[id], approximate);
+        if (c.Length != Dim * Dim) throw new GloVeVException($"covariance of '{Vocabulary[id]}' is not {Dim} x {Dim}");
+        return c;
+    }
+
+    public double[] Covariance(string word, bool approximate = false) => Covariance(IdOf(word), approximate);
+
+    /// <summary>Unit-length vectors for neighbour search (computed once).</summary>
+    public float[] UnitVectors()
+    {
+        if (_unit != null) return _unit;
+        lock (_gate)
+        {
+            if (_unit != null) return _unit;
+            var u = new float[Vectors.Length];
+            for (int i = 0; i < VocabSize; i++)
+            {
+                double n = 0;
+                for (int q = 0; q < Dim; q++) { double x = Vectors[(long)i * Dim + q]; n += x * x; }
+                float inv = n > 0 ? (float)(1 / Math.Sqrt(n)) : 0;
+                for (int q = 0; q < Dim; q++) u[(long)i * Dim + q] = Vectors[(long)i * Dim + q] * inv;
+            }
+            return _unit = u;
+        }
+    }
+
+    /// <summary>A factor L with L L^T = Sigma_i for sampling (Cholesky, or eigen square root when only PSD);
+    /// null when the word has no covariance (it is then held fixed). Cached.</summary>
+    public double[]? SamplingFactor(int id, bool approximate = false)
+    {
+        lock (_gate) if (_factorCache.TryGetValue(id, out var cached)) return cached;
+        double[]? l = null;
+        if (HasCovariance(id)) l = CovarianceMath.SquareRoot(Covariance(id, approximate), Dim);
+        lock (_gate) _factorCache[id] = l;
+        return l;
+    }
+
+    public void Dispose() => Variances?.Dispose();
+}

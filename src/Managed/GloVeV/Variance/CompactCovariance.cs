@@ -1,0 +1,87 @@
+using GloVeV.Native;
+
+namespace GloVeV.Variance;
+
+public enum CompactForm { Diagonal, Svd, Complete }
+
+/// <summary>
+/// The compact storage of one covariance, chosen as the smallest form (diagonal &lt; rank-r SVD &lt; complete)
+/// whose reconstruction ratio sqrt(1 - ||Sigma - approx||_F^2 / ||Sigma||_F^2) reaches the target. For the diagonal
+/// that is the share of Frobenius energy on the diagonal; for rank r the share in the r largest eigenvalues.
+/// </summary>
+public sealed class CompactCovariance
+{
+    public CompactForm Form { get; private init; }
+    public int Rank { get; private init; }
+    public double Ratio { get; private init; }
+    /// <summary>Diagonal: [D]; Svd: U [D, r] row-major then s [r]; Complete: [D, D].</summary>
+    public double[] Diagonal { get; private init; } = [];
+    public double[] U { get; private init; } = [];
+    public double[] S { get; private init; } = [];
+    public double[] Full { get; private init; } = [];
+
+    public static unsafe CompactCovariance Choose(ReadOnlySpan<double> sigma, int d, double target)
+    {
+        double fro2 = 0, diag2 = 0;
+        for (int q = 0; q < d; q++)
+            for (int u = 0; u < d; u++)
+            {
+                double v = sigma[q * d + u];
+                fro2 += v * v;
+                if (q == u) diag2 += v * v;
+            }
+        if (fro2 == 0 || Math.Sqrt(diag2 / fro2) >= target)
+        {
+            var dg = new double[d];
+            for (int q = 0; q < d; q++) dg[q] = sigma[q * d + q];
+            return new CompactCovariance { Form = CompactForm.Diagonal, Diagonal = dg, Ratio = fro2 == 0 ? 1 : Math.Sqrt(diag2 / fro2) };
+        }
+        var a = sigma.ToArray();
+        var w = new double[d];
+        fixed (double* pa = a, pw = w) DenseLinearAlgebra.SymmetricEigen(pa, d, pw);
+        // Eigenvalues ascending: take from the top until the captured energy reaches the target.
+        double captured = 0;
+        int r = 0;
+        while (r < d)
+        {
+            double l = w[d - 1 - r];
+            captured += l * l;
+            r++;
+            if (Math.Sqrt(Math.Min(1, captured / fro2)) >= target) break;
+        }
+        double ratio = Math.Sqrt(Math.Min(1, captured / fro2));
+        if ((long)2 * d * r + r >= (long)d * d)
+            return new CompactCovariance { Form = CompactForm.Complete, Full = sigma.ToArray(), Ratio = 1 };
+        var uu = new double[d * r];
+        var s = new double[r];
+        for (int e = 0; e < r; e++)
+        {
+            int col = d - 1 - e;
+            s[e] = w[col];
+            for (int q = 0; q < d; q++) uu[q * r + e] = a[col * d + q];
+        }
+        return new CompactCovariance { Form = CompactForm.Svd, Rank = r, U = uu, S = s, Ratio = ratio };
+    }
+
+    /// <summary>The matrix this form stands for (D x D).</summary>
+    public double[] Reconstruct(int d) => Form switch
+    {
+        CompactForm.Complete => (double[])Full.Clone(),
+        CompactForm.Diagonal => Enumerable.Range(0, d * d).Select(k => k / d == k % d ? Diagonal[k / d] : 0.0).ToArray(),
+        _ => SvdProduct(U, S, d, Rank),
+    };
+
+    /// <summary>U diag(s) U^T for U [D, r] row-major (Vt = U^T for a symmetric matrix).</summary>
+    public static double[] SvdProduct(double[] u, double[] s, int d, int r)
+    {
+        var m = new double[d * d];
+        for (int q = 0; q < d; q++)
+            for (int v = 0; v < d; v++)
+            {
+                double acc = 0;
+                for (int e = 0; e < r; e++) acc += u[q * r + e] * s[e] * u[v * r + e];
+                m[q * d + v] = acc;
+            }
+        return m;
+    }
+}

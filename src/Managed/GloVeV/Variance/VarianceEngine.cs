@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GloVeV.Cooccurrence;
+using GloVeV.IO;
+using GloVeV.Native;
+using GloVeV.Text;
+using GloVeV.Training;
+
+namespace GloVeV.Variance;
+
+public sealed record VarianceSummary(
+    int WordsWithVariance, int PseudoInverseWords, int TooFewContexts, int NotRequested, double Seconds, double Gflops,
+    string Backend, long PeakRssBytes, double MedianCosineToWls, bool Refined, string OutDir, int Chunks, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// The GloVe-V variance stage: for every requested word with |K_i| &gt; D, Sigma_i = sigma_i^2 H_i^{-1}, computed in
+/// parallel over words (largest first within each chunk) and streamed to disk chunk by chunk, so memory stays
+/// O(V·D + threads·max|K_i|·D + chunk) whatever V is. Output (atomically, as a whole folder): <c>chunk_map.txt</c>,
+/// <c>completechunk_{k}.safetensors</c>, <c>approx_info.txt</c>, <c>approxchunk_{k}.safetensors</c>,
+/// <c>variance_info.tsv</c>, <c>variance_summary.json</c>.
+/// </summary>
+public static class VarianceEngine
+{
+    public static VarianceSummary Run(string modelDir, string cooccurDir, string? outDir, VarianceOptions o, Action<double, double>? progress = null)
+    {
+        var vocabPath = Path.Combine(modelDir, "vocab.txt");
+        var paramsPath = Path.Combine(modelDir, GloVeParameters.ParamsFile);
+        if (!File.Exists(paramsPath)) throw new GloVeVException($"{modelDir}: no {GloVeParameters.ParamsFile} (train a model first)");
+        var vocab = Vocabulary.Load(vocabPath);
+        var p = GloVeParameters.Load(paramsPath);
+        if (p.VocabSize != vocab.Count) throw new GloVeVException($"{paramsPath}: parameters have {p.VocabSize} rows but {vocabPath} has {vocab.Count} words");
+        using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab.Count);
+        return Run(p, vocab, x, outDir ?? Path.Combine(modelDir, "variances"), o, progress);
+    }
+
+    public static VarianceSummary Run(GloVeParameters p, Vocabulary vocab, CsrMatrix x, string outDir, VarianceOptions o, Action<double, double>? progress = null)
+    {
+        o.Validate();
+        if (x.Rows != p.VocabSize) throw new GloVeVException($"co-occurrence matrix has {x.Rows} rows but the model has V={p.VocabSize}");
+        if (vocab.Count != p.VocabSize) throw new GloVeVException($"vocabulary has {vocab.Count} words but the model has V={p.VocabSize}");
+        var sw = Stopwatch.StartNew();
+        var backend = BlasBackend.Current;
+        int d = p.Dim, v = p.VocabSize;
+        double xMax = o.XMax ?? Meta(p, "x_max", 100), alpha = o.Alpha ?? Meta(p, "alpha", 0.75);
+        var contexts = new double[(long)v * d];
+        for (long q = 0; q < contexts.LongLength; q++) contexts[q] = p.Context[q];
+
+        var status = new WordVarianceStatus[v];
+        var info = new WordVariance[v];
+        bool[] requested;
+        if (o.Words == null) requested = Enumerable.Repeat(true, v).ToArray();
+        else
+        {
+            requested = new bool[v];
+            foreach (var id in vocab.IdsOf(o.Words)) requested[id] = true;
+        }
+        var eligible = new List<int>();
+        for (int i = 0; i < v; i++)
+        {
+            info[i].Contexts = x.RowLength(i);
+            if (!requested[i]) status[i] = WordVarianceStatus.NotRequested;
+            else if (x.RowLength(i) <= d) status[i] = WordVarianceStatus.TooFewContexts;
+            else eligible.Add(i);
+        }
+        int chunkWords = o.ChunkWords > 0 ? o.ChunkWords : (int)Math.Clamp((128L << 20) / ((long)d * d * 8), 1, 100_000);
+
+        var parent = Path.GetDirectoryName(Path.GetFullPath(outDir))!;
+        Directory.CreateDirectory(parent);
+        var stage = Path.Combine(parent, $".{Path.GetFileName(Path.GetFullPath(outDir))}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(stage);
+        var chunkMap = new StringBuilder();
+        var approxInfo = new StringBuilder();
+        double totalFlops = eligible.Sum(i => WordVarianceSolver.Flops(x.RowLength(i), d)), doneFlops = 0;
+        int chunks = 0;
+        try
+        {
+            var solvers = new WordVarianceSolver[o.Threads];
+            for (int t = 0; t < o.Threads; t++) solvers[t] = new WordVarianceSolver(x, p, contexts, xMax, alpha, o.Refine, o.RcondThreshold);
+            var buffer = new double[(long)Math.Min(chunkWords, Math.Max(1, eligible.Count)) * d * d];
+            var inv = CultureInfo.InvariantCulture;
+            for (int start = 0; start < eligible.Count; start += chunkWords)
+            {
+                int n = Math.Min(chunkWords, eligible.Count - start);
+                var ids = eligible.GetRange(start, n);
+                // Largest problems first, handed out dynamically: both cores stay busy to the end of the chunk.
+                var order = Enumerable.Range(0, n).OrderByDescending(l => WordVarianceSolver.Flops(x.RowLength(ids[l]), d)).ToArray();
+                int next = -1;
+                Exception? err = null;
+                var threads = new Thread[o.Threads];
+                for (int t = 0; t < o.Threads; t++)
+                {
+                    var solver = solvers[t];
+                    threads[t] = new Thread(() =>
+                    {
+                        try
+                        {
+                            int slot;
+                            while ((slot = Interlocked.Increment(ref next)) < n && err == null)
+                            {
+                                int local = order[slot], i = ids[local];
+                                var r = solver.Solve(i, buffer.AsSpan(local * d * d, d * d));
+                                info[i] = r;
+                                status[i] = r.Status;
+                            }
+                        }
+                        catch (Exception e) { Interlocked.CompareExchange(ref err, e, null); }
+                    }) { IsBackground = true };
+                    threads[t].Start();
+                }
+                foreach (var th in threads) th.Join();
+                if (err != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(err).Throw();
+                for (int l = 0; l < n * d * d; l++)
+                    if (!double.IsFinite(buffer[l])) throw new GloVeVException($"non-finite covariance for word '{vocab[ids[l / (d * d)]]}' (this is a bug; please report it)");
+
+                int k = chunks++;
+                var meta = new Dictionary<string, string> { ["dim"] = d.ToString(inv), ["refined"] = o.Refine ? "true" : "false", ["chunk"] = k.ToString(inv) };
+                if (o.Complete)
+                    SafeTensorsWriter.WriteAll(Path.Combine(stage, $"completechunk_{k}.safetensors"),
+                        [(new TensorSpec("variances", TensorDType.F64, [n, d, d]), w => w.Write<double>(buffer.AsSpan(0, n * d * d)))], meta);
+                if (o.ApproxTarget > 0) WriteApproxChunk(Path.Combine(stage, $"approxchunk_{k}.safetensors"), ids, buffer, d, o.ApproxTarget, vocab, approxInfo, meta);
+                for (int l = 0; l < n; l++) chunkMap.Append(vocab[ids[l]]).Append('\t').Append(ids[l]).Append('\t').Append(k).Append('\t').Append(l).Append('\n');
+                foreach (var i in ids) doneFlops += WordVarianceSolver.Flops(x.RowLength(i), d);
+                progress?.Invoke(totalFlops > 0 ? doneFlops / totalFlops : 1, doneFlops / 1e9 / sw.Elapsed.TotalSeconds);
+            }
+            double seconds = sw.Elapsed.TotalSeconds;
+            var cosines = eligible.Select(i => info[i].CosineToWls).Order().ToArray();
+            double median = cosines.Length == 0 ? double.NaN : cosines.Length % 2 == 1 ? cosines[cosines.Length / 2] : 0.5 * (cosines[cosines.Length / 2 - 1] + cosines[cosines.Length / 2]);
+            var warnings = new List<string>();
+            if (cosines.Length > 0 && median < o.WarnCosine && !o.Refine)
+                warnings.Add($"median cos(trained w_i, WLS w_i) is {median:F3} < {o.WarnCosine}: the model is not near convergence, so GloVe-V's premise is weak; train longer or pass --refine");
+            int pinv = eligible.Count(i => status[i] == WordVarianceStatus.PseudoInverse);
+            if (pinv > 0) warnings.Add($"{pinv} word(s) had a singular or badly conditioned H_i (rcond < {o.RcondThreshold:G3}); their covariance uses a pseudo-inverse and is flagged 'pseudo_inverse'");
+            var summary = new VarianceSummary(eligible.Count, pinv, status.Count(s => s == WordVarianceStatus.TooFewContexts),
+                status.Count(s => s == WordVarianceStatus.NotRequested), seconds, totalFlops / 1e9 / Math.Max(seconds, 1e-9), backend.ToString(),
+                Process.GetCurrentProcess().PeakWorkingSet64, median, o.Refine, Path.GetFullPath(outDir), chunks, warnings);
+
+            File.WriteAllText(Path.Combine(stage, "chunk_map.txt"), chunkMap.ToString());
+            if (o.ApproxTarget > 0) File.WriteAllText(Path.Combine(stage, "approx_info.txt"), approxInfo.ToString());
+            WriteInfo(Path.Combine(stage, "variance_info.tsv"), vocab, status, info);
+            File.WriteAllText(Path.Combine(stage, "variance_summary.json"), SummaryJson(summary, o, xMax, alpha, d));
+            if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
+            Directory.Move(stage, outDir);
+            return summary;
+        }
+        finally
+        {
+            if (Directory.Exists(stage)) try { Directory.Delete(stage, true); } catch (IOException) { }
+        }
+    }
+
+    static double Meta(GloVeParameters p, string key, double fallback) =>
+        p.Metadata.TryGetValue(key, out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : fallback;
+
+    static void WriteApproxChunk(string path, List<int> ids, double[] buffer, int d, double target, Vocabulary vocab, StringBuilder approxInfo,
+        Dictionary<string, string> meta)
+    {
+        var specs = new List<(TensorSpec, Action<SafeTensorsWriter>)>();
+        for (int l = 0; l < ids.Count; l++)
+        {
+            int idx = ids[l];
+            var c = CompactCovariance.Choose(buffer.AsSpan(l * d * d, d * d), d, target);
+            switch (c.Form)
+            {
+                case CompactForm.Diagonal:
+                    specs.Add((new TensorSpec($"diag_{idx}", TensorDType.F64, [d]), w => w.Write<double>(c.Diagonal)));
+                    approxInfo.Append(vocab[idx]).Append("\tdiagonal\n");
+                    break;
+                case CompactForm.Svd:
+                    var vt = new double[c.Rank * d];
+                    for (int e = 0; e < c.Rank; e++) for (int q = 0; q < d; q++) vt[e * d + q] = c.U[q * c.Rank + e];
+                    specs.Add((new TensorSpec($"U_{idx}", TensorDType.F64, [d, c.Rank]), w => w.Write<double>(c.U)));
+                    specs.Add((new TensorSpec($"s_{idx}", TensorDType.F64, [c.Rank]), w => w.Write<double>(c.S)));
+                    specs.Add((new TensorSpec($"Vt_{idx}", TensorDType.F64, [c.Rank, d]), w => w.Write<double>(vt)));
+                    approxInfo.Append(vocab[idx]).Append("\tsvd\t").Append(c.Rank).Append('\n');
+                    break;
+                default:
+                    specs.Add((new TensorSpec($"complete_{idx}", TensorDType.F64, [d, d]), w => w.Write<double>(c.Full)));
+                    approxInfo.Append(vocab[idx]).Append("\tcomplete\n");
+                    break;
+            }
+        }
+        SafeTensorsWriter.WriteAll(path, specs, meta);
+    }
+
+    static void WriteInfo(string path, Vocabulary vocab, WordVarianceStatus[] status, WordVariance[] info)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        using var w = new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
+        w.WriteLine("word\tindex\tcontexts\tsigma2\tstatus\tcondition\tcos_wls\tnoise_ratio");
+        for (int i = 0; i < vocab.Count; i++)
+        {
+            var r = info[i];
+            bool has = status[i] is WordVarianceStatus.Ok or WordVarianceStatus.PseudoInverse;
+            w.WriteLine(string.Join('\t', vocab[i], i.ToString(inv), r.Contexts.ToString(inv),
+                has ? r.Sigma2.ToString("R", inv) : "NA", status[i].Text(),
+                has ? r.Condition.ToString("G6", inv) : "NA", has ? r.CosineToWls.ToString("R", inv) : "NA",
+                has ? r.NoiseRatio.ToString("R", inv) : "NA"));
+        }
+    }
+
+    static string SummaryJson(VarianceSummary s, VarianceOptions o, double xMax, double alpha, int d)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("dim", d);
+            w.WriteNumber("words_with_variance", s.WordsWithVariance);
+            w.WriteNumber("pseudo_inverse", s.PseudoInverseWords);
+            w.WriteStartObject("skipped"); w.WriteNumber("too_few_contexts", s.TooFewContexts); w.WriteNumber("not_requested", s.NotRequested); w.WriteEndObject();
+            w.WriteNumber("seconds", s.Seconds);
+            w.WriteNumber("gflops", s.Gflops);
+            w.WriteString("backend", s.Backend);
+            w.WriteNumber("peak_rss_bytes", s.PeakRssBytes);
+            if (double.IsFinite(s.MedianCosineToWls)) w.WriteNumber("median_cos_wls", s.MedianCosineToWls); else w.WriteNull("median_cos_wls");
+            w.WriteBoolean("refined", s.Refined);
+            w.WriteNumber("approx_target", o.ApproxTarget);
+            w.WriteBoolean("complete", o.Complete);
+            w.WriteNumber("x_max", xMax);
+            w.WriteNumber("alpha", alpha);
+            w.WriteNumber("chunks", s.Chunks);
+            w.WriteStartArray("warnings"); foreach (var m in s.Warnings) w.WriteStringValue(m); w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+}

@@ -1,0 +1,32 @@
+namespace GloVeV.Variance;
+
+/// <summary>Settings of the GloVe-V variance stage.</summary>
+public sealed record VarianceOptions
+{
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Reconstruction target of the compact form (0 disables it).</summary>
+    public double ApproxTarget { get; init; } = 0.90;
+    /// <summary>Write <c>completechunk_{k}.safetensors</c> (full D x D matrices).</summary>
+    public bool Complete { get; init; } = true;
+    /// <summary>Words per chunk file; 0 chooses about 128 MiB of float64 matrices per chunk.</summary>
+    public int ChunkWords { get; init; }
+    /// <summary>Replace each trained w_i by its weighted-least-squares solution before computing residuals.</summary>
+    public bool Refine { get; init; }
+    /// <summary>Reciprocal condition number below which H_i is treated as singular (pseudo-inverse, flagged).</summary>
+    public double RcondThreshold { get; init; } = 1e-12;
+    /// <summary>Weighting x_max and alpha; null takes them from the model's metadata (GloVe defaults otherwise).</summary>
+    public double? XMax { get; init; }
+    public double? Alpha { get; init; }
+    /// <summary>Only these words (null = all).</summary>
+    public IReadOnlyList<string>? Words { get; init; }
+    /// <summary>Median cos(trained, WLS) below which the summary warns that the premise of GloVe-V is shaky.</summary>
+    public double WarnCosine { get; init; } = 0.9;
+
+    public void Validate()
+    {
+        if (Threads < 1) throw new GloVeVException($"--threads must be >= 1, got {Threads}");
+        if (ApproxTarget < 0 || ApproxTarget > 1 || double.IsNaN(ApproxTarget)) throw new GloVeVException($"--approx must be in [0, 1], got {ApproxTarget}");
+        if (ChunkWords < 0) throw new GloVeVException($"--chunk-words must be >= 0, got {ChunkWords}");
+        if (!Complete && ApproxTarget == 0) throw new GloVeVException("--no-complete with --approx 0 would write no variances");
+    }
+}

@@ -1,0 +1,198 @@
+using System.Globalization;
+using GloVeV.IO;
+
+namespace GloVeV.Variance;
+
+/// <summary>
+/// Reads stored GloVe-V covariances, ours or the authors' downloads, memory-mapped and lazily (a chunk file is opened
+/// on first use). Layouts understood: <c>chunk_map.txt</c> + <c>completechunk_{k}</c> / <c>complete_chunk_{k}</c>
+/// (tensor <c>variances</c> [n,D,D]); <c>approx_info.txt</c> + <c>approxchunk_{k}</c> (tensors <c>diag_{idx}</c>,
+/// <c>U_{idx}</c>/<c>s_{idx}</c>/<c>Vt_{idx}</c>, <c>complete_{idx}</c>); and the authors' single files
+/// <c>CompleteVariances.safetensors</c> / <c>ApproximationVariances.safetensors</c>.
+/// Thread-safe for concurrent reads.
+/// </summary>
+public sealed class VarianceStore : IDisposable
+{
+    public readonly record struct Location(int GlobalIndex, int Chunk, int Local);
+
+    readonly string _dir;
+    readonly Dictionary<string, Location> _byWord = new(StringComparer.Ordinal);
+    readonly Dictionary<int, Location> _byIndex = new();
+    readonly Dictionary<string, SafeTensorsFile> _open = new();
+    readonly object _gate = new();
+    public int Dim { get; private set; }
+    public bool HasComplete { get; }
+    public bool HasApprox { get; }
+    public int Count => _byIndex.Count;
+    public string Directory => _dir;
+    public IEnumerable<int> Indices => _byIndex.Keys;
+
+    public VarianceStore(string dir)
+    {
+        _dir = dir;
+        if (!System.IO.Directory.Exists(dir)) throw new GloVeVException($"{dir}: variance folder not found");
+        var map = Path.Combine(dir, "chunk_map.txt");
+        if (File.Exists(map))
+        {
+            int lineNo = 0;
+            foreach (var line in File.ReadLines(map))
+            {
+                lineNo++;
+                if (line.Length == 0) continue;
+                var f = line.Split('\t');
+                if (f.Length != 4 || !int.TryParse(f[1], out int g) || !int.TryParse(f[2], out int c) || !int.TryParse(f[3], out int l) || g < 0 || c < 0 || l < 0)
+                    throw new GloVeVException($"{map}:{lineNo}: expected 'word<TAB>global index<TAB>chunk<TAB>local index'");
+                var loc = new Location(g, c, l);
+                _byWord[f[0]] = loc;
+                _byIndex[g] = loc;
+            }
+        }
+        HasComplete = _byIndex.Count > 0 && (File.Exists(CompletePath(_byIndex.Values.First().Chunk)) ) || File.Exists(Path.Combine(dir, "CompleteVariances.safetensors"));
+        HasApprox = File.Exists(Path.Combine(dir, "approx_info.txt")) || File.Exists(Path.Combine(dir, "ApproximationVariances.safetensors"));
+        if (!HasComplete && !HasApprox) throw new GloVeVException($"{dir}: no GloVe-V variances found (expected chunk_map.txt with completechunk_*/approxchunk_* files, or CompleteVariances.safetensors/ApproximationVariances.safetensors)");
+    }
+
+    string CompletePath(int chunk)
+    {
+        var a = Path.Combine(_dir, $"completechunk_{chunk}.safetensors");
+        return File.Exists(a) ? a : Path.Combine(_dir, $"complete_chunk_{chunk}.safetensors");
+    }
+
+    SafeTensorsFile Open(string path)
+    {
+        lock (_gate)
+        {
+            if (_open.TryGetValue(path, out var f)) return f;
+            f = new SafeTensorsFile(path);
+            _open[path] = f;
+            return f;
+        }
+    }
+
+    public bool TryLocate(int globalIndex, out Location loc) => _byIndex.TryGetValue(globalIndex, out loc);
+
+    /// <summary>Does the store hold a covariance for this vocabulary index?</summary>
+    public bool Has(int globalIndex)
+    {
+        if (_byIndex.ContainsKey(globalIndex)) return true;
+        var single = Path.Combine(_dir, "CompleteVariances.safetensors");
+        if (File.Exists(single))
+        {
+            var e = Open(single).Entry("variances");
+            return globalIndex >= 0 && globalIndex < e.Shape[0];
+        }
+        var approx = Path.Combine(_dir, "ApproximationVariances.safetensors");
+        if (File.Exists(approx))
+        {
+            var f = Open(approx);
+            return f.Contains($"diag_{globalIndex}") || f.Contains($"U_{globalIndex}") || f.Contains($"complete_{globalIndex}");
+        }
+        return false;
+    }
+
+    /// <summary>Sigma_i (D x D, row-major) of vocabulary index <paramref name="globalIndex"/>; <paramref name="approximate"/>
+    /// reads the compact form (falls back to the other form when only one exists).</summary>
+    public double[] Covariance(int globalIndex, string word, bool approximate = false)
+    {
+        bool useApprox = approximate ? HasApprox : !HasComplete;
+        return useApprox ? ReadApprox(globalIndex, word) : ReadComplete(globalIndex, word);
+    }
+
+    double[] ReadComplete(int g, string word)
+    {
+        SafeTensorsFile f; long row;
+        if (_byIndex.TryGetValue(g, out var loc)) { f = Open(CompletePath(loc.Chunk)); row = loc.Local; }
+        else
+        {
+            var single = Path.Combine(_dir, "CompleteVariances.safetensors");
+            if (!File.Exists(single)) throw NoVariance(word);
+            f = Open(single); row = g;
+        }
+        var e = f.Entry("variances");
+        if (e.Shape.Length != 3 || e.Shape[1] != e.Shape[2]) throw new GloVeVException($"{f.Path}: tensor 'variances' must have shape [n, D, D], has [{string.Join(",", e.Shape)}]");
+        if (row >= e.Shape[0]) throw new GloVeVException($"{f.Path}: word '{word}' maps to row {row} but the chunk has {e.Shape[0]}");
+        int d = (int)e.Shape[1];
+        CheckDim(d, f.Path);
+        var r = new double[d * d];
+        f.ReadDoubles(e, row * d * d, r);
+        return r;
+    }
+
+    double[] ReadApprox(int g, string word)
+    {
+        SafeTensorsFile f;
+        if (_byIndex.TryGetValue(g, out var loc) && File.Exists(Path.Combine(_dir, $"approxchunk_{loc.Chunk}.safetensors")))
+            f = Open(Path.Combine(_dir, $"approxchunk_{loc.Chunk}.safetensors"));
+        else
+        {
+            var single = Path.Combine(_dir, "ApproximationVariances.safetensors");
+            if (!File.Exists(single)) throw NoVariance(word);
+            f = Open(single);
+        }
+        if (f.Contains($"diag_{g}"))
+        {
+            var diag = f.ReadDoubles($"diag_{g}");
+            int d = diag.Length; CheckDim(d, f.Path);
+            var r = new double[d * d];
+            for (int q = 0; q < d; q++) r[q * d + q] = diag[q];
+            return r;
+        }
+        if (f.Contains($"U_{g}"))
+        {
+            var ue = f.Entry($"U_{g}");
+            if (ue.Shape.Length != 2) throw new GloVeVException($"{f.Path}: U_{g} must be 2-D");
+            int d = (int)ue.Shape[0], rank = (int)ue.Shape[1];
+            CheckDim(d, f.Path);
+            f.Expect($"s_{g}", [rank]); f.Expect($"Vt_{g}", [rank, d]);
+            var u = f.ReadDoubles($"U_{g}"); var s = f.ReadDoubles($"s_{g}"); var vt = f.ReadDoubles($"Vt_{g}");
+            var m = new double[d * d];
+            for (int q = 0; q < d; q++)
+                for (int v = 0; v < d; v++)
+                {
+                    double acc = 0;
+                    for (int e2 = 0; e2 < rank; e2++) acc += u[q * rank + e2] * s[e2] * vt[e2 * d + v];
+                    m[q * d + v] = acc;
+                }
+            return m;
+        }
+        if (f.Contains($"complete_{g}"))
+        {
+            var e = f.Entry($"complete_{g}");
+            if (e.Shape.Length != 2 || e.Shape[0] != e.Shape[1]) throw new GloVeVException($"{f.Path}: complete_{g} must be D x D");
+            CheckDim((int)e.Shape[0], f.Path);
+            return f.ReadDoubles($"complete_{g}");
+        }
+        throw NoVariance(word);
+    }
+
+    void CheckDim(int d, string path)
+    {
+        if (Dim == 0) Dim = d;
+        else if (Dim != d) throw new GloVeVException($"{path}: covariance is {d} x {d} but others are {Dim} x {Dim}");
+    }
+
+    static GloVeVException NoVariance(string word) =>
+        new($"word '{word}' has no GloVe-V variance (too few contexts, or not computed); see variance_info.tsv");
+
+    public void Dispose()
+    {
+        lock (_gate) { foreach (var f in _open.Values) f.Dispose(); _open.Clear(); }
+    }
+
+    /// <summary>Reads variance_info.tsv rows as (word, contexts, sigma2, status, noise ratio), if present.</summary>
+    public IReadOnlyDictionary<string, (int Contexts, double Sigma2, string Status, double NoiseRatio)> Info()
+    {
+        var path = Path.Combine(_dir, "variance_info.tsv");
+        var r = new Dictionary<string, (int, double, string, double)>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return r;
+        foreach (var line in File.ReadLines(path).Skip(1))
+        {
+            var f = line.Split('\t');
+            if (f.Length < 8) continue;
+            double.TryParse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var s2);
+            double.TryParse(f[7], NumberStyles.Float, CultureInfo.InvariantCulture, out var nr);
+            r[f[0]] = (int.Parse(f[2], CultureInfo.InvariantCulture), f[3] == "NA" ? double.NaN : s2, f[4], f[7] == "NA" ? double.NaN : nr);
+        }
+        return r;
+    }
+}
