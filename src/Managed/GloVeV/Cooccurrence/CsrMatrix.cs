@@ -51,12 +51,12 @@ public sealed unsafe class CsrMatrix : IDisposable
     /// </summary>
     public static CsrMatrix OpenDirectory(string dir, int vocabSize)
     {
-        if (!Directory.Exists(dir)) throw new GloVeVException($"{dir}: co-occurrence folder not found");
+        if (!Directory.Exists(dir)) throw new MissingFileException($"{dir}: co-occurrence folder not found");
         var csr = System.IO.Path.Combine(dir, FileName);
         if (!File.Exists(csr))
         {
             var bin = System.IO.Path.Combine(dir, "cooccurrence.bin");
-            if (!File.Exists(bin)) throw new GloVeVException($"{dir}: neither {FileName} nor cooccurrence.bin found");
+            if (!File.Exists(bin)) throw new MissingFileException($"{dir}: neither {FileName} nor cooccurrence.bin found");
             FromGloVeBinary(bin, vocabSize, csr);
         }
         var m = Open(csr);

@@ -45,7 +45,7 @@ public static class GloVeBinaryReader
 {
     public static long RecordCount(string path)
     {
-        if (!File.Exists(path)) throw new GloVeVException($"{path}: co-occurrence file not found");
+        if (!File.Exists(path)) throw new MissingFileException($"{path}: co-occurrence file not found");
         long size = new FileInfo(path).Length;
         if (size % 16 != 0)
             throw new GloVeVException($"{path}: truncated or not a GloVe cooccurrence.bin: size {size} is not a multiple of 16 bytes");

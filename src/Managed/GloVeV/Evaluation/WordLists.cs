@@ -22,7 +22,7 @@ public static class WordLists
     /// <summary>Reads a word list: one word per line, or whitespace/comma separated; '#' starts a comment.</summary>
     public static IReadOnlyList<string> Load(string path)
     {
-        if (!File.Exists(path)) throw new GloVeVException($"{path}: word list not found");
+        if (!File.Exists(path)) throw new MissingFileException($"{path}: word list not found");
         var words = File.ReadLines(path).Select(l => l.Split('#')[0])
             .SelectMany(l => l.Split((char[])[' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries)).ToList();
         if (words.Count == 0) throw new GloVeVException($"{path}: word list is empty");

@@ -10,7 +10,7 @@ public static class WordPairs
 {
     public static IReadOnlyList<WordPair> Load(string path)
     {
-        if (!File.Exists(path)) throw new GloVeVException($"{path}: benchmark file not found");
+        if (!File.Exists(path)) throw new MissingFileException($"{path}: benchmark file not found");
         var pairs = new List<WordPair>();
         int lineNo = 0;
         bool sawData = false;

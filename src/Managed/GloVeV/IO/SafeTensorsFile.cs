@@ -27,7 +27,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     public SafeTensorsFile(string path)
     {
         Path = path;
-        if (!File.Exists(path)) throw new GloVeVException($"{path}: file not found");
+        if (!File.Exists(path)) throw new MissingFileException($"{path}: file not found");
         long size = new FileInfo(path).Length;
         if (size < 8) throw new GloVeVException($"{path}: not a safetensors file (only {size} bytes)");
         using (var fs = File.OpenRead(path))

@@ -32,10 +32,10 @@ public sealed class GloVeModel : IDisposable
 
     public static GloVeModel Load(string dir, string? varianceDir = null)
     {
-        if (!System.IO.Directory.Exists(dir)) throw new GloVeVException($"{dir}: model folder not found");
+        if (!System.IO.Directory.Exists(dir)) throw new MissingFileException($"{dir}: model folder not found");
         var vocab = Vocabulary.Load(Path.Combine(dir, "vocab.txt"));
         string file = File.Exists(Path.Combine(dir, "params.safetensors")) ? Path.Combine(dir, "params.safetensors") : Path.Combine(dir, "vectors.safetensors");
-        if (!File.Exists(file)) throw new GloVeVException($"{dir}: neither params.safetensors nor vectors.safetensors found");
+        if (!File.Exists(file)) throw new MissingFileException($"{dir}: neither params.safetensors nor vectors.safetensors found");
         using var f = new SafeTensorsFile(file);
         var name = f.Contains("center_vectors") ? "center_vectors" : f.Tensors.Values.FirstOrDefault(t => t.Shape.Length == 2)?.Name
             ?? throw new GloVeVException($"{file}: no 2-D vector tensor found");

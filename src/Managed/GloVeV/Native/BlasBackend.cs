@@ -47,7 +47,7 @@ public sealed unsafe class BlasBackend
     static readonly string[] MklNames = ["libmkl_rt.so", "libmkl_rt.so.2", "/usr/lib/x86_64-linux-gnu/libmkl_rt.so"];
     static readonly string[] OpenBlasNames = ["libopenblas.so.0", "libopenblas.so", "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"];
 
-    static BlasBackend Load(string? forced)
+    internal static BlasBackend Load(string? forced)
     {
         forced = forced?.Trim().ToLowerInvariant();
         if (!string.IsNullOrEmpty(forced) && forced != "mkl" && forced != "openblas")

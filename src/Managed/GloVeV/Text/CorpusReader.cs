@@ -38,7 +38,7 @@ public sealed class CorpusReader : IDisposable
         _path = path;
         _replaceInvalid = replaceInvalid;
         _blockSize = blockSize;
-        if (!File.Exists(path)) throw new GloVeVException($"{path}: corpus file not found");
+        if (!File.Exists(path)) throw new MissingFileException($"{path}: corpus file not found");
         try
         {
             Stream fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);

@@ -71,7 +71,7 @@ public sealed class Vocabulary
     /// <summary>Reads a GloVe C / GloVe-V <c>vocab.txt</c>; a malformed line is an error naming the line.</summary>
     public static Vocabulary Load(string path)
     {
-        if (!File.Exists(path)) throw new GloVeVException($"{path}: vocabulary file not found");
+        if (!File.Exists(path)) throw new MissingFileException($"{path}: vocabulary file not found");
         var words = new List<string>();
         var counts = new List<long>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -30,7 +30,7 @@ public sealed class VarianceStore : IDisposable
     public VarianceStore(string dir)
     {
         _dir = dir;
-        if (!System.IO.Directory.Exists(dir)) throw new GloVeVException($"{dir}: variance folder not found");
+        if (!System.IO.Directory.Exists(dir)) throw new MissingFileException($"{dir}: variance folder not found");
         var map = Path.Combine(dir, "chunk_map.txt");
         if (File.Exists(map))
         {

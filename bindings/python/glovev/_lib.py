@@ -1,0 +1,169 @@
+"""Loads libglovev.so and declares its C signatures. One loader, one error check."""
+import ctypes
+import os
+from ctypes import POINTER, c_char_p, c_double, c_int32, c_int64, c_uint64, c_void_p
+from pathlib import Path
+
+
+class GloVeVError(Exception):
+    """An error reported by libglovev (the message is gv_last_error())."""
+
+    def __init__(self, message, code=None):
+        super().__init__(message)
+        self.code = code
+
+
+class ArgumentError(GloVeVError, ValueError):
+    """A bad argument: NULL, negative size, out of range, buffer too small."""
+
+
+class FileError(GloVeVError, OSError):
+    """A file or folder is missing, unreadable or unwritable."""
+
+
+class InputError(GloVeVError, ValueError):
+    """Bad input data, e.g. an unknown word or a malformed file."""
+
+
+class HandleError(GloVeVError, ValueError):
+    """A closed (freed) model or matrix was used."""
+
+
+class CancelledError(GloVeVError):
+    """An operation was cancelled."""
+
+
+OK, ERR_ARGUMENT, ERR_INPUT, ERR_IO, ERR_BUFFER, ERR_HANDLE, ERR_CANCELLED, ERR_INTERNAL = range(8)
+
+
+def _candidates():
+    env = os.environ.get("GLOVEV_LIB")
+    if env:
+        yield Path(env)
+    here = Path(__file__).resolve().parent
+    yield here / "libglovev.so"
+    yield here.parent.parent.parent / "build" / "lib" / "libglovev.so"
+
+
+def _load():
+    tried = []
+    for path in _candidates():
+        tried.append(str(path))
+        if path.is_file():
+            return ctypes.CDLL(str(path)), str(path)
+    raise ImportError("glovev: cannot find libglovev.so (tried: %s); set GLOVEV_LIB" % ", ".join(tried))
+
+
+_lib, LIBRARY_PATH = _load()
+
+
+class Interval(ctypes.Structure):
+    _fields_ = [("value", c_double), ("mean", c_double), ("sd", c_double), ("lo", c_double), ("hi", c_double),
+                ("method", c_int32), ("reserved", c_int32)]
+
+
+class Difference(ctypes.Structure):
+    _fields_ = [("diff", c_double), ("sd", c_double), ("z", c_double), ("p_value", c_double)]
+
+
+class Neighbour(ctypes.Structure):
+    _fields_ = [("index", c_int64), ("cosine", c_double), ("mean", c_double), ("sd", c_double), ("lo", c_double),
+                ("hi", c_double), ("p_top_k", c_double), ("p_differs_from_next", c_double)]
+
+
+class Benchmark(ctypes.Structure):
+    _fields_ = [("pairs", c_int64), ("used", c_int64), ("oov", c_int64), ("spearman", c_double), ("pearson", c_double),
+                ("spearman_sd", c_double), ("spearman_lo", c_double), ("spearman_hi", c_double)]
+
+
+class WeatResult(ctypes.Structure):
+    _fields_ = [("statistic", c_double), ("effect_size", c_double), ("p_value", c_double), ("effect_size_sd", c_double),
+                ("effect_size_lo", c_double), ("effect_size_hi", c_double), ("permutations", c_int64),
+                ("exact", c_int32), ("reserved", c_int32)]
+
+
+class RndResult(ctypes.Structure):
+    _fields_ = [("value", c_double), ("sd", c_double), ("lo", c_double), ("hi", c_double), ("z", c_double),
+                ("p_value", c_double)]
+
+
+class TrainOptions(ctypes.Structure):
+    _fields_ = [("dim", c_int32), ("epochs", c_int32), ("threads", c_int32), ("checkpoint_every", c_int32),
+                ("eta", c_double), ("x_max", c_double), ("alpha", c_double), ("grad_clip", c_double),
+                ("bias_eta", c_double), ("seed", c_uint64), ("resume", c_int32), ("reserved", c_int32)]
+
+
+PROGRESS_FN = ctypes.CFUNCTYPE(c_int32, c_int32, c_int32, c_double, c_void_p)
+_P = POINTER
+_DP = POINTER(c_double)
+_STRS = POINTER(c_char_p)
+
+_SIGNATURES = {
+    "gv_version": (c_char_p, []),
+    "gv_last_error": (c_char_p, []),
+    "gv_blas_backend": (c_int32, [c_char_p, c_int64, _P(c_int64)]),
+    "gv_spd_inverse": (c_int32, [_DP, c_int64, _DP, c_int64]),
+    "gv_vocab_build": (c_int32, [c_char_p, c_char_p, c_int64, c_int64, c_int32, c_int32, _P(c_int64)]),
+    "gv_cooccur": (c_int32, [c_char_p, c_char_p, c_char_p, c_int32, c_int32, c_int32, c_int64, c_int32, c_int32, _P(c_int64)]),
+    "gv_train_options_default": (c_int32, [_P(TrainOptions)]),
+    "gv_train": (c_int32, [c_char_p, c_char_p, c_char_p, _P(TrainOptions), PROGRESS_FN, c_void_p, _P(c_int32), _DP]),
+    "gv_variance": (c_int32, [c_char_p, c_char_p, c_char_p, c_int32, c_double, c_int32, c_int32, _P(c_int64)]),
+    "gv_matrix_open": (c_int32, [c_char_p, c_char_p, _P(c_void_p)]),
+    "gv_matrix_free": (c_int32, [c_void_p]),
+    "gv_matrix_shape": (c_int32, [c_void_p, _P(c_int64), _P(c_int64)]),
+    "gv_matrix_row": (c_int32, [c_void_p, c_int64, _P(c_int32), _DP, c_int64, _P(c_int64)]),
+    "gv_model_open": (c_int32, [c_char_p, _P(c_void_p)]),
+    "gv_model_free": (c_int32, [c_void_p]),
+    "gv_model_shape": (c_int32, [c_void_p, _P(c_int64), _P(c_int64), _P(c_int32)]),
+    "gv_model_word": (c_int32, [c_void_p, c_int64, c_char_p, c_int64, _P(c_int64)]),
+    "gv_model_index": (c_int32, [c_void_p, c_char_p, _P(c_int64)]),
+    "gv_model_vector": (c_int32, [c_void_p, c_char_p, _DP, c_int64]),
+    "gv_model_has_covariance": (c_int32, [c_void_p, c_char_p, _P(c_int32)]),
+    "gv_model_covariance": (c_int32, [c_void_p, c_char_p, c_int32, _DP, c_int64]),
+    "gv_similarity": (c_int32, [c_void_p, c_char_p, c_char_p, c_int32, c_double, c_int64, c_uint64, _P(Interval)]),
+    "gv_compare": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_int32, c_int64, c_uint64, _P(Difference)]),
+    "gv_neighbours": (c_int32, [c_void_p, c_char_p, c_int64, c_int32, c_double, c_int64, c_uint64, _P(Neighbour), c_int64, _P(c_int64)]),
+    "gv_evaluate": (c_int32, [c_void_p, c_char_p, c_int64, c_uint64, c_double, _P(Benchmark)]),
+    "gv_weat": (c_int32, [c_void_p, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, c_int64, c_int64, c_uint64, c_double, _P(WeatResult)]),
+    "gv_rnd": (c_int32, [c_void_p, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, c_int64, c_uint64, c_double, _P(RndResult)]),
+}
+
+for _name, (_res, _args) in _SIGNATURES.items():
+    _fn = getattr(_lib, _name)
+    _fn.restype = _res
+    _fn.argtypes = _args
+
+
+def _check(status):
+    """Raises the matching GloVeVError subclass for a non-zero status, with gv_last_error() as the message."""
+    if status == OK:
+        return
+    msg = _lib.gv_last_error().decode("utf-8", "replace")
+    if status == ERR_ARGUMENT or status == ERR_BUFFER:
+        raise ArgumentError(msg, status)
+    if status == ERR_INPUT:
+        raise InputError(msg, status)
+    if status == ERR_IO:
+        raise FileError(msg, status)
+    if status == ERR_HANDLE:
+        raise HandleError(msg, status)
+    if status == ERR_CANCELLED:
+        raise CancelledError(msg, status)
+    raise GloVeVError(msg, status)
+
+
+def encode(s, name="word"):
+    """UTF-8 bytes of a str argument; anything else is a TypeError."""
+    if isinstance(s, bytes):
+        return s
+    if not isinstance(s, str):
+        raise TypeError("%s must be str, not %s" % (name, type(s).__name__))
+    return s.encode("utf-8")
+
+
+def string_array(words, name):
+    if isinstance(words, (str, bytes)):
+        raise TypeError("%s must be a list of words, not a single string" % name)
+    items = [encode(w, name) for w in words]
+    arr = (c_char_p * max(1, len(items)))(*items)
+    return arr, len(items)

@@ -1,0 +1,249 @@
+"""glovev.Model: a trained model with GloVe-V covariances, gensim-style."""
+import ctypes
+from ctypes import byref, c_double, c_int32, c_int64, c_void_p
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from . import _lib as L
+
+METHODS = {"delta": 0, "sample": 1, "corrected": 2}
+
+
+def _method(method):
+    if method not in METHODS:
+        raise ValueError("method must be one of %s, not %r" % (sorted(METHODS), method))
+    return METHODS[method]
+
+
+def _positive_int(x, name, minimum=1):
+    if isinstance(x, bool) or not isinstance(x, (int, np.integer)):
+        raise TypeError("%s must be an int, not %s" % (name, type(x).__name__))
+    if x < minimum:
+        raise ValueError("%s must be >= %d, got %d" % (name, minimum, x))
+    return int(x)
+
+
+def _level(ci):
+    if isinstance(ci, bool) or not isinstance(ci, (int, float)):
+        raise TypeError("ci must be a float in (0, 1), not %s" % type(ci).__name__)
+    if not 0 < ci < 1:
+        raise ValueError("ci must be in (0, 1), got %r" % (ci,))
+    return float(ci)
+
+
+@dataclass(frozen=True)
+class Similarity:
+    cosine: float
+    sd: float
+    ci: Tuple[float, float]
+    method: str
+    mean: float
+
+
+@dataclass(frozen=True)
+class Difference:
+    diff: float
+    sd: float
+    z: float
+    p_value: float
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    word: str
+    cosine: float
+    sd: float
+    ci: Tuple[float, float]
+    mean: float
+    p_top_k: float
+    p_differs_from_next: float
+
+
+@dataclass(frozen=True)
+class BenchmarkResult:
+    pairs: int
+    used: int
+    oov: int
+    spearman: float
+    pearson: float
+    spearman_sd: float
+    spearman_ci: Tuple[float, float]
+
+
+@dataclass(frozen=True)
+class WeatResult:
+    statistic: float
+    effect_size: float
+    p_value: float
+    effect_size_sd: float
+    effect_size_ci: Tuple[float, float]
+    permutations: int
+    exact: bool
+
+
+@dataclass(frozen=True)
+class RndResult:
+    value: float
+    sd: float
+    ci: Tuple[float, float]
+    z: float
+    p_value: float
+
+
+class Model:
+    """A GloVe model with GloVe-V covariances (memory-mapped). Use as a context manager or call close()."""
+
+    def __init__(self, handle):
+        self._h = c_void_p(handle)
+        v, d, hv = c_int64(), c_int64(), c_int32()
+        L._check(L._lib.gv_model_shape(self._h, byref(v), byref(d), byref(hv)))
+        self.vocab_size, self.dim, self.has_variances = v.value, d.value, bool(hv.value)
+        self._words = None
+
+    @classmethod
+    def load(cls, path) -> "Model":
+        h = c_void_p()
+        L._check(L._lib.gv_model_open(L.encode(str(path), "path"), byref(h)))
+        return cls(h.value)
+
+    def close(self):
+        if self._h is not None and self._h.value:
+            L._check(L._lib.gv_model_free(self._h))
+        self._h = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def _handle(self):
+        if self._h is None:
+            raise L.HandleError("model is closed")
+        return self._h
+
+    # --- vocabulary -------------------------------------------------------------------------------------------
+    @property
+    def index_to_key(self) -> List[str]:
+        """Words in vocabulary order (gensim's name)."""
+        if self._words is None:
+            words = []
+            buf = ctypes.create_string_buffer(1024)
+            need = c_int64()
+            for i in range(self.vocab_size):
+                st = L._lib.gv_model_word(self._handle(), i, buf, len(buf), byref(need))
+                if st == L.ERR_BUFFER:
+                    buf = ctypes.create_string_buffer(need.value)
+                    st = L._lib.gv_model_word(self._handle(), i, buf, len(buf), byref(need))
+                L._check(st)
+                words.append(buf.value.decode("utf-8"))
+            self._words = words
+        return self._words
+
+    def __len__(self):
+        return self.vocab_size
+
+    def __contains__(self, word):
+        if not isinstance(word, str):
+            return False
+        i = c_int64()
+        return L._lib.gv_model_index(self._handle(), word.encode("utf-8"), byref(i)) == L.OK
+
+    def index(self, word: str) -> int:
+        i = c_int64()
+        L._check(L._lib.gv_model_index(self._handle(), L.encode(word), byref(i)))
+        return i.value
+
+    # --- vectors and covariances -----------------------------------------------------------------------------
+    def vector(self, word: str) -> np.ndarray:
+        out = np.empty(self.dim, dtype=np.float64)
+        L._check(L._lib.gv_model_vector(self._handle(), L.encode(word), out.ctypes.data_as(L._DP), out.size))
+        return out
+
+    def __getitem__(self, word):
+        return self.vector(word)
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """All centre vectors, V x D (like KeyedVectors.vectors)."""
+        return np.stack([self.vector(w) for w in self.index_to_key])
+
+    def has_covariance(self, word: str) -> bool:
+        has = c_int32()
+        L._check(L._lib.gv_model_has_covariance(self._handle(), L.encode(word), byref(has)))
+        return bool(has.value)
+
+    def covariance(self, word: str, approximate: bool = False) -> np.ndarray:
+        out = np.empty((self.dim, self.dim), dtype=np.float64)
+        L._check(L._lib.gv_model_covariance(self._handle(), L.encode(word), 1 if approximate else 0,
+                                            out.ctypes.data_as(L._DP), out.size))
+        return out
+
+    # --- questions ---------------------------------------------------------------------------------------------
+    def similarity(self, a: str, b: str, ci: float = 0.95, method: str = "delta", samples: int = 1000,
+                   seed: int = 1) -> Similarity:
+        iv = L.Interval()
+        L._check(L._lib.gv_similarity(self._handle(), L.encode(a), L.encode(b), _method(method), _level(ci),
+                                      _positive_int(samples, "samples", 2), int(seed), byref(iv)))
+        return Similarity(iv.value, iv.sd, (iv.lo, iv.hi), method, iv.mean)
+
+    def compare(self, first: Sequence[str], second: Sequence[str], method: str = "delta", samples: int = 1000,
+                seed: int = 1) -> Difference:
+        (a, b), (c, d) = first, second
+        r = L.Difference()
+        L._check(L._lib.gv_compare(self._handle(), L.encode(a), L.encode(b), L.encode(c), L.encode(d), _method(method),
+                                   _positive_int(samples, "samples", 2), int(seed), byref(r)))
+        return Difference(r.diff, r.sd, r.z, r.p_value)
+
+    def most_similar(self, word: str, topn: int = 10, ci: float = 0.95, method: str = "delta", samples: int = 1000,
+                     seed: int = 1) -> List[Neighbour]:
+        topn = _positive_int(topn, "topn")
+        out = (L.Neighbour * topn)()
+        n = c_int64()
+        L._check(L._lib.gv_neighbours(self._handle(), L.encode(word), topn, _method(method), _level(ci),
+                                      _positive_int(samples, "samples", 2), int(seed), out, topn, byref(n)))
+        words = self.index_to_key
+        return [Neighbour(words[r.index], r.cosine, r.sd, (r.lo, r.hi), r.mean, r.p_top_k, r.p_differs_from_next)
+                for r in out[: n.value]]
+
+    def evaluate_word_pairs(self, path, samples: int = 200, seed: int = 1, ci: float = 0.95) -> BenchmarkResult:
+        r = L.Benchmark()
+        L._check(L._lib.gv_evaluate(self._handle(), L.encode(str(path), "path"), _positive_int(samples, "samples", 2),
+                                    int(seed), _level(ci), byref(r)))
+        return BenchmarkResult(r.pairs, r.used, r.oov, r.spearman, r.pearson, r.spearman_sd, (r.spearman_lo, r.spearman_hi))
+
+    def weat(self, x, y, a, b, permutations: int = 10000, samples: int = 500, seed: int = 1, ci: float = 0.95) -> WeatResult:
+        ax, nx = L.string_array(x, "x")
+        ay, ny = L.string_array(y, "y")
+        aa, na = L.string_array(a, "a")
+        ab, nb = L.string_array(b, "b")
+        r = L.WeatResult()
+        L._check(L._lib.gv_weat(self._handle(), ax, nx, ay, ny, aa, na, ab, nb, _positive_int(permutations, "permutations"),
+                                _positive_int(samples, "samples", 2), int(seed), _level(ci), byref(r)))
+        return WeatResult(r.statistic, r.effect_size, r.p_value, r.effect_size_sd, (r.effect_size_lo, r.effect_size_hi),
+                          r.permutations, bool(r.exact))
+
+    def relative_norm_distance(self, group1, group2, neutral, samples: int = 500, seed: int = 1, ci: float = 0.95) -> RndResult:
+        a1, n1 = L.string_array(group1, "group1")
+        a2, n2 = L.string_array(group2, "group2")
+        an, nn = L.string_array(neutral, "neutral")
+        r = L.RndResult()
+        L._check(L._lib.gv_rnd(self._handle(), a1, n1, a2, n2, an, nn, _positive_int(samples, "samples", 2), int(seed),
+                               _level(ci), byref(r)))
+        return RndResult(r.value, r.sd, (r.lo, r.hi), r.z, r.p_value)
+
+    # --- gensim interop ---------------------------------------------------------------------------------------
+    def to_keyed_vectors(self):
+        """The centre vectors as gensim.models.KeyedVectors (needs gensim)."""
+        from gensim.models import KeyedVectors
+        kv = KeyedVectors(self.dim)
+        kv.add_vectors(self.index_to_key, self.vectors.astype(np.float32))
+        return kv

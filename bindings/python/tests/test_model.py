@@ -1,0 +1,135 @@
+"""Queries on the fixture model, checked against independent numpy formulas and the CLI."""
+import numpy as np
+import pytest
+
+import glovev
+from conftest import run_json
+from safetensors_np import load
+
+
+def cos(x, y):
+    return float(x @ y / np.sqrt((x @ x) * (y @ y)))
+
+
+def cos_grad(x, y):
+    nx, ny = np.linalg.norm(x), np.linalg.norm(y)
+    c = cos(x, y)
+    return y / (nx * ny) - c * x / nx ** 2, x / (nx * ny) - c * y / ny ** 2
+
+
+def test_vectors_match_the_file(model, fixture_dir):
+    t, meta = load(fixture_dir / "model" / "params.safetensors")
+    words = [l.split(" ")[0] for l in (fixture_dir / "model" / "vocab.txt").read_text().splitlines()]
+    assert model.index_to_key == words
+    np.testing.assert_array_equal(model.vector(words[5]), t["center_vectors"][5].astype(np.float64))
+    assert "war" in model and "zzzz" not in model and 3 not in model
+
+
+def test_covariances_match_an_independent_numpy_glove_v(model, fixture_dir):
+    """Sigma_i = sigma_i^2 (sum_j f_ij c_j c_j^T)^-1 recomputed in numpy for a few hundred words: rel err <= 1e-8."""
+    p, meta = load(fixture_dir / "model" / "params.safetensors")
+    x, _ = load(fixture_dir / "cooccur" / "cooccurrence.csr.safetensors")
+    W = p["center_vectors"].astype(np.float64)
+    C = p["context_vectors"].astype(np.float64)
+    b = p["center_bias"].astype(np.float64)
+    bc = p["context_bias"].astype(np.float64)
+    x_max, alpha = float(meta["x_max"]), float(meta["alpha"])
+    indptr, indices, data = x["indptr"], x["indices"], x["data"]
+    words = model.index_to_key
+    D = model.dim
+    checked = 0
+    worst = 0.0
+    for i in range(0, len(words), max(1, len(words) // 300)):
+        cols = indices[indptr[i]:indptr[i + 1]]
+        vals = data[indptr[i]:indptr[i + 1]]
+        if len(cols) <= D:
+            assert not model.has_covariance(words[i])
+            continue
+        f = np.minimum(1.0, (vals / x_max) ** alpha)
+        Cj = C[cols]
+        H = (Cj * f[:, None]).T @ Cj
+        r = np.log(vals) - b[i] - bc[cols] - Cj @ W[i]
+        s2 = float(f @ r ** 2) / (len(cols) - D)
+        expect = s2 * np.linalg.inv(H)
+        got = model.covariance(words[i])
+        worst = max(worst, float(np.max(np.abs(got - expect)) / np.max(np.abs(expect))))
+        checked += 1
+    assert checked >= 150
+    assert worst <= 1e-8, worst
+
+
+def test_similarity_delta_matches_numpy(model):
+    a, b = "war", "peace"
+    va, vb = model.vector(a), model.vector(b)
+    ga, gb = cos_grad(va, vb)
+    sd = np.sqrt(ga @ model.covariance(a) @ ga + gb @ model.covariance(b) @ gb)
+    r = model.similarity(a, b, ci=0.95)
+    assert r.cosine == pytest.approx(cos(va, vb), rel=1e-12)
+    assert r.sd == pytest.approx(sd, rel=1e-10)
+    assert r.ci[0] == pytest.approx(r.cosine - 1.959963984540054 * sd, rel=1e-9)
+
+
+def test_compare_uses_the_combined_gradient(model):
+    a, b, c = "war", "peace", "army"
+    va, vb, vc = model.vector(a), model.vector(b), model.vector(c)
+    g1a, g1b = cos_grad(va, vb)
+    g2a, g2c = cos_grad(va, vc)
+    ga = g1a - g2a  # 'war' enters both similarities: one combined gradient
+    var = ga @ model.covariance(a) @ ga + g1b @ model.covariance(b) @ g1b + g2c @ model.covariance(c) @ g2c
+    d = model.compare((a, b), (a, c))
+    assert d.diff == pytest.approx(cos(va, vb) - cos(va, vc), rel=1e-12)
+    assert d.sd == pytest.approx(np.sqrt(var), rel=1e-10)
+
+
+def test_sampling_sd_close_to_delta_for_frequent_words(model):
+    s = model.similarity("the", "of", method="sample", samples=4000, seed=3)
+    d = model.similarity("the", "of", method="delta")
+    assert s.sd == pytest.approx(d.sd, rel=0.08)
+
+
+def test_neighbours_match_numpy_and_cli(model, cli, fixture_dir):
+    res = model.most_similar("war", topn=5, samples=300, seed=2)
+    va = model.vector("war")
+    assert [n.cosine for n in res] == sorted([n.cosine for n in res], reverse=True)
+    for n in res:
+        assert n.cosine == pytest.approx(cos(va, model.vector(n.word)), rel=1e-12)
+        assert 0 <= n.p_top_k <= 1
+    js = run_json(cli, "similar", "--model", str(fixture_dir / "model"), "--word", "war", "--top", "5", "--samples", "300", "--seed", "2")
+    assert [x["word"] for x in js["neighbours"]] == [n.word for n in res]
+    for x, n in zip(js["neighbours"], res):
+        assert x["cosine"] == pytest.approx(n.cosine, rel=1e-12, abs=1e-15)
+        assert x["sd"] == pytest.approx(n.sd, rel=1e-12, abs=1e-15)
+        assert x["p_top_k"] == pytest.approx(n.p_top_k, abs=1e-12)
+
+
+def test_compare_json_shape_and_parity(model, cli, fixture_dir):
+    js = run_json(cli, "compare", "--model", str(fixture_dir / "model"), "--pair", "war,peace", "--pair", "war,army")
+    assert set(js) >= {"pairs", "differences"}
+    p = js["pairs"][0]
+    assert set(p) >= {"a", "b", "cosine", "sd", "ci", "method"}
+    s = model.similarity("war", "peace")
+    assert p["cosine"] == pytest.approx(s.cosine, rel=1e-12) and p["sd"] == pytest.approx(s.sd, rel=1e-12)
+    d = js["differences"][0]
+    assert d["first"] == ["war", "peace"] and d["second"] == ["war", "army"]
+    assert d["sd"] == pytest.approx(model.compare(("war", "peace"), ("war", "army")).sd, rel=1e-12)
+
+
+def test_weat_statistic_matches_numpy(model):
+    X, Y, A, B = ["war", "army", "navy"], ["peace", "treaty", "commerce"], ["enemy", "force", "defense"], ["friendship", "harmony", "trade"]
+    v = {w: model.vector(w) for w in X + Y + A + B}
+    s = {w: np.mean([cos(v[w], v[a]) for a in A]) - np.mean([cos(v[w], v[b]) for b in B]) for w in X + Y}
+    stat = sum(s[x] for x in X) - sum(s[y] for y in Y)
+    eff = (np.mean([s[x] for x in X]) - np.mean([s[y] for y in Y])) / np.std([s[w] for w in X + Y], ddof=1)
+    r = model.weat(X, Y, A, B, samples=50)
+    assert r.statistic == pytest.approx(stat, rel=1e-12)
+    assert r.effect_size == pytest.approx(eff, rel=1e-12)
+    assert r.exact and r.permutations == 20
+
+
+def test_unknown_words_raise_input_error(model):
+    with pytest.raises(glovev.InputError, match="qqqq"):
+        model.similarity("war", "qqqq")
+    with pytest.raises(TypeError):
+        model.vector(42)
+    with pytest.raises(ValueError):
+        model.similarity("war", "peace", ci=1.5)

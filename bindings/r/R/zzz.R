@@ -1,0 +1,12 @@
+# Finds libglovev.so: GLOVEV_LIB, else the copy installed inside this package, else nothing (a clear error).
+.glovev_library_path <- function() {
+  env <- Sys.getenv("GLOVEV_LIB", "")
+  if (nzchar(env)) return(env)
+  p <- system.file("lib", "libglovev.so", package = "glovev")
+  if (nzchar(p)) return(p)
+  stop("glovev: libglovev.so not found; set GLOVEV_LIB or reinstall the package from a built source tree")
+}
+
+.onLoad <- function(libname, pkgname) {
+  .Call(C_load, normalizePath(.glovev_library_path(), mustWork = TRUE))
+}

@@ -1,0 +1,292 @@
+/* .Call glue between R and libglovev. The library is opened at run time (dlopen) from the path R chooses
+ * (GLOVEV_LIB, the copy inside the installed package, or the build tree), so one installed package can follow
+ * GLOVEV_LIB. Every failed call becomes an R error carrying gv_last_error(). */
+#include <dlfcn.h>
+#include <stdint.h>
+#include <string.h>
+#include <R.h>
+#include <Rinternals.h>
+#include <R_ext/Rdynload.h>
+#include "glovev.h"
+
+#define FN(name) static __typeof__(name)* p_##name = NULL
+FN(gv_version); FN(gv_last_error); FN(gv_blas_backend); FN(gv_spd_inverse);
+FN(gv_vocab_build); FN(gv_cooccur); FN(gv_train_options_default); FN(gv_train); FN(gv_variance);
+FN(gv_model_open); FN(gv_model_free); FN(gv_model_shape); FN(gv_model_word); FN(gv_model_vector);
+FN(gv_model_covariance); FN(gv_model_has_covariance); FN(gv_similarity); FN(gv_compare); FN(gv_neighbours);
+FN(gv_evaluate); FN(gv_weat); FN(gv_rnd);
+
+static void* handle = NULL;
+
+#define LOAD(name) do { p_##name = (__typeof__(name)*)dlsym(handle, #name); if (!p_##name) Rf_error("glovev: %s lacks %s", path, #name); } while (0)
+
+SEXP C_load(SEXP spath) {
+    const char* path = CHAR(STRING_ELT(spath, 0));
+    if (handle) return R_NilValue;
+    handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) Rf_error("glovev: cannot load %s: %s", path, dlerror());
+    LOAD(gv_version); LOAD(gv_last_error); LOAD(gv_blas_backend); LOAD(gv_spd_inverse);
+    LOAD(gv_vocab_build); LOAD(gv_cooccur); LOAD(gv_train_options_default); LOAD(gv_train); LOAD(gv_variance);
+    LOAD(gv_model_open); LOAD(gv_model_free); LOAD(gv_model_shape); LOAD(gv_model_word); LOAD(gv_model_vector);
+    LOAD(gv_model_covariance); LOAD(gv_model_has_covariance); LOAD(gv_similarity); LOAD(gv_compare); LOAD(gv_neighbours);
+    LOAD(gv_evaluate); LOAD(gv_weat); LOAD(gv_rnd);
+    return R_NilValue;
+}
+
+static void need_lib(void) { if (!handle) Rf_error("glovev: library not loaded"); }
+
+static void check(int status) {
+    if (status != GV_OK) Rf_error("%s", p_gv_last_error());
+}
+
+static const char* str1(SEXP s, const char* name) {
+    if (!Rf_isString(s) || Rf_length(s) != 1 || STRING_ELT(s, 0) == NA_STRING) Rf_error("%s must be a single string", name);
+    return Rf_translateCharUTF8(STRING_ELT(s, 0));
+}
+
+static const char* str_or_null(SEXP s) { return Rf_isNull(s) ? NULL : str1(s, "path"); }
+
+SEXP C_version(void) { need_lib(); return Rf_mkString(p_gv_version()); }
+
+SEXP C_backend(void) {
+    need_lib();
+    char buf[1024]; int64_t need = 0;
+    check(p_gv_blas_backend(buf, sizeof buf, &need));
+    return Rf_mkString(buf);
+}
+
+SEXP C_spd_inverse(SEXP a) {
+    need_lib();
+    if (!Rf_isReal(a) || !Rf_isMatrix(a)) Rf_error("a must be a numeric matrix");
+    int n = Rf_nrows(a);
+    if (Rf_ncols(a) != n) Rf_error("a must be square, got %d x %d", n, Rf_ncols(a));
+    SEXP out = PROTECT(Rf_allocMatrix(REALSXP, n, n));
+    int st = p_gv_spd_inverse(REAL(a), n, REAL(out), (int64_t)n * n);
+    UNPROTECT(1);
+    check(st);
+    return out;
+}
+
+/* ---- model handles: external pointers with a finalizer ---- */
+static void model_finalizer(SEXP xp) {
+    void* h = R_ExternalPtrAddr(xp);
+    if (h && p_gv_model_free) p_gv_model_free((gv_model*)h);
+    R_ClearExternalPtr(xp);
+}
+
+static gv_model* model_of(SEXP xp) {
+    need_lib();
+    if (TYPEOF(xp) != EXTPTRSXP) Rf_error("not a glovev model");
+    gv_model* m = (gv_model*)R_ExternalPtrAddr(xp);
+    if (!m) Rf_error("glovev model is closed");
+    return m;
+}
+
+SEXP C_model_open(SEXP path) {
+    need_lib();
+    gv_model* m = NULL;
+    check(p_gv_model_open(str1(path, "dir"), &m));
+    SEXP xp = PROTECT(R_MakeExternalPtr(m, R_NilValue, R_NilValue));
+    R_RegisterCFinalizerEx(xp, model_finalizer, TRUE);
+    UNPROTECT(1);
+    return xp;
+}
+
+SEXP C_model_close(SEXP xp) {
+    if (TYPEOF(xp) == EXTPTRSXP) model_finalizer(xp);
+    return R_NilValue;
+}
+
+SEXP C_model_shape(SEXP xp) {
+    int64_t v, d; int32_t hv;
+    check(p_gv_model_shape(model_of(xp), &v, &d, &hv));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 3));
+    REAL(out)[0] = (double)v; REAL(out)[1] = (double)d; REAL(out)[2] = hv;
+    UNPROTECT(1);
+    return out;
+}
+
+SEXP C_model_words(SEXP xp) {
+    gv_model* m = model_of(xp);
+    int64_t v, d; int32_t hv;
+    check(p_gv_model_shape(m, &v, &d, &hv));
+    SEXP out = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)v));
+    char buf[4096]; int64_t need;
+    for (int64_t i = 0; i < v; i++) {
+        int st = p_gv_model_word(m, i, buf, sizeof buf, &need);
+        if (st != GV_OK) { UNPROTECT(1); check(st); }
+        SET_STRING_ELT(out, (R_xlen_t)i, Rf_mkCharCE(buf, CE_UTF8));
+    }
+    UNPROTECT(1);
+    return out;
+}
+
+SEXP C_model_vector(SEXP xp, SEXP word) {
+    gv_model* m = model_of(xp);
+    int64_t v, d; int32_t hv;
+    check(p_gv_model_shape(m, &v, &d, &hv));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t)d));
+    int st = p_gv_model_vector(m, str1(word, "word"), REAL(out), d);
+    UNPROTECT(1);
+    check(st);
+    return out;
+}
+
+SEXP C_model_covariance(SEXP xp, SEXP word, SEXP approx) {
+    gv_model* m = model_of(xp);
+    int64_t v, d; int32_t hv;
+    check(p_gv_model_shape(m, &v, &d, &hv));
+    SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int)d, (int)d));
+    int st = p_gv_model_covariance(m, str1(word, "word"), Rf_asLogical(approx) == TRUE, REAL(out), d * d);
+    UNPROTECT(1);
+    check(st);
+    return out; /* symmetric: row- and column-major agree */
+}
+
+SEXP C_model_has_covariance(SEXP xp, SEXP word) {
+    int32_t has = 0;
+    check(p_gv_model_has_covariance(model_of(xp), str1(word, "word"), &has));
+    return Rf_ScalarLogical(has != 0);
+}
+
+static int method_of(SEXP m) { return Rf_asInteger(m); }
+
+SEXP C_similarity(SEXP xp, SEXP a, SEXP b, SEXP method, SEXP level, SEXP samples, SEXP seed) {
+    gv_interval iv;
+    check(p_gv_similarity(model_of(xp), str1(a, "a"), str1(b, "b"), method_of(method), Rf_asReal(level),
+                          (int64_t)Rf_asReal(samples), (uint64_t)Rf_asReal(seed), &iv));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 5));
+    REAL(out)[0] = iv.value; REAL(out)[1] = iv.mean; REAL(out)[2] = iv.sd; REAL(out)[3] = iv.lo; REAL(out)[4] = iv.hi;
+    UNPROTECT(1);
+    return out;
+}
+
+SEXP C_compare(SEXP xp, SEXP a, SEXP b, SEXP c, SEXP d, SEXP method, SEXP samples, SEXP seed) {
+    gv_difference r;
+    check(p_gv_compare(model_of(xp), str1(a, "a"), str1(b, "b"), str1(c, "c"), str1(d, "d"), method_of(method),
+                       (int64_t)Rf_asReal(samples), (uint64_t)Rf_asReal(seed), &r));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 4));
+    REAL(out)[0] = r.diff; REAL(out)[1] = r.sd; REAL(out)[2] = r.z; REAL(out)[3] = r.p_value;
+    UNPROTECT(1);
+    return out;
+}
+
+SEXP C_neighbours(SEXP xp, SEXP word, SEXP k, SEXP method, SEXP level, SEXP samples, SEXP seed) {
+    gv_model* m = model_of(xp);
+    int kk = Rf_asInteger(k);
+    if (kk == NA_INTEGER || kk < 1) Rf_error("n must be a positive integer");
+    gv_neighbour* buf = (gv_neighbour*)R_alloc((size_t)kk, sizeof(gv_neighbour));
+    int64_t n = 0;
+    check(p_gv_neighbours(m, str1(word, "word"), kk, method_of(method), Rf_asReal(level), (int64_t)Rf_asReal(samples),
+                          (uint64_t)Rf_asReal(seed), buf, kk, &n));
+    SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int)n, 8));
+    double* o = REAL(out);
+    for (int64_t i = 0; i < n; i++) {
+        o[i] = (double)buf[i].index; o[i + n] = buf[i].cosine; o[i + 2 * n] = buf[i].mean; o[i + 3 * n] = buf[i].sd;
+        o[i + 4 * n] = buf[i].lo; o[i + 5 * n] = buf[i].hi; o[i + 6 * n] = buf[i].p_top_k; o[i + 7 * n] = buf[i].p_differs_from_next;
+    }
+    UNPROTECT(1);
+    return out;
+}
+
+SEXP C_evaluate(SEXP xp, SEXP path, SEXP samples, SEXP seed, SEXP level) {
+    gv_benchmark r;
+    check(p_gv_evaluate(model_of(xp), str1(path, "benchmark"), (int64_t)Rf_asReal(samples), (uint64_t)Rf_asReal(seed), Rf_asReal(level), &r));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 8));
+    double* o = REAL(out);
+    o[0] = (double)r.pairs; o[1] = (double)r.used; o[2] = (double)r.oov; o[3] = r.spearman; o[4] = r.pearson;
+    o[5] = r.spearman_sd; o[6] = r.spearman_lo; o[7] = r.spearman_hi;
+    UNPROTECT(1);
+    return out;
+}
+
+static const char** strings(SEXP s, const char* name, int64_t* n) {
+    if (!Rf_isString(s)) Rf_error("%s must be a character vector", name);
+    *n = Rf_xlength(s);
+    const char** arr = (const char**)R_alloc((size_t)(*n > 0 ? *n : 1), sizeof(char*));
+    for (int64_t i = 0; i < *n; i++) {
+        if (STRING_ELT(s, i) == NA_STRING) Rf_error("%s contains NA", name);
+        arr[i] = Rf_translateCharUTF8(STRING_ELT(s, i));
+    }
+    return arr;
+}
+
+SEXP C_weat(SEXP xp, SEXP x, SEXP y, SEXP a, SEXP b, SEXP perms, SEXP samples, SEXP seed, SEXP level) {
+    gv_model* m = model_of(xp);
+    int64_t nx, ny, na, nb;
+    const char **px = strings(x, "x", &nx), **py = strings(y, "y", &ny), **pa = strings(a, "a", &na), **pb = strings(b, "b", &nb);
+    gv_weat_result r;
+    check(p_gv_weat(m, px, nx, py, ny, pa, na, pb, nb, (int64_t)Rf_asReal(perms), (int64_t)Rf_asReal(samples),
+                    (uint64_t)Rf_asReal(seed), Rf_asReal(level), &r));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 8));
+    double* o = REAL(out);
+    o[0] = r.statistic; o[1] = r.effect_size; o[2] = r.p_value; o[3] = r.effect_size_sd; o[4] = r.effect_size_lo;
+    o[5] = r.effect_size_hi; o[6] = (double)r.permutations; o[7] = r.exact;
+    UNPROTECT(1);
+    return out;
+}
+
+SEXP C_rnd(SEXP xp, SEXP g1, SEXP g2, SEXP neutral, SEXP samples, SEXP seed, SEXP level) {
+    gv_model* m = model_of(xp);
+    int64_t n1, n2, nn;
+    const char **p1 = strings(g1, "group1", &n1), **p2 = strings(g2, "group2", &n2), **pn = strings(neutral, "neutral", &nn);
+    gv_rnd_result r;
+    check(p_gv_rnd(m, p1, n1, p2, n2, pn, nn, (int64_t)Rf_asReal(samples), (uint64_t)Rf_asReal(seed), Rf_asReal(level), &r));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 6));
+    double* o = REAL(out);
+    o[0] = r.value; o[1] = r.sd; o[2] = r.lo; o[3] = r.hi; o[4] = r.z; o[5] = r.p_value;
+    UNPROTECT(1);
+    return out;
+}
+
+/* ---- pipeline ---- */
+SEXP C_vocab_build(SEXP corpus, SEXP out, SEXP min_count, SEXP max_vocab, SEXP flags, SEXP threads) {
+    need_lib();
+    int64_t n = 0;
+    check(p_gv_vocab_build(str1(corpus, "corpus"), str1(out, "out"), (int64_t)Rf_asReal(min_count), (int64_t)Rf_asReal(max_vocab),
+                           Rf_asInteger(flags), Rf_asInteger(threads), &n));
+    return Rf_ScalarReal((double)n);
+}
+
+SEXP C_cooccur(SEXP corpus, SEXP vocab, SEXP out, SEXP window, SEXP symmetric, SEXP dist, SEXP memory, SEXP threads, SEXP flags) {
+    need_lib();
+    int64_t n = 0;
+    check(p_gv_cooccur(str1(corpus, "corpus"), str1(vocab, "vocab"), str1(out, "out_dir"), Rf_asInteger(window), Rf_asLogical(symmetric) == TRUE,
+                       Rf_asLogical(dist) == TRUE, (int64_t)Rf_asReal(memory), Rf_asInteger(threads), Rf_asInteger(flags), &n));
+    return Rf_ScalarReal((double)n);
+}
+
+SEXP C_train(SEXP cooc, SEXP vocab, SEXP out, SEXP dim, SEXP epochs, SEXP threads, SEXP eta, SEXP xmax, SEXP alpha, SEXP seed) {
+    need_lib();
+    gv_train_options o;
+    check(p_gv_train_options_default(&o));
+    o.dim = Rf_asInteger(dim); o.epochs = Rf_asInteger(epochs); o.threads = Rf_asInteger(threads);
+    o.eta = Rf_asReal(eta); o.x_max = Rf_asReal(xmax); o.alpha = Rf_asReal(alpha); o.seed = (uint64_t)Rf_asReal(seed);
+    double cost = 0;
+    check(p_gv_train(str1(cooc, "cooccur_dir"), str1(vocab, "vocab"), str1(out, "out_dir"), &o, NULL, NULL, NULL, &cost));
+    return Rf_ScalarReal(cost);
+}
+
+SEXP C_variance(SEXP model, SEXP cooc, SEXP out, SEXP threads, SEXP approx, SEXP complete, SEXP refine) {
+    need_lib();
+    int64_t n = 0;
+    check(p_gv_variance(str1(model, "model_dir"), str1(cooc, "cooccur_dir"), str_or_null(out), Rf_asInteger(threads), Rf_asReal(approx),
+                        Rf_asLogical(complete) == TRUE, Rf_asLogical(refine) == TRUE, &n));
+    return Rf_ScalarReal((double)n);
+}
+
+static const R_CallMethodDef calls[] = {
+    {"C_load", (DL_FUNC)&C_load, 1}, {"C_version", (DL_FUNC)&C_version, 0}, {"C_backend", (DL_FUNC)&C_backend, 0},
+    {"C_spd_inverse", (DL_FUNC)&C_spd_inverse, 1}, {"C_model_open", (DL_FUNC)&C_model_open, 1},
+    {"C_model_close", (DL_FUNC)&C_model_close, 1}, {"C_model_shape", (DL_FUNC)&C_model_shape, 1},
+    {"C_model_words", (DL_FUNC)&C_model_words, 1}, {"C_model_vector", (DL_FUNC)&C_model_vector, 2},
+    {"C_model_covariance", (DL_FUNC)&C_model_covariance, 3}, {"C_model_has_covariance", (DL_FUNC)&C_model_has_covariance, 2},
+    {"C_similarity", (DL_FUNC)&C_similarity, 7}, {"C_compare", (DL_FUNC)&C_compare, 8}, {"C_neighbours", (DL_FUNC)&C_neighbours, 7},
+    {"C_evaluate", (DL_FUNC)&C_evaluate, 5}, {"C_weat", (DL_FUNC)&C_weat, 9}, {"C_rnd", (DL_FUNC)&C_rnd, 7},
+    {"C_vocab_build", (DL_FUNC)&C_vocab_build, 6}, {"C_cooccur", (DL_FUNC)&C_cooccur, 9}, {"C_train", (DL_FUNC)&C_train, 10},
+    {"C_variance", (DL_FUNC)&C_variance, 7}, {NULL, NULL, 0}};
+
+void R_init_glovev(DllInfo* dll) {
+    R_registerRoutines(dll, NULL, calls, NULL, NULL);
+    R_useDynamicSymbols(dll, FALSE);
+}

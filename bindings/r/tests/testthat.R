@@ -1,0 +1,3 @@
+library(testthat)
+library(glovev)
+test_check("glovev")

@@ -1,0 +1,39 @@
+fixture <- Sys.getenv("GLOVEV_FIXTURE", file.path("..", "..", "..", "..", "build", "fixture"))
+
+cosine <- function(x, y) sum(x * y) / sqrt(sum(x * x) * sum(y * y))
+
+test_that("vectors come back as a text2vec-style matrix", {
+  m <- glovev_load(file.path(fixture, "model"))
+  w <- glovev_words(m)
+  v <- glovev_vectors(m, w[1:5])
+  expect_equal(dim(v), c(5, m$dim))
+  expect_equal(rownames(v), w[1:5])
+  expect_equal(v[3, ], glovev_vector(m, w[3]))
+  glovev_close(m)
+})
+
+test_that("similarity and its delta-method sd match formulas computed in R", {
+  m <- glovev_load(file.path(fixture, "model"))
+  a <- glovev_vector(m, "war"); b <- glovev_vector(m, "peace")
+  na <- sqrt(sum(a^2)); nb <- sqrt(sum(b^2)); c0 <- cosine(a, b)
+  ga <- b / (na * nb) - c0 * a / na^2; gb <- a / (na * nb) - c0 * b / nb^2
+  sd <- sqrt(drop(t(ga) %*% glovev_covariance(m, "war") %*% ga + t(gb) %*% glovev_covariance(m, "peace") %*% gb))
+  r <- glovev_similarity(m, "war", "peace", ci = 0.95)
+  expect_equal(r$cosine, c0, tolerance = 1e-12)
+  expect_equal(r$sd, sd, tolerance = 1e-10)
+  expect_equal(r$ci, c0 + c(-1, 1) * qnorm(0.975) * sd, tolerance = 1e-9)
+  nbr <- glovev_most_similar(m, "war", n = 5, samples = 200)
+  expect_s3_class(nbr, "data.frame")
+  expect_equal(nrow(nbr), 5)
+  expect_false(is.unsorted(rev(nbr$cosine)))
+  expect_equal(nbr$cosine[1], cosine(a, glovev_vector(m, nbr$word[1])), tolerance = 1e-12)
+})
+
+test_that("unknown words and closed models are R errors, not crashes", {
+  m <- glovev_load(file.path(fixture, "model"))
+  expect_error(glovev_vector(m, "qqqq-unknown"), "qqqq-unknown")
+  expect_error(glovev_similarity(m, "war", "peace", samples = 1, method = "sample"), "samples")
+  glovev_close(m)
+  expect_error(glovev_vector(m, "war"), "closed")
+  glovev_close(m)
+})

@@ -1,0 +1,88 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace GloVeV.NativeExports;
+
+/// <summary>Checked conversions of C arguments.</summary>
+static unsafe class Marshalling
+{
+    public static string Str(byte* p, string name)
+    {
+        if (p == null) throw new AbiException(Status.Argument, $"{name} is NULL");
+        return Marshal.PtrToStringUTF8((nint)p) ?? "";
+    }
+
+    public static string? OptStr(byte* p) => p == null ? null : Marshal.PtrToStringUTF8((nint)p);
+
+    public static void NotNull(void* p, string name)
+    {
+        if (p == null) throw new AbiException(Status.Argument, $"{name} is NULL");
+    }
+
+    public static Span<T> Out<T>(T* p, long len, long needed, string name) where T : unmanaged
+    {
+        if (p == null) throw new AbiException(Status.Argument, $"{name} is NULL");
+        if (len < 0) throw new AbiException(Status.Argument, $"{name} length is negative ({len})");
+        if (len < needed) throw new AbiException(Status.Buffer, $"{name} holds {len} elements but {needed} are needed");
+        return new Span<T>(p, checked((int)needed));
+    }
+
+    public static string[] StrArray(byte** p, long n, string name)
+    {
+        if (n < 0) throw new AbiException(Status.Argument, $"{name}: negative count {n}");
+        if (p == null && n > 0) throw new AbiException(Status.Argument, $"{name} is NULL");
+        var r = new string[n];
+        for (long i = 0; i < n; i++) r[i] = Str(p[i], $"{name}[{i}]");
+        return r;
+    }
+
+    /// <summary>Copies a UTF-8 string into a caller buffer (NUL-terminated); <paramref name="needed"/> gets the size including NUL.</summary>
+    public static int CopyString(string s, byte* buf, long cap, long* needed)
+    {
+        var bytes = Encoding.UTF8.GetBytes(s);
+        if (needed != null) *needed = bytes.Length + 1;
+        if (buf == null && cap == 0) return Status.Ok; // size query
+        if (buf == null) throw new AbiException(Status.Argument, "buffer is NULL");
+        if (cap < bytes.Length + 1) throw new AbiException(Status.Buffer, $"buffer holds {cap} bytes but {bytes.Length + 1} are needed");
+        bytes.CopyTo(new Span<byte>(buf, bytes.Length));
+        buf[bytes.Length] = 0;
+        return Status.Ok;
+    }
+}
+
+/// <summary>
+/// Opaque handles: a handle is a never-reused number, looked up in a table, so a freed, forged or wrong-kind handle
+/// is an error, not a crash.
+/// </summary>
+static class Handles
+{
+    static readonly Dictionary<long, object> Table = new();
+    static long _next = 0x10000;
+    static readonly object Gate = new();
+
+    public static nint Add(object o)
+    {
+        lock (Gate) { long id = (_next += 16); Table[id] = o; return (nint)id; }
+    }
+
+    public static T Get<T>(nint h, string kind) where T : class
+    {
+        lock (Gate)
+        {
+            if (h == 0) throw new AbiException(Status.Handle, $"{kind} handle is NULL");
+            if (!Table.TryGetValue(h, out var o)) throw new AbiException(Status.Handle, $"invalid {kind} handle (freed or never created)");
+            return o as T ?? throw new AbiException(Status.Handle, $"handle is not a {kind}");
+        }
+    }
+
+    public static void Free<T>(nint h, string kind) where T : class
+    {
+        object o;
+        lock (Gate)
+        {
+            o = Get<T>(h, kind);
+            Table.Remove(h);
+        }
+        (o as IDisposable)?.Dispose();
+    }
+}

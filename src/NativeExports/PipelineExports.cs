@@ -1,0 +1,162 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using GloVeV.Cooccurrence;
+using GloVeV.Native;
+using GloVeV.Text;
+using GloVeV.Training;
+using GloVeV.Variance;
+using static GloVeV.NativeExports.Marshalling;
+
+namespace GloVeV.NativeExports;
+
+/// <summary>Library facts and the pipeline stages (vocabulary, co-occurrence, training, variances).</summary>
+static unsafe class PipelineExports
+{
+    const int FlagLowercase = 1, FlagSplitPunct = 2, FlagReplaceInvalid = 4;
+    static byte* _version;
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_version")]
+    public static byte* Version()
+    {
+        if (_version == null)
+        {
+            var s = System.Text.Encoding.UTF8.GetBytes(VersionInfo.Version + "\0");
+            var p = (byte*)NativeMemory.Alloc((nuint)s.Length);
+            s.CopyTo(new Span<byte>(p, s.Length));
+            _version = p;
+        }
+        return _version;
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_last_error")]
+    public static byte* LastErrorMessage() => LastError.Pointer;
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_blas_backend")]
+    public static int Backend(byte* buf, long cap, long* needed) => Guard.Run(() =>
+        CopyString($"{BlasBackend.Current}; simd {Simd.Level}; {VersionInfo.InstructionSet}", buf, cap, needed));
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_spd_inverse")]
+    public static int SpdInverse(double* a, long n, double* result, long resultLen) => Guard.Run(() =>
+    {
+        NotNull(a, "a");
+        if (n <= 0 || n > 100_000) throw new AbiException(Status.Argument, $"n must be in 1..100000, got {n}");
+        var dst = Out(result, resultLen, n * n, "out");
+        var inv = DenseLinearAlgebra.InverseSpd(new ReadOnlySpan<double>(a, checked((int)(n * n))).ToArray(), (int)n);
+        inv.CopyTo(dst);
+        return Status.Ok;
+    });
+
+    static TokenizerOptions Tok(int flags)
+    {
+        if ((flags & ~7) != 0) throw new AbiException(Status.Argument, $"unknown tokenizer flags 0x{flags:x}");
+        return new TokenizerOptions { Lowercase = (flags & FlagLowercase) != 0, SplitPunctuation = (flags & FlagSplitPunct) != 0, ReplaceInvalidUtf8 = (flags & FlagReplaceInvalid) != 0 };
+    }
+
+    static int Threads(int t) => t <= 0 ? Environment.ProcessorCount : t;
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_vocab_build")]
+    public static int VocabBuild(byte* corpus, byte* outPath, long minCount, long maxVocab, int flags, int threads, long* vocabSize) => Guard.Run(() =>
+    {
+        if (maxVocab < 0 || maxVocab > int.MaxValue) throw new AbiException(Status.Argument, $"max_vocab out of range: {maxVocab}");
+        var r = VocabularyBuilder.Build(Str(corpus, "corpus"), new VocabularyOptions { MinCount = minCount, MaxVocab = (int)maxVocab, Tokenizer = Tok(flags), Threads = Threads(threads) });
+        r.Vocabulary.Save(Str(outPath, "out_path"));
+        if (vocabSize != null) *vocabSize = r.Vocabulary.Count;
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_cooccur")]
+    public static int Cooccur(byte* corpus, byte* vocabPath, byte* outDir, int window, int symmetric, int distanceWeighting, long memoryBytes, int threads, int flags, long* nnz) => Guard.Run(() =>
+    {
+        var v = Vocabulary.Load(Str(vocabPath, "vocab_path"));
+        var o = new CooccurrenceOptions
+        {
+            Window = window, Symmetric = symmetric != 0, DistanceWeighting = distanceWeighting != 0,
+            MemoryBytes = memoryBytes <= 0 ? 4L << 30 : memoryBytes, Threads = Threads(threads), Tokenizer = Tok(flags),
+        };
+        var r = CooccurrenceCounter.Count(Str(corpus, "corpus"), v, Str(outDir, "out_dir"), o);
+        if (nnz != null) *nnz = r.NonZeros;
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_train_options_default")]
+    public static int TrainDefaults(TrainOptions* o) => Guard.Run(() =>
+    {
+        NotNull(o, "options");
+        var d = new TrainingOptions();
+        *o = new TrainOptions
+        {
+            Dim = d.Dim, Epochs = d.Epochs, Threads = 0, CheckpointEvery = 0, Eta = d.Eta, XMax = d.XMax, Alpha = d.Alpha,
+            GradClip = d.GradClip, BiasEta = 0, Seed = d.Seed, Resume = 0,
+        };
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_train")]
+    public static int Train(byte* cooccurDir, byte* vocabPath, byte* outDir, TrainOptions* opts,
+        delegate* unmanaged<int, int, double, void*, int> progress, void* user, int* cancelFlag, double* finalCost) => Guard.Run(() =>
+    {
+        NotNull(opts, "options");
+        var t = *opts;
+        var o = new TrainingOptions
+        {
+            Dim = t.Dim, Epochs = t.Epochs, Threads = Threads(t.Threads), CheckpointEvery = t.CheckpointEvery, Eta = t.Eta, XMax = t.XMax,
+            Alpha = t.Alpha, GradClip = t.GradClip, BiasEta = t.BiasEta > 0 ? t.BiasEta : null, Seed = t.Seed,
+        };
+        using var cts = new CancellationTokenSource();
+        // The caller may raise *cancel_flag from another thread at any time; poll it.
+        using var poll = cancelFlag == null ? null : new Timer(_ => { if (Volatile.Read(ref *cancelFlag) != 0) cts.Cancel(); }, null, 0, 50);
+        var r = ModelTraining.Train(Str(cooccurDir, "cooccur_dir"), Str(vocabPath, "vocab_path"), Str(outDir, "out_dir"), o, t.Resume != 0,
+            e =>
+            {
+                if (progress != null && progress(e.Epoch, e.Epochs, e.Cost, user) != 0) cts.Cancel();
+                cts.Token.ThrowIfCancellationRequested();
+            }, cts.Token);
+        if (finalCost != null) *finalCost = r.Epochs.Count > 0 ? r.Epochs[^1].Cost : double.NaN;
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_variance")]
+    public static int ComputeVariances(byte* modelDir, byte* cooccurDir, byte* outDir, int threads, double approx, int complete, int refine, long* wordsDone) => Guard.Run(() =>
+    {
+        var s = VarianceEngine.Run(Str(modelDir, "model_dir"), Str(cooccurDir, "cooccur_dir"), OptStr(outDir),
+            new VarianceOptions { Threads = Threads(threads), ApproxTarget = approx, Complete = complete != 0, Refine = refine != 0 });
+        if (wordsDone != null) *wordsDone = s.WordsWithVariance;
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_matrix_open")]
+    public static int MatrixOpen(byte* cooccurDir, byte* vocabPath, nint* handle) => Guard.Run(() =>
+    {
+        NotNull(handle, "out");
+        *handle = 0;
+        var v = Vocabulary.Load(Str(vocabPath, "vocab_path"));
+        *handle = Handles.Add(CsrMatrix.OpenDirectory(Str(cooccurDir, "cooccur_dir"), v.Count));
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_matrix_free")]
+    public static int MatrixFree(nint h) => Guard.Run(() => { Handles.Free<CsrMatrix>(h, "matrix"); return Status.Ok; });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_matrix_shape")]
+    public static int MatrixShape(nint h, long* rows, long* nnz) => Guard.Run(() =>
+    {
+        var m = Handles.Get<CsrMatrix>(h, "matrix");
+        NotNull(rows, "rows"); NotNull(nnz, "nnz");
+        *rows = m.Rows; *nnz = m.NonZeros;
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_matrix_row")]
+    public static int MatrixRow(nint h, long row, int* cols, double* vals, long cap, long* len) => Guard.Run(() =>
+    {
+        var m = Handles.Get<CsrMatrix>(h, "matrix");
+        NotNull(len, "len");
+        if (row < 0 || row >= m.Rows) throw new AbiException(Status.Argument, $"row {row} out of range 0..{m.Rows - 1}");
+        int n = m.RowLength((int)row);
+        *len = n;
+        if (cols == null && vals == null && cap == 0) return Status.Ok; // size query
+        m.RowIndices((int)row).CopyTo(Out(cols, cap, n, "cols"));
+        m.RowValues((int)row).CopyTo(Out(vals, cap, n, "vals"));
+        return Status.Ok;
+    });
+}

@@ -1,0 +1,172 @@
+using System.Runtime.InteropServices;
+using GloVeV.Evaluation;
+using GloVeV.Inference;
+using static GloVeV.NativeExports.Marshalling;
+
+namespace GloVeV.NativeExports;
+
+/// <summary>Opening a model and asking it uncertainty-aware questions.</summary>
+static unsafe class QueryExports
+{
+    static GloVeModel Model(nint h) => Handles.Get<GloVeModel>(h, "model");
+
+    static IntervalMethod Method(int m) => m switch
+    {
+        0 => IntervalMethod.Delta, 1 => IntervalMethod.Sample, 2 => IntervalMethod.Corrected,
+        _ => throw new AbiException(Status.Argument, $"method must be GV_METHOD_DELTA (0), GV_METHOD_SAMPLE (1) or GV_METHOD_CORRECTED (2), got {m}"),
+    };
+
+    static int Samples(long k) => k is >= 2 and <= 10_000_000 ? (int)k : throw new AbiException(Status.Argument, $"samples must be in 2..10000000, got {k}");
+
+    static double Level(double l) => l > 0 && l < 1 ? l : throw new AbiException(Status.Argument, $"level must be in (0, 1), got {l}");
+
+    static IntervalC ToC(Interval iv) => new() { Value = iv.Value, Mean = iv.Mean, Sd = iv.Sd, Lo = iv.Lo, Hi = iv.Hi, Method = (int)iv.Method };
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_model_open")]
+    public static int Open(byte* dir, nint* handle) => Guard.Run(() =>
+    {
+        NotNull(handle, "out");
+        *handle = 0;
+        *handle = Handles.Add(GloVeModel.Load(Str(dir, "dir")));
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_model_free")]
+    public static int Free(nint h) => Guard.Run(() => { Handles.Free<GloVeModel>(h, "model"); return Status.Ok; });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_model_shape")]
+    public static int Shape(nint h, long* vocabSize, long* dim, int* hasVariances) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        if (vocabSize != null) *vocabSize = m.VocabSize;
+        if (dim != null) *dim = m.Dim;
+        if (hasVariances != null) *hasVariances = m.Variances != null ? 1 : 0;
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_model_word")]
+    public static int Word(nint h, long index, byte* buf, long cap, long* needed) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        if (index < 0 || index >= m.VocabSize) throw new AbiException(Status.Argument, $"index {index} out of range 0..{m.VocabSize - 1}");
+        return CopyString(m.Vocabulary[(int)index], buf, cap, needed);
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_model_index")]
+    public static int Index(nint h, byte* word, long* index) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        NotNull(index, "index");
+        *index = m.IdOf(Str(word, "word"));
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_model_vector")]
+    public static int Vector(nint h, byte* word, double* result, long len) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        var v = m.Vector(Str(word, "word"));
+        v.CopyTo(Out(result, len, m.Dim, "out"));
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_model_has_covariance")]
+    public static int HasCov(nint h, byte* word, int* has) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        NotNull(has, "out");
+        *has = m.HasCovariance(m.IdOf(Str(word, "word"))) ? 1 : 0;
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_model_covariance")]
+    public static int Covariance(nint h, byte* word, int approximate, double* result, long len) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        var dst = Out(result, len, (long)m.Dim * m.Dim, "out");
+        m.Covariance(Str(word, "word"), approximate != 0).CopyTo(dst);
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_similarity")]
+    public static int Similarity(nint h, byte* a, byte* b, int method, double level, long samples, ulong seed, IntervalC* result) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        NotNull(result, "out");
+        var r = SimilarityQueries.Similarity(new Propagation(m), Str(a, "a"), Str(b, "b"), Method(method), Level(level), Samples(samples), seed);
+        *result = ToC(r.Interval);
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_compare")]
+    public static int Compare(nint h, byte* a, byte* b, byte* c, byte* d, int method, long samples, ulong seed, DifferenceC* result) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        NotNull(result, "out");
+        var r = SimilarityQueries.Compare(new Propagation(m), (Str(a, "a"), Str(b, "b")), (Str(c, "c"), Str(d, "d")), Method(method), Samples(samples), seed);
+        *result = new DifferenceC { Diff = r.Diff, Sd = r.Sd, Z = r.Z, PValue = r.PValue };
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_neighbours")]
+    public static int Neighbours(nint h, byte* word, long k, int method, double level, long samples, ulong seed, NeighbourC* result, long cap, long* count) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        NotNull(count, "count");
+        if (k < 1 || k > m.VocabSize - 1) throw new AbiException(Status.Argument, $"k must be in 1..{m.VocabSize - 1}, got {k}");
+        var dst = Out(result, cap, k, "out");
+        var r = Inference.Neighbours.Query(new Propagation(m), Str(word, "word"), (int)k, Method(method), Level(level), Samples(samples), seed);
+        for (int i = 0; i < r.Neighbours.Count; i++)
+        {
+            var n = r.Neighbours[i];
+            dst[i] = new NeighbourC
+            {
+                Index = m.IdOf(n.Word), Cosine = n.Cosine, Mean = n.Interval.Mean, Sd = n.Interval.Sd, Lo = n.Interval.Lo, Hi = n.Interval.Hi,
+                PTopK = n.PTopK, PDiffersFromNext = n.PDifferentFromNext,
+            };
+        }
+        *count = r.Neighbours.Count;
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_evaluate")]
+    public static int Evaluate(nint h, byte* path, long samples, ulong seed, double level, BenchmarkC* result) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        NotNull(result, "out");
+        var p = Str(path, "benchmark_path");
+        var r = SimilarityBenchmark.Evaluate(m, WordPairs.Load(p), Path.GetFileName(p), Samples(samples), seed, Level(level));
+        *result = new BenchmarkC
+        {
+            Pairs = r.Pairs, Used = r.Used, Oov = r.Oov, Spearman = r.Spearman, Pearson = r.Pearson,
+            SpearmanSd = r.SpearmanInterval.Sd, SpearmanLo = r.SpearmanInterval.Lo, SpearmanHi = r.SpearmanInterval.Hi,
+        };
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_weat")]
+    public static int WeatTest(nint h, byte** x, long nx, byte** y, long ny, byte** a, long na, byte** b, long nb,
+        long permutations, long samples, ulong seed, double level, WeatC* result) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        NotNull(result, "out");
+        if (permutations < 1 || permutations > int.MaxValue) throw new AbiException(Status.Argument, $"permutations must be >= 1, got {permutations}");
+        var r = Weat.Run(m, StrArray(x, nx, "x"), StrArray(y, ny, "y"), StrArray(a, na, "a"), StrArray(b, nb, "b"), (int)permutations, Samples(samples), seed, Level(level));
+        *result = new WeatC
+        {
+            Statistic = r.Statistic, EffectSize = r.EffectSize, PValue = r.PValue, EffectSizeSd = r.EffectSizeInterval.Sd,
+            EffectSizeLo = r.EffectSizeInterval.Lo, EffectSizeHi = r.EffectSizeInterval.Hi, Permutations = r.Permutations, Exact = r.Exact ? 1 : 0,
+        };
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_rnd")]
+    public static int Rnd(nint h, byte** g1, long n1, byte** g2, long n2, byte** neutral, long nn, long samples, ulong seed, double level, RndC* result) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        NotNull(result, "out");
+        var r = RelativeNormDistance.Run(m, StrArray(g1, n1, "group1"), StrArray(g2, n2, "group2"), StrArray(neutral, nn, "neutral"), Samples(samples), seed, Level(level));
+        *result = new RndC { Value = r.Value, Sd = r.Interval.Sd, Lo = r.Interval.Lo, Hi = r.Interval.Hi, Z = r.Z, PValue = r.PValue };
+        return Status.Ok;
+    });
+}

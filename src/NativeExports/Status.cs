@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace GloVeV.NativeExports;
+
+/// <summary>Status codes of the C ABI (mirrored in glovev.h).</summary>
+static class Status
+{
+    public const int Ok = 0;
+    public const int Argument = 1;   // null pointer, bad size, out-of-range value
+    public const int Input = 2;      // bad input data or file contents, unknown word
+    public const int Io = 3;         // file missing or unreadable
+    public const int Buffer = 4;     // caller's buffer too small
+    public const int Handle = 5;     // handle null, freed or of the wrong kind
+    public const int Cancelled = 6;
+    public const int Internal = 7;
+}
+
+/// <summary>Thread-local last error message, kept in a native buffer so the pointer stays valid until the next call
+/// on the same thread.</summary>
+static unsafe class LastError
+{
+    [ThreadStatic] static byte* _buf;
+    [ThreadStatic] static nuint _cap;
+
+    public static byte* Pointer
+    {
+        get
+        {
+            if (_buf == null) Set("");
+            return _buf;
+        }
+    }
+
+    public static void Set(string message)
+    {
+        int n = Encoding.UTF8.GetByteCount(message);
+        if (_buf == null || _cap < (nuint)n + 1)
+        {
+            _buf = (byte*)NativeMemory.Realloc(_buf, (nuint)n + 1);
+            _cap = (nuint)n + 1;
+        }
+        Encoding.UTF8.GetBytes(message, new Span<byte>(_buf, n));
+        _buf[n] = 0;
+    }
+
+    public static void Clear() => Set("");
+}
+
+/// <summary>Every export runs its body through <see cref="Run"/>: no exception crosses the boundary.</summary>
+static class Guard
+{
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            LastError.Clear();
+            return body();
+        }
+        catch (AbiException e) { LastError.Set(e.Message); return e.Code; }
+        catch (OperationCanceledException) { LastError.Set("cancelled"); return Status.Cancelled; }
+        catch (FileNotFoundException e) { LastError.Set(e.Message); return Status.Io; }
+        catch (DirectoryNotFoundException e) { LastError.Set(e.Message); return Status.Io; }
+        catch (UnauthorizedAccessException e) { LastError.Set(e.Message); return Status.Io; }
+        catch (IOException e) { LastError.Set(e.Message); return Status.Io; }
+        catch (MissingFileException e) { LastError.Set(e.Message); return Status.Io; }
+        catch (GloVeVException e) { LastError.Set(e.Message); return Status.Input; }
+        catch (ArgumentException e) { LastError.Set(e.Message); return Status.Argument; }
+        catch (OutOfMemoryException) { LastError.Set("out of memory"); return Status.Internal; }
+        catch (Exception e) { LastError.Set($"internal error: {e.GetType().Name}: {e.Message}"); return Status.Internal; }
+    }
+}
+
+sealed class AbiException(int code, string message) : Exception(message)
+{
+    public int Code { get; } = code;
+}

@@ -1,0 +1,32 @@
+using System.Runtime.InteropServices;
+
+namespace GloVeV.NativeExports;
+
+// Layouts mirror include/glovev.h exactly; keep them in sync.
+
+[StructLayout(LayoutKind.Sequential)]
+struct TrainOptions
+{
+    public int Dim, Epochs, Threads, CheckpointEvery;
+    public double Eta, XMax, Alpha, GradClip, BiasEta;
+    public ulong Seed;
+    public int Resume, Reserved;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+struct IntervalC { public double Value, Mean, Sd, Lo, Hi; public int Method, Reserved; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct DifferenceC { public double Diff, Sd, Z, PValue; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct NeighbourC { public long Index; public double Cosine, Mean, Sd, Lo, Hi, PTopK, PDiffersFromNext; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct BenchmarkC { public long Pairs, Used, Oov; public double Spearman, Pearson, SpearmanSd, SpearmanLo, SpearmanHi; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct WeatC { public double Statistic, EffectSize, PValue, EffectSizeSd, EffectSizeLo, EffectSizeHi; public long Permutations; public int Exact, Reserved; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct RndC { public double Value, Sd, Lo, Hi, Z, PValue; }

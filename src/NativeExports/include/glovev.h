@@ -1,0 +1,150 @@
+/*
+ * glovev.h — C ABI of libglovev: GloVe word embeddings with GloVe-V statistical uncertainty.
+ *
+ * Conventions (every function):
+ *   - returns an int status: GV_OK (0) or a GV_ERR_* code; on error gv_last_error() describes it.
+ *   - never lets an error escape as a crash: NULL pointers, freed or forged handles, short buffers, bad sizes and
+ *     bad input files all return a status.
+ *   - strings are UTF-8, NUL-terminated, owned by the caller (inputs) or copied into caller buffers (outputs).
+ *   - output arrays are caller-owned with an explicit length in elements; a short buffer gives GV_ERR_BUFFER.
+ *   - handles (gv_model*, gv_matrix*) are opaque; free each exactly once with its gv_*_free. A freed handle is
+ *     detected (GV_ERR_HANDLE), never dereferenced.
+ * Thread safety: every function may be called from any thread. Queries on one model handle may run concurrently;
+ * freeing a handle must not race with calls that use it. gv_last_error() is per thread.
+ */
+#ifndef GLOVEV_H
+#define GLOVEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GV_OK 0
+#define GV_ERR_ARGUMENT 1   /* NULL pointer, negative or out-of-range argument */
+#define GV_ERR_INPUT 2      /* bad input data: malformed file, unknown word, size mismatch */
+#define GV_ERR_IO 3         /* file or folder missing / unreadable / unwritable */
+#define GV_ERR_BUFFER 4     /* caller's buffer too small (the needed size is reported where a size pointer exists) */
+#define GV_ERR_HANDLE 5     /* NULL, freed or wrong-kind handle */
+#define GV_ERR_CANCELLED 6  /* cancelled through a flag or callback */
+#define GV_ERR_INTERNAL 7   /* a bug: please report with gv_last_error() */
+
+/* Tokenizer flags (gv_vocab_build, gv_cooccur). 0 = GloVe C's whitespace tokens. */
+#define GV_LOWERCASE 1
+#define GV_SPLIT_PUNCTUATION 2
+#define GV_REPLACE_INVALID_UTF8 4
+
+/* Interval methods. */
+#define GV_METHOD_DELTA 0      /* first-order delta method */
+#define GV_METHOD_SAMPLE 1     /* method of composition, percentile interval */
+#define GV_METHOD_CORRECTED 2  /* parametric bootstrap, bias-corrected */
+
+typedef struct gv_model gv_model;
+typedef struct gv_matrix gv_matrix;
+
+/* ---- library ---------------------------------------------------------------------------------------------- */
+
+/* Version string (static storage; do not free). */
+const char* gv_version(void);
+/* Message of the last failed call on this thread ("" after a success). Valid until the next call on this thread. */
+const char* gv_last_error(void);
+/* BLAS/LAPACK backend, SIMD level and instruction set. buf may be NULL with cap 0 to query *needed (bytes incl. NUL). */
+int gv_blas_backend(char* buf, int64_t cap, int64_t* needed);
+/* Inverse of a symmetric positive definite n x n matrix through the BLAS backend (Cholesky). out holds n*n. */
+int gv_spd_inverse(const double* a, int64_t n, double* out, int64_t out_len);
+
+/* ---- pipeline --------------------------------------------------------------------------------------------- */
+
+/* Counts words of a corpus and writes GloVe C's vocab.txt. threads <= 0: all cores. */
+int gv_vocab_build(const char* corpus, const char* out_path, int64_t min_count, int64_t max_vocab, int32_t flags,
+                   int32_t threads, int64_t* vocab_size);
+
+/* Co-occurrence counts into out_dir (cooccurrence.bin in GloVe C format + cooccurrence.csr.safetensors).
+ * memory_bytes <= 0: 4 GiB. flags must match those used for the vocabulary. */
+int gv_cooccur(const char* corpus, const char* vocab_path, const char* out_dir, int32_t window, int32_t symmetric,
+               int32_t distance_weighting, int64_t memory_bytes, int32_t threads, int32_t flags, int64_t* nonzeros);
+
+typedef struct gv_train_options {
+    int32_t dim, epochs, threads, checkpoint_every;
+    double eta, x_max, alpha, grad_clip;
+    double bias_eta;  /* <= 0: GloVe C's bias update (no learning rate) */
+    uint64_t seed;
+    int32_t resume, reserved;
+} gv_train_options;
+
+/* Fills GloVe C's defaults (dim 100, 25 epochs, eta 0.05, x_max 100, alpha 0.75, clip 100, seed 1). */
+int gv_train_options_default(gv_train_options* options);
+
+/* Called after every epoch; return non-zero to cancel. */
+typedef int (*gv_progress_fn)(int32_t epoch, int32_t epochs, double cost, void* user);
+
+/* Trains a model into out_dir (params.safetensors, vectors.safetensors, vocab.txt). progress and cancel_flag may be
+ * NULL; setting *cancel_flag to non-zero from any thread stops training with GV_ERR_CANCELLED. */
+int gv_train(const char* cooccur_dir, const char* vocab_path, const char* out_dir, const gv_train_options* options,
+             gv_progress_fn progress, void* user, const volatile int32_t* cancel_flag, double* final_cost);
+
+/* GloVe-V covariances of a model into out_dir (NULL: model_dir/variances). approx: reconstruction target of the
+ * compact form (0 = none); complete: also write full D x D chunks; refine: residuals at the WLS solution. */
+int gv_variance(const char* model_dir, const char* cooccur_dir, const char* out_dir, int32_t threads, double approx,
+                int32_t complete, int32_t refine, int64_t* words_done);
+
+/* ---- co-occurrence matrix (memory-mapped) ----------------------------------------------------------------- */
+
+int gv_matrix_open(const char* cooccur_dir, const char* vocab_path, gv_matrix** out);
+int gv_matrix_free(gv_matrix* m);
+int gv_matrix_shape(gv_matrix* m, int64_t* rows, int64_t* nonzeros);
+/* Row i: 0-based column ids and values. *len gets the row length; cols = vals = NULL with cap 0 is a size query. */
+int gv_matrix_row(gv_matrix* m, int64_t i, int32_t* cols, double* vals, int64_t cap, int64_t* len);
+
+/* ---- model -------------------------------------------------------------------------------------------------- */
+
+/* Opens a model folder: vocab.txt, params.safetensors or vectors.safetensors, and variances/ when present. */
+int gv_model_open(const char* dir, gv_model** out);
+int gv_model_free(gv_model* m);
+int gv_model_shape(gv_model* m, int64_t* vocab_size, int64_t* dim, int32_t* has_variances);
+/* Word at a 0-based index; buf may be NULL with cap 0 to query *needed (bytes incl. NUL). */
+int gv_model_word(gv_model* m, int64_t index, char* buf, int64_t cap, int64_t* needed);
+int gv_model_index(gv_model* m, const char* word, int64_t* index);
+/* Centre vector of a word: out holds dim doubles. */
+int gv_model_vector(gv_model* m, const char* word, double* out, int64_t len);
+int gv_model_has_covariance(gv_model* m, const char* word, int32_t* has);
+/* GloVe-V covariance (row-major dim x dim); approximate != 0 reads the compact form. */
+int gv_model_covariance(gv_model* m, const char* word, int32_t approximate, double* out, int64_t len);
+
+/* ---- uncertainty-aware queries ---------------------------------------------------------------------------- */
+
+typedef struct gv_interval { double value, mean, sd, lo, hi; int32_t method, reserved; } gv_interval;
+typedef struct gv_difference { double diff, sd, z, p_value; } gv_difference;
+typedef struct gv_neighbour { int64_t index; double cosine, mean, sd, lo, hi, p_top_k, p_differs_from_next; } gv_neighbour;
+typedef struct gv_benchmark { int64_t pairs, used, oov; double spearman, pearson, spearman_sd, spearman_lo, spearman_hi; } gv_benchmark;
+typedef struct gv_weat_result {
+    double statistic, effect_size, p_value, effect_size_sd, effect_size_lo, effect_size_hi;
+    int64_t permutations; int32_t exact, reserved;
+} gv_weat_result;
+typedef struct gv_rnd_result { double value, sd, lo, hi, z, p_value; } gv_rnd_result;
+
+/* Cosine similarity of a and b with an interval at the given level (e.g. 0.95). samples/seed serve sampling. */
+int gv_similarity(gv_model* m, const char* a, const char* b, int32_t method, double level, int64_t samples, uint64_t seed,
+                  gv_interval* out);
+/* Test of cos(a,b) - cos(c,d) = 0; shared words enter once (combined gradient / joint draws). */
+int gv_compare(gv_model* m, const char* a, const char* b, const char* c, const char* d, int32_t method, int64_t samples,
+               uint64_t seed, gv_difference* out);
+/* Top-k neighbours with intervals and P(truly in the top k). out holds cap >= k entries; *count gets the number written. */
+int gv_neighbours(gv_model* m, const char* word, int64_t k, int32_t method, double level, int64_t samples, uint64_t seed,
+                  gv_neighbour* out, int64_t cap, int64_t* count);
+/* Word-similarity benchmark file (word1 word2 score): Spearman/Pearson with a sampling interval. */
+int gv_evaluate(gv_model* m, const char* benchmark_path, int64_t samples, uint64_t seed, double level, gv_benchmark* out);
+/* WEAT (Caliskan et al. 2017) with a GloVe-V interval for the effect size. Unknown words are skipped. */
+int gv_weat(gv_model* m, const char* const* x, int64_t nx, const char* const* y, int64_t ny, const char* const* a, int64_t na,
+            const char* const* b, int64_t nb, int64_t permutations, int64_t samples, uint64_t seed, double level,
+            gv_weat_result* out);
+/* Relative norm distance (Garg et al. 2018) with a GloVe-V interval and a test of RND = 0. */
+int gv_rnd(gv_model* m, const char* const* group1, int64_t n1, const char* const* group2, int64_t n2,
+           const char* const* neutral, int64_t nn, int64_t samples, uint64_t seed, double level, gv_rnd_result* out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GLOVEV_H */

@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+using GloVeV.Native;
+using Xunit;
+
+namespace GloVeV.Tests;
+
+public class BlasTests
+{
+    public static TheoryData<string> Backends => new() { "mkl", "openblas" };
+
+    [Theory, MemberData(nameof(Backends))]
+    public unsafe void SpdInverseMatchesTheLaplacianClosedForm(string backend)
+    {
+        var b = BlasBackend.Load(backend);
+        Assert.Equal(backend == "mkl" ? BlasKind.Mkl : BlasKind.OpenBlas, b.Kind);
+        const int n = 40;
+        var a = new double[n * n];
+        for (int i = 0; i < n; i++) { a[i * n + i] = 2; if (i > 0) { a[i * n + i - 1] = -1; a[(i - 1) * n + i] = -1; } }
+        fixed (double* p = a)
+        {
+            Assert.Equal(0, DenseLinearAlgebra.Cholesky(p, n, b));
+            DenseLinearAlgebra.InverseFromCholesky(p, n, b);
+        }
+        // (A^-1)_ij = min(i,j) (n+1-max(i,j)) / (n+1) for the 1-based [-1, 2, -1] tridiagonal matrix.
+        for (int i = 1; i <= n; i++)
+            for (int j = 1; j <= n; j++)
+                Assert.Equal((double)Math.Min(i, j) * (n + 1 - Math.Max(i, j)) / (n + 1), a[(i - 1) * n + j - 1], 10);
+    }
+
+    [Theory, MemberData(nameof(Backends))]
+    public unsafe void GramAndConditionAndEigenAgreeWithHandComputation(string backend)
+    {
+        var b = BlasBackend.Load(backend);
+        // A (3 x 2 row-major): A^T A = [[1+9+25, 2+12+30], [., 4+16+36]] = [[35, 44], [44, 56]].
+        double[] a = [1, 2, 3, 4, 5, 6];
+        var c = new double[4];
+        fixed (double* pa = a, pc = c) DenseLinearAlgebra.GramLower(pa, 3, 2, pc, b);
+        Assert.Equal(35, c[0], 12); Assert.Equal(44, c[1], 12); Assert.Equal(56, c[3], 12);
+        // diag(1, 1e-6): 1-norm condition number is 1e6.
+        double[] d = [1, 0, 0, 1e-6];
+        var work = new double[6]; var iwork = new int[2];
+        fixed (double* pd = d, pw = work) fixed (int* pi = iwork)
+        {
+            double anorm = DenseLinearAlgebra.NormOne(pd, 2, pw, b);
+            Assert.Equal(0, DenseLinearAlgebra.Cholesky(pd, 2, b));
+            Assert.Equal(1e-6, DenseLinearAlgebra.ReciprocalCondition(pd, 2, anorm, pw, pi, b), 12);
+        }
+        double[] s = [2, 1, 1, 2];
+        var w = new double[2];
+        fixed (double* ps = s, pw = w) DenseLinearAlgebra.SymmetricEigen(ps, 2, pw, b);
+        Assert.Equal(1, w[0], 12); Assert.Equal(3, w[1], 12);
+    }
+
+    [Fact]
+    public void NotPositiveDefiniteIsAClearError()
+    {
+        var e = Assert.Throws<GloVeVException>(() => DenseLinearAlgebra.InverseSpd([1, 2, 2, 1], 2));
+        Assert.Contains("not positive definite", e.Message);
+    }
+
+    [Fact]
+    public void UnknownBackendNameIsRejected()
+    {
+        var e = Assert.Throws<GloVeVException>(() => BlasBackend.Load("atlas"));
+        Assert.Contains("GLOVEV_BLAS", e.Message);
+    }
+}
+
+/// <summary>Crosses the C ABI of the NativeAOT library from managed code, as a C caller would.</summary>
+public unsafe class AbiTests
+{
+    static nint Lib()
+    {
+        var path = Environment.GetEnvironmentVariable("GLOVEV_LIB");
+        if (string.IsNullOrEmpty(path)) path = Path.Combine(TestPaths.Repo, "build", "lib", "libglovev.so");
+        Assert.True(File.Exists(path), $"libglovev.so not found at {path}: build with cmake first");
+        return NativeLibrary.Load(path);
+    }
+
+    [Fact]
+    public void SpdInverseAndErrorsThroughTheAbi()
+    {
+        var lib = Lib();
+        var inv = (delegate* unmanaged<double*, long, double*, long, int>)NativeLibrary.GetExport(lib, "gv_spd_inverse");
+        var err = (delegate* unmanaged<byte*>)NativeLibrary.GetExport(lib, "gv_last_error");
+        double[] a = [4, 1.5, 1.5, 3];
+        var r = new double[4];
+        fixed (double* pa = a, pr = r) Assert.Equal(0, inv(pa, 2, pr, 4));
+        double det = 12 - 2.25;
+        Assert.Equal(3 / det, r[0], 14); Assert.Equal(-1.5 / det, r[1], 14); Assert.Equal(4 / det, r[3], 14);
+        fixed (double* pr = r) Assert.Equal(1, inv(null, 2, pr, 4));
+        Assert.Contains("NULL", Marshal.PtrToStringUTF8((nint)err()));
+        fixed (double* pa = a, pr = r) Assert.Equal(4, inv(pa, 2, pr, 3));
+        Assert.Contains("needed", Marshal.PtrToStringUTF8((nint)err()));
+    }
+}

@@ -1,0 +1,33 @@
+namespace GloVeV.Tests;
+
+static class TestPaths
+{
+    public static string Data(string name) => Path.Combine(AppContext.BaseDirectory, "data", name);
+
+    /// <summary>The repository root (for the built libglovev.so and the fixture): GLOVEV_SOURCE or a walk upwards.</summary>
+    public static string Repo
+    {
+        get
+        {
+            var env = Environment.GetEnvironmentVariable("GLOVEV_SOURCE");
+            if (!string.IsNullOrEmpty(env)) return env;
+            var d = new DirectoryInfo(AppContext.BaseDirectory);
+            while (d != null && !File.Exists(Path.Combine(d.FullName, "Native.sln"))) d = d.Parent;
+            return d?.FullName ?? throw new InvalidOperationException("repository root not found");
+        }
+    }
+
+    public static string TempDir()
+    {
+        var d = Path.Combine(Path.GetTempPath(), "glovev-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(d);
+        return d;
+    }
+
+    public static string WriteCorpus(string dir, string text, string name = "corpus.txt")
+    {
+        var p = Path.Combine(dir, name);
+        File.WriteAllText(p, text);
+        return p;
+    }
+}

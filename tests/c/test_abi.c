@@ -1,0 +1,149 @@
+/* C tests of the libglovev ABI: numerics against closed forms computed here, and error handling. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "glovev.h"
+
+static int passed = 0, failed = 0;
+#define CHECK(cond, ...) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } } while (0)
+
+static double rel(double a, double b) { double d = fabs(a - b), s = fmax(fabs(a), fabs(b)); return s > 0 ? d / s : d; }
+
+static void test_version(void) {
+    const char* v = gv_version();
+    CHECK(v != NULL && strlen(v) > 0, "gv_version is empty");
+    int64_t need = 0;
+    CHECK(gv_blas_backend(NULL, 0, &need) == GV_OK && need > 1, "backend size query");
+    char* buf = malloc((size_t)need);
+    CHECK(gv_blas_backend(buf, need, &need) == GV_OK, "backend string: %s", gv_last_error());
+    CHECK(strstr(buf, "MKL") != NULL || strstr(buf, "OpenBLAS") != NULL, "backend names MKL or OpenBLAS: %s", buf);
+    printf("backend: %s\n", buf);
+    free(buf);
+}
+
+static void test_spd_inverse(void) {
+    /* 2x2 closed form: [[a,b],[b,c]]^-1 = [[c,-b],[-b,a]] / (ac - b^2) */
+    double a[4] = {4.0, 1.5, 1.5, 3.0}, inv[4];
+    CHECK(gv_spd_inverse(a, 2, inv, 4) == GV_OK, "spd inverse 2x2: %s", gv_last_error());
+    double det = 4.0 * 3.0 - 1.5 * 1.5;
+    CHECK(rel(inv[0], 3.0 / det) < 1e-14 && rel(inv[1], -1.5 / det) < 1e-14 && rel(inv[2], -1.5 / det) < 1e-14 && rel(inv[3], 4.0 / det) < 1e-14,
+          "2x2 inverse matches the closed form");
+    /* Tridiagonal [2,-1] Laplacian: (A^-1)_ij = min(i,j) (n+1-max(i,j)) / (n+1), 1-based. */
+    enum { N = 30 };
+    double L[N * N] = {0}, Li[N * N];
+    for (int i = 0; i < N; i++) { L[i * N + i] = 2; if (i > 0) L[i * N + i - 1] = L[(i - 1) * N + i] = -1; }
+    CHECK(gv_spd_inverse(L, N, Li, N * N) == GV_OK, "laplacian inverse: %s", gv_last_error());
+    double worst = 0;
+    for (int i = 1; i <= N; i++)
+        for (int j = 1; j <= N; j++) {
+            double expect = (double)(i < j ? i : j) * (N + 1 - (i > j ? i : j)) / (N + 1);
+            worst = fmax(worst, fabs(Li[(i - 1) * N + (j - 1)] - expect));
+        }
+    CHECK(worst < 1e-11, "laplacian inverse matches the closed form (max err %g)", worst);
+    /* Errors: NULL input, short buffer, not positive definite. */
+    CHECK(gv_spd_inverse(NULL, 2, inv, 4) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "NULL") != NULL, "NULL input -> argument error, got '%s'", gv_last_error());
+    CHECK(gv_spd_inverse(a, 2, inv, 3) == GV_ERR_BUFFER && strlen(gv_last_error()) > 0, "short buffer -> buffer error");
+    double bad[4] = {1, 2, 2, 1};
+    CHECK(gv_spd_inverse(bad, 2, inv, 4) == GV_ERR_INPUT && strstr(gv_last_error(), "positive definite") != NULL, "indefinite -> '%s'", gv_last_error());
+    CHECK(gv_spd_inverse(a, -3, inv, 4) == GV_ERR_ARGUMENT, "negative n -> argument error");
+}
+
+static double dot(const double* x, const double* y, int d) { double s = 0; for (int i = 0; i < d; i++) s += x[i] * y[i]; return s; }
+
+static double quad(const double* g, const double* S, int d) {
+    double s = 0;
+    for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) s += g[i] * S[i * d + j] * g[j];
+    return s;
+}
+
+static void test_model(const char* fixture) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/model", fixture);
+    gv_model* m = NULL;
+    CHECK(gv_model_open(path, &m) == GV_OK && m != NULL, "open fixture model: %s", gv_last_error());
+    if (!m) return;
+    int64_t V = 0, D = 0; int32_t hv = 0;
+    CHECK(gv_model_shape(m, &V, &D, &hv) == GV_OK && V > 100 && D == 10 && hv == 1, "shape V=%lld D=%lld", (long long)V, (long long)D);
+    const char *a = "war", *b = "peace";
+    double va[64], vb[64], Sa[4096], Sb[4096];
+    CHECK(gv_model_vector(m, a, va, D) == GV_OK, "vector: %s", gv_last_error());
+    CHECK(gv_model_vector(m, b, vb, D) == GV_OK, "vector: %s", gv_last_error());
+    CHECK(gv_model_covariance(m, a, 0, Sa, D * D) == GV_OK, "covariance: %s", gv_last_error());
+    CHECK(gv_model_covariance(m, b, 0, Sb, D * D) == GV_OK, "covariance: %s", gv_last_error());
+    int sym = 1;
+    for (int i = 0; i < D; i++) { if (!(Sa[i * D + i] > 0)) sym = 0; for (int j = 0; j < D; j++) if (Sa[i * D + j] != Sa[j * D + i]) sym = 0; }
+    CHECK(sym, "covariance is symmetric with a positive diagonal");
+
+    /* Delta method for cosine, computed here from its closed-form gradient. */
+    double na = sqrt(dot(va, va, D)), nb = sqrt(dot(vb, vb, D)), c = dot(va, vb, D) / (na * nb), ga[64], gb[64];
+    for (int i = 0; i < D; i++) { ga[i] = vb[i] / (na * nb) - c * va[i] / (na * na); gb[i] = va[i] / (na * nb) - c * vb[i] / (nb * nb); }
+    double sd = sqrt(quad(ga, Sa, D) + quad(gb, Sb, D));
+    gv_interval iv;
+    CHECK(gv_similarity(m, a, b, GV_METHOD_DELTA, 0.95, 100, 1, &iv) == GV_OK, "similarity: %s", gv_last_error());
+    CHECK(rel(iv.value, c) < 1e-12, "cosine %.17g vs %.17g", iv.value, c);
+    CHECK(rel(iv.sd, sd) < 1e-10, "delta sd %.17g vs %.17g", iv.sd, sd);
+    CHECK(fabs((iv.hi - iv.lo) / 2 - 1.959963984540054 * sd) < 1e-9, "95%% interval half-width = 1.96 sd");
+
+    gv_neighbour nb10[10]; int64_t n = 0;
+    CHECK(gv_neighbours(m, a, 10, GV_METHOD_DELTA, 0.95, 200, 3, nb10, 10, &n) == GV_OK && n == 10, "neighbours: %s", gv_last_error());
+    int ordered = 1, match = 1;
+    for (int k = 0; k < n; k++) {
+        char w[256]; int64_t need;
+        gv_model_word(m, nb10[k].index, w, sizeof w, &need);
+        double vw[64]; gv_model_vector(m, w, vw, D);
+        double cw = dot(va, vw, D) / (na * sqrt(dot(vw, vw, D)));
+        if (rel(cw, nb10[k].cosine) > 1e-12) match = 0;
+        if (k > 0 && nb10[k].cosine > nb10[k - 1].cosine) ordered = 0;
+        if (!(nb10[k].p_top_k >= 0 && nb10[k].p_top_k <= 1)) match = 0;
+    }
+    CHECK(ordered && match, "neighbours are ordered and their cosines match");
+
+    const char* X[] = {"war", "army", "navy"}; const char* Y[] = {"peace", "treaty", "commerce"};
+    const char* A[] = {"enemy", "force", "defense"}; const char* B[] = {"friendship", "harmony", "trade"};
+    gv_weat_result wr;
+    CHECK(gv_weat(m, X, 3, Y, 3, A, 3, B, 3, 1000, 50, 1, 0.95, &wr) == GV_OK, "weat: %s", gv_last_error());
+    CHECK(wr.exact == 1 && wr.permutations == 20 && wr.p_value >= 0 && wr.p_value <= 1, "weat exact permutation test over C(6,3)=20 partitions");
+
+    /* Errors. */
+    CHECK(gv_model_vector(m, "zzzz-not-a-word", va, D) == GV_ERR_INPUT && strstr(gv_last_error(), "zzzz-not-a-word") != NULL, "unknown word named: '%s'", gv_last_error());
+    CHECK(gv_model_vector(m, a, va, D - 1) == GV_ERR_BUFFER, "short vector buffer");
+    CHECK(gv_model_covariance(m, NULL, 0, Sa, D * D) == GV_ERR_ARGUMENT, "NULL word");
+    CHECK(gv_similarity(m, a, b, 9, 0.95, 100, 1, &iv) == GV_ERR_ARGUMENT, "bad method");
+    CHECK(gv_similarity(m, a, b, GV_METHOD_SAMPLE, 0.95, 1, 1, &iv) == GV_ERR_ARGUMENT, "K <= 1 samples");
+    CHECK(gv_model_free(m) == GV_OK, "free");
+    CHECK(gv_model_free(m) == GV_ERR_HANDLE, "double free is detected");
+    CHECK(gv_model_vector(m, a, va, D) == GV_ERR_HANDLE && strstr(gv_last_error(), "handle") != NULL, "use after free is detected");
+    CHECK(gv_model_vector((gv_model*)0x1234, a, va, D) == GV_ERR_HANDLE, "forged handle is detected");
+    CHECK(gv_model_open("/nonexistent/model", &m) != GV_OK && strstr(gv_last_error(), "/nonexistent/model") != NULL, "missing folder named");
+}
+
+static void test_matrix(const char* fixture) {
+    char dir[4096], vocab[4096];
+    snprintf(dir, sizeof dir, "%s/cooccur", fixture);
+    snprintf(vocab, sizeof vocab, "%s/vocab.txt", fixture);
+    gv_matrix* x = NULL;
+    CHECK(gv_matrix_open(dir, vocab, &x) == GV_OK, "matrix open: %s", gv_last_error());
+    if (!x) return;
+    int64_t rows, nnz, len;
+    gv_matrix_shape(x, &rows, &nnz);
+    CHECK(gv_matrix_row(x, 0, NULL, NULL, 0, &len) == GV_OK && len > 0, "row size query");
+    int32_t* cols = malloc(sizeof(int32_t) * (size_t)len); double* vals = malloc(sizeof(double) * (size_t)len);
+    CHECK(gv_matrix_row(x, 0, cols, vals, len, &len) == GV_OK, "row 0");
+    int ok = 1;
+    for (int64_t k = 0; k < len; k++) if (!(vals[k] > 0) || cols[k] < 0 || cols[k] >= rows || (k > 0 && cols[k] <= cols[k - 1])) ok = 0;
+    CHECK(ok, "row 0 sorted, in range, positive");
+    CHECK(gv_matrix_row(x, rows, cols, vals, len, &len) == GV_ERR_ARGUMENT, "row out of range");
+    free(cols); free(vals);
+    CHECK(gv_matrix_free(x) == GV_OK, "matrix free");
+}
+
+int main(int argc, char** argv) {
+    if (argc < 2) { fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]); return 2; }
+    test_version();
+    test_spd_inverse();
+    test_model(argv[1]);
+    test_matrix(argv[1]);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
