@@ -90,7 +90,7 @@ static class RunCommand
             {
                 Output.Table(["stage", "seconds", "output"], timings.Select(s => new[] { s.Stage, Output.F(s.Seconds, 2), s.Output }), "glovev run");
                 Console.WriteLine($"corpus {path}: {cr.Tokens:N0} tokens, V={vr.Vocabulary.Count:N0}, {cr.NonZeros:N0} non-zeros; final cost {tr.Epochs[^1].Cost:F4}");
-                Console.WriteLine($"GloVe-V: {vs.WordsWithVariance:N0} words with a covariance, {vs.TooFewContexts:N0} with too few contexts; median cos(trained, WLS) = {Output.F(vs.MedianCosineToWls, 3)}; backend {vs.Backend}");
+                Console.WriteLine($"GloVe-V: {vs.WordsWithVariance:N0} words with a covariance, {vs.TooFewContexts:N0} with too few contexts; median cos(trained, WLS) = {Output.F(vs.MedianCosineToWlsFrequent, 3)} for frequent words, {Output.F(vs.MedianCosineToWls, 3)} for all; backend {vs.Backend}");
                 foreach (var wmsg in vs.Warnings) Console.WriteLine($"warning: {wmsg}");
                 foreach (var rep in reports)
                     Output.Table(["neighbour", "cosine", "95% CI (delta)", "P(top 5)"], rep.Neighbours.Select(n => new[]

@@ -39,12 +39,12 @@ static class VarianceCommand
                 w.WriteNumber("words_done", s.WordsWithVariance); w.WriteNumber("pseudo_inverse", s.PseudoInverseWords);
                 w.WriteStartObject("skipped"); w.WriteNumber("too_few_contexts", s.TooFewContexts); w.WriteNumber("not_requested", s.NotRequested); w.WriteEndObject();
                 w.WriteNumber("seconds", s.Seconds); w.WriteNumber("gflops", s.Gflops); w.WriteString("backend", s.Backend);
-                w.WriteNumber("peak_rss_bytes", s.PeakRssBytes); Output.Number(w, "median_cos_wls", s.MedianCosineToWls);
+                w.WriteNumber("peak_rss_bytes", s.PeakRssBytes); Output.Number(w, "median_cos_wls", s.MedianCosineToWls); Output.Number(w, "median_cos_wls_frequent", s.MedianCosineToWlsFrequent);
                 w.WriteBoolean("refined", s.Refined); w.WriteString("out", s.OutDir);
                 w.WriteStartArray("warnings"); foreach (var m in s.Warnings) w.WriteStringValue(m); w.WriteEndArray();
             });
             else Console.WriteLine($"{s.WordsWithVariance:N0} covariances ({s.PseudoInverseWords} pseudo-inverse), {s.TooFewContexts:N0} words with too few contexts; " +
-                $"median cos(trained, WLS) {Output.F(s.MedianCosineToWls, 3)}; {s.Gflops:F1} GFLOP/s on {s.Backend}; peak RSS {s.PeakRssBytes / 1048576.0:F0} MiB -> {s.OutDir} [{s.Seconds:F1}s]");
+                $"median cos(trained, WLS) {Output.F(s.MedianCosineToWlsFrequent, 3)} (frequent words), {Output.F(s.MedianCosineToWls, 3)} (all); {s.Gflops:F1} GFLOP/s on {s.Backend}; peak RSS {s.PeakRssBytes / 1048576.0:F0} MiB -> {s.OutDir} [{s.Seconds:F1}s]");
             return 0;
         }));
         return cmd;

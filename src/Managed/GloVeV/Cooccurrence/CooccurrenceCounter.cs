@@ -110,10 +110,15 @@ public static class CooccurrenceCounter
             int threads = o.Threads;
             // Budget: 80% for counting state shared by the threads, half dense block, half pair buffer.
             long perThread = (long)(o.MemoryBytes * 0.8) / threads;
-            long maxProduct = ChooseMaxProduct(vocab.Count, perThread / 2 / sizeof(long));
+            // The dense block pays off only while it is small next to the number of pair updates (~ corpus bytes),
+            // since every cell is zeroed, summed across threads and scanned once.
+            long fileBytes = File.Exists(corpusPath) ? new FileInfo(corpusPath).Length : 0;
+            if (corpusPath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) fileBytes *= 3;
+            long cellCap = Math.Max(1 << 20, fileBytes * 2);
+            long maxProduct = ChooseMaxProduct(vocab.Count, Math.Min(cellCap, perThread / 2 / sizeof(long)));
             long denseBytes = DenseBlock.CellsFor(vocab.Count, maxProduct) * sizeof(long);
             int bufferEntries = (int)Math.Clamp((perThread - denseBytes) / 16, 1024, int.MaxValue / 2);
-            long fileSize = new FileInfo(corpusPath).Exists ? new FileInfo(corpusPath).Length : 0;
+            long fileSize = fileBytes;
             CorpusPipeline.Run(corpusPath, o.Tokenizer, threads,
                 _ => new Worker(o, vocab, maxProduct, bufferEntries, tempDir),
                 (w, block) => { var sink = new WindowSink(w); w.Pos = 0; w.Tokenizer.Tokenize(block.Span, ref sink); },

@@ -12,7 +12,7 @@ namespace GloVeV.Variance;
 
 public sealed record VarianceSummary(
     int WordsWithVariance, int PseudoInverseWords, int TooFewContexts, int NotRequested, double Seconds, double Gflops,
-    string Backend, long PeakRssBytes, double MedianCosineToWls, bool Refined, string OutDir, int Chunks, IReadOnlyList<string> Warnings);
+    string Backend, long PeakRssBytes, double MedianCosineToWls, double MedianCosineToWlsFrequent, bool Refined, string OutDir, int Chunks, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// The GloVe-V variance stage: for every requested word with |K_i| &gt; D, Sigma_i = sigma_i^2 H_i^{-1}, computed in
@@ -127,14 +127,19 @@ public static class VarianceEngine
             double seconds = sw.Elapsed.TotalSeconds;
             var cosines = eligible.Select(i => info[i].CosineToWls).Order().ToArray();
             double median = cosines.Length == 0 ? double.NaN : cosines.Length % 2 == 1 ? cosines[cosines.Length / 2] : 0.5 * (cosines[cosines.Length / 2 - 1] + cosines[cosines.Length / 2]);
+            // Frequent words (|K_i| > 10 D) converge first; their median says whether training went far enough.
+            var frequent = eligible.Where(i => x.RowLength(i) > 10 * d).Select(i => info[i].CosineToWls).Order().ToArray();
+            double medianFrequent = frequent.Length == 0 ? double.NaN : frequent[frequent.Length / 2];
             var warnings = new List<string>();
-            if (cosines.Length > 0 && median < o.WarnCosine && !o.Refine)
-                warnings.Add($"median cos(trained w_i, WLS w_i) is {median:F3} < {o.WarnCosine}: the model is not near convergence, so GloVe-V's premise is weak; train longer or pass --refine");
+            if (!o.Refine && (medianFrequent < o.WarnCosine || (double.IsNaN(medianFrequent) && median < o.WarnCosine)))
+                warnings.Add($"median cos(trained w_i, WLS w_i) is {Fmt(medianFrequent)} over words with more than {10 * d} contexts ({Fmt(median)} over all): the model is not near convergence, so GloVe-V's premise is weak; train longer or pass --refine");
+            else if (!o.Refine && median < 0.5)
+                warnings.Add($"median cos(trained w_i, WLS w_i) is {Fmt(median)} over all words ({Fmt(medianFrequent)} for frequent ones): rare words are far from their WLS solution; treat their intervals with care or pass --refine");
             int pinv = eligible.Count(i => status[i] == WordVarianceStatus.PseudoInverse);
             if (pinv > 0) warnings.Add($"{pinv} word(s) had a singular or badly conditioned H_i (rcond < {o.RcondThreshold:G3}); their covariance uses a pseudo-inverse and is flagged 'pseudo_inverse'");
             var summary = new VarianceSummary(eligible.Count, pinv, status.Count(s => s == WordVarianceStatus.TooFewContexts),
                 status.Count(s => s == WordVarianceStatus.NotRequested), seconds, totalFlops / 1e9 / Math.Max(seconds, 1e-9), backend.ToString(),
-                Process.GetCurrentProcess().PeakWorkingSet64, median, o.Refine, Path.GetFullPath(outDir), chunks, warnings);
+                Process.GetCurrentProcess().PeakWorkingSet64, median, medianFrequent, o.Refine, Path.GetFullPath(outDir), chunks, warnings);
 
             File.WriteAllText(Path.Combine(stage, "chunk_map.txt"), chunkMap.ToString());
             if (o.ApproxTarget > 0) File.WriteAllText(Path.Combine(stage, "approx_info.txt"), approxInfo.ToString());
@@ -149,6 +154,8 @@ public static class VarianceEngine
             if (Directory.Exists(stage)) try { Directory.Delete(stage, true); } catch (IOException) { }
         }
     }
+
+    static string Fmt(double v) => double.IsFinite(v) ? v.ToString("F3", CultureInfo.InvariantCulture) : "NA";
 
     static double Meta(GloVeParameters p, string key, double fallback) =>
         p.Metadata.TryGetValue(key, out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : fallback;
@@ -215,6 +222,7 @@ public static class VarianceEngine
             w.WriteString("backend", s.Backend);
             w.WriteNumber("peak_rss_bytes", s.PeakRssBytes);
             if (double.IsFinite(s.MedianCosineToWls)) w.WriteNumber("median_cos_wls", s.MedianCosineToWls); else w.WriteNull("median_cos_wls");
+            if (double.IsFinite(s.MedianCosineToWlsFrequent)) w.WriteNumber("median_cos_wls_frequent", s.MedianCosineToWlsFrequent); else w.WriteNull("median_cos_wls_frequent");
             w.WriteBoolean("refined", s.Refined);
             w.WriteNumber("approx_target", o.ApproxTarget);
             w.WriteBoolean("complete", o.Complete);

@@ -1,0 +1,141 @@
+using GloVeV.Cooccurrence;
+using GloVeV.Text;
+using Xunit;
+
+namespace GloVeV.Tests;
+
+public class CooccurrenceTests
+{
+    /// <summary>A straightforward reference: split lines on GloVe C's separators, drop OOV, add 1/d for every pair
+    /// within the window, the left word as row (and the reverse when symmetric).</summary>
+    static Dictionary<(int, int), double> Reference(string corpus, Vocabulary v, int window, bool symmetric, bool weighting, TokenizerOptions? tok = null)
+    {
+        var counts = new Dictionary<(int, int), double>();
+        foreach (var line in File.ReadAllText(corpus).Split('\n'))
+        {
+            var ids = new List<int>();
+            foreach (var raw in line.Replace("\r", "").Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                var w = tok?.Lowercase == true ? raw.ToLowerInvariant() : raw;
+                if (v.TryGetId(w, out var id)) ids.Add(id);
+            }
+            for (int j = 0; j < ids.Count; j++)
+                for (int k = Math.Max(0, j - window); k < j; k++)
+                {
+                    double x = weighting ? 1.0 / (j - k) : 1.0;
+                    counts[(ids[k], ids[j])] = counts.GetValueOrDefault((ids[k], ids[j])) + x;
+                    if (symmetric) counts[(ids[j], ids[k])] = counts.GetValueOrDefault((ids[j], ids[k])) + x;
+                }
+        }
+        return counts;
+    }
+
+    static Dictionary<(int, int), double> ReadBinary(string path, int v)
+    {
+        var d = new Dictionary<(int, int), double>();
+        var prev = (0, 0);
+        GloVeBinaryReader.ForEach(path, v, r =>
+        {
+            var key = (r.Word1 - 1, r.Word2 - 1);
+            Assert.True(key.CompareTo(prev) > 0 || d.Count == 0, "records sorted by (i, j) and unique");
+            prev = key;
+            d[key] = r.Value;
+        });
+        return d;
+    }
+
+    static void AssertSame(Dictionary<(int, int), double> expect, Dictionary<(int, int), double> got)
+    {
+        Assert.Equal(expect.Count, got.Count);
+        foreach (var (k, x) in expect)
+        {
+            Assert.True(got.TryGetValue(k, out var y), $"missing pair {k}");
+            Assert.True(Math.Abs(x - y) <= 1e-12 * Math.Abs(x), $"pair {k}: {x} vs {y}");
+        }
+    }
+
+    [Theory]
+    [InlineData(10, true, true, 2)]
+    [InlineData(5, false, true, 1)]
+    [InlineData(3, true, false, 2)]
+    public void MatchesAStraightforwardReferenceOnRealText(int window, bool symmetric, bool weighting, int threads)
+    {
+        var corpus = TestPaths.Data("sotu_small.txt");
+        var dir = TestPaths.TempDir();
+        var v = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 3, Threads = threads }).Vocabulary;
+        var r = CooccurrenceCounter.Count(corpus, v, dir, new CooccurrenceOptions { Window = window, Symmetric = symmetric, DistanceWeighting = weighting, Threads = threads });
+        var expect = Reference(corpus, v, window, symmetric, weighting);
+        AssertSame(expect, ReadBinary(r.BinaryPath, v.Count));
+        using var csr = CsrMatrix.Open(r.CsrPath);
+        Assert.Equal(expect.Count, csr.NonZeros);
+        foreach (var ((i, j), x) in expect.Take(5000)) Assert.True(Math.Abs(x - csr.Get(i, j)) <= 1e-12 * x, $"CSR ({i},{j})");
+        Assert.True(r.Tokens > 100_000);
+    }
+
+    [Fact]
+    public void TinyMemoryBudgetsSpillAndMergeToTheSameMatrix()
+    {
+        var corpus = TestPaths.Data("sotu_small.txt");
+        var v = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 2 }).Vocabulary;
+        var big = CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Threads = 1 });
+        var small = CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Threads = 2, MemoryBytes = 1 << 20 });
+        Assert.True(small.SpilledRuns > 64, $"expected many spill files (and a multi-pass merge), got {small.SpilledRuns}");
+        Assert.Equal(0, big.SpilledRuns);
+        Assert.Equal(File.ReadAllBytes(big.BinaryPath), File.ReadAllBytes(small.BinaryPath));
+        Assert.Equal(File.ReadAllBytes(big.CsrPath), File.ReadAllBytes(small.CsrPath));
+    }
+
+    [Fact]
+    public void WindowsNeverCrossLinesAndOovIsDroppedBeforeWindowing()
+    {
+        var dir = TestPaths.TempDir();
+        var corpus = TestPaths.WriteCorpus(dir, "a x b\nb a\n");
+        var v = new Vocabulary(["a", "b"], [2, 2]);
+        var r = CooccurrenceCounter.Count(corpus, v, dir, new CooccurrenceOptions { Window = 1, Symmetric = false, Threads = 1 });
+        var got = ReadBinary(r.BinaryPath, 2);
+        // Line 1: x is dropped, so a-b are adjacent (d = 1); line 2: b then a. Nothing spans the newline.
+        Assert.Equal(2, got.Count);
+        Assert.Equal(1.0, got[(0, 1)]);
+        Assert.Equal(1.0, got[(1, 0)]);
+    }
+
+    [Fact]
+    public void ReadsGloVeCBinariesMadeElsewhereEvenShuffled()
+    {
+        var dir = TestPaths.TempDir();
+        var bin = Path.Combine(dir, "cooccurrence.bin");
+        using (var w = new GloVeBinaryWriter(bin))
+        {
+            w.Write(2, 1, 0.5); w.Write(1, 2, 0.5); w.Write(1, 1, 2.0); w.Write(2, 1, 0.25);
+            w.Commit();
+        }
+        using var m = CsrMatrix.OpenDirectory(dir, 2);
+        Assert.Equal(3, m.NonZeros);
+        Assert.Equal(2.0, m.Get(0, 0)); Assert.Equal(0.5, m.Get(0, 1)); Assert.Equal(0.75, m.Get(1, 0));
+    }
+
+    [Fact]
+    public void BadBinariesAndMismatchesAreClearErrors()
+    {
+        var dir = TestPaths.TempDir();
+        var bin = Path.Combine(dir, "cooccurrence.bin");
+        File.WriteAllBytes(bin, new byte[40]);
+        Assert.Contains("not a multiple of 16", Assert.Throws<GloVeVException>(() => CsrMatrix.OpenDirectory(dir, 5)).Message);
+        using (var w = new GloVeBinaryWriter(bin)) { w.Write(1, 9, 1.0); w.Commit(); }
+        Assert.Contains("outside the vocabulary", Assert.Throws<GloVeVException>(() => CsrMatrix.OpenDirectory(dir, 5)).Message);
+        Assert.False(File.Exists(Path.Combine(dir, CsrMatrix.FileName)), "no CSR file is left behind after a failure");
+        var corpus = TestPaths.Data("sotu_small.txt");
+        var v = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 50 }).Vocabulary;
+        var outDir = TestPaths.TempDir();
+        CooccurrenceCounter.Count(corpus, v, outDir, new CooccurrenceOptions { Window = 2 });
+        Assert.Contains("mismatched", Assert.Throws<GloVeVException>(() => CsrMatrix.OpenDirectory(outDir, v.Count + 1)).Message);
+        Assert.Contains("--window", Assert.Throws<GloVeVException>(() => CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Window = 0 })).Message);
+        var empty = TestPaths.WriteCorpus(TestPaths.TempDir(), "");
+        var emptyOut = TestPaths.TempDir();
+        Assert.Contains("empty", Assert.Throws<GloVeVException>(() => CooccurrenceCounter.Count(empty, v, emptyOut, new CooccurrenceOptions())).Message);
+        Assert.Empty(Directory.GetFiles(emptyOut));
+        Assert.Equal(4L << 30, CooccurrenceOptions.ParseSize("4G"));
+        Assert.Equal(512L << 20, CooccurrenceOptions.ParseSize("512m"));
+        Assert.Throws<GloVeVException>(() => CooccurrenceOptions.ParseSize("lots"));
+    }
+}
