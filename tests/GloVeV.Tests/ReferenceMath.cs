@@ -13,29 +13,33 @@ static class ReferenceMath
         return d / Math.Sqrt(na * nb);
     }
 
-    /// <summary>Inverse by Gauss-Jordan elimination with partial pivoting.</summary>
+    /// <summary>Inverse by Gauss-Jordan elimination with partial pivoting in 28-digit decimal arithmetic, so the
+    /// reference itself contributes no error at the 1e-8 level even for ill-conditioned matrices.</summary>
     public static double[,] Inverse(double[,] m)
     {
         int n = m.GetLength(0);
-        var a = (double[,])m.Clone();
-        var inv = new double[n, n];
+        var a = new decimal[n, n];
+        var inv = new decimal[n, n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) a[i, j] = (decimal)m[i, j];
         for (int i = 0; i < n; i++) inv[i, i] = 1;
         for (int c = 0; c < n; c++)
         {
             int p = c;
             for (int r = c + 1; r < n; r++) if (Math.Abs(a[r, c]) > Math.Abs(a[p, c])) p = r;
             for (int k = 0; k < n; k++) { (a[c, k], a[p, k]) = (a[p, k], a[c, k]); (inv[c, k], inv[p, k]) = (inv[p, k], inv[c, k]); }
-            double d = a[c, c];
+            decimal d = a[c, c];
             for (int k = 0; k < n; k++) { a[c, k] /= d; inv[c, k] /= d; }
             for (int r = 0; r < n; r++)
             {
                 if (r == c) continue;
-                double f = a[r, c];
+                decimal f = a[r, c];
                 if (f == 0) continue;
                 for (int k = 0; k < n; k++) { a[r, k] -= f * a[c, k]; inv[r, k] -= f * inv[c, k]; }
             }
         }
-        return inv;
+        var result = new double[n, n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) result[i, j] = (double)inv[i, j];
+        return result;
     }
 
     /// <summary>H_i = sum_j f_ij c_j c_j^T and the right-hand side sum_j f_ij (log X_ij - b_i - c~_j) c_j.</summary>
@@ -82,7 +86,7 @@ static class ReferenceMath
         {
             int j = cols[t];
             double f = vals[t] >= xMax ? 1 : Math.Pow(vals[t] / xMax, alpha);
-            double pred = p.CenterBias[i] + p.ContextBias[j];
+            double pred = (double)p.CenterBias[i] + p.ContextBias[j];
             var c = p.ContextRow(j);
             for (int a = 0; a < d; a++) pred += (double)w[a] * c[a];
             double r = Math.Log(vals[t]) - pred;

@@ -27,7 +27,7 @@ public static class VarianceEngine
     {
         var vocabPath = Path.Combine(modelDir, "vocab.txt");
         var paramsPath = Path.Combine(modelDir, GloVeParameters.ParamsFile);
-        if (!File.Exists(paramsPath)) throw new GloVeVException($"{modelDir}: no {GloVeParameters.ParamsFile} (train a model first)");
+        if (!File.Exists(paramsPath)) throw new MissingFileException($"{modelDir}: no {GloVeParameters.ParamsFile} (train a model first)");
         var vocab = Vocabulary.Load(vocabPath);
         var p = GloVeParameters.Load(paramsPath);
         if (p.VocabSize != vocab.Count) throw new GloVeVException($"{paramsPath}: parameters have {p.VocabSize} rows but {vocabPath} has {vocab.Count} words");
