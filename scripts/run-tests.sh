@@ -3,4 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
+# One tiny BenchmarkDotNet run (dry job) proves the benchmark project builds and runs; real benchmarks are perf/run.sh.
+dotnet run --project perf/GloVeV.Bench -c Release -- smoke > build/bench-smoke.log 2>&1 || { tail -40 build/bench-smoke.log; exit 1; }
+echo "benchmark smoke run: ok"
 ctest --test-dir build --output-on-failure

@@ -71,14 +71,14 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
     [Fact]
     public void OnKjvCostFallsEveryEpochAndEndsBelowTheScalarGloVeCPort()
     {
-        // Justification of the threshold: ReferenceGloVe is GloVe C's update loop in double precision (same
+        // Justification of the threshold: ScalarReferenceTrainer is GloVe C's update loop in double precision (same
         // initialisation range, shuffled non-zeros); we require our float32 SIMD hogwild trainer to end at or below its
         // cost after the same 25 epochs, with 1% slack for float32 rounding.
         var (vocab, cooc) = corpora.Get("kjv.txt.gz");
         var r = ModelTraining.Train(cooc, vocab, TestPaths.TempDir(), new TrainingOptions { Dim = 50, Epochs = 25, Threads = 2, Seed = 3 });
         for (int e = 2; e < r.Epochs.Count; e++) Assert.True(r.Epochs[e].Cost < r.Epochs[e - 1].Cost, $"cost rose at epoch {e + 1}");
         using var x = CsrMatrix.OpenDirectory(cooc, Vocabulary.Load(vocab).Count);
-        var reference = ReferenceGloVe.Train(x, 50, 25);
+        var reference = ScalarReferenceTrainer.Train(x, 50, 25);
         Assert.True(r.Epochs[^1].Cost <= reference[^1] * 1.01, $"final cost {r.Epochs[^1].Cost} vs scalar GloVe C port {reference[^1]}");
     }
 

@@ -1,13 +1,13 @@
 using GloVeV.Cooccurrence;
-using GloVeV.Training;
 
-namespace GloVeV.Tests;
+namespace GloVeV.Training;
 
 /// <summary>
-/// A plain scalar, double-precision port of GloVe C's update loop (glove.c, glove_thread): one thread, no SIMD.
-/// Used as the baseline the trainer must match or beat.
+/// A plain scalar, double-precision port of GloVe C's update loop (glove.c, glove_thread): one thread, no SIMD, no
+/// precomputed weights. The baseline the SIMD trainer is tested (final cost) and benchmarked (entries/s) against.
+/// Returns the cost of each epoch.
 /// </summary>
-static class ReferenceGloVe
+public static class ScalarReferenceTrainer
 {
     public static double[] Train(CsrMatrix x, int dim, int epochs, double eta = 0.05, double xMax = 100, double alpha = 0.75, ulong seed = 11)
     {

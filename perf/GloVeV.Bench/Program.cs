@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.Json;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using GloVeV.Bench;
+using GloVeV.Cooccurrence;
+using GloVeV.Text;
+
+// Modes: bdn [args] (BenchmarkDotNet suites), smoke (one tiny benchmark, dry job), and the in-process baselines that
+// perf/stages.py calls: baseline-cooccur, baseline-train, dgemm.
+var inv = CultureInfo.InvariantCulture;
+switch (args.FirstOrDefault())
+{
+    case "smoke":
+        var cfg = DefaultConfig.Instance.AddJob(Job.Dry).WithOptions(ConfigOptions.DisableOptimizationsValidator);
+        var summary = BenchmarkRunner.Run<SmokeBenchmark>(cfg);
+        return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
+    case "bdn":
+        BenchmarkSwitcher.FromAssembly(typeof(Inputs).Assembly).Run(args.Skip(1).ToArray());
+        return 0;
+    case "baseline-cooccur":
+    {
+        // baseline-cooccur CORPUS VOCAB WINDOW LOWERCASE SPLIT
+        var v = Vocabulary.Load(args[2]);
+        var tok = new TokenizerOptions { Lowercase = args[4] == "1", SplitPunctuation = args[5] == "1" };
+        var r = Baselines.CountWithDictionary(args[1], v, tok, int.Parse(args[3], inv));
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["tokens"] = r.Tokens, ["nonzeros"] = r.NonZeros, ["seconds"] = r.Seconds }, BenchJson.Default.DictionaryStringDouble));
+        return 0;
+    }
+    case "baseline-train":
+    {
+        // baseline-train COOC VOCAB DIM EPOCHS
+        var v = Vocabulary.Load(args[2]);
+        using var x = CsrMatrix.OpenDirectory(args[1], v.Count);
+        double rate = Baselines.ScalarTrainingRate(x, int.Parse(args[3], inv), int.Parse(args[4], inv));
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["entries_per_second"] = rate, ["nonzeros"] = x.NonZeros }, BenchJson.Default.DictionaryStringDouble));
+        return 0;
+    }
+    case "dgemm":
+    {
+        double g = Baselines.DgemmGflops(int.Parse(args[1], inv), int.Parse(args[2], inv));
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["gflops"] = g }, BenchJson.Default.DictionaryStringDouble));
+        return 0;
+    }
+    default:
+        Console.Error.WriteLine("usage: GloVeV.Bench smoke | bdn [BenchmarkDotNet args] | baseline-cooccur ... | baseline-train ... | dgemm N THREADS");
+        return 2;
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, double>))]
+partial class BenchJson : System.Text.Json.Serialization.JsonSerializerContext;
