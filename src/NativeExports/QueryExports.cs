@@ -12,8 +12,8 @@ static unsafe class QueryExports
 
     static IntervalMethod Method(int m) => m switch
     {
-        0 => IntervalMethod.Delta, 1 => IntervalMethod.Sample, 2 => IntervalMethod.Corrected,
-        _ => throw new AbiException(Status.Argument, $"method must be GV_METHOD_DELTA (0), GV_METHOD_SAMPLE (1) or GV_METHOD_CORRECTED (2), got {m}"),
+        0 => IntervalMethod.Delta, 1 => IntervalMethod.Sample, 2 => IntervalMethod.Corrected, 3 => IntervalMethod.Bootstrap,
+        _ => throw new AbiException(Status.Argument, $"method must be GV_METHOD_DELTA (0), GV_METHOD_SAMPLE (1), GV_METHOD_CORRECTED (2) or GV_METHOD_BOOTSTRAP (3), got {m}"),
     };
 
     static int Samples(long k) => k is >= 2 and <= 10_000_000 ? (int)k : throw new AbiException(Status.Argument, $"samples must be in 2..10000000, got {k}");

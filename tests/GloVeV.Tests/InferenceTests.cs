@@ -97,7 +97,7 @@ public class InferenceTests
         var va = Rand(ref rng, 5); var vb = Rand(ref rng, 5);
         using var m = GloVeModel.Load(ModelBuilder.Write(["a", "b", "fixed"], [va, vb, Rand(ref rng, 5)], i => i < 2 ? ModelBuilder.Isotropic(5, 0.0004 * (i + 1)) : null));
         var p = new Propagation(m);
-        var d = SimilarityQueries.Similarity(p, "a", "b").Interval;
+        var d = SimilarityQueries.Similarity(p, "a", "b", IntervalMethod.Delta).Interval;
         var g = new[] { new double[5], new double[5] };
         Statistic.Cosine(0, 1).AddGradient([m.Vector("a"), m.Vector("b")], 1, g); // the model stores float32
         double var = g[0].Sum(x => x * x) * 0.0004 + g[1].Sum(x => x * x) * 0.0008;

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _lib as L
 
-METHODS = {"delta": 0, "sample": 1, "corrected": 2}
+METHODS = {"delta": 0, "sample": 1, "corrected": 2, "bootstrap": 3}
 
 
 def _method(method):
@@ -188,14 +188,14 @@ class Model:
         return out
 
     # --- questions ---------------------------------------------------------------------------------------------
-    def similarity(self, a: str, b: str, ci: float = 0.95, method: str = "delta", samples: int = 1000,
+    def similarity(self, a: str, b: str, ci: float = 0.95, method: str = "corrected", samples: int = 1000,
                    seed: int = 1) -> Similarity:
         iv = L.Interval()
         L._check(L._lib.gv_similarity(self._handle(), L.encode(a), L.encode(b), _method(method), _level(ci),
                                       _positive_int(samples, "samples", 2), int(seed), byref(iv)))
         return Similarity(iv.value, iv.sd, (iv.lo, iv.hi), method, iv.mean)
 
-    def compare(self, first: Sequence[str], second: Sequence[str], method: str = "delta", samples: int = 1000,
+    def compare(self, first: Sequence[str], second: Sequence[str], method: str = "corrected", samples: int = 1000,
                 seed: int = 1) -> Difference:
         (a, b), (c, d) = first, second
         r = L.Difference()
@@ -203,7 +203,7 @@ class Model:
                                    _positive_int(samples, "samples", 2), int(seed), byref(r)))
         return Difference(r.diff, r.sd, r.z, r.p_value)
 
-    def most_similar(self, word: str, topn: int = 10, ci: float = 0.95, method: str = "delta", samples: int = 1000,
+    def most_similar(self, word: str, topn: int = 10, ci: float = 0.95, method: str = "corrected", samples: int = 1000,
                      seed: int = 1) -> List[Neighbour]:
         topn = _positive_int(topn, "topn")
         out = (L.Neighbour * topn)()

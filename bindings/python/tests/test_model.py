@@ -63,7 +63,7 @@ def test_similarity_delta_matches_numpy(model):
     va, vb = model.vector(a), model.vector(b)
     ga, gb = cos_grad(va, vb)
     sd = np.sqrt(ga @ model.covariance(a) @ ga + gb @ model.covariance(b) @ gb)
-    r = model.similarity(a, b, ci=0.95)
+    r = model.similarity(a, b, ci=0.95, method="delta")
     assert r.cosine == pytest.approx(cos(va, vb), rel=1e-12)
     assert r.sd == pytest.approx(sd, rel=1e-10)
     assert r.ci[0] == pytest.approx(r.cosine - 1.959963984540054 * sd, rel=1e-9)
@@ -76,7 +76,7 @@ def test_compare_uses_the_combined_gradient(model):
     g2a, g2c = cos_grad(va, vc)
     ga = g1a - g2a  # 'war' enters both similarities: one combined gradient
     var = ga @ model.covariance(a) @ ga + g1b @ model.covariance(b) @ g1b + g2c @ model.covariance(c) @ g2c
-    d = model.compare((a, b), (a, c))
+    d = model.compare((a, b), (a, c), method="delta")
     assert d.diff == pytest.approx(cos(va, vb) - cos(va, vc), rel=1e-12)
     assert d.sd == pytest.approx(np.sqrt(var), rel=1e-10)
 

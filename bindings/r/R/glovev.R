@@ -1,4 +1,4 @@
-.methods <- c(delta = 0L, sample = 1L, corrected = 2L)
+.methods <- c(corrected = 2L, delta = 0L, sample = 1L, bootstrap = 3L)
 
 .method <- function(method) {
   method <- match.arg(method, names(.methods))
@@ -58,21 +58,21 @@ glovev_has_covariance <- function(m, word) .Call(C_model_has_covariance, m$ptr, 
 glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covariance, m$ptr, word, approximate)
 
 #' Cosine similarity with an interval: list(cosine, sd, ci, method, mean).
-glovev_similarity <- function(m, a, b, ci = 0.95, method = c("delta", "sample", "corrected"), samples = 1000, seed = 1) {
+glovev_similarity <- function(m, a, b, ci = 0.95, method = c("corrected", "delta", "sample", "bootstrap"), samples = 1000, seed = 1) {
   method <- match.arg(method)
   r <- .Call(C_similarity, m$ptr, a, b, .method(method), ci, samples, seed)
   list(cosine = r[[1]], sd = r[[3]], ci = c(r[[4]], r[[5]]), method = method, mean = r[[2]])
 }
 
 #' Tests cos(a,b) = cos(c,d): list(diff, sd, z, p_value). first and second are pairs of words.
-glovev_compare <- function(m, first, second, method = c("delta", "sample", "corrected"), samples = 1000, seed = 1) {
+glovev_compare <- function(m, first, second, method = c("corrected", "delta", "sample", "bootstrap"), samples = 1000, seed = 1) {
   method <- match.arg(method)
   r <- .Call(C_compare, m$ptr, first[[1]], first[[2]], second[[1]], second[[2]], .method(method), samples, seed)
   list(diff = r[[1]], sd = r[[2]], z = r[[3]], p_value = r[[4]])
 }
 
 #' Top-n neighbours with intervals and P(truly in the top n), as a data.frame.
-glovev_most_similar <- function(m, word, n = 10, ci = 0.95, method = c("delta", "sample", "corrected"), samples = 1000, seed = 1) {
+glovev_most_similar <- function(m, word, n = 10, ci = 0.95, method = c("corrected", "delta", "sample", "bootstrap"), samples = 1000, seed = 1) {
   method <- match.arg(method)
   r <- .Call(C_neighbours, m$ptr, word, as.integer(n), .method(method), ci, samples, seed)
   words <- glovev_words(m)

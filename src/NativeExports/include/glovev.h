@@ -37,9 +37,10 @@ extern "C" {
 #define GV_REPLACE_INVALID_UTF8 4
 
 /* Interval methods. */
-#define GV_METHOD_DELTA 0      /* first-order delta method */
+#define GV_METHOD_DELTA 0      /* first-order delta method (the GloVe-V paper's) */
 #define GV_METHOD_SAMPLE 1     /* method of composition, percentile interval */
-#define GV_METHOD_CORRECTED 2  /* parametric bootstrap, bias-corrected */
+#define GV_METHOD_CORRECTED 2  /* delta method on noise-debiased norms/cosines (recommended; interval centre in .mean) */
+#define GV_METHOD_BOOTSTRAP 3  /* parametric bootstrap, bias-corrected */
 
 typedef struct gv_model gv_model;
 typedef struct gv_matrix gv_matrix;
@@ -115,6 +116,7 @@ int gv_model_covariance(gv_model* m, const char* word, int32_t approximate, doub
 
 /* ---- uncertainty-aware queries ---------------------------------------------------------------------------- */
 
+/* value: the plain point estimate; mean: the sampled mean (sample/bootstrap), the debiased centre (corrected), or value (delta). */
 typedef struct gv_interval { double value, mean, sd, lo, hi; int32_t method, reserved; } gv_interval;
 typedef struct gv_difference { double diff, sd, z, p_value; } gv_difference;
 typedef struct gv_neighbour { int64_t index; double cosine, mean, sd, lo, hi, p_top_k, p_differs_from_next; } gv_neighbour;

@@ -18,7 +18,7 @@ test_that("similarity and its delta-method sd match formulas computed in R", {
   na <- sqrt(sum(a^2)); nb <- sqrt(sum(b^2)); c0 <- cosine(a, b)
   ga <- b / (na * nb) - c0 * a / na^2; gb <- a / (na * nb) - c0 * b / nb^2
   sd <- sqrt(drop(t(ga) %*% glovev_covariance(m, "war") %*% ga + t(gb) %*% glovev_covariance(m, "peace") %*% gb))
-  r <- glovev_similarity(m, "war", "peace", ci = 0.95)
+  r <- glovev_similarity(m, "war", "peace", ci = 0.95, method = "delta")
   expect_equal(r$cosine, c0, tolerance = 1e-12)
   expect_equal(r$sd, sd, tolerance = 1e-10)
   expect_equal(r$ci, c0 + c(-1, 1) * qnorm(0.975) * sd, tolerance = 1e-9)

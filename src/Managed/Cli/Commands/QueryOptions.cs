@@ -8,7 +8,7 @@ namespace GloVeV.Cli.Commands;
 sealed class QueryOptions
 {
     public readonly Option<string> Model = Required("--model", "Model folder (vectors, vocab.txt, variances/)");
-    public readonly Option<string> Method = new("--method") { Description = "delta | sample | corrected", DefaultValueFactory = _ => "delta" };
+    public readonly Option<string> Method = new("--method") { Description = "corrected (default: delta method on noise-debiased cosines) | delta | sample | bootstrap", DefaultValueFactory = _ => "corrected" };
     public readonly Option<double> Level = Double("--level", "Confidence level", 0.95);
     public readonly Option<int> Samples = Int("--samples", "Draws for sampling", 1000);
     public readonly Option<ulong> Seed = new("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };

@@ -61,7 +61,7 @@ static class RunCommand
             using var model = GloVeModel.Load(modelDir);
             var prop = new Propagation(model);
             var reportWords = r.GetValue(words) is { Length: > 0 } rw ? rw : PickWords(model);
-            var reports = reportWords.Select(w => Neighbours.Query(prop, w, 5, IntervalMethod.Delta, 0.95, 200, 1)).ToList();
+            var reports = reportWords.Select(w => Neighbours.Query(prop, w, 5, IntervalMethod.Corrected, 0.95, 200, 1)).ToList();
             timings.Add(("report", sw.Elapsed.TotalSeconds, ""));
 
             if (js) Output.WriteJson(w =>
@@ -93,7 +93,7 @@ static class RunCommand
                 Console.WriteLine($"GloVe-V: {vs.WordsWithVariance:N0} words with a covariance, {vs.TooFewContexts:N0} with too few contexts; median cos(trained, WLS) = {Output.F(vs.MedianCosineToWlsFrequent, 3)} for frequent words, {Output.F(vs.MedianCosineToWls, 3)} for all; backend {vs.Backend}");
                 foreach (var wmsg in vs.Warnings) Console.WriteLine($"warning: {wmsg}");
                 foreach (var rep in reports)
-                    Output.Table(["neighbour", "cosine", "95% CI (delta)", "P(top 5)"], rep.Neighbours.Select(n => new[]
+                    Output.Table(["neighbour", "cosine", "95% CI (corrected)", "P(top 5)"], rep.Neighbours.Select(n => new[]
                         { n.Word, Output.F(n.Cosine, 3), $"[{Output.F(n.Interval.Lo, 3)}, {Output.F(n.Interval.Hi, 3)}]", Output.F(n.PTopK, 2) }), $"'{rep.Word}'");
                 Console.WriteLine($"plot: {plotPath}");
             }

@@ -44,7 +44,18 @@ public sealed class GloVeModel : IDisposable
         VarianceStore? store = null;
         varianceDir ??= System.IO.Directory.Exists(Path.Combine(dir, "variances")) ? Path.Combine(dir, "variances")
             : File.Exists(Path.Combine(dir, "chunk_map.txt")) || File.Exists(Path.Combine(dir, "CompleteVariances.safetensors")) ? dir : null;
-        if (varianceDir != null) store = new VarianceStore(varianceDir);
+        if (varianceDir != null)
+        {
+            store = new VarianceStore(varianceDir);
+            // Covariances computed with --refine are centred on the WLS vectors: use those as the point estimates.
+            var wls = Path.Combine(varianceDir, Variance.VarianceEngine.WlsVectorsFile);
+            if (File.Exists(wls))
+            {
+                using var wf = new SafeTensorsFile(wls);
+                wf.Expect("center_vectors", [vocab.Count, e.Shape[1]], TensorDType.F64, TensorDType.F32);
+                vectors = wf.ReadFloats("center_vectors");
+            }
+        }
         return new GloVeModel(vocab, vectors, (int)e.Shape[1], store, dir);
     }
 

@@ -30,7 +30,7 @@ public static class Neighbours
         return r.Select(t => (t.Item1, Statistic.Cosine(0, 1).Value([query, m.Vector(t.Item1)]))).ToArray();
     }
 
-    public static NeighbourResult Query(Propagation p, string word, int k = 10, IntervalMethod method = IntervalMethod.Delta,
+    public static NeighbourResult Query(Propagation p, string word, int k = 10, IntervalMethod method = IntervalMethod.Corrected,
         double level = 0.95, int draws = 1000, ulong seed = 1, int extraCandidates = 20)
     {
         var m = p.Model;
@@ -56,14 +56,18 @@ public static class Neighbours
         {
             var stat = Statistic.Cosine(0, 1);
             var pair = new[] { id, top[c].Id };
-            Interval iv = method == IntervalMethod.Delta ? p.Delta(stat, pair, level)
-                : Propagation.Summarise(top[c].Cosine, cosDraws[c], level, method == IntervalMethod.Corrected);
+            Interval iv = method switch
+            {
+                IntervalMethod.Delta => p.Delta(stat, pair, level),
+                IntervalMethod.Corrected => p.Delta(stat, pair, level, debiased: true),
+                _ => Propagation.Summarise(top[c].Cosine, cosDraws[c], level, method == IntervalMethod.Bootstrap),
+            };
             double pNext = double.NaN;
             if (c + 1 < top.Length)
             {
                 var diffStat = Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2);
-                var dv = p.Delta(diffStat, [id, top[c].Id, top[c + 1].Id]);
-                pNext = dv.Sd > 0 ? NormalDistribution.TwoSidedP(dv.Value / dv.Sd) : double.NaN;
+                var dv = p.Delta(diffStat, [id, top[c].Id, top[c + 1].Id], 0.95, debiased: method == IntervalMethod.Corrected);
+                pNext = dv.Sd > 0 ? NormalDistribution.TwoSidedP(dv.Mean / dv.Sd) : double.NaN;
             }
             list.Add(new Neighbour(m.Vocabulary[top[c].Id], c + 1, top[c].Cosine, iv, (double)inTop[c] / draws, pNext));
         }

@@ -16,18 +16,24 @@ public sealed class Propagation(GloVeModel model, bool approximate = false)
 
     IReadOnlyList<double[]> Points(int[] ids) => ids.Select(Model.Vector).ToArray();
 
-    /// <summary>Delta method: Var = sum_i g_i^T Sigma_i g_i with g_i the combined gradient of word i.</summary>
-    public Interval Delta(Statistic stat, int[] ids, double level = 0.95)
+    /// <summary>Delta method: Var = sum_i g_i^T Sigma_i g_i with g_i the combined gradient of word i. With
+    /// <paramref name="debiased"/>, value and gradient are those of the noise-debiased statistic
+    /// (<see cref="Statistic.ValueDebiased"/>): the <see cref="IntervalMethod.Corrected"/> interval.</summary>
+    public Interval Delta(Statistic stat, int[] ids, double level = 0.95, bool debiased = false)
     {
         var v = Points(ids);
-        double value = stat.Value(v);
+        var cov = ids.Select(i => Model.HasCovariance(i) ? Model.Covariance(i, approximate) : null).ToArray();
+        var tr = cov.Select(c => c == null ? 0.0 : Enumerable.Range(0, Model.Dim).Sum(q => c[q * Model.Dim + q])).ToArray();
+        double raw = stat.Value(v);
+        double value = debiased ? stat.ValueDebiased(v, tr) : raw;
         var g = ids.Select(_ => new double[Model.Dim]).ToArray();
-        stat.AddGradient(v, 1, g);
+        if (debiased) stat.AddGradientDebiased(v, tr, 1, g); else stat.AddGradient(v, 1, g);
         double var = 0;
         for (int s = 0; s < ids.Length; s++)
-            if (Model.HasCovariance(ids[s])) var += CovarianceMath.Quadratic(g[s], Model.Covariance(ids[s], approximate));
+            if (cov[s] != null) var += CovarianceMath.Quadratic(g[s], cov[s]);
         double sd = Math.Sqrt(Math.Max(0, var)), z = Z(level);
-        return new Interval(value, value, sd, value - z * sd, value + z * sd, IntervalMethod.Delta, level);
+        // For the corrected interval, Value stays the plain estimate and Mean carries the debiased centre.
+        return new Interval(raw, value, sd, value - z * sd, value + z * sd, debiased ? IntervalMethod.Corrected : IntervalMethod.Delta, level);
     }
 
     /// <summary>Draws every involved vector <paramref name="draws"/> times (seeded) and hands each draw to <paramref name="visit"/>.
@@ -54,22 +60,22 @@ public sealed class Propagation(GloVeModel model, bool approximate = false)
     }
 
     /// <summary>Method of composition: the statistic over draws; percentile or bias-corrected interval.</summary>
-    public Interval Sample(Statistic stat, int[] ids, int draws = 1000, ulong seed = 1, double level = 0.95, bool corrected = false)
+    public Interval Sample(Statistic stat, int[] ids, int draws = 1000, ulong seed = 1, double level = 0.95, bool bootstrapCorrected = false)
     {
         double value = stat.Value(Points(ids));
         var vals = new double[draws];
         Draw(ids, draws, seed, (k, v) => vals[k] = stat.Value(v));
-        return Summarise(value, vals, level, corrected);
+        return Summarise(value, vals, level, bootstrapCorrected);
     }
 
-    public static Interval Summarise(double value, double[] draws, double level, bool corrected)
+    public static Interval Summarise(double value, double[] draws, double level, bool bootstrapCorrected)
     {
         double mean = draws.Average();
         double sd = Math.Sqrt(draws.Sum(x => (x - mean) * (x - mean)) / (draws.Length - 1));
-        if (corrected)
+        if (bootstrapCorrected)
         {
             double center = 2 * value - mean, z = Z(level);
-            return new Interval(value, mean, sd, center - z * sd, center + z * sd, IntervalMethod.Corrected, level);
+            return new Interval(value, mean, sd, center - z * sd, center + z * sd, IntervalMethod.Bootstrap, level);
         }
         var sorted = draws.Order().ToArray();
         return new Interval(value, mean, sd, Quantile(sorted, (1 - level) / 2), Quantile(sorted, (1 + level) / 2), IntervalMethod.Sample, level);
@@ -87,6 +93,7 @@ public sealed class Propagation(GloVeModel model, bool approximate = false)
     public Interval Estimate(Statistic stat, int[] ids, IntervalMethod method, double level = 0.95, int draws = 1000, ulong seed = 1) => method switch
     {
         IntervalMethod.Delta => Delta(stat, ids, level),
+        IntervalMethod.Corrected => Delta(stat, ids, level, debiased: true),
         IntervalMethod.Sample => Sample(stat, ids, draws, seed, level, false),
         _ => Sample(stat, ids, draws, seed, level, true),
     };

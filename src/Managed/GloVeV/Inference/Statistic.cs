@@ -11,6 +11,20 @@ public abstract class Statistic
     /// <summary>Adds scale * d(value)/d(v[slot]) into g[slot].</summary>
     public abstract void AddGradient(IReadOnlyList<double[]> v, double scale, double[][] g);
 
+    /// <summary>
+    /// The statistic with the noise bias of squared norms removed: E||w_hat||^2 = ||w||^2 + tr(Sigma), so norms use
+    /// ||w_hat||^2 - tr(Sigma_i) (tr = per-slot traces) and distances ||a - b||^2 - tr(Sigma_a) - tr(Sigma_b); dot
+    /// products of independent words are already unbiased. Squared norms are floored at <see cref="Floor"/> of their
+    /// raw value so the correction never divides by zero.
+    /// </summary>
+    public virtual double ValueDebiased(IReadOnlyList<double[]> v, double[] tr) => Value(v);
+    /// <summary>Gradient of <see cref="ValueDebiased"/> (traces held fixed).</summary>
+    public virtual void AddGradientDebiased(IReadOnlyList<double[]> v, double[] tr, double scale, double[][] g) => AddGradient(v, scale, g);
+
+    /// <summary>Smallest share of a raw squared norm kept after subtracting the trace.</summary>
+    public const double Floor = 0.05;
+    internal static double Debiased(double raw, double trace) => Math.Max(raw - trace, Floor * raw);
+
     public static Statistic Cosine(int a, int b) => new CosineStat(a, b);
     public static Statistic Dot(int a, int b) => new DotStat(a, b);
     public static Statistic Distance(int a, int b) => new DistanceStat(a, b);
@@ -24,6 +38,26 @@ public abstract class Statistic
 
     sealed class CosineStat(int a, int b) : Statistic
     {
+        public override double ValueDebiased(IReadOnlyList<double[]> v, double[] tr)
+        {
+            double pa = Debiased(DotP(v[a], v[a]), tr[a]), pb = Debiased(DotP(v[b], v[b]), tr[b]);
+            return pa <= 0 || pb <= 0 ? 0 : Math.Clamp(DotP(v[a], v[b]) / Math.Sqrt(pa * pb), -1, 1);
+        }
+        public override void AddGradientDebiased(IReadOnlyList<double[]> v, double[] tr, double scale, double[][] g)
+        {
+            var x = v[a]; var y = v[b];
+            double rx = DotP(x, x), ry = DotP(y, y);
+            double px = Debiased(rx, tr[a]), py = Debiased(ry, tr[b]);
+            if (px <= 0 || py <= 0) return;
+            double c = DotP(x, y) / Math.Sqrt(px * py), s = Math.Sqrt(px * py);
+            // d/dx of dot / sqrt(px py), with px = ||x||^2 - tr (or its floor, also proportional to ||x||^2).
+            for (int q = 0; q < x.Length; q++)
+            {
+                g[a][q] += scale * (y[q] / s - c * x[q] / px * (px == Floor * rx ? Floor : 1));
+                g[b][q] += scale * (x[q] / s - c * y[q] / py * (py == Floor * ry ? Floor : 1));
+            }
+        }
+
         public override double Value(IReadOnlyList<double[]> v)
         {
             double na = NormP(v[a]), nb = NormP(v[b]);
@@ -46,6 +80,9 @@ public abstract class Statistic
 
     sealed class DotStat(int a, int b) : Statistic
     {
+        // a.b of two independent words is unbiased; a.a carries + tr(Sigma_a).
+        public override double ValueDebiased(IReadOnlyList<double[]> v, double[] tr) => a == b ? DotP(v[a], v[a]) - tr[a] : Value(v);
+
         public override double Value(IReadOnlyList<double[]> v) => DotP(v[a], v[b]);
         public override void AddGradient(IReadOnlyList<double[]> v, double scale, double[][] g)
         {
@@ -55,6 +92,20 @@ public abstract class Statistic
 
     sealed class DistanceStat(int a, int b) : Statistic
     {
+        public override double ValueDebiased(IReadOnlyList<double[]> v, double[] tr)
+        {
+            double s = 0; for (int q = 0; q < v[a].Length; q++) { double d = v[a][q] - v[b][q]; s += d * d; }
+            return Math.Sqrt(Debiased(s, a == b ? 0 : tr[a] + tr[b]));
+        }
+        public override void AddGradientDebiased(IReadOnlyList<double[]> v, double[] tr, double scale, double[][] g)
+        {
+            double raw = 0; for (int q = 0; q < v[a].Length; q++) { double d = v[a][q] - v[b][q]; raw += d * d; }
+            double dd = Debiased(raw, a == b ? 0 : tr[a] + tr[b]);
+            if (dd <= 0) return;
+            double k = (dd == Floor * raw ? Floor : 1) / Math.Sqrt(dd);
+            for (int q = 0; q < v[a].Length; q++) { double u = (v[a][q] - v[b][q]) * k; g[a][q] += scale * u; g[b][q] -= scale * u; }
+        }
+
         public override double Value(IReadOnlyList<double[]> v)
         {
             double s = 0; for (int q = 0; q < v[a].Length; q++) { double d = v[a][q] - v[b][q]; s += d * d; }
@@ -70,6 +121,15 @@ public abstract class Statistic
 
     sealed class NormStat(int a) : Statistic
     {
+        public override double ValueDebiased(IReadOnlyList<double[]> v, double[] tr) => Math.Sqrt(Debiased(DotP(v[a], v[a]), tr[a]));
+        public override void AddGradientDebiased(IReadOnlyList<double[]> v, double[] tr, double scale, double[][] g)
+        {
+            double raw = DotP(v[a], v[a]), n2 = Debiased(raw, tr[a]);
+            if (n2 <= 0) return;
+            double k = (n2 == Floor * raw ? Floor : 1) / Math.Sqrt(n2);
+            for (int q = 0; q < v[a].Length; q++) g[a][q] += scale * v[a][q] * k;
+        }
+
         public override double Value(IReadOnlyList<double[]> v) => NormP(v[a]);
         public override void AddGradient(IReadOnlyList<double[]> v, double scale, double[][] g)
         {
@@ -81,6 +141,12 @@ public abstract class Statistic
 
     sealed class LinStat((double Coef, Statistic Term)[] terms) : Statistic
     {
+        public override double ValueDebiased(IReadOnlyList<double[]> v, double[] tr) => terms.Sum(t => t.Coef * t.Term.ValueDebiased(v, tr));
+        public override void AddGradientDebiased(IReadOnlyList<double[]> v, double[] tr, double scale, double[][] g)
+        {
+            foreach (var t in terms) t.Term.AddGradientDebiased(v, tr, scale * t.Coef, g);
+        }
+
         public override double Value(IReadOnlyList<double[]> v) => terms.Sum(t => t.Coef * t.Term.Value(v));
         public override void AddGradient(IReadOnlyList<double[]> v, double scale, double[][] g)
         {

@@ -23,6 +23,9 @@ public sealed record VarianceSummary(
 /// </summary>
 public static class VarianceEngine
 {
+    /// <summary>Written with --refine: the WLS vectors (F64) the covariances are centred on.</summary>
+    public const string WlsVectorsFile = "wls_vectors.safetensors";
+
     public static VarianceSummary Run(string modelDir, string cooccurDir, string? outDir, VarianceOptions o, Action<double, double>? progress = null)
     {
         var vocabPath = Path.Combine(modelDir, "vocab.txt");
@@ -48,6 +51,8 @@ public static class VarianceEngine
         for (long q = 0; q < contexts.LongLength; q++) contexts[q] = p.Context[q];
 
         var status = new WordVarianceStatus[v];
+        // With --refine the covariance is centred on the WLS solution, so those vectors are kept and written too.
+        var wlsVectors = o.Refine ? new double[(long)v * d] : null;
         var info = new WordVariance[v];
         bool[] requested;
         if (o.Words == null) requested = Enumerable.Repeat(true, v).ToArray();
@@ -100,7 +105,7 @@ public static class VarianceEngine
                             while ((slot = Interlocked.Increment(ref next)) < n && err == null)
                             {
                                 int local = order[slot], i = ids[local];
-                                var r = solver.Solve(i, buffer.AsSpan(local * d * d, d * d));
+                                var r = solver.Solve(i, buffer.AsSpan(local * d * d, d * d), wlsVectors == null ? Span<double>.Empty : wlsVectors.AsSpan(i * d, d));
                                 info[i] = r;
                                 status[i] = r.Status;
                             }
@@ -141,6 +146,15 @@ public static class VarianceEngine
                 status.Count(s => s == WordVarianceStatus.NotRequested), seconds, totalFlops / 1e9 / Math.Max(seconds, 1e-9), backend.ToString(),
                 Process.GetCurrentProcess().PeakWorkingSet64, median, medianFrequent, o.Refine, Path.GetFullPath(outDir), chunks, warnings);
 
+            if (wlsVectors != null)
+            {
+                // Words without a variance keep their trained vector.
+                for (int i = 0; i < v; i++)
+                    if (status[i] is not (WordVarianceStatus.Ok or WordVarianceStatus.PseudoInverse))
+                        for (int q = 0; q < d; q++) wlsVectors[(long)i * d + q] = p.Center[(long)i * d + q];
+                SafeTensorsWriter.WriteAll(Path.Combine(stage, WlsVectorsFile), [(new TensorSpec("center_vectors", TensorDType.F64, [v, d]), w => w.Write<double>(wlsVectors))],
+                    new Dictionary<string, string> { ["refined"] = "true", ["note"] = "weighted least-squares solutions the covariances are centred on" });
+            }
             File.WriteAllText(Path.Combine(stage, "chunk_map.txt"), chunkMap.ToString());
             if (o.ApproxTarget > 0) File.WriteAllText(Path.Combine(stage, "approx_info.txt"), approxInfo.ToString());
             WriteInfo(Path.Combine(stage, "variance_info.tsv"), vocab, status, info);

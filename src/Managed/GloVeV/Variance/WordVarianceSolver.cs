@@ -51,7 +51,10 @@ public sealed unsafe class WordVarianceSolver
 
     /// <summary>Computes word i's variance into <paramref name="sigma"/> (D x D, symmetric). Returns its diagnostics;
     /// with <see cref="WordVarianceStatus.TooFewContexts"/> nothing is written.</summary>
-    public WordVariance Solve(int i, Span<double> sigma)
+    public WordVariance Solve(int i, Span<double> sigma) => Solve(i, sigma, Span<double>.Empty);
+
+    /// <summary>As <see cref="Solve(int, Span{double})"/>, also writing the WLS solution of w_i into <paramref name="wlsOut"/> (D values) when given.</summary>
+    public WordVariance Solve(int i, Span<double> sigma, Span<double> wlsOut)
     {
         int d = _d;
         int k = _x.RowLength(i);
@@ -115,6 +118,7 @@ public sealed unsafe class WordVarianceSolver
                 double dotTw = 0, nT = 0, nW = 0;
                 for (int q = 0; q < d; q++) { dotTw += wi[q] * wls[q]; nT += (double)wi[q] * wi[q]; nW += wls[q] * wls[q]; }
                 r.CosineToWls = nT > 0 && nW > 0 ? dotTw / Math.Sqrt(nT * nW) : 0;
+                if (!wlsOut.IsEmpty) new ReadOnlySpan<double>(wls, d).CopyTo(wlsOut);
                 double sse = 0;
                 for (int t = 0; t < k; t++)
                 {
