@@ -120,7 +120,7 @@ def main():
             "numpy 1 thr %.1f GF/s (DGEMM x1 %.1f)" % (npj["gflops"], dgemm1), "%.1fx numpy" % (one["gflops"] / npj["gflops"]))
 
     # Queries from Python through ctypes.
-    qmodel = out / "m%d" % var_dims[0]
+    qmodel = out / ("m%d" % var_dims[0])
     env = dict(os.environ, PYTHONPATH=str(REPO / "bindings" / "python"), GLOVEV_LIB=str(REPO / "build" / "lib" / "libglovev.so"))
     words = [l.split(" ")[0] for l in vocab.read_text().splitlines()[100:102]]
     q = js(run([PY, REPO / "perf" / "query_latency.py", qmodel, *words], env)[0])

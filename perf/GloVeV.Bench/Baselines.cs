@@ -11,7 +11,7 @@ static class Baselines
 {
     sealed class DictionarySink(Vocabulary v, int window) : ITokenSink
     {
-        public readonly Dictionary<long, double> Counts = new();
+        public readonly Dictionary<(int, int), double> Counts = new();
         readonly List<int> _line = [];
         public long Tokens;
         public void Token(ReadOnlySpan<byte> token)
@@ -23,7 +23,7 @@ static class Baselines
             for (int k = Math.Max(0, j - window); k < j; k++)
             {
                 double x = 1.0 / (j - k);
-                long a = ((long)_line[k] << 32) | (uint)id, b = ((long)id << 32) | (uint)_line[k];
+                var a = (_line[k], id); var b = (id, _line[k]);
                 Counts[a] = Counts.GetValueOrDefault(a) + x;
                 Counts[b] = Counts.GetValueOrDefault(b) + x;
             }

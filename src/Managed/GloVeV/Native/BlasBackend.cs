@@ -24,6 +24,7 @@ public sealed unsafe class BlasBackend
 
     internal readonly delegate* unmanaged<int, int, int, int, int, double, double*, int, double, double*, int, void> cblas_dsyrk;
     internal readonly delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void> cblas_dgemm;
+    internal readonly delegate* unmanaged<int, int, int, int, double, double*, int, double*, int, double, double*, int, void> cblas_dgemv;
     internal readonly delegate* unmanaged<byte*, int*, double*, int*, int*, nint, void> dpotrf;
     internal readonly delegate* unmanaged<byte*, int*, double*, int*, int*, nint, void> dpotri;
     internal readonly delegate* unmanaged<byte*, int*, int*, double*, int*, double*, int*, int*, nint, void> dpotrs;
@@ -100,6 +101,7 @@ public sealed unsafe class BlasBackend
         }
         cblas_dsyrk = (delegate* unmanaged<int, int, int, int, int, double, double*, int, double, double*, int, void>)Sym("cblas_dsyrk");
         cblas_dgemm = (delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)Sym("cblas_dgemm");
+        cblas_dgemv = (delegate* unmanaged<int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)Sym("cblas_dgemv");
         dpotrf = (delegate* unmanaged<byte*, int*, double*, int*, int*, nint, void>)Sym("dpotrf_");
         dpotri = (delegate* unmanaged<byte*, int*, double*, int*, int*, nint, void>)Sym("dpotri_");
         dpotrs = (delegate* unmanaged<byte*, int*, int*, double*, int*, double*, int*, int*, nint, void>)Sym("dpotrs_");

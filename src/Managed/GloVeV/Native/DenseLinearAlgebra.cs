@@ -16,6 +16,54 @@ public static unsafe class DenseLinearAlgebra
         b.cblas_dsyrk(ColMajor, Lower, NoTrans, n, k, 1.0, a, n, 0.0, c, n);
     }
 
+    /// <summary>
+    /// C (n x n, lower triangle and diagonal blocks) = A^T A for a row-major k x n matrix A, as three GEMMs on a 2 x 2
+    /// block split (1.5 k n^2 flops instead of SYRK's k n^2). On MKL 2020's generic path for AMD CPUs, DGEMM runs about
+    /// three times faster than DSYRK, so this wins there; OpenBLAS's DSYRK is fast and is used as is.
+    /// </summary>
+    public static void GramLowerByGemm(double* a, int k, int n, double* c, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        const int Trans = 112;
+        int n1 = n / 2, n2 = n - n1;
+        // Column-major view: A' = A^T is n x k with lda = n; rows [0, n1) and [n1, n) are the two blocks.
+        double* a1 = a, a2 = a + n1;
+        if (n1 > 0)
+        {
+            b.cblas_dgemm(ColMajor, NoTrans, Trans, n1, n1, k, 1.0, a1, n, a1, n, 0.0, c, n);
+            b.cblas_dgemm(ColMajor, NoTrans, Trans, n2, n1, k, 1.0, a2, n, a1, n, 0.0, c + n1, n);
+        }
+        b.cblas_dgemm(ColMajor, NoTrans, Trans, n2, n2, k, 1.0, a2, n, a2, n, 0.0, c + n1 + (long)n1 * n, n);
+    }
+
+    /// <summary>A^T A (lower triangle) with whichever kernel is faster on the backend.</summary>
+    public static void Gram(double* a, int k, int n, double* c, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        if (b.Kind == BlasKind.Mkl) GramLowerByGemm(a, k, n, c, b); else GramLower(a, k, n, c, b);
+    }
+
+    /// <summary>y = alpha op(A) x + beta y for a row-major k x n matrix A: op = A (x has n, y has k) or A^T (x has k, y has n).</summary>
+    public static void Gemv(bool transpose, double* a, int k, int n, double alpha, double* x, double beta, double* y, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        const int RowMajor = 101, Trans = 112;
+        b.cblas_dgemv(RowMajor, transpose ? Trans : NoTrans, k, n, alpha, a, n, x, 1, beta, y, 1);
+    }
+
+    /// <summary>1-norm of a full symmetric matrix (max column sum of absolute values).</summary>
+    public static double NormOneFull(double* a, int n)
+    {
+        double max = 0;
+        for (int col = 0; col < n; col++)
+        {
+            double s = 0;
+            for (int row = 0; row < n; row++) s += Math.Abs(a[(long)col * n + row]);
+            max = Math.Max(max, s);
+        }
+        return max;
+    }
+
     /// <summary>C = A B for column-major matrices (m x k)(k x n).</summary>
     public static void Gemm(int m, int n, int k, double* a, double* bm, double* c, BlasBackend? b = null)
     {

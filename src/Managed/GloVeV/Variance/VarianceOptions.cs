@@ -6,7 +6,8 @@ public sealed record VarianceOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
     /// <summary>Reconstruction target of the compact form (0 disables it).</summary>
     public double ApproxTarget { get; init; } = 0.90;
-    /// <summary>Write <c>completechunk_{k}.safetensors</c> (full D x D matrices).</summary>
+    /// <summary>Write <c>completechunk_{k}.safetensors</c> (full D x D matrices). With <c>Complete = false</c> and
+    /// <c>ApproxTarget = 0</c> only the diagnostics (<c>variance_info.tsv</c>, summary) are written.</summary>
     public bool Complete { get; init; } = true;
     /// <summary>Words per chunk file; 0 chooses about 128 MiB of float64 matrices per chunk.</summary>
     public int ChunkWords { get; init; }
@@ -27,6 +28,5 @@ public sealed record VarianceOptions
         if (Threads < 1) throw new GloVeVException($"--threads must be >= 1, got {Threads}");
         if (ApproxTarget < 0 || ApproxTarget > 1 || double.IsNaN(ApproxTarget)) throw new GloVeVException($"--approx must be in [0, 1], got {ApproxTarget}");
         if (ChunkWords < 0) throw new GloVeVException($"--chunk-words must be >= 0, got {ChunkWords}");
-        if (!Complete && ApproxTarget == 0) throw new GloVeVException("--no-complete with --approx 0 would write no variances");
     }
 }

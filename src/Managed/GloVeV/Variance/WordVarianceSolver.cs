@@ -10,7 +10,7 @@ public struct WordVariance
     public int Contexts;
     public double Sigma2;
     public WordVarianceStatus Status;
-    /// <summary>1-norm condition estimate of H_i (1 / rcond).</summary>
+    /// <summary>1-norm condition number of H_i, ||H_i||_1 ||H_i^-1||_1 (infinity when singular).</summary>
     public double Condition;
     /// <summary>cos(trained w_i, weighted-least-squares w_i).</summary>
     public double CosineToWls;
@@ -34,16 +34,17 @@ public sealed unsafe class WordVarianceSolver
     double[] _a = [];
     double[] _target = [];
     double[] _sqrtF = [];
-    readonly double[] _h, _hCopy, _work, _rhs, _wls, _eig;
-    readonly int[] _iwork;
+    double[] _st = [];   // sqrt(f) * target
+    double[] _res = [];  // weighted residuals
+    readonly double[] _wv;
+    readonly double[] _h, _hCopy, _rhs, _wls, _eig;
 
     public WordVarianceSolver(CsrMatrix x, GloVeParameters p, double[] contextsAsDouble, double xMax, double alpha, bool refine, double rcondMin)
     {
         _x = x; _p = p; _contexts = contextsAsDouble; _xMax = xMax; _alpha = alpha; _refine = refine; _rcondMin = rcondMin;
         _d = p.Dim;
         _h = new double[_d * _d]; _hCopy = new double[_d * _d];
-        _work = new double[3 * _d]; _iwork = new int[_d];
-        _rhs = new double[_d]; _wls = new double[_d]; _eig = new double[_d];
+        _rhs = new double[_d]; _wls = new double[_d]; _eig = new double[_d]; _wv = new double[_d];
     }
 
     /// <summary>Flops counted for GFLOP/s: |K_i| D^2 + D^3.</summary>
@@ -60,50 +61,61 @@ public sealed unsafe class WordVarianceSolver
         int k = _x.RowLength(i);
         var r = new WordVariance { Contexts = k };
         if (k <= d) { r.Status = WordVarianceStatus.TooFewContexts; return r; }
-        if (_a.Length < k * d) { _a = new double[k * d]; _target = new double[k]; _sqrtF = new double[k]; }
+        if (_a.Length < k * d) { _a = new double[k * d]; _target = new double[k]; _sqrtF = new double[k]; _st = new double[k]; _res = new double[k]; }
         var cols = _x.RowIndices(i);
         var vals = _x.RowValues(i);
         double bi = _p.CenterBias[i];
-        fixed (double* a = _a, c = _contexts, h = _h, hc = _hCopy, work = _work, rhs = _rhs, wls = _wls, tgt = _target, sf = _sqrtF)
-        fixed (int* iw = _iwork)
+        fixed (double* a = _a, c = _contexts, h = _h, hc = _hCopy, rhs = _rhs, wls = _wls, tgt = _target, sf = _sqrtF, st = _st, res = _res, wv = _wv)
         {
+            double logXMax = Math.Log(_xMax);
             for (int t = 0; t < k; t++)
             {
                 int j = cols[t];
-                double f = TrainingOptions.Weight(vals[t], _xMax, _alpha);
-                double s = Math.Sqrt(f);
+                // The context rows are scattered over V x D doubles: ask for a row a few entries ahead.
+                if (System.Runtime.Intrinsics.X86.Sse.IsSupported && t + 4 < k)
+                {
+                    byte* ahead = (byte*)(c + (long)cols[t + 4] * d);
+                    for (int off = 0; off < d * 8; off += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(ahead + off);
+                }
+                double lx = Math.Log(vals[t]);
+                // f = min(1, (x / x_max)^alpha) from the log already needed for the target.
+                double s = lx >= logXMax ? 1.0 : Math.Exp(0.5 * _alpha * (lx - logXMax));
                 sf[t] = s;
-                tgt[t] = Math.Log(vals[t]) - bi - _p.ContextBias[j];
-                double* src = c + (long)j * d, dst = a + (long)t * d;
-                for (int q = 0; q < d; q++) dst[q] = s * src[q];
+                tgt[t] = lx - bi - _p.ContextBias[j];
+                var src = new ReadOnlySpan<double>(c + (long)j * d, d);
+                var dst = new Span<double>(a + (long)t * d, d);
+                Scale(src, s, dst);
+                st[t] = s * tgt[t];
             }
-            DenseLinearAlgebra.GramLower(a, k, d, h);
+            DenseLinearAlgebra.Gram(a, k, d, h);
             DenseLinearAlgebra.SymmetrizeFromLower(h, d);
             new Span<double>(h, d * d).CopyTo(new Span<double>(hc, d * d));
             // rhs = A^T (sqrt(f) * target) = sum_j f_j target_j c_j: the normal equations' right-hand side.
-            new Span<double>(rhs, d).Clear();
-            for (int t = 0; t < k; t++)
-            {
-                double st = sf[t] * tgt[t];
-                double* row = a + (long)t * d;
-                for (int q = 0; q < d; q++) rhs[q] += st * row[q];
-            }
-            double anorm = DenseLinearAlgebra.NormOne(h, d, work);
+            DenseLinearAlgebra.Gemv(true, a, k, d, 1.0, st, 0.0, rhs);
+            // The exact 1-norm condition number ||H||_1 ||H^-1||_1 comes almost free once the inverse is there
+            // (cheaper than LAPACK's estimator for the small matrices of most words).
+            double anorm = DenseLinearAlgebra.NormOneFull(h, d);
             int info = DenseLinearAlgebra.Cholesky(h, d);
-            double rcond = info == 0 ? DenseLinearAlgebra.ReciprocalCondition(h, d, anorm, work, iw) : 0;
+            double rcond = 0;
+            if (info == 0)
+            {
+                new Span<double>(rhs, d).CopyTo(new Span<double>(wls, d));
+                DenseLinearAlgebra.SolveCholesky(h, d, wls);
+                DenseLinearAlgebra.InverseFromCholesky(h, d);
+                double inorm = DenseLinearAlgebra.NormOneFull(h, d);
+                rcond = anorm > 0 && inorm > 0 && double.IsFinite(inorm) ? 1.0 / (anorm * inorm) : 0;
+            }
             fixed (double* sg = sigma)
             {
                 if (info == 0 && rcond >= _rcondMin)
                 {
                     r.Status = WordVarianceStatus.Ok;
-                    new Span<double>(rhs, d).CopyTo(new Span<double>(wls, d));
-                    DenseLinearAlgebra.SolveCholesky(h, d, wls);
-                    DenseLinearAlgebra.InverseFromCholesky(h, d);
                     new Span<double>(h, d * d).CopyTo(sigma);
                 }
                 else
                 {
                     r.Status = WordVarianceStatus.PseudoInverse;
+                    if (info != 0) rcond = 0;
                     PseudoInverse(hc, d, sg);
                     for (int q = 0; q < d; q++)
                     {
@@ -119,18 +131,15 @@ public sealed unsafe class WordVarianceSolver
                 for (int q = 0; q < d; q++) { dotTw += wi[q] * wls[q]; nT += (double)wi[q] * wi[q]; nW += wls[q] * wls[q]; }
                 r.CosineToWls = nT > 0 && nW > 0 ? dotTw / Math.Sqrt(nT * nW) : 0;
                 if (!wlsOut.IsEmpty) new ReadOnlySpan<double>(wls, d).CopyTo(wlsOut);
+                // Residuals sqrt(f) (log X - b - c~ - w.c) = st - A w, at the trained w (or the WLS one with --refine).
+                if (_refine) new ReadOnlySpan<double>(wls, d).CopyTo(new Span<double>(wv, d));
+                else for (int q = 0; q < d; q++) wv[q] = wi[q];
+                new Span<double>(st, k).CopyTo(new Span<double>(res, k));
+                DenseLinearAlgebra.Gemv(false, a, k, d, -1.0, wv, 1.0, res);
                 double sse = 0;
-                for (int t = 0; t < k; t++)
-                {
-                    double* row = a + (long)t * d; // sqrt(f) c_j
-                    double pred = 0;
-                    if (_refine) for (int q = 0; q < d; q++) pred += row[q] * wls[q];
-                    else for (int q = 0; q < d; q++) pred += row[q] * wi[q];
-                    double res = sf[t] * tgt[t] - pred; // sqrt(f) (log X - b - c~ - w.c)
-                    sse += res * res;
-                }
+                for (int t = 0; t < k; t++) sse += res[t] * res[t];
                 r.Sigma2 = sse / (k - d);
-                for (int q = 0; q < d * d; q++) sg[q] *= r.Sigma2;
+                Scale(new ReadOnlySpan<double>(sg, d * d), r.Sigma2, new Span<double>(sg, d * d));
                 double tr = 0;
                 for (int q = 0; q < d; q++) tr += sg[q * d + q];
                 double norm2 = _refine ? nW : nT;
@@ -138,6 +147,16 @@ public sealed unsafe class WordVarianceSolver
             }
         }
         return r;
+    }
+
+    /// <summary>dst = s * src, four doubles at a time.</summary>
+    static void Scale(ReadOnlySpan<double> src, double s, Span<double> dst)
+    {
+        int i = 0;
+        var vs = System.Runtime.Intrinsics.Vector256.Create(s);
+        for (; i + 4 <= src.Length; i += 4)
+            System.Runtime.Intrinsics.Vector256.CopyTo(System.Runtime.Intrinsics.Vector256.Create(src.Slice(i, 4)) * vs, dst.Slice(i, 4));
+        for (; i < src.Length; i++) dst[i] = s * src[i];
     }
 
     /// <summary>Moore-Penrose inverse of a symmetric PSD matrix via its eigen-decomposition (tiny eigenvalues dropped).</summary>
