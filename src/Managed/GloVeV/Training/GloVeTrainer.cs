@@ -140,6 +140,9 @@ public sealed unsafe class GloVeTrainer
         var vEta = Vector256.Create(eta);
         var vClip = Vector256.Create(clip);
         var vNegClip = Vector256.Create(-clip);
+        int rowBytes = p * sizeof(float);
+        // Prefetching pays once the parameters outgrow the caches (tens of MB); below that it only costs.
+        bool prefetch = System.Runtime.Intrinsics.X86.Sse.IsSupported && (long)_v * p * sizeof(float) * 4 > (8L << 20);
         float* u1 = stackalloc float[p];
         float* u2 = stackalloc float[p];
         fixed (float* W = _w, C = _c, GW = _gw, GC = _gc, BW = _bw, BC = _bc, GBW = _gbw, GBC = _gbc)
@@ -149,6 +152,13 @@ public sealed unsafe class GloVeTrainer
             {
                 if ((k & 0xFFFFF) == 0 && cancel.IsCancellationRequested) cancel.ThrowIfCancellationRequested();
                 Entry e = E[k];
+                if (prefetch && k + PrefetchDistance < to)
+                {
+                    // Rows of a large vocabulary are scattered far beyond the caches; fetch a later entry's rows now.
+                    Entry f = E[k + PrefetchDistance];
+                    Prefetch(W + (long)f.I * p, rowBytes); Prefetch(GW + (long)f.I * p, rowBytes);
+                    Prefetch(C + (long)f.J * p, rowBytes); Prefetch(GC + (long)f.J * p, rowBytes);
+                }
                 float* w = W + (long)e.I * p, c = C + (long)e.J * p, gw = GW + (long)e.I * p, gc = GC + (long)e.J * p;
                 var acc = Vector256<float>.Zero;
                 for (int b = 0; b < nv; b++)
@@ -187,6 +197,15 @@ public sealed unsafe class GloVeTrainer
             }
         }
         return cost;
+    }
+
+    const int PrefetchDistance = 6;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Prefetch(float* row, int bytes)
+    {
+        byte* b = (byte*)row;
+        for (int off = 0; off < bytes; off += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(b + off);
     }
 
     float[] Unpad(float[] a)
