@@ -138,12 +138,73 @@ static void test_matrix(const char* fixture) {
     CHECK(gv_matrix_free(x) == GV_OK, "matrix free");
 }
 
+/* Parity: the fixture's parity.txt holds the CLI's answers to five queries; the ABI must give the same numbers. */
+static int close12(double a, double b) { return fabs(a - b) <= 1e-12 * fmax(1.0, fmax(fabs(a), fabs(b))); }
+
+static void test_parity(const char* fixture) {
+    char path[4096], line[1 << 16];
+    snprintf(path, sizeof path, "%s/parity.txt", fixture);
+    FILE* f = fopen(path, "r");
+    CHECK(f != NULL, "parity.txt missing in %s", fixture);
+    if (!f) return;
+    snprintf(path, sizeof path, "%s/model", fixture);
+    gv_model* m = NULL;
+    gv_model_open(path, &m);
+    int64_t V, D; int32_t hv;
+    gv_model_shape(m, &V, &D, &hv);
+    double buf[4096];
+    gv_neighbour nb[5]; int64_t nn = 0;
+    CHECK(gv_neighbours(m, "war", 5, GV_METHOD_CORRECTED, 0.95, 300, 2, nb, 5, &nn) == GV_OK, "neighbours: %s", gv_last_error());
+    int lines = 0;
+    while (fgets(line, sizeof line, f)) {
+        char* save = NULL;
+        char* kind = strtok_r(line, " \n", &save);
+        if (!kind) continue;
+        lines++;
+        if (!strcmp(kind, "vector") || !strcmp(kind, "covariance")) {
+            char* word = strtok_r(NULL, " \n", &save);
+            int is_cov = !strcmp(kind, "covariance");
+            int st = is_cov ? gv_model_covariance(m, word, 0, buf, D * D) : gv_model_vector(m, word, buf, D);
+            int ok = st == GV_OK, n = 0;
+            for (char* t; (t = strtok_r(NULL, " \n", &save)); n++) ok &= close12(buf[n], strtod(t, NULL));
+            CHECK(ok && n == (is_cov ? D * D : D), "parity %s %s", kind, word);
+        } else if (!strcmp(kind, "similarity")) {
+            char* a = strtok_r(NULL, " \n", &save); char* b = strtok_r(NULL, " \n", &save);
+            gv_interval iv;
+            gv_similarity(m, a, b, GV_METHOD_CORRECTED, 0.95, 1000, 1, &iv);
+            double e[5]; for (int k = 0; k < 5; k++) e[k] = strtod(strtok_r(NULL, " \n", &save), NULL);
+            CHECK(close12(iv.value, e[0]) && close12(iv.mean, e[1]) && close12(iv.sd, e[2]) && close12(iv.lo, e[3]) && close12(iv.hi, e[4]), "parity similarity");
+        } else if (!strcmp(kind, "neighbour")) {
+            strtok_r(NULL, " \n", &save);
+            int rank = atoi(strtok_r(NULL, " \n", &save));
+            char* word = strtok_r(NULL, " \n", &save);
+            double e[5]; for (int k = 0; k < 5; k++) e[k] = strtod(strtok_r(NULL, " \n", &save), NULL);
+            char got[256]; int64_t need;
+            gv_model_word(m, nb[rank - 1].index, got, sizeof got, &need);
+            const gv_neighbour* g = &nb[rank - 1];
+            CHECK(!strcmp(got, word) && close12(g->cosine, e[0]) && close12(g->sd, e[1]) && close12(g->lo, e[2]) && close12(g->hi, e[3]) && close12(g->p_top_k, e[4]),
+                  "parity neighbour %d (%s vs %s)", rank, got, word);
+        } else if (!strcmp(kind, "weat")) {
+            const char* X[] = {"war", "army", "navy"}; const char* Y[] = {"peace", "treaty", "commerce"};
+            const char* A[] = {"enemy", "force", "defense"}; const char* B[] = {"friendship", "harmony", "trade"};
+            gv_weat_result w;
+            gv_weat(m, X, 3, Y, 3, A, 3, B, 3, 1000, 50, 1, 0.95, &w);
+            double e[5]; for (int k = 0; k < 5; k++) e[k] = strtod(strtok_r(NULL, " \n", &save), NULL);
+            CHECK(close12(w.statistic, e[0]) && close12(w.effect_size, e[1]) && close12(w.p_value, e[2]) && close12(w.effect_size_lo, e[3]) && close12(w.effect_size_hi, e[4]), "parity weat");
+        }
+    }
+    CHECK(lines == 9, "parity.txt has %d lines, expected 9", lines);
+    fclose(f);
+    gv_model_free(m);
+}
+
 int main(int argc, char** argv) {
     if (argc < 2) { fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]); return 2; }
     test_version();
     test_spd_inverse();
     test_model(argv[1]);
     test_matrix(argv[1]);
+    test_parity(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

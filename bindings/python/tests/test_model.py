@@ -133,3 +133,28 @@ def test_unknown_words_raise_input_error(model):
         model.vector(42)
     with pytest.raises(ValueError):
         model.similarity("war", "peace", ci=1.5)
+
+
+def test_parity_with_the_cli(model, fixture_dir):
+    """The five parity queries give the CLI's numbers (parity.txt, written when the fixture was built)."""
+    lines = [l.split() for l in (fixture_dir / "parity.txt").read_text().splitlines()]
+    nb = model.most_similar("war", topn=5, samples=300, seed=2)
+    close = lambda a, b: abs(a - b) <= 1e-12 * max(1.0, abs(a), abs(b))
+    for l in lines:
+        kind, vals = l[0], l[1:]
+        if kind == "vector":
+            assert all(close(a, float(b)) for a, b in zip(model.vector(vals[0]), vals[1:])) and len(vals) - 1 == model.dim
+        elif kind == "covariance":
+            assert all(close(a, float(b)) for a, b in zip(model.covariance(vals[0]).ravel(), vals[1:]))
+        elif kind == "similarity":
+            s = model.similarity(vals[0], vals[1])
+            assert all(close(a, float(b)) for a, b in zip([s.cosine, s.mean, s.sd, s.ci[0], s.ci[1]], vals[2:]))
+        elif kind == "neighbour":
+            n = nb[int(vals[1]) - 1]
+            assert n.word == vals[2]
+            assert all(close(a, float(b)) for a, b in zip([n.cosine, n.sd, n.ci[0], n.ci[1], n.p_top_k], vals[3:]))
+        elif kind == "weat":
+            w = model.weat(["war", "army", "navy"], ["peace", "treaty", "commerce"], ["enemy", "force", "defense"],
+                           ["friendship", "harmony", "trade"], permutations=1000, samples=50, seed=1)
+            assert all(close(a, float(b)) for a, b in zip([w.statistic, w.effect_size, w.p_value, *w.effect_size_ci], vals))
+    assert len(lines) == 9

@@ -21,6 +21,7 @@ static class Program
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(BiasCommand.Create());
+        root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.SetAction(r =>
         {

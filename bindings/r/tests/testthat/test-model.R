@@ -37,3 +37,30 @@ test_that("unknown words and closed models are R errors, not crashes", {
   expect_error(glovev_vector(m, "war"), "closed")
   glovev_close(m)
 })
+
+test_that("the five parity queries give the CLI's numbers", {
+  m <- glovev_load(file.path(fixture, "model"))
+  lines <- strsplit(readLines(file.path(fixture, "parity.txt")), " ")
+  close <- function(a, b) all(abs(a - b) <= 1e-12 * pmax(1, abs(a), abs(b)))
+  nb <- glovev_most_similar(m, "war", n = 5, samples = 300, seed = 2)
+  for (l in lines) {
+    kind <- l[1]
+    if (kind == "vector") expect_true(close(glovev_vector(m, l[2]), as.numeric(l[-(1:2)])))
+    if (kind == "covariance") expect_true(close(as.vector(t(glovev_covariance(m, l[2]))), as.numeric(l[-(1:2)])))
+    if (kind == "similarity") {
+      s <- glovev_similarity(m, l[2], l[3])
+      expect_true(close(c(s$cosine, s$mean, s$sd, s$ci), as.numeric(l[4:8])))
+    }
+    if (kind == "neighbour") {
+      r <- as.integer(l[3])
+      expect_equal(nb$word[r], l[4])
+      expect_true(close(c(nb$cosine[r], nb$sd[r], nb$lo[r], nb$hi[r], nb$p_top_k[r]), as.numeric(l[5:9])))
+    }
+    if (kind == "weat") {
+      w <- glovev_weat(m, c("war", "army", "navy"), c("peace", "treaty", "commerce"), c("enemy", "force", "defense"),
+                       c("friendship", "harmony", "trade"), permutations = 1000, samples = 50, seed = 1)
+      expect_true(close(c(w$statistic, w$effect_size, w$p_value, w$effect_size_ci), as.numeric(l[2:6])))
+    }
+  }
+  expect_equal(length(lines), 9)
+})

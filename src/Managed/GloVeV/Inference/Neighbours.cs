@@ -69,7 +69,7 @@ public static class Neighbours
                 var dv = p.Delta(diffStat, [id, top[c].Id, top[c + 1].Id], 0.95, debiased: method == IntervalMethod.Corrected);
                 pNext = dv.Sd > 0 ? NormalDistribution.TwoSidedP(dv.Mean / dv.Sd) : double.NaN;
             }
-            list.Add(new Neighbour(m.Vocabulary[top[c].Id], c + 1, top[c].Cosine, iv, (double)inTop[c] / draws, pNext));
+            list.Add(new Neighbour(m.Vocabulary[top[c].Id], c + 1, top[c].Cosine, SimilarityQueries.ClampToCosineRange(iv), (double)inTop[c] / draws, pNext));
         }
         return new NeighbourResult(word, method, list, top.Length, draws);
     }

@@ -13,8 +13,11 @@ public static class SimilarityQueries
         var m = p.Model;
         var (ids, slot) = Propagation.Slots(m.Vocabulary.IdsOf([a, b]));
         var stat = Statistic.Cosine(slot[0], slot[1]);
-        return new PairSimilarity(a, b, p.Estimate(stat, ids, method, level, draws, seed));
+        return new PairSimilarity(a, b, ClampToCosineRange(p.Estimate(stat, ids, method, level, draws, seed)));
     }
+
+    /// <summary>A cosine lives in [-1, 1]: interval ends beyond it carry no information.</summary>
+    public static Interval ClampToCosineRange(Interval iv) => iv with { Lo = Math.Max(-1, iv.Lo), Hi = Math.Min(1, iv.Hi) };
 
     /// <summary>
     /// Tests sim(a,b) = sim(c,d). Shared words get one combined gradient (delta) or one draw (sampling), so the

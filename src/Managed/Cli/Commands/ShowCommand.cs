@@ -1,0 +1,53 @@
+using System.CommandLine;
+using GloVeV.Inference;
+using static GloVeV.Cli.CliOptions;
+
+namespace GloVeV.Cli.Commands;
+
+/// <summary><c>glovev show</c>: one word's vector, covariance and GloVe-V diagnostics.</summary>
+static class ShowCommand
+{
+    public static Command Create()
+    {
+        var model = Required("--model", "Model folder");
+        var word = Required("--word", "The word");
+        var cov = Flag("--covariance", "Include the D x D covariance (row-major)");
+        var approx = Flag("--approximate", "Read the compact (approximated) covariance");
+        var json = Json();
+        var cmd = new Command("show", "A word's vector, covariance and diagnostics") { model, word, cov, approx, json };
+        cmd.SetAction(r => Guard(() =>
+        {
+            using var m = GloVeModel.Load(r.GetValue(model)!);
+            var w = r.GetValue(word)!;
+            int id = m.IdOf(w);
+            var v = m.Vector(id);
+            bool has = m.HasCovariance(id);
+            var c = has && r.GetValue(cov) ? m.Covariance(id, r.GetValue(approx)) : null;
+            var info = m.Variances?.Info();
+            (int Contexts, double Sigma2, string Status, double NoiseRatio) row = default;
+            bool hasInfo = info != null && info.TryGetValue(w, out row);
+            if (r.GetValue(json)) Output.WriteJson(j =>
+            {
+                j.WriteString("word", w); j.WriteNumber("index", id); j.WriteNumber("count", m.Vocabulary.CountOf(id));
+                j.WriteStartArray("vector"); foreach (var x in v) j.WriteNumberValue(x); j.WriteEndArray();
+                j.WriteBoolean("has_covariance", has);
+                if (hasInfo)
+                {
+                    j.WriteNumber("contexts", row.Contexts); Output.Number(j, "sigma2", row.Sigma2); j.WriteString("status", row.Status);
+                    Output.Number(j, "noise_ratio", row.NoiseRatio);
+                }
+                if (c != null) { j.WriteStartArray("covariance"); foreach (var x in c) j.WriteNumberValue(x); j.WriteEndArray(); }
+            });
+            else
+            {
+                Console.WriteLine($"{w}: index {id}, count {m.Vocabulary.CountOf(id)}, |w| = {Math.Sqrt(v.Sum(x => x * x)):F4}" +
+                    (hasInfo ? $", {row.Contexts} contexts, sigma2 {Output.F(row.Sigma2, 6)}, noise ratio tr(Sigma)/|w|^2 {Output.F(row.NoiseRatio, 4)} ({row.Status})" : ""));
+                if (c != null)
+                    Output.Table(Enumerable.Range(0, m.Dim).Select(q => q.ToString()).Prepend("").ToArray(),
+                        Enumerable.Range(0, m.Dim).Select(q => Enumerable.Range(0, m.Dim).Select(u => c[q * m.Dim + u].ToString("G3")).Prepend(q.ToString()).ToArray()));
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+}
