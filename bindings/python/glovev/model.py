@@ -206,6 +206,8 @@ class Model:
     def most_similar(self, word: str, topn: int = 10, ci: float = 0.95, method: str = "corrected", samples: int = 1000,
                      seed: int = 1) -> List[Neighbour]:
         topn = _positive_int(topn, "topn")
+        if topn >= self.vocab_size:
+            raise L.ArgumentError("topn must be below the vocabulary size %d, got %d" % (self.vocab_size, topn))
         out = (L.Neighbour * topn)()
         n = c_int64()
         L._check(L._lib.gv_neighbours(self._handle(), L.encode(word), topn, _method(method), _level(ci),
@@ -241,6 +243,27 @@ class Model:
         return RndResult(r.value, r.sd, (r.lo, r.hi), r.z, r.p_value)
 
     # --- gensim interop ---------------------------------------------------------------------------------------
+    @classmethod
+    def from_keyed_vectors(cls, kv, path) -> "Model":
+        """Writes a gensim KeyedVectors' words and vectors as a model folder (vocab.txt, vectors.safetensors) and opens
+        it. Such a model has no GloVe-V variances: every word is held fixed until variances are computed."""
+        import json
+        import struct
+        from pathlib import Path
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        words = list(kv.index_to_key)
+        counts = [int(kv.get_vecattr(w, "count")) if "count" in getattr(kv, "expandos", {}) else 1 for w in words]
+        (out / "vocab.txt").write_text("".join("%s %d\n" % (w, c) for w, c in zip(words, counts)), encoding="utf-8")
+        vecs = np.ascontiguousarray(kv.vectors, dtype=np.float32)
+        header = json.dumps({"center_vectors": {"dtype": "F32", "shape": list(vecs.shape), "data_offsets": [0, vecs.nbytes]}}).encode()
+        header += b" " * ((8 - len(header) % 8) % 8)
+        with open(out / "vectors.safetensors", "wb") as f:
+            f.write(struct.pack("<Q", len(header)))
+            f.write(header)
+            f.write(vecs.tobytes())
+        return cls.load(out)
+
     def to_keyed_vectors(self):
         """The centre vectors as gensim.models.KeyedVectors (needs gensim)."""
         from gensim.models import KeyedVectors

@@ -1,0 +1,53 @@
+"""The pipeline through the Python binding, and gensim interop."""
+import numpy as np
+import pytest
+
+import glovev
+
+
+def test_pipeline_end_to_end(tmp_path):
+    corpus = tmp_path / "c.txt"
+    words = ["alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta"]
+    rng = np.random.default_rng(0)
+    corpus.write_text("\n".join(" ".join(rng.choice(words, 30)) for _ in range(400)) + "\n")
+    n = glovev.build_vocab(corpus, tmp_path / "vocab.txt", min_count=1, threads=1)
+    assert n == 8
+    nnz = glovev.cooccur(corpus, tmp_path / "vocab.txt", tmp_path / "cooc", window=3, memory="64M", threads=2)
+    assert nnz == 64
+    with glovev.CooccurrenceMatrix(tmp_path / "cooc", tmp_path / "vocab.txt") as x:
+        cols, vals = x.row(0)
+        assert x.shape == (8, 8) and list(cols) == list(range(8)) and (vals > 0).all()
+    seen = []
+    cost = glovev.train(tmp_path / "cooc", tmp_path / "vocab.txt", tmp_path / "model", dim=4, epochs=5, threads=1,
+                        progress=lambda e, n, c: seen.append((e, c)) and False)
+    assert [e for e, _ in seen] == [1, 2, 3, 4, 5] and cost == pytest.approx(seen[-1][1])
+    with pytest.raises(glovev.CancelledError):
+        glovev.train(tmp_path / "cooc", tmp_path / "vocab.txt", tmp_path / "model2", dim=4, epochs=5, progress=lambda e, n, c: e >= 2)
+    done = glovev.variance(tmp_path / "model", tmp_path / "cooc", threads=1)
+    assert done == 8
+    with glovev.Model.load(tmp_path / "model") as m:
+        assert m.has_variances and m.covariance("alpha").shape == (4, 4)
+
+
+def test_bad_corpora_raise(tmp_path):
+    empty = tmp_path / "e.txt"
+    empty.write_text("")
+    with pytest.raises(glovev.InputError, match="empty"):
+        glovev.build_vocab(empty, tmp_path / "v.txt")
+    bad = tmp_path / "b.txt"
+    bad.write_bytes(b"ok words\n\xff\xfe\n")
+    with pytest.raises(glovev.InputError, match="invalid UTF-8 at byte offset 9"):
+        glovev.build_vocab(bad, tmp_path / "v.txt", min_count=1)
+    assert not (tmp_path / "v.txt").exists()
+
+
+def test_gensim_keyed_vectors_round_trip(model, tmp_path):
+    gensim = pytest.importorskip("gensim")
+    kv = model.to_keyed_vectors()
+    assert isinstance(kv, gensim.models.KeyedVectors)
+    np.testing.assert_allclose(kv["war"], model.vector("war"), rtol=1e-6)
+    assert kv.index_to_key == model.index_to_key
+    back = glovev.Model.from_keyed_vectors(kv, tmp_path / "from-kv")
+    np.testing.assert_allclose(back.vector("peace"), kv["peace"], rtol=1e-7)
+    assert not back.has_variances
+    assert back.similarity("war", "peace", method="delta").sd == 0.0
