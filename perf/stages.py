@@ -107,11 +107,11 @@ def main():
         model = out / ("m%d" % d)
         if not (model / "params.safetensors").is_file():
             run([CLI, "train", "--cooccur", out / "cooc", "--vocab", vocab, "--out", model, "--dim", str(d), "--epochs", "1", "--json"])
-        res = [rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "2", "--approx", "0", "--json"]) for _ in range(reps)]
+        res = [rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "2", "--approx", "0", "--no-complete", "--json"]) for _ in range(reps)]
         js0 = [js(r[0]) for r in res]
         secs = statistics.median(j["seconds"] for j in js0)
         gf = statistics.median(j["gflops"] for j in js0)
-        one = js(rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "1", "--approx", "0", "--json"])[0])
+        one = js(rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "1", "--approx", "0", "--no-complete", "--json"])[0])
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", OMP_NUM_THREADS="1")
         npj = js(run([PY, REPO / "perf" / "numpy_variance.py", model, out / "cooc", "3000"], env)[0])
         row("variance D=%d (2 thr)" % d, "%d words" % js0[0]["words_done"], secs, "%.1f GFLOP/s" % gf, max(r[2] for r in res),

@@ -78,6 +78,46 @@ static unsafe class PipelineExports
         return Status.Ok;
     });
 
+    [UnmanagedCallersOnly(EntryPoint = "gv_cooccur_shard")]
+    public static int CooccurShard(byte* corpus, byte* vocabPath, byte* partDir, int window, int symmetric, int distanceWeighting, long memoryBytes, int threads, int flags,
+        int shard, int shards, long* pairs) => Guard.Run(() =>
+    {
+        var v = Vocabulary.Load(Str(vocabPath, "vocab_path"));
+        var o = new CooccurrenceOptions
+        {
+            Window = window, Symmetric = symmetric != 0, DistanceWeighting = distanceWeighting != 0,
+            MemoryBytes = memoryBytes <= 0 ? 4L << 30 : memoryBytes, Threads = Threads(threads), Tokenizer = Tok(flags),
+        };
+        long n = CooccurrenceCounter.CountShard(Str(corpus, "corpus"), v, Str(partDir, "part_dir"), o, shard, shards);
+        if (pairs != null) *pairs = n;
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_merge_cooccur")]
+    public static int MergeCooccur(byte* outDir, byte* vocabPath, byte** parts, long n, long* nnz) => Guard.Run(() =>
+    {
+        var r = CooccurrenceCounter.MergeShards(StrArray(parts, n, "parts"), Vocabulary.Load(Str(vocabPath, "vocab_path")), Str(outDir, "out_dir"));
+        if (nnz != null) *nnz = r.NonZeros;
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_variance_shard")]
+    public static int VarianceShard(byte* modelDir, byte* cooccurDir, byte* outDir, int threads, double approx, int complete, int refine, int shard, int shards, long* wordsDone) => Guard.Run(() =>
+    {
+        var s = VarianceEngine.Run(Str(modelDir, "model_dir"), Str(cooccurDir, "cooccur_dir"), Str(outDir, "out_dir"),
+            new VarianceOptions { Threads = Threads(threads), ApproxTarget = approx, Complete = complete != 0, Refine = refine != 0, Shard = shard, Shards = shards });
+        if (wordsDone != null) *wordsDone = s.WordsWithVariance;
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_merge_variances")]
+    public static int MergeVariances(byte* outDir, byte** parts, long n, long* words) => Guard.Run(() =>
+    {
+        int w = VarianceMerge.Merge(StrArray(parts, n, "parts"), Str(outDir, "out_dir"));
+        if (words != null) *words = w;
+        return Status.Ok;
+    });
+
     [UnmanagedCallersOnly(EntryPoint = "gv_train_options_default")]
     public static int TrainDefaults(TrainOptions* o) => Guard.Run(() =>
     {

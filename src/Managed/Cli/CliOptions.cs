@@ -13,6 +13,17 @@ static class CliOptions
     public static Option<double> Double(string name, string description, double dflt) => new(name) { Description = description, DefaultValueFactory = _ => dflt };
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
 
+    public static Option<string?> Shard() => new("--shard") { Description = "Do shard k of N (k/N, 1-based) into --out; join the shards with the merge command" };
+
+    /// <summary>Parses "k/N".</summary>
+    public static (int K, int N) ParseShard(string s)
+    {
+        var f = s.Split('/');
+        if (f.Length != 2 || !int.TryParse(f[0], out int k) || !int.TryParse(f[1], out int n) || n < 1 || k < 1 || k > n)
+            throw new GloVeVException($"--shard must be k/N with 1 <= k <= N, got '{s}'");
+        return (k, n);
+    }
+
     /// <summary>Runs a command body, turning engine errors into "glovev: error: ..." and exit code 2.</summary>
     public static int Guard(Func<int> body)
     {

@@ -22,6 +22,8 @@ static class Program
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(BiasCommand.Create());
         root.Subcommands.Add(ShowCommand.Create());
+        root.Subcommands.Add(MergeCommands.Cooccur());
+        root.Subcommands.Add(MergeCommands.Variances());
         root.Subcommands.Add(RunCommand.Create());
         root.SetAction(r =>
         {

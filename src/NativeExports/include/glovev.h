@@ -91,6 +91,20 @@ int gv_train(const char* cooccur_dir, const char* vocab_path, const char* out_di
 int gv_variance(const char* model_dir, const char* cooccur_dir, const char* out_dir, int32_t threads, double approx,
                 int32_t complete, int32_t refine, int64_t* words_done);
 
+/* ---- distributed stages: shards k = 1..N and their merges (each output folder appears complete or not at all) ---- */
+
+/* Counts shard k of n (a contiguous range of lines) into part_dir as a sorted partial. */
+int gv_cooccur_shard(const char* corpus, const char* vocab_path, const char* part_dir, int32_t window, int32_t symmetric,
+                     int32_t distance_weighting, int64_t memory_bytes, int32_t threads, int32_t flags, int32_t shard,
+                     int32_t shards, int64_t* pairs);
+/* Merges all shards 1..n into out_dir: the same (byte-identical) matrix a single gv_cooccur produces. */
+int gv_merge_cooccur(const char* out_dir, const char* vocab_path, const char* const* parts, int64_t n, int64_t* nonzeros);
+/* Variances of shard k of n: a slice of the words balanced by cost (|K_i| D^2 + D^3). */
+int gv_variance_shard(const char* model_dir, const char* cooccur_dir, const char* out_dir, int32_t threads, double approx,
+                      int32_t complete, int32_t refine, int32_t shard, int32_t shards, int64_t* words_done);
+/* Joins variance shards into one variance folder. */
+int gv_merge_variances(const char* out_dir, const char* const* parts, int64_t n, int64_t* words);
+
 /* ---- co-occurrence matrix (memory-mapped) ----------------------------------------------------------------- */
 
 int gv_matrix_open(const char* cooccur_dir, const char* vocab_path, gv_matrix** out);

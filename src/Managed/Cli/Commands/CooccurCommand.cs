@@ -17,9 +17,9 @@ static class CooccurCommand
         var asym = Flag("--asymmetric", "Count left contexts only");
         var noDist = Flag("--no-distance-weighting", "Add 1 per pair instead of 1/distance");
         var memory = new Option<string>("--memory") { Description = "Memory budget, e.g. 512M or 4G", DefaultValueFactory = _ => "4G" };
-        var threads = Threads(); var json = Json();
+        var threads = Threads(); var json = Json(); var shard = Shard();
         var cmd = new Command("cooccur", "Count word-word co-occurrences (GloVe C semantics)")
-            { corpus, vocab, output, window, sym, asym, noDist, memory, VocabCommand.Lowercase, VocabCommand.SplitPunct, VocabCommand.ReplaceInvalid, threads, json };
+            { corpus, vocab, output, window, sym, asym, noDist, memory, VocabCommand.Lowercase, VocabCommand.SplitPunct, VocabCommand.ReplaceInvalid, threads, json, shard };
         cmd.SetAction(r => Guard(() =>
         {
             if (r.GetValue(sym) && r.GetValue(asym)) throw new GloVeVException("--symmetric and --asymmetric exclude each other");
@@ -30,6 +30,15 @@ static class CooccurCommand
                 Window = r.GetValue(window), Symmetric = !r.GetValue(asym), DistanceWeighting = !r.GetValue(noDist),
                 MemoryBytes = CooccurrenceOptions.ParseSize(r.GetValue(memory)!), Threads = r.GetValue(threads), Tokenizer = VocabCommand.Tokenizer(r),
             };
+            if (r.GetValue(shard) is { } sh)
+            {
+                var (k, n) = ParseShard(sh);
+                var swS = System.Diagnostics.Stopwatch.StartNew();
+                long pairs = CooccurrenceCounter.CountShard(r.GetValue(corpus)!, v, r.GetValue(output)!, o, k, n);
+                if (js) Output.WriteJson(w => { w.WriteNumber("shard", k); w.WriteNumber("shards", n); w.WriteNumber("pairs", pairs); w.WriteNumber("seconds", swS.Elapsed.TotalSeconds); w.WriteString("out", r.GetValue(output)); });
+                else Console.WriteLine($"shard {k}/{n}: {pairs:N0} distinct pairs -> {r.GetValue(output)} [{swS.Elapsed.TotalSeconds:F1}s]");
+                return 0;
+            }
             var res = Output.Stage("cooccur", js, report => CooccurrenceCounter.Count(r.GetValue(corpus)!, v, r.GetValue(output)!, o, (stage, f) => report(f, stage)));
             if (js) Output.WriteJson(w =>
             {

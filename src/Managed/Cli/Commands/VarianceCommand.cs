@@ -20,7 +20,8 @@ static class VarianceCommand
         var refine = Flag("--refine", "Replace w_i by its WLS solution before computing residuals");
         var threads = Threads(); var json = Json();
         var plot = Optional("--plot", "Write a variance-vs-frequency scatter (PNG or SVG)");
-        var cmd = new Command("variance", "Compute GloVe-V covariances (MKL/OpenBLAS)") { model, cooc, output, approx, complete, noComplete, chunk, words, refine, threads, json, plot };
+        var shard = Shard();
+        var cmd = new Command("variance", "Compute GloVe-V covariances (MKL/OpenBLAS)") { model, cooc, output, approx, complete, noComplete, chunk, words, refine, threads, json, plot, shard };
         cmd.SetAction(r => Guard(() =>
         {
             if (r.GetValue(complete) && r.GetValue(noComplete)) throw new GloVeVException("--complete and --no-complete exclude each other");
@@ -30,6 +31,11 @@ static class VarianceCommand
                 Threads = r.GetValue(threads), ApproxTarget = r.GetValue(approx), Complete = !r.GetValue(noComplete), ChunkWords = r.GetValue(chunk),
                 Refine = r.GetValue(refine), Words = r.GetValue(words) is { } wf ? WordLists.Load(wf) : null,
             };
+            if (r.GetValue(shard) is { } sh)
+            {
+                var (k, n) = ParseShard(sh);
+                o = o with { Shard = k, Shards = n };
+            }
             var s = Output.Stage("variance", js, report => VarianceEngine.Run(r.GetValue(model)!, r.GetValue(cooc)!, r.GetValue(output), o,
                 (f, gf) => report(f, $"{gf:F1} GFLOP/s")));
             if (r.GetValue(plot) is { } png) Plots.VarianceVersusFrequency(Path.Combine(s.OutDir, "variance_info.tsv"), Path.Combine(r.GetValue(model)!, "vocab.txt"), png);

@@ -34,6 +34,8 @@ public static class CooccurrenceCounter
         public int Fill;
         public long Tokens;
         public int Pos;
+        // Shards count only the lines in [LineLo, LineHi); Line is the current line's global number.
+        public long Line, LineLo, LineHi = long.MaxValue;
         static int _runCounter;
 
         public Worker(CooccurrenceOptions o, Vocabulary v, long maxProduct, int bufferEntries, string tempDir)
@@ -77,6 +79,7 @@ public static class CooccurrenceCounter
     {
         public void Token(ReadOnlySpan<byte> token)
         {
+            if (w.Line < w.LineLo || w.Line >= w.LineHi) return;
             w.Tokens++;
             int id = w.Vocab.Find(token);
             if (id < 0) return;
@@ -93,94 +96,209 @@ public static class CooccurrenceCounter
             w.History[j % window] = id;
             w.Pos = j + 1;
         }
-        public void EndOfDocument() => w.Pos = 0;
+        public void EndOfDocument() { w.Pos = 0; w.Line++; }
     }
 
     /// <summary>Counts <paramref name="corpusPath"/> into <c>outDir/cooccurrence.bin</c> and <c>outDir/cooccurrence.csr.safetensors</c>.</summary>
     public static CooccurrenceResult Count(string corpusPath, Vocabulary vocab, string outDir, CooccurrenceOptions o,
         Action<string, double>? progress = null)
     {
-        o.Validate();
         var sw = Stopwatch.StartNew();
         if (!Directory.Exists(outDir)) Directory.CreateDirectory(outDir);
         var tempDir = Path.Combine(outDir, $".glovev-cooccur-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(tempDir);
         try
         {
-            int threads = o.Threads;
-            // Budget: 80% for counting state shared by the threads, half dense block, half pair buffer.
-            long perThread = (long)(o.MemoryBytes * 0.8) / threads;
-            // The dense block pays off only while it is small next to the number of pair updates (~ corpus bytes),
-            // since every cell is zeroed, summed across threads and scanned once.
-            long fileBytes = File.Exists(corpusPath) ? new FileInfo(corpusPath).Length : 0;
-            if (corpusPath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) fileBytes *= 3;
-            long cellCap = Math.Max(1 << 20, fileBytes * 2);
-            long maxProduct = ChooseMaxProduct(vocab.Count, Math.Min(cellCap, perThread / 2 / sizeof(long)));
-            long denseBytes = DenseBlock.CellsFor(vocab.Count, maxProduct) * sizeof(long);
-            int bufferEntries = (int)Math.Clamp((perThread - denseBytes) / 16, 1024, int.MaxValue / 2);
-            long fileSize = fileBytes;
-            CorpusPipeline.Run(corpusPath, o.Tokenizer, threads,
-                _ => new Worker(o, vocab, maxProduct, bufferEntries, tempDir),
-                (w, block) => { var sink = new WindowSink(w); w.Pos = 0; w.Tokenizer.Tokenize(block.Span, ref sink); },
-                out var workers, bytes => progress?.Invoke("counting", fileSize > 0 ? Math.Min(1.0, (double)bytes / fileSize) : 0));
-
-            long tokens = workers.Sum(w => w.Tokens);
+            var (sources, tokens, spilled) = CountSources(corpusPath, vocab, o, tempDir, 0, long.MaxValue, progress);
             if (tokens == 0) throw new GloVeVException($"{corpusPath}: corpus is empty (no tokens)");
-            var sources = new List<IRunSource>();
-            var spilled = workers.SelectMany(w => w.Spilled).ToList();
-            int spilledCount = spilled.Count;
-            // Collapse run files so no more than MaxOpenRuns are open at once in the final merge.
-            while (spilled.Count > MaxOpenRuns)
-            {
-                var group = spilled.Take(MaxOpenRuns).ToList();
-                spilled = spilled.Skip(MaxOpenRuns).ToList();
-                var merged = Path.Combine(tempDir, $"merge-{Guid.NewGuid():N}.bin");
-                MergeToRun(group.Select(p => (IRunSource)new FileRun(p)).ToList(), merged);
-                spilled.Add(merged);
-            }
-            var dense = workers[0].Dense;
-            for (int t = 1; t < workers.Length; t++) dense.AddFrom(workers[t].Dense);
-            sources.Add(dense.Iterate());
-            foreach (var w in workers)
-            {
-                int n = SortedRun.SortAndReduce(w.Keys, w.Values, w.Fill);
-                if (n > 0) sources.Add(new MemoryRun(w.Keys, w.Values, n));
-            }
-            sources.AddRange(spilled.Select(p => (IRunSource)new FileRun(p)));
-            progress?.Invoke("merging", 0);
-
-            double inv = 1.0 / o.WeightScale;
-            var binPath = Path.Combine(outDir, "cooccurrence.bin");
-            var rowCounts = new long[vocab.Count];
-            long nnz = 0;
-            using (var bin = new GloVeBinaryWriter(binPath))
-            {
-                KWayMerge(sources, (key, value) =>
-                {
-                    int i = (int)(key >> 32), j = (int)(uint)key;
-                    bin.Write(i + 1, j + 1, value * inv);
-                    rowCounts[i]++;
-                    nnz++;
-                });
-                bin.Commit();
-            }
-            progress?.Invoke("csr", 0);
-            var csrPath = Path.Combine(outDir, CsrMatrix.FileName);
-            CsrMatrix.WriteFromSortedBinary(binPath, rowCounts, csrPath, new Dictionary<string, string>
-            {
-                ["vocab_size"] = vocab.Count.ToString(),
-                ["vocab_hash"] = vocab.Hash(),
-                ["window"] = o.Window.ToString(),
-                ["symmetric"] = o.Symmetric ? "true" : "false",
-                ["distance_weighting"] = o.DistanceWeighting ? "true" : "false",
-                ["tokens"] = tokens.ToString(),
-            });
-            return new CooccurrenceResult(tokens, vocab.Count, nnz, spilledCount, sw.Elapsed.TotalSeconds, binPath, csrPath);
+            var (bin, csr, nnz) = WriteMatrix(sources, vocab, outDir, o, tokens, progress);
+            return new CooccurrenceResult(tokens, vocab.Count, nnz, spilled, sw.Elapsed.TotalSeconds, bin, csr);
         }
         finally
         {
             try { Directory.Delete(tempDir, true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>Counts lines [lineLo, lineHi) into sorted sources ready for a k-way merge (files live in tempDir).</summary>
+    static (List<IRunSource> Sources, long Tokens, int Spilled) CountSources(string corpusPath, Vocabulary vocab, CooccurrenceOptions o,
+        string tempDir, long lineLo, long lineHi, Action<string, double>? progress)
+    {
+        o.Validate();
+        int threads = o.Threads;
+        // Budget: 80% for counting state shared by the threads, half dense block, half pair buffer.
+        long perThread = (long)(o.MemoryBytes * 0.8) / threads;
+        // The dense block pays off only while it is small next to the number of pair updates (~ corpus bytes),
+        // since every cell is zeroed, summed across threads and scanned once.
+        long fileBytes = File.Exists(corpusPath) ? new FileInfo(corpusPath).Length : 0;
+        if (corpusPath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) fileBytes *= 3;
+        long cellCap = Math.Max(1 << 20, fileBytes * 2);
+        long maxProduct = ChooseMaxProduct(vocab.Count, Math.Min(cellCap, perThread / 2 / sizeof(long)));
+        long denseBytes = DenseBlock.CellsFor(vocab.Count, maxProduct) * sizeof(long);
+        int bufferEntries = (int)Math.Clamp((perThread - denseBytes) / 16, 1024, int.MaxValue / 2);
+        CorpusPipeline.Run(corpusPath, o.Tokenizer, threads,
+            _ => new Worker(o, vocab, maxProduct, bufferEntries, tempDir) { LineLo = lineLo, LineHi = lineHi },
+            (w, block) =>
+            {
+                if (block.FirstLine >= lineHi) return;
+                var sink = new WindowSink(w); w.Pos = 0; w.Line = block.FirstLine;
+                w.Tokenizer.Tokenize(block.Span, ref sink);
+            },
+            out var workers, bytes => progress?.Invoke("counting", fileBytes > 0 ? Math.Min(1.0, (double)bytes / fileBytes) : 0));
+        long tokens = workers.Sum(w => w.Tokens);
+        var spilled = workers.SelectMany(w => w.Spilled).ToList();
+        int spilledCount = spilled.Count;
+        // Collapse run files so no more than MaxOpenRuns are open at once in the final merge.
+        while (spilled.Count > MaxOpenRuns)
+        {
+            var group = spilled.Take(MaxOpenRuns).ToList();
+            spilled = spilled.Skip(MaxOpenRuns).ToList();
+            var merged = Path.Combine(tempDir, $"merge-{Guid.NewGuid():N}.bin");
+            MergeToRun(group.Select(p => (IRunSource)new FileRun(p)).ToList(), merged);
+            spilled.Add(merged);
+        }
+        var sources = new List<IRunSource>();
+        var dense = workers[0].Dense;
+        for (int t = 1; t < workers.Length; t++) dense.AddFrom(workers[t].Dense);
+        sources.Add(dense.Iterate());
+        foreach (var w in workers)
+        {
+            int n = SortedRun.SortAndReduce(w.Keys, w.Values, w.Fill);
+            if (n > 0) sources.Add(new MemoryRun(w.Keys, w.Values, n));
+        }
+        sources.AddRange(spilled.Select(p => (IRunSource)new FileRun(p)));
+        return (sources, tokens, spilledCount);
+    }
+
+    /// <summary>Merges sorted sources into GloVe C's cooccurrence.bin and our CSR file.</summary>
+    static (string Bin, string Csr, long NonZeros) WriteMatrix(List<IRunSource> sources, Vocabulary vocab, string outDir, CooccurrenceOptions o,
+        long tokens, Action<string, double>? progress)
+    {
+        progress?.Invoke("merging", 0);
+        double inv = 1.0 / o.WeightScale;
+        var binPath = Path.Combine(outDir, "cooccurrence.bin");
+        var rowCounts = new long[vocab.Count];
+        long nnz = 0;
+        using (var bin = new GloVeBinaryWriter(binPath))
+        {
+            KWayMerge(sources, (key, value) =>
+            {
+                int i = (int)(key >> 32), j = (int)(uint)key;
+                bin.Write(i + 1, j + 1, value * inv);
+                rowCounts[i]++;
+                nnz++;
+            });
+            bin.Commit();
+        }
+        progress?.Invoke("csr", 0);
+        var csrPath = Path.Combine(outDir, CsrMatrix.FileName);
+        CsrMatrix.WriteFromSortedBinary(binPath, rowCounts, csrPath, new Dictionary<string, string>
+        {
+            ["vocab_size"] = vocab.Count.ToString(),
+            ["vocab_hash"] = vocab.Hash(),
+            ["window"] = o.Window.ToString(),
+            ["symmetric"] = o.Symmetric ? "true" : "false",
+            ["distance_weighting"] = o.DistanceWeighting ? "true" : "false",
+            ["tokens"] = tokens.ToString(),
+        });
+        return (binPath, csrPath, nnz);
+    }
+
+    public const string PartialFile = "partial.run";
+    public const string PartialInfoFile = "partial.tsv";
+
+    /// <summary>
+    /// Counts shard <paramref name="shard"/> of <paramref name="count"/> (1-based) — a contiguous range of lines — into
+    /// <c>partDir</c> as one sorted run of integer weights (<c>partial.run</c>) and its settings (<c>partial.tsv</c>).
+    /// The folder appears complete or not at all. Returns the number of distinct pairs.
+    /// </summary>
+    public static long CountShard(string corpusPath, Vocabulary vocab, string partDir, CooccurrenceOptions o, int shard, int count)
+    {
+        if (count < 1 || shard < 1 || shard > count) throw new GloVeVException($"--shard must be k/N with 1 <= k <= N, got {shard}/{count}");
+        o.Validate();
+        long lines = CountLines(corpusPath, o.Tokenizer);
+        long lo = lines * (shard - 1) / count, hi = lines * shard / count;
+        var full = Path.GetFullPath(partDir);
+        var parent = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(parent);
+        var stage = Path.Combine(parent, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(stage);
+        try
+        {
+            var (sources, tokens, _) = CountSources(corpusPath, vocab, o, stage, lo, hi, null);
+            long pairs = 0;
+            using (var fs = new FileStream(Path.Combine(stage, PartialFile), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                var rec = new byte[16];
+                KWayMerge(sources, (k, v) => { BitConverter.TryWriteBytes(rec, k); BitConverter.TryWriteBytes(rec.AsSpan(8), v); fs.Write(rec); pairs++; });
+            }
+            foreach (var f in Directory.GetFiles(stage)) if (Path.GetFileName(f) != PartialFile) File.Delete(f);
+            File.WriteAllText(Path.Combine(stage, PartialInfoFile), string.Join("\n", new[]
+            {
+                $"shard\t{shard}", $"shards\t{count}", $"lines\t{lo}\t{hi}", $"tokens\t{tokens}", $"pairs\t{pairs}",
+                $"vocab_size\t{vocab.Count}", $"vocab_hash\t{vocab.Hash()}", $"window\t{o.Window}", $"symmetric\t{o.Symmetric}",
+                $"distance_weighting\t{o.DistanceWeighting}", $"lowercase\t{o.Tokenizer.Lowercase}", $"split_punctuation\t{o.Tokenizer.SplitPunctuation}",
+            }) + "\n");
+            if (Directory.Exists(full)) Directory.Delete(full, true);
+            Directory.Move(stage, full);
+            return pairs;
+        }
+        finally
+        {
+            if (Directory.Exists(stage)) try { Directory.Delete(stage, true); } catch (IOException) { }
+        }
+    }
+
+    static long CountLines(string corpusPath, TokenizerOptions tok)
+    {
+        long lines = 0;
+        using var r = new CorpusReader(corpusPath, tok.ReplaceInvalidUtf8);
+        CorpusBlock? last = null;
+        for (var b = r.Next(); b != null; b = r.Next()) { lines += b.Span.Count((byte)'\n'); last = b; }
+        // A final line without a newline is a line too.
+        if (last != null && last.Length > 0 && last.Data[last.Length - 1] != (byte)'\n') lines++;
+        return lines;
+    }
+
+    /// <summary>Merges shard folders (all shards 1..N of one configuration) into the matrix a single run produces.</summary>
+    public static CooccurrenceResult MergeShards(IReadOnlyList<string> partDirs, Vocabulary vocab, string outDir)
+    {
+        var sw = Stopwatch.StartNew();
+        if (partDirs.Count == 0) throw new GloVeVException("merge-cooccur needs at least one shard folder");
+        var infos = partDirs.Select(ReadPartialInfo).ToList();
+        var first = infos[0];
+        string[] same = ["shards", "vocab_size", "vocab_hash", "window", "symmetric", "distance_weighting", "lowercase", "split_punctuation"];
+        for (int p = 1; p < infos.Count; p++)
+            foreach (var key in same)
+                if (infos[p][key] != first[key])
+                    throw new GloVeVException($"{partDirs[p]}: shard was made with {key} = {infos[p][key]}, but {partDirs[0]} with {first[key]}");
+        int n = int.Parse(first["shards"]);
+        var got = infos.Select(i => int.Parse(i["shard"])).Order().ToList();
+        if (!got.SequenceEqual(Enumerable.Range(1, n)))
+            throw new GloVeVException($"shards given: {string.Join(",", got)}; need each of 1..{n} exactly once");
+        if (first["vocab_hash"] != vocab.Hash()) throw new GloVeVException("the shards were counted with a different vocabulary");
+        var o = new CooccurrenceOptions { Window = int.Parse(first["window"]), Symmetric = bool.Parse(first["symmetric"]), DistanceWeighting = bool.Parse(first["distance_weighting"]) };
+        Directory.CreateDirectory(outDir);
+        long tokens = infos.Sum(i => long.Parse(i["tokens"]));
+        var sources = partDirs.Select(d => (IRunSource)new FileRun(Path.Combine(d, PartialFile), deleteOnClose: false)).ToList();
+        var (bin, csr, nnz) = WriteMatrix(sources, vocab, outDir, o, tokens, null);
+        return new CooccurrenceResult(tokens, vocab.Count, nnz, 0, sw.Elapsed.TotalSeconds, bin, csr);
+    }
+
+    static Dictionary<string, string> ReadPartialInfo(string dir)
+    {
+        var p = Path.Combine(dir, PartialInfoFile);
+        if (!File.Exists(p) || !File.Exists(Path.Combine(dir, PartialFile)))
+            throw new MissingFileException($"{dir}: not a co-occurrence shard (no {PartialInfoFile} / {PartialFile})");
+        var d = new Dictionary<string, string>();
+        foreach (var line in File.ReadLines(p))
+        {
+            var f = line.Split('\t', 2);
+            if (f.Length == 2) d[f[0]] = f[1];
+        }
+        if (new FileInfo(Path.Combine(dir, PartialFile)).Length != 16 * long.Parse(d.GetValueOrDefault("pairs", "-1")))
+            throw new GloVeVException($"{dir}: {PartialFile} is truncated (size does not match its {d.GetValueOrDefault("pairs")} pairs)");
+        return d;
     }
 
     /// <summary>Largest GloVe-C-style product bound whose dense block fits in <paramref name="cells"/> cells.</summary>

@@ -52,9 +52,10 @@ internal sealed class MemoryRun(ulong[] keys, long[] values, int count) : IRunSo
     public void Dispose() { }
 }
 
-internal sealed class FileRun(string path) : IRunSource
+internal sealed class FileRun(string path, bool deleteOnClose = true) : IRunSource
 {
-    readonly FileStream _fs = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
+    readonly FileStream _fs = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1,
+        (deleteOnClose ? FileOptions.DeleteOnClose : FileOptions.None) | FileOptions.SequentialScan);
     readonly byte[] _buf = new byte[16 * 4096];
     int _pos, _len;
     public ulong Key { get; private set; }

@@ -69,6 +69,22 @@ public static class VarianceEngine
             else if (x.RowLength(i) <= d) status[i] = WordVarianceStatus.TooFewContexts;
             else eligible.Add(i);
         }
+        if (o.Shards > 1)
+        {
+            // Longest-processing-time assignment: words by cost, largest first, each to the lightest shard so far.
+            var load = new double[o.Shards];
+            var mine = new List<int>();
+            foreach (var i in eligible.OrderByDescending(i => WordVarianceSolver.Flops(x.RowLength(i), d)).ThenBy(i => i))
+            {
+                int best = 0;
+                for (int s = 1; s < o.Shards; s++) if (load[s] < load[best]) best = s;
+                load[best] += WordVarianceSolver.Flops(x.RowLength(i), d);
+                if (best == o.Shard - 1) mine.Add(i);
+                else status[i] = WordVarianceStatus.NotRequested;
+            }
+            mine.Sort();
+            eligible = mine;
+        }
         int chunkWords = o.ChunkWords > 0 ? o.ChunkWords : (int)Math.Clamp((128L << 20) / ((long)d * d * 8), 1, 100_000);
 
         var parent = Path.GetDirectoryName(Path.GetFullPath(outDir))!;
@@ -243,6 +259,7 @@ public static class VarianceEngine
             w.WriteNumber("x_max", xMax);
             w.WriteNumber("alpha", alpha);
             w.WriteNumber("chunks", s.Chunks);
+            if (o.Shards > 1) { w.WriteNumber("shard", o.Shard); w.WriteNumber("shards", o.Shards); }
             w.WriteStartArray("warnings"); foreach (var m in s.Warnings) w.WriteStringValue(m); w.WriteEndArray();
             w.WriteEndObject();
         }

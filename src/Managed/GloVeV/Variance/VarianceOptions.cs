@@ -20,6 +20,11 @@ public sealed record VarianceOptions
     public double? Alpha { get; init; }
     /// <summary>Only these words (null = all).</summary>
     public IReadOnlyList<string>? Words { get; init; }
+    /// <summary>Compute only shard <see cref="Shard"/> of <see cref="Shards"/> (1-based): a slice of the eligible words
+    /// balanced by cost (|K_i| D^2 + D^3), not by count. 0/0 = everything.</summary>
+    public int Shard { get; init; }
+    public int Shards { get; init; }
+
     /// <summary>Median cos(trained, WLS) below which the summary warns that the premise of GloVe-V is shaky.</summary>
     public double WarnCosine { get; init; } = 0.9;
 
@@ -28,5 +33,6 @@ public sealed record VarianceOptions
         if (Threads < 1) throw new GloVeVException($"--threads must be >= 1, got {Threads}");
         if (ApproxTarget < 0 || ApproxTarget > 1 || double.IsNaN(ApproxTarget)) throw new GloVeVException($"--approx must be in [0, 1], got {ApproxTarget}");
         if (ChunkWords < 0) throw new GloVeVException($"--chunk-words must be >= 0, got {ChunkWords}");
+        if (Shards != 0 && (Shards < 1 || Shard < 1 || Shard > Shards)) throw new GloVeVException($"--shard must be k/N with 1 <= k <= N, got {Shard}/{Shards}");
     }
 }

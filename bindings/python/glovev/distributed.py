@@ -1,0 +1,83 @@
+"""Sharded co-occurrence and variance stages on Dask.
+
+Each shard is one task that calls the C ABI inside the worker process and writes its own folder atomically (a retried
+shard replaces, never mixes with, an earlier attempt); a final task merges the shards. Run on whatever
+``dask.distributed.Client`` you pass: a LocalCluster, dask-jobqueue on Slurm, Kubernetes. Output folders must be on
+storage every worker can see. Progress shows in Dask's dashboard, or pass ``progress=True`` for its progress bar.
+"""
+from ctypes import byref, c_int64
+from pathlib import Path
+
+from . import _lib as L
+from .pipeline import _flags, _size
+
+
+def cooccur_shard(corpus, vocab, part_dir, shard, shards, window=10, symmetric=True, distance_weighting=True,
+                  memory="1G", lowercase=False, split_punctuation=False, threads=1):
+    """Counts shard ``shard`` of ``shards`` (1-based, a range of lines) into ``part_dir``. Returns the number of pairs."""
+    n = c_int64()
+    L._check(L._lib.gv_cooccur_shard(L.encode(str(corpus), "corpus"), L.encode(str(vocab), "vocab"), L.encode(str(part_dir), "part_dir"),
+                                     int(window), int(bool(symmetric)), int(bool(distance_weighting)), _size(memory), int(threads),
+                                     _flags(lowercase, split_punctuation), int(shard), int(shards), byref(n)))
+    return n.value
+
+
+def merge_cooccur(out_dir, vocab, parts):
+    arr, n = L.string_array([str(p) for p in parts], "parts")
+    nnz = c_int64()
+    L._check(L._lib.gv_merge_cooccur(L.encode(str(out_dir), "out_dir"), L.encode(str(vocab), "vocab"), arr, n, byref(nnz)))
+    return nnz.value
+
+
+def variance_shard(model_dir, cooccur_dir, part_dir, shard, shards, approx=0.90, complete=True, refine=False, threads=1):
+    """Computes the variances of shard ``shard`` of ``shards`` (words balanced by cost) into ``part_dir``."""
+    n = c_int64()
+    L._check(L._lib.gv_variance_shard(L.encode(str(model_dir), "model_dir"), L.encode(str(cooccur_dir), "cooccur_dir"),
+                                      L.encode(str(part_dir), "part_dir"), int(threads), float(approx), int(bool(complete)),
+                                      int(bool(refine)), int(shard), int(shards), byref(n)))
+    return n.value
+
+
+def merge_variances(out_dir, parts):
+    arr, n = L.string_array([str(p) for p in parts], "parts")
+    words = c_int64()
+    L._check(L._lib.gv_merge_variances(L.encode(str(out_dir), "out_dir"), arr, n, byref(words)))
+    return words.value
+
+
+def _run(client, tasks, merge, progress, retries):
+    futures = [client.submit(fn, *args, key="%s-%d-of-%d" % (name, k, len(tasks)), retries=retries, pure=False, **kw)
+               for k, (name, fn, args, kw) in enumerate(tasks, 1)]
+    final = client.submit(merge[0], *merge[1], futures, key="%s-merge" % tasks[0][0], retries=retries, pure=False)
+    if progress:
+        from distributed import progress as dask_progress
+        dask_progress(futures + [final])
+    return final.result()
+
+
+def _merge_after_cooccur(out_dir, vocab, parts, _done):
+    return merge_cooccur(out_dir, vocab, parts)
+
+
+def _merge_after_variance(out_dir, parts, _done):
+    return merge_variances(out_dir, parts)
+
+
+def cooccur(client, corpus, vocab, out_dir, shards, work_dir=None, progress=False, retries=3, **options):
+    """Counts a corpus in ``shards`` Dask tasks and merges them into ``out_dir`` (the same matrix a single run makes).
+    ``work_dir`` holds the shard folders (default: ``out_dir``.shards). Returns the number of non-zeros."""
+    work = Path(work_dir) if work_dir else Path(str(out_dir) + ".shards")
+    parts = [work / ("cooccur-%d-of-%d" % (k, shards)) for k in range(1, shards + 1)]
+    tasks = [("glovev-cooccur", cooccur_shard, (str(corpus), str(vocab), str(parts[k - 1]), k, shards), options)
+             for k in range(1, shards + 1)]
+    return _run(client, tasks, (_merge_after_cooccur, (str(out_dir), str(vocab), [str(p) for p in parts])), progress, retries)
+
+
+def variance(client, model_dir, cooccur_dir, out_dir, shards, work_dir=None, progress=False, retries=3, **options):
+    """Computes GloVe-V variances in ``shards`` Dask tasks (balanced by cost) and joins them into ``out_dir``.
+    Returns the number of words with a covariance."""
+    work = Path(work_dir) if work_dir else Path(str(out_dir) + ".shards")
+    parts = [work / ("variance-%d-of-%d" % (k, shards)) for k in range(1, shards + 1)]
+    tasks = [("glovev-variance", variance_shard, (str(model_dir), str(cooccur_dir), str(parts[k - 1]), k, shards), options)
+             for k in range(1, shards + 1)]
+    return _run(client, tasks, (_merge_after_variance, (str(out_dir), [str(p) for p in parts])), progress, retries)

@@ -1,0 +1,90 @@
+"""Sharded stages on a Dask LocalCluster of two worker processes give the single-process result; a worker killed
+mid-shard is retried and the result is still identical."""
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from distributed import Client, LocalCluster
+
+import glovev
+import glovev.distributed as gd
+from conftest import REPO
+
+KJV = REPO / "tests" / "data" / "kjv.txt.gz"
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory):
+    d = tmp_path_factory.mktemp("single")
+    glovev.build_vocab(KJV, d / "vocab.txt", min_count=5, threads=1)
+    glovev.cooccur(KJV, d / "vocab.txt", d / "cooc", window=10, threads=2)
+    glovev.train(d / "cooc", d / "vocab.txt", d / "model", dim=20, epochs=3, threads=2, seed=3)
+    glovev.variance(d / "model", d / "cooc", d / "model" / "variances", threads=2, approx=0.9)
+    return d
+
+
+@pytest.fixture(scope="module")
+def client():
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as c:
+        yield c
+
+
+def model_with(single, variances, dest):
+    dest.mkdir()
+    for f in ("vocab.txt", "params.safetensors", "vectors.safetensors"):
+        shutil.copy(single / "model" / f, dest / f)
+    shutil.copytree(variances, dest / "variances")
+    return glovev.Model.load(dest)
+
+
+def assert_same_variances(single, other_dir, tmp_path):
+    a = glovev.Model.load(single / "model")
+    b = model_with(single, other_dir, tmp_path / ("m-" + other_dir.name))
+    words = a.index_to_key
+    checked = 0
+    for w in words:
+        assert a.has_covariance(w) == b.has_covariance(w), w
+        if a.has_covariance(w):
+            np.testing.assert_allclose(b.covariance(w), a.covariance(w), rtol=1e-12, atol=0)
+            np.testing.assert_allclose(b.covariance(w, approximate=True), a.covariance(w, approximate=True), rtol=1e-12, atol=0)
+            checked += 1
+    assert checked > 1000
+    assert (other_dir / "variance_info.tsv").read_text() == (single / "model" / "variances" / "variance_info.tsv").read_text()
+
+
+def test_sharded_cooccurrence_is_byte_identical(single, client, tmp_path):
+    nnz = gd.cooccur(client, KJV, single / "vocab.txt", tmp_path / "cooc", shards=3, window=10)
+    assert nnz > 1_000_000
+    for f in ("cooccurrence.bin", "cooccurrence.csr.safetensors"):
+        assert (tmp_path / "cooc" / f).read_bytes() == (single / "cooc" / f).read_bytes(), f
+
+
+def test_sharded_variances_equal_the_single_run(single, client, tmp_path):
+    words = gd.variance(client, single / "model", single / "cooc", tmp_path / "var", shards=2, approx=0.9)
+    assert words > 1000
+    assert_same_variances(single, tmp_path / "var", tmp_path)
+
+
+def test_a_worker_killed_mid_shard_is_retried(single, client, tmp_path):
+    pids = client.run(os.getpid)
+    result = {}
+    t = threading.Thread(target=lambda: result.setdefault("words", gd.variance(client, single / "model", single / "cooc", tmp_path / "var", shards=2, approx=0.9)))
+    t.start()
+    killed = None
+    deadline = time.time() + 60
+    while killed is None and time.time() < deadline:
+        for addr, keys in client.processing().items():
+            if any("glovev-variance" in str(k) and "merge" not in str(k) for k in keys) and addr in pids:
+                os.kill(pids[addr], signal.SIGKILL)
+                killed = addr
+                break
+        time.sleep(0.005)
+    t.join(timeout=300)
+    assert killed is not None, "no shard was caught running"
+    assert result.get("words", 0) > 1000
+    assert_same_variances(single, tmp_path / "var", tmp_path)
