@@ -1,5 +1,6 @@
 """Straightforward per-word GloVe-V in numpy (gather, weighted C^T C, np.linalg.inv), the baseline of the variance
-stage. Usage: numpy_variance.py MODEL_DIR COOC_DIR [MAX_WORDS]. Prints JSON: words, seconds, gflops."""
+stage. Usage: numpy_variance.py MODEL_DIR COOC_DIR [STRIDE]: every STRIDE-th word with a variance (1 = all), so a
+sample spans all frequencies. Prints JSON: words, seconds, gflops."""
 import json
 import os
 import sys
@@ -10,7 +11,7 @@ import numpy as np  # noqa: E402
 from safetensors_np import load  # noqa: E402
 
 model, cooc = sys.argv[1], sys.argv[2]
-limit = int(sys.argv[3]) if len(sys.argv) > 3 else None
+stride = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 p, meta = load(os.path.join(model, "params.safetensors"))
 x, _ = load(os.path.join(cooc, "cooccurrence.csr.safetensors"))
 W, C = p["center_vectors"].astype(np.float64), p["context_vectors"].astype(np.float64)
@@ -18,11 +19,14 @@ b, bc = p["center_bias"].astype(np.float64), p["context_bias"].astype(np.float64
 x_max, alpha = float(meta.get("x_max", 100)), float(meta.get("alpha", 0.75))
 indptr, indices, data = x["indptr"], x["indices"], x["data"]
 D = W.shape[1]
-words, flops = 0, 0.0
+words, flops, seen = 0, 0.0, 0
 t0 = time.perf_counter()
 for i in range(len(indptr) - 1):
     k = indptr[i + 1] - indptr[i]
     if k <= D:
+        continue
+    seen += 1
+    if (seen - 1) % stride:
         continue
     cols, vals = indices[indptr[i]:indptr[i + 1]], data[indptr[i]:indptr[i + 1]]
     f = np.minimum(1.0, (vals / x_max) ** alpha)
@@ -33,7 +37,5 @@ for i in range(len(indptr) - 1):
     _ = s2 * np.linalg.inv(H)
     words += 1
     flops += k * D * D + D ** 3
-    if limit and words >= limit:
-        break
 sec = time.perf_counter() - t0
 print(json.dumps({"words": words, "seconds": sec, "gflops": flops / sec / 1e9}))

@@ -103,6 +103,7 @@ def main():
     # Variance: effective GFLOP/s vs the backend's own DGEMM (2 concurrent single-threaded calls) and vs numpy.
     dgemm = js(run(["dotnet", BENCH, "dgemm", "1500", "2"])[0])["gflops"]
     dgemm1 = js(run(["dotnet", BENCH, "dgemm", "1500", "1"])[0])["gflops"]
+    dgemm_ob = js(run(["dotnet", BENCH, "dgemm", "1500", "2"], dict(os.environ, GLOVEV_BLAS="openblas"))[0])["gflops"]
     for d in var_dims:
         model = out / ("m%d" % d)
         if not (model / "params.safetensors").is_file():
@@ -113,11 +114,17 @@ def main():
         gf = statistics.median(j["gflops"] for j in js0)
         one = js(rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "1", "--approx", "0", "--no-complete", "--json"])[0])
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", OMP_NUM_THREADS="1")
-        npj = js(run([PY, REPO / "perf" / "numpy_variance.py", model, out / "cooc", "3000"], env)[0])
+        npj = js(run([PY, REPO / "perf" / "numpy_variance.py", model, out / "cooc", "2" if d <= 100 else "10"], env)[0])
         row("variance D=%d (2 thr)" % d, "%d words" % js0[0]["words_done"], secs, "%.1f GFLOP/s" % gf, max(r[2] for r in res),
             "DGEMM x2 %.1f GF/s" % dgemm, "%.2f of DGEMM" % (gf / dgemm))
         row("variance D=%d (1 thr)" % d, "%d words" % one["words_done"], one["seconds"], "%.1f GFLOP/s" % one["gflops"], float("nan"),
-            "numpy 1 thr %.1f GF/s (DGEMM x1 %.1f)" % (npj["gflops"], dgemm1), "%.1fx numpy" % (one["gflops"] / npj["gflops"]))
+            "numpy 1 thr %.1f GF/s on %d words (DGEMM x1 %.1f)" % (npj["gflops"], npj["words"], dgemm1), "%.1fx numpy" % (one["gflops"] / npj["gflops"]))
+        # The same stage on the OpenBLAS backend (faster than MKL 2020's generic path on AMD CPUs).
+        ob = dict(os.environ, GLOVEV_BLAS="openblas")
+        res = [rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "2", "--approx", "0", "--no-complete", "--json"], ob) for _ in range(reps)]
+        gfo = statistics.median(js(r[0])["gflops"] for r in res)
+        row("variance D=%d (2 thr, OpenBLAS)" % d, "%d words" % js(res[0][0])["words_done"], statistics.median(js(r[0])["seconds"] for r in res),
+            "%.1f GFLOP/s" % gfo, max(r[2] for r in res), "OpenBLAS DGEMM x2 %.1f GF/s" % dgemm_ob, "%.2f of DGEMM" % (gfo / dgemm_ob))
 
     # Queries from Python through ctypes.
     qmodel = out / ("m%d" % var_dims[0])

@@ -37,6 +37,18 @@ switch (args.FirstOrDefault())
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["entries_per_second"] = rate, ["nonzeros"] = x.NonZeros }, BenchJson.Default.DictionaryStringDouble));
         return 0;
     }
+    case "scalar-train":
+    {
+        // scalar-train COOC VOCAB DIM EPOCHS OUT_DIR: GloVe C's loop (scalar, double) as a model folder, for quality comparisons.
+        var v = Vocabulary.Load(args[2]);
+        using var x = CsrMatrix.OpenDirectory(args[1], v.Count);
+        var (costs, p) = GloVeV.Training.ScalarReferenceTrainer.TrainWithParameters(x, int.Parse(args[3], inv), int.Parse(args[4], inv));
+        Directory.CreateDirectory(args[5]);
+        p.Save(Path.Combine(args[5], "params.safetensors"));
+        v.Save(Path.Combine(args[5], "vocab.txt"));
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["final_cost"] = costs[^1] }, BenchJson.Default.DictionaryStringDouble));
+        return 0;
+    }
     case "dgemm":
     {
         double g = Baselines.DgemmGflops(int.Parse(args[1], inv), int.Parse(args[2], inv));

@@ -9,7 +9,12 @@ namespace GloVeV.Training;
 /// </summary>
 public static class ScalarReferenceTrainer
 {
-    public static double[] Train(CsrMatrix x, int dim, int epochs, double eta = 0.05, double xMax = 100, double alpha = 0.75, ulong seed = 11)
+    public static double[] Train(CsrMatrix x, int dim, int epochs, double eta = 0.05, double xMax = 100, double alpha = 0.75, ulong seed = 11) =>
+        TrainWithParameters(x, dim, epochs, eta, xMax, alpha, seed).Costs;
+
+    /// <summary>As <see cref="Train"/>, also returning the trained parameters (as float32, like our trainer's output).</summary>
+    public static (double[] Costs, GloVeParameters Parameters) TrainWithParameters(CsrMatrix x, int dim, int epochs, double eta = 0.05, double xMax = 100,
+        double alpha = 0.75, ulong seed = 11)
     {
         int v = x.Rows, stride = dim + 1;
         var W = new double[2L * v * stride];
@@ -54,6 +59,13 @@ public static class ScalarReferenceTrainer
             }
             costs[e] = cost / arr.Length;
         }
-        return costs;
+        var center = new float[(long)v * dim]; var context = new float[(long)v * dim];
+        var cb = new float[v]; var xb = new float[v];
+        for (int i = 0; i < v; i++)
+        {
+            for (int b = 0; b < dim; b++) { center[(long)i * dim + b] = (float)W[(long)i * stride + b]; context[(long)i * dim + b] = (float)W[((long)i + v) * stride + b]; }
+            cb[i] = (float)W[(long)i * stride + dim]; xb[i] = (float)W[((long)i + v) * stride + dim];
+        }
+        return (costs, new GloVeParameters(v, dim, center, context, cb, xb));
     }
 }

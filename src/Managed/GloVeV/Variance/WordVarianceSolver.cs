@@ -31,20 +31,18 @@ public sealed unsafe class WordVarianceSolver
     readonly double _xMax, _alpha, _rcondMin;
     readonly bool _refine;
     readonly int _d;
-    double[] _a = [];
-    double[] _target = [];
-    double[] _sqrtF = [];
-    double[] _st = [];   // sqrt(f) * target
-    double[] _res = [];  // weighted residuals
-    readonly double[] _wv;
-    readonly double[] _h, _hCopy, _rhs, _wls, _eig;
+    // Per-thread workspace, 64-byte aligned so results do not depend on which thread computed a word.
+    readonly AlignedBuffer _a = new(1), _target = new(1), _sqrtF = new(1), _st = new(1), _res = new(1);
+    readonly AlignedBuffer _h, _hCopy, _rhs, _wls, _wv;
+    readonly double[] _eig;
+
 
     public WordVarianceSolver(CsrMatrix x, GloVeParameters p, double[] contextsAsDouble, double xMax, double alpha, bool refine, double rcondMin)
     {
         _x = x; _p = p; _contexts = contextsAsDouble; _xMax = xMax; _alpha = alpha; _refine = refine; _rcondMin = rcondMin;
         _d = p.Dim;
-        _h = new double[_d * _d]; _hCopy = new double[_d * _d];
-        _rhs = new double[_d]; _wls = new double[_d]; _eig = new double[_d]; _wv = new double[_d];
+        _h = new AlignedBuffer(_d * _d); _hCopy = new AlignedBuffer(_d * _d);
+        _rhs = new AlignedBuffer(_d); _wls = new AlignedBuffer(_d); _wv = new AlignedBuffer(_d); _eig = new double[_d];
     }
 
     /// <summary>Flops counted for GFLOP/s: |K_i| D^2 + D^3.</summary>
@@ -61,11 +59,13 @@ public sealed unsafe class WordVarianceSolver
         int k = _x.RowLength(i);
         var r = new WordVariance { Contexts = k };
         if (k <= d) { r.Status = WordVarianceStatus.TooFewContexts; return r; }
-        if (_a.Length < k * d) { _a = new double[k * d]; _target = new double[k]; _sqrtF = new double[k]; _st = new double[k]; _res = new double[k]; }
+        if (_a.Length < k * d) { _a.Ensure(k * d); _target.Ensure(k); _sqrtF.Ensure(k); _st.Ensure(k); _res.Ensure(k); }
         var cols = _x.RowIndices(i);
         var vals = _x.RowValues(i);
         double bi = _p.CenterBias[i];
-        fixed (double* a = _a, c = _contexts, h = _h, hc = _hCopy, rhs = _rhs, wls = _wls, tgt = _target, sf = _sqrtF, st = _st, res = _res, wv = _wv)
+        double* a = _a.Pointer, h = _h.Pointer, hc = _hCopy.Pointer, rhs = _rhs.Pointer, wls = _wls.Pointer, tgt = _target.Pointer,
+            sf = _sqrtF.Pointer, st = _st.Pointer, res = _res.Pointer, wv = _wv.Pointer;
+        fixed (double* c = _contexts)
         {
             double logXMax = Math.Log(_xMax);
             for (int t = 0; t < k; t++)
