@@ -51,6 +51,7 @@ def main():
     ap.add_argument("--corpus")
     ap.add_argument("--out", default=str(REPO / "perf" / "results"))
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--resume", action="store_true", help="keep the rows of an earlier run (rows.json) and run only what is missing")
     a = ap.parse_args()
     quick = a.quick
     corpus = Path(a.corpus) if a.corpus else (REPO / "tests" / "data" / "kjv.txt.gz" if quick else
@@ -64,15 +65,35 @@ def main():
     reps = a.reps
     tok = ["--lowercase", "--split-punctuation"]
     rows = []
+    cache = out / "rows.json"
+    if a.resume and cache.is_file():
+        rows = [tuple(r) for r in json.loads(cache.read_text())]
+
+    def done(prefix):
+        return any(r[0].startswith(prefix) for r in rows)
 
     def row(stage, size, secs, thr, rss, base, ratio):
         rows.append((stage, size, "%.2f" % secs, thr, "%.0f MiB" % rss, base, ratio))
+        cache.write_text(json.dumps(rows))
         print("  %-28s %s" % (stage, rows[-1][2:]), file=sys.stderr, flush=True)
 
     vocab = out / "vocab.txt"
-    run([CLI, "vocab", "--corpus", corpus, "--out", vocab, "--min-count", "5", *tok, "--json"])
+    if not (a.resume and vocab.is_file()):
+        run([CLI, "vocab", "--corpus", corpus, "--out", vocab, "--min-count", "5", *tok, "--json"])
 
     # Co-occurrence: engine with 1 and 2 threads vs a single-threaded dictionary counter.
+    if not done("cooccur"):
+        cooccur_rows(corpus, vocab, out, tok, reps, row)
+    # Training: entries/s per epoch vs the scalar double-precision port of GloVe C's loop (same thread count: 1).
+    for d in train_dims:
+        if not done("train D=%d " % d):
+            train_rows(d, vocab, out, reps, row)
+    variance_rows(var_dims, vocab, out, reps, row, done)
+    query_rows(var_dims, vocab, out, rows, done)
+    write_table(corpus, out, rows)
+
+
+def cooccur_rows(corpus, vocab, out, tok, reps, row):
     base_out, _ = run(["dotnet", BENCH, "baseline-cooccur", corpus, vocab, "10", "1", "1"])
     base = js(base_out)
     base_rate = base["tokens"] / base["seconds"]
@@ -85,26 +106,32 @@ def main():
         row("cooccur (%d thr)" % threads, "%.1fM tok, %.1fM nnz" % (tokens / 1e6, nnz / 1e6), secs, "%.2fM tok/s" % (tokens / secs / 1e6),
             max(r[2] for r in res), "dict counter 1 thr %.2fM tok/s" % (base_rate / 1e6), "%.1fx" % (tokens / secs / base_rate))
 
-    # Training: entries/s per epoch vs the scalar double-precision port of GloVe C's loop (same thread count: 1).
-    for d in train_dims:
-        bl = js(run(["dotnet", BENCH, "baseline-train", out / "cooc", vocab, str(d), "1"])[0])["entries_per_second"]
-        for threads in (1, 2):
-            rates, rss, nnz = [], 0.0, 0
-            for _ in range(reps):
-                o, _, r = rss_run([CLI, "train", "--cooccur", out / "cooc", "--vocab", vocab, "--out", out / ("m%d" % d),
-                                   "--dim", str(d), "--epochs", "2", "--threads", str(threads), "--json"])
-                j = js(o)
-                rates += [e["entries_per_second"] for e in j["epochs"]]
-                rss, nnz = max(rss, r), j["nonzeros"]
-            rate = statistics.median(rates)
-            row("train D=%d (%d thr)" % (d, threads), "%.1fM nnz/epoch" % (nnz / 1e6), nnz / rate, "%.2fM entries/s/thr" % (rate / threads / 1e6),
-                rss, "scalar GloVe C port %.2fM/s" % (bl / 1e6), "%.1fx per thread" % (rate / threads / bl))
 
+def train_rows(d, vocab, out, reps, row):
+    bl = js(run(["dotnet", BENCH, "baseline-train", out / "cooc", vocab, str(d), "1"])[0])["entries_per_second"]
+    for threads in (1, 2):
+        rates, rss, nnz = [], 0.0, 0
+        for _ in range(reps):
+            o, _, r = rss_run([CLI, "train", "--cooccur", out / "cooc", "--vocab", vocab, "--out", out / ("m%d" % d),
+                               "--dim", str(d), "--epochs", "2", "--threads", str(threads), "--json"])
+            j = js(o)
+            rates += [e["entries_per_second"] for e in j["epochs"]]
+            rss, nnz = max(rss, r), j["nonzeros"]
+        rate = statistics.median(rates)
+        row("train D=%d (%d thr)" % (d, threads), "%.1fM nnz/epoch" % (nnz / 1e6), nnz / rate, "%.2fM entries/s/thr" % (rate / threads / 1e6),
+            rss, "scalar GloVe C port %.2fM/s" % (bl / 1e6), "%.1fx per thread" % (rate / threads / bl))
+
+
+def variance_rows(var_dims, vocab, out, reps, row, done):
     # Variance: effective GFLOP/s vs the backend's own DGEMM (2 concurrent single-threaded calls) and vs numpy.
+    if all(done("variance D=%d " % d) for d in var_dims):
+        return
     dgemm = js(run(["dotnet", BENCH, "dgemm", "1500", "2"])[0])["gflops"]
     dgemm1 = js(run(["dotnet", BENCH, "dgemm", "1500", "1"])[0])["gflops"]
     dgemm_ob = js(run(["dotnet", BENCH, "dgemm", "1500", "2"], dict(os.environ, GLOVEV_BLAS="openblas"))[0])["gflops"]
     for d in var_dims:
+        if done("variance D=%d " % d):
+            continue
         model = out / ("m%d" % d)
         if not (model / "params.safetensors").is_file():
             run([CLI, "train", "--cooccur", out / "cooc", "--vocab", vocab, "--out", model, "--dim", str(d), "--epochs", "1", "--json"])
@@ -126,14 +153,25 @@ def main():
         row("variance D=%d (2 thr, OpenBLAS)" % d, "%d words" % js(res[0][0])["words_done"], statistics.median(js(r[0])["seconds"] for r in res),
             "%.1f GFLOP/s" % gfo, max(r[2] for r in res), "OpenBLAS DGEMM x2 %.1f GF/s" % dgemm_ob, "%.2f of DGEMM" % (gfo / dgemm_ob))
 
-    # Queries from Python through ctypes.
-    qmodel = out / ("m%d" % var_dims[0])
+
+def query_rows(var_dims, vocab, out, rows, done):
+    # Queries from Python through ctypes, on the smallest trained model with complete covariances.
+    if done("query"):
+        return
+    qmodel = out / "m50"
+    if not (qmodel / "params.safetensors").is_file():
+        run([CLI, "train", "--cooccur", out / "cooc", "--vocab", vocab, "--out", qmodel, "--dim", "50", "--epochs", "1", "--json"])
+    run([CLI, "variance", "--model", qmodel, "--cooccur", out / "cooc", "--approx", "0", "--json"])
     env = dict(os.environ, PYTHONPATH=str(REPO / "bindings" / "python"), GLOVEV_LIB=str(REPO / "build" / "lib" / "libglovev.so"))
     words = [l.split(" ")[0] for l in vocab.read_text().splitlines()[100:102]]
     q = js(run([PY, REPO / "perf" / "query_latency.py", qmodel, *words], env)[0])
     rows.append(("query: similarity CI (delta)", "1 pair", "%.3f ms" % q["similarity_delta_ms"], "", "", "", ""))
     rows.append(("query: similarity CI (1000 draws)", "1 pair", "%.3f ms" % q["similarity_sample1000_ms"], "", "", "", ""))
-    rows.append(("query: top-10 neighbours + CIs", "V=%d" % q["vocab_size"], "%.3f ms" % q["top10_delta_ms"], "", "", "", ""))
+    rows.append(("query: top-10 neighbours + CIs", "V=%d, D=50" % q["vocab_size"], "%.3f ms" % q["top10_delta_ms"], "", "", "", ""))
+    (out / "rows.json").write_text(json.dumps(rows))
+
+
+def write_table(corpus, out, rows):
 
     backend = subprocess.run([str(CLI), "--version"], capture_output=True, text=True).stdout.strip().replace("\n", "; ")
     header = ("stage", "work", "seconds (median)", "throughput", "peak RSS", "baseline (same run)", "ratio")

@@ -51,3 +51,17 @@ def test_gensim_keyed_vectors_round_trip(model, tmp_path):
     np.testing.assert_allclose(back.vector("peace"), kv["peace"], rtol=1e-7)
     assert not back.has_variances
     assert back.similarity("war", "peace", method="delta").sd == 0.0
+
+
+@pytest.mark.parametrize("budget_mib", [64, 128])
+def test_cooccur_peak_rss_stays_within_the_memory_budget(cli, tmp_path, budget_mib):
+    import os
+    import subprocess
+    from conftest import REPO
+    kjv = REPO / "tests" / "data" / "kjv.txt.gz"
+    glovev.build_vocab(kjv, tmp_path / "vocab.txt", min_count=5, threads=1)
+    p = subprocess.Popen([cli, "cooccur", "--corpus", str(kjv), "--vocab", str(tmp_path / "vocab.txt"), "--out", str(tmp_path / "c"),
+                          "--memory", "%dM" % budget_mib, "--threads", "2", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    assert status == 0
+    assert usage.ru_maxrss < budget_mib * 1024, "peak RSS %d KiB over a %d MiB budget" % (usage.ru_maxrss, budget_mib)

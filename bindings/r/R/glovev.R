@@ -125,3 +125,16 @@ glovev_variance <- function(model_dir, cooccur_dir, out_dir = NULL, threads = 0,
   .Call(C_variance, path.expand(model_dir), path.expand(cooccur_dir), if (is.null(out_dir)) NULL else path.expand(out_dir),
         as.integer(threads), approx, complete, refine)
 }
+
+#' Opens a co-occurrence folder (memory-mapped CSR) with its vocabulary.
+glovev_cooccurrence <- function(cooccur_dir, vocab) {
+  xp <- .Call(C_matrix_open, path.expand(cooccur_dir), path.expand(vocab))
+  shape <- .Call(C_matrix_shape, xp)
+  structure(list(ptr = xp, rows = shape[[1]], nonzeros = shape[[2]]), class = "glovev_cooccurrence")
+}
+
+#' Row i (1-based, as R counts) of the co-occurrence matrix: a data.frame of context ids (1-based) and weights.
+glovev_cooccurrence_row <- function(x, i) {
+  r <- .Call(C_matrix_row, x$ptr, as.numeric(i) - 1)
+  data.frame(context = r[[1]] + 1L, x = r[[2]])
+}

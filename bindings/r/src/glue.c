@@ -15,6 +15,7 @@ FN(gv_vocab_build); FN(gv_cooccur); FN(gv_train_options_default); FN(gv_train); 
 FN(gv_model_open); FN(gv_model_free); FN(gv_model_shape); FN(gv_model_word); FN(gv_model_vector);
 FN(gv_model_covariance); FN(gv_model_has_covariance); FN(gv_similarity); FN(gv_compare); FN(gv_neighbours);
 FN(gv_evaluate); FN(gv_weat); FN(gv_rnd);
+FN(gv_matrix_open); FN(gv_matrix_free); FN(gv_matrix_shape); FN(gv_matrix_row);
 
 static void* handle = NULL;
 
@@ -30,6 +31,7 @@ SEXP C_load(SEXP spath) {
     LOAD(gv_model_open); LOAD(gv_model_free); LOAD(gv_model_shape); LOAD(gv_model_word); LOAD(gv_model_vector);
     LOAD(gv_model_covariance); LOAD(gv_model_has_covariance); LOAD(gv_similarity); LOAD(gv_compare); LOAD(gv_neighbours);
     LOAD(gv_evaluate); LOAD(gv_weat); LOAD(gv_rnd);
+    LOAD(gv_matrix_open); LOAD(gv_matrix_free); LOAD(gv_matrix_shape); LOAD(gv_matrix_row);
     return R_NilValue;
 }
 
@@ -239,6 +241,52 @@ SEXP C_rnd(SEXP xp, SEXP g1, SEXP g2, SEXP neutral, SEXP samples, SEXP seed, SEX
     return out;
 }
 
+/* ---- co-occurrence matrix ---- */
+static void matrix_finalizer(SEXP xp) {
+    void* h = R_ExternalPtrAddr(xp);
+    if (h && p_gv_matrix_free) p_gv_matrix_free((gv_matrix*)h);
+    R_ClearExternalPtr(xp);
+}
+
+SEXP C_matrix_open(SEXP dir, SEXP vocab) {
+    need_lib();
+    gv_matrix* m = NULL;
+    check(p_gv_matrix_open(str1(dir, "cooccur_dir"), str1(vocab, "vocab"), &m));
+    SEXP xp = PROTECT(R_MakeExternalPtr(m, R_NilValue, R_NilValue));
+    R_RegisterCFinalizerEx(xp, matrix_finalizer, TRUE);
+    UNPROTECT(1);
+    return xp;
+}
+
+SEXP C_matrix_shape(SEXP xp) {
+    need_lib();
+    gv_matrix* m = TYPEOF(xp) == EXTPTRSXP ? (gv_matrix*)R_ExternalPtrAddr(xp) : NULL;
+    if (!m) Rf_error("glovev matrix is closed");
+    int64_t rows, nnz;
+    check(p_gv_matrix_shape(m, &rows, &nnz));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 2));
+    REAL(out)[0] = (double)rows; REAL(out)[1] = (double)nnz;
+    UNPROTECT(1);
+    return out;
+}
+
+/* Row i (0-based) as list(cols = 0-based integer ids, values). */
+SEXP C_matrix_row(SEXP xp, SEXP row) {
+    need_lib();
+    gv_matrix* m = TYPEOF(xp) == EXTPTRSXP ? (gv_matrix*)R_ExternalPtrAddr(xp) : NULL;
+    if (!m) Rf_error("glovev matrix is closed");
+    int64_t i = (int64_t)Rf_asReal(row), len = 0;
+    check(p_gv_matrix_row(m, i, NULL, NULL, 0, &len));
+    SEXP cols = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)len));
+    SEXP vals = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t)len));
+    int st = p_gv_matrix_row(m, i, INTEGER(cols), REAL(vals), len, &len);
+    if (st != GV_OK) { UNPROTECT(2); check(st); }
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+    SET_VECTOR_ELT(out, 0, cols); SET_VECTOR_ELT(out, 1, vals);
+    UNPROTECT(3);
+    return out;
+}
+
 /* ---- pipeline ---- */
 SEXP C_vocab_build(SEXP corpus, SEXP out, SEXP min_count, SEXP max_vocab, SEXP flags, SEXP threads) {
     need_lib();
@@ -284,7 +332,8 @@ static const R_CallMethodDef calls[] = {
     {"C_similarity", (DL_FUNC)&C_similarity, 7}, {"C_compare", (DL_FUNC)&C_compare, 8}, {"C_neighbours", (DL_FUNC)&C_neighbours, 7},
     {"C_evaluate", (DL_FUNC)&C_evaluate, 5}, {"C_weat", (DL_FUNC)&C_weat, 9}, {"C_rnd", (DL_FUNC)&C_rnd, 7},
     {"C_vocab_build", (DL_FUNC)&C_vocab_build, 6}, {"C_cooccur", (DL_FUNC)&C_cooccur, 9}, {"C_train", (DL_FUNC)&C_train, 10},
-    {"C_variance", (DL_FUNC)&C_variance, 7}, {NULL, NULL, 0}};
+    {"C_variance", (DL_FUNC)&C_variance, 7}, {"C_matrix_open", (DL_FUNC)&C_matrix_open, 2},
+    {"C_matrix_shape", (DL_FUNC)&C_matrix_shape, 1}, {"C_matrix_row", (DL_FUNC)&C_matrix_row, 2}, {NULL, NULL, 0}};
 
 void R_init_glovev(DllInfo* dll) {
     R_registerRoutines(dll, NULL, calls, NULL, NULL);

@@ -17,7 +17,7 @@ static class RunCommand
         var corpus = Optional("--corpus", "Corpus file (default: the embedded State of the Union corpus, data/sotu.txt.gz)");
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "glovev-out" };
         var dim = Int("--dim", "Vector size", 50);
-        var epochs = Int("--epochs", "Training epochs (GloVe-V needs near-convergence)", 50);
+        var epochs = Int("--epochs", "Training epochs (GloVe-V needs near-convergence)", 100);
         var minCount = Int("--min-count", "Vocabulary cut-off", 5);
         var window = Int("--window", "Context window", 10);
         var keepCase = Flag("--keep-case", "Do not lowercase");

@@ -126,8 +126,9 @@ public static class CooccurrenceCounter
     {
         o.Validate();
         int threads = o.Threads;
-        // Budget: 80% for counting state shared by the threads, half dense block, half pair buffer.
-        long perThread = (long)(o.MemoryBytes * 0.8) / threads;
+        // Budget: the runtime, vocabulary and read-ahead blocks take ~50 MB; of the rest, 80% is counting state shared
+        // by the threads (half dense block, half pair buffer), so peak RSS stays under --memory.
+        long perThread = Math.Max(512L << 10, (long)(o.MemoryBytes * 0.8) - (48L << 20)) / threads;
         // The dense block pays off only while it is small next to the number of pair updates (~ corpus bytes),
         // since every cell is zeroed, summed across threads and scanned once.
         long fileBytes = File.Exists(corpusPath) ? new FileInfo(corpusPath).Length : 0;

@@ -17,7 +17,11 @@ public static class CorpusPipeline
         var ws = new TWorker[threads];
         for (int t = 0; t < threads; t++) ws[t] = makeWorker(t);
         workers = ws;
-        using var reader = new CorpusReader(path, options.ReplaceInvalidUtf8);
+        // Block buffers circulate between the reader and the workers instead of being garbage after every block.
+        var pool = new ConcurrentBag<byte[]>();
+        const int BlockSize = 4 << 20;
+        using var reader = new CorpusReader(path, options.ReplaceInvalidUtf8, BlockSize,
+            want => want == BlockSize && pool.TryTake(out var b) ? b : new byte[want]);
         using var queue = new BlockingCollection<CorpusBlock>(boundedCapacity: threads * 2);
         Exception? failure = null;
         using var cts = new CancellationTokenSource();
@@ -29,7 +33,11 @@ public static class CorpusPipeline
             {
                 try
                 {
-                    foreach (var block in queue.GetConsumingEnumerable(cts.Token)) process(ws[id], block);
+                    foreach (var block in queue.GetConsumingEnumerable(cts.Token))
+                    {
+                        process(ws[id], block);
+                        if (block.Data.Length == BlockSize) pool.Add(block.Data);
+                    }
                 }
                 catch (OperationCanceledException) { }
                 catch (Exception e) { Interlocked.CompareExchange(ref failure, e, null); cts.Cancel(); }

@@ -33,8 +33,13 @@ public sealed class CorpusReader : IDisposable
     public long InvalidSequencesReplaced { get; private set; }
     public long BytesRead => _offset;
 
-    public CorpusReader(string path, bool replaceInvalid = false, int blockSize = 4 << 20)
+    readonly Func<int, byte[]>? _rent;
+
+    /// <param name="rent">Supplies block buffers of at least the given size (a pool, so the reader does not leave a trail
+    /// of dead 4 MB arrays for the garbage collector); null allocates.</param>
+    public CorpusReader(string path, bool replaceInvalid = false, int blockSize = 4 << 20, Func<int, byte[]>? rent = null)
     {
+        _rent = rent;
         _path = path;
         _replaceInvalid = replaceInvalid;
         _blockSize = blockSize;
@@ -52,14 +57,16 @@ public sealed class CorpusReader : IDisposable
     public CorpusBlock? Next()
     {
         if (_eof && _carryLen == 0) return null;
-        var buf = new byte[Math.Max(_blockSize, _carryLen * 2)];
+        int want = Math.Max(_blockSize, _carryLen * 2);
+        var buf = _rent?.Invoke(want) ?? new byte[want];
         Array.Copy(_carry, buf, _carryLen);
         int len = _carryLen;
         _carryLen = 0;
-        while (!_eof && len < buf.Length)
+        int limit = want;
+        while (!_eof && len < limit)
         {
             int n;
-            try { n = _stream.Read(buf, len, buf.Length - len); }
+            try { n = _stream.Read(buf, len, limit - len); }
             catch (InvalidDataException e) { throw new GloVeVException($"{_path}: corrupt gzip stream: {e.Message}"); }
             if (n == 0) { _eof = true; break; }
             len += n;
