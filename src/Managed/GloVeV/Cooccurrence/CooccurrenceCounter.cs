@@ -227,12 +227,7 @@ public static class CooccurrenceCounter
         try
         {
             var (sources, tokens, _) = CountSources(corpusPath, vocab, o, stage, lo, hi, null);
-            long pairs = 0;
-            using (var fs = new FileStream(Path.Combine(stage, PartialFile), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                var rec = new byte[16];
-                KWayMerge(sources, (k, v) => { BitConverter.TryWriteBytes(rec, k); BitConverter.TryWriteBytes(rec.AsSpan(8), v); fs.Write(rec); pairs++; });
-            }
+            long pairs = MergeToRun(sources, Path.Combine(stage, PartialFile));
             foreach (var f in Directory.GetFiles(stage)) if (Path.GetFileName(f) != PartialFile) File.Delete(f);
             File.WriteAllText(Path.Combine(stage, PartialInfoFile), string.Join("\n", new[]
             {
@@ -314,16 +309,12 @@ public static class CooccurrenceCounter
         return lo;
     }
 
-    static void MergeToRun(List<IRunSource> sources, string path)
+    /// <summary>Merges sorted sources into one run file; returns its number of records.</summary>
+    static long MergeToRun(List<IRunSource> sources, string path)
     {
-        using var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-        var rec = new byte[16];
-        KWayMerge(sources, (k, v) =>
-        {
-            BitConverter.TryWriteBytes(rec, k);
-            BitConverter.TryWriteBytes(rec.AsSpan(8), v);
-            fs.Write(rec);
-        });
+        using var w = new RunFileWriter(path);
+        KWayMerge(sources, w.Append);
+        return w.Records;
     }
 
     /// <summary>Merges sorted sources, summing equal keys; disposes the sources.</summary>

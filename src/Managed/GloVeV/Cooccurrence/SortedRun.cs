@@ -29,17 +29,32 @@ internal static class SortedRun
 
     public static void Write(string path, ulong[] keys, long[] values, int n)
     {
-        using var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-        var buf = new byte[16 * 4096];
-        int fill = 0;
-        for (int i = 0; i < n; i++)
-        {
-            BitConverter.TryWriteBytes(buf.AsSpan(fill), keys[i]);
-            BitConverter.TryWriteBytes(buf.AsSpan(fill + 8), values[i]);
-            fill += 16;
-            if (fill == buf.Length) { fs.Write(buf, 0, fill); fill = 0; }
-        }
-        fs.Write(buf, 0, fill);
+        using var w = new RunFileWriter(path);
+        for (int i = 0; i < n; i++) w.Append(keys[i], values[i]);
+    }
+}
+
+/// <summary>Writes a run file: 16-byte records (key, integer weight), buffered; read back by <see cref="FileRun"/>.</summary>
+internal sealed class RunFileWriter(string path) : IDisposable
+{
+    readonly FileStream _fs = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+    readonly byte[] _buf = new byte[16 * 4096];
+    int _fill;
+    public long Records { get; private set; }
+
+    public void Append(ulong key, long value)
+    {
+        BitConverter.TryWriteBytes(_buf.AsSpan(_fill), key);
+        BitConverter.TryWriteBytes(_buf.AsSpan(_fill + 8), value);
+        _fill += 16;
+        Records++;
+        if (_fill == _buf.Length) { _fs.Write(_buf, 0, _fill); _fill = 0; }
+    }
+
+    public void Dispose()
+    {
+        _fs.Write(_buf, 0, _fill);
+        _fs.Dispose();
     }
 }
 
