@@ -8,6 +8,7 @@ static class Program
 {
     static int Main(string[] args)
     {
+        TrainBackends.Args = args;
         var root = new RootCommand("glovev: GloVe word embeddings with GloVe-V statistical uncertainty");
         foreach (var o in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(o);
         var version = new Option<bool>("--version") { Description = "Show version, BLAS backend and SIMD level" };

@@ -21,23 +21,29 @@ static class TrainCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
         var ckpt = Int("--checkpoint-every", "Checkpoint every K epochs (0 = never)", 0);
         var resume = Flag("--resume", "Continue from the checkpoint in --out");
+        var backend = new Option<string>("--backend") { Description = "cpu (SIMD hogwild AdaGrad) or torch (batched, TorchSharp; needs the glovev-torch build)", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "torch backend: auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
+        var batch = Int("--batch-size", "torch backend: non-zeros per mini-batch (0 = device default)", 0);
         var threads = Threads(); var json = Json();
-        var cmd = new Command("train", "Train GloVe (hogwild AdaGrad, SIMD float32); keeps W, C and both biases")
-            { cooc, vocab, output, dim, epochs, eta, xmax, alpha, clip, biasEta, seed, ckpt, resume, threads, json };
+        var cmd = new Command("train", "Train GloVe (hogwild AdaGrad, SIMD float32, or batched on TorchSharp); keeps W, C and both biases")
+            { cooc, vocab, output, dim, epochs, eta, xmax, alpha, clip, biasEta, seed, ckpt, resume, backend, device, batch, threads, json };
         cmd.SetAction(r => Guard(() =>
         {
             bool js = r.GetValue(json);
+            var b = r.GetValue(backend)!;
+            if (b == "torch" && TrainBackends.Torch is null) return TrainBackends.HandOverToTorchBuild();
+            var factory = TrainBackends.Resolve(b, r.GetValue(device)!, r.GetValue(batch));
             var o = new TrainingOptions
             {
                 Dim = r.GetValue(dim), Epochs = r.GetValue(epochs), Eta = r.GetValue(eta), XMax = r.GetValue(xmax), Alpha = r.GetValue(alpha),
                 GradClip = r.GetValue(clip), BiasEta = r.GetValue(biasEta), Seed = r.GetValue(seed), CheckpointEvery = r.GetValue(ckpt), Threads = r.GetValue(threads),
             };
             var res = Output.Stage("train", js, report => ModelTraining.Train(r.GetValue(cooc)!, r.GetValue(vocab)!, r.GetValue(output)!, o, r.GetValue(resume),
-                e => report((double)e.Epoch / e.Epochs, $"epoch {e.Epoch}/{e.Epochs} cost {e.Cost:F5} {e.EntriesPerSecond / 1e6:F1}M/s")));
+                e => report((double)e.Epoch / e.Epochs, $"epoch {e.Epoch}/{e.Epochs} cost {e.Cost:F5} {e.EntriesPerSecond / 1e6:F1}M/s"), backend: factory));
             if (js) Output.WriteJson(w =>
             {
                 w.WriteString("model", res.ModelDir); w.WriteNumber("vocab_size", res.VocabSize); w.WriteNumber("dim", res.Dim);
-                w.WriteNumber("nonzeros", res.NonZeros); w.WriteNumber("seconds", res.Seconds); w.WriteBoolean("resumed", res.Resumed);
+                w.WriteNumber("nonzeros", res.NonZeros); w.WriteNumber("seconds", res.Seconds); w.WriteBoolean("resumed", res.Resumed); w.WriteString("backend", res.Backend);
                 w.WriteStartArray("epochs");
                 foreach (var e in res.Epochs)
                 {
@@ -50,7 +56,7 @@ static class TrainCommand
             else
             {
                 Output.Table(["epoch", "cost", "seconds", "entries/s"], res.Epochs.Select(e => new[] { e.Epoch.ToString(), Output.F(e.Cost, 6), Output.F(e.Seconds, 2), $"{e.EntriesPerSecond:N0}" }));
-                Console.WriteLine($"model -> {res.ModelDir} (V={res.VocabSize:N0}, D={res.Dim}, {res.NonZeros:N0} non-zeros) [{res.Seconds:F1}s]");
+                Console.WriteLine($"model -> {res.ModelDir} (V={res.VocabSize:N0}, D={res.Dim}, {res.NonZeros:N0} non-zeros, {res.Backend}) [{res.Seconds:F1}s]");
             }
             return 0;
         }));

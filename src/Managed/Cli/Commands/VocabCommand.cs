@@ -27,10 +27,11 @@ static class VocabCommand
         {
             bool js = r.GetValue(json);
             var path = r.GetValue(corpus)!;
-            long size = File.Exists(path) ? new FileInfo(path).Length : 0;
+            // Progress counts decompressed bytes, so a .gz file's own size says nothing about the fraction done.
+            long size = File.Exists(path) && !path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new FileInfo(path).Length : 0;
             var o = new VocabularyOptions { MinCount = r.GetValue(minCount), MaxVocab = r.GetValue(maxVocab), Tokenizer = Tokenizer(r), Threads = r.GetValue(threads) };
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            var res = Output.Stage("vocab", js, report => VocabularyBuilder.Build(path, o, b => report(size > 0 ? (double)b / size : 0, "")));
+            var res = Output.Stage("vocab", js, report => VocabularyBuilder.Build(path, o, b => report(size > 0 ? Math.Min(1, (double)b / size) : 0, $"{b >> 20} MiB read")));
             res.Vocabulary.Save(r.GetValue(output)!);
             if (js) Output.WriteJson(w =>
             {

@@ -18,12 +18,12 @@ public sealed record TrainingResult(GloVeParameters Parameters, IReadOnlyList<Ep
 /// (by default), non-zeros shuffled (every epoch here), threads updating shared parameters without locks (hogwild)
 /// — on float32 rows padded to whole 256-bit vectors.
 /// </summary>
-public sealed unsafe class GloVeTrainer
+public sealed unsafe class GloVeTrainer : IGloVeTrainer
 {
     [StructLayout(LayoutKind.Sequential)]
     struct Entry { public int I; public int J; public float LogX; public float F; }
 
-    public const string CheckpointFile = "checkpoint.safetensors";
+    public const string CheckpointFile = TrainingCheckpoint.FileName;
 
     readonly TrainingOptions _o;
     readonly int _v, _d, _p;
@@ -36,31 +36,20 @@ public sealed unsafe class GloVeTrainer
         _o = o;
         _v = x.Rows; _d = o.Dim; _p = (o.Dim + 7) / 8 * 8;
         if (x.NonZeros == 0) throw new GloVeVException("co-occurrence matrix has no non-zeros: nothing to train on");
-        _entries = new Entry[x.NonZeros];
-        long k = 0;
-        for (int i = 0; i < _v; i++)
-        {
-            var cols = x.RowIndices(i); var vals = x.RowValues(i);
-            for (int t = 0; t < cols.Length; t++)
-            {
-                double val = vals[t];
-                if (!(val > 0)) throw new GloVeVException($"co-occurrence value X[{i},{cols[t]}] = {val} is not positive");
-                _entries[k++] = new Entry { I = i, J = cols[t], LogX = (float)Math.Log(val), F = (float)TrainingOptions.Weight(val, o.XMax, o.Alpha) };
-            }
-        }
+        var entries = _entries = new Entry[x.NonZeros];
+        TrainingTargets.ForEach(x, o, (k, i, j, logX, f) => entries[k] = new Entry { I = i, J = j, LogX = logX, F = f });
         _w = new float[(long)_v * _p]; _c = new float[(long)_v * _p];
         _gw = new float[(long)_v * _p]; _gc = new float[(long)_v * _p];
         _bw = new float[_v]; _bc = new float[_v]; _gbw = new float[_v]; _gbc = new float[_v];
-        // GloVe C: every parameter uniform in [-0.5, 0.5) / D, every accumulator 1; padding stays 0.
-        var rng = new SplitMix64(SplitMix64.Derive(o.Seed, 0));
-        for (int i = 0; i < _v; i++)
-            for (int d = 0; d < _d; d++) _w[i * _p + d] = (float)((rng.NextDouble() - 0.5) / _d);
-        for (int i = 0; i < _v; i++) _bw[i] = (float)((rng.NextDouble() - 0.5) / _d);
-        for (int i = 0; i < _v; i++)
-            for (int d = 0; d < _d; d++) _c[i * _p + d] = (float)((rng.NextDouble() - 0.5) / _d);
-        for (int i = 0; i < _v; i++) _bc[i] = (float)((rng.NextDouble() - 0.5) / _d);
+        // GloVe C's start; padding stays 0, every accumulator starts at 1.
+        var init = InitialParameters.Draw(_v, _d, o.Seed);
+        Pad(init.Center, _w); Pad(init.Context, _c);
+        init.CenterBias.CopyTo(_bw, 0); init.ContextBias.CopyTo(_bc, 0);
         Array.Fill(_gw, 1f); Array.Fill(_gc, 1f); Array.Fill(_gbw, 1f); Array.Fill(_gbc, 1f);
     }
+
+    public string Backend => "cpu-simd";
+    public IReadOnlyDictionary<string, string> BackendMetadata { get; } = new Dictionary<string, string>();
 
     void Shuffle(int epoch)
     {
@@ -74,7 +63,7 @@ public sealed unsafe class GloVeTrainer
     }
 
     /// <summary>Trains; with <paramref name="outDir"/> set, checkpoints there and (with <paramref name="resume"/>)
-    /// continues from its checkpoint, reproducing the uninterrupted run exactly.</summary>
+    /// continues from its checkpoint, reproducing the uninterrupted run exactly (shuffles are replayed).</summary>
     public TrainingResult Run(string? outDir = null, bool resume = false, Action<EpochReport>? onEpoch = null, CancellationToken cancel = default)
     {
         int start = 0;
@@ -222,50 +211,16 @@ public sealed unsafe class GloVeTrainer
 
     public GloVeParameters Parameters() => new(_v, _d, Unpad(_w), Unpad(_c), (float[])_bw.Clone(), (float[])_bc.Clone());
 
-    void SaveCheckpoint(string path, int epochsDone)
-    {
-        long v = _v, d = _d;
-        SafeTensorsWriter.WriteAll(path, [
-            (new TensorSpec("center_vectors", TensorDType.F32, [v, d]), w => w.Write<float>(Unpad(_w))),
-            (new TensorSpec("context_vectors", TensorDType.F32, [v, d]), w => w.Write<float>(Unpad(_c))),
-            (new TensorSpec("center_bias", TensorDType.F32, [v]), w => w.Write<float>(_bw)),
-            (new TensorSpec("context_bias", TensorDType.F32, [v]), w => w.Write<float>(_bc)),
-            (new TensorSpec("center_gradsq", TensorDType.F32, [v, d]), w => w.Write<float>(Unpad(_gw))),
-            (new TensorSpec("context_gradsq", TensorDType.F32, [v, d]), w => w.Write<float>(Unpad(_gc))),
-            (new TensorSpec("center_bias_gradsq", TensorDType.F32, [v]), w => w.Write<float>(_gbw)),
-            (new TensorSpec("context_bias_gradsq", TensorDType.F32, [v]), w => w.Write<float>(_gbc)),
-        ], new Dictionary<string, string>
-        {
-            ["epochs_done"] = epochsDone.ToString(), ["seed"] = _o.Seed.ToString(), ["dim"] = _d.ToString(),
-            ["vocab_size"] = _v.ToString(), ["nnz"] = _entries.LongLength.ToString(),
-        });
-    }
+    void SaveCheckpoint(string path, int epochsDone) =>
+        new TrainingCheckpoint(Parameters(), Unpad(_gw), Unpad(_gc), _gbw, _gbc, epochsDone).Save(path, _o.Seed, _entries.LongLength, Backend);
 
     int LoadCheckpoint(string path)
     {
-        if (!File.Exists(path)) throw new GloVeVException($"--resume: no checkpoint at {path}");
-        using var f = new SafeTensorsFile(path);
-        long v = _v, d = _d;
-        f.Expect("center_vectors", [v, d], TensorDType.F32);
-        if (!f.Metadata.TryGetValue("epochs_done", out var ed) || !int.TryParse(ed, out int done) || done < 0)
-            throw new GloVeVException($"{path}: checkpoint lacks a valid epochs_done");
-        if (f.Metadata.TryGetValue("nnz", out var nz) && nz != _entries.LongLength.ToString())
-            throw new GloVeVException($"{path}: checkpoint was made for a co-occurrence matrix with {nz} non-zeros, this one has {_entries.LongLength}");
-        if (done > _o.Epochs) throw new GloVeVException($"{path}: checkpoint has {done} epochs done, more than --epochs {_o.Epochs}");
-        void LoadInto(string name, float[] dst, bool padded)
-        {
-            var src = f.ReadFloats(name);
-            if (src.Any(x => !float.IsFinite(x))) throw new GloVeVException($"{path}: checkpoint tensor '{name}' contains NaN or infinity; cannot resume");
-            if (padded) Pad(src, dst); else Array.Copy(src, dst, src.Length);
-        }
-        f.Expect("context_vectors", [v, d], TensorDType.F32);
-        f.Expect("center_gradsq", [v, d], TensorDType.F32);
-        f.Expect("context_gradsq", [v, d], TensorDType.F32);
-        foreach (var n in new[] { "center_bias", "context_bias", "center_bias_gradsq", "context_bias_gradsq" }) f.Expect(n, [v], TensorDType.F32);
-        LoadInto("center_vectors", _w, true); LoadInto("context_vectors", _c, true);
-        LoadInto("center_gradsq", _gw, true); LoadInto("context_gradsq", _gc, true);
-        LoadInto("center_bias", _bw, false); LoadInto("context_bias", _bc, false);
-        LoadInto("center_bias_gradsq", _gbw, false); LoadInto("context_bias_gradsq", _gbc, false);
-        return done;
+        var ck = TrainingCheckpoint.Load(path, _v, _d, _entries.LongLength, _o.Epochs);
+        var p = ck.Parameters;
+        Pad(p.Center, _w); Pad(p.Context, _c); Pad(ck.CenterGradSq, _gw); Pad(ck.ContextGradSq, _gc);
+        p.CenterBias.CopyTo(_bw, 0); p.ContextBias.CopyTo(_bc, 0);
+        ck.CenterBiasGradSq.CopyTo(_gbw, 0); ck.ContextBiasGradSq.CopyTo(_gbc, 0);
+        return ck.EpochsDone;
     }
 }

@@ -1,0 +1,57 @@
+using GloVeV.IO;
+
+namespace GloVeV.Training;
+
+/// <summary>Everything an AdaGrad run needs to continue: the four parameter blocks, their squared-gradient
+/// accumulators and how many epochs are done. One format for every backend (unpadded, float32).</summary>
+public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] CenterGradSq, float[] ContextGradSq,
+    float[] CenterBiasGradSq, float[] ContextBiasGradSq, int EpochsDone)
+{
+    public const string FileName = "checkpoint.safetensors";
+
+    public void Save(string path, ulong seed, long nonZeros, string backend)
+    {
+        var p = Parameters;
+        long v = p.VocabSize, d = p.Dim;
+        SafeTensorsWriter.WriteAll(path, [
+            (new TensorSpec("center_vectors", TensorDType.F32, [v, d]), w => w.Write<float>(p.Center)),
+            (new TensorSpec("context_vectors", TensorDType.F32, [v, d]), w => w.Write<float>(p.Context)),
+            (new TensorSpec("center_bias", TensorDType.F32, [v]), w => w.Write<float>(p.CenterBias)),
+            (new TensorSpec("context_bias", TensorDType.F32, [v]), w => w.Write<float>(p.ContextBias)),
+            (new TensorSpec("center_gradsq", TensorDType.F32, [v, d]), w => w.Write<float>(CenterGradSq)),
+            (new TensorSpec("context_gradsq", TensorDType.F32, [v, d]), w => w.Write<float>(ContextGradSq)),
+            (new TensorSpec("center_bias_gradsq", TensorDType.F32, [v]), w => w.Write<float>(CenterBiasGradSq)),
+            (new TensorSpec("context_bias_gradsq", TensorDType.F32, [v]), w => w.Write<float>(ContextBiasGradSq)),
+        ], new Dictionary<string, string>
+        {
+            ["epochs_done"] = EpochsDone.ToString(), ["seed"] = seed.ToString(), ["dim"] = d.ToString(),
+            ["vocab_size"] = v.ToString(), ["nnz"] = nonZeros.ToString(), ["backend"] = backend,
+        });
+    }
+
+    /// <summary>Loads and checks a checkpoint against the run it should continue.</summary>
+    public static TrainingCheckpoint Load(string path, int vocabSize, int dim, long nonZeros, int epochs)
+    {
+        if (!File.Exists(path)) throw new GloVeVException($"--resume: no checkpoint at {path}");
+        using var f = new SafeTensorsFile(path);
+        long v = vocabSize, d = dim;
+        f.Expect("center_vectors", [v, d], TensorDType.F32);
+        if (!f.Metadata.TryGetValue("epochs_done", out var ed) || !int.TryParse(ed, out int done) || done < 0)
+            throw new GloVeVException($"{path}: checkpoint lacks a valid epochs_done");
+        if (f.Metadata.TryGetValue("nnz", out var nz) && nz != nonZeros.ToString())
+            throw new GloVeVException($"{path}: checkpoint was made for a co-occurrence matrix with {nz} non-zeros, this one has {nonZeros}");
+        if (done > epochs) throw new GloVeVException($"{path}: checkpoint has {done} epochs done, more than --epochs {epochs}");
+        f.Expect("context_vectors", [v, d], TensorDType.F32);
+        f.Expect("center_gradsq", [v, d], TensorDType.F32);
+        f.Expect("context_gradsq", [v, d], TensorDType.F32);
+        foreach (var n in new[] { "center_bias", "context_bias", "center_bias_gradsq", "context_bias_gradsq" }) f.Expect(n, [v], TensorDType.F32);
+        float[] Read(string name)
+        {
+            var a = f.ReadFloats(name);
+            if (a.Any(x => !float.IsFinite(x))) throw new GloVeVException($"{path}: checkpoint tensor '{name}' contains NaN or infinity; cannot resume");
+            return a;
+        }
+        var p = new GloVeParameters(vocabSize, dim, Read("center_vectors"), Read("context_vectors"), Read("center_bias"), Read("context_bias"));
+        return new TrainingCheckpoint(p, Read("center_gradsq"), Read("context_gradsq"), Read("center_bias_gradsq"), Read("context_bias_gradsq"), done);
+    }
+}
