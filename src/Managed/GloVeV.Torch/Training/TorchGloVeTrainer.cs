@@ -97,8 +97,11 @@ public sealed class TorchGloVeTrainer : IGloVeTrainer, IDisposable
         var costSum = zeros(1, ScalarType.Float64, _device);
         double eta = _o.Eta, clip = _o.GradClip;
         double biasScale = _o.BiasEta ?? 1.0;
+        bool cpu = _device.type == DeviceType.CPU;
+        int batchNo = 0;
         for (long from = 0; from < _nnz; from += _batch)
         {
+            if (cpu && ++batchNo % TrimEveryBatches == 0) TorchRuntime.ReleaseFreedHeap();
             if (cancel.IsCancellationRequested) cancel.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             long n = Math.Min(_batch, _nnz - from);
@@ -126,6 +129,8 @@ public sealed class TorchGloVeTrainer : IGloVeTrainer, IDisposable
         }
         return 0.5 * costSum.item<double>();
     }
+
+    const int TrimEveryBatches = 8;
 
     public GloVeParameters Parameters() => new(_v, _d, Download(_w), Download(_c), Download(_bw), Download(_bc));
 

@@ -15,6 +15,19 @@ public static partial class TorchRuntime
     private static partial int MallOpt(int param, int value);
     static bool _mallocTuned;
 
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+
+    /// <summary>Hands freed heap memory back to the kernel. libtorch's 64-byte-aligned CPU allocations fragment glibc's
+    /// heap so that freed batch temporaries are not reused: without this, RSS grew ~0.4 GB per KJV epoch and a
+    /// gutenberg_10M run was killed at 24 GB; with a trim every few batches it stays flat.</summary>
+    public static void ReleaseFreedHeap()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try { MallocTrim(0); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+    }
+
     static void KeepBatchTemporariesInTheHeap()
     {
         if (_mallocTuned || !OperatingSystem.IsLinux()) return;
