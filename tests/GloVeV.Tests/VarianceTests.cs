@@ -114,6 +114,56 @@ public class VarianceTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
     }
 
     [Fact]
+    public void ASingularGramFallsBackToThePseudoInverseAndIsFlagged()
+    {
+        // Every context vector has a zero last coordinate, so H = sum_j c_j c_j^T is singular: no Cholesky factor. The
+        // engine must flag the word and write sigma^2 pinv(H), which here is [sigma^2 (H_3x3)^-1, 0; 0, 0], with sigma^2
+        // from the residuals at the pseudo-inverse's WLS solution (--refine) over K - D degrees of freedom.
+        const int D = 4, K = 30;
+        var rng = new SplitMix64(7);
+        int v = K + 1;
+        var center = new float[v * D]; var context = new float[v * D];
+        var cb = new float[v]; var bb = new float[v];
+        for (int j = 0; j < v; j++) for (int a = 0; a < D - 1; a++) context[j * D + a] = (float)rng.NextGaussian();
+        for (int a = 0; a < D; a++) center[a] = 0.5f;
+        var p = new GloVeParameters(v, D, center, context, bb, cb);
+        var vocab = new Vocabulary(Enumerable.Range(0, v).Select(i => "w" + i).ToList(), Enumerable.Repeat(10L, v).ToList());
+        var vals = Enumerable.Range(0, K).Select(_ => Math.Exp(1 + 0.5 * rng.NextGaussian())).ToArray();
+        var dir = TestPaths.TempDir();
+        var csrPath = Path.Combine(dir, "x.safetensors");
+        var rowCounts = new long[v]; rowCounts[0] = K;
+        CsrMatrix.Write(csrPath, rowCounts, emit => { for (int t = 0; t < K; t++) emit(0, t + 1, vals[t]); }, new Dictionary<string, string>());
+        using var x = CsrMatrix.Open(csrPath);
+        var outDir = Path.Combine(dir, "v");
+        VarianceEngine.Run(p, vocab, x, outDir, new VarianceOptions { Threads = 1, Refine = true, XMax = 1e-300, Words = ["w0"], ApproxTarget = 0 });
+        var row = File.ReadAllLines(Path.Combine(outDir, "variance_info.tsv"))[1].Split('\t');
+        Assert.Equal("pseudo_inverse", row[4]);
+        using var store = new VarianceStore(outDir);
+        var sigma = store.Covariance(0, "w0");
+        Assert.All(sigma, z => Assert.True(double.IsFinite(z)));
+        // Reference in the 3 identifiable coordinates.
+        var h = new double[D - 1, D - 1]; var rhs = new double[D - 1];
+        for (int t = 0; t < K; t++)
+        {
+            int j = t + 1;
+            double y = Math.Log(vals[t]);
+            for (int a = 0; a < D - 1; a++) { rhs[a] += y * context[j * D + a]; for (int b = 0; b < D - 1; b++) h[a, b] += (double)context[j * D + a] * context[j * D + b]; }
+        }
+        var hInv = ReferenceMath.Inverse(h);
+        var w = new double[D - 1];
+        for (int a = 0; a < D - 1; a++) for (int b = 0; b < D - 1; b++) w[a] += hInv[a, b] * rhs[b];
+        double sse = 0;
+        for (int t = 0; t < K; t++) { double r = Math.Log(vals[t]); for (int a = 0; a < D - 1; a++) r -= w[a] * context[(t + 1) * D + a]; sse += r * r; }
+        double s2 = sse / (K - D);
+        for (int a = 0; a < D; a++)
+            for (int b = 0; b < D; b++)
+            {
+                double expect = a < D - 1 && b < D - 1 ? s2 * hInv[a, b] : 0;
+                Assert.True(Math.Abs(sigma[a * D + b] - expect) <= 1e-9 * s2 * Math.Abs(hInv[0, 0]), $"Sigma[{a},{b}] = {sigma[a * D + b]}, expected {expect}");
+            }
+    }
+
+    [Fact]
     public void CompactFormMeetsItsTargetAndTheReaderReturnsWhatWasWritten()
     {
         var (modelDir, cooc) = SmallModel(dim: 10);

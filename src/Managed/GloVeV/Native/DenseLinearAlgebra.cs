@@ -16,33 +16,6 @@ public static unsafe class DenseLinearAlgebra
         b.cblas_dsyrk(ColMajor, Lower, NoTrans, n, k, 1.0, a, n, 0.0, c, n);
     }
 
-    /// <summary>
-    /// C (n x n, lower triangle and diagonal blocks) = A^T A for a row-major k x n matrix A, as three GEMMs on a 2 x 2
-    /// block split (1.5 k n^2 flops instead of SYRK's k n^2). On MKL 2020's generic path for AMD CPUs, DGEMM runs about
-    /// three times faster than DSYRK, so this wins there; OpenBLAS's DSYRK is fast and is used as is.
-    /// </summary>
-    public static void GramLowerByGemm(double* a, int k, int n, double* c, BlasBackend? b = null)
-    {
-        b ??= BlasBackend.Current;
-        const int Trans = 112;
-        int n1 = n / 2, n2 = n - n1;
-        // Column-major view: A' = A^T is n x k with lda = n; rows [0, n1) and [n1, n) are the two blocks.
-        double* a1 = a, a2 = a + n1;
-        if (n1 > 0)
-        {
-            b.cblas_dgemm(ColMajor, NoTrans, Trans, n1, n1, k, 1.0, a1, n, a1, n, 0.0, c, n);
-            b.cblas_dgemm(ColMajor, NoTrans, Trans, n2, n1, k, 1.0, a2, n, a1, n, 0.0, c + n1, n);
-        }
-        b.cblas_dgemm(ColMajor, NoTrans, Trans, n2, n2, k, 1.0, a2, n, a2, n, 0.0, c + n1 + (long)n1 * n, n);
-    }
-
-    /// <summary>A^T A (lower triangle) with whichever kernel is faster on the backend.</summary>
-    public static void Gram(double* a, int k, int n, double* c, BlasBackend? b = null)
-    {
-        b ??= BlasBackend.Current;
-        if (b.Kind == BlasKind.Mkl) GramLowerByGemm(a, k, n, c, b); else GramLower(a, k, n, c, b);
-    }
-
     /// <summary>y = alpha op(A) x + beta y for a row-major k x n matrix A: op = A (x has n, y has k) or A^T (x has k, y has n).</summary>
     public static void Gemv(bool transpose, double* a, int k, int n, double alpha, double* x, double beta, double* y, BlasBackend? b = null)
     {
@@ -79,12 +52,15 @@ public static unsafe class DenseLinearAlgebra
         return b.dlansy(&norm, &uplo, &n, a, &n, work, 1, 1);
     }
 
-    /// <summary>In-place Cholesky factor (lower). Returns LAPACK's info: 0 ok, &gt;0 not positive definite.</summary>
-    public static int Cholesky(double* a, int n, BlasBackend? b = null)
+    /// <summary>In-place Cholesky factor (lower, or upper with <paramref name="upper"/>; leading dimension
+    /// <paramref name="lda"/>, default n). Returns LAPACK's info: 0 ok, &gt;0 not positive definite. The upper factor of a
+    /// column-major matrix is the lower factor of the same memory read row-major.</summary>
+    public static int Cholesky(double* a, int n, BlasBackend? b = null, int lda = 0, bool upper = false)
     {
         b ??= BlasBackend.Current;
-        byte uplo = (byte)'L'; int info = 0;
-        b.dpotrf(&uplo, &n, a, &n, &info, 1);
+        byte uplo = upper ? (byte)'U' : (byte)'L'; int info = 0;
+        if (lda < n) lda = n;
+        b.dpotrf(&uplo, &n, a, &lda, &info, 1);
         return info;
     }
 
@@ -109,11 +85,12 @@ public static unsafe class DenseLinearAlgebra
     }
 
     /// <summary>Solves (L L^T) x = rhs in place, given the lower Cholesky factor.</summary>
-    public static void SolveCholesky(double* factor, int n, double* rhs, BlasBackend? b = null)
+    public static void SolveCholesky(double* factor, int n, double* rhs, BlasBackend? b = null, int lda = 0, bool upper = false)
     {
         b ??= BlasBackend.Current;
-        byte uplo = (byte)'L'; int one = 1, info = 0;
-        b.dpotrs(&uplo, &n, &one, factor, &n, rhs, &n, &info, 1);
+        byte uplo = upper ? (byte)'U' : (byte)'L'; int one = 1, info = 0;
+        if (lda < n) lda = n;
+        b.dpotrs(&uplo, &n, &one, factor, &lda, rhs, &n, &info, 1);
         if (info != 0) throw new GloVeVException($"dpotrs failed (info={info})");
     }
 

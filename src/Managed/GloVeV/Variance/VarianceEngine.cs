@@ -47,8 +47,7 @@ public static class VarianceEngine
         var backend = BlasBackend.Current;
         int d = p.Dim, v = p.VocabSize;
         double xMax = o.XMax ?? Meta(p, "x_max", 100), alpha = o.Alpha ?? Meta(p, "alpha", 0.75);
-        var contexts = new double[(long)v * d];
-        for (long q = 0; q < contexts.LongLength; q++) contexts[q] = p.Context[q];
+        var contexts = new PaddedContexts(p);
 
         var status = new WordVarianceStatus[v];
         // With --refine the covariance is centred on the WLS solution, so those vectors are kept and written too.
@@ -121,7 +120,11 @@ public static class VarianceEngine
                             while ((slot = Interlocked.Increment(ref next)) < n && err == null)
                             {
                                 int local = order[slot], i = ids[local];
-                                var r = solver.Solve(i, buffer.AsSpan(local * d * d, d * d), wlsVectors == null ? Span<double>.Empty : wlsVectors.AsSpan(i * d, d));
+                                var sigma = buffer.AsSpan(local * d * d, d * d);
+                                var r = solver.Solve(i, sigma, wlsVectors == null ? Span<double>.Empty : wlsVectors.AsSpan(i * d, d));
+                                // Checked here, in parallel, rather than over the whole chunk afterwards on one thread.
+                                if (r.Status != WordVarianceStatus.TooFewContexts && !AllFinite(sigma))
+                                    throw new GloVeVException($"non-finite covariance for word '{vocab[i]}' (this is a bug; please report it)");
                                 info[i] = r;
                                 status[i] = r.Status;
                             }
@@ -132,8 +135,6 @@ public static class VarianceEngine
                 }
                 foreach (var th in threads) th.Join();
                 if (err != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(err).Throw();
-                for (int l = 0; l < n * d * d; l++)
-                    if (!double.IsFinite(buffer[l])) throw new GloVeVException($"non-finite covariance for word '{vocab[ids[l / (d * d)]]}' (this is a bug; please report it)");
 
                 int k = chunks++;
                 var meta = new Dictionary<string, string> { ["dim"] = d.ToString(inv), ["refined"] = o.Refine ? "true" : "false", ["chunk"] = k.ToString(inv) };
@@ -264,5 +265,16 @@ public static class VarianceEngine
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    static bool AllFinite(ReadOnlySpan<double> a)
+    {
+        // x - x is 0 for finite x and NaN for NaN or infinity; NaN survives the sum.
+        var acc = System.Numerics.Vector<double>.Zero;
+        int k = 0, w = System.Numerics.Vector<double>.Count;
+        for (; k + w <= a.Length; k += w) { var v = new System.Numerics.Vector<double>(a.Slice(k, w)); acc += v - v; }
+        double tail = 0;
+        for (; k < a.Length; k++) tail += a[k] - a[k];
+        return double.IsFinite(System.Numerics.Vector.Sum(acc) + tail) && System.Numerics.Vector.Sum(acc) + tail == 0;
     }
 }

@@ -1,5 +1,7 @@
 using GloVeV.Cooccurrence;
 using GloVeV.Native;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using GloVeV.Training;
 
 namespace GloVeV.Variance;
@@ -18,31 +20,53 @@ public struct WordVariance
     public double NoiseRatio;
 }
 
+/// <summary>The context vectors C as float32 rows padded with zeros to <see cref="PackedGram.PaddedDim"/>, pinned; shared
+/// read-only by every solver thread. Reading float32 halves the bytes of the scattered gather; widening to double is exact.</summary>
+public sealed unsafe class PaddedContexts
+{
+    readonly float[] _data;
+    public int Dim { get; }
+    public int PaddedDim { get; }
+    public float* Pointer { get; }
+
+    public PaddedContexts(GloVeParameters p)
+    {
+        Dim = p.Dim; PaddedDim = PackedGram.PaddedDim(p.Dim);
+        _data = GC.AllocateArray<float>(checked(p.VocabSize * PaddedDim), pinned: true);
+        for (int i = 0; i < p.VocabSize; i++) p.Context.AsSpan(i * Dim, Dim).CopyTo(_data.AsSpan(i * PaddedDim, Dim));
+        fixed (float* f = _data) Pointer = f;
+    }
+}
+
 /// <summary>
-/// Computes Sigma_i = sigma_i^2 H_i^{-1} for one word at a time, with H_i = sum_j f_ij c_j c_j^T by SYRK on the
-/// gathered sqrt(f)-scaled context rows and the inverse from a Cholesky factor (double precision). One instance per
-/// thread: it owns its workspace (max |K_i| x D gather buffer and a few D x D matrices).
+/// Computes Sigma_i = sigma_i^2 H_i^{-1} for one word at a time. H_i = sum_j f_ij c_j c_j^T is a SYRK of the gathered
+/// sqrt(f)-scaled context rows, done panel by panel as the rows are gathered (<see cref="PackedGram"/>), together with
+/// the normal equations' right-hand side and the residuals at the trained w_i; the inverse comes from a Cholesky factor
+/// (backend LAPACK, double precision). One instance per thread: it owns its workspace (one panel, a few D x D matrices
+/// and per-context weights).
 /// </summary>
 public sealed unsafe class WordVarianceSolver
 {
     readonly CsrMatrix _x;
     readonly GloVeParameters _p;
-    readonly double[] _contexts; // C as float64, V x D
+    readonly PaddedContexts _c;
     readonly double _xMax, _alpha, _rcondMin;
     readonly bool _refine;
-    readonly int _d;
+    readonly int _d, _dp;
     // Per-thread workspace, 64-byte aligned so results do not depend on which thread computed a word.
-    readonly AlignedBuffer _a = new(1), _target = new(1), _sqrtF = new(1), _st = new(1), _res = new(1);
-    readonly AlignedBuffer _h, _hCopy, _rhs, _wls, _wv;
+    readonly AlignedBuffer _sqrtF = new(1), _st = new(1);
+    readonly AlignedBuffer _panel, _hp, _h, _hCopy, _rhs, _wls, _wv, _colSums, _inverseRows, _strip;
     readonly double[] _eig;
 
-
-    public WordVarianceSolver(CsrMatrix x, GloVeParameters p, double[] contextsAsDouble, double xMax, double alpha, bool refine, double rcondMin)
+    public WordVarianceSolver(CsrMatrix x, GloVeParameters p, PaddedContexts contexts, double xMax, double alpha, bool refine, double rcondMin)
     {
-        _x = x; _p = p; _contexts = contextsAsDouble; _xMax = xMax; _alpha = alpha; _refine = refine; _rcondMin = rcondMin;
-        _d = p.Dim;
-        _h = new AlignedBuffer(_d * _d); _hCopy = new AlignedBuffer(_d * _d);
-        _rhs = new AlignedBuffer(_d); _wls = new AlignedBuffer(_d); _wv = new AlignedBuffer(_d); _eig = new double[_d];
+        _x = x; _p = p; _c = contexts; _xMax = xMax; _alpha = alpha; _refine = refine; _rcondMin = rcondMin;
+        _d = p.Dim; _dp = contexts.PaddedDim;
+        _panel = new AlignedBuffer(PackedGram.PanelLength(_dp)); _hp = new AlignedBuffer(_dp * _dp);
+        _h = new AlignedBuffer(_dp * _dp); _hCopy = new AlignedBuffer(_d * _d);
+        _inverseRows = new AlignedBuffer(_dp * _dp); _strip = new AlignedBuffer(4 * _dp);
+        _rhs = new AlignedBuffer(_dp); _wls = new AlignedBuffer(_dp); _wv = new AlignedBuffer(_dp); _eig = new double[_d];
+        _colSums = new AlignedBuffer(_d);
     }
 
     /// <summary>Flops counted for GFLOP/s: |K_i| D^2 + D^3.</summary>
@@ -55,108 +79,233 @@ public sealed unsafe class WordVarianceSolver
     /// <summary>As <see cref="Solve(int, Span{double})"/>, also writing the WLS solution of w_i into <paramref name="wlsOut"/> (D values) when given.</summary>
     public WordVariance Solve(int i, Span<double> sigma, Span<double> wlsOut)
     {
-        int d = _d;
+        int d = _d, dp = _dp;
         int k = _x.RowLength(i);
         var r = new WordVariance { Contexts = k };
         if (k <= d) { r.Status = WordVarianceStatus.TooFewContexts; return r; }
-        if (_a.Length < k * d) { _a.Ensure(k * d); _target.Ensure(k); _sqrtF.Ensure(k); _st.Ensure(k); _res.Ensure(k); }
-        var cols = _x.RowIndices(i);
-        var vals = _x.RowValues(i);
-        double bi = _p.CenterBias[i];
-        double* a = _a.Pointer, h = _h.Pointer, hc = _hCopy.Pointer, rhs = _rhs.Pointer, wls = _wls.Pointer, tgt = _target.Pointer,
-            sf = _sqrtF.Pointer, st = _st.Pointer, res = _res.Pointer, wv = _wv.Pointer;
-        fixed (double* c = _contexts)
+        _sqrtF.Ensure(k); _st.Ensure(k);
+        double* h = _h.Pointer, rhs = _rhs.Pointer, wls = _wls.Pointer, wv = _wv.Pointer;
+        var wi = _p.CenterRow(i);
+        double* hc = _hCopy.Pointer;
+        new Span<double>(wv, dp).Clear();
+        for (int q = 0; q < d; q++) wv[q] = wi[q];
+        double sseTrained = GatherAndAccumulate(i, k);
+        // hp holds H's lower triangle row-major, which LAPACK reads as the upper triangle column-major: factor it in place
+        // (H = U^T U, U^T = L row-major), no copy. Padding rows get a unit diagonal for the packed inverse.
+        double* hp = _hp.Pointer;
+        for (int q = d; q < dp; q++) hp[(long)q * dp + q] = 1.0;
+        double anorm = NormOneFromLowerRows(hp, dp, d);
+        int info = DenseLinearAlgebra.Cholesky(hp, d, lda: dp, upper: true);
+        new Span<double>(wls, dp).Clear();
+        fixed (double* sg = sigma)
         {
-            double logXMax = Math.Log(_xMax);
-            for (int t = 0; t < k; t++)
-            {
-                int j = cols[t];
-                // The context rows are scattered over V x D doubles: ask for a row a few entries ahead.
-                if (System.Runtime.Intrinsics.X86.Sse.IsSupported && t + 4 < k)
-                {
-                    byte* ahead = (byte*)(c + (long)cols[t + 4] * d);
-                    for (int off = 0; off < d * 8; off += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(ahead + off);
-                }
-                double lx = Math.Log(vals[t]);
-                // f = min(1, (x / x_max)^alpha) from the log already needed for the target.
-                double s = lx >= logXMax ? 1.0 : Math.Exp(0.5 * _alpha * (lx - logXMax));
-                sf[t] = s;
-                tgt[t] = lx - bi - _p.ContextBias[j];
-                var src = new ReadOnlySpan<double>(c + (long)j * d, d);
-                var dst = new Span<double>(a + (long)t * d, d);
-                Scale(src, s, dst);
-                st[t] = s * tgt[t];
-            }
-            DenseLinearAlgebra.Gram(a, k, d, h);
-            DenseLinearAlgebra.SymmetrizeFromLower(h, d);
-            new Span<double>(h, d * d).CopyTo(new Span<double>(hc, d * d));
-            // rhs = A^T (sqrt(f) * target) = sum_j f_j target_j c_j: the normal equations' right-hand side.
-            DenseLinearAlgebra.Gemv(true, a, k, d, 1.0, st, 0.0, rhs);
-            // The exact 1-norm condition number ||H||_1 ||H^-1||_1 comes almost free once the inverse is there
-            // (cheaper than LAPACK's estimator for the small matrices of most words).
-            double anorm = DenseLinearAlgebra.NormOneFull(h, d);
-            int info = DenseLinearAlgebra.Cholesky(h, d);
             double rcond = 0;
             if (info == 0)
             {
                 new Span<double>(rhs, d).CopyTo(new Span<double>(wls, d));
-                DenseLinearAlgebra.SolveCholesky(h, d, wls);
-                DenseLinearAlgebra.InverseFromCholesky(h, d);
-                double inorm = DenseLinearAlgebra.NormOneFull(h, d);
+                DenseLinearAlgebra.SolveCholesky(hp, d, wls, lda: dp, upper: true);
+                // Residuals sqrt(f) (log X - b - c~ - w.c): at the trained w (summed during the gather) or, with --refine,
+                // at the WLS solution (one more pass over the context rows). Known before the inverse, so the inverse
+                // is scaled while it is mirrored.
+                r.Sigma2 = (_refine ? ResidualSumOfSquares(i, k, wls) : sseTrained) / (k - d);
+                // H^-1 = L^-T L^-1: rows of L^-1 by packed forward substitution, then their Gram.
+                PackedTriangularInverse.Invert(hp, dp, _inverseRows.Pointer, _strip.Pointer);
+                new Span<double>(h, dp * dp).Clear();
+                PackedGram.Accumulate(_inverseRows.Pointer, d, dp, d, h, height: dp, lowerTriangular: true);
+                // The exact 1-norm condition number ||H||_1 ||H^-1||_1 comes almost free with the inverse (cheaper than
+                // LAPACK's estimator for the small matrices of most words).
+                double inorm = MirrorScaled(h, dp, d, r.Sigma2, sg, out double trace);
                 rcond = anorm > 0 && inorm > 0 && double.IsFinite(inorm) ? 1.0 / (anorm * inorm) : 0;
+                r.NoiseRatio = trace; // times sigma2 already; divided by ||w||^2 below
             }
-            fixed (double* sg = sigma)
+            if (info == 0 && rcond >= _rcondMin) r.Status = WordVarianceStatus.Ok;
+            else
             {
-                if (info == 0 && rcond >= _rcondMin)
+                r.Status = WordVarianceStatus.PseudoInverse;
+                if (info != 0) rcond = 0;
+                // The factorisation overwrote H: gather it again.
+                GatherAndAccumulate(i, k);
+                PackedGram.Finish(_hp.Pointer, dp, d, hc, d, _colSums.Pointer);
+                PseudoInverse(hc, d, sg);
+                for (int q = 0; q < d; q++)
                 {
-                    r.Status = WordVarianceStatus.Ok;
-                    new Span<double>(h, d * d).CopyTo(sigma);
+                    double acc = 0;
+                    for (int u = 0; u < d; u++) acc += sg[q * d + u] * rhs[u];
+                    wls[q] = acc;
                 }
-                else
-                {
-                    r.Status = WordVarianceStatus.PseudoInverse;
-                    if (info != 0) rcond = 0;
-                    PseudoInverse(hc, d, sg);
-                    for (int q = 0; q < d; q++)
-                    {
-                        double acc = 0;
-                        for (int u = 0; u < d; u++) acc += sg[q * d + u] * rhs[u];
-                        wls[q] = acc;
-                    }
-                }
-                r.Condition = rcond > 0 ? 1.0 / rcond : double.PositiveInfinity;
-                // Residuals at the trained vector (or the WLS one with --refine).
-                var wi = _p.CenterRow(i);
-                double dotTw = 0, nT = 0, nW = 0;
-                for (int q = 0; q < d; q++) { dotTw += wi[q] * wls[q]; nT += (double)wi[q] * wi[q]; nW += wls[q] * wls[q]; }
-                r.CosineToWls = nT > 0 && nW > 0 ? dotTw / Math.Sqrt(nT * nW) : 0;
-                if (!wlsOut.IsEmpty) new ReadOnlySpan<double>(wls, d).CopyTo(wlsOut);
-                // Residuals sqrt(f) (log X - b - c~ - w.c) = st - A w, at the trained w (or the WLS one with --refine).
-                if (_refine) new ReadOnlySpan<double>(wls, d).CopyTo(new Span<double>(wv, d));
-                else for (int q = 0; q < d; q++) wv[q] = wi[q];
-                new Span<double>(st, k).CopyTo(new Span<double>(res, k));
-                DenseLinearAlgebra.Gemv(false, a, k, d, -1.0, wv, 1.0, res);
-                double sse = 0;
-                for (int t = 0; t < k; t++) sse += res[t] * res[t];
-                r.Sigma2 = sse / (k - d);
-                Scale(new ReadOnlySpan<double>(sg, d * d), r.Sigma2, new Span<double>(sg, d * d));
-                double tr = 0;
-                for (int q = 0; q < d; q++) tr += sg[q * d + q];
-                double norm2 = _refine ? nW : nT;
-                r.NoiseRatio = norm2 > 0 ? tr / norm2 : double.PositiveInfinity;
+                r.Sigma2 = (_refine ? ResidualSumOfSquares(i, k, wls) : sseTrained) / (k - d);
+                double trace = 0;
+                for (int q = 0; q < d * d; q++) sg[q] *= r.Sigma2;
+                for (int q = 0; q < d; q++) trace += sg[q * d + q];
+                r.NoiseRatio = trace;
             }
+            r.Condition = rcond > 0 ? 1.0 / rcond : double.PositiveInfinity;
+            double dotTw = 0, nT = 0, nW = 0;
+            for (int q = 0; q < d; q++) { dotTw += wi[q] * wls[q]; nT += (double)wi[q] * wi[q]; nW += wls[q] * wls[q]; }
+            r.CosineToWls = nT > 0 && nW > 0 ? dotTw / Math.Sqrt(nT * nW) : 0;
+            if (!wlsOut.IsEmpty) new ReadOnlySpan<double>(wls, d).CopyTo(wlsOut);
+            double norm2 = _refine ? nW : nT;
+            r.NoiseRatio = norm2 > 0 ? r.NoiseRatio / norm2 : double.PositiveInfinity;
         }
         return r;
     }
 
-    /// <summary>dst = s * src, four doubles at a time.</summary>
-    static void Scale(ReadOnlySpan<double> src, double s, Span<double> dst)
+    /// <summary>1-norm (max absolute column sum) of the symmetric matrix whose lower triangle is in the rows of
+    /// <paramref name="lower"/> (row-major, leading dimension <paramref name="ld"/>).</summary>
+    double NormOneFromLowerRows(double* lower, int ld, int d)
     {
-        int i = 0;
-        var vs = System.Runtime.Intrinsics.Vector256.Create(s);
-        for (; i + 4 <= src.Length; i += 4)
-            System.Runtime.Intrinsics.Vector256.CopyTo(System.Runtime.Intrinsics.Vector256.Create(src.Slice(i, 4)) * vs, dst.Slice(i, 4));
-        for (; i < src.Length; i++) dst[i] = s * src[i];
+        double* sums = _colSums.Pointer;
+        new Span<double>(sums, d).Clear();
+        for (int i = 0; i < d; i++)
+        {
+            double* row = lower + (long)i * ld;
+            double rowSum = 0;
+            for (int j = 0; j < i; j++) { double av = Math.Abs(row[j]); rowSum += av; sums[j] += av; }
+            sums[i] += rowSum + Math.Abs(row[i]);
+        }
+        double max = 0;
+        for (int j = 0; j < d; j++) max = Math.Max(max, sums[j]);
+        return max;
+    }
+
+    /// <summary>sigma = s * (the symmetric matrix whose lower triangle is in <paramref name="lower"/>, row-major with
+    /// leading dimension <paramref name="ld"/>), in one pass over 8 x 8 tiles (so the mirrored writes stay within a few
+    /// cache lines); returns the 1-norm of the unscaled matrix and, in <paramref name="trace"/>, the trace of sigma.</summary>
+    double MirrorScaled(double* lower, int ld, int d, double s, double* sigma, out double trace)
+    {
+        const int T = 8;
+        double* sums = _colSums.Pointer;
+        new Span<double>(sums, d).Clear();
+        trace = 0;
+        for (int i0 = 0; i0 < d; i0 += T)
+        {
+            int i1 = Math.Min(i0 + T, d);
+            for (int j0 = 0; j0 <= i0; j0 += T)
+            {
+                int j1 = Math.Min(j0 + T, d);
+                for (int i = i0; i < i1; i++)
+                {
+                    double* row = lower + (long)i * ld;
+                    double* out1 = sigma + (long)i * d;
+                    int jEnd = Math.Min(j1, i);
+                    double rowSum = 0;
+                    for (int j = j0; j < jEnd; j++)
+                    {
+                        double v = row[j], sv = s * v, av = Math.Abs(v);
+                        out1[j] = sv;
+                        sigma[(long)j * d + i] = sv;
+                        rowSum += av;
+                        sums[j] += av;
+                    }
+                    sums[i] += rowSum;
+                    if (j0 == i0)
+                    {
+                        double diag = row[i];
+                        out1[i] = s * diag;
+                        trace += s * diag;
+                        sums[i] += Math.Abs(diag);
+                    }
+                }
+            }
+        }
+        double max = 0;
+        for (int j = 0; j < d; j++) max = Math.Max(max, sums[j]);
+        return max;
+    }
+
+    /// <summary>
+    /// One pass over word i's contexts, a panel at a time: weights sqrt(f_ij) and targets; the scaled rows a_t = sqrt(f) c_j
+    /// packed into the panel; rhs += sqrt(f) target a_t; residuals at the trained w_i; then H += panel^T panel.
+    /// Returns the weighted residual sum of squares at the trained w_i.
+    /// </summary>
+    double GatherAndAccumulate(int i, int k)
+    {
+        int dp = _dp;
+        var cols = _x.RowIndices(i);
+        var vals = _x.RowValues(i);
+        double bi = _p.CenterBias[i];
+        double* sf = _sqrtF.Pointer, st = _st.Pointer, rhs = _rhs.Pointer, wv = _wv.Pointer, panel = _panel.Pointer, hp = _hp.Pointer;
+        float* c = _c.Pointer;
+        new Span<double>(hp, dp * dp).Clear();
+        new Span<double>(rhs, dp).Clear();
+        double logXMax = Math.Log(_xMax), halfAlpha = 0.5 * _alpha;
+        double sse = 0;
+        fixed (int* colp = cols)
+        fixed (double* valp = vals)
+        {
+            for (int t0 = 0; t0 < k; t0 += PackedGram.PanelRows)
+            {
+                int rows = Math.Min(PackedGram.PanelRows, k - t0);
+                Weights(valp + t0, colp + t0, rows, logXMax, halfAlpha, bi, sf + t0, st + t0);
+                for (int t = 0; t < rows; t++)
+                {
+                    int g = t0 + t;
+                    // The context rows are scattered over V x Dp floats: ask for a row a few entries ahead.
+                    if (Sse.IsSupported && g + 4 < k)
+                    {
+                        byte* ahead = (byte*)(c + (long)colp[g + 4] * dp);
+                        for (int off = 0; off < dp * sizeof(float); off += 64) Sse.Prefetch0(ahead + off);
+                    }
+                    float* src = c + (long)colp[g] * dp;
+                    var vs = Vector256.Create(sf[g]);
+                    var vst = Vector256.Create(st[g]);
+                    var dot = Vector256<double>.Zero;
+                    for (int q = 0; q < dp; q += 4)
+                    {
+                        var a = Avx.ConvertToVector256Double(Vector128.Load(src + q)) * vs;
+                        a.Store(PackedGram.Slot(panel, q >> 3, t) + (q & 7));
+                        dot = Vector256.FusedMultiplyAdd(a, Vector256.Load(wv + q), dot);
+                        Vector256.FusedMultiplyAdd(vst, a, Vector256.Load(rhs + q)).Store(rhs + q);
+                    }
+                    double res = st[g] - Vector256.Sum(dot);
+                    sse += res * res;
+                }
+                PackedGram.Accumulate(panel, rows, dp, _d, hp);
+            }
+        }
+        return sse;
+    }
+
+    /// <summary>sqrt(f(x)) = min(1, (x / x_max)^(alpha/2)) from log x, and sqrt(f) (log x - b_i - c~_j), four at a time.</summary>
+    void Weights(double* x, int* cols, int n, double logXMax, double halfAlpha, double bi, double* sf, double* st)
+    {
+        int t = 0;
+        var vMax = Vector256.Create(logXMax); var vHalf = Vector256.Create(halfAlpha); var vOne = Vector256.Create(1.0); var vBi = Vector256.Create(bi);
+        var bias = _p.ContextBias;
+        for (; t + 4 <= n; t += 4)
+        {
+            var lx = Vector256.Log(Vector256.Load(x + t));
+            var s = Vector256.Min(vOne, Vector256.Exp(vHalf * (lx - vMax)));
+            s.Store(sf + t);
+            var cbv = Vector256.Create(bias[cols[t]], bias[cols[t + 1]], bias[cols[t + 2]], bias[cols[t + 3]]);
+            (s * (lx - vBi - cbv)).Store(st + t);
+        }
+        for (; t < n; t++)
+        {
+            double lx = Math.Log(x[t]);
+            double s = lx >= logXMax ? 1.0 : Math.Exp(halfAlpha * (lx - logXMax));
+            sf[t] = s;
+            st[t] = s * (lx - bi - bias[cols[t]]);
+        }
+    }
+
+    /// <summary>sum_t (sqrt(f_t) target_t - sqrt(f_t) c_j . w)^2 over word i's contexts, for a given w (padded).</summary>
+    double ResidualSumOfSquares(int i, int k, double* w)
+    {
+        int dp = _dp;
+        var cols = _x.RowIndices(i);
+        float* c = _c.Pointer;
+        double* sf = _sqrtF.Pointer, st = _st.Pointer;
+        double sse = 0;
+        for (int t = 0; t < k; t++)
+        {
+            float* src = c + (long)cols[t] * dp;
+            var dot = Vector256<double>.Zero;
+            for (int q = 0; q < dp; q += 4) dot = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Double(Vector128.Load(src + q)), Vector256.Load(w + q), dot);
+            double res = st[t] - sf[t] * Vector256.Sum(dot);
+            sse += res * res;
+        }
+        return sse;
     }
 
     /// <summary>Moore-Penrose inverse of a symmetric PSD matrix via its eigen-decomposition (tiny eigenvalues dropped).</summary>
