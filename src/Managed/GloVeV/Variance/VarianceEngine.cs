@@ -47,7 +47,7 @@ public static class VarianceEngine
         var backend = BlasBackend.Current;
         int d = p.Dim, v = p.VocabSize;
         double xMax = o.XMax ?? Meta(p, "x_max", 100), alpha = o.Alpha ?? Meta(p, "alpha", 0.75);
-        var contexts = new PaddedContexts(p);
+        using var contexts = new PaddedContexts(p);
 
         var status = new WordVarianceStatus[v];
         // With --refine the covariance is centred on the WLS solution, so those vectors are kept and written too.

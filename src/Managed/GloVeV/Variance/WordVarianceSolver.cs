@@ -20,22 +20,25 @@ public struct WordVariance
     public double NoiseRatio;
 }
 
-/// <summary>The context vectors C as float32 rows padded with zeros to <see cref="PackedGram.PaddedDim"/>, pinned; shared
-/// read-only by every solver thread. Reading float32 halves the bytes of the scattered gather; widening to double is exact.</summary>
-public sealed unsafe class PaddedContexts
+/// <summary>The context vectors C as float32 rows padded with zeros to <see cref="PackedGram.PaddedDim"/>, on huge pages;
+/// shared read-only by every solver thread. Reading float32 halves the bytes of the scattered gather; widening to double
+/// is exact.</summary>
+public sealed unsafe class PaddedContexts : IDisposable
 {
-    readonly float[] _data;
+    readonly HugePageBuffer _memory;
     public int Dim { get; }
     public int PaddedDim { get; }
-    public float* Pointer { get; }
+    public float* Pointer => (float*)_memory.Pointer;
 
     public PaddedContexts(GloVeParameters p)
     {
         Dim = p.Dim; PaddedDim = PackedGram.PaddedDim(p.Dim);
-        _data = GC.AllocateArray<float>(checked(p.VocabSize * PaddedDim), pinned: true);
-        for (int i = 0; i < p.VocabSize; i++) p.Context.AsSpan(i * Dim, Dim).CopyTo(_data.AsSpan(i * PaddedDim, Dim));
-        fixed (float* f = _data) Pointer = f;
+        _memory = new HugePageBuffer((long)p.VocabSize * PaddedDim * sizeof(float));
+        var all = new Span<float>(_memory.Pointer, checked(p.VocabSize * PaddedDim));
+        for (int i = 0; i < p.VocabSize; i++) p.Context.AsSpan(i * Dim, Dim).CopyTo(all.Slice(i * PaddedDim, Dim));
     }
+
+    public void Dispose() => _memory.Dispose();
 }
 
 /// <summary>
