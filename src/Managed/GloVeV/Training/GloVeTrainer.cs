@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using GloVeV.Cooccurrence;
 using GloVeV.IO;
+using GloVeV.Native;
 using GloVeV.Text;
 
 namespace GloVeV.Training;
@@ -18,7 +19,7 @@ public sealed record TrainingResult(GloVeParameters Parameters, IReadOnlyList<Ep
 /// (by default), non-zeros shuffled (every epoch here), threads updating shared parameters without locks (hogwild)
 /// — on float32 rows padded to whole 256-bit vectors.
 /// </summary>
-public sealed unsafe class GloVeTrainer : IGloVeTrainer
+public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
 {
     [StructLayout(LayoutKind.Sequential)]
     struct Entry { public int I; public int J; public float LogX; public float F; }
@@ -27,7 +28,11 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer
 
     readonly TrainingOptions _o;
     readonly int _v, _d, _p;
-    readonly float[] _w, _c, _gw, _gc, _bw, _bc, _gbw, _gbc;
+    // W, C and their AdaGrad sums: four V x P blocks read at random rows, on transparent huge pages (one TLB entry per
+    // 2 MiB instead of per 4 KiB).
+    readonly HugePageBuffer _rows;
+    readonly float* _w, _c, _gw, _gc;
+    readonly float[] _bw, _bc, _gbw, _gbc;
     readonly Entry[] _entries;
 
     public GloVeTrainer(CsrMatrix x, TrainingOptions o)
@@ -38,14 +43,16 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer
         if (x.NonZeros == 0) throw new GloVeVException("co-occurrence matrix has no non-zeros: nothing to train on");
         var entries = _entries = new Entry[x.NonZeros];
         TrainingTargets.ForEach(x, o, (k, i, j, logX, f) => entries[k] = new Entry { I = i, J = j, LogX = logX, F = f });
-        _w = new float[(long)_v * _p]; _c = new float[(long)_v * _p];
-        _gw = new float[(long)_v * _p]; _gc = new float[(long)_v * _p];
+        long n = (long)_v * _p;
+        _rows = new HugePageBuffer(4 * n * sizeof(float));
+        _w = (float*)_rows.Pointer; _c = _w + n; _gw = _c + n; _gc = _gw + n;
         _bw = new float[_v]; _bc = new float[_v]; _gbw = new float[_v]; _gbc = new float[_v];
         // GloVe C's start; padding stays 0, every accumulator starts at 1.
         var init = InitialParameters.Draw(_v, _d, o.Seed);
         Pad(init.Center, _w); Pad(init.Context, _c);
         init.CenterBias.CopyTo(_bw, 0); init.ContextBias.CopyTo(_bc, 0);
-        Array.Fill(_gw, 1f); Array.Fill(_gc, 1f); Array.Fill(_gbw, 1f); Array.Fill(_gbc, 1f);
+        Fill(_gw, n, 1f); Fill(_gc, n, 1f);
+        Array.Fill(_gbw, 1f); Array.Fill(_gbc, 1f);
     }
 
     public string Backend => "cpu-simd";
@@ -134,7 +141,8 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer
         bool prefetch = System.Runtime.Intrinsics.X86.Sse.IsSupported && (long)_v * p * sizeof(float) * 4 > (8L << 20);
         float* u1 = stackalloc float[p];
         float* u2 = stackalloc float[p];
-        fixed (float* W = _w, C = _c, GW = _gw, GC = _gc, BW = _bw, BC = _bc, GBW = _gbw, GBC = _gbc)
+        float* W = _w, C = _c, GW = _gw, GC = _gc;
+        fixed (float* BW = _bw, BC = _bc, GBW = _gbw, GBC = _gbc)
         fixed (Entry* E = _entries)
         {
             for (long k = from; k < to; k++)
@@ -197,17 +205,24 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer
         for (int off = 0; off < bytes; off += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(b + off);
     }
 
-    float[] Unpad(float[] a)
+    float[] Unpad(float* a)
     {
         var r = new float[(long)_v * _d];
-        for (int i = 0; i < _v; i++) Array.Copy(a, (long)i * _p, r, (long)i * _d, _d);
+        for (int i = 0; i < _v; i++) new ReadOnlySpan<float>(a + (long)i * _p, _d).CopyTo(r.AsSpan(i * _d, _d));
         return r;
     }
 
-    void Pad(float[] src, float[] dst)
+    void Pad(float[] src, float* dst)
     {
-        for (int i = 0; i < _v; i++) Array.Copy(src, (long)i * _d, dst, (long)i * _p, _d);
+        for (int i = 0; i < _v; i++) src.AsSpan(i * _d, _d).CopyTo(new Span<float>(dst + (long)i * _p, _d));
     }
+
+    static void Fill(float* p, long n, float value)
+    {
+        for (long done = 0; done < n; done += 1 << 30) new Span<float>(p + done, (int)Math.Min(n - done, 1 << 30)).Fill(value);
+    }
+
+    public void Dispose() => _rows.Dispose();
 
     public GloVeParameters Parameters() => new(_v, _d, Unpad(_w), Unpad(_c), (float[])_bw.Clone(), (float[])_bc.Clone());
 
