@@ -159,14 +159,17 @@ public static class CooccurrenceCounter
             spilled.Add(merged);
         }
         var sources = new List<IRunSource>();
+        // Independent per worker: sort the workers' pair buffers on the counting threads' cores while the dense
+        // blocks are summed.
         var dense = workers[0].Dense;
-        for (int t = 1; t < workers.Length; t++) dense.AddFrom(workers[t].Dense);
+        var reduced = new int[workers.Length];
+        Parallel.Invoke(
+            () => Parallel.For(0, workers.Length, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                t => reduced[t] = SortedRun.SortAndReduce(workers[t].Keys, workers[t].Values, workers[t].Fill)),
+            () => { for (int t = 1; t < workers.Length; t++) dense.AddFrom(workers[t].Dense); });
         sources.Add(dense.Iterate());
-        foreach (var w in workers)
-        {
-            int n = SortedRun.SortAndReduce(w.Keys, w.Values, w.Fill);
-            if (n > 0) sources.Add(new MemoryRun(w.Keys, w.Values, n));
-        }
+        for (int t = 0; t < workers.Length; t++)
+            if (reduced[t] > 0) sources.Add(new MemoryRun(workers[t].Keys, workers[t].Values, reduced[t]));
         sources.AddRange(spilled.Select(p => (IRunSource)new FileRun(p)));
         return (sources, tokens, spilledCount);
     }
