@@ -29,6 +29,7 @@ public sealed class KjvFixture : IDisposable
     public void Dispose() { try { Directory.Delete(Root, true); } catch (IOException) { } }
 }
 
+[Collection("torch")] // one at a time: MemoryStaysFlatAcrossEpochsOnTheCpu measures this process's RSS
 public class TorchTrainingTests(KjvFixture kjv, ITestOutputHelper log) : IClassFixture<KjvFixture>
 {
     static Func<CsrMatrix, TrainingOptions, IGloVeTrainer> Torch(int batch = 0) =>
