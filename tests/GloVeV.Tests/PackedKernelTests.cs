@@ -32,7 +32,7 @@ public unsafe class PackedKernelTests
                 }
                 var h = new double[d * d]; var sums = new double[d];
                 double norm;
-                fixed (double* ph = h, ps = sums) norm = PackedGram.Finish(hp.Pointer, dp, d, ph, d, ps);
+                fixed (double* ph = h, ps = sums) norm = PackedGram.Finish(hp.Pointer, dp, d, ph, d, 1.0, ps, out _);
                 double maxNorm = 0;
                 for (int i = 0; i < d; i++)
                 {

@@ -53,9 +53,10 @@ public static class TorchVarianceSolver
             var sqrtF = where(present, clamp_max(exp(0.5 * alpha * (logX - Math.Log(xMax))), 1.0), zeros_like(valT));
             var bi = tensor(batch.Select(i => (double)p.CenterBias[i]).ToArray(), device: dev);
             var wi = tensor(batch.SelectMany(i => p.CenterRow(i).ToArray().Select(v => (double)v)).ToArray(), [b, d], device: dev);
-            var rows = c.index_select(0, colT.flatten()).reshape(b, kMax, d);          // [B, K, D]
+            var flatCols = colT.flatten();
+            var rows = c.index_select(0, flatCols).reshape(b, kMax, d);                 // [B, K, D]
             var a = rows * sqrtF.unsqueeze(2);                                          // sqrt(f) c_j
-            var target = sqrtF * (logX - bi.unsqueeze(1) - cb.index_select(0, colT.flatten()).reshape(b, kMax)); // sqrt(f) (log X - b - c~)
+            var target = sqrtF * (logX - bi.unsqueeze(1) - cb.index_select(0, flatCols).reshape(b, kMax)); // sqrt(f) (log X - b - c~)
             var h = matmul(a.transpose(1, 2), a);                                       // [B, D, D]
             Tensor factor;
             try { factor = linalg.cholesky(h); }

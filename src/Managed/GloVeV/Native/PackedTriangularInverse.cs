@@ -41,7 +41,7 @@ public static unsafe class PackedTriangularInverse
             {
                 int c0 = s * PackedGram.SlabWidth;
                 // T = L[i0..i0+4, c0..i0) X[c0..i0, c0..c0+8]; rows k < c0 of X are zero in this slab.
-                Product4x8(strip, PackedGram.Slot(x, s, 0, h), c0, i0, t);
+                PackedGram.Product4x8(strip, 4, PackedGram.Slot(x, s, 0, h), c0, i0, t);
                 Vector256<double> t00 = Avx.LoadVector256(t), t01 = Avx.LoadVector256(t + 4), t10 = Avx.LoadVector256(t + 8), t11 = Avx.LoadVector256(t + 12),
                     t20 = Avx.LoadVector256(t + 16), t21 = Avx.LoadVector256(t + 20), t30 = Avx.LoadVector256(t + 24), t31 = Avx.LoadVector256(t + 28);
                 // Right-hand sides E - T for the four rows, then the 4 x 4 lower triangular diagonal block.
@@ -61,32 +61,6 @@ public static unsafe class PackedTriangularInverse
                 Store(x, s, i0 + 2, h, r2lo, r2hi); Store(x, s, i0 + 3, h, r3lo, r3hi);
             }
         }
-    }
-
-    /// <summary>acc (4 x 8, row-major) = sum_{k in [from, to)} strip[4k .. 4k+4] (x) xs[8k .. 8k+8]: the register-blocked
-    /// product, kept in a method of its own so its eight accumulators stay in registers.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    static void Product4x8(double* strip, double* xs, int from, int to, double* acc)
-    {
-        Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default,
-            c20 = default, c21 = default, c30 = default, c31 = default;
-        for (int k = from; k < to; k++)
-        {
-            double* bk = xs + k * PackedGram.SlabWidth;
-            double* ak = strip + 4 * k;
-            var b0 = Avx.LoadVector256(bk);
-            var b1 = Avx.LoadVector256(bk + 4);
-            var a = Vector256.Create(ak[0]);
-            c00 = Fma.MultiplyAdd(a, b0, c00); c01 = Fma.MultiplyAdd(a, b1, c01);
-            a = Vector256.Create(ak[1]);
-            c10 = Fma.MultiplyAdd(a, b0, c10); c11 = Fma.MultiplyAdd(a, b1, c11);
-            a = Vector256.Create(ak[2]);
-            c20 = Fma.MultiplyAdd(a, b0, c20); c21 = Fma.MultiplyAdd(a, b1, c21);
-            a = Vector256.Create(ak[3]);
-            c30 = Fma.MultiplyAdd(a, b0, c30); c31 = Fma.MultiplyAdd(a, b1, c31);
-        }
-        Avx.Store(acc, c00); Avx.Store(acc + 4, c01); Avx.Store(acc + 8, c10); Avx.Store(acc + 12, c11);
-        Avx.Store(acc + 16, c20); Avx.Store(acc + 20, c21); Avx.Store(acc + 24, c30); Avx.Store(acc + 28, c31);
     }
 
     /// <summary>The 4-lane unit vector with a 1 at lane <paramref name="lane"/> (zero when the lane is outside 0..3).</summary>

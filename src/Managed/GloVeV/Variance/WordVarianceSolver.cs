@@ -117,7 +117,7 @@ public sealed unsafe class WordVarianceSolver
                 PackedGram.Accumulate(_inverseRows.Pointer, d, dp, d, h, height: dp, lowerTriangular: true);
                 // The exact 1-norm condition number ||H||_1 ||H^-1||_1 comes almost free with the inverse (cheaper than
                 // LAPACK's estimator for the small matrices of most words).
-                double inorm = MirrorScaled(h, dp, d, r.Sigma2, sg, out double trace);
+                double inorm = PackedGram.Finish(h, dp, d, sg, d, r.Sigma2, _colSums.Pointer, out double trace);
                 rcond = anorm > 0 && inorm > 0 && double.IsFinite(inorm) ? 1.0 / (anorm * inorm) : 0;
                 r.NoiseRatio = trace; // times sigma2 already; divided by ||w||^2 below
             }
@@ -128,7 +128,7 @@ public sealed unsafe class WordVarianceSolver
                 if (info != 0) rcond = 0;
                 // The factorisation overwrote H: gather it again.
                 GatherAndAccumulate(i, k);
-                PackedGram.Finish(_hp.Pointer, dp, d, hc, d, _colSums.Pointer);
+                PackedGram.Finish(_hp.Pointer, dp, d, hc, d, 1.0, _colSums.Pointer, out _);
                 PseudoInverse(hc, d, sg);
                 for (int q = 0; q < d; q++)
                 {
@@ -165,51 +165,6 @@ public sealed unsafe class WordVarianceSolver
             double rowSum = 0;
             for (int j = 0; j < i; j++) { double av = Math.Abs(row[j]); rowSum += av; sums[j] += av; }
             sums[i] += rowSum + Math.Abs(row[i]);
-        }
-        double max = 0;
-        for (int j = 0; j < d; j++) max = Math.Max(max, sums[j]);
-        return max;
-    }
-
-    /// <summary>sigma = s * (the symmetric matrix whose lower triangle is in <paramref name="lower"/>, row-major with
-    /// leading dimension <paramref name="ld"/>), in one pass over 8 x 8 tiles (so the mirrored writes stay within a few
-    /// cache lines); returns the 1-norm of the unscaled matrix and, in <paramref name="trace"/>, the trace of sigma.</summary>
-    double MirrorScaled(double* lower, int ld, int d, double s, double* sigma, out double trace)
-    {
-        const int T = 8;
-        double* sums = _colSums.Pointer;
-        new Span<double>(sums, d).Clear();
-        trace = 0;
-        for (int i0 = 0; i0 < d; i0 += T)
-        {
-            int i1 = Math.Min(i0 + T, d);
-            for (int j0 = 0; j0 <= i0; j0 += T)
-            {
-                int j1 = Math.Min(j0 + T, d);
-                for (int i = i0; i < i1; i++)
-                {
-                    double* row = lower + (long)i * ld;
-                    double* out1 = sigma + (long)i * d;
-                    int jEnd = Math.Min(j1, i);
-                    double rowSum = 0;
-                    for (int j = j0; j < jEnd; j++)
-                    {
-                        double v = row[j], sv = s * v, av = Math.Abs(v);
-                        out1[j] = sv;
-                        sigma[(long)j * d + i] = sv;
-                        rowSum += av;
-                        sums[j] += av;
-                    }
-                    sums[i] += rowSum;
-                    if (j0 == i0)
-                    {
-                        double diag = row[i];
-                        out1[i] = s * diag;
-                        trace += s * diag;
-                        sums[i] += Math.Abs(diag);
-                    }
-                }
-            }
         }
         double max = 0;
         for (int j = 0; j < d; j++) max = Math.Max(max, sums[j]);
