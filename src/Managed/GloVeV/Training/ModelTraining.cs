@@ -4,7 +4,8 @@ using GloVeV.Text;
 
 namespace GloVeV.Training;
 
-public sealed record ModelTrainingResult(string ModelDir, int VocabSize, int Dim, long NonZeros, IReadOnlyList<EpochReport> Epochs, double Seconds, bool Resumed, string Backend);
+public sealed record ModelTrainingResult(string ModelDir, int VocabSize, int Dim, long NonZeros, IReadOnlyList<EpochReport> Epochs, double Seconds, bool Resumed, string Backend,
+    IReadOnlyList<AlsSweepReport>? Sweeps = null, double Ridge = 0);
 
 /// <summary>Co-occurrence folder + vocabulary in, model folder out (<c>params.safetensors</c>,
 /// <c>vectors.safetensors</c>, <c>vocab.txt</c>), with checkpoints and resume.</summary>
@@ -13,23 +14,62 @@ public static class ModelTraining
     /// <param name="backend">Builds the optimiser; null is the SIMD CPU trainer. Optional components (the TorchSharp
     /// backend) pass theirs.</param>
     public static ModelTrainingResult Train(string cooccurDir, string vocabPath, string outDir, TrainingOptions o, bool resume = false,
-        Action<EpochReport>? onEpoch = null, CancellationToken cancel = default, Func<CsrMatrix, TrainingOptions, IGloVeTrainer>? backend = null)
+        Action<EpochReport>? onEpoch = null, CancellationToken cancel = default, Func<CsrMatrix, TrainingOptions, IGloVeTrainer>? backend = null,
+        Action<AlsSweepReport>? onSweep = null)
     {
         o.Validate();
+        if (o.AutoStop != null && backend != null) throw new GloVeVException("--epochs auto is supported by the cpu backend only");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var vocab = Vocabulary.Load(vocabPath);
         using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab.Count);
         Directory.CreateDirectory(outDir);
-        var trainer = backend is null ? new GloVeTrainer(x, o) : backend(x, o);
-        using var ownsNative = trainer as IDisposable; // device-resident backends free their tensors
-        var r = trainer.Run(outDir, resume, onEpoch, cancel);
+        var ckPath = Path.Combine(outDir, TrainingCheckpoint.FileName);
+        // A checkpoint taken during ALS resumes the sweeps; AdaGrad is over by then.
+        int sweepsDone = resume ? TrainingCheckpoint.AlsSweepsIn(ckPath) : 0;
+        TrainingResult r;
+        string backendName;
+        IReadOnlyDictionary<string, string> backendMeta;
+        if (sweepsDone > 0 || (o.Epochs == 0 && resume))
+        {
+            var ck = TrainingCheckpoint.Load(ckPath, vocab.Count, o.Dim, x.NonZeros, o.Epochs);
+            r = new TrainingResult(ck.Parameters, [], true, ck.EpochsDone);
+            r.Parameters.Metadata["epochs_done"] = ck.EpochsDone.ToString(CultureInfo.InvariantCulture);
+            backendName = "cpu-als"; backendMeta = new Dictionary<string, string>();
+        }
+        else if (o.Epochs == 0)
+        {
+            r = new TrainingResult(InitialParameters.Draw(vocab.Count, o.Dim, o.Seed), [], false, 0);
+            r.Parameters.Metadata["epochs_done"] = "0";
+            backendName = "cpu-als"; backendMeta = new Dictionary<string, string>();
+        }
+        else
+        {
+            var trainer = backend is null ? new GloVeTrainer(x, o) : backend(x, o);
+            using var ownsNative = trainer as IDisposable; // device-resident backends free their tensors
+            r = trainer.Run(outDir, resume, onEpoch, cancel);
+            backendName = trainer.Backend; backendMeta = trainer.BackendMetadata;
+        }
         var p = r.Parameters;
+        int epochsDone = int.Parse(p.Metadata["epochs_done"], CultureInfo.InvariantCulture);
+        List<AlsSweepReport> sweeps = [];
+        if (o.AlsSweeps > 0 && sweepsDone < o.AlsSweeps)
+        {
+            using var als = new AlternatingLeastSquares(x, p, o.XMax, o.Alpha, o.Ridge, o.Threads);
+            sweeps = als.Run(o.AlsSweeps, o.AlsTolerance, sweepsDone, onSweep, done =>
+            {
+                if (o.CheckpointEvery > 0 && done % o.CheckpointEvery == 0 && done < o.AlsSweeps)
+                    TrainingCheckpoint.ForAls(p, epochsDone, done).Save(ckPath, o.Seed, x.NonZeros, "cpu-als");
+            }, cancel);
+        }
         var inv = CultureInfo.InvariantCulture;
         p.Metadata["format"] = "glovev-params-1";
         p.Metadata["dim"] = o.Dim.ToString(inv);
         p.Metadata["vocab_size"] = vocab.Count.ToString(inv);
         p.Metadata["vocab_hash"] = vocab.Hash();
-        p.Metadata["epochs"] = o.Epochs.ToString(inv);
+        p.Metadata["epochs"] = epochsDone.ToString(inv);
+        p.Metadata["epochs_rule"] = o.AutoStop is { } a
+            ? $"auto (relative change < {a.Tolerance.ToString("R", inv)}, median cos(trained, WLS) of frequent words >= {a.Cosine.ToString("R", inv)}, at most {o.Epochs})"
+            : "fixed";
         p.Metadata["eta"] = o.Eta.ToString("R", inv);
         p.Metadata["x_max"] = o.XMax.ToString("R", inv);
         p.Metadata["alpha"] = o.Alpha.ToString("R", inv);
@@ -38,15 +78,16 @@ public static class ModelTraining
         p.Metadata["threads"] = o.Threads.ToString(inv);
         p.Metadata["bias_eta"] = o.BiasEta is { } be ? be.ToString("R", inv) : "none (GloVe C)";
         p.Metadata["nnz"] = x.NonZeros.ToString(inv);
-        p.Metadata["backend"] = trainer.Backend;
-        foreach (var kv in trainer.BackendMetadata) p.Metadata[kv.Key] = kv.Value;
+        p.Metadata["backend"] = backendName;
+        foreach (var kv in backendMeta) p.Metadata[kv.Key] = kv.Value;
         p.Metadata["cost_history"] = string.Join(",", r.Epochs.Select(e => e.Cost.ToString("R", inv)));
+        if (o.AlsSweeps > 0) AlternatingLeastSquares.Describe(p, o.Ridge, sweeps, sweepsDone + sweeps.Count, o.AlsTolerance);
+        else p.Metadata["ridge"] = "0";
         foreach (var kv in x.Metadata) if (kv.Key is "window" or "symmetric" or "distance_weighting") p.Metadata["cooccur_" + kv.Key] = kv.Value;
         p.Save(Path.Combine(outDir, GloVeParameters.ParamsFile));
         p.SaveVectors(Path.Combine(outDir, GloVeParameters.VectorsFile));
         vocab.Save(Path.Combine(outDir, "vocab.txt"));
-        var ck = Path.Combine(outDir, TrainingCheckpoint.FileName);
-        if (File.Exists(ck)) File.Delete(ck);
-        return new ModelTrainingResult(outDir, vocab.Count, o.Dim, x.NonZeros, r.Epochs, sw.Elapsed.TotalSeconds, resume, trainer.Backend);
+        if (File.Exists(ckPath)) File.Delete(ckPath);
+        return new ModelTrainingResult(outDir, vocab.Count, o.Dim, x.NonZeros, r.Epochs, sw.Elapsed.TotalSeconds, resume, backendName, sweeps, o.Ridge);
     }
 }

@@ -47,6 +47,9 @@ public static class VarianceEngine
         var backend = BlasBackend.Current;
         int d = p.Dim, v = p.VocabSize;
         double xMax = o.XMax ?? Meta(p, "x_max", 100), alpha = o.Alpha ?? Meta(p, "alpha", 0.75);
+        // A model refined by ridge ALS carries its lambda: the covariance is that of the estimator actually used.
+        double ridge = Meta(p, "ridge", 0);
+        if (!(ridge >= 0) || !double.IsFinite(ridge)) throw new GloVeVException($"model metadata: ridge = {ridge} is not a number >= 0");
         using var contexts = new PaddedContexts(p);
 
         var status = new WordVarianceStatus[v];
@@ -97,7 +100,7 @@ public static class VarianceEngine
         try
         {
             var solvers = new WordVarianceSolver[o.Threads];
-            for (int t = 0; t < o.Threads; t++) solvers[t] = new WordVarianceSolver(x, p, contexts, xMax, alpha, o.Refine, o.RcondThreshold);
+            for (int t = 0; t < o.Threads; t++) solvers[t] = new WordVarianceSolver(x, p, contexts, xMax, alpha, o.Refine, o.RcondThreshold, ridge);
             var buffer = new double[(long)Math.Min(chunkWords, Math.Max(1, eligible.Count)) * d * d];
             var inv = CultureInfo.InvariantCulture;
             for (int start = 0; start < eligible.Count; start += chunkWords)
@@ -175,7 +178,7 @@ public static class VarianceEngine
             File.WriteAllText(Path.Combine(stage, "chunk_map.txt"), chunkMap.ToString());
             if (o.ApproxTarget > 0) File.WriteAllText(Path.Combine(stage, "approx_info.txt"), approxInfo.ToString());
             WriteInfo(Path.Combine(stage, "variance_info.tsv"), vocab, status, info);
-            File.WriteAllText(Path.Combine(stage, "variance_summary.json"), SummaryJson(summary, o, xMax, alpha, d));
+            File.WriteAllText(Path.Combine(stage, "variance_summary.json"), SummaryJson(summary, o, xMax, alpha, d, ridge));
             if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
             Directory.Move(stage, outDir);
             return summary;
@@ -238,7 +241,7 @@ public static class VarianceEngine
         }
     }
 
-    static string SummaryJson(VarianceSummary s, VarianceOptions o, double xMax, double alpha, int d)
+    static string SummaryJson(VarianceSummary s, VarianceOptions o, double xMax, double alpha, int d, double ridge)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
@@ -258,6 +261,7 @@ public static class VarianceEngine
             w.WriteNumber("approx_target", o.ApproxTarget);
             w.WriteBoolean("complete", o.Complete);
             w.WriteNumber("x_max", xMax);
+            w.WriteNumber("ridge", ridge);
             w.WriteNumber("alpha", alpha);
             w.WriteNumber("chunks", s.Chunks);
             if (o.Shards > 1) { w.WriteNumber("shard", o.Shard); w.WriteNumber("shards", o.Shards); }
