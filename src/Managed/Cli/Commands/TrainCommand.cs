@@ -13,6 +13,7 @@ static class TrainCommand
         var output = Required("--out", "Model folder");
         var dim = Int("--dim", "Vector size D", 100);
         var schedule = new TrainingFlags("25", 0, 0);
+        var init = Optional("--init", "With --epochs 0: start the ALS sweeps from this trained model folder");
         var eta = Double("--eta", "Initial learning rate", 0.05);
         var xmax = Double("--x-max", "Weighting cut-off x_max", 100);
         var alpha = Double("--alpha", "Weighting exponent", 0.75);
@@ -28,6 +29,7 @@ static class TrainCommand
         var cmd = new Command("train", "Train GloVe (hogwild AdaGrad, SIMD float32, or batched on TorchSharp); keeps W, C and both biases")
             { cooc, vocab, output, dim, eta, xmax, alpha, clip, biasEta, seed, ckpt, resume, backend, device, batch, threads, json };
         foreach (var f in schedule.All) cmd.Options.Add(f);
+        cmd.Options.Add(init);
         cmd.SetAction(r => Guard(() =>
         {
             bool js = r.GetValue(json);
@@ -39,7 +41,7 @@ static class TrainCommand
                 Dim = r.GetValue(dim), Eta = r.GetValue(eta), XMax = r.GetValue(xmax), Alpha = r.GetValue(alpha),
                 GradClip = r.GetValue(clip), BiasEta = r.GetValue(biasEta), Seed = r.GetValue(seed), CheckpointEvery = r.GetValue(ckpt), Threads = r.GetValue(threads),
             };
-            o = schedule.Apply(r, o);
+            o = schedule.Apply(r, o) with { InitFrom = r.GetValue(init) };
             var res = Output.Stage("train", js, report => ModelTraining.Train(r.GetValue(cooc)!, r.GetValue(vocab)!, r.GetValue(output)!, o, r.GetValue(resume),
                 e => report((double)e.Epoch / e.Epochs, TrainingFlags.Describe(e)), backend: factory,
                 onSweep: s => report((double)s.Sweep / s.Sweeps, TrainingFlags.Describe(s))));

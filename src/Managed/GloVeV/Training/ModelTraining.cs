@@ -38,7 +38,7 @@ public static class ModelTraining
         }
         else if (o.Epochs == 0)
         {
-            r = new TrainingResult(InitialParameters.Draw(vocab.Count, o.Dim, o.Seed), [], false, 0);
+            r = new TrainingResult(o.InitFrom is null ? InitialParameters.Draw(vocab.Count, o.Dim, o.Seed) : LoadStart(o.InitFrom, vocab, o.Dim), [], false, 0);
             r.Parameters.Metadata["epochs_done"] = "0";
             backendName = "cpu-als"; backendMeta = new Dictionary<string, string>();
         }
@@ -88,6 +88,21 @@ public static class ModelTraining
         p.SaveVectors(Path.Combine(outDir, GloVeParameters.VectorsFile));
         vocab.Save(Path.Combine(outDir, "vocab.txt"));
         if (File.Exists(ckPath)) File.Delete(ckPath);
+        if (o.InitFrom != null) p.Metadata["als_init"] = Path.GetFullPath(o.InitFrom);
         return new ModelTrainingResult(outDir, vocab.Count, o.Dim, x.NonZeros, r.Epochs, sw.Elapsed.TotalSeconds, resume, backendName, sweeps, o.Ridge);
+    }
+
+    /// <summary>The parameters of a trained model folder, checked against this run's vocabulary and dimension.</summary>
+    static GloVeParameters LoadStart(string modelDir, Vocabulary vocab, int dim)
+    {
+        var path = Path.Combine(modelDir, GloVeParameters.ParamsFile);
+        if (!File.Exists(path)) throw new MissingFileException($"--init: no {GloVeParameters.ParamsFile} in {modelDir}");
+        var p = GloVeParameters.Load(path);
+        if (p.VocabSize != vocab.Count || p.Dim != dim)
+            throw new GloVeVException($"--init: {path} has V={p.VocabSize}, D={p.Dim}; this run has V={vocab.Count}, D={dim} (--dim)");
+        if (p.Metadata.TryGetValue("vocab_hash", out var h) && h != vocab.Hash())
+            throw new GloVeVException($"--init: {path} was trained with another vocabulary than the one given");
+        var fresh = new GloVeParameters(p.VocabSize, p.Dim, p.Center, p.Context, p.CenterBias, p.ContextBias);
+        return fresh;
     }
 }

@@ -27,6 +27,10 @@ public sealed record TrainingOptions
     /// that keeps rare words from growing; recorded in the model and used by the variance stage.</summary>
     public double Ridge { get; init; }
 
+    /// <summary>With <see cref="Epochs"/> = 0: start the ALS sweeps from this model folder's parameters instead of
+    /// GloVe C's random start (refining an existing model).</summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>With a rule, AdaGrad stops before <see cref="Epochs"/> (then the maximum) once it holds.</summary>
     public AutoStopRule? AutoStop { get; init; }
 
@@ -40,6 +44,7 @@ public sealed record TrainingOptions
         if (!(AlsTolerance >= 0) || !double.IsFinite(AlsTolerance)) throw new GloVeVException($"--tol must be a finite number >= 0, got {AlsTolerance}");
         if (!(Ridge >= 0) || !double.IsFinite(Ridge)) throw new GloVeVException($"--ridge must be a finite number >= 0, got {Ridge}");
         if (Ridge > 0 && AlsSweeps == 0) throw new GloVeVException("--ridge applies to the ALS sweeps; give --als-sweeps N too");
+        if (InitFrom != null && (Epochs != 0 || AlsSweeps == 0)) throw new GloVeVException("--init starts ALS from a trained model: use it with --epochs 0 and --als-sweeps N");
         if (AutoStop is { } a)
         {
             if (Epochs < 1) throw new GloVeVException("--epochs auto needs a maximum of at least 1 epoch (--max-epochs)");
