@@ -224,3 +224,29 @@ public class AlsTests(CorporaFixture corpora) : IClassFixture<CorporaFixture>
         Assert.StartsWith("auto", p.Metadata["epochs_rule"]);
     }
 }
+
+public class RidgeSelectionTests(CorporaFixture corpora) : IClassFixture<CorporaFixture>
+{
+    [Fact]
+    public void TheSearchScoresEveryLambdaOnTheSameHeldOutPairs()
+    {
+        var (vocab, cooc) = corpora.Get("sotu_small.txt");
+        var dir = TestPaths.TempDir();
+        ModelTraining.Train(cooc, vocab, dir, new TrainingOptions { Dim = 5, Epochs = 2, Threads = 1 });
+        var p = GloVeParameters.Load(Path.Combine(dir, GloVeParameters.ParamsFile));
+        using var x = CsrMatrix.OpenDirectory(cooc, p.VocabSize);
+        var before = (float[])p.Center.Clone();
+        var (best, path) = RidgeSelection.Choose(x, p, 100, 0.75, 2, [0, 0.1, 1], sweeps: 2);
+        Assert.Equal(before, p.Center); // the start is not modified
+        Assert.Equal([0, 0.1, 1], path.Select(c => c.Lambda).ToArray());
+        Assert.All(path, c => Assert.True(c.HeldOutError > 0 && double.IsFinite(c.HeldOutError)));
+        Assert.Equal(path.OrderBy(c => c.HeldOutError).First().HeldOutError, path.Single(c => c.Lambda == best).HeldOutError, 0.001 * path.Min(c => c.HeldOutError) + 1e-15);
+        // Deterministic: the same split and the same sweeps give the same numbers.
+        var again = RidgeSelection.Choose(x, p, 100, 0.75, 1, [0, 0.1, 1], sweeps: 2).Path;
+        Assert.Equal(path.Select(c => c.HeldOutError), again.Select(c => c.HeldOutError));
+        var model = TestPaths.TempDir();
+        var r = ModelTraining.Train(cooc, vocab, model, new TrainingOptions { Dim = 5, Epochs = 2, Threads = 1, AlsSweeps = 2, RidgeAuto = true });
+        Assert.Contains(r.Ridge, RidgeSelection.DefaultGrid);
+        Assert.StartsWith("held-out", GloVeParameters.Load(Path.Combine(model, GloVeParameters.ParamsFile)).Metadata["ridge_selection"]);
+    }
+}

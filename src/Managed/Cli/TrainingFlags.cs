@@ -15,13 +15,17 @@ sealed class TrainingFlags
     public Option<double> EpochsCos { get; } = Double("--epochs-cos", "With --epochs auto: ... and the median cos(trained, WLS) of frequent words reaches this", TrainingOptions.AutoStopRule.DefaultCosine);
     public Option<int> AlsSweeps { get; }
     public Option<double> Tol { get; } = Double("--tol", "ALS stops once a sweep lowers the objective by less than this fraction", TrainingOptions.DefaultAlsTolerance);
-    public Option<double> Ridge { get; }
+    public Option<string> Ridge { get; }
 
     public TrainingFlags(string epochsDefault, int sweepsDefault, double ridgeDefault)
     {
         Epochs = new Option<string>("--epochs") { Description = "AdaGrad passes over the non-zeros: a number (0 = ALS from the initial vectors) or 'auto'", DefaultValueFactory = _ => epochsDefault };
         AlsSweeps = Int("--als-sweeps", "Alternating least-squares sweeps after the epochs (0 = none): every w_i ends at its exact WLS optimum", sweepsDefault);
-        Ridge = Double("--ridge", "Ridge lambda on the vectors in the ALS solves (a Gaussian prior; the variance stage uses it)", ridgeDefault);
+        Ridge = new Option<string>("--ridge")
+        {
+            Description = "Ridge lambda on the vectors in the ALS solves (a Gaussian prior; the variance stage uses it), or 'auto' (chosen on held-out non-zeros)",
+            DefaultValueFactory = _ => ridgeDefault.ToString("R", CultureInfo.InvariantCulture),
+        };
     }
 
     public IEnumerable<Option> All => [Epochs, MaxEpochs, EpochsTol, EpochsCos, AlsSweeps, Tol, Ridge];
@@ -30,13 +34,20 @@ sealed class TrainingFlags
     public TrainingOptions Apply(ParseResult r, TrainingOptions o)
     {
         var e = r.GetValue(Epochs)!.Trim();
-        o = o with { AlsSweeps = r.GetValue(AlsSweeps), AlsTolerance = r.GetValue(Tol), Ridge = r.GetValue(Ridge) };
+        var ridge = r.GetValue(Ridge)!.Trim();
+        o = o with { AlsSweeps = r.GetValue(AlsSweeps), AlsTolerance = r.GetValue(Tol) };
+        if (ridge.Equals("auto", StringComparison.OrdinalIgnoreCase)) o = o with { RidgeAuto = true };
+        else if (double.TryParse(ridge, NumberStyles.Float, CultureInfo.InvariantCulture, out double lambda)) o = o with { Ridge = lambda };
+        else throw new GloVeVException($"--ridge must be a number >= 0 or 'auto', got '{ridge}'");
         if (e.Equals("auto", StringComparison.OrdinalIgnoreCase))
             return o with { Epochs = r.GetValue(MaxEpochs), AutoStop = new TrainingOptions.AutoStopRule(r.GetValue(EpochsTol), r.GetValue(EpochsCos)) };
         if (!int.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
             throw new GloVeVException($"--epochs must be a whole number >= 0 or 'auto', got '{e}'");
         return o with { Epochs = n };
     }
+
+    /// <summary>Progress line of one lambda of the held-out ridge search.</summary>
+    public static string Describe(RidgeCandidate c) => $"ridge search: lambda {c.Lambda:G4} held-out error {c.HeldOutError:F5}";
 
     /// <summary>Progress line of an ALS sweep.</summary>
     public static string Describe(AlsSweepReport s) =>

@@ -60,7 +60,7 @@ static class RunCommand
             var modelDir = Path.Combine(outDir, "model");
             var to = schedule.Apply(r, new TrainingOptions { Dim = r.GetValue(dim), Threads = t });
             var tr = Output.Stage("train", js, rep => ModelTraining.Train(coocDir, vocabPath, modelDir, to, false,
-                e => rep((double)e.Epoch / e.Epochs, TrainingFlags.Describe(e)), onSweep: s => rep((double)s.Sweep / s.Sweeps, TrainingFlags.Describe(s))));
+                e => rep((double)e.Epoch / e.Epochs, TrainingFlags.Describe(e)), onSweep: s => rep((double)s.Sweep / s.Sweeps, TrainingFlags.Describe(s)), onRidge: c => rep(0, TrainingFlags.Describe(c))));
             double finalCost = tr.Sweeps is { Count: > 0 } sweeps ? sweeps[^1].Cost : tr.Epochs[^1].Cost;
             timings.Add(("train", sw.Elapsed.TotalSeconds, modelDir)); sw.Restart();
 

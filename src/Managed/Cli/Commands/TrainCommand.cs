@@ -44,7 +44,7 @@ static class TrainCommand
             o = schedule.Apply(r, o) with { InitFrom = r.GetValue(init) };
             var res = Output.Stage("train", js, report => ModelTraining.Train(r.GetValue(cooc)!, r.GetValue(vocab)!, r.GetValue(output)!, o, r.GetValue(resume),
                 e => report((double)e.Epoch / e.Epochs, TrainingFlags.Describe(e)), backend: factory,
-                onSweep: s => report((double)s.Sweep / s.Sweeps, TrainingFlags.Describe(s))));
+                onSweep: s => report((double)s.Sweep / s.Sweeps, TrainingFlags.Describe(s)), onRidge: c => report(0, TrainingFlags.Describe(c))));
             var sweeps = res.Sweeps ?? [];
             if (js) Output.WriteJson(w =>
             {

@@ -19,7 +19,6 @@ public sealed record AlsSweepReport(int Sweep, int Sweeps, double Cost, double O
 /// </summary>
 public sealed class AlternatingLeastSquares : IDisposable
 {
-    readonly CsrMatrix _x;
     readonly SparseRows _rows, _cols;
     readonly GloVeParameters _p;
     readonly double _xMax, _alpha, _ridge;
@@ -29,11 +28,15 @@ public sealed class AlternatingLeastSquares : IDisposable
 
     /// <param name="p">Starting parameters, updated in place.</param>
     public AlternatingLeastSquares(CsrMatrix x, GloVeParameters p, double xMax, double alpha, double ridge, int threads)
+        : this(SparseRows.Of(x), SparseRows.TransposeOf(x), p, xMax, alpha, ridge, threads) { }
+
+    /// <param name="rows">The non-zeros by word; <paramref name="cols"/> the same non-zeros by context.</param>
+    public AlternatingLeastSquares(SparseRows rows, SparseRows cols, GloVeParameters p, double xMax, double alpha, double ridge, int threads)
     {
         if (!(ridge >= 0) || !double.IsFinite(ridge)) throw new GloVeVException($"ridge must be a finite number >= 0, got {ridge}");
-        if (x.Rows != p.VocabSize) throw new GloVeVException($"co-occurrence matrix has {x.Rows} rows but the parameters {p.VocabSize}");
-        _x = x; _p = p; _xMax = xMax; _alpha = alpha; _ridge = ridge; _threads = Math.Max(1, threads);
-        _rows = SparseRows.Of(x); _cols = SparseRows.TransposeOf(x);
+        if (rows.Rows != p.VocabSize || cols.Rows != p.VocabSize) throw new GloVeVException($"co-occurrence matrix has {rows.Rows} rows but the parameters {p.VocabSize}");
+        _p = p; _xMax = xMax; _alpha = alpha; _ridge = ridge; _threads = Math.Max(1, threads);
+        _rows = rows; _cols = cols;
         _words = new AugmentedRows(p.VocabSize, p.Dim); _contexts = new AugmentedRows(p.VocabSize, p.Dim);
         _rowOrder = ParallelRows.ByDescendingLength(_rows); _colOrder = ParallelRows.ByDescendingLength(_cols);
     }
@@ -100,12 +103,12 @@ public sealed class AlternatingLeastSquares : IDisposable
     /// <summary>GloVe's cost and the penalised objective, both per non-zero, at the current parameters.</summary>
     public (double Cost, double Objective) Evaluate()
     {
-        double cost = GloVeCost.Mean(_x, _p, _xMax, _alpha, _threads);
+        double cost = GloVeCost.Mean(_rows, _p, _xMax, _alpha, _threads);
         if (_ridge == 0) return (cost, cost);
         double pen = 0;
         foreach (var v in _p.Center) pen += (double)v * v;
         foreach (var v in _p.Context) pen += (double)v * v;
-        return (cost, cost + 0.5 * _ridge * pen / _x.NonZeros);
+        return (cost, cost + 0.5 * _ridge * pen / _rows.NonZeros);
     }
 
     /// <summary>Metadata recorded with a model refined by ALS.</summary>

@@ -6,7 +6,9 @@ namespace GloVeV.Training;
 /// the figure the trainers report per epoch.</summary>
 public static class GloVeCost
 {
-    public static double Mean(CsrMatrix x, GloVeParameters p, double xMax, double alpha, int threads)
+    public static double Mean(CsrMatrix x, GloVeParameters p, double xMax, double alpha, int threads) => Mean(SparseRows.Of(x), p, xMax, alpha, threads);
+
+    public static double Mean(SparseRows x, GloVeParameters p, double xMax, double alpha, int threads)
     {
         if (x.NonZeros == 0) throw new GloVeVException("co-occurrence matrix has no non-zeros");
         int d = p.Dim;
@@ -15,7 +17,7 @@ public static class GloVeCost
         ParallelRows.Run(order, threads, (_, i) =>
         {
             var w = p.CenterRow(i);
-            var cols = x.RowIndices(i); var vals = x.RowValues(i);
+            var cols = x.Indices(i); var vals = x.Values(i);
             double s = 0, bi = p.CenterBias[i];
             for (int t = 0; t < cols.Length; t++)
             {

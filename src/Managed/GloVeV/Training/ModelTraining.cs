@@ -15,7 +15,7 @@ public static class ModelTraining
     /// backend) pass theirs.</param>
     public static ModelTrainingResult Train(string cooccurDir, string vocabPath, string outDir, TrainingOptions o, bool resume = false,
         Action<EpochReport>? onEpoch = null, CancellationToken cancel = default, Func<CsrMatrix, TrainingOptions, IGloVeTrainer>? backend = null,
-        Action<AlsSweepReport>? onSweep = null)
+        Action<AlsSweepReport>? onSweep = null, Action<RidgeCandidate>? onRidge = null)
     {
         o.Validate();
         if (o.AutoStop != null && backend != null) throw new GloVeVException("--epochs auto is supported by the cpu backend only");
@@ -52,13 +52,26 @@ public static class ModelTraining
         var p = r.Parameters;
         int epochsDone = int.Parse(p.Metadata["epochs_done"], CultureInfo.InvariantCulture);
         List<AlsSweepReport> sweeps = [];
+        double ridge = o.Ridge;
+        if (o.RidgeAuto && sweepsDone == 0 && o.AlsSweeps > 0)
+        {
+            var (best, path) = RidgeSelection.Choose(x, p, o.XMax, o.Alpha, o.Threads, onCandidate: onRidge, seed: o.Seed, cancel: cancel);
+            ridge = best;
+            p.Metadata["ridge_selection"] = RidgeSelection.Describe(path, RidgeSelection.DefaultHoldOut);
+        }
+        else if (o.RidgeAuto && sweepsDone > 0)
+        {
+            // Resuming: the search already ran; the checkpoint's sweeps used its lambda.
+            var ck = TrainingCheckpoint.Load(ckPath, vocab.Count, o.Dim, x.NonZeros, o.Epochs);
+            ridge = ck.Ridge ?? throw new GloVeVException($"{ckPath}: checkpoint does not record the chosen ridge; cannot resume --ridge auto");
+        }
         if (o.AlsSweeps > 0 && sweepsDone < o.AlsSweeps)
         {
-            using var als = new AlternatingLeastSquares(x, p, o.XMax, o.Alpha, o.Ridge, o.Threads);
+            using var als = new AlternatingLeastSquares(x, p, o.XMax, o.Alpha, ridge, o.Threads);
             sweeps = als.Run(o.AlsSweeps, o.AlsTolerance, sweepsDone, onSweep, done =>
             {
                 if (o.CheckpointEvery > 0 && done % o.CheckpointEvery == 0 && done < o.AlsSweeps)
-                    TrainingCheckpoint.ForAls(p, epochsDone, done).Save(ckPath, o.Seed, x.NonZeros, "cpu-als");
+                    TrainingCheckpoint.ForAls(p, epochsDone, done, ridge).Save(ckPath, o.Seed, x.NonZeros, "cpu-als");
             }, cancel);
         }
         var inv = CultureInfo.InvariantCulture;
@@ -81,7 +94,7 @@ public static class ModelTraining
         p.Metadata["backend"] = backendName;
         foreach (var kv in backendMeta) p.Metadata[kv.Key] = kv.Value;
         p.Metadata["cost_history"] = string.Join(",", r.Epochs.Select(e => e.Cost.ToString("R", inv)));
-        if (o.AlsSweeps > 0) AlternatingLeastSquares.Describe(p, o.Ridge, sweeps, sweepsDone + sweeps.Count, o.AlsTolerance);
+        if (o.AlsSweeps > 0) AlternatingLeastSquares.Describe(p, ridge, sweeps, sweepsDone + sweeps.Count, o.AlsTolerance);
         else p.Metadata["ridge"] = "0";
         foreach (var kv in x.Metadata) if (kv.Key is "window" or "symmetric" or "distance_weighting") p.Metadata["cooccur_" + kv.Key] = kv.Value;
         p.Save(Path.Combine(outDir, GloVeParameters.ParamsFile));
@@ -89,7 +102,7 @@ public static class ModelTraining
         vocab.Save(Path.Combine(outDir, "vocab.txt"));
         if (File.Exists(ckPath)) File.Delete(ckPath);
         if (o.InitFrom != null) p.Metadata["als_init"] = Path.GetFullPath(o.InitFrom);
-        return new ModelTrainingResult(outDir, vocab.Count, o.Dim, x.NonZeros, r.Epochs, sw.Elapsed.TotalSeconds, resume, backendName, sweeps, o.Ridge);
+        return new ModelTrainingResult(outDir, vocab.Count, o.Dim, x.NonZeros, r.Epochs, sw.Elapsed.TotalSeconds, resume, backendName, sweeps, ridge);
     }
 
     /// <summary>The parameters of a trained model folder, checked against this run's vocabulary and dimension.</summary>

@@ -5,7 +5,7 @@ namespace GloVeV.Training;
 /// <summary>Everything an AdaGrad run needs to continue: the four parameter blocks, their squared-gradient
 /// accumulators and how many epochs are done. One format for every backend (unpadded, float32).</summary>
 public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] CenterGradSq, float[] ContextGradSq,
-    float[] CenterBiasGradSq, float[] ContextBiasGradSq, int EpochsDone, int AlsSweepsDone = 0)
+    float[] CenterBiasGradSq, float[] ContextBiasGradSq, int EpochsDone, int AlsSweepsDone = 0, double? Ridge = null)
 {
     public const string FileName = "checkpoint.safetensors";
 
@@ -27,6 +27,7 @@ public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] Cent
             ["epochs_done"] = EpochsDone.ToString(), ["seed"] = seed.ToString(), ["dim"] = d.ToString(),
             ["vocab_size"] = v.ToString(), ["nnz"] = nonZeros.ToString(), ["backend"] = backend,
             ["als_sweeps_done"] = AlsSweepsDone.ToString(),
+            ["ridge"] = Ridge is { } r ? r.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "",
         });
     }
 
@@ -54,7 +55,8 @@ public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] Cent
         }
         var p = new GloVeParameters(vocabSize, dim, Read("center_vectors"), Read("context_vectors"), Read("center_bias"), Read("context_bias"));
         int als = f.Metadata.TryGetValue("als_sweeps_done", out var a) && int.TryParse(a, out int na) && na >= 0 ? na : 0;
-        return new TrainingCheckpoint(p, Read("center_gradsq"), Read("context_gradsq"), Read("center_bias_gradsq"), Read("context_bias_gradsq"), done, als);
+        double? ridge = f.Metadata.TryGetValue("ridge", out var rs) && double.TryParse(rs, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rv) ? rv : null;
+        return new TrainingCheckpoint(p, Read("center_gradsq"), Read("context_gradsq"), Read("center_bias_gradsq"), Read("context_bias_gradsq"), done, als, ridge);
     }
 
     /// <summary>ALS sweeps a checkpoint records as done (0 for an AdaGrad checkpoint or a missing file).</summary>
@@ -66,10 +68,10 @@ public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] Cent
     }
 
     /// <summary>A checkpoint taken during ALS: the parameters, fresh accumulators (AdaGrad is over) and the counts.</summary>
-    public static TrainingCheckpoint ForAls(GloVeParameters p, int epochsDone, int sweepsDone)
+    public static TrainingCheckpoint ForAls(GloVeParameters p, int epochsDone, int sweepsDone, double ridge)
     {
         float[] Ones(long n) { var a = new float[n]; Array.Fill(a, 1f); return a; }
         long vd = (long)p.VocabSize * p.Dim;
-        return new TrainingCheckpoint(p, Ones(vd), Ones(vd), Ones(p.VocabSize), Ones(p.VocabSize), epochsDone, sweepsDone);
+        return new TrainingCheckpoint(p, Ones(vd), Ones(vd), Ones(p.VocabSize), Ones(p.VocabSize), epochsDone, sweepsDone, ridge);
     }
 }

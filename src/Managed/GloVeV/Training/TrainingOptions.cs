@@ -26,6 +26,9 @@ public sealed record TrainingOptions
     /// <summary>Ridge lambda on the vectors (not the biases) in the ALS solves: a Gaussian prior N(0, sigma^2/lambda I)
     /// that keeps rare words from growing; recorded in the model and used by the variance stage.</summary>
     public double Ridge { get; init; }
+    /// <summary>Choose the ridge by held-out non-zeros (<see cref="RidgeSelection"/>) before the final sweeps;
+    /// <see cref="Ridge"/> is then ignored.</summary>
+    public bool RidgeAuto { get; init; }
 
     /// <summary>With <see cref="Epochs"/> = 0: start the ALS sweeps from this model folder's parameters instead of
     /// GloVe C's random start (refining an existing model).</summary>
@@ -43,7 +46,7 @@ public sealed record TrainingOptions
         if (AlsSweeps < 0) throw new GloVeVException($"--als-sweeps must be >= 0, got {AlsSweeps}");
         if (!(AlsTolerance >= 0) || !double.IsFinite(AlsTolerance)) throw new GloVeVException($"--tol must be a finite number >= 0, got {AlsTolerance}");
         if (!(Ridge >= 0) || !double.IsFinite(Ridge)) throw new GloVeVException($"--ridge must be a finite number >= 0, got {Ridge}");
-        if (Ridge > 0 && AlsSweeps == 0) throw new GloVeVException("--ridge applies to the ALS sweeps; give --als-sweeps N too");
+        if ((Ridge > 0 || RidgeAuto) && AlsSweeps == 0) throw new GloVeVException("--ridge applies to the ALS sweeps; give --als-sweeps N too");
         if (InitFrom != null && (Epochs != 0 || AlsSweeps == 0)) throw new GloVeVException("--init starts ALS from a trained model: use it with --epochs 0 and --als-sweeps N");
         if (AutoStop is { } a)
         {
