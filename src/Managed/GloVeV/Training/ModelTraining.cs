@@ -18,11 +18,11 @@ public static class ModelTraining
         o.Validate();
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var vocab = Vocabulary.Load(vocabPath);
-        using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab.Count);
+        using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab, vocabPath);
         Directory.CreateDirectory(outDir);
         var trainer = backend is null ? new GloVeTrainer(x, o) : backend(x, o);
         using var ownsNative = trainer as IDisposable; // device-resident backends free their tensors
-        var r = trainer.Run(outDir, resume, onEpoch, cancel);
+        var r = trainer.Run(outDir, resume, IO.TrainingGuards.WatchDivergence(onEpoch), cancel);
         var p = r.Parameters;
         var inv = CultureInfo.InvariantCulture;
         p.Metadata["format"] = "glovev-params-1";
@@ -42,6 +42,8 @@ public static class ModelTraining
         foreach (var kv in trainer.BackendMetadata) p.Metadata[kv.Key] = kv.Value;
         p.Metadata["cost_history"] = string.Join(",", r.Epochs.Select(e => e.Cost.ToString("R", inv)));
         foreach (var kv in x.Metadata) if (kv.Key is "window" or "symmetric" or "distance_weighting") p.Metadata["cooccur_" + kv.Key] = kv.Value;
+        IO.Provenance.StampParams(p.Metadata, x, vocab);
+        IO.Provenance.InvalidateVariances(outDir); // the old variances describe the old vectors
         p.Save(Path.Combine(outDir, GloVeParameters.ParamsFile));
         p.SaveVectors(Path.Combine(outDir, GloVeParameters.VectorsFile));
         vocab.Save(Path.Combine(outDir, "vocab.txt"));
