@@ -106,12 +106,20 @@ public class CooccurrenceTests
         var bin = Path.Combine(dir, "cooccurrence.bin");
         using (var w = new GloVeBinaryWriter(bin))
         {
-            w.Write(2, 1, 0.5); w.Write(1, 2, 0.5); w.Write(1, 1, 2.0); w.Write(2, 1, 0.25);
+            w.Write(2, 1, 0.75); w.Write(1, 2, 0.5); w.Write(1, 1, 2.0);
             w.Commit();
         }
         using var m = CsrMatrix.OpenDirectory(dir, 2);
         Assert.Equal(3, m.NonZeros);
         Assert.Equal(2.0, m.Get(0, 0)); Assert.Equal(0.5, m.Get(0, 1)); Assert.Equal(0.75, m.Get(1, 0));
+        // A pair listed twice is not something GloVe C writes: refused rather than summed (issue 17).
+        var dupDir = TestPaths.TempDir();
+        using (var w = new GloVeBinaryWriter(Path.Combine(dupDir, "cooccurrence.bin")))
+        {
+            w.Write(2, 1, 0.5); w.Write(1, 2, 0.5); w.Write(2, 1, 0.25);
+            w.Commit();
+        }
+        Assert.Contains("repeats the pair (2, 1)", Assert.Throws<GloVeVException>(() => CsrMatrix.OpenDirectory(dupDir, 2)).Message);
     }
 
     [Fact]

@@ -31,6 +31,11 @@ static class RunCommand
             bool js = r.GetValue(json);
             var path = r.GetValue(corpus) ?? DefaultCorpus();
             var outDir = r.GetValue(output)!;
+            // Every setting is checked before any stage runs or replaces an output.
+            new TrainingOptions { Dim = r.GetValue(dim), Epochs = r.GetValue(epochs), Threads = r.GetValue(threads) }.Validate();
+            new CooccurrenceOptions { Window = r.GetValue(window), Threads = r.GetValue(threads) }.Validate();
+            if (r.GetValue(minCount) < 1) throw new GloVeVException($"--min-count must be at least 1, got {r.GetValue(minCount)}");
+            if (!File.Exists(path)) throw new MissingFileException($"{path}: corpus file not found");
             Directory.CreateDirectory(outDir);
             int t = r.GetValue(threads);
             var tok = new TokenizerOptions { Lowercase = !r.GetValue(keepCase), SplitPunctuation = !r.GetValue(keepPunct) };
@@ -39,6 +44,7 @@ static class RunCommand
 
             var vr = Output.Stage("vocab", js, _ => VocabularyBuilder.Build(path, new VocabularyOptions { MinCount = r.GetValue(minCount), Tokenizer = tok, Threads = t }));
             var vocabPath = Path.Combine(outDir, "vocab.txt");
+            if (r.GetValue(words) is { Length: > 0 } asked) { try { vr.Vocabulary.IdsOf(asked); } catch (GloVeVException e) { throw new GloVeVException($"--report-word: {e.Message}; nothing was written"); } }
             vr.Vocabulary.Save(vocabPath);
             timings.Add(("vocab", sw.Elapsed.TotalSeconds, vocabPath)); sw.Restart();
 

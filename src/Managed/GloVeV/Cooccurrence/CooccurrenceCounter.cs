@@ -206,7 +206,7 @@ public static class CooccurrenceCounter
             bin.Commit();
             sha = bin.Sha256;
         }
-        var (bytes, mtime) = IO.Provenance.Stat(binPath);
+        var (bytes, _) = IO.Provenance.Stat(binPath);
         progress?.Invoke("csr", 0);
         var csrPath = Path.Combine(outDir, CsrMatrix.FileName);
         CsrMatrix.WriteFromSortedBinary(binPath, rowCounts, csrPath, new Dictionary<string, string>
@@ -217,7 +217,7 @@ public static class CooccurrenceCounter
             ["symmetric"] = o.Symmetric ? "true" : "false",
             ["distance_weighting"] = o.DistanceWeighting ? "true" : "false",
             ["tokens"] = tokens.ToString(),
-            ["source_bytes"] = bytes, ["source_mtime"] = mtime, ["source_sha256"] = sha,
+            ["source_bytes"] = bytes, ["source_sha256"] = sha,
         });
         return (binPath, csrPath, nnz);
     }

@@ -97,12 +97,18 @@ public sealed unsafe class CsrMatrix : IDisposable
         using (var f = new SafeTensorsFile(csr)) meta = new(f.Metadata);
         var (bytes, mtime) = IO.Provenance.Stat(bin);
         bool converted = meta.ContainsKey("source");
-        if (meta.TryGetValue("source_bytes", out var rb) && meta.TryGetValue("source_mtime", out var rm))
+        if (meta.TryGetValue("source_bytes", out var rb) && meta.TryGetValue("source_sha256", out var rh))
         {
-            if (rb == bytes && rm == mtime) return false;
-            if (meta.TryGetValue("source_sha256", out var rh) && rb == bytes && IO.AtomicDirectory.Sha256(bin) == rh) return false;
+            bool same;
+            if (rb != bytes) same = false;
+            else if (meta.TryGetValue("source_mtime", out var rm) && rm == mtime) same = true;
+            // Ours (no recorded time, so the CSR stays byte-identical across runs): the .bin was written first, so a
+            // .bin newer than the CSR was replaced since.
+            else if (!meta.ContainsKey("source_mtime") && File.GetLastWriteTimeUtc(bin) <= File.GetLastWriteTimeUtc(csr)) same = true;
+            else same = IO.AtomicDirectory.Sha256(bin) == rh;
+            if (same) return false;
             if (converted) return true;
-            throw new GloVeVException($"{bin} changed after {csr} was written from it ({bytes} bytes now, {rb} recorded); re-run 'glovev cooccur', or delete {FileName} to convert the new file");
+            throw new GloVeVException($"{bin} changed after {csr} was written from it ({bytes} bytes now, {rb} recorded, or other content); re-run 'glovev cooccur', or delete {FileName} to convert the new file");
         }
         // Made by an earlier version: rebuild a converted cache that is older than its source.
         return converted && File.GetLastWriteTimeUtc(bin) > File.GetLastWriteTimeUtc(csr);

@@ -51,15 +51,35 @@ public sealed class AtomicDirectory : IDisposable
         Directory.CreateDirectory(parent);
         if (File.Exists(full)) throw new GloVeVException($"{target}: exists and is a file, not a folder");
         Recover(full);
+        var carry = new List<string>();
         if (ownFiles != null && Directory.Exists(full))
         {
-            var foreign = Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName)
-                .FirstOrDefault(n => !n!.StartsWith('.') && !ownFiles.Contains(n));
-            if (foreign != null)
-                throw new GloVeVException($"{target}: folder holds '{foreign}', which this command did not write; the output folder is replaced as a whole, so name an empty or new folder");
+            var foreignDir = Directory.EnumerateDirectories(full).Select(Path.GetFileName).FirstOrDefault(n => !n!.StartsWith('.'));
+            if (foreignDir != null)
+                throw new GloVeVException($"{target}: folder holds the folder '{foreignDir}', which this command did not write; the output folder is replaced as a whole, so name an empty or new folder");
+            carry.AddRange(Directory.EnumerateFiles(full).Select(Path.GetFileName).Where(n => !n!.StartsWith('.') && !ownFiles.Contains(n))!);
         }
-        return new AtomicDirectory(full);
+        var a = new AtomicDirectory(full);
+        // Other files in the folder (a corpus kept beside the output, notes) come along into the new folder as hard
+        // links (copies where links are not possible); they are not part of the manifest.
+        try
+        {
+            foreach (var n in carry)
+            {
+                a._carried.Add(n);
+                var from = Path.Combine(full, n);
+                var to = Path.Combine(a.Staging, n);
+                if (link(from, to) != 0) File.Copy(from, to);
+            }
+        }
+        catch { a.Dispose(); throw; }
+        return a;
     }
+
+    readonly HashSet<string> _carried = new(StringComparer.Ordinal);
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    static extern int link(string oldpath, string newpath);
 
     static string JournalPath(string full) => Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.swap");
     static string OldPath(string full) => Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.old");
@@ -212,7 +232,7 @@ public sealed class AtomicDirectory : IDisposable
         foreach (var f in Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal))
         {
             var n = Path.GetFileName(f);
-            if (n == ManifestFile) continue;
+            if (n == ManifestFile || _carried.Contains(n)) continue;
             long len = new FileInfo(f).Length;
             sb.Append(n).Append('\t').Append(len.ToString(CultureInfo.InvariantCulture)).Append('\t').Append(len <= (64L << 20) ? Sha256(f) : "-").Append('\n');
         }
