@@ -73,6 +73,7 @@ static unsafe class PipelineExports
             Window = window, Symmetric = symmetric != 0, DistanceWeighting = distanceWeighting != 0,
             MemoryBytes = memoryBytes <= 0 ? 4L << 30 : memoryBytes, Threads = Threads(threads), Tokenizer = Tok(flags),
         };
+        try { o.Validate(); } catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
         var r = CooccurrenceCounter.Count(Str(corpus, "corpus"), v, Str(outDir, "out_dir"), o);
         if (nnz != null) *nnz = r.NonZeros;
         return Status.Ok;
@@ -142,6 +143,7 @@ static unsafe class PipelineExports
             Dim = t.Dim, Epochs = t.Epochs, Threads = Threads(t.Threads), CheckpointEvery = t.CheckpointEvery, Eta = t.Eta, XMax = t.XMax,
             Alpha = t.Alpha, GradClip = t.GradClip, BiasEta = t.BiasEta > 0 ? t.BiasEta : null, Seed = t.Seed,
         };
+        try { o.Validate(); } catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
         using var cts = new CancellationTokenSource();
         // The caller may raise *cancel_flag from another thread at any time; poll it.
         using var poll = cancelFlag == null ? null : new Timer(_ => { if (Volatile.Read(ref *cancelFlag) != 0) cts.Cancel(); }, null, 0, 50);
@@ -170,7 +172,7 @@ static unsafe class PipelineExports
         NotNull(handle, "out");
         *handle = 0;
         var v = Vocabulary.Load(Str(vocabPath, "vocab_path"));
-        *handle = Handles.Add(CsrMatrix.OpenDirectory(Str(cooccurDir, "cooccur_dir"), v.Count));
+        *handle = Handles.Add(CsrMatrix.OpenDirectory(Str(cooccurDir, "cooccur_dir"), v, Str(vocabPath, "vocab_path")));
         return Status.Ok;
     });
 

@@ -35,7 +35,7 @@ public sealed class AtomicDirectory : IDisposable
     {
         Target = target;
         var parent = Path.GetDirectoryName(target)!;
-        Staging = Path.Combine(parent, $".{Path.GetFileName(target)}.staging.{Environment.ProcessId}.{Guid.NewGuid():N}");
+        Staging = Path.Combine(parent, $".{Path.GetFileName(target)}.staging.{Host}.{Environment.ProcessId}.{Guid.NewGuid():N}");
         Directory.CreateDirectory(Staging);
     }
 
@@ -104,7 +104,7 @@ public sealed class AtomicDirectory : IDisposable
         var jt = journal + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         using (var fs = new FileStream(jt, FileMode.CreateNew, FileAccess.Write))
         {
-            fs.Write(Encoding.UTF8.GetBytes($"{Path.GetFileName(Staging)}\n{Environment.ProcessId}\n"));
+            fs.Write(Encoding.UTF8.GetBytes($"{Path.GetFileName(Staging)}\n{Environment.ProcessId}\n{Host}\n"));
             fs.Flush(true);
         }
         File.Move(jt, journal, true);
@@ -125,6 +125,26 @@ public sealed class AtomicDirectory : IDisposable
         if (_done) return;
         _done = true;
         try { if (Directory.Exists(Staging)) Directory.Delete(Staging, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>This machine's name as it appears in per-run names (on shared storage, a run of another machine is
+    /// never judged dead by its PID here).</summary>
+    internal static readonly string Host = new(Environment.MachineName.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+
+    /// <summary>Is the run that owns a per-run name gone? Names with another machine's name are left alone for a
+    /// day (their owner may still run there).</summary>
+    static bool Dead(string path, string name)
+    {
+        int pid = PidOf(name);
+        if (pid <= 0) return false;
+        var parts = name.Split('.');
+        int at = Array.IndexOf(parts, pid.ToString(CultureInfo.InvariantCulture));
+        string? host = at > 0 && parts[at - 1] != "staging" && parts[at - 1].Length > 0 && !char.IsDigit(parts[at - 1][0]) ? parts[at - 1] : null;
+        if (host != null && host != Host)
+        {
+            try { return DateTime.UtcNow - Directory.GetLastWriteTimeUtc(path) > TimeSpan.FromDays(1); } catch (IOException) { return false; }
+        }
+        return !Alive(pid);
     }
 
     static bool Alive(int pid)
@@ -161,7 +181,9 @@ public sealed class AtomicDirectory : IDisposable
             {
                 var lines = File.ReadAllLines(journal);
                 int pid = lines.Length > 1 && int.TryParse(lines[1], out int p) ? p : -1;
-                if (Alive(pid) && pid != Environment.ProcessId) return; // a live writer is mid-swap
+                bool here = lines.Length < 3 || lines[2] == Host;
+                if (pid != Environment.ProcessId && (here ? Alive(pid) : DateTime.UtcNow - File.GetLastWriteTimeUtc(journal) < TimeSpan.FromMinutes(10)))
+                    return; // a live writer is mid-swap (on another machine: give it time)
                 var staging = lines.Length > 0 ? Path.Combine(parent, lines[0]) : "";
                 if (lines.Length > 0 && lines[0].Length > 0 && Directory.Exists(staging))
                 {
@@ -182,12 +204,12 @@ public sealed class AtomicDirectory : IDisposable
             if (Directory.Exists(old)) Directory.Delete(old, true);
             // Leftovers of dead runs: staging folders and journal temporaries of this target.
             foreach (var d in Directory.EnumerateDirectories(parent, $".{name}.staging.*"))
-                if (!Alive(PidOf(Path.GetFileName(d)))) Directory.Delete(d, true);
+                if (Dead(d, Path.GetFileName(d))) Directory.Delete(d, true);
             foreach (var f in Directory.EnumerateFiles(parent, $".{name}.swap.*.tmp"))
-                if (!Alive(PidOf(Path.GetFileName(f)))) File.Delete(f);
+                if (Dead(f, Path.GetFileName(f))) File.Delete(f);
             // Older per-run names (".NAME.PID.GUID.tmp" folders of earlier versions).
             foreach (var d in Directory.EnumerateDirectories(parent, $".{name}.*.tmp"))
-                if (!Alive(PidOf(Path.GetFileName(d)))) Directory.Delete(d, true);
+                if (Dead(d, Path.GetFileName(d))) Directory.Delete(d, true);
             if (Directory.Exists(full)) RemoveDeadLeftovers(full);
         }
         catch (IOException) { }
