@@ -16,6 +16,9 @@ namespace GloVeV.Tests;
 /// </summary>
 public class ReaderFuzzTests(CorporaFixture corpora) : IClassFixture<CorporaFixture>
 {
+    /// <summary><c>GLOVEV_FUZZ_SECONDS</c>: run each reader for this long instead of a fixed number of cases.</summary>
+    static double Seconds => double.TryParse(Environment.GetEnvironmentVariable("GLOVEV_FUZZ_SECONDS"), out double s) ? s : 0;
+
     static int Iterations => int.TryParse(Environment.GetEnvironmentVariable("GLOVEV_FUZZ_ITERATIONS"), out int n) ? n : 25;
 
     static byte[] Mutate(byte[] src, Random rng)
@@ -40,7 +43,8 @@ public class ReaderFuzzTests(CorporaFixture corpora) : IClassFixture<CorporaFixt
         int ok = 0, refused = 0;
         try
         {
-            for (int it = 0; it < Iterations; it++)
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (int it = 0; Seconds > 0 ? clock.Elapsed.TotalSeconds < Seconds : it < Iterations; it++)
             {
                 File.WriteAllBytes(file, Mutate(original, rng));
                 var task = Task.Run(() =>
