@@ -298,6 +298,7 @@ public static class CooccurrenceCounter
 
     static Dictionary<string, string> ReadPartialInfo(string dir)
     {
+        IO.AtomicDirectory.Recover(dir);
         if (Directory.Exists(dir)) IO.AtomicDirectory.Verify(dir);
         var p = Path.Combine(dir, PartialInfoFile);
         if (!File.Exists(p) || !File.Exists(Path.Combine(dir, PartialFile)))

@@ -65,6 +65,7 @@ public sealed unsafe class CsrMatrix : IDisposable
 
     static CsrMatrix OpenDirectory(string dir, int vocabSize, Text.Vocabulary? vocab, string? vocabPath)
     {
+        IO.AtomicDirectory.Recover(dir); // a killed swap may have left the folder aside
         if (!Directory.Exists(dir)) throw new MissingFileException($"{dir}: co-occurrence folder not found");
         IO.AtomicDirectory.Verify(dir);
         var csr = System.IO.Path.Combine(dir, FileName);

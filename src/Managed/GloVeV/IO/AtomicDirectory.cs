@@ -183,7 +183,13 @@ public sealed class AtomicDirectory : IDisposable
                 int pid = lines.Length > 1 && int.TryParse(lines[1], out int p) ? p : -1;
                 bool here = lines.Length < 3 || lines[2] == Host;
                 if (pid != Environment.ProcessId && (here ? Alive(pid) : DateTime.UtcNow - File.GetLastWriteTimeUtc(journal) < TimeSpan.FromMinutes(10)))
-                    return; // a live writer is mid-swap (on another machine: give it time)
+                {
+                    // A live writer is mid-swap (renames only, milliseconds): wait for it rather than read a gap.
+                    var until = DateTime.UtcNow.AddSeconds(10);
+                    while (File.Exists(journal) && DateTime.UtcNow < until && (!here || Alive(pid))) Thread.Sleep(10);
+                    if (File.Exists(journal)) { if (!here || Alive(pid)) return; Recover(target); }
+                    return;
+                }
                 var staging = lines.Length > 0 ? Path.Combine(parent, lines[0]) : "";
                 if (lines.Length > 0 && lines[0].Length > 0 && Directory.Exists(staging))
                 {

@@ -30,6 +30,7 @@ public sealed class VarianceStore : IDisposable
     public VarianceStore(string dir)
     {
         _dir = dir;
+        AtomicDirectory.Recover(dir);
         if (!System.IO.Directory.Exists(dir)) throw new MissingFileException($"{dir}: variance folder not found");
         AtomicDirectory.Verify(dir);
         var map = Path.Combine(dir, "chunk_map.txt");
