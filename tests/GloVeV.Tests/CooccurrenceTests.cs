@@ -72,6 +72,33 @@ public class CooccurrenceTests
         Assert.True(r.Tokens > 100_000);
     }
 
+    /// <summary>A line longer than a corpus block (4 MB) is cut between blocks, each piece replaying the window
+    /// context before its cut: the counts equal the reference's exactly, whatever thread gets which piece.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void HugeSingleLinesAreCountedExactlyInPieces(int threads)
+    {
+        var rng = new Random(5);
+        var words = Enumerable.Range(0, 40).Select(i => $"w{i}").ToArray();
+        var oov = Enumerable.Range(0, 40).Select(i => $"Zz{i}").ToArray();
+        var sb = new System.Text.StringBuilder();
+        sb.Append("W1 w2 w3\n");
+        for (int k = 0; sb.Length < 9_500_000; k++)
+        {
+            // Long stretches of out-of-vocabulary words now and then: the context must skip them.
+            if (k % 50_000 == 7) for (int q = 0; q < 20_000; q++) sb.Append(oov[rng.Next(oov.Length)]).Append(rng.Next(4) == 0 ? "\t" : " ");
+            sb.Append(rng.Next(5) == 0 ? oov[rng.Next(oov.Length)] : words[rng.Next(words.Length)].ToUpperInvariant()).Append(' ');
+        }
+        sb.Append("\nw1 w2\n");
+        var dir = TestPaths.TempDir();
+        var corpus = TestPaths.WriteCorpus(dir, sb.ToString());
+        var v = new Vocabulary(words, words.Select((_, i) => (long)(100 - i)).ToArray());
+        var tok = new TokenizerOptions { Lowercase = true };
+        var r = CooccurrenceCounter.Count(corpus, v, Path.Combine(dir, "out"), new CooccurrenceOptions { Window = 5, Threads = threads, Tokenizer = tok, MemoryBytes = 64L << 20 });
+        AssertSame(Reference(corpus, v, 5, true, true, tok), ReadBinary(r.BinaryPath, v.Count));
+    }
+
     [Fact]
     public void TinyMemoryBudgetsSpillAndMergeToTheSameMatrix()
     {

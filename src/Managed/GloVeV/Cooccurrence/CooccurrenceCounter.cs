@@ -34,6 +34,8 @@ public static class CooccurrenceCounter
         public int Fill;
         public long Tokens;
         public int Pos;
+        /// <summary>Replaying a cut line's context: fill the window history, count nothing.</summary>
+        public bool ContextOnly;
         // Shards count only the lines in [LineLo, LineHi); Line is the current line's global number.
         public long Line, LineLo, LineHi = long.MaxValue;
         static int _runCounter;
@@ -80,12 +82,13 @@ public static class CooccurrenceCounter
         public void Token(ReadOnlySpan<byte> token)
         {
             if (w.Line < w.LineLo || w.Line >= w.LineHi) return;
-            w.Tokens++;
+            if (!w.ContextOnly) w.Tokens++;
             int id = w.Vocab.Find(token);
             if (id < 0) return;
             int window = w.History.Length;
             int j = w.Pos;
             int lo = j > window ? j - window : 0;
+            if (w.ContextOnly) lo = j;
             for (int k = j - 1; k >= lo; k--)
             {
                 int left = w.History[k % window];
@@ -153,9 +156,16 @@ public static class CooccurrenceCounter
             {
                 if (block.FirstLine >= lineHi) return;
                 var sink = new WindowSink(w); w.Pos = 0; w.Line = block.FirstLine;
+                if (block.Start > 0)
+                {
+                    w.ContextOnly = true;
+                    w.Tokenizer.Tokenize(block.Context, ref sink);
+                    w.ContextOnly = false;
+                }
                 w.Tokenizer.Tokenize(block.Span, ref sink);
             },
-            out var workers, bytes => progress?.Invoke("counting", fileBytes > 0 ? Math.Min(1.0, (double)bytes / fileBytes) : 0));
+            out var workers, bytes => progress?.Invoke("counting", fileBytes > 0 ? Math.Min(1.0, (double)bytes / fileBytes) : 0),
+            LineContext.For(vocab, o.Tokenizer, o.Window));
         long tokens = workers.Sum(w => w.Tokens);
         var spilled = workers.SelectMany(w => w.Spilled).ToList();
         int spilledCount = spilled.Count;

@@ -139,7 +139,8 @@ public sealed class AtomicDirectory : IDisposable
         if (pid <= 0) return false;
         var parts = name.Split('.');
         int at = Array.IndexOf(parts, pid.ToString(CultureInfo.InvariantCulture));
-        string? host = at > 0 && parts[at - 1] != "staging" && parts[at - 1].Length > 0 && !char.IsDigit(parts[at - 1][0]) ? parts[at - 1] : null;
+        // ".NAME.staging.HOST.PID.GUID" (older names have no HOST).
+        string? host = at >= 2 && parts[at - 2] == "staging" && parts[at - 1].Length > 0 ? parts[at - 1] : null;
         if (host != null && host != Host)
         {
             try { return DateTime.UtcNow - Directory.GetLastWriteTimeUtc(path) > TimeSpan.FromDays(1); } catch (IOException) { return false; }
