@@ -66,3 +66,23 @@ def test_cooccur_peak_rss_stays_within_the_memory_budget(cli, tmp_path, budget_m
     assert r.returncode == 0, r.stderr
     kib = int([l for l in r.stderr.splitlines() if l.startswith("MAXRSS")][-1].split()[1])
     assert kib < budget_mib * 1024, "peak RSS %d KiB over a %d MiB budget" % (kib, budget_mib)
+
+
+def test_cooccur_single_huge_line_stays_within_the_memory_budget(cli, tmp_path):
+    """Issue 17: a corpus that is one 60 MB line is cut between blocks (each piece replays its window context), so
+    --memory holds there too."""
+    import random
+    import subprocess
+    rng = random.Random(3)
+    words = ["w%d" % i for i in range(2000)]
+    corpus = tmp_path / "one-line.txt"
+    with open(corpus, "w") as f:
+        for _ in range(60):
+            f.write(" ".join(rng.choice(words) for _ in range(200_000)) + " ")
+        f.write("\n")
+    (tmp_path / "vocab.txt").write_text("".join("%s 1\n" % w for w in words[:1500]))
+    r = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", cli, "cooccur", "--corpus", str(corpus), "--vocab", str(tmp_path / "vocab.txt"),
+                        "--out", str(tmp_path / "c"), "--memory", "64M", "--threads", "2", "--window", "5"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    kib = int([l for l in r.stderr.splitlines() if l.startswith("MAXRSS")][-1].split()[1])
+    assert kib < 64 * 1024, "peak RSS %d KiB over a 64 MiB budget on a single-line corpus" % kib
