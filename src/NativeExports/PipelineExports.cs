@@ -73,6 +73,7 @@ static unsafe class PipelineExports
             Window = window, Symmetric = symmetric != 0, DistanceWeighting = distanceWeighting != 0,
             MemoryBytes = memoryBytes <= 0 ? 4L << 30 : memoryBytes, Threads = Threads(threads), Tokenizer = Tok(flags),
         };
+        try { o.Validate(); } catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
         var r = CooccurrenceCounter.Count(Str(corpus, "corpus"), v, Str(outDir, "out_dir"), o);
         if (nnz != null) *nnz = r.NonZeros;
         return Status.Ok;
@@ -148,6 +149,7 @@ static unsafe class PipelineExports
             InitFrom = t.InitFrom == null ? null : Str(t.InitFrom, "init_from"),
         };
         if (t.Reserved != 0) throw new GloVeVException("options.reserved must be 0 (was the struct filled by gv_train_options_default?)");
+        try { o.Validate(); } catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
         using var cts = new CancellationTokenSource();
         // The caller may raise *cancel_flag from another thread at any time; poll it.
         using var poll = cancelFlag == null ? null : new Timer(_ => { if (Volatile.Read(ref *cancelFlag) != 0) cts.Cancel(); }, null, 0, 50);
@@ -179,7 +181,7 @@ static unsafe class PipelineExports
         NotNull(handle, "out");
         *handle = 0;
         var v = Vocabulary.Load(Str(vocabPath, "vocab_path"));
-        *handle = Handles.Add(CsrMatrix.OpenDirectory(Str(cooccurDir, "cooccur_dir"), v.Count));
+        *handle = Handles.Add(CsrMatrix.OpenDirectory(Str(cooccurDir, "cooccur_dir"), v, Str(vocabPath, "vocab_path")));
         return Status.Ok;
     });
 

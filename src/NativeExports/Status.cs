@@ -48,7 +48,7 @@ static unsafe class LastError
 }
 
 /// <summary>Every export runs its body through <see cref="Run"/>: no exception crosses the boundary.</summary>
-static class Guard
+static partial class Guard
 {
     public static int Run(Func<int> body)
     {
@@ -57,18 +57,28 @@ static class Guard
             LastError.Clear();
             return body();
         }
-        catch (AbiException e) { LastError.Set(e.Message); return e.Code; }
+        catch (AbiException e) { LastError.Set(CallerTerms(e.Message)); return e.Code; }
         catch (OperationCanceledException) { LastError.Set("cancelled"); return Status.Cancelled; }
         catch (FileNotFoundException e) { LastError.Set(e.Message); return Status.Io; }
         catch (DirectoryNotFoundException e) { LastError.Set(e.Message); return Status.Io; }
         catch (UnauthorizedAccessException e) { LastError.Set(e.Message); return Status.Io; }
         catch (IOException e) { LastError.Set(e.Message); return Status.Io; }
-        catch (MissingFileException e) { LastError.Set(e.Message); return Status.Io; }
-        catch (GloVeVException e) { LastError.Set(e.Message); return Status.Input; }
+        catch (MissingFileException e) { LastError.Set(CallerTerms(e.Message)); return Status.Io; }
+        catch (GloVeVException e) { LastError.Set(CallerTerms(e.Message)); return Status.Input; }
         catch (ArgumentException e) { LastError.Set(e.Message); return Status.Argument; }
         catch (OutOfMemoryException) { LastError.Set("out of memory"); return Status.Internal; }
         catch (Exception e) { LastError.Set($"internal error: {e.GetType().Name}: {e.Message}"); return Status.Internal; }
     }
+}
+
+static partial class Guard
+{
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w-])--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)")]
+    private static partial System.Text.RegularExpressions.Regex Flag();
+
+    /// <summary>Engine messages name CLI flags (--x-max); through the ABI the caller knows them as option names
+    /// (x_max): say those.</summary>
+    public static string CallerTerms(string message) => Flag().Replace(message, m => m.Groups[1].Value.Replace('-', '_'));
 }
 
 sealed class AbiException(int code, string message) : Exception(message)

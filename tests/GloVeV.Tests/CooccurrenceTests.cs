@@ -72,6 +72,33 @@ public class CooccurrenceTests
         Assert.True(r.Tokens > 100_000);
     }
 
+    /// <summary>A line longer than a corpus block (4 MB) is cut between blocks, each piece replaying the window
+    /// context before its cut: the counts equal the reference's exactly, whatever thread gets which piece.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void HugeSingleLinesAreCountedExactlyInPieces(int threads)
+    {
+        var rng = new Random(5);
+        var words = Enumerable.Range(0, 40).Select(i => $"w{i}").ToArray();
+        var oov = Enumerable.Range(0, 40).Select(i => $"Zz{i}").ToArray();
+        var sb = new System.Text.StringBuilder();
+        sb.Append("W1 w2 w3\n");
+        for (int k = 0; sb.Length < 9_500_000; k++)
+        {
+            // Long stretches of out-of-vocabulary words now and then: the context must skip them.
+            if (k % 50_000 == 7) for (int q = 0; q < 20_000; q++) sb.Append(oov[rng.Next(oov.Length)]).Append(rng.Next(4) == 0 ? "\t" : " ");
+            sb.Append(rng.Next(5) == 0 ? oov[rng.Next(oov.Length)] : words[rng.Next(words.Length)].ToUpperInvariant()).Append(' ');
+        }
+        sb.Append("\nw1 w2\n");
+        var dir = TestPaths.TempDir();
+        var corpus = TestPaths.WriteCorpus(dir, sb.ToString());
+        var v = new Vocabulary(words, words.Select((_, i) => (long)(100 - i)).ToArray());
+        var tok = new TokenizerOptions { Lowercase = true };
+        var r = CooccurrenceCounter.Count(corpus, v, Path.Combine(dir, "out"), new CooccurrenceOptions { Window = 5, Threads = threads, Tokenizer = tok, MemoryBytes = 64L << 20 });
+        AssertSame(Reference(corpus, v, 5, true, true, tok), ReadBinary(r.BinaryPath, v.Count));
+    }
+
     [Fact]
     public void TinyMemoryBudgetsSpillAndMergeToTheSameMatrix()
     {
@@ -106,12 +133,20 @@ public class CooccurrenceTests
         var bin = Path.Combine(dir, "cooccurrence.bin");
         using (var w = new GloVeBinaryWriter(bin))
         {
-            w.Write(2, 1, 0.5); w.Write(1, 2, 0.5); w.Write(1, 1, 2.0); w.Write(2, 1, 0.25);
+            w.Write(2, 1, 0.75); w.Write(1, 2, 0.5); w.Write(1, 1, 2.0);
             w.Commit();
         }
         using var m = CsrMatrix.OpenDirectory(dir, 2);
         Assert.Equal(3, m.NonZeros);
         Assert.Equal(2.0, m.Get(0, 0)); Assert.Equal(0.5, m.Get(0, 1)); Assert.Equal(0.75, m.Get(1, 0));
+        // A pair listed twice is not something GloVe C writes: refused rather than summed (issue 17).
+        var dupDir = TestPaths.TempDir();
+        using (var w = new GloVeBinaryWriter(Path.Combine(dupDir, "cooccurrence.bin")))
+        {
+            w.Write(2, 1, 0.5); w.Write(1, 2, 0.5); w.Write(2, 1, 0.25);
+            w.Commit();
+        }
+        Assert.Contains("repeats the pair (2, 1)", Assert.Throws<GloVeVException>(() => CsrMatrix.OpenDirectory(dupDir, 2)).Message);
     }
 
     [Fact]

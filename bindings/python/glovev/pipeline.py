@@ -9,6 +9,24 @@ from . import _lib as L
 _FLAGS = {"lowercase": 1, "split_punctuation": 2, "replace_invalid": 4}
 
 
+def _int(x, name, lo, hi):
+    """An integer argument within [lo, hi] (ctypes would silently wrap one outside its C type)."""
+    if isinstance(x, bool) or not isinstance(x, (int, np.integer)):
+        raise TypeError("%s must be an integer, not %s" % (name, type(x).__name__))
+    if not lo <= int(x) <= hi:
+        raise L.ArgumentError("%s must be an integer from %d to %d, got %d" % (name, lo, hi, int(x)))
+    return int(x)
+
+
+def _num(x, name):
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise TypeError("%s must be a number, not %s" % (name, type(x).__name__))
+    return float(x)
+
+
+_I32 = (1 << 31) - 1
+
+
 def _flags(lowercase=False, split_punctuation=False, replace_invalid=False):
     return (1 if lowercase else 0) | (2 if split_punctuation else 0) | (4 if replace_invalid else 0)
 
@@ -26,6 +44,8 @@ def cooccur(corpus, vocab, out_dir, window=10, symmetric=True, distance_weightin
             lowercase=False, split_punctuation=False, replace_invalid=False, threads=0) -> int:
     """Counts co-occurrences into out_dir; returns the number of non-zeros."""
     n = c_int64()
+    window = _int(window, "window", 1, _I32)
+    threads = _int(threads, "threads", 0, _I32)
     L._check(L._lib.gv_cooccur(L.encode(str(corpus), "corpus"), L.encode(str(vocab), "vocab"), L.encode(str(out_dir), "out_dir"),
                                int(window), 1 if symmetric else 0, 1 if distance_weighting else 0, _size(memory), int(threads),
                                _flags(lowercase, split_punctuation, replace_invalid), byref(n)))
@@ -68,18 +88,19 @@ def train(cooccur_dir, vocab, out_dir, dim=100, epochs=25, threads=0, eta=0.05, 
             raise ValueError("epochs must be a whole number >= 0 or 'auto', got %r" % (epochs,))
         o.epochs_auto, epochs = 1, max_epochs
         if epochs_tol is not None:
-            o.auto_tol = float(epochs_tol)
+            o.auto_tol = _num(epochs_tol, "epochs_tol")
         if epochs_cos is not None:
-            o.auto_cos = float(epochs_cos)
-    o.als_sweeps, o.ridge = int(als_sweeps), float(ridge)
+            o.auto_cos = _num(epochs_cos, "epochs_cos")
+    o.als_sweeps, o.ridge = _int(als_sweeps, "als_sweeps", 0, _I32), _num(ridge, "ridge")
     if als_tol is not None:
-        o.als_tol = float(als_tol)
+        o.als_tol = _num(als_tol, "als_tol")
     keep = L.encode(str(init_from), "init_from") if init_from is not None else None
     o.init_from = keep
-    o.dim, o.epochs, o.threads, o.checkpoint_every = int(dim), int(epochs), int(threads), int(checkpoint_every)
-    o.eta, o.x_max, o.alpha, o.grad_clip = float(eta), float(x_max), float(alpha), float(grad_clip)
-    o.bias_eta = float(bias_eta) if bias_eta else 0.0
-    o.seed, o.resume = int(seed), 1 if resume else 0
+    o.dim, o.epochs = _int(dim, "dim", 1, _I32), _int(epochs, "epochs", 0, _I32)
+    o.threads, o.checkpoint_every = _int(threads, "threads", 0, _I32), _int(checkpoint_every, "checkpoint_every", 0, _I32)
+    o.eta, o.x_max, o.alpha, o.grad_clip = _num(eta, "eta"), _num(x_max, "x_max"), _num(alpha, "alpha"), _num(grad_clip, "grad_clip")
+    o.bias_eta = _num(bias_eta, "bias_eta") if bias_eta else 0.0
+    o.seed, o.resume = _int(seed, "seed", 0, (1 << 64) - 1), 1 if resume else 0
 
     def _cb(epoch, epochs_, cost, _user):
         try:

@@ -92,3 +92,23 @@ def test_als_sweeps_and_ridge_through_python(tmp_path):
         glovev.train(tmp_path / "cooc", tmp_path / "vocab.txt", tmp_path / "m3", dim=4, epochs="often")
     with pytest.raises(glovev.GloVeVError, match="ridge"):
         glovev.train(tmp_path / "cooc", tmp_path / "vocab.txt", tmp_path / "m3", dim=4, epochs=1, ridge=0.5)
+
+
+def test_cooccur_single_huge_line_stays_within_the_memory_budget(cli, tmp_path):
+    """Issue 17: a corpus that is one 60 MB line is cut between blocks (each piece replays its window context), so
+    --memory holds there too."""
+    import random
+    import subprocess
+    rng = random.Random(3)
+    words = ["w%d" % i for i in range(2000)]
+    corpus = tmp_path / "one-line.txt"
+    with open(corpus, "w") as f:
+        for _ in range(60):
+            f.write(" ".join(rng.choice(words) for _ in range(200_000)) + " ")
+        f.write("\n")
+    (tmp_path / "vocab.txt").write_text("".join("%s 1\n" % w for w in words[:1500]))
+    r = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", cli, "cooccur", "--corpus", str(corpus), "--vocab", str(tmp_path / "vocab.txt"),
+                        "--out", str(tmp_path / "c"), "--memory", "64M", "--threads", "2", "--window", "5"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    kib = int([l for l in r.stderr.splitlines() if l.startswith("MAXRSS")][-1].split()[1])
+    assert kib < 64 * 1024, "peak RSS %d KiB over a 64 MiB budget on a single-line corpus" % kib

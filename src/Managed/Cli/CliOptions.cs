@@ -32,5 +32,27 @@ static class CliOptions
         catch (IOException e) { return Output.Fail(e.Message); }
         catch (UnauthorizedAccessException e) { return Output.Fail(e.Message); }
         catch (OutOfMemoryException) { return Output.Fail("out of memory; lower --memory, --threads or --chunk-words"); }
+        catch (ArgumentException e) { return Output.Fail(e.Message); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Never a stack trace at the user: say what happened and that it is ours to fix.
+            Console.Error.WriteLine($"glovev: internal error: {e.GetType().Name}: {e.Message} (this is a bug; please report it)");
+            return 1;
+        }
+    }
+
+    /// <summary>Adds a check that the option's value is at least <paramref name="min"/>.</summary>
+    public static Option<int> AtLeast(this Option<int> o, int min)
+    {
+        o.Validators.Add(r =>
+        {
+            try
+            {
+                int v = r.GetValueOrDefault<int>();
+                if (v < min) r.AddError($"{o.Name} must be at least {min}, got {v}");
+            }
+            catch (InvalidOperationException) { }
+        });
+        return o;
     }
 }

@@ -42,6 +42,8 @@ static class Program
                 return 0;
             });
         });
-        return root.Parse(args).Invoke();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0) return ParseErrors.Report(parsed);
+        return parsed.Invoke();
     }
 }

@@ -41,6 +41,12 @@ static class RunCommand
             bool js = r.GetValue(json);
             var path = r.GetValue(corpus) ?? DefaultCorpus();
             var outDir = r.GetValue(output)!;
+            // Every setting is checked before any stage runs or replaces an output.
+            var to = schedule.Apply(r, new TrainingOptions { Dim = r.GetValue(dim), Threads = r.GetValue(threads) });
+            to.Validate();
+            new CooccurrenceOptions { Window = r.GetValue(window), Threads = r.GetValue(threads) }.Validate();
+            if (r.GetValue(minCount) < 1) throw new GloVeVException($"--min-count must be at least 1, got {r.GetValue(minCount)}");
+            if (!File.Exists(path)) throw new MissingFileException($"{path}: corpus file not found");
             Directory.CreateDirectory(outDir);
             int t = r.GetValue(threads);
             var tok = new TokenizerOptions { Lowercase = !r.GetValue(keepCase), SplitPunctuation = !r.GetValue(keepPunct) };
@@ -49,6 +55,7 @@ static class RunCommand
 
             var vr = Output.Stage("vocab", js, _ => VocabularyBuilder.Build(path, new VocabularyOptions { MinCount = r.GetValue(minCount), Tokenizer = tok, Threads = t }));
             var vocabPath = Path.Combine(outDir, "vocab.txt");
+            if (r.GetValue(words) is { Length: > 0 } asked) { try { vr.Vocabulary.IdsOf(asked); } catch (GloVeVException e) { throw new GloVeVException($"--report-word: {e.Message}; nothing was written"); } }
             vr.Vocabulary.Save(vocabPath);
             timings.Add(("vocab", sw.Elapsed.TotalSeconds, vocabPath)); sw.Restart();
 
@@ -58,7 +65,6 @@ static class RunCommand
             timings.Add(("cooccur", sw.Elapsed.TotalSeconds, coocDir)); sw.Restart();
 
             var modelDir = Path.Combine(outDir, "model");
-            var to = schedule.Apply(r, new TrainingOptions { Dim = r.GetValue(dim), Threads = t });
             var tr = Output.Stage("train", js, rep => ModelTraining.Train(coocDir, vocabPath, modelDir, to, false,
                 e => rep((double)e.Epoch / e.Epochs, TrainingFlags.Describe(e)), onSweep: s => rep((double)s.Sweep / s.Sweeps, TrainingFlags.Describe(s)), onRidge: c => rep(0, TrainingFlags.Describe(c))));
             double finalCost = tr.Sweeps is { Count: > 0 } sweeps ? sweeps[^1].Cost : tr.Epochs[^1].Cost;

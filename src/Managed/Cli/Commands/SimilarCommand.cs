@@ -10,7 +10,7 @@ static class SimilarCommand
     {
         var q = new QueryOptions();
         var word = Required("--word", "Query word");
-        var top = Int("--top", "Number of neighbours", 10);
+        var top = Int("--top", "Number of neighbours", 10).AtLeast(1);
         var plot = Optional("--plot", "Write a forest plot of the neighbours (PNG or SVG)");
         var cmd = new Command("similar", "Nearest neighbours with intervals and P(truly in the top k)") { word, top, plot };
         q.AddTo(cmd);

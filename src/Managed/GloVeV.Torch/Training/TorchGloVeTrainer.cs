@@ -80,7 +80,7 @@ public sealed class TorchGloVeTrainer : IGloVeTrainer, IDisposable
             reports.Add(r);
             onEpoch?.Invoke(r);
             if (outDir != null && _o.CheckpointEvery > 0 && (epoch + 1) % _o.CheckpointEvery == 0 && epoch + 1 < _o.Epochs)
-                Checkpoint(epoch + 1).Save(Path.Combine(outDir, TrainingCheckpoint.FileName), _o.Seed, _nnz, Backend);
+                Checkpoint(epoch + 1).Save(Path.Combine(outDir, TrainingCheckpoint.FileName), _o.Seed, _nnz, Backend, _o);
         }
         var p = Parameters();
         p.Metadata["epochs_done"] = _o.Epochs.ToString(CultureInfo.InvariantCulture);
@@ -139,7 +139,7 @@ public sealed class TorchGloVeTrainer : IGloVeTrainer, IDisposable
 
     int LoadCheckpoint(string path)
     {
-        var ck = TrainingCheckpoint.Load(path, _v, _d, _nnz, _o.Epochs);
+        var ck = TrainingCheckpoint.Load(path, _v, _d, _nnz, _o.Epochs, _o);
         var p = ck.Parameters;
         void Replace(ref Tensor dst, float[] src, bool matrix) { var old = dst; dst = Upload(src, matrix); old.Dispose(); }
         Replace(ref _w, p.Center, true); Replace(ref _c, p.Context, true);

@@ -34,6 +34,8 @@ public static class CooccurrenceCounter
         public int Fill;
         public long Tokens;
         public int Pos;
+        /// <summary>Replaying a cut line's context: fill the window history, count nothing.</summary>
+        public bool ContextOnly;
         // Shards count only the lines in [LineLo, LineHi); Line is the current line's global number.
         public long Line, LineLo, LineHi = long.MaxValue;
         static int _runCounter;
@@ -80,12 +82,13 @@ public static class CooccurrenceCounter
         public void Token(ReadOnlySpan<byte> token)
         {
             if (w.Line < w.LineLo || w.Line >= w.LineHi) return;
-            w.Tokens++;
+            if (!w.ContextOnly) w.Tokens++;
             int id = w.Vocab.Find(token);
             if (id < 0) return;
             int window = w.History.Length;
             int j = w.Pos;
             int lo = j > window ? j - window : 0;
+            if (w.ContextOnly) lo = j;
             for (int k = j - 1; k >= lo; k--)
             {
                 int left = w.History[k % window];
@@ -104,21 +107,31 @@ public static class CooccurrenceCounter
         Action<string, double>? progress = null)
     {
         var sw = Stopwatch.StartNew();
-        if (!Directory.Exists(outDir)) Directory.CreateDirectory(outDir);
-        var tempDir = Path.Combine(outDir, $".glovev-cooccur-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        o.Validate();
+        // The folder is published as a whole (old complete set or new complete set, whatever instant a kill lands);
+        // spill runs live in this run's staging folder, which the next run removes if this one dies.
+        using var publish = IO.AtomicDirectory.Begin(outDir, OwnFiles);
+        var tempDir = Path.Combine(publish.Staging, $".glovev-cooccur-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(tempDir);
+        long tokens, nnz; int spilled;
         try
         {
-            var (sources, tokens, spilled) = CountSources(corpusPath, vocab, o, tempDir, 0, long.MaxValue, progress);
+            List<IRunSource> sources;
+            (sources, tokens, spilled) = CountSources(corpusPath, vocab, o, tempDir, 0, long.MaxValue, progress);
             if (tokens == 0) throw new GloVeVException($"{corpusPath}: corpus is empty (no tokens)");
-            var (bin, csr, nnz) = WriteMatrix(sources, vocab, outDir, o, tokens, progress);
-            return new CooccurrenceResult(tokens, vocab.Count, nnz, spilled, sw.Elapsed.TotalSeconds, bin, csr);
+            (_, _, nnz) = WriteMatrix(sources, vocab, publish.Staging, o, tokens, progress);
         }
         finally
         {
             try { Directory.Delete(tempDir, true); } catch (IOException) { }
         }
+        publish.Commit();
+        return new CooccurrenceResult(tokens, vocab.Count, nnz, spilled, sw.Elapsed.TotalSeconds,
+            Path.Combine(publish.Target, "cooccurrence.bin"), Path.Combine(publish.Target, CsrMatrix.FileName));
     }
+
+    /// <summary>Files a co-occurrence or shard folder may hold; anything else means --out names some other folder.</summary>
+    static readonly string[] OwnFiles = ["cooccurrence.bin", CsrMatrix.FileName, PartialFile, PartialInfoFile];
 
     /// <summary>Counts lines [lineLo, lineHi) into sorted sources ready for a k-way merge (files live in tempDir).</summary>
     static (List<IRunSource> Sources, long Tokens, int Spilled) CountSources(string corpusPath, Vocabulary vocab, CooccurrenceOptions o,
@@ -143,9 +156,16 @@ public static class CooccurrenceCounter
             {
                 if (block.FirstLine >= lineHi) return;
                 var sink = new WindowSink(w); w.Pos = 0; w.Line = block.FirstLine;
+                if (block.Start > 0)
+                {
+                    w.ContextOnly = true;
+                    w.Tokenizer.Tokenize(block.Context, ref sink);
+                    w.ContextOnly = false;
+                }
                 w.Tokenizer.Tokenize(block.Span, ref sink);
             },
-            out var workers, bytes => progress?.Invoke("counting", fileBytes > 0 ? Math.Min(1.0, (double)bytes / fileBytes) : 0));
+            out var workers, bytes => progress?.Invoke("counting", fileBytes > 0 ? Math.Min(1.0, (double)bytes / fileBytes) : 0),
+            LineContext.For(vocab, o.Tokenizer, o.Window));
         long tokens = workers.Sum(w => w.Tokens);
         var spilled = workers.SelectMany(w => w.Spilled).ToList();
         int spilledCount = spilled.Count;
@@ -183,6 +203,7 @@ public static class CooccurrenceCounter
         var binPath = Path.Combine(outDir, "cooccurrence.bin");
         var rowCounts = new long[vocab.Count];
         long nnz = 0;
+        string sha;
         using (var bin = new GloVeBinaryWriter(binPath))
         {
             KWayMerge(sources, (key, value) =>
@@ -193,7 +214,9 @@ public static class CooccurrenceCounter
                 nnz++;
             });
             bin.Commit();
+            sha = bin.Sha256;
         }
+        var (bytes, _) = IO.Provenance.Stat(binPath);
         progress?.Invoke("csr", 0);
         var csrPath = Path.Combine(outDir, CsrMatrix.FileName);
         CsrMatrix.WriteFromSortedBinary(binPath, rowCounts, csrPath, new Dictionary<string, string>
@@ -204,6 +227,7 @@ public static class CooccurrenceCounter
             ["symmetric"] = o.Symmetric ? "true" : "false",
             ["distance_weighting"] = o.DistanceWeighting ? "true" : "false",
             ["tokens"] = tokens.ToString(),
+            ["source_bytes"] = bytes, ["source_sha256"] = sha,
         });
         return (binPath, csrPath, nnz);
     }
@@ -222,11 +246,8 @@ public static class CooccurrenceCounter
         o.Validate();
         long lines = CountLines(corpusPath, o.Tokenizer);
         long lo = lines * (shard - 1) / count, hi = lines * shard / count;
-        var full = Path.GetFullPath(partDir);
-        var parent = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(parent);
-        var stage = Path.Combine(parent, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        Directory.CreateDirectory(stage);
+        using var publish = IO.AtomicDirectory.Begin(partDir, OwnFiles);
+        var stage = publish.Staging;
         try
         {
             var (sources, tokens, _) = CountSources(corpusPath, vocab, o, stage, lo, hi, null);
@@ -238,8 +259,7 @@ public static class CooccurrenceCounter
                 $"vocab_size\t{vocab.Count}", $"vocab_hash\t{vocab.Hash()}", $"window\t{o.Window}", $"symmetric\t{o.Symmetric}",
                 $"distance_weighting\t{o.DistanceWeighting}", $"lowercase\t{o.Tokenizer.Lowercase}", $"split_punctuation\t{o.Tokenizer.SplitPunctuation}",
             }) + "\n");
-            if (Directory.Exists(full)) Directory.Delete(full, true);
-            Directory.Move(stage, full);
+            publish.Commit();
             return pairs;
         }
         finally
@@ -277,15 +297,19 @@ public static class CooccurrenceCounter
             throw new GloVeVException($"shards given: {string.Join(",", got)}; need each of 1..{n} exactly once");
         if (first["vocab_hash"] != vocab.Hash()) throw new GloVeVException("the shards were counted with a different vocabulary");
         var o = new CooccurrenceOptions { Window = int.Parse(first["window"]), Symmetric = bool.Parse(first["symmetric"]), DistanceWeighting = bool.Parse(first["distance_weighting"]) };
-        Directory.CreateDirectory(outDir);
         long tokens = infos.Sum(i => long.Parse(i["tokens"]));
+        using var publish = IO.AtomicDirectory.Begin(outDir, OwnFiles);
         var sources = partDirs.Select(d => (IRunSource)new FileRun(Path.Combine(d, PartialFile), deleteOnClose: false)).ToList();
-        var (bin, csr, nnz) = WriteMatrix(sources, vocab, outDir, o, tokens, null);
-        return new CooccurrenceResult(tokens, vocab.Count, nnz, 0, sw.Elapsed.TotalSeconds, bin, csr);
+        var (_, _, nnz) = WriteMatrix(sources, vocab, publish.Staging, o, tokens, null);
+        publish.Commit();
+        return new CooccurrenceResult(tokens, vocab.Count, nnz, 0, sw.Elapsed.TotalSeconds,
+            Path.Combine(publish.Target, "cooccurrence.bin"), Path.Combine(publish.Target, CsrMatrix.FileName));
     }
 
     static Dictionary<string, string> ReadPartialInfo(string dir)
     {
+        IO.AtomicDirectory.Recover(dir);
+        if (Directory.Exists(dir)) IO.AtomicDirectory.Verify(dir);
         var p = Path.Combine(dir, PartialInfoFile);
         if (!File.Exists(p) || !File.Exists(Path.Combine(dir, PartialFile)))
             throw new MissingFileException($"{dir}: not a co-occurrence shard (no {PartialInfoFile} / {PartialFile})");

@@ -38,8 +38,13 @@ public sealed unsafe class CsrMatrix : IDisposable
             long a = _indptr[i], b = _indptr[i + 1];
             if (b < a) throw new GloVeVException($"{file.Path}: indptr decreases at row {i}");
             for (long k = a; k < b; k++)
+            {
                 if ((uint)_indices[k] >= (uint)Rows || (k > a && _indices[k] <= _indices[k - 1]))
                     throw new GloVeVException($"{file.Path}: row {i} has a column id out of range or out of order");
+                double x = _data[k];
+                if (!(x > 0) || double.IsInfinity(x))
+                    throw new GloVeVException($"{file.Path}: entry ({i}, {_indices[k]}) is {x.ToString(System.Globalization.CultureInfo.InvariantCulture)}; co-occurrence values must be finite and positive");
+            }
         }
     }
 
@@ -49,23 +54,65 @@ public sealed unsafe class CsrMatrix : IDisposable
     /// Opens the matrix of a co-occurrence folder: our CSR file when present, else GloVe C's <c>cooccurrence.bin</c>
     /// (converted once to CSR next to it). Checks the size against the vocabulary.
     /// </summary>
-    public static CsrMatrix OpenDirectory(string dir, int vocabSize)
+    public static CsrMatrix OpenDirectory(string dir, int vocabSize) => OpenDirectory(dir, vocabSize, null, null);
+
+    /// <summary>
+    /// As <see cref="OpenDirectory(string, int)"/>, and checks provenance: the folder is complete (its manifest), the
+    /// CSR mirrors the current <c>cooccurrence.bin</c> (a converted cache is rebuilt when the .bin changed; a
+    /// changed .bin in a folder we wrote is an error), and the matrix was counted with <paramref name="vocab"/>.
+    /// </summary>
+    public static CsrMatrix OpenDirectory(string dir, Text.Vocabulary vocab, string vocabPath) => OpenDirectory(dir, vocab.Count, vocab, vocabPath);
+
+    static CsrMatrix OpenDirectory(string dir, int vocabSize, Text.Vocabulary? vocab, string? vocabPath)
     {
+        IO.AtomicDirectory.Recover(dir); // a killed swap may have left the folder aside
         if (!Directory.Exists(dir)) throw new MissingFileException($"{dir}: co-occurrence folder not found");
+        IO.AtomicDirectory.Verify(dir);
         var csr = System.IO.Path.Combine(dir, FileName);
+        var bin = System.IO.Path.Combine(dir, "cooccurrence.bin");
         if (!File.Exists(csr))
         {
-            var bin = System.IO.Path.Combine(dir, "cooccurrence.bin");
             if (!File.Exists(bin)) throw new MissingFileException($"{dir}: neither {FileName} nor cooccurrence.bin found");
-            FromGloVeBinary(bin, vocabSize, csr);
+            FromGloVeBinary(bin, vocabSize, csr, vocab);
         }
+        else if (File.Exists(bin) && Stale(csr, bin, dir))
+            FromGloVeBinary(bin, vocabSize, csr, vocab);
         var m = Open(csr);
         if (m.Rows != vocabSize)
         {
             m.Dispose();
-            throw new GloVeVException($"{csr}: matrix has {m.Rows} rows but the vocabulary has {vocabSize} words (mismatched co-occurrence and vocabulary)");
+            throw new GloVeVException($"{csr}: matrix has {m.Rows} rows but the vocabulary{(vocabPath != null ? " " + vocabPath : "")} has {vocabSize} words (mismatched co-occurrence and vocabulary)");
+        }
+        if (vocab != null)
+        {
+            try { IO.Provenance.CheckVocab(m.Metadata, csr, vocab, vocabPath!); }
+            catch { m.Dispose(); throw; }
         }
         return m;
+    }
+
+    /// <summary>Does the CSR file no longer mirror the .bin beside it? A converted cache: rebuild. Ours: error.</summary>
+    static bool Stale(string csr, string bin, string dir)
+    {
+        Dictionary<string, string> meta;
+        using (var f = new SafeTensorsFile(csr)) meta = new(f.Metadata);
+        var (bytes, mtime) = IO.Provenance.Stat(bin);
+        bool converted = meta.ContainsKey("source");
+        if (meta.TryGetValue("source_bytes", out var rb) && meta.TryGetValue("source_sha256", out var rh))
+        {
+            bool same;
+            if (rb != bytes) same = false;
+            else if (meta.TryGetValue("source_mtime", out var rm) && rm == mtime) same = true;
+            // Ours (no recorded time, so the CSR stays byte-identical across runs): the .bin was written first, so a
+            // .bin newer than the CSR was replaced since.
+            else if (!meta.ContainsKey("source_mtime") && File.GetLastWriteTimeUtc(bin) <= File.GetLastWriteTimeUtc(csr)) same = true;
+            else same = IO.AtomicDirectory.Sha256(bin) == rh;
+            if (same) return false;
+            if (converted) return true;
+            throw new GloVeVException($"{bin} changed after {csr} was written from it ({bytes} bytes now, {rb} recorded, or other content); re-run 'glovev cooccur', or delete {FileName} to convert the new file");
+        }
+        // Made by an earlier version: rebuild a converted cache that is older than its source.
+        return converted && File.GetLastWriteTimeUtc(bin) > File.GetLastWriteTimeUtc(csr);
     }
 
     public long RowStart(int i) => _indptr[i];
@@ -110,10 +157,12 @@ public sealed unsafe class CsrMatrix : IDisposable
     public static void WriteFromSortedBinary(string binPath, long[] rowCounts, string csrPath, IReadOnlyDictionary<string, string> metadata) =>
         Write(csrPath, rowCounts, emit => GloVeBinaryReader.ForEach(binPath, rowCounts.Length, r => emit(r.Word1 - 1, r.Word2 - 1, r.Value)), metadata);
 
-    /// <summary>Converts a GloVe C <c>cooccurrence.bin</c> made elsewhere (sorted or shuffled; duplicates summed).</summary>
-    public static void FromGloVeBinary(string binPath, int vocabSize, string csrPath)
+    /// <summary>Converts a GloVe C <c>cooccurrence.bin</c> made elsewhere (sorted or shuffled; a pair listed twice is
+    /// an error), recording the source's size, time and hash so a changed source is noticed.</summary>
+    public static void FromGloVeBinary(string binPath, int vocabSize, string csrPath, Text.Vocabulary? vocab = null)
     {
         long n = GloVeBinaryReader.RecordCount(binPath);
+        var (bytes, mtime) = IO.Provenance.Stat(binPath);
         var keys = new ulong[n];
         var vals = new double[n];
         long k = 0;
@@ -122,19 +171,27 @@ public sealed unsafe class CsrMatrix : IDisposable
         {
             keys[k] = ((ulong)(uint)(r.Word1 - 1) << 32) | (uint)(r.Word2 - 1);
             vals[k] = r.Value;
-            if (k > 0 && keys[k] <= keys[k - 1]) sorted = false;
+            if (k > 0 && keys[k] <= keys[k - 1])
+            {
+                if (keys[k] == keys[k - 1]) throw DuplicateError(binPath, keys[k], k);
+                sorted = false;
+            }
             k++;
         });
         if (!sorted) Array.Sort(keys, vals);
-        long m = 0;
-        for (long r = 0; r < n; r++)
-        {
-            if (m > 0 && keys[m - 1] == keys[r]) vals[m - 1] += vals[r];
-            else { keys[m] = keys[r]; vals[m] = vals[r]; m++; }
-        }
+        for (long r = 1; r < n; r++)
+            if (keys[r] == keys[r - 1]) throw DuplicateError(binPath, keys[r], -1);
         var rowCounts = new long[vocabSize];
-        for (long r = 0; r < m; r++) rowCounts[keys[r] >> 32]++;
-        Write(csrPath, rowCounts, emit => { for (long r = 0; r < m; r++) emit((int)(keys[r] >> 32), (int)(uint)keys[r], vals[r]); },
-            new Dictionary<string, string> { ["vocab_size"] = vocabSize.ToString(), ["source"] = System.IO.Path.GetFileName(binPath) });
+        for (long r = 0; r < n; r++) rowCounts[keys[r] >> 32]++;
+        var meta = new Dictionary<string, string>
+        {
+            ["vocab_size"] = vocabSize.ToString(), ["source"] = System.IO.Path.GetFileName(binPath),
+            ["source_bytes"] = bytes, ["source_mtime"] = mtime, ["source_sha256"] = IO.AtomicDirectory.Sha256(binPath),
+        };
+        if (vocab != null) meta["vocab_hash"] = vocab.Hash();
+        Write(csrPath, rowCounts, emit => { for (long r = 0; r < n; r++) emit((int)(keys[r] >> 32), (int)(uint)keys[r], vals[r]); }, meta);
     }
+
+    static GloVeVException DuplicateError(string path, ulong key, long record) =>
+        new($"{path}: {(record >= 0 ? $"record {record}" : "a record")} repeats the pair ({(key >> 32) + 1}, {(uint)key + 1}) (ids 1-based); a co-occurrence file lists each pair once");
 }

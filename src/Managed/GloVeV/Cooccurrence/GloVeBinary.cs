@@ -16,7 +16,11 @@ public sealed class GloVeBinaryWriter : IDisposable
 {
     readonly IO.AtomicFile _file;
     readonly byte[] _buf = new byte[16 * 8192];
+    readonly System.Security.Cryptography.IncrementalHash _sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
     int _fill;
+
+    /// <summary>SHA-256 of the bytes written (after <see cref="Commit"/>).</summary>
+    public string Sha256 { get; private set; } = "";
 
     public GloVeBinaryWriter(string path) => _file = new IO.AtomicFile(path);
 
@@ -27,17 +31,19 @@ public sealed class GloVeBinaryWriter : IDisposable
         BitConverter.TryWriteBytes(s[4..], word2);
         BitConverter.TryWriteBytes(s[8..], value);
         _fill += 16;
-        if (_fill == _buf.Length) { _file.Stream.Write(_buf, 0, _fill); _fill = 0; }
+        if (_fill == _buf.Length) { _file.Stream.Write(_buf, 0, _fill); _sha.AppendData(_buf, 0, _fill); _fill = 0; }
     }
 
     public void Commit()
     {
         _file.Stream.Write(_buf, 0, _fill);
+        _sha.AppendData(_buf, 0, _fill);
         _fill = 0;
+        Sha256 = Convert.ToHexStringLower(_sha.GetHashAndReset());
         _file.Commit();
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose() { _file.Dispose(); _sha.Dispose(); }
 }
 
 /// <summary>Reads a GloVe C <c>cooccurrence.bin</c> (checked: whole records, ids within the vocabulary).</summary>
@@ -68,8 +74,8 @@ public static class GloVeBinaryReader
             {
                 if (r.Word1 < 1 || r.Word1 > vocabSize || r.Word2 < 1 || r.Word2 > vocabSize)
                     throw new GloVeVException($"{path}: record {index} has ids ({r.Word1}, {r.Word2}) outside the vocabulary of {vocabSize} words (ids are 1-based)");
-                if (!double.IsFinite(r.Value))
-                    throw new GloVeVException($"{path}: record {index} has a non-finite value");
+                if (!double.IsFinite(r.Value) || !(r.Value > 0))
+                    throw new GloVeVException($"{path}: record {index} ({r.Word1}, {r.Word2}) has value {r.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}; co-occurrence values must be finite and positive");
                 visit(r);
                 index++;
             }

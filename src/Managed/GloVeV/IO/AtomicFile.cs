@@ -16,6 +16,7 @@ public sealed class AtomicFile : IDisposable
         FinalPath = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(FinalPath)!;
         if (!Directory.Exists(dir)) throw new GloVeVException($"output folder does not exist: {dir}");
+        RemoveDeadTemporaries(dir, Path.GetFileName(FinalPath));
         TempPath = Path.Combine(dir, $".{Path.GetFileName(FinalPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         Stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize);
     }
@@ -35,6 +36,22 @@ public sealed class AtomicFile : IDisposable
         _done = true;
         Stream.Dispose();
         try { File.Delete(TempPath); } catch (IOException) { }
+    }
+
+    /// <summary>Removes temporaries ".NAME.PID.GUID.tmp" in <paramref name="dir"/> left by runs that are no longer
+    /// alive (all names when <paramref name="name"/> is null).</summary>
+    public static void RemoveDeadTemporaries(string dir, string? name = null)
+    {
+        try
+        {
+            foreach (var f in Directory.EnumerateFiles(dir, name == null ? ".*.tmp" : $".{name}.*.tmp"))
+            {
+                int pid = AtomicDirectory.PidOf(Path.GetFileName(f));
+                if (pid > 0 && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}")) File.Delete(f);
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>Writes all text atomically.</summary>

@@ -7,7 +7,7 @@ namespace GloVeV.IO;
 
 public sealed record TensorEntry(string Name, TensorDType DType, long[] Shape, long Begin, long End)
 {
-    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+    public long ElementCount => Shape.Aggregate(1L, (a, b) => checked(a * b));
 }
 
 /// <summary>
@@ -57,8 +57,11 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         var meta = new Dictionary<string, string>();
         var tensors = new Dictionary<string, TensorEntry>();
         JsonDocument doc;
+        int bad = InvalidUtf8Offset(header);
+        if (bad >= 0) throw new GloVeVException($"{path}: corrupt safetensors header: byte {8 + bad} of the file is not valid UTF-8 (the JSON header must be UTF-8)");
         try { doc = JsonDocument.Parse(header); }
         catch (JsonException e) { throw new GloVeVException($"{path}: corrupt safetensors header: {e.Message}"); }
+        catch (ArgumentException e) { throw new GloVeVException($"{path}: corrupt safetensors header: {e.Message}"); }
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new GloVeVException($"{path}: safetensors header is not a JSON object");
@@ -66,6 +69,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
             {
                 if (prop.Name == "__metadata__")
                 {
+                    if (prop.Value.ValueKind != JsonValueKind.Object) throw new GloVeVException($"{path}: safetensors __metadata__ is not a JSON object");
                     foreach (var m in prop.Value.EnumerateObject()) meta[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
                     continue;
                 }
@@ -82,8 +86,11 @@ public sealed unsafe class SafeTensorsFile : IDisposable
                     if (offs[0] < 0 || offs[1] < offs[0] || offs[1] > dataLen)
                         throw new GloVeVException($"{where}: data offsets [{offs[0]}, {offs[1]}] out of range (data section is {dataLen} bytes)");
                     var e = new TensorEntry(prop.Name, dtype, shape, offs[0], offs[1]);
-                    if (e.ElementCount * SafeTensors.SizeOf(dtype) != offs[1] - offs[0])
-                        throw new GloVeVException($"{where}: shape [{string.Join(",", shape)}] of {dt} needs {e.ElementCount * SafeTensors.SizeOf(dtype)} bytes but offsets span {offs[1] - offs[0]}");
+                    long need;
+                    try { need = checked(e.ElementCount * SafeTensors.SizeOf(dtype)); }
+                    catch (OverflowException) { throw new GloVeVException($"{where}: shape [{string.Join(",", shape)}] of {dt} is too large (its byte size overflows)"); }
+                    if (need != offs[1] - offs[0])
+                        throw new GloVeVException($"{where}: shape [{string.Join(",", shape)}] of {dt} needs {need} bytes but offsets span {offs[1] - offs[0]}");
                     tensors[prop.Name] = e;
                 }
                 catch (KeyNotFoundException) { throw new GloVeVException($"{where}: header entry lacks dtype, shape or data_offsets"); }
@@ -92,6 +99,19 @@ public sealed unsafe class SafeTensorsFile : IDisposable
             }
         }
         return (meta, tensors);
+    }
+
+    static int InvalidUtf8Offset(byte[] b)
+    {
+        var span = b.AsSpan();
+        int off = 0;
+        while (!span.IsEmpty)
+        {
+            var st = System.Text.Rune.DecodeFromUtf8(span, out _, out int n);
+            if (st != System.Buffers.OperationStatus.Done) return off;
+            off += n; span = span[n..];
+        }
+        return -1;
     }
 
     public bool Contains(string name) => Tensors.ContainsKey(name);

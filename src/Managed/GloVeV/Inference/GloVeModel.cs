@@ -37,13 +37,17 @@ public sealed class GloVeModel : IDisposable
         string file = File.Exists(Path.Combine(dir, "params.safetensors")) ? Path.Combine(dir, "params.safetensors") : Path.Combine(dir, "vectors.safetensors");
         if (!File.Exists(file)) throw new MissingFileException($"{dir}: neither params.safetensors nor vectors.safetensors found");
         using var f = new SafeTensorsFile(file);
-        var name = f.Contains("center_vectors") ? "center_vectors" : f.Tensors.Values.FirstOrDefault(t => t.Shape.Length == 2)?.Name
-            ?? throw new GloVeVException($"{file}: no 2-D vector tensor found");
+        // Only the centre vectors are the word vectors GloVe-V's covariances describe: no fallback to another tensor.
+        if (!f.Contains("center_vectors"))
+            throw new GloVeVException($"{file}: no tensor 'center_vectors' (has {string.Join(", ", f.Tensors.Keys.Order().Select(k => $"'{k}'"))}); the word vectors must be stored under that name");
+        var name = "center_vectors";
         var e = f.Expect(name, [vocab.Count, -1], TensorDType.F32, TensorDType.F64);
         var vectors = f.ReadFloats(name);
         VarianceStore? store = null;
+        AtomicDirectory.Recover(varianceDir ?? Path.Combine(dir, "variances")); // finish a swap a killed run left
         varianceDir ??= System.IO.Directory.Exists(Path.Combine(dir, "variances")) ? Path.Combine(dir, "variances")
             : File.Exists(Path.Combine(dir, "chunk_map.txt")) || File.Exists(Path.Combine(dir, "CompleteVariances.safetensors")) ? dir : null;
+        Provenance.CheckModel(file, f.Metadata, vocab, Path.Combine(dir, "vocab.txt"), varianceDir);
         if (varianceDir != null)
         {
             store = new VarianceStore(varianceDir);

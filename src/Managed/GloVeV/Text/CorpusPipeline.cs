@@ -11,7 +11,8 @@ public static class CorpusPipeline
     public sealed record Stats(long Bytes, long InvalidReplaced);
 
     public static Stats Run<TWorker>(string path, TokenizerOptions options, int threads,
-        Func<int, TWorker> makeWorker, Action<TWorker, CorpusBlock> process, out TWorker[] workers, Action<long>? progress = null)
+        Func<int, TWorker> makeWorker, Action<TWorker, CorpusBlock> process, out TWorker[] workers, Action<long>? progress = null,
+        Func<ReadOnlySpan<byte>, byte[]?>? continuation = null)
     {
         threads = Math.Max(1, threads);
         var ws = new TWorker[threads];
@@ -21,7 +22,7 @@ public static class CorpusPipeline
         var pool = new ConcurrentBag<byte[]>();
         const int BlockSize = 4 << 20;
         using var reader = new CorpusReader(path, options.ReplaceInvalidUtf8, BlockSize,
-            want => want == BlockSize && pool.TryTake(out var b) ? b : new byte[want]);
+            want => want == BlockSize && pool.TryTake(out var b) ? b : new byte[want], continuation);
         using var queue = new BlockingCollection<CorpusBlock>(boundedCapacity: threads * 2);
         Exception? failure = null;
         using var cts = new CancellationTokenSource();

@@ -76,7 +76,7 @@ public sealed class Vocabulary
         var counts = new List<long>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         int lineNo = 0;
-        foreach (var raw in File.ReadLines(path, Encoding.UTF8))
+        foreach (var raw in StrictLines(path))
         {
             lineNo++;
             var line = raw.TrimEnd('\r');
@@ -94,6 +94,36 @@ public sealed class Vocabulary
         }
         if (words.Count == 0) throw new GloVeVException($"{path}: vocabulary file is empty");
         return new Vocabulary(words, counts);
+    }
+
+    /// <summary>Lines of a UTF-8 file, refusing what would otherwise decode into wrong words: a byte-order mark,
+    /// UTF-16, NUL bytes and invalid UTF-8 (each named with its line).</summary>
+    static IEnumerable<string> StrictLines(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
+            throw new GloVeVException($"{path}: file is UTF-16 (it starts with a UTF-16 byte-order mark); a vocabulary must be UTF-8");
+        if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
+            throw new GloVeVException($"{path}:1: file starts with a UTF-8 byte-order mark, which would become part of the first word; save it as UTF-8 without BOM");
+        var strict = new UTF8Encoding(false, true);
+        int start = 0, line = 1;
+        var lines = new List<string>();
+        for (int i = 0; i <= bytes.Length; i++)
+        {
+            if (i < bytes.Length && bytes[i] == 0)
+                throw new GloVeVException($"{path}:{line}: NUL byte at offset {i} (UTF-16 or binary data?); a vocabulary must be UTF-8 text");
+            if (i == bytes.Length || bytes[i] == (byte)'\n')
+            {
+                if (i == bytes.Length && i == start) break;
+                try { lines.Add(strict.GetString(bytes, start, i - start)); }
+                catch (DecoderFallbackException e)
+                {
+                    throw new GloVeVException($"{path}:{line}: invalid UTF-8 (byte offset {start + Math.Max(0, e.Index)}); a vocabulary must be UTF-8");
+                }
+                start = i + 1; line++;
+            }
+        }
+        return lines;
     }
 
     static string Trunc(string s) => s.Length > 60 ? s[..60] + "..." : s;

@@ -43,7 +43,14 @@ public sealed class GloVeParameters
     /// <summary>The GloVe-V authors' data product: <c>vectors.safetensors</c> with the centre vectors only.</summary>
     public void SaveVectors(string path) =>
         SafeTensorsWriter.WriteAll(path, [(new TensorSpec("center_vectors", TensorDType.F32, [VocabSize, Dim]), w => w.Write<float>(Center))],
-            new Dictionary<string, string> { ["vocab_size"] = VocabSize.ToString(), ["dim"] = Dim.ToString() });
+            VectorsMetadata());
+
+    Dictionary<string, string> VectorsMetadata()
+    {
+        var m = new Dictionary<string, string> { ["vocab_size"] = VocabSize.ToString(), ["dim"] = Dim.ToString() };
+        foreach (var k in new[] { "vocab_hash", "params_id" }) if (Metadata.TryGetValue(k, out var v)) m[k] = v;
+        return m;
+    }
 
     public static GloVeParameters Load(string path)
     {

@@ -245,11 +245,11 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     public GloVeParameters Parameters() => new(_v, _d, Unpad(_w), Unpad(_c), (float[])_bw.Clone(), (float[])_bc.Clone());
 
     void SaveCheckpoint(string path, int epochsDone) =>
-        new TrainingCheckpoint(Parameters(), Unpad(_gw), Unpad(_gc), _gbw, _gbc, epochsDone).Save(path, _o.Seed, _entries.LongLength, Backend);
+        new TrainingCheckpoint(Parameters(), Unpad(_gw), Unpad(_gc), _gbw, _gbc, epochsDone).Save(path, _o.Seed, _entries.LongLength, Backend, _o);
 
     int LoadCheckpoint(string path)
     {
-        var ck = TrainingCheckpoint.Load(path, _v, _d, _entries.LongLength, _o.Epochs);
+        var ck = TrainingCheckpoint.Load(path, _v, _d, _entries.LongLength, _o.Epochs, _o);
         var p = ck.Parameters;
         Pad(p.Center, _w); Pad(p.Context, _c); Pad(ck.CenterGradSq, _gw); Pad(ck.ContextGradSq, _gc);
         p.CenterBias.CopyTo(_bw, 0); p.ContextBias.CopyTo(_bc, 0);

@@ -21,7 +21,7 @@ public static class ModelTraining
         if (o.AutoStop != null && backend != null) throw new GloVeVException("--epochs auto is supported by the cpu backend only");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var vocab = Vocabulary.Load(vocabPath);
-        using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab.Count);
+        using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab, vocabPath);
         Directory.CreateDirectory(outDir);
         var ckPath = Path.Combine(outDir, TrainingCheckpoint.FileName);
         // A checkpoint taken during ALS resumes the sweeps; AdaGrad is over by then.
@@ -46,7 +46,7 @@ public static class ModelTraining
         {
             var trainer = backend is null ? new GloVeTrainer(x, o) : backend(x, o);
             using var ownsNative = trainer as IDisposable; // device-resident backends free their tensors
-            r = trainer.Run(outDir, resume, onEpoch, cancel);
+            r = trainer.Run(outDir, resume, IO.TrainingGuards.WatchDivergence(onEpoch), cancel);
             backendName = trainer.Backend; backendMeta = trainer.BackendMetadata;
         }
         var p = r.Parameters;
@@ -97,6 +97,8 @@ public static class ModelTraining
         if (o.AlsSweeps > 0) AlternatingLeastSquares.Describe(p, ridge, sweeps, sweepsDone + sweeps.Count, o.AlsTolerance);
         else p.Metadata["ridge"] = "0";
         foreach (var kv in x.Metadata) if (kv.Key is "window" or "symmetric" or "distance_weighting") p.Metadata["cooccur_" + kv.Key] = kv.Value;
+        IO.Provenance.StampParams(p.Metadata, x, vocab);
+        IO.Provenance.InvalidateVariances(outDir); // the old variances describe the old vectors
         p.Save(Path.Combine(outDir, GloVeParameters.ParamsFile));
         p.SaveVectors(Path.Combine(outDir, GloVeParameters.VectorsFile));
         vocab.Save(Path.Combine(outDir, "vocab.txt"));

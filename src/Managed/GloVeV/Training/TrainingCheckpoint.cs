@@ -9,7 +9,24 @@ public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] Cent
 {
     public const string FileName = "checkpoint.safetensors";
 
-    public void Save(string path, ulong seed, long nonZeros, string backend)
+    /// <summary>The hyper-parameters a resumed run must share with the run that wrote the checkpoint.</summary>
+    public static Dictionary<string, string> HyperParameters(TrainingOptions o)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return new Dictionary<string, string>
+        {
+            ["dim"] = o.Dim.ToString(inv), ["eta"] = o.Eta.ToString("R", inv), ["x_max"] = o.XMax.ToString("R", inv),
+            ["alpha"] = o.Alpha.ToString("R", inv), ["grad_clip"] = o.GradClip.ToString("R", inv), ["seed"] = o.Seed.ToString(inv),
+            ["bias_eta"] = o.BiasEta is { } be ? be.ToString("R", inv) : "none",
+        };
+    }
+
+    static readonly Dictionary<string, string> Flags = new()
+    {
+        ["dim"] = "--dim", ["eta"] = "--eta", ["x_max"] = "--x-max", ["alpha"] = "--alpha", ["grad_clip"] = "--grad-clip", ["seed"] = "--seed", ["bias_eta"] = "--bias-eta",
+    };
+
+    public void Save(string path, ulong seed, long nonZeros, string backend, TrainingOptions? options = null)
     {
         var p = Parameters;
         long v = p.VocabSize, d = p.Dim;
@@ -22,20 +39,31 @@ public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] Cent
             (new TensorSpec("context_gradsq", TensorDType.F32, [v, d]), w => w.Write<float>(ContextGradSq)),
             (new TensorSpec("center_bias_gradsq", TensorDType.F32, [v]), w => w.Write<float>(CenterBiasGradSq)),
             (new TensorSpec("context_bias_gradsq", TensorDType.F32, [v]), w => w.Write<float>(ContextBiasGradSq)),
-        ], new Dictionary<string, string>
+        ], Meta());
+        Dictionary<string, string> Meta()
         {
-            ["epochs_done"] = EpochsDone.ToString(), ["seed"] = seed.ToString(), ["dim"] = d.ToString(),
-            ["vocab_size"] = v.ToString(), ["nnz"] = nonZeros.ToString(), ["backend"] = backend,
-            ["als_sweeps_done"] = AlsSweepsDone.ToString(),
-            ["ridge"] = Ridge is { } r ? r.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "",
-        });
+            var m = options != null ? HyperParameters(options) : new Dictionary<string, string>();
+            m["epochs_done"] = EpochsDone.ToString(); m["seed"] = seed.ToString(); m["dim"] = d.ToString();
+            m["vocab_size"] = v.ToString(); m["nnz"] = nonZeros.ToString(); m["backend"] = backend;
+            m["als_sweeps_done"] = AlsSweepsDone.ToString();
+            m["ridge"] = Ridge is { } r ? r.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "";
+            return m;
+        }
     }
 
     /// <summary>Loads and checks a checkpoint against the run it should continue.</summary>
-    public static TrainingCheckpoint Load(string path, int vocabSize, int dim, long nonZeros, int epochs)
+    public static TrainingCheckpoint Load(string path, int vocabSize, int dim, long nonZeros, int epochs, TrainingOptions? options = null)
     {
         if (!File.Exists(path)) throw new GloVeVException($"--resume: no checkpoint at {path}");
         using var f = new SafeTensorsFile(path);
+        if (options != null)
+        {
+            // Resuming with another step size, seed or weighting is a different run: refuse rather than mix them.
+            var diffs = HyperParameters(options).Where(kv => f.Metadata.TryGetValue(kv.Key, out var was) && was != kv.Value)
+                .Select(kv => $"{Flags[kv.Key]} {kv.Value} (checkpoint: {f.Metadata[kv.Key]})").ToList();
+            if (diffs.Count > 0)
+                throw new GloVeVException($"--resume: {path} was written with other hyper-parameters: {string.Join(", ", diffs)}; resume with the original values or train afresh without --resume");
+        }
         long v = vocabSize, d = dim;
         f.Expect("center_vectors", [v, d], TensorDType.F32);
         if (!f.Metadata.TryGetValue("epochs_done", out var ed) || !int.TryParse(ed, out int done) || done < 0)

@@ -34,7 +34,8 @@ public static class VarianceEngine
         var vocab = Vocabulary.Load(vocabPath);
         var p = GloVeParameters.Load(paramsPath);
         if (p.VocabSize != vocab.Count) throw new GloVeVException($"{paramsPath}: parameters have {p.VocabSize} rows but {vocabPath} has {vocab.Count} words");
-        using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab.Count);
+        using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab, vocabPath);
+        Provenance.CheckParams(p.Metadata, paramsPath, vocab, vocabPath, x);
         return Run(p, vocab, x, outDir ?? Path.Combine(modelDir, "variances"), o, progress);
     }
 
@@ -89,10 +90,8 @@ public static class VarianceEngine
         }
         int chunkWords = o.ChunkWords > 0 ? o.ChunkWords : (int)Math.Clamp((128L << 20) / ((long)d * d * 8), 1, 100_000);
 
-        var parent = Path.GetDirectoryName(Path.GetFullPath(outDir))!;
-        Directory.CreateDirectory(parent);
-        var stage = Path.Combine(parent, $".{Path.GetFileName(Path.GetFullPath(outDir))}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        Directory.CreateDirectory(stage);
+        using var publish = AtomicDirectory.Begin(outDir);
+        var stage = publish.Staging;
         var chunkMap = new StringBuilder();
         var approxInfo = new StringBuilder();
         double totalFlops = eligible.Sum(i => WordVarianceSolver.Flops(x.RowLength(i), d)), doneFlops = 0;
@@ -186,8 +185,8 @@ public static class VarianceEngine
             if (o.ApproxTarget > 0) File.WriteAllText(Path.Combine(stage, "approx_info.txt"), approxInfo.ToString());
             WriteInfo(Path.Combine(stage, "variance_info.tsv"), vocab, status, info);
             File.WriteAllText(Path.Combine(stage, "variance_summary.json"), SummaryJson(summary, o, xMax, alpha, d, ridge));
-            if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
-            Directory.Move(stage, outDir);
+            Provenance.WriteVariance(stage, p.Metadata, vocab, x);
+            publish.Commit();
             return summary;
         }
         finally

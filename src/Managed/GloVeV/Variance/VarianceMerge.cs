@@ -14,13 +14,13 @@ public static class VarianceMerge
     public static int Merge(IReadOnlyList<string> partDirs, string outDir)
     {
         if (partDirs.Count == 0) throw new GloVeVException("merge-variances needs at least one shard folder");
+        foreach (var p in partDirs) AtomicDirectory.Recover(p);
         foreach (var p in partDirs)
             if (!File.Exists(Path.Combine(p, "variance_info.tsv"))) throw new MissingFileException($"{p}: not a variance folder (no variance_info.tsv)");
-        var full = Path.GetFullPath(outDir);
-        var parent = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(parent);
-        var stage = Path.Combine(parent, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        Directory.CreateDirectory(stage);
+        foreach (var p in partDirs) AtomicDirectory.Verify(p);
+        var provenance = Provenance.MergeVariance(partDirs);
+        using var publish = AtomicDirectory.Begin(outDir);
+        var stage = publish.Staging;
         try
         {
             var chunkMap = new StringBuilder();
@@ -73,8 +73,8 @@ public static class VarianceMerge
             File.WriteAllLines(Path.Combine(stage, "variance_info.tsv"), info!.Prepend(header));
             File.WriteAllText(Path.Combine(stage, "variance_summary.json"),
                 $"{{\n  \"merged_from\": {partDirs.Count},\n  \"words_with_variance\": {words},\n  \"chunks\": {next}\n}}\n");
-            if (Directory.Exists(full)) Directory.Delete(full, true);
-            Directory.Move(stage, full);
+            if (provenance != null) File.WriteAllText(Path.Combine(stage, Provenance.VarianceFile), provenance);
+            publish.Commit();
             return words;
         }
         finally

@@ -30,8 +30,13 @@ public sealed class VarianceStore : IDisposable
     public VarianceStore(string dir)
     {
         _dir = dir;
+        AtomicDirectory.Recover(dir);
         if (!System.IO.Directory.Exists(dir)) throw new MissingFileException($"{dir}: variance folder not found");
+        AtomicDirectory.Verify(dir);
         var map = Path.Combine(dir, "chunk_map.txt");
+        bool singles = File.Exists(Path.Combine(dir, "CompleteVariances.safetensors")) || File.Exists(Path.Combine(dir, "ApproximationVariances.safetensors"));
+        if (!File.Exists(map) && !singles)
+            throw new GloVeVException($"{dir}: incomplete variance folder: {map} is missing (it says which word is in which chunk)");
         if (File.Exists(map))
         {
             int lineNo = 0;
@@ -43,13 +48,43 @@ public sealed class VarianceStore : IDisposable
                 if (f.Length != 4 || !int.TryParse(f[1], out int g) || !int.TryParse(f[2], out int c) || !int.TryParse(f[3], out int l) || g < 0 || c < 0 || l < 0)
                     throw new GloVeVException($"{map}:{lineNo}: expected 'word<TAB>global index<TAB>chunk<TAB>local index'");
                 var loc = new Location(g, c, l);
+                if (_byIndex.ContainsKey(g)) throw new GloVeVException($"{map}:{lineNo}: word index {g} is listed twice");
                 _byWord[f[0]] = loc;
                 _byIndex[g] = loc;
             }
+            // An empty map would give a model whose words all lack covariances (zero-width intervals): refuse it,
+            // unless the summary says no word had enough contexts.
+            if (_byIndex.Count == 0 && !singles && !NoWordsRecorded(dir))
+                throw new GloVeVException($"{map}: empty chunk map, but the folder should list the words with covariances (incomplete or damaged variance folder)");
         }
-        HasComplete = _byIndex.Count > 0 && (File.Exists(CompletePath(_byIndex.Values.First().Chunk)) ) || File.Exists(Path.Combine(dir, "CompleteVariances.safetensors"));
-        HasApprox = File.Exists(Path.Combine(dir, "approx_info.txt")) || File.Exists(Path.Combine(dir, "ApproximationVariances.safetensors"));
+        var chunks = _byIndex.Values.Select(l => l.Chunk).Distinct().Order().ToList();
+        bool anyComplete = chunks.Any(c => File.Exists(CompletePath(c)));
+        bool approxInfo = File.Exists(Path.Combine(dir, "approx_info.txt"));
+        // Every chunk of a form the folder holds must be there: no silent fallback to the other form.
+        if (anyComplete)
+            foreach (var c in chunks)
+                if (!File.Exists(CompletePath(c))) throw new GloVeVException($"{dir}: incomplete variance folder: {Path.Combine(dir, $"completechunk_{c}.safetensors")} is missing ({map} lists words in chunk {c})");
+        if (approxInfo)
+            foreach (var c in chunks)
+                if (!File.Exists(Path.Combine(dir, $"approxchunk_{c}.safetensors"))) throw new GloVeVException($"{dir}: incomplete variance folder: {Path.Combine(dir, $"approxchunk_{c}.safetensors")} is missing ({map} lists words in chunk {c})");
+        HasComplete = (_byIndex.Count > 0 && anyComplete) || File.Exists(Path.Combine(dir, "CompleteVariances.safetensors"));
+        HasApprox = approxInfo || File.Exists(Path.Combine(dir, "ApproximationVariances.safetensors"));
+        if (_byIndex.Count == 0 && !singles) { HasComplete = true; return; }
         if (!HasComplete && !HasApprox) throw new GloVeVException($"{dir}: no GloVe-V variances found (expected chunk_map.txt with completechunk_*/approxchunk_* files, or CompleteVariances.safetensors/ApproximationVariances.safetensors)");
+    }
+
+    static bool NoWordsRecorded(string dir)
+    {
+        var summary = Path.Combine(dir, "variance_summary.json");
+        if (!File.Exists(summary)) return false;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(summary));
+            foreach (var key in new[] { "words_with_variance", "words" })
+                if (doc.RootElement.TryGetProperty(key, out var w) && w.ValueKind == System.Text.Json.JsonValueKind.Number && w.GetInt64() == 0) return true;
+        }
+        catch (System.Text.Json.JsonException) { }
+        return false;
     }
 
     string CompletePath(int chunk)
@@ -95,7 +130,48 @@ public sealed class VarianceStore : IDisposable
     public double[] Covariance(int globalIndex, string word, bool approximate = false)
     {
         bool useApprox = approximate ? HasApprox : !HasComplete;
-        return useApprox ? ReadApprox(globalIndex, word) : ReadComplete(globalIndex, word);
+        var c = useApprox ? ReadApprox(globalIndex, word) : ReadComplete(globalIndex, word);
+        CheckSpd(c, word, useApprox ? "compact" : "complete");
+        return c;
+    }
+
+    /// <summary>A covariance read from a file must be finite, symmetric and positive (semi-)definite.</summary>
+    void CheckSpd(double[] c, string word, string form)
+    {
+        int d = (int)Math.Round(Math.Sqrt(c.Length));
+        if (d * d != c.Length || d == 0) return;
+        double scale = 0;
+        for (int q = 0; q < c.Length; q++)
+        {
+            if (!double.IsFinite(c[q])) throw new GloVeVException($"{_dir}: {form} covariance of '{word}' contains NaN or infinity");
+            scale = Math.Max(scale, Math.Abs(c[q]));
+        }
+        for (int a = 0; a < d; a++)
+        {
+            if (!(c[a * d + a] >= 0)) throw new GloVeVException($"{_dir}: {form} covariance of '{word}' has a negative variance on its diagonal ({c[a * d + a].ToString("G4", CultureInfo.InvariantCulture)}); not a covariance matrix");
+            for (int b = 0; b < a; b++)
+                if (Math.Abs(c[a * d + b] - c[b * d + a]) > 1e-6 * scale)
+                    throw new GloVeVException($"{_dir}: {form} covariance of '{word}' is not symmetric (entries ({a},{b}) and ({b},{a}) differ); not a covariance matrix");
+        }
+        if (scale == 0) return;
+        // Cholesky of Sigma + eps I: fails for a matrix with a clearly negative eigenvalue; a pseudo-inverse's
+        // singular (positive semi-definite) matrix passes.
+        var l = new double[d * d];
+        double jitter = 1e-9 * scale * d;
+        for (int j = 0; j < d; j++)
+        {
+            double sum = c[j * d + j] + jitter;
+            for (int k = 0; k < j; k++) sum -= l[j * d + k] * l[j * d + k];
+            if (!(sum > 0)) throw new GloVeVException($"{_dir}: {form} covariance of '{word}' is not positive semi-definite; not a covariance matrix");
+            double ljj = Math.Sqrt(sum);
+            l[j * d + j] = ljj;
+            for (int i = j + 1; i < d; i++)
+            {
+                double t = c[i * d + j];
+                for (int k = 0; k < j; k++) t -= l[i * d + k] * l[j * d + k];
+                l[i * d + j] = t / ljj;
+            }
+        }
     }
 
     double[] ReadComplete(int g, string word)
