@@ -9,7 +9,7 @@ static class EvaluateCommand
 {
     public static Command Create()
     {
-        var q = new QueryOptions();
+        var q = new QueryOptions("sample");
         var bench = new Option<string[]>("--benchmark") { Description = "Word-similarity file(s): word1 word2 score", Required = true };
         var vs = Optional("--vs", "A second model for a paired comparison on the same pairs");
         var cmd = new Command("evaluate", "Spearman/Pearson on word-similarity benchmarks with GloVe-V intervals") { bench, vs };
