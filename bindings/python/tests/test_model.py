@@ -148,7 +148,7 @@ def test_parity_with_the_cli(model, fixture_dir):
             assert all(close(a, float(b)) for a, b in zip(model.covariance(vals[0]).ravel(), vals[1:]))
         elif kind == "similarity":
             s = model.similarity(vals[0], vals[1])
-            assert all(close(a, float(b)) for a, b in zip([s.cosine, s.mean, s.sd, s.ci[0], s.ci[1]], vals[2:]))
+            assert all(close(a, float(b)) for a, b in zip([s.estimate, s.plugin, s.sd, s.ci[0], s.ci[1]], vals[2:]))
         elif kind == "neighbour":
             n = nb[int(vals[1]) - 1]
             assert n.word == vals[2]

@@ -49,7 +49,7 @@ test_that("the five parity queries give the CLI's numbers", {
     if (kind == "covariance") expect_true(close(as.vector(t(glovev_covariance(m, l[2]))), as.numeric(l[-(1:2)])))
     if (kind == "similarity") {
       s <- glovev_similarity(m, l[2], l[3])
-      expect_true(close(c(s$cosine, s$mean, s$sd, s$ci), as.numeric(l[4:8])))
+      expect_true(close(c(s$estimate, s$plugin, s$sd, s$ci), as.numeric(l[4:8])))
     }
     if (kind == "neighbour") {
       r <- as.integer(l[3])
