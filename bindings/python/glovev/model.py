@@ -269,7 +269,7 @@ class Model:
         L._check(L._lib.gv_word_reliability(self._handle(), L.encode(word), byref(r)))
         return WordReliability(word, bool(r.has_covariance), r.contexts, r.dof, r.noise_ratio, r.cos_trained_wls, r.flags)
 
-    def _words(self, words, flags):
+    def _reliabilities(self, words, flags):
         rel = tuple(self.reliability(w) for w in dict.fromkeys(words))
         if flags:
             msgs = []
@@ -291,7 +291,7 @@ class Model:
         L._check(L._lib.gv_similarity(self._handle(), L.encode(a), L.encode(b), _method(method), _opt_level(ci),
                                       _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, byref(iv)))
         return Similarity(iv.estimate, iv.plugin, iv.sd, (iv.lo, iv.hi), _method_name(iv.method), iv.mean,
-                          STATUS[iv.status], iv.p_value, iv.flags, self._words([a, b], iv.flags))
+                          STATUS[iv.status], iv.p_value, iv.flags, self._reliabilities([a, b], iv.flags))
 
     def compare(self, first: Sequence[str], second: Sequence[str], method: str = "calibrated", samples: Optional[int] = None,
                 seed: Optional[int] = None, ci: Optional[float] = None, hold_fixed: bool = False) -> Difference:
@@ -300,7 +300,7 @@ class Model:
         L._check(L._lib.gv_compare(self._handle(), L.encode(a), L.encode(b), L.encode(c), L.encode(d), _method(method),
                                    _opt_level(ci), _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, byref(r)))
         return Difference(r.diff, r.plugin, r.sd, (r.lo, r.hi), r.z, r.p_value, _method_name(r.method), STATUS[r.status],
-                          r.flags, self._words([a, b, c, d], r.flags))
+                          r.flags, self._reliabilities([a, b, c, d], r.flags))
 
     def most_similar(self, word: str, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
                      samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False) -> List[Neighbour]:
@@ -317,7 +317,7 @@ class Model:
         flags = 0
         for r in res:
             flags |= r.flags
-        self._words([word] + [r.word for r in res], flags)
+        self._reliabilities([word] + [r.word for r in res], flags)
         return res
 
     def evaluate_word_pairs(self, path, samples: int = 200, seed: int = 1, ci: float = 0.95) -> BenchmarkResult:
