@@ -16,6 +16,8 @@ static class EvaluateCommand
         q.AddTo(cmd);
         cmd.SetAction(r => Guard(() =>
         {
+            if (q.MethodOf(r) != GloVeV.Inference.IntervalMethod.Sample)
+                throw new GloVeVException($"evaluate implements only --method sample (the method of composition), not '{r.GetValue(q.Method)}'");
             using var m = GloVeModel.Load(r.GetValue(q.Model)!);
             using var other = r.GetValue(vs) is { } vdir ? GloVeModel.Load(vdir) : null;
             int k = q.SamplesOf(r);

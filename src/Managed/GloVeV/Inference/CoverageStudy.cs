@@ -15,7 +15,8 @@ public sealed record CoverageCell(double Rho, double NoiseRatio, int Dof, Interv
 /// unit norm and cos(a,b) = cos(a,c) = ρ; s² is set so that E tr(Σ)/||w||² = NR for every word. Reported per method:
 /// coverage of cos(a,b) (a not-identifiable answer counts as covering), the share of not-identifiable answers, the median
 /// width of the others, and how often the test of cos(a,b) = cos(a,c) (a true null) rejects at level 1 - <c>level</c>
-/// (rejects = 0 outside the interval of the difference).
+/// (rejects = 0 outside the interval of the difference) among the replications where the difference is identifiable
+/// (the test is not performed on a not-identifiable answer; that share is <see cref="CoverageCell.DiffNotIdentifiable"/>).
 /// </summary>
 public static class CoverageStudy
 {
@@ -78,7 +79,7 @@ public static class CoverageStudy
             }
         });
         return methods.Select((meth, k) => new CoverageCell(rho, nr, dof, meth, reps, cover[k] / (double)reps, ni[k] / (double)reps,
-            Median(widths[k]), rej[k] / (double)reps, dni[k] / (double)reps, nrSum / reps)).ToList();
+            Median(widths[k]), reps > dni[k] ? rej[k] / (double)(reps - dni[k]) : double.NaN, dni[k] / (double)reps, nrSum / reps)).ToList();
     }
 
     sealed class Local(int m)
@@ -180,9 +181,10 @@ public static class CoverageStudy
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.Append("| |K|-D | rho | NR |");
-        foreach (var m in methods) sb.Append($" {Interval.MethodName(m)}: cover / n.i. / width / reject |");
+        foreach (var m in methods) sb.Append($" {Interval.MethodName(m)}: cover / n.i. / width / reject (n.i. diff) |");
         sb.AppendLine();
         sb.Append("|---|---|---|").Append(string.Concat(methods.Select(_ => "---|"))).AppendLine();
+        progress?.Invoke(sb.ToString().TrimEnd());
         foreach (int k in contexts)
             foreach (double rho in Rhos)
                 foreach (double nr in NoiseRatios)
@@ -190,7 +192,7 @@ public static class CoverageStudy
                     var cells = Run(rho, nr, dim, k, reps, seed, methods, draws);
                     var line = new StringBuilder($"| {k - dim} | {rho.ToString(inv)} | {nr.ToString(inv)} |");
                     foreach (var c in cells)
-                        line.Append(string.Format(inv, " {0:F3} / {1:F3} / {2:F2} / {3:F3} |", c.Coverage, c.NotIdentifiable, c.MedianWidth, c.Rejection));
+                        line.Append(string.Format(inv, " {0:F3} / {1:F3} / {2:F2} / {3:F3} ({4:F2}) |", c.Coverage, c.NotIdentifiable, c.MedianWidth, c.Rejection, c.DiffNotIdentifiable));
                     sb.AppendLine(line.ToString());
                     progress?.Invoke(line.ToString());
                 }
