@@ -8,7 +8,7 @@ namespace GloVeV.Cli.Commands;
 sealed class QueryOptions(string defaultMethod = "calibrated")
 {
     public readonly Option<string> Model = Required("--model", "Model folder (vectors, vocab.txt, variances/)");
-    public readonly Option<string> Method = new("--method") { Description = IntervalDefaults.Help.Replace("calibrated (default)", "calibrated") + $" [default: {defaultMethod}]", DefaultValueFactory = _ => defaultMethod };
+    public readonly Option<string> Method = new("--method") { Description = defaultMethod == "calibrated" ? IntervalDefaults.Help : $"{defaultMethod} (the only method this command implements)", DefaultValueFactory = _ => defaultMethod };
     public readonly Option<double> Level = Double("--level", "Confidence level", IntervalDefaults.Level);
     public readonly Option<int> Samples = Int("--samples", "Draws (sample, calibrated; rejected with delta)", IntervalDefaults.Samples);
     public readonly Option<ulong> Seed = new("--seed") { Description = "Random seed (sample, calibrated; rejected with delta)", DefaultValueFactory = _ => IntervalDefaults.Seed };

@@ -176,7 +176,8 @@ public static class CoverageStudy
 
     /// <summary>The full grid as a markdown table (rows: ρ, NR, |K| - D; per method coverage, not-identifiable share,
     /// median width and rejection rate of the true-null test).</summary>
-    public static string Table(int dim, int[] contexts, int reps, ulong seed, IntervalMethod[] methods, int draws, Action<string>? progress = null)
+    public static string Table(int dim, int[] contexts, int reps, ulong seed, IntervalMethod[] methods, int draws, Action<string>? progress = null,
+        double[]? rhos = null, double[]? noiseRatios = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -186,13 +187,13 @@ public static class CoverageStudy
         sb.Append("|---|---|---|").Append(string.Concat(methods.Select(_ => "---|"))).AppendLine();
         progress?.Invoke(sb.ToString().TrimEnd());
         foreach (int k in contexts)
-            foreach (double rho in Rhos)
-                foreach (double nr in NoiseRatios)
+            foreach (double rho in rhos ?? Rhos)
+                foreach (double nr in noiseRatios ?? NoiseRatios)
                 {
                     var cells = Run(rho, nr, dim, k, reps, seed, methods, draws);
                     var line = new StringBuilder($"| {k - dim} | {rho.ToString(inv)} | {nr.ToString(inv)} |");
                     foreach (var c in cells)
-                        line.Append(string.Format(inv, " {0:F3} / {1:F3} / {2:F2} / {3:F3} ({4:F2}) |", c.Coverage, c.NotIdentifiable, c.MedianWidth, c.Rejection, c.DiffNotIdentifiable));
+                        line.Append(string.Format(inv, " {0:F3} / {1:F3} / {2:F3} / {3:F3} ({4:F2}) |", c.Coverage, c.NotIdentifiable, c.MedianWidth, c.Rejection, c.DiffNotIdentifiable));
                     sb.AppendLine(line.ToString());
                     progress?.Invoke(line.ToString());
                 }
