@@ -76,9 +76,9 @@ static class RunCommand
             Plots.VarianceVersusFrequency(Path.Combine(vs.OutDir, "variance_info.tsv"), vocabPath, plotPath);
 
             using var model = GloVeModel.Load(modelDir);
-            var prop = new Propagation(model);
+            var prop = new Propagation(model, holdFixed: true);
             var reportWords = r.GetValue(words) is { Length: > 0 } rw ? rw : PickWords(model);
-            var reports = reportWords.Select(w => Neighbours.Query(prop, w, 5, IntervalMethod.Corrected, 0.95, 200, 1)).ToList();
+            var reports = reportWords.Select(w => Neighbours.Query(prop, w, 5, IntervalDefaults.Method, IntervalDefaults.Level, 200, IntervalDefaults.Seed)).ToList();
             timings.Add(("report", sw.Elapsed.TotalSeconds, ""));
 
             if (js) Output.WriteJson(w =>
