@@ -103,6 +103,10 @@ static unsafe class QueryExports
         return CopyString(m.Vocabulary[(int)index], buf, cap, needed);
     });
 
+    [UnmanagedCallersOnly(EntryPoint = "gv_model_warnings")]
+    public static int PremiseWarnings(nint h, byte* buf, long cap, long* needed) => Guard.Run(() =>
+        CopyString(string.Join("\n", Model(h).PremiseWarnings), buf, cap, needed));
+
     [UnmanagedCallersOnly(EntryPoint = "gv_model_index")]
     public static int Index(nint h, byte* word, long* index) => Guard.Run(() =>
     {

@@ -139,6 +139,7 @@ public class AlsTests(CorporaFixture corpora) : IClassFixture<CorporaFixture>
         var summary = VarianceEngine.Run(dir, cooc, null, new VarianceOptions { Threads = 2, ApproxTarget = 0 });
         // Every w_i is its ridge WLS optimum given C and the biases: GloVe-V's premise holds.
         Assert.True(summary.MedianCosineToWls > 0.99999, $"median cos(trained, WLS) {summary.MedianCosineToWls}");
+        Assert.DoesNotContain(summary.Warnings, w => w.Contains("not the weighted least-squares estimates"));
         using var x = CsrMatrix.OpenDirectory(cooc, p.VocabSize);
         using var m = GloVeModel.Load(dir);
         int d = p.Dim, checkedWords = 0;
@@ -168,6 +169,18 @@ public class AlsTests(CorporaFixture corpora) : IClassFixture<CorporaFixture>
             checkedWords++;
         }
         Assert.True(checkedWords >= 8);
+    }
+
+    [Fact]
+    public void AnUndertrainedModelIsFlaggedAtTheVarianceStageAndOnOpening()
+    {
+        var (vocab, cooc) = corpora.Get("sotu_small.txt");
+        var dir = TestPaths.TempDir();
+        ModelTraining.Train(cooc, vocab, dir, new TrainingOptions { Dim = 5, Epochs = 2, Threads = 2 });
+        var summary = VarianceEngine.Run(dir, cooc, null, new VarianceOptions { Threads = 2, ApproxTarget = 0 });
+        var warning = Assert.Single(summary.Warnings, w => w.Contains("not the weighted least-squares estimates"));
+        using var m = GloVeModel.Load(dir);
+        Assert.Contains(warning, m.PremiseWarnings);
     }
 
     [Fact]

@@ -181,7 +181,21 @@ class Model:
     def load(cls, path) -> "Model":
         h = c_void_p()
         L._check(L._lib.gv_model_open(L.encode(str(path), "path"), byref(h)))
-        return cls(h.value)
+        m = cls(h.value)
+        for w in m.premise_warnings:
+            warnings.warn("glovev: " + w, ReliabilityWarning, stacklevel=2)
+        return m
+
+    @property
+    def premise_warnings(self):
+        """What the variance stage found about GloVe-V's premise (words off their WLS optimum, an unconverged model,
+        pseudo-inverses), as a list of sentences; shown as a ReliabilityWarning by :meth:`load`."""
+        need = c_int64()
+        L._lib.gv_model_warnings(self._handle(), None, 0, byref(need))
+        buf = ctypes.create_string_buffer(max(1, need.value))
+        L._check(L._lib.gv_model_warnings(self._handle(), buf, len(buf), byref(need)))
+        text = buf.value.decode("utf-8")
+        return [l for l in text.split("\n") if l]
 
     def close(self):
         if self._h is not None and self._h.value:

@@ -85,6 +85,17 @@ def test_als_sweeps_and_ridge_through_python(tmp_path):
     from safetensors_np import load
     _, meta = load(tmp_path / "m" / "params.safetensors")
     assert meta["ridge"] == "0.2" and meta["als_sweeps"] == "3"
+    # At the WLS optimum the variance stage finds nothing to say; a 1-epoch model is flagged when opened.
+    import warnings as _w
+    glovev.variance(tmp_path / "m", tmp_path / "cooc", threads=1)
+    with _w.catch_warnings():
+        _w.simplefilter("error", glovev.ReliabilityWarning)
+        with glovev.Model.load(tmp_path / "m") as m:
+            assert not any("least-squares" in w for w in m.premise_warnings)
+    glovev.train(tmp_path / "cooc", tmp_path / "vocab.txt", tmp_path / "raw", dim=4, epochs=1, threads=1)
+    glovev.variance(tmp_path / "raw", tmp_path / "cooc", threads=1)
+    with pytest.warns(glovev.ReliabilityWarning, match="weighted least-squares"):
+        glovev.Model.load(tmp_path / "raw").close()
     glovev.train(tmp_path / "cooc", tmp_path / "vocab.txt", tmp_path / "m2", dim=4, epochs="auto", max_epochs=40, threads=1)
     _, meta2 = load(tmp_path / "m2" / "params.safetensors")
     assert meta2["epochs_rule"].startswith("auto") and 1 <= int(meta2["epochs"]) <= 40

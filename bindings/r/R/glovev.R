@@ -45,8 +45,11 @@ glovev_spd_inverse <- function(a) {
 glovev_load <- function(dir) {
   xp <- .Call(C_model_open, path.expand(as.character(dir)))
   shape <- .Call(C_model_shape, xp)
+  # What the variance stage found about GloVe-V's premise (words off their WLS optimum, ...): said once, on opening.
+  premise <- strsplit(.Call(C_model_warnings, xp), "\n", fixed = TRUE)[[1]]
+  for (w in premise[nzchar(premise)]) warning("glovev: ", w, call. = FALSE)
   structure(list(ptr = xp, dir = dir, vocab_size = shape[[1]], dim = shape[[2]], has_variances = shape[[3]] == 1,
-                 env = new.env()), class = "glovev_model")
+                 premise_warnings = premise[nzchar(premise)], env = new.env()), class = "glovev_model")
 }
 
 #' Frees a model now (otherwise the garbage collector does).

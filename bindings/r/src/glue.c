@@ -12,7 +12,7 @@
 #define FN(name) static __typeof__(name)* p_##name = NULL
 FN(gv_version); FN(gv_last_error); FN(gv_blas_backend); FN(gv_spd_inverse);
 FN(gv_vocab_build); FN(gv_cooccur); FN(gv_train_options_default); FN(gv_train); FN(gv_variance);
-FN(gv_model_open); FN(gv_model_free); FN(gv_model_shape); FN(gv_model_word); FN(gv_model_vector);
+FN(gv_model_open); FN(gv_model_warnings); FN(gv_model_free); FN(gv_model_shape); FN(gv_model_word); FN(gv_model_vector);
 FN(gv_model_covariance); FN(gv_model_has_covariance); FN(gv_similarity); FN(gv_compare); FN(gv_neighbours);
 FN(gv_evaluate); FN(gv_weat); FN(gv_rnd); FN(gv_method_parse); FN(gv_word_reliability); FN(gv_interval_defaults);
 FN(gv_matrix_open); FN(gv_matrix_free); FN(gv_matrix_shape); FN(gv_matrix_row);
@@ -28,7 +28,7 @@ SEXP C_load(SEXP spath) {
     if (!handle) Rf_error("glovev: cannot load %s: %s", path, dlerror());
     LOAD(gv_version); LOAD(gv_last_error); LOAD(gv_blas_backend); LOAD(gv_spd_inverse);
     LOAD(gv_vocab_build); LOAD(gv_cooccur); LOAD(gv_train_options_default); LOAD(gv_train); LOAD(gv_variance);
-    LOAD(gv_model_open); LOAD(gv_model_free); LOAD(gv_model_shape); LOAD(gv_model_word); LOAD(gv_model_vector);
+    LOAD(gv_model_open); LOAD(gv_model_warnings); LOAD(gv_model_free); LOAD(gv_model_shape); LOAD(gv_model_word); LOAD(gv_model_vector);
     LOAD(gv_model_covariance); LOAD(gv_model_has_covariance); LOAD(gv_similarity); LOAD(gv_compare); LOAD(gv_neighbours);
     LOAD(gv_evaluate); LOAD(gv_weat); LOAD(gv_rnd); LOAD(gv_method_parse); LOAD(gv_word_reliability); LOAD(gv_interval_defaults);
     LOAD(gv_matrix_open); LOAD(gv_matrix_free); LOAD(gv_matrix_shape); LOAD(gv_matrix_row);
@@ -92,6 +92,15 @@ SEXP C_model_open(SEXP path) {
     R_RegisterCFinalizerEx(xp, model_finalizer, TRUE);
     UNPROTECT(1);
     return xp;
+}
+
+SEXP C_model_warnings(SEXP xp) {
+    gv_model* m = model_of(xp);
+    int64_t need = 0;
+    p_gv_model_warnings(m, NULL, 0, &need);
+    char* buf = R_alloc((size_t)(need > 0 ? need : 1), 1);
+    check(p_gv_model_warnings(m, buf, need > 0 ? need : 1, &need));
+    return Rf_mkString(buf);
 }
 
 SEXP C_model_close(SEXP xp) {
@@ -371,7 +380,7 @@ SEXP C_variance(SEXP model, SEXP cooc, SEXP out, SEXP threads, SEXP approx, SEXP
 
 static const R_CallMethodDef calls[] = {
     {"C_load", (DL_FUNC)&C_load, 1}, {"C_version", (DL_FUNC)&C_version, 0}, {"C_backend", (DL_FUNC)&C_backend, 0},
-    {"C_spd_inverse", (DL_FUNC)&C_spd_inverse, 1}, {"C_model_open", (DL_FUNC)&C_model_open, 1},
+    {"C_spd_inverse", (DL_FUNC)&C_spd_inverse, 1}, {"C_model_open", (DL_FUNC)&C_model_open, 1}, {"C_model_warnings", (DL_FUNC)&C_model_warnings, 1},
     {"C_model_close", (DL_FUNC)&C_model_close, 1}, {"C_model_shape", (DL_FUNC)&C_model_shape, 1},
     {"C_model_words", (DL_FUNC)&C_model_words, 1}, {"C_model_vector", (DL_FUNC)&C_model_vector, 2},
     {"C_model_covariance", (DL_FUNC)&C_model_covariance, 3}, {"C_model_has_covariance", (DL_FUNC)&C_model_has_covariance, 2},

@@ -137,6 +137,11 @@ int gv_matrix_row(gv_matrix* m, int64_t i, int32_t* cols, double* vals, int64_t 
 int gv_model_open(const char* dir, gv_model** out);
 int gv_model_free(gv_model* m);
 int gv_model_shape(gv_model* m, int64_t* vocab_size, int64_t* dim, int32_t* has_variances);
+/* What the variance stage found about GloVe-V's premise for this model (words off their WLS optimum, an unconverged
+ * model, pseudo-inverses): newline-separated sentences, "" when none or without variances. Bindings show them as
+ * warnings when a model is opened. buf may be NULL with cap 0 to query *needed (bytes incl. NUL). */
+int gv_model_warnings(gv_model* m, char* buf, int64_t cap, int64_t* needed);
+
 /* Word at a 0-based index; buf may be NULL with cap 0 to query *needed (bytes incl. NUL). */
 int gv_model_word(gv_model* m, int64_t index, char* buf, int64_t cap, int64_t* needed);
 int gv_model_index(gv_model* m, const char* word, int64_t* index);

@@ -32,6 +32,9 @@ test_that("ALS sweeps with a ridge run from R", {
   als <- glovev_train(file.path(d, "cooc"), file.path(d, "vocab.txt"), file.path(d, "m2"), dim = 4, epochs = 3, threads = 1,
                       als_sweeps = 3, ridge = 0.1)
   expect_true(is.finite(als) && als < ada)
+  glovev_variance(file.path(d, "m1"), file.path(d, "cooc"), threads = 1)
+  expect_warning(m1 <- glovev_load(file.path(d, "m1")), "weighted least-squares")
+  expect_true(length(m1$premise_warnings) >= 1)
   expect_true(is.finite(glovev_train(file.path(d, "cooc"), file.path(d, "vocab.txt"), file.path(d, "m3"), dim = 4,
                                      epochs = "auto", max_epochs = 30, threads = 1)))
   expect_error(glovev_train(file.path(d, "cooc"), file.path(d, "vocab.txt"), file.path(d, "m4"), epochs = "often"), "auto")

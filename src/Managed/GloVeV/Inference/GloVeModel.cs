@@ -65,6 +65,27 @@ public sealed class GloVeModel : IDisposable
 
     public int IdOf(string word) => Vocabulary.IdOf(word);
 
+    IReadOnlyList<string>? _premise;
+
+    /// <summary>What the variance stage found about GloVe-V's premise for this model (the <c>warnings</c> of
+    /// <c>variance_summary.json</c>: words off their WLS optimum, an unconverged model, pseudo-inverses); empty when it
+    /// found nothing or the model has no variances. Every front door shows these when a model is opened.</summary>
+    public IReadOnlyList<string> PremiseWarnings => _premise ??= ReadPremiseWarnings();
+
+    IReadOnlyList<string> ReadPremiseWarnings()
+    {
+        if (Variances == null) return [];
+        var path = Path.Combine(Variances.Directory, "variance_summary.json");
+        if (!File.Exists(path)) return [];
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+            if (!doc.RootElement.TryGetProperty("warnings", out var w) || w.ValueKind != System.Text.Json.JsonValueKind.Array) return [];
+            return w.EnumerateArray().Where(x => x.ValueKind == System.Text.Json.JsonValueKind.String).Select(x => x.GetString()!).ToArray();
+        }
+        catch (System.Text.Json.JsonException e) { throw new GloVeVException($"{path}: not valid JSON ({e.Message})"); }
+    }
+
     public double[] Vector(int id)
     {
         var r = new double[Dim];
