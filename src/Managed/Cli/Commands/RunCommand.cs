@@ -13,8 +13,8 @@ namespace GloVeV.Cli.Commands;
 static class RunDefaults
 {
     public const string Epochs = "10";
-    public const int AlsSweeps = 6;
-    public const double Ridge = 0.1;
+    public const int AlsSweeps = 4;
+    public const double Ridge = 0.3;
 }
 
 /// <summary><c>glovev run</c>: every stage with sensible defaults, then a short uncertainty-aware report.</summary>
