@@ -42,7 +42,7 @@ public static class ModelTraining
         foreach (var kv in trainer.BackendMetadata) p.Metadata[kv.Key] = kv.Value;
         p.Metadata["cost_history"] = string.Join(",", r.Epochs.Select(e => e.Cost.ToString("R", inv)));
         foreach (var kv in x.Metadata) if (kv.Key is "window" or "symmetric" or "distance_weighting") p.Metadata["cooccur_" + kv.Key] = kv.Value;
-        IO.Provenance.StampParams(p.Metadata, x, vocab);
+        IO.Provenance.StampParams(p, x, vocab);
         IO.Provenance.InvalidateVariances(outDir); // the old variances describe the old vectors
         p.Save(Path.Combine(outDir, GloVeParameters.ParamsFile));
         p.SaveVectors(Path.Combine(outDir, GloVeParameters.VectorsFile));
