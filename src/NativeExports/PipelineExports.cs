@@ -127,7 +127,9 @@ static unsafe class PipelineExports
         *o = new TrainOptions
         {
             Dim = d.Dim, Epochs = d.Epochs, Threads = 0, CheckpointEvery = 0, Eta = d.Eta, XMax = d.XMax, Alpha = d.Alpha,
-            GradClip = d.GradClip, BiasEta = 0, Seed = d.Seed, Resume = 0,
+            GradClip = d.GradClip, BiasEta = 0, Seed = d.Seed, Resume = 0, EpochsAuto = 0, AlsSweeps = d.AlsSweeps, Reserved = 0,
+            AlsTol = d.AlsTolerance, Ridge = d.Ridge, AutoTol = TrainingOptions.AutoStopRule.DefaultTolerance,
+            AutoCos = TrainingOptions.AutoStopRule.DefaultCosine, InitFrom = null,
         };
         return Status.Ok;
     });
@@ -142,7 +144,11 @@ static unsafe class PipelineExports
         {
             Dim = t.Dim, Epochs = t.Epochs, Threads = Threads(t.Threads), CheckpointEvery = t.CheckpointEvery, Eta = t.Eta, XMax = t.XMax,
             Alpha = t.Alpha, GradClip = t.GradClip, BiasEta = t.BiasEta > 0 ? t.BiasEta : null, Seed = t.Seed,
+            AlsSweeps = t.AlsSweeps, AlsTolerance = t.AlsTol, Ridge = t.Ridge,
+            AutoStop = t.EpochsAuto != 0 ? new TrainingOptions.AutoStopRule(t.AutoTol, t.AutoCos) : null,
+            InitFrom = t.InitFrom == null ? null : Str(t.InitFrom, "init_from"),
         };
+        if (t.Reserved != 0) throw new GloVeVException("options.reserved must be 0 (was the struct filled by gv_train_options_default?)");
         try { o.Validate(); } catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
         using var cts = new CancellationTokenSource();
         // The caller may raise *cancel_flag from another thread at any time; poll it.
@@ -152,8 +158,11 @@ static unsafe class PipelineExports
             {
                 if (progress != null && progress(e.Epoch, e.Epochs, e.Cost, user) != 0) cts.Cancel();
                 cts.Token.ThrowIfCancellationRequested();
-            }, cts.Token);
-        if (finalCost != null) *finalCost = r.Epochs.Count > 0 ? r.Epochs[^1].Cost : double.NaN;
+            }, cts.Token, onSweep: s =>
+            {
+                if (progress != null && progress(-s.Sweep, -s.Sweeps, s.Cost, user) != 0) cts.Cancel();
+            });
+        if (finalCost != null) *finalCost = r.Sweeps is { Count: > 0 } sw ? sw[^1].Cost : r.Epochs.Count > 0 ? r.Epochs[^1].Cost : double.NaN;
         return Status.Ok;
     });
 

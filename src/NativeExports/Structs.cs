@@ -5,12 +5,14 @@ namespace GloVeV.NativeExports;
 // Layouts mirror include/glovev.h exactly; keep them in sync.
 
 [StructLayout(LayoutKind.Sequential)]
-struct TrainOptions
+unsafe struct TrainOptions
 {
     public int Dim, Epochs, Threads, CheckpointEvery;
     public double Eta, XMax, Alpha, GradClip, BiasEta;
     public ulong Seed;
-    public int Resume, Reserved;
+    public int Resume, EpochsAuto, AlsSweeps, Reserved;
+    public double AlsTol, Ridge, AutoTol, AutoCos;
+    public byte* InitFrom;
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -90,7 +90,9 @@ class RndResult(ctypes.Structure):
 class TrainOptions(ctypes.Structure):
     _fields_ = [("dim", c_int32), ("epochs", c_int32), ("threads", c_int32), ("checkpoint_every", c_int32),
                 ("eta", c_double), ("x_max", c_double), ("alpha", c_double), ("grad_clip", c_double),
-                ("bias_eta", c_double), ("seed", c_uint64), ("resume", c_int32), ("reserved", c_int32)]
+                ("bias_eta", c_double), ("seed", c_uint64), ("resume", c_int32), ("epochs_auto", c_int32),
+                ("als_sweeps", c_int32), ("reserved", c_int32), ("als_tol", c_double), ("ridge", c_double),
+                ("auto_tol", c_double), ("auto_cos", c_double), ("init_from", c_char_p)]
 
 
 PROGRESS_FN = ctypes.CFUNCTYPE(c_int32, c_int32, c_int32, c_double, c_void_p)

@@ -61,12 +61,42 @@ def _size(memory):
 
 
 def train(cooccur_dir, vocab, out_dir, dim=100, epochs=25, threads=0, eta=0.05, x_max=100.0, alpha=0.75,
-          grad_clip=100.0, seed=1, bias_eta=None, checkpoint_every=0, resume=False, progress=None, cancel=None) -> float:
-    """Trains a model into out_dir; returns the final cost. progress(epoch, epochs, cost) may return True to cancel;
-    cancel may be a ctypes.c_int32 set to 1 from another thread."""
+          grad_clip=100.0, seed=1, bias_eta=None, checkpoint_every=0, resume=False, progress=None, cancel=None,
+          als_sweeps=0, ridge=0.0, als_tol=None, init_from=None, max_epochs=100, epochs_tol=None, epochs_cos=None) -> float:
+    """Trains a model into out_dir and returns the final cost.
+
+    Parameters
+    ----------
+    epochs : int or "auto"
+        AdaGrad passes over the non-zeros (0: start the ALS sweeps from GloVe C's initial vectors, or from
+        ``init_from``). ``"auto"`` runs at most ``max_epochs`` and stops once the cost changes by less than
+        ``epochs_tol`` per epoch and the median cos(trained, WLS) of frequent words reaches ``epochs_cos``.
+    als_sweeps : int
+        Alternating least-squares sweeps after the epochs: each solves every context row, then every word row,
+        exactly, so every word vector ends at the weighted-least-squares optimum GloVe-V assumes.
+    ridge : float
+        Ridge lambda on the vectors in the ALS solves (a Gaussian prior); recorded in the model and used by
+        :func:`variance`, which then gives sigma^2 (H + lambda I)^-1.
+    progress : callable, optional
+        ``progress(epoch, epochs, cost)`` after every epoch, and ``progress(-k, -n, cost)`` after ALS sweep k of n;
+        return True to cancel. ``cancel`` may be a ctypes.c_int32 set to 1 from another thread.
+    """
     o = L.TrainOptions()
     L._check(L._lib.gv_train_options_default(byref(o)))
-    o.dim, o.epochs = _int(dim, "dim", 1, _I32), _int(epochs, "epochs", 1, _I32)
+    if isinstance(epochs, str):
+        if epochs.strip().lower() != "auto":
+            raise ValueError("epochs must be a whole number >= 0 or 'auto', got %r" % (epochs,))
+        o.epochs_auto, epochs = 1, max_epochs
+        if epochs_tol is not None:
+            o.auto_tol = float(epochs_tol)
+        if epochs_cos is not None:
+            o.auto_cos = float(epochs_cos)
+    o.als_sweeps, o.ridge = int(als_sweeps), float(ridge)
+    if als_tol is not None:
+        o.als_tol = float(als_tol)
+    keep = L.encode(str(init_from), "init_from") if init_from is not None else None
+    o.init_from = keep
+    o.dim, o.epochs = _int(dim, "dim", 1, _I32), _int(epochs, "epochs", 0, _I32)
     o.threads, o.checkpoint_every = _int(threads, "threads", 0, _I32), _int(checkpoint_every, "checkpoint_every", 0, _I32)
     o.eta, o.x_max, o.alpha, o.grad_clip = _num(eta, "eta"), _num(x_max, "x_max"), _num(alpha, "alpha"), _num(grad_clip, "grad_clip")
     o.bias_eta = _num(bias_eta, "bias_eta") if bias_eta else 0.0

@@ -68,6 +68,32 @@ def test_cooccur_peak_rss_stays_within_the_memory_budget(cli, tmp_path, budget_m
     assert kib < budget_mib * 1024, "peak RSS %d KiB over a %d MiB budget" % (kib, budget_mib)
 
 
+def test_als_sweeps_and_ridge_through_python(tmp_path):
+    corpus = tmp_path / "c.txt"
+    words = ["w%d" % k for k in range(30)]
+    rng = np.random.default_rng(3)
+    corpus.write_text("\n".join(" ".join(rng.choice(words, 40, p=np.arange(30, 0, -1) / 465)) for _ in range(600)) + "\n")
+    glovev.build_vocab(corpus, tmp_path / "vocab.txt", min_count=1, threads=1)
+    glovev.cooccur(corpus, tmp_path / "vocab.txt", tmp_path / "cooc", window=4, threads=1)
+    seen = []
+    cost = glovev.train(tmp_path / "cooc", tmp_path / "vocab.txt", tmp_path / "m", dim=4, epochs=3, threads=2,
+                        als_sweeps=3, ridge=0.2, als_tol=0.0, progress=lambda e, n, c: seen.append((e, n, c)) and False)
+    assert [(e, n) for e, n, _ in seen] == [(1, 3), (2, 3), (3, 3), (-1, -3), (-2, -3), (-3, -3)]
+    sweeps = [c for e, _, c in seen if e < 0]
+    assert all(b <= a * (1 + 1e-12) for a, b in zip(sweeps, sweeps[1:])) and cost == pytest.approx(sweeps[-1])
+    assert cost < seen[2][2]
+    from safetensors_np import load
+    _, meta = load(tmp_path / "m" / "params.safetensors")
+    assert meta["ridge"] == "0.2" and meta["als_sweeps"] == "3"
+    glovev.train(tmp_path / "cooc", tmp_path / "vocab.txt", tmp_path / "m2", dim=4, epochs="auto", max_epochs=40, threads=1)
+    _, meta2 = load(tmp_path / "m2" / "params.safetensors")
+    assert meta2["epochs_rule"].startswith("auto") and 1 <= int(meta2["epochs"]) <= 40
+    with pytest.raises(ValueError, match="auto"):
+        glovev.train(tmp_path / "cooc", tmp_path / "vocab.txt", tmp_path / "m3", dim=4, epochs="often")
+    with pytest.raises(glovev.GloVeVError, match="ridge"):
+        glovev.train(tmp_path / "cooc", tmp_path / "vocab.txt", tmp_path / "m3", dim=4, epochs=1, ridge=0.5)
+
+
 def test_cooccur_single_huge_line_stays_within_the_memory_budget(cli, tmp_path):
     """Issue 17: a corpus that is one 60 MB line is cut between blocks (each piece replays its window context): its
     peak RSS stays near that of the same text in ordinary lines (it used to hold the whole line, several times)."""

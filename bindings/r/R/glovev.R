@@ -115,9 +115,17 @@ glovev_cooccur <- function(corpus, vocab, out_dir, window = 10, symmetric = TRUE
 }
 
 #' Trains GloVe into out_dir; returns the final cost.
-glovev_train <- function(cooccur_dir, vocab, out_dir, dim = 100, epochs = 25, threads = 0, eta = 0.05, x_max = 100, alpha = 0.75, seed = 1) {
-  .Call(C_train, path.expand(cooccur_dir), path.expand(vocab), path.expand(out_dir), as.integer(dim), as.integer(epochs),
-        as.integer(threads), eta, x_max, alpha, seed)
+#' epochs: AdaGrad epochs, or "auto" (at most max_epochs; stops once the cost flattens and frequent words sit near
+#' their WLS optimum). als_sweeps: alternating least-squares sweeps afterwards (every word vector ends at its exact WLS
+#' optimum, GloVe-V's premise); ridge: lambda on the vectors in those sweeps (used by glovev_variance).
+glovev_train <- function(cooccur_dir, vocab, out_dir, dim = 100, epochs = 25, threads = 0, eta = 0.05, x_max = 100, alpha = 0.75, seed = 1,
+                         als_sweeps = 0, ridge = 0, max_epochs = 100) {
+  auto <- identical(epochs, "auto")
+  if (!auto && !(is.numeric(epochs) && length(epochs) == 1 && epochs >= 0 && epochs == round(epochs)))
+    stop("epochs must be a whole number >= 0 or \"auto\"")
+  .Call(C_train, path.expand(cooccur_dir), path.expand(vocab), path.expand(out_dir), as.integer(dim),
+        as.integer(if (auto) max_epochs else epochs), as.integer(threads), eta, x_max, alpha, seed,
+        as.integer(als_sweeps), as.numeric(ridge), auto)
 }
 
 #' Computes GloVe-V covariances; returns the number of words that got one.

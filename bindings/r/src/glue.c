@@ -304,12 +304,14 @@ SEXP C_cooccur(SEXP corpus, SEXP vocab, SEXP out, SEXP window, SEXP symmetric, S
     return Rf_ScalarReal((double)n);
 }
 
-SEXP C_train(SEXP cooc, SEXP vocab, SEXP out, SEXP dim, SEXP epochs, SEXP threads, SEXP eta, SEXP xmax, SEXP alpha, SEXP seed) {
+SEXP C_train(SEXP cooc, SEXP vocab, SEXP out, SEXP dim, SEXP epochs, SEXP threads, SEXP eta, SEXP xmax, SEXP alpha, SEXP seed,
+             SEXP als_sweeps, SEXP ridge, SEXP auto_epochs) {
     need_lib();
     gv_train_options o;
     check(p_gv_train_options_default(&o));
     o.dim = Rf_asInteger(dim); o.epochs = Rf_asInteger(epochs); o.threads = Rf_asInteger(threads);
     o.eta = Rf_asReal(eta); o.x_max = Rf_asReal(xmax); o.alpha = Rf_asReal(alpha); o.seed = (uint64_t)Rf_asReal(seed);
+    o.als_sweeps = Rf_asInteger(als_sweeps); o.ridge = Rf_asReal(ridge); o.epochs_auto = Rf_asLogical(auto_epochs) == 1;
     double cost = 0;
     check(p_gv_train(str1(cooc, "cooccur_dir"), str1(vocab, "vocab"), str1(out, "out_dir"), &o, NULL, NULL, NULL, &cost));
     return Rf_ScalarReal(cost);
@@ -331,7 +333,7 @@ static const R_CallMethodDef calls[] = {
     {"C_model_covariance", (DL_FUNC)&C_model_covariance, 3}, {"C_model_has_covariance", (DL_FUNC)&C_model_has_covariance, 2},
     {"C_similarity", (DL_FUNC)&C_similarity, 7}, {"C_compare", (DL_FUNC)&C_compare, 8}, {"C_neighbours", (DL_FUNC)&C_neighbours, 7},
     {"C_evaluate", (DL_FUNC)&C_evaluate, 5}, {"C_weat", (DL_FUNC)&C_weat, 9}, {"C_rnd", (DL_FUNC)&C_rnd, 7},
-    {"C_vocab_build", (DL_FUNC)&C_vocab_build, 6}, {"C_cooccur", (DL_FUNC)&C_cooccur, 9}, {"C_train", (DL_FUNC)&C_train, 10},
+    {"C_vocab_build", (DL_FUNC)&C_vocab_build, 6}, {"C_cooccur", (DL_FUNC)&C_cooccur, 9}, {"C_train", (DL_FUNC)&C_train, 13},
     {"C_variance", (DL_FUNC)&C_variance, 7}, {"C_matrix_open", (DL_FUNC)&C_matrix_open, 2},
     {"C_matrix_shape", (DL_FUNC)&C_matrix_shape, 1}, {"C_matrix_row", (DL_FUNC)&C_matrix_row, 2}, {NULL, NULL, 0}};
 

@@ -72,13 +72,23 @@ typedef struct gv_train_options {
     double eta, x_max, alpha, grad_clip;
     double bias_eta;  /* <= 0: GloVe C's bias update (no learning rate) */
     uint64_t seed;
-    int32_t resume, reserved;
+    int32_t resume;
+    int32_t epochs_auto;  /* non-zero: AdaGrad stops once the cost changes by less than auto_tol per epoch and the median
+                             cos(trained, WLS) of frequent words reaches auto_cos; epochs is then the maximum */
+    int32_t als_sweeps;   /* alternating least-squares sweeps after the epochs (0 = none; epochs may then be 0) */
+    int32_t reserved;     /* must be 0 */
+    double als_tol;       /* ALS stops once a sweep lowers the objective by less than this fraction */
+    double ridge;         /* ridge lambda on the vectors in the ALS solves (>= 0; needs als_sweeps > 0) */
+    double auto_tol, auto_cos;  /* the epochs_auto rule */
+    const char* init_from;      /* NULL, or with epochs = 0: a model folder whose parameters start the ALS sweeps */
 } gv_train_options;
 
-/* Fills GloVe C's defaults (dim 100, 25 epochs, eta 0.05, x_max 100, alpha 0.75, clip 100, seed 1). */
+/* Fills the defaults (dim 100, 25 epochs, eta 0.05, x_max 100, alpha 0.75, clip 100, seed 1, no ALS, als_tol 1e-4,
+ * ridge 0, auto_tol 0.002, auto_cos 0.99, init_from NULL). */
 int gv_train_options_default(gv_train_options* options);
 
-/* Called after every epoch; return non-zero to cancel. */
+/* Called after every AdaGrad epoch (epoch = 1..epochs) and after every ALS sweep (epoch = -k, epochs = -N for sweep
+ * k of N); return non-zero to cancel. */
 typedef int (*gv_progress_fn)(int32_t epoch, int32_t epochs, double cost, void* user);
 
 /* Trains a model into out_dir (params.safetensors, vectors.safetensors, vocab.txt). progress and cancel_flag may be

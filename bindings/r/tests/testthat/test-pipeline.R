@@ -19,3 +19,20 @@ test_that("the pipeline runs from R and the co-occurrence matrix can be read", {
   expect_equal(dim(glovev_covariance(m, "alpha")), c(4, 4))
   expect_error(glovev_build_vocab(file.path(d, "missing.txt"), file.path(d, "v2.txt")), "not found")
 })
+
+test_that("ALS sweeps with a ridge run from R", {
+  d <- tempfile("glovev-r-als-")
+  dir.create(d)
+  words <- paste0("w", 1:20)
+  set.seed(2)
+  writeLines(vapply(1:400, function(i) paste(sample(words, 30, replace = TRUE, prob = 20:1), collapse = " "), ""), file.path(d, "c.txt"))
+  glovev_build_vocab(file.path(d, "c.txt"), file.path(d, "vocab.txt"), min_count = 1, threads = 1)
+  glovev_cooccur(file.path(d, "c.txt"), file.path(d, "vocab.txt"), file.path(d, "cooc"), window = 4)
+  ada <- glovev_train(file.path(d, "cooc"), file.path(d, "vocab.txt"), file.path(d, "m1"), dim = 4, epochs = 3, threads = 1)
+  als <- glovev_train(file.path(d, "cooc"), file.path(d, "vocab.txt"), file.path(d, "m2"), dim = 4, epochs = 3, threads = 1,
+                      als_sweeps = 3, ridge = 0.1)
+  expect_true(is.finite(als) && als < ada)
+  expect_true(is.finite(glovev_train(file.path(d, "cooc"), file.path(d, "vocab.txt"), file.path(d, "m3"), dim = 4,
+                                     epochs = "auto", max_epochs = 30, threads = 1)))
+  expect_error(glovev_train(file.path(d, "cooc"), file.path(d, "vocab.txt"), file.path(d, "m4"), epochs = "often"), "auto")
+})

@@ -9,6 +9,14 @@ using static GloVeV.Cli.CliOptions;
 
 namespace GloVeV.Cli.Commands;
 
+/// <summary>The training schedule of <c>glovev run</c> (see README, "Models at GloVe-V's fixed point").</summary>
+static class RunDefaults
+{
+    public const string Epochs = "10";
+    public const int AlsSweeps = 6;
+    public const double Ridge = 0.1;
+}
+
 /// <summary><c>glovev run</c>: every stage with sensible defaults, then a short uncertainty-aware report.</summary>
 static class RunCommand
 {
@@ -17,7 +25,8 @@ static class RunCommand
         var corpus = Optional("--corpus", "Corpus file (default: the embedded State of the Union corpus, data/sotu.txt.gz)");
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "glovev-out" };
         var dim = Int("--dim", "Vector size", 50);
-        var epochs = Int("--epochs", "Training epochs (GloVe-V needs near-convergence)", 100);
+        // GloVe-V needs every w_i at its WLS optimum: a short AdaGrad warm-up, then exact ALS sweeps with a small ridge.
+        var schedule = new TrainingFlags(RunDefaults.Epochs, RunDefaults.AlsSweeps, RunDefaults.Ridge);
         var minCount = Int("--min-count", "Vocabulary cut-off", 5);
         var window = Int("--window", "Context window", 10);
         var keepCase = Flag("--keep-case", "Do not lowercase");
@@ -25,14 +34,15 @@ static class RunCommand
         var words = new Option<string[]>("--report-word") { Description = "Words to report neighbours for (default: a few frequent content words)" };
         var threads = Threads(); var json = Json();
         var cmd = new Command("run", "Corpus -> vocabulary -> co-occurrence -> GloVe -> GloVe-V -> report")
-            { corpus, output, dim, epochs, minCount, window, keepCase, keepPunct, words, threads, json };
+            { corpus, output, dim, minCount, window, keepCase, keepPunct, words, threads, json };
+        foreach (var f in schedule.All) cmd.Options.Add(f);
         cmd.SetAction(r => Guard(() =>
         {
             bool js = r.GetValue(json);
             var path = r.GetValue(corpus) ?? DefaultCorpus();
             var outDir = r.GetValue(output)!;
             // Every setting is checked before any stage runs or replaces an output.
-            new TrainingOptions { Dim = r.GetValue(dim), Epochs = r.GetValue(epochs), Threads = r.GetValue(threads) }.Validate();
+            schedule.Apply(r, new TrainingOptions { Dim = r.GetValue(dim), Threads = r.GetValue(threads) }).Validate();
             new CooccurrenceOptions { Window = r.GetValue(window), Threads = r.GetValue(threads) }.Validate();
             if (r.GetValue(minCount) < 1) throw new GloVeVException($"--min-count must be at least 1, got {r.GetValue(minCount)}");
             if (!File.Exists(path)) throw new MissingFileException($"{path}: corpus file not found");
@@ -54,9 +64,10 @@ static class RunCommand
             timings.Add(("cooccur", sw.Elapsed.TotalSeconds, coocDir)); sw.Restart();
 
             var modelDir = Path.Combine(outDir, "model");
-            var to = new TrainingOptions { Dim = r.GetValue(dim), Epochs = r.GetValue(epochs), Threads = t };
+            var to = schedule.Apply(r, new TrainingOptions { Dim = r.GetValue(dim), Threads = t });
             var tr = Output.Stage("train", js, rep => ModelTraining.Train(coocDir, vocabPath, modelDir, to, false,
-                e => rep((double)e.Epoch / e.Epochs, $"epoch {e.Epoch}/{e.Epochs} cost {e.Cost:F4}")));
+                e => rep((double)e.Epoch / e.Epochs, TrainingFlags.Describe(e)), onSweep: s => rep((double)s.Sweep / s.Sweeps, TrainingFlags.Describe(s)), onRidge: c => rep(0, TrainingFlags.Describe(c))));
+            double finalCost = tr.Sweeps is { Count: > 0 } sweeps ? sweeps[^1].Cost : tr.Epochs[^1].Cost;
             timings.Add(("train", sw.Elapsed.TotalSeconds, modelDir)); sw.Restart();
 
             var vs = Output.Stage("variance", js, rep => VarianceEngine.Run(modelDir, coocDir, null, new VarianceOptions { Threads = t }, (f, g) => rep(f, $"{g:F1} GFLOP/s")));
@@ -74,7 +85,7 @@ static class RunCommand
             {
                 w.WriteString("corpus", path); w.WriteString("out", Path.GetFullPath(outDir));
                 w.WriteNumber("tokens", cr.Tokens); w.WriteNumber("vocabulary", vr.Vocabulary.Count); w.WriteNumber("nonzeros", cr.NonZeros);
-                w.WriteNumber("final_cost", tr.Epochs[^1].Cost); w.WriteNumber("words_with_variance", vs.WordsWithVariance);
+                w.WriteNumber("final_cost", finalCost); w.WriteNumber("ridge", tr.Ridge); w.WriteNumber("words_with_variance", vs.WordsWithVariance);
                 Output.Number(w, "median_cos_wls", vs.MedianCosineToWls); w.WriteString("backend", vs.Backend);
                 w.WriteStartArray("stages");
                 foreach (var s in timings) { w.WriteStartObject(); w.WriteString("stage", s.Stage); w.WriteNumber("seconds", s.Seconds); w.WriteString("output", s.Output); w.WriteEndObject(); }
@@ -95,7 +106,7 @@ static class RunCommand
             else
             {
                 Output.Table(["stage", "seconds", "output"], timings.Select(s => new[] { s.Stage, Output.F(s.Seconds, 2), s.Output }), "glovev run");
-                Console.WriteLine($"corpus {path}: {cr.Tokens:N0} tokens, V={vr.Vocabulary.Count:N0}, {cr.NonZeros:N0} non-zeros; final cost {tr.Epochs[^1].Cost:F4}");
+                Console.WriteLine($"corpus {path}: {cr.Tokens:N0} tokens, V={vr.Vocabulary.Count:N0}, {cr.NonZeros:N0} non-zeros; final cost {finalCost:F4}");
                 Console.WriteLine($"GloVe-V: {vs.WordsWithVariance:N0} words with a covariance, {vs.TooFewContexts:N0} with too few contexts; median cos(trained, WLS) = {Output.F(vs.MedianCosineToWlsFrequent, 3)} for frequent words, {Output.F(vs.MedianCosineToWls, 3)} for all; backend {vs.Backend}");
                 foreach (var wmsg in vs.Warnings) Console.WriteLine($"warning: {wmsg}");
                 foreach (var rep in reports)

@@ -12,7 +12,8 @@ static class TrainCommand
         var vocab = Required("--vocab", "vocab.txt");
         var output = Required("--out", "Model folder");
         var dim = Int("--dim", "Vector size D", 100);
-        var epochs = Int("--epochs", "Passes over the non-zeros", 25);
+        var schedule = new TrainingFlags("25", 0, 0);
+        var init = Optional("--init", "With --epochs 0: start the ALS sweeps from this trained model folder");
         var eta = Double("--eta", "Initial learning rate", 0.05);
         var xmax = Double("--x-max", "Weighting cut-off x_max", 100);
         var alpha = Double("--alpha", "Weighting exponent", 0.75);
@@ -26,7 +27,9 @@ static class TrainCommand
         var batch = Int("--batch-size", "torch backend: non-zeros per mini-batch (0 = device default)", 0);
         var threads = Threads(); var json = Json();
         var cmd = new Command("train", "Train GloVe (hogwild AdaGrad, SIMD float32, or batched on TorchSharp); keeps W, C and both biases")
-            { cooc, vocab, output, dim, epochs, eta, xmax, alpha, clip, biasEta, seed, ckpt, resume, backend, device, batch, threads, json };
+            { cooc, vocab, output, dim, eta, xmax, alpha, clip, biasEta, seed, ckpt, resume, backend, device, batch, threads, json };
+        foreach (var f in schedule.All) cmd.Options.Add(f);
+        cmd.Options.Add(init);
         cmd.SetAction(r => Guard(() =>
         {
             bool js = r.GetValue(json);
@@ -35,11 +38,14 @@ static class TrainCommand
             var factory = TrainBackends.Resolve(b, r.GetValue(device)!, r.GetValue(batch));
             var o = new TrainingOptions
             {
-                Dim = r.GetValue(dim), Epochs = r.GetValue(epochs), Eta = r.GetValue(eta), XMax = r.GetValue(xmax), Alpha = r.GetValue(alpha),
+                Dim = r.GetValue(dim), Eta = r.GetValue(eta), XMax = r.GetValue(xmax), Alpha = r.GetValue(alpha),
                 GradClip = r.GetValue(clip), BiasEta = r.GetValue(biasEta), Seed = r.GetValue(seed), CheckpointEvery = r.GetValue(ckpt), Threads = r.GetValue(threads),
             };
+            o = schedule.Apply(r, o) with { InitFrom = r.GetValue(init) };
             var res = Output.Stage("train", js, report => ModelTraining.Train(r.GetValue(cooc)!, r.GetValue(vocab)!, r.GetValue(output)!, o, r.GetValue(resume),
-                e => report((double)e.Epoch / e.Epochs, $"epoch {e.Epoch}/{e.Epochs} cost {e.Cost:F5} {e.EntriesPerSecond / 1e6:F1}M/s"), backend: factory));
+                e => report((double)e.Epoch / e.Epochs, TrainingFlags.Describe(e)), backend: factory,
+                onSweep: s => report((double)s.Sweep / s.Sweeps, TrainingFlags.Describe(s)), onRidge: c => report(0, TrainingFlags.Describe(c))));
+            var sweeps = res.Sweeps ?? [];
             if (js) Output.WriteJson(w =>
             {
                 w.WriteString("model", res.ModelDir); w.WriteNumber("vocab_size", res.VocabSize); w.WriteNumber("dim", res.Dim);
@@ -48,14 +54,28 @@ static class TrainCommand
                 foreach (var e in res.Epochs)
                 {
                     w.WriteStartObject(); w.WriteNumber("epoch", e.Epoch); w.WriteNumber("cost", e.Cost); w.WriteNumber("seconds", e.Seconds);
-                    w.WriteNumber("entries_per_second", e.EntriesPerSecond); w.WriteEndObject();
+                    w.WriteNumber("entries_per_second", e.EntriesPerSecond);
+                    if (!double.IsNaN(e.MedianCosineToWls)) { Output.Number(w, "relative_change", e.RelativeChange); Output.Number(w, "median_cos_wls_frequent", e.MedianCosineToWls); }
+                    w.WriteEndObject();
                 }
                 w.WriteEndArray();
-                if (res.Epochs.Count > 0) w.WriteNumber("final_cost", res.Epochs[^1].Cost);
+                w.WriteNumber("ridge", res.Ridge);
+                w.WriteStartArray("als_sweeps");
+                foreach (var s in sweeps)
+                {
+                    w.WriteStartObject(); w.WriteNumber("sweep", s.Sweep); w.WriteNumber("cost", s.Cost); w.WriteNumber("objective", s.Objective);
+                    w.WriteNumber("relative_change", s.RelativeChange); w.WriteNumber("seconds", s.Seconds); w.WriteNumber("rows_kept", s.Kept); w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                if (sweeps.Count > 0) w.WriteNumber("final_cost", sweeps[^1].Cost);
+                else if (res.Epochs.Count > 0) w.WriteNumber("final_cost", res.Epochs[^1].Cost);
             });
             else
             {
-                Output.Table(["epoch", "cost", "seconds", "entries/s"], res.Epochs.Select(e => new[] { e.Epoch.ToString(), Output.F(e.Cost, 6), Output.F(e.Seconds, 2), $"{e.EntriesPerSecond:N0}" }));
+                if (res.Epochs.Count > 0)
+                    Output.Table(["epoch", "cost", "seconds", "entries/s", "median cos(trained, WLS)"], res.Epochs.Select(e => new[] { e.Epoch.ToString(), Output.F(e.Cost, 6), Output.F(e.Seconds, 2), $"{e.EntriesPerSecond:N0}", Output.F(e.MedianCosineToWls) }));
+                if (sweeps.Count > 0)
+                    Output.Table(["ALS sweep", "cost", "objective", "change", "seconds"], sweeps.Select(s => new[] { s.Sweep.ToString(), Output.F(s.Cost, 6), Output.F(s.Objective, 6), Output.F(s.RelativeChange, 6), Output.F(s.Seconds, 2) }));
                 Console.WriteLine($"model -> {res.ModelDir} (V={res.VocabSize:N0}, D={res.Dim}, {res.NonZeros:N0} non-zeros, {res.Backend}) [{res.Seconds:F1}s]");
             }
             return 0;

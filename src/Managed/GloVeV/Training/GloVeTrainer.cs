@@ -9,7 +9,10 @@ using GloVeV.Text;
 
 namespace GloVeV.Training;
 
-public sealed record EpochReport(int Epoch, int Epochs, double Cost, double Seconds, double EntriesPerSecond);
+/// <summary>One epoch's outcome. RelativeChange (previous cost - cost) / previous cost and MedianCosineToWls (see
+/// <see cref="ConvergenceProbe"/>) are NaN unless the run uses <c>--epochs auto</c>.</summary>
+public sealed record EpochReport(int Epoch, int Epochs, double Cost, double Seconds, double EntriesPerSecond,
+    double RelativeChange = double.NaN, double MedianCosineToWls = double.NaN);
 
 public sealed record TrainingResult(GloVeParameters Parameters, IReadOnlyList<EpochReport> Epochs, bool Resumed, int StartEpoch);
 
@@ -34,11 +37,12 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     readonly float* _w, _c, _gw, _gc;
     readonly float[] _bw, _bc, _gbw, _gbc;
     readonly Entry[] _entries;
+    readonly CsrMatrix _x;
 
     public GloVeTrainer(CsrMatrix x, TrainingOptions o)
     {
         o.Validate();
-        _o = o;
+        _o = o; _x = x;
         _v = x.Rows; _d = o.Dim; _p = (o.Dim + 7) / 8 * 8;
         if (x.NonZeros == 0) throw new GloVeVException("co-occurrence matrix has no non-zeros: nothing to train on");
         var entries = _entries = new Entry[x.NonZeros];
@@ -81,6 +85,9 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
             for (int e = 0; e < start; e++) Shuffle(e);
         }
         var reports = new List<EpochReport>();
+        using var probe = _o.AutoStop is null ? null : new ConvergenceProbe(_x, _d, _o.XMax, _o.Alpha, 0, _o.Threads);
+        int done = start;
+        double previous = double.NaN;
         for (int epoch = start; epoch < _o.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -89,13 +96,24 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
             double cost = RunEpoch(cancel);
             var r = new EpochReport(epoch + 1, _o.Epochs, cost / _entries.LongLength, sw.Elapsed.TotalSeconds, _entries.LongLength / sw.Elapsed.TotalSeconds);
             if (!double.IsFinite(r.Cost)) throw new GloVeVException($"training diverged at epoch {epoch + 1} (cost is {r.Cost}); lower --eta or --x-max");
+            bool stop = false;
+            if (probe != null)
+            {
+                // --epochs auto: the cost has flattened out and frequent words sit near their WLS optimum.
+                double rel = double.IsFinite(previous) ? (previous - r.Cost) / previous : double.NaN;
+                r = r with { RelativeChange = rel, MedianCosineToWls = probe.MedianCosine(Parameters()) };
+                stop = Math.Abs(rel) < _o.AutoStop!.Tolerance && !(r.MedianCosineToWls < _o.AutoStop.Cosine);
+            }
+            previous = r.Cost;
             reports.Add(r);
+            done = epoch + 1;
             onEpoch?.Invoke(r);
-            if (outDir != null && _o.CheckpointEvery > 0 && (epoch + 1) % _o.CheckpointEvery == 0 && epoch + 1 < _o.Epochs)
+            if (outDir != null && _o.CheckpointEvery > 0 && (epoch + 1) % _o.CheckpointEvery == 0 && epoch + 1 < _o.Epochs && !stop)
                 SaveCheckpoint(Path.Combine(outDir, CheckpointFile), epoch + 1);
+            if (stop) break;
         }
         var p = Parameters();
-        p.Metadata["epochs_done"] = _o.Epochs.ToString();
+        p.Metadata["epochs_done"] = done.ToString();
         if (reports.Count > 0) p.Metadata["final_cost"] = reports[^1].Cost.ToString("R");
         return new TrainingResult(p, reports, resume, start);
     }

@@ -4,7 +4,8 @@ using GloVeV.Text;
 
 namespace GloVeV.Training;
 
-public sealed record ModelTrainingResult(string ModelDir, int VocabSize, int Dim, long NonZeros, IReadOnlyList<EpochReport> Epochs, double Seconds, bool Resumed, string Backend);
+public sealed record ModelTrainingResult(string ModelDir, int VocabSize, int Dim, long NonZeros, IReadOnlyList<EpochReport> Epochs, double Seconds, bool Resumed, string Backend,
+    IReadOnlyList<AlsSweepReport>? Sweeps = null, double Ridge = 0);
 
 /// <summary>Co-occurrence folder + vocabulary in, model folder out (<c>params.safetensors</c>,
 /// <c>vectors.safetensors</c>, <c>vocab.txt</c>), with checkpoints and resume.</summary>
@@ -13,23 +14,75 @@ public static class ModelTraining
     /// <param name="backend">Builds the optimiser; null is the SIMD CPU trainer. Optional components (the TorchSharp
     /// backend) pass theirs.</param>
     public static ModelTrainingResult Train(string cooccurDir, string vocabPath, string outDir, TrainingOptions o, bool resume = false,
-        Action<EpochReport>? onEpoch = null, CancellationToken cancel = default, Func<CsrMatrix, TrainingOptions, IGloVeTrainer>? backend = null)
+        Action<EpochReport>? onEpoch = null, CancellationToken cancel = default, Func<CsrMatrix, TrainingOptions, IGloVeTrainer>? backend = null,
+        Action<AlsSweepReport>? onSweep = null, Action<RidgeCandidate>? onRidge = null)
     {
         o.Validate();
+        if (o.AutoStop != null && backend != null) throw new GloVeVException("--epochs auto is supported by the cpu backend only");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var vocab = Vocabulary.Load(vocabPath);
         using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab, vocabPath);
         Directory.CreateDirectory(outDir);
-        var trainer = backend is null ? new GloVeTrainer(x, o) : backend(x, o);
-        using var ownsNative = trainer as IDisposable; // device-resident backends free their tensors
-        var r = trainer.Run(outDir, resume, IO.TrainingGuards.WatchDivergence(onEpoch), cancel);
+        var ckPath = Path.Combine(outDir, TrainingCheckpoint.FileName);
+        // A checkpoint taken during ALS resumes the sweeps; AdaGrad is over by then.
+        int sweepsDone = resume ? TrainingCheckpoint.AlsSweepsIn(ckPath) : 0;
+        TrainingResult r;
+        string backendName;
+        IReadOnlyDictionary<string, string> backendMeta;
+        if (sweepsDone > 0 || (o.Epochs == 0 && resume))
+        {
+            var ck = TrainingCheckpoint.Load(ckPath, vocab.Count, o.Dim, x.NonZeros, o.Epochs);
+            r = new TrainingResult(ck.Parameters, [], true, ck.EpochsDone);
+            r.Parameters.Metadata["epochs_done"] = ck.EpochsDone.ToString(CultureInfo.InvariantCulture);
+            backendName = "cpu-als"; backendMeta = new Dictionary<string, string>();
+        }
+        else if (o.Epochs == 0)
+        {
+            r = new TrainingResult(o.InitFrom is null ? InitialParameters.Draw(vocab.Count, o.Dim, o.Seed) : LoadStart(o.InitFrom, vocab, o.Dim), [], false, 0);
+            r.Parameters.Metadata["epochs_done"] = "0";
+            backendName = "cpu-als"; backendMeta = new Dictionary<string, string>();
+        }
+        else
+        {
+            var trainer = backend is null ? new GloVeTrainer(x, o) : backend(x, o);
+            using var ownsNative = trainer as IDisposable; // device-resident backends free their tensors
+            r = trainer.Run(outDir, resume, IO.TrainingGuards.WatchDivergence(onEpoch), cancel);
+            backendName = trainer.Backend; backendMeta = trainer.BackendMetadata;
+        }
         var p = r.Parameters;
+        int epochsDone = int.Parse(p.Metadata["epochs_done"], CultureInfo.InvariantCulture);
+        List<AlsSweepReport> sweeps = [];
+        double ridge = o.Ridge;
+        if (o.RidgeAuto && sweepsDone == 0 && o.AlsSweeps > 0)
+        {
+            var (best, path) = RidgeSelection.Choose(x, p, o.XMax, o.Alpha, o.Threads, onCandidate: onRidge, seed: o.Seed, cancel: cancel);
+            ridge = best;
+            p.Metadata["ridge_selection"] = RidgeSelection.Describe(path, RidgeSelection.DefaultHoldOut);
+        }
+        else if (o.RidgeAuto && sweepsDone > 0)
+        {
+            // Resuming: the search already ran; the checkpoint's sweeps used its lambda.
+            var ck = TrainingCheckpoint.Load(ckPath, vocab.Count, o.Dim, x.NonZeros, o.Epochs);
+            ridge = ck.Ridge ?? throw new GloVeVException($"{ckPath}: checkpoint does not record the chosen ridge; cannot resume --ridge auto");
+        }
+        if (o.AlsSweeps > 0 && sweepsDone < o.AlsSweeps)
+        {
+            using var als = new AlternatingLeastSquares(x, p, o.XMax, o.Alpha, ridge, o.Threads);
+            sweeps = als.Run(o.AlsSweeps, o.AlsTolerance, sweepsDone, onSweep, done =>
+            {
+                if (o.CheckpointEvery > 0 && done % o.CheckpointEvery == 0 && done < o.AlsSweeps)
+                    TrainingCheckpoint.ForAls(p, epochsDone, done, ridge).Save(ckPath, o.Seed, x.NonZeros, "cpu-als");
+            }, cancel);
+        }
         var inv = CultureInfo.InvariantCulture;
         p.Metadata["format"] = "glovev-params-1";
         p.Metadata["dim"] = o.Dim.ToString(inv);
         p.Metadata["vocab_size"] = vocab.Count.ToString(inv);
         p.Metadata["vocab_hash"] = vocab.Hash();
-        p.Metadata["epochs"] = o.Epochs.ToString(inv);
+        p.Metadata["epochs"] = epochsDone.ToString(inv);
+        p.Metadata["epochs_rule"] = o.AutoStop is { } a
+            ? $"auto (relative change < {a.Tolerance.ToString("R", inv)}, median cos(trained, WLS) of frequent words >= {a.Cosine.ToString("R", inv)}, at most {o.Epochs})"
+            : "fixed";
         p.Metadata["eta"] = o.Eta.ToString("R", inv);
         p.Metadata["x_max"] = o.XMax.ToString("R", inv);
         p.Metadata["alpha"] = o.Alpha.ToString("R", inv);
@@ -38,17 +91,33 @@ public static class ModelTraining
         p.Metadata["threads"] = o.Threads.ToString(inv);
         p.Metadata["bias_eta"] = o.BiasEta is { } be ? be.ToString("R", inv) : "none (GloVe C)";
         p.Metadata["nnz"] = x.NonZeros.ToString(inv);
-        p.Metadata["backend"] = trainer.Backend;
-        foreach (var kv in trainer.BackendMetadata) p.Metadata[kv.Key] = kv.Value;
+        p.Metadata["backend"] = backendName;
+        foreach (var kv in backendMeta) p.Metadata[kv.Key] = kv.Value;
         p.Metadata["cost_history"] = string.Join(",", r.Epochs.Select(e => e.Cost.ToString("R", inv)));
+        if (o.AlsSweeps > 0) AlternatingLeastSquares.Describe(p, ridge, sweeps, sweepsDone + sweeps.Count, o.AlsTolerance);
+        else p.Metadata["ridge"] = "0";
         foreach (var kv in x.Metadata) if (kv.Key is "window" or "symmetric" or "distance_weighting") p.Metadata["cooccur_" + kv.Key] = kv.Value;
         IO.Provenance.StampParams(p, x, vocab);
         IO.Provenance.InvalidateVariances(outDir); // the old variances describe the old vectors
         p.Save(Path.Combine(outDir, GloVeParameters.ParamsFile));
         p.SaveVectors(Path.Combine(outDir, GloVeParameters.VectorsFile));
         vocab.Save(Path.Combine(outDir, "vocab.txt"));
-        var ck = Path.Combine(outDir, TrainingCheckpoint.FileName);
-        if (File.Exists(ck)) File.Delete(ck);
-        return new ModelTrainingResult(outDir, vocab.Count, o.Dim, x.NonZeros, r.Epochs, sw.Elapsed.TotalSeconds, resume, trainer.Backend);
+        if (File.Exists(ckPath)) File.Delete(ckPath);
+        if (o.InitFrom != null) p.Metadata["als_init"] = Path.GetFullPath(o.InitFrom);
+        return new ModelTrainingResult(outDir, vocab.Count, o.Dim, x.NonZeros, r.Epochs, sw.Elapsed.TotalSeconds, resume, backendName, sweeps, ridge);
+    }
+
+    /// <summary>The parameters of a trained model folder, checked against this run's vocabulary and dimension.</summary>
+    static GloVeParameters LoadStart(string modelDir, Vocabulary vocab, int dim)
+    {
+        var path = Path.Combine(modelDir, GloVeParameters.ParamsFile);
+        if (!File.Exists(path)) throw new MissingFileException($"--init: no {GloVeParameters.ParamsFile} in {modelDir}");
+        var p = GloVeParameters.Load(path);
+        if (p.VocabSize != vocab.Count || p.Dim != dim)
+            throw new GloVeVException($"--init: {path} has V={p.VocabSize}, D={p.Dim}; this run has V={vocab.Count}, D={dim} (--dim)");
+        if (p.Metadata.TryGetValue("vocab_hash", out var h) && h != vocab.Hash())
+            throw new GloVeVException($"--init: {path} was trained with another vocabulary than the one given");
+        var fresh = new GloVeParameters(p.VocabSize, p.Dim, p.Center, p.Context, p.CenterBias, p.ContextBias);
+        return fresh;
     }
 }

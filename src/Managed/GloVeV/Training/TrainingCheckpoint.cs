@@ -5,7 +5,7 @@ namespace GloVeV.Training;
 /// <summary>Everything an AdaGrad run needs to continue: the four parameter blocks, their squared-gradient
 /// accumulators and how many epochs are done. One format for every backend (unpadded, float32).</summary>
 public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] CenterGradSq, float[] ContextGradSq,
-    float[] CenterBiasGradSq, float[] ContextBiasGradSq, int EpochsDone)
+    float[] CenterBiasGradSq, float[] ContextBiasGradSq, int EpochsDone, int AlsSweepsDone = 0, double? Ridge = null)
 {
     public const string FileName = "checkpoint.safetensors";
 
@@ -45,6 +45,8 @@ public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] Cent
             var m = options != null ? HyperParameters(options) : new Dictionary<string, string>();
             m["epochs_done"] = EpochsDone.ToString(); m["seed"] = seed.ToString(); m["dim"] = d.ToString();
             m["vocab_size"] = v.ToString(); m["nnz"] = nonZeros.ToString(); m["backend"] = backend;
+            m["als_sweeps_done"] = AlsSweepsDone.ToString();
+            m["ridge"] = Ridge is { } r ? r.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "";
             return m;
         }
     }
@@ -80,6 +82,24 @@ public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] Cent
             return a;
         }
         var p = new GloVeParameters(vocabSize, dim, Read("center_vectors"), Read("context_vectors"), Read("center_bias"), Read("context_bias"));
-        return new TrainingCheckpoint(p, Read("center_gradsq"), Read("context_gradsq"), Read("center_bias_gradsq"), Read("context_bias_gradsq"), done);
+        int als = f.Metadata.TryGetValue("als_sweeps_done", out var a) && int.TryParse(a, out int na) && na >= 0 ? na : 0;
+        double? ridge = f.Metadata.TryGetValue("ridge", out var rs) && double.TryParse(rs, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rv) ? rv : null;
+        return new TrainingCheckpoint(p, Read("center_gradsq"), Read("context_gradsq"), Read("center_bias_gradsq"), Read("context_bias_gradsq"), done, als, ridge);
+    }
+
+    /// <summary>ALS sweeps a checkpoint records as done (0 for an AdaGrad checkpoint or a missing file).</summary>
+    public static int AlsSweepsIn(string path)
+    {
+        if (!File.Exists(path)) return 0;
+        using var f = new SafeTensorsFile(path);
+        return f.Metadata.TryGetValue("als_sweeps_done", out var a) && int.TryParse(a, out int n) && n > 0 ? n : 0;
+    }
+
+    /// <summary>A checkpoint taken during ALS: the parameters, fresh accumulators (AdaGrad is over) and the counts.</summary>
+    public static TrainingCheckpoint ForAls(GloVeParameters p, int epochsDone, int sweepsDone, double ridge)
+    {
+        float[] Ones(long n) { var a = new float[n]; Array.Fill(a, 1f); return a; }
+        long vd = (long)p.VocabSize * p.Dim;
+        return new TrainingCheckpoint(p, Ones(vd), Ones(vd), Ones(p.VocabSize), Ones(p.VocabSize), epochsDone, sweepsDone, ridge);
     }
 }

@@ -14,14 +14,46 @@ public sealed record TrainingOptions
     /// <summary>null: GloVe C's bias update (no learning rate: b -= f·diff / sqrt(G)); a value e: b -= e·f·diff / sqrt(G)
     /// with G accumulating (e·f·diff)^2, the same rule as the vectors.</summary>
     public double? BiasEta { get; init; }
-    /// <summary>Write a checkpoint every K epochs (0 = never).</summary>
+    /// <summary>Write a checkpoint every K epochs (0 = never); ALS sweeps are checkpointed every K sweeps.</summary>
     public int CheckpointEvery { get; init; }
+
+    /// <summary>Alternating least-squares sweeps after the AdaGrad epochs (0 = none). Each sweep solves every context
+    /// row, then every word row, exactly; see <see cref="AlternatingLeastSquares"/>.</summary>
+    public int AlsSweeps { get; init; }
+    /// <summary>ALS stops early once a sweep lowers the objective by less than this fraction.</summary>
+    public double AlsTolerance { get; init; } = DefaultAlsTolerance;
+    public const double DefaultAlsTolerance = 1e-4;
+    /// <summary>Ridge lambda on the vectors (not the biases) in the ALS solves: a Gaussian prior N(0, sigma^2/lambda I)
+    /// that keeps rare words from growing; recorded in the model and used by the variance stage.</summary>
+    public double Ridge { get; init; }
+    /// <summary>Choose the ridge by held-out non-zeros (<see cref="RidgeSelection"/>) before the final sweeps;
+    /// <see cref="Ridge"/> is then ignored.</summary>
+    public bool RidgeAuto { get; init; }
+
+    /// <summary>With <see cref="Epochs"/> = 0: start the ALS sweeps from this model folder's parameters instead of
+    /// GloVe C's random start (refining an existing model).</summary>
+    public string? InitFrom { get; init; }
+
+    /// <summary>With a rule, AdaGrad stops before <see cref="Epochs"/> (then the maximum) once it holds.</summary>
+    public AutoStopRule? AutoStop { get; init; }
 
     public void Validate()
     {
         if (Dim <= 0) throw new GloVeVException($"--dim must be a positive integer, got {Dim}");
         if (Dim > 4096) throw new GloVeVException($"--dim {Dim} is larger than the supported 4096");
-        if (Epochs <= 0) throw new GloVeVException($"--epochs must be a positive integer, got {Epochs}");
+        if (Epochs < 0 || (Epochs == 0 && AlsSweeps == 0))
+            throw new GloVeVException($"--epochs must be a positive integer (or 0 with --als-sweeps), got {Epochs}");
+        if (AlsSweeps < 0) throw new GloVeVException($"--als-sweeps must be >= 0, got {AlsSweeps}");
+        if (!(AlsTolerance >= 0) || !double.IsFinite(AlsTolerance)) throw new GloVeVException($"--tol must be a finite number >= 0, got {AlsTolerance}");
+        if (!(Ridge >= 0) || !double.IsFinite(Ridge)) throw new GloVeVException($"--ridge must be a finite number >= 0, got {Ridge}");
+        if ((Ridge > 0 || RidgeAuto) && AlsSweeps == 0) throw new GloVeVException("--ridge applies to the ALS sweeps; give --als-sweeps N too");
+        if (InitFrom != null && (Epochs != 0 || AlsSweeps == 0)) throw new GloVeVException("--init starts ALS from a trained model: use it with --epochs 0 and --als-sweeps N");
+        if (AutoStop is { } a)
+        {
+            if (Epochs < 1) throw new GloVeVException("--epochs auto needs a maximum of at least 1 epoch (--max-epochs)");
+            if (!(a.Tolerance > 0) || !double.IsFinite(a.Tolerance)) throw new GloVeVException($"--epochs-tol must be a positive number, got {a.Tolerance}");
+            if (!(a.Cosine > 0 && a.Cosine <= 1)) throw new GloVeVException($"--epochs-cos must be in (0, 1], got {a.Cosine}");
+        }
         if (Threads <= 0) throw new GloVeVException($"--threads must be >= 1, got {Threads}");
         if (!(Eta > 0) || !double.IsFinite(Eta)) throw new GloVeVException($"--eta must be a positive number, got {Eta}");
         if (!(XMax > 0) || !double.IsFinite(XMax)) throw new GloVeVException($"--x-max must be a positive number, got {XMax}");
@@ -29,6 +61,16 @@ public sealed record TrainingOptions
         if (!(GradClip > 0)) throw new GloVeVException($"--grad-clip must be positive, got {GradClip}");
         if (BiasEta is { } b && !(b > 0)) throw new GloVeVException($"--bias-eta must be positive, got {b}");
         if (CheckpointEvery < 0) throw new GloVeVException($"--checkpoint-every must be >= 0, got {CheckpointEvery}");
+    }
+
+    /// <summary>The rule of <c>--epochs auto</c>.</summary>
+    public sealed record AutoStopRule(double Tolerance = AutoStopRule.DefaultTolerance, double Cosine = AutoStopRule.DefaultCosine)
+    {
+        /// <summary>Relative cost change per epoch below which AdaGrad has flattened out.</summary>
+        public const double DefaultTolerance = 0.002;
+        /// <summary>Median cos(trained, WLS) of frequent words (<see cref="ConvergenceProbe"/>) that must also be reached.</summary>
+        public const double DefaultCosine = 0.99;
+        public const int DefaultMaxEpochs = 100;
     }
 
     /// <summary>GloVe's weighting function f(x) = min(1, (x / x_max)^alpha).</summary>

@@ -53,7 +53,7 @@ public sealed unsafe class WordVarianceSolver
     readonly CsrMatrix _x;
     readonly GloVeParameters _p;
     readonly PaddedContexts _c;
-    readonly double _xMax, _alpha, _rcondMin;
+    readonly double _xMax, _alpha, _rcondMin, _ridge;
     readonly bool _refine;
     readonly int _d, _dp;
     // Per-thread workspace, 64-byte aligned so results do not depend on which thread computed a word.
@@ -61,9 +61,13 @@ public sealed unsafe class WordVarianceSolver
     readonly AlignedBuffer _panel, _hp, _h, _hCopy, _rhs, _wls, _wv, _colSums, _inverseRows, _strip;
     readonly double[] _eig;
 
-    public WordVarianceSolver(CsrMatrix x, GloVeParameters p, PaddedContexts contexts, double xMax, double alpha, bool refine, double rcondMin)
+    /// <param name="ridge">The model's ridge lambda (0 for plain GloVe): the vectors are then the estimator
+    /// (H_i + lambda I)^-1 rhs_i, the covariance sigma_i^2 (H_i + lambda I)^-1 (the Gaussian-prior posterior), and the
+    /// residual degrees of freedom |K_i| - df_i with df_i = tr(H_i (H_i + lambda I)^-1) = D - lambda tr((H_i + lambda I)^-1),
+    /// the effective number of parameters of a ridge fit (D when lambda = 0).</param>
+    public WordVarianceSolver(CsrMatrix x, GloVeParameters p, PaddedContexts contexts, double xMax, double alpha, bool refine, double rcondMin, double ridge = 0)
     {
-        _x = x; _p = p; _c = contexts; _xMax = xMax; _alpha = alpha; _refine = refine; _rcondMin = rcondMin;
+        _x = x; _p = p; _c = contexts; _xMax = xMax; _alpha = alpha; _refine = refine; _rcondMin = rcondMin; _ridge = ridge;
         _d = p.Dim; _dp = contexts.PaddedDim;
         _panel = new AlignedBuffer(PackedGram.PanelLength(_dp)); _hp = new AlignedBuffer(_dp * _dp);
         _h = new AlignedBuffer(_dp * _dp); _hCopy = new AlignedBuffer(_d * _d);
@@ -97,6 +101,7 @@ public sealed unsafe class WordVarianceSolver
         // (H = U^T U, U^T = L row-major), no copy. Padding rows get a unit diagonal for the packed inverse.
         double* hp = _hp.Pointer;
         for (int q = d; q < dp; q++) hp[(long)q * dp + q] = 1.0;
+        if (_ridge > 0) for (int q = 0; q < d; q++) hp[(long)q * dp + q] += _ridge;
         double anorm = NormOneFromLowerRows(hp, dp, d);
         int info = DenseLinearAlgebra.Cholesky(hp, d, lda: dp, upper: true);
         new Span<double>(wls, dp).Clear();
@@ -110,14 +115,22 @@ public sealed unsafe class WordVarianceSolver
                 // Residuals sqrt(f) (log X - b - c~ - w.c): at the trained w (summed during the gather) or, with --refine,
                 // at the WLS solution (one more pass over the context rows). Known before the inverse, so the inverse
                 // is scaled while it is mirrored.
-                r.Sigma2 = (_refine ? ResidualSumOfSquares(i, k, wls) : sseTrained) / (k - d);
+                double sse = _refine ? ResidualSumOfSquares(i, k, wls) : sseTrained;
+                r.Sigma2 = sse / (k - d);
                 // H^-1 = L^-T L^-1: rows of L^-1 by packed forward substitution, then their Gram.
                 PackedTriangularInverse.Invert(hp, dp, _inverseRows.Pointer, _strip.Pointer);
                 new Span<double>(h, dp * dp).Clear();
                 PackedGram.Accumulate(_inverseRows.Pointer, d, dp, d, h, height: dp, lowerTriangular: true);
                 // The exact 1-norm condition number ||H||_1 ||H^-1||_1 comes almost free with the inverse (cheaper than
                 // LAPACK's estimator for the small matrices of most words).
-                double inorm = PackedGram.Finish(h, dp, d, sg, d, r.Sigma2, _colSums.Pointer, out double trace);
+                double inorm = PackedGram.Finish(h, dp, d, sg, d, _ridge > 0 ? 1.0 : r.Sigma2, _colSums.Pointer, out double trace);
+                if (_ridge > 0)
+                {
+                    // The degrees of freedom need tr((H + lambda I)^-1), known only now: scale after the mirror.
+                    r.Sigma2 = sse / (k - (d - _ridge * trace));
+                    for (int q = 0; q < d * d; q++) sg[q] *= r.Sigma2;
+                    trace *= r.Sigma2;
+                }
                 rcond = anorm > 0 && inorm > 0 && double.IsFinite(inorm) ? 1.0 / (anorm * inorm) : 0;
                 r.NoiseRatio = trace; // times sigma2 already; divided by ||w||^2 below
             }
@@ -129,6 +142,7 @@ public sealed unsafe class WordVarianceSolver
                 // The factorisation overwrote H: gather it again.
                 GatherAndAccumulate(i, k);
                 PackedGram.Finish(_hp.Pointer, dp, d, hc, d, 1.0, _colSums.Pointer, out _);
+                if (_ridge > 0) for (int q = 0; q < d; q++) hc[q * d + q] += _ridge;
                 PseudoInverse(hc, d, sg);
                 for (int q = 0; q < d; q++)
                 {
@@ -136,7 +150,9 @@ public sealed unsafe class WordVarianceSolver
                     for (int u = 0; u < d; u++) acc += sg[q * d + u] * rhs[u];
                     wls[q] = acc;
                 }
-                r.Sigma2 = (_refine ? ResidualSumOfSquares(i, k, wls) : sseTrained) / (k - d);
+                double df = d;
+                if (_ridge > 0) { double tr0 = 0; for (int q = 0; q < d; q++) tr0 += sg[q * d + q]; df = d - _ridge * tr0; }
+                r.Sigma2 = (_refine ? ResidualSumOfSquares(i, k, wls) : sseTrained) / (k - df);
                 double trace = 0;
                 for (int q = 0; q < d * d; q++) sg[q] *= r.Sigma2;
                 for (int q = 0; q < d; q++) trace += sg[q * d + q];
@@ -186,7 +202,6 @@ public sealed unsafe class WordVarianceSolver
         float* c = _c.Pointer;
         new Span<double>(hp, dp * dp).Clear();
         new Span<double>(rhs, dp).Clear();
-        double logXMax = Math.Log(_xMax), halfAlpha = 0.5 * _alpha;
         double sse = 0;
         fixed (int* colp = cols)
         fixed (double* valp = vals)
@@ -194,7 +209,7 @@ public sealed unsafe class WordVarianceSolver
             for (int t0 = 0; t0 < k; t0 += PackedGram.PanelRows)
             {
                 int rows = Math.Min(PackedGram.PanelRows, k - t0);
-                Weights(valp + t0, colp + t0, rows, logXMax, halfAlpha, bi, sf + t0, st + t0);
+                GloVeWeights.SqrtWeightsAndTargets(valp + t0, colp + t0, rows, _xMax, _alpha, bi, _p.ContextBias, sf + t0, st + t0);
                 for (int t = 0; t < rows; t++)
                 {
                     int g = t0 + t;
@@ -222,29 +237,6 @@ public sealed unsafe class WordVarianceSolver
             }
         }
         return sse;
-    }
-
-    /// <summary>sqrt(f(x)) = min(1, (x / x_max)^(alpha/2)) from log x, and sqrt(f) (log x - b_i - c~_j), four at a time.</summary>
-    void Weights(double* x, int* cols, int n, double logXMax, double halfAlpha, double bi, double* sf, double* st)
-    {
-        int t = 0;
-        var vMax = Vector256.Create(logXMax); var vHalf = Vector256.Create(halfAlpha); var vOne = Vector256.Create(1.0); var vBi = Vector256.Create(bi);
-        var bias = _p.ContextBias;
-        for (; t + 4 <= n; t += 4)
-        {
-            var lx = Vector256.Log(Vector256.Load(x + t));
-            var s = Vector256.Min(vOne, Vector256.Exp(vHalf * (lx - vMax)));
-            s.Store(sf + t);
-            var cbv = Vector256.Create(bias[cols[t]], bias[cols[t + 1]], bias[cols[t + 2]], bias[cols[t + 3]]);
-            (s * (lx - vBi - cbv)).Store(st + t);
-        }
-        for (; t < n; t++)
-        {
-            double lx = Math.Log(x[t]);
-            double s = lx >= logXMax ? 1.0 : Math.Exp(halfAlpha * (lx - logXMax));
-            sf[t] = s;
-            st[t] = s * (lx - bi - bias[cols[t]]);
-        }
     }
 
     /// <summary>sum_t (sqrt(f_t) target_t - sqrt(f_t) c_j . w)^2 over word i's contexts, for a given w (padded).</summary>
