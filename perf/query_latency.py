@@ -22,8 +22,8 @@ def median_ms(fn, reps):
 
 
 print(json.dumps({
-    "similarity_delta_ms": median_ms(lambda: m.similarity(a, b), 200),
+    "similarity_delta_ms": median_ms(lambda: m.similarity(a, b, method="delta"), 200),
     "similarity_sample1000_ms": median_ms(lambda: m.similarity(a, b, method="sample", samples=1000), 20),
-    "top10_delta_ms": median_ms(lambda: m.most_similar(a, topn=10, samples=200), 20),
+    "top10_delta_ms": median_ms(lambda: m.most_similar(a, topn=10, method="delta", samples=200), 20),
     "vocab_size": m.vocab_size,
 }))

@@ -28,7 +28,8 @@ r = repr
 lines = ["vector war " + " ".join(r(x) for x in show["vector"]),
          "covariance war " + " ".join(r(x) for x in show["covariance"])]
 p = comp["pairs"][0]
-lines.append("similarity war peace %s %s %s %s %s" % (r(p["cosine"]), r(p["mean"]), r(p["sd"]), r(p["ci"][0]), r(p["ci"][1])))
+assert p["status"] == "ok", p
+lines.append("similarity war peace %s %s %s %s %s" % (r(p["estimate"]), r(p["plugin"]), r(p["sd"]), r(p["lower"]), r(p["upper"])))
 for n in sim["neighbours"]:
     lines.append("neighbour war %d %s %s %s %s %s %s" % (n["rank"], n["word"], r(n["cosine"]), r(n["sd"]), r(n["ci"][0]), r(n["ci"][1]), r(n["p_top_k"])))
 e = weat["effect_size_interval"]

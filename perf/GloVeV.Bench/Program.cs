@@ -55,8 +55,25 @@ switch (args.FirstOrDefault())
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["gflops"] = g }, BenchJson.Default.DictionaryStringDouble));
         return 0;
     }
+    case "coverage":
+    {
+        // coverage [REPS=1000] [DRAWS=1000] [METHODS=delta,sample,calibrated] [CONTEXTS=120,25] [RHOS=0.1,0.5,0.9] [NRS=0.1,0.5,1,2]: the exact-model coverage
+        // grid of README's "Intervals" table (D = 20; rho x NR; |K| - D = 100 and 5).
+        int reps = args.Length > 1 ? int.Parse(args[1], inv) : 1000;
+        int draws = args.Length > 2 ? int.Parse(args[2], inv) : GloVeV.Inference.IntervalDefaults.Samples;
+        var methods = (args.Length > 3 ? args[3] : "delta,sample,calibrated").Split(',').Select(GloVeV.Inference.Interval.ParseMethod).ToArray();
+        var contexts = (args.Length > 4 ? args[4] : "120,25").Split(',').Select(x => int.Parse(x, inv)).ToArray();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        Console.WriteLine($"exact-model coverage study: D = 20, |K| in {{{string.Join(", ", contexts)}}}, {reps} replications per cell, {draws} draws, nominal 95%");
+        Console.WriteLine("per method: coverage of cos(a,b) (not identifiable counts as covering) / share not identifiable / median width / rejection rate of the true null cos(a,b) = cos(a,c)");
+        double[]? rhos = args.Length > 5 ? args[5].Split(',').Select(x => double.Parse(x, inv)).ToArray() : null;
+        double[]? nrs = args.Length > 6 ? args[6].Split(',').Select(x => double.Parse(x, inv)).ToArray() : null;
+        GloVeV.Inference.CoverageStudy.Table(20, contexts, reps, 20261202, methods, draws, Console.WriteLine, rhos, nrs);
+        Console.WriteLine($"({sw.Elapsed.TotalSeconds:F0} s)");
+        return 0;
+    }
     default:
-        Console.Error.WriteLine("usage: GloVeV.Bench smoke | bdn [BenchmarkDotNet args] | baseline-cooccur ... | baseline-train ... | dgemm N THREADS");
+        Console.Error.WriteLine("usage: GloVeV.Bench smoke | coverage [REPS] [DRAWS] [METHODS] [CONTEXTS] | bdn [BenchmarkDotNet args] | baseline-cooccur ... | baseline-train ... | dgemm N THREADS");
         return 2;
 }
 

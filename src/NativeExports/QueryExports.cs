@@ -12,15 +12,66 @@ static unsafe class QueryExports
 
     static IntervalMethod Method(int m) => m switch
     {
-        0 => IntervalMethod.Delta, 1 => IntervalMethod.Sample, 2 => IntervalMethod.Corrected, 3 => IntervalMethod.Bootstrap,
-        _ => throw new AbiException(Status.Argument, $"method must be GV_METHOD_DELTA (0), GV_METHOD_SAMPLE (1), GV_METHOD_CORRECTED (2) or GV_METHOD_BOOTSTRAP (3), got {m}"),
+        0 => IntervalMethod.Delta, 1 => IntervalMethod.Sample, 2 => IntervalMethod.Calibrated,
+        _ => throw new AbiException(Status.Argument, $"method must be GV_METHOD_DELTA (0), GV_METHOD_SAMPLE (1) or GV_METHOD_CALIBRATED (2), got {m}"),
     };
 
     static int Samples(long k) => k is >= 2 and <= 10_000_000 ? (int)k : throw new AbiException(Status.Argument, $"samples must be in 2..10000000, got {k}");
 
     static double Level(double l) => l > 0 && l < 1 ? l : throw new AbiException(Status.Argument, $"level must be in (0, 1), got {l}");
 
-    static IntervalC ToC(Interval iv) => new() { Value = iv.Value, Mean = iv.Mean, Sd = iv.Sd, Lo = iv.Lo, Hi = iv.Hi, Method = (int)iv.Method };
+    /// <summary>The core's check of a method's options; samples = 0 and seed = 0 mean "not given" (the defaults), level = 0 likewise.</summary>
+    static (IntervalMethod Method, int Samples, ulong Seed, double Level) Options(int method, double level, long samples, ulong seed, bool drawsAnyway = false)
+    {
+        var m = Method(method);
+        if (samples < 0 || samples > 10_000_000) throw new AbiException(Status.Argument, $"samples must be 0 (default) or in 2..10000000, got {samples}");
+        if (level != 0) Level(level);
+        try
+        {
+            var (k, s, l) = IntervalDefaults.Resolve(drawsAnyway && m == IntervalMethod.Delta ? IntervalMethod.Sample : m,
+                samples == 0 ? null : (int)samples, seed == 0 ? null : seed, level == 0 ? null : level);
+            return (m, k, s, l);
+        }
+        catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
+    }
+
+    static int Flags(Interval iv) => iv.Words.Aggregate(0, (f, w) => f | w.Flags);
+
+    static IntervalC ToC(Interval iv) => new()
+    {
+        Estimate = iv.Estimate, Plugin = iv.Plugin, Mean = iv.Mean, Sd = iv.Sd, Lo = iv.Lo, Hi = iv.Hi, PValue = iv.PValueZero,
+        Method = (int)iv.Method, Status = (int)iv.Status, Flags = Flags(iv),
+    };
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_interval_defaults")]
+    public static int Defaults(DefaultsC* result) => Guard.Run(() =>
+    {
+        NotNull(result, "out");
+        *result = new DefaultsC { Method = (int)IntervalDefaults.Method, Samples = IntervalDefaults.Samples, Seed = IntervalDefaults.Seed, Level = IntervalDefaults.Level };
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_method_name")]
+    public static int MethodName(int method, byte* buf, long cap, long* needed) => Guard.Run(() => CopyString(Interval.MethodName(Method(method)), buf, cap, needed));
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_method_parse")]
+    public static int MethodParse(byte* name, int* method) => Guard.Run(() =>
+    {
+        NotNull(method, "out");
+        try { *method = (int)Interval.ParseMethod(Str(name, "name")); }
+        catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_word_reliability")]
+    public static int WordReliabilityOf(nint h, byte* word, ReliabilityC* result) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        NotNull(result, "out");
+        var r = new Propagation(m).Reliability([m.IdOf(Str(word, "word"))])[0];
+        *result = new ReliabilityC { Contexts = r.Contexts, Dof = r.Dof, NoiseRatio = r.NoiseRatio, CosTrainedWls = r.CosTrainedWls, HasCovariance = r.HasCovariance ? 1 : 0, Flags = r.Flags };
+        return Status.Ok;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_model_open")]
     public static int Open(byte* dir, nint* handle) => Guard.Run(() =>
@@ -89,40 +140,48 @@ static unsafe class QueryExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_similarity")]
-    public static int Similarity(nint h, byte* a, byte* b, int method, double level, long samples, ulong seed, IntervalC* result) => Guard.Run(() =>
+    public static int Similarity(nint h, byte* a, byte* b, int method, double level, long samples, ulong seed, int holdFixed, IntervalC* result) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(result, "out");
-        var r = SimilarityQueries.Similarity(new Propagation(m), Str(a, "a"), Str(b, "b"), Method(method), Level(level), Samples(samples), seed);
+        var o = Options(method, level, samples, seed);
+        var r = SimilarityQueries.Similarity(new Propagation(m, false, holdFixed != 0), Str(a, "a"), Str(b, "b"), o.Method, o.Level, o.Samples, o.Seed);
         *result = ToC(r.Interval);
         return Status.Ok;
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_compare")]
-    public static int Compare(nint h, byte* a, byte* b, byte* c, byte* d, int method, long samples, ulong seed, DifferenceC* result) => Guard.Run(() =>
+    public static int Compare(nint h, byte* a, byte* b, byte* c, byte* d, int method, double level, long samples, ulong seed, int holdFixed, DifferenceC* result) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(result, "out");
-        var r = SimilarityQueries.Compare(new Propagation(m), (Str(a, "a"), Str(b, "b")), (Str(c, "c"), Str(d, "d")), Method(method), Samples(samples), seed);
-        *result = new DifferenceC { Diff = r.Diff, Sd = r.Sd, Z = r.Z, PValue = r.PValue };
+        var o = Options(method, level, samples, seed);
+        var r = SimilarityQueries.Compare(new Propagation(m, false, holdFixed != 0), (Str(a, "a"), Str(b, "b")), (Str(c, "c"), Str(d, "d")), o.Method, o.Samples, o.Seed, o.Level);
+        var iv = r.Interval;
+        *result = new DifferenceC
+        {
+            Diff = r.Diff, Plugin = iv.Plugin, Sd = r.Sd, Lo = iv.Lo, Hi = iv.Hi, Z = r.Z, PValue = r.PValue,
+            Method = (int)iv.Method, Status = (int)iv.Status, Flags = Flags(iv),
+        };
         return Status.Ok;
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_neighbours")]
-    public static int Neighbours(nint h, byte* word, long k, int method, double level, long samples, ulong seed, NeighbourC* result, long cap, long* count) => Guard.Run(() =>
+    public static int Neighbours(nint h, byte* word, long k, int method, double level, long samples, ulong seed, int holdFixed, NeighbourC* result, long cap, long* count) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(count, "count");
         if (k < 1 || k > m.VocabSize - 1) throw new AbiException(Status.Argument, $"k must be in 1..{m.VocabSize - 1}, got {k}");
         var dst = Out(result, cap, k, "out");
-        var r = Inference.Neighbours.Query(new Propagation(m), Str(word, "word"), (int)k, Method(method), Level(level), Samples(samples), seed);
+        var o = Options(method, level, samples, seed, drawsAnyway: true);
+        var r = Inference.Neighbours.Query(new Propagation(m, false, holdFixed != 0), Str(word, "word"), (int)k, o.Method, o.Level, o.Samples, o.Seed);
         for (int i = 0; i < r.Neighbours.Count; i++)
         {
             var n = r.Neighbours[i];
             dst[i] = new NeighbourC
             {
-                Index = m.IdOf(n.Word), Cosine = n.Cosine, Mean = n.Interval.Mean, Sd = n.Interval.Sd, Lo = n.Interval.Lo, Hi = n.Interval.Hi,
-                PTopK = n.PTopK, PDiffersFromNext = n.PDifferentFromNext,
+                Index = m.IdOf(n.Word), Cosine = n.Cosine, Estimate = n.Interval.Estimate, Mean = n.Interval.Mean, Sd = n.Interval.Sd, Lo = n.Interval.Lo, Hi = n.Interval.Hi,
+                PTopK = n.PTopK, PDiffersFromNext = n.PDifferentFromNext, Status = (int)n.Interval.Status, Flags = Flags(n.Interval),
             };
         }
         *count = r.Neighbours.Count;

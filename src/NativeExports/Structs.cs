@@ -16,13 +16,19 @@ unsafe struct TrainOptions
 }
 
 [StructLayout(LayoutKind.Sequential)]
-struct IntervalC { public double Value, Mean, Sd, Lo, Hi; public int Method, Reserved; }
+struct IntervalC { public double Estimate, Plugin, Mean, Sd, Lo, Hi, PValue; public int Method, Status, Flags, Reserved; }
 
 [StructLayout(LayoutKind.Sequential)]
-struct DifferenceC { public double Diff, Sd, Z, PValue; }
+struct DifferenceC { public double Diff, Plugin, Sd, Lo, Hi, Z, PValue; public int Method, Status, Flags, Reserved; }
 
 [StructLayout(LayoutKind.Sequential)]
-struct NeighbourC { public long Index; public double Cosine, Mean, Sd, Lo, Hi, PTopK, PDiffersFromNext; }
+struct NeighbourC { public long Index; public double Cosine, Estimate, Mean, Sd, Lo, Hi, PTopK, PDiffersFromNext; public int Status, Flags; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct ReliabilityC { public long Contexts, Dof; public double NoiseRatio, CosTrainedWls; public int HasCovariance, Flags; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct DefaultsC { public int Method, Reserved; public long Samples; public ulong Seed; public double Level; }
 
 [StructLayout(LayoutKind.Sequential)]
 struct BenchmarkC { public long Pairs, Used, Oov; public double Spearman, Pearson, SpearmanSd, SpearmanLo, SpearmanHi; }

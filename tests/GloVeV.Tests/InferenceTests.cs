@@ -107,12 +107,15 @@ public class InferenceTests
         Assert.True(double.IsFinite(s.Sd), $"sample sd {s.Sd} mean {s.Mean}");
         Assert.InRange(s.Sd / d.Sd, 0.95, 1.05);
         var again = SimilarityQueries.Similarity(p, "a", "b", IntervalMethod.Sample, draws: 20000, seed: 5).Interval;
-        Assert.Equal(s, again);
-        // A word without a covariance is held fixed.
-        var f = SimilarityQueries.Similarity(p, "fixed", "fixed", IntervalMethod.Delta).Interval;
+        Assert.Equal((s.Estimate, s.Sd, s.Lo, s.Hi), (again.Estimate, again.Sd, again.Lo, again.Hi));
+        // A word without a covariance fails the query by default, and is held fixed (and flagged) only on request.
+        Assert.Contains("hold", Assert.Throws<GloVeVException>(() => SimilarityQueries.Similarity(p, "fixed", "a", IntervalMethod.Delta)).Message);
+        var held = new Propagation(m, holdFixed: true);
+        var f = SimilarityQueries.Similarity(held, "fixed", "fixed", IntervalMethod.Delta).Interval;
         Assert.Equal(0, f.Sd);
+        Assert.True(f.Flagged && f.Words.Single().HeldFixed && f.Warnings.Any(w => w.Contains("no covariance")));
         // A shared word enters the difference once, with the combined gradient.
-        var diff = SimilarityQueries.Compare(p, ("a", "b"), ("a", "fixed"));
+        var diff = SimilarityQueries.Compare(held, ("a", "b"), ("a", "fixed"));
         Assert.True(double.IsFinite(diff.Z) && diff.PValue is >= 0 and <= 1);
     }
 
@@ -127,7 +130,7 @@ public class InferenceTests
         Assert.Contains("at least 2", Assert.Throws<GloVeVException>(() => SimilarityQueries.Similarity(p, "x1", "y1", IntervalMethod.Sample, draws: 1)).Message);
         var bad = TestPaths.WriteCorpus(TestPaths.TempDir(), "x1 y1 3.5\nx2 y2\n", "pairs.txt");
         Assert.Contains(":2: expected 'word1 word2 score'", Assert.Throws<GloVeVException>(() => WordPairs.Load(bad)).Message);
-        Assert.Contains("--method", Assert.Throws<GloVeVException>(() => Interval.ParseMethod("magic")).Message);
+        Assert.Contains("method must be", Assert.Throws<GloVeVException>(() => Interval.ParseMethod("magic")).Message);
         var ok = TestPaths.WriteCorpus(TestPaths.TempDir(), "word1\tword2\tscore\nx1 a1 9\nx1 b1 1\ny1 b1 9\ny2 a1 1\nx2 zz 5\n", "pairs.txt");
         var r = SimilarityBenchmark.Evaluate(m, WordPairs.Load(ok), draws: 50);
         Assert.Equal(5, r.Pairs);

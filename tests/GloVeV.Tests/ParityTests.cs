@@ -18,7 +18,7 @@ public class ParityTests
         Assert.True(File.Exists(parity), $"{parity} missing: build with cmake first");
         using var m = GloVeModel.Load(Path.Combine(fixture, "model"));
         var p = new Propagation(m);
-        var nb = Neighbours.Query(p, "war", 5, IntervalMethod.Corrected, 0.95, 300, 2).Neighbours;
+        var nb = Neighbours.Query(p, "war", 5, IntervalMethod.Calibrated, 0.95, 300, 2).Neighbours;
         var lines = File.ReadAllLines(parity).Select(l => l.Split(' ')).ToList();
         double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
         foreach (var l in lines)
@@ -29,7 +29,7 @@ public class ParityTests
                 case "covariance": Assert.All(m.Covariance(l[1]).Zip(l.Skip(2).Select(D)), t => Assert.True(Close(t.First, t.Second))); break;
                 case "similarity":
                     var iv = SimilarityQueries.Similarity(p, l[1], l[2]).Interval;
-                    Assert.All(new[] { iv.Value, iv.Mean, iv.Sd, iv.Lo, iv.Hi }.Zip(l.Skip(3).Select(D)), t => Assert.True(Close(t.First, t.Second)));
+                    Assert.All(new[] { iv.Estimate, iv.Plugin, iv.Sd, iv.Lo, iv.Hi }.Zip(l.Skip(3).Select(D)), t => Assert.True(Close(t.First, t.Second)));
                     break;
                 case "neighbour":
                     var n = nb[int.Parse(l[2]) - 1];

@@ -80,13 +80,14 @@ static void test_model(const char* fixture) {
     for (int i = 0; i < D; i++) { ga[i] = vb[i] / (na * nb) - c * va[i] / (na * na); gb[i] = va[i] / (na * nb) - c * vb[i] / (nb * nb); }
     double sd = sqrt(quad(ga, Sa, D) + quad(gb, Sb, D));
     gv_interval iv;
-    CHECK(gv_similarity(m, a, b, GV_METHOD_DELTA, 0.95, 100, 1, &iv) == GV_OK, "similarity: %s", gv_last_error());
-    CHECK(rel(iv.value, c) < 1e-12, "cosine %.17g vs %.17g", iv.value, c);
+    CHECK(gv_similarity(m, a, b, GV_METHOD_DELTA, 0.95, 0, 0, 0, &iv) == GV_OK, "similarity: %s", gv_last_error());
+    CHECK(rel(iv.plugin, c) < 1e-12 && iv.estimate == iv.plugin, "cosine %.17g vs %.17g", iv.plugin, c);
+    CHECK(iv.status == GV_STATUS_OK && iv.method == GV_METHOD_DELTA, "delta status and method");
     CHECK(rel(iv.sd, sd) < 1e-10, "delta sd %.17g vs %.17g", iv.sd, sd);
     CHECK(fabs((iv.hi - iv.lo) / 2 - 1.959963984540054 * sd) < 1e-9, "95%% interval half-width = 1.96 sd");
 
     gv_neighbour nb10[10]; int64_t n = 0;
-    CHECK(gv_neighbours(m, a, 10, GV_METHOD_DELTA, 0.95, 200, 3, nb10, 10, &n) == GV_OK && n == 10, "neighbours: %s", gv_last_error());
+    CHECK(gv_neighbours(m, a, 10, GV_METHOD_DELTA, 0.95, 200, 3, 1, nb10, 10, &n) == GV_OK && n == 10, "neighbours: %s", gv_last_error());
     int ordered = 1, match = 1;
     for (int k = 0; k < n; k++) {
         char w[256]; int64_t need;
@@ -109,8 +110,20 @@ static void test_model(const char* fixture) {
     CHECK(gv_model_vector(m, "zzzz-not-a-word", va, D) == GV_ERR_INPUT && strstr(gv_last_error(), "zzzz-not-a-word") != NULL, "unknown word named: '%s'", gv_last_error());
     CHECK(gv_model_vector(m, a, va, D - 1) == GV_ERR_BUFFER, "short vector buffer");
     CHECK(gv_model_covariance(m, NULL, 0, Sa, D * D) == GV_ERR_ARGUMENT, "NULL word");
-    CHECK(gv_similarity(m, a, b, 9, 0.95, 100, 1, &iv) == GV_ERR_ARGUMENT, "bad method");
-    CHECK(gv_similarity(m, a, b, GV_METHOD_SAMPLE, 0.95, 1, 1, &iv) == GV_ERR_ARGUMENT, "K <= 1 samples");
+    CHECK(gv_similarity(m, a, b, 9, 0.95, 100, 1, 0, &iv) == GV_ERR_ARGUMENT, "bad method");
+    CHECK(gv_similarity(m, a, b, GV_METHOD_SAMPLE, 0.95, 1, 1, 0, &iv) == GV_ERR_ARGUMENT, "K <= 1 samples");
+    CHECK(gv_similarity(m, a, b, GV_METHOD_DELTA, 0.95, 100, 0, 0, &iv) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "delta") != NULL, "delta rejects samples: %s", gv_last_error());
+    CHECK(gv_similarity(m, a, b, GV_METHOD_DELTA, 0.95, 0, 5, 0, &iv) == GV_ERR_ARGUMENT, "delta rejects a seed");
+    /* The calibrated default: its interval contains its estimate; estimate and plug-in are reported apart. */
+    gv_defaults dflt;
+    CHECK(gv_interval_defaults(&dflt) == GV_OK && dflt.method == GV_METHOD_CALIBRATED && dflt.samples == 1000 && dflt.seed == 1 && dflt.level == 0.95, "defaults");
+    CHECK(gv_similarity(m, a, b, GV_METHOD_CALIBRATED, 0, 0, 0, 0, &iv) == GV_OK, "calibrated: %s", gv_last_error());
+    CHECK(rel(iv.plugin, c) < 1e-12 && (iv.status == GV_STATUS_NOT_IDENTIFIABLE || (iv.lo <= iv.estimate && iv.estimate <= iv.hi)), "calibrated interval contains its estimate");
+    gv_reliability rl;
+    CHECK(gv_word_reliability(m, a, &rl) == GV_OK && rl.has_covariance == 1 && rl.dof == rl.contexts - D, "reliability: %s", gv_last_error());
+    char nm[32]; int64_t need = 0; int32_t code = -1;
+    CHECK(gv_method_name(GV_METHOD_CALIBRATED, nm, sizeof nm, &need) == GV_OK && !strcmp(nm, "calibrated"), "method name");
+    CHECK(gv_method_parse("composition", &code) == GV_OK && code == GV_METHOD_SAMPLE, "method parse");
     CHECK(gv_model_free(m) == GV_OK, "free");
     CHECK(gv_model_free(m) == GV_ERR_HANDLE, "double free is detected");
     CHECK(gv_model_vector(m, a, va, D) == GV_ERR_HANDLE && strstr(gv_last_error(), "handle") != NULL, "use after free is detected");
@@ -154,7 +167,7 @@ static void test_parity(const char* fixture) {
     gv_model_shape(m, &V, &D, &hv);
     double buf[4096];
     gv_neighbour nb[5]; int64_t nn = 0;
-    CHECK(gv_neighbours(m, "war", 5, GV_METHOD_CORRECTED, 0.95, 300, 2, nb, 5, &nn) == GV_OK, "neighbours: %s", gv_last_error());
+    CHECK(gv_neighbours(m, "war", 5, GV_METHOD_CALIBRATED, 0.95, 300, 2, 0, nb, 5, &nn) == GV_OK, "neighbours: %s", gv_last_error());
     int lines = 0;
     while (fgets(line, sizeof line, f)) {
         char* save = NULL;
@@ -171,9 +184,9 @@ static void test_parity(const char* fixture) {
         } else if (!strcmp(kind, "similarity")) {
             char* a = strtok_r(NULL, " \n", &save); char* b = strtok_r(NULL, " \n", &save);
             gv_interval iv;
-            gv_similarity(m, a, b, GV_METHOD_CORRECTED, 0.95, 1000, 1, &iv);
+            gv_similarity(m, a, b, GV_METHOD_CALIBRATED, 0, 0, 0, 0, &iv);
             double e[5]; for (int k = 0; k < 5; k++) e[k] = strtod(strtok_r(NULL, " \n", &save), NULL);
-            CHECK(close12(iv.value, e[0]) && close12(iv.mean, e[1]) && close12(iv.sd, e[2]) && close12(iv.lo, e[3]) && close12(iv.hi, e[4]), "parity similarity");
+            CHECK(close12(iv.estimate, e[0]) && close12(iv.plugin, e[1]) && close12(iv.sd, e[2]) && close12(iv.lo, e[3]) && close12(iv.hi, e[4]), "parity similarity");
         } else if (!strcmp(kind, "neighbour")) {
             strtok_r(NULL, " \n", &save);
             int rank = atoi(strtok_r(NULL, " \n", &save));

@@ -58,17 +58,30 @@ _lib, LIBRARY_PATH = _load()
 
 
 class Interval(ctypes.Structure):
-    _fields_ = [("value", c_double), ("mean", c_double), ("sd", c_double), ("lo", c_double), ("hi", c_double),
-                ("method", c_int32), ("reserved", c_int32)]
+    _fields_ = [("estimate", c_double), ("plugin", c_double), ("mean", c_double), ("sd", c_double), ("lo", c_double),
+                ("hi", c_double), ("p_value", c_double), ("method", c_int32), ("status", c_int32), ("flags", c_int32),
+                ("reserved", c_int32)]
 
 
 class Difference(ctypes.Structure):
-    _fields_ = [("diff", c_double), ("sd", c_double), ("z", c_double), ("p_value", c_double)]
+    _fields_ = [("diff", c_double), ("plugin", c_double), ("sd", c_double), ("lo", c_double), ("hi", c_double),
+                ("z", c_double), ("p_value", c_double), ("method", c_int32), ("status", c_int32), ("flags", c_int32),
+                ("reserved", c_int32)]
 
 
 class Neighbour(ctypes.Structure):
-    _fields_ = [("index", c_int64), ("cosine", c_double), ("mean", c_double), ("sd", c_double), ("lo", c_double),
-                ("hi", c_double), ("p_top_k", c_double), ("p_differs_from_next", c_double)]
+    _fields_ = [("index", c_int64), ("cosine", c_double), ("estimate", c_double), ("mean", c_double), ("sd", c_double),
+                ("lo", c_double), ("hi", c_double), ("p_top_k", c_double), ("p_differs_from_next", c_double),
+                ("status", c_int32), ("flags", c_int32)]
+
+
+class Reliability(ctypes.Structure):
+    _fields_ = [("contexts", c_int64), ("dof", c_int64), ("noise_ratio", c_double), ("cos_trained_wls", c_double),
+                ("has_covariance", c_int32), ("flags", c_int32)]
+
+
+class Defaults(ctypes.Structure):
+    _fields_ = [("method", c_int32), ("reserved", c_int32), ("samples", c_int64), ("seed", c_uint64), ("level", c_double)]
 
 
 class Benchmark(ctypes.Structure):
@@ -126,9 +139,13 @@ _SIGNATURES = {
     "gv_model_vector": (c_int32, [c_void_p, c_char_p, _DP, c_int64]),
     "gv_model_has_covariance": (c_int32, [c_void_p, c_char_p, _P(c_int32)]),
     "gv_model_covariance": (c_int32, [c_void_p, c_char_p, c_int32, _DP, c_int64]),
-    "gv_similarity": (c_int32, [c_void_p, c_char_p, c_char_p, c_int32, c_double, c_int64, c_uint64, _P(Interval)]),
-    "gv_compare": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_int32, c_int64, c_uint64, _P(Difference)]),
-    "gv_neighbours": (c_int32, [c_void_p, c_char_p, c_int64, c_int32, c_double, c_int64, c_uint64, _P(Neighbour), c_int64, _P(c_int64)]),
+    "gv_similarity": (c_int32, [c_void_p, c_char_p, c_char_p, c_int32, c_double, c_int64, c_uint64, c_int32, _P(Interval)]),
+    "gv_compare": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_int32, c_double, c_int64, c_uint64, c_int32, _P(Difference)]),
+    "gv_neighbours": (c_int32, [c_void_p, c_char_p, c_int64, c_int32, c_double, c_int64, c_uint64, c_int32, _P(Neighbour), c_int64, _P(c_int64)]),
+    "gv_interval_defaults": (c_int32, [_P(Defaults)]),
+    "gv_method_name": (c_int32, [c_int32, c_char_p, c_int64, _P(c_int64)]),
+    "gv_method_parse": (c_int32, [c_char_p, _P(c_int32)]),
+    "gv_word_reliability": (c_int32, [c_void_p, c_char_p, _P(Reliability)]),
     "gv_evaluate": (c_int32, [c_void_p, c_char_p, c_int64, c_uint64, c_double, _P(Benchmark)]),
     "gv_weat": (c_int32, [c_void_p, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, c_int64, c_int64, c_uint64, c_double, _P(WeatResult)]),
     "gv_rnd": (c_int32, [c_void_p, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, c_int64, c_uint64, c_double, _P(RndResult)]),

@@ -1,5 +1,6 @@
 """glovev.Model: a trained model with GloVe-V covariances, gensim-style."""
 import ctypes
+import warnings
 from ctypes import byref, c_double, c_int32, c_int64, c_void_p
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
@@ -8,13 +9,67 @@ import numpy as np
 
 from . import _lib as L
 
-METHODS = {"delta": 0, "sample": 1, "corrected": 2, "bootstrap": 3}
+STATUS = {0: "ok", 1: "not_identifiable"}
+FLAG_NO_COVARIANCE, FLAG_NOISY, FLAG_NOT_CONVERGED = 1, 2, 4
+
+
+class ReliabilityWarning(UserWarning):
+    """A result rests on a word without a covariance (held fixed), with noise ratio >= 1, or with cos(trained, WLS) < 0.9."""
 
 
 def _method(method):
-    if method not in METHODS:
-        raise ValueError("method must be one of %s, not %r" % (sorted(METHODS), method))
-    return METHODS[method]
+    """Method name -> the core's code (names and aliases are the core's: gv_method_parse)."""
+    if not isinstance(method, str):
+        raise TypeError("method must be a str, not %s" % type(method).__name__)
+    code = c_int32()
+    L._check(L._lib.gv_method_parse(method.encode("utf-8"), byref(code)))
+    return code.value
+
+
+def _method_name(code):
+    buf = ctypes.create_string_buffer(32)
+    need = c_int64()
+    L._check(L._lib.gv_method_name(code, buf, len(buf), byref(need)))
+    return buf.value.decode()
+
+
+def defaults():
+    """The core's defaults: {'method', 'samples', 'seed', 'level'} (the same in the CLI, C and R)."""
+    d = L.Defaults()
+    L._check(L._lib.gv_interval_defaults(byref(d)))
+    return {"method": _method_name(d.method), "samples": d.samples, "seed": d.seed, "level": d.level}
+
+
+def _opt_samples(samples):
+    """None = not given (0 for the core, which applies its default or rejects it for a method that draws nothing)."""
+    return 0 if samples is None else _positive_int(samples, "samples", 2)
+
+
+def _opt_seed(seed):
+    if seed is None:
+        return 0
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 1:
+        raise ValueError("seed must be a positive int (or None for the default), got %r" % (seed,))
+    return int(seed)
+
+
+def _opt_level(ci):
+    return 0.0 if ci is None else _level(ci)
+
+
+@dataclass(frozen=True)
+class WordReliability:
+    word: str
+    has_covariance: bool
+    contexts: int
+    dof: int
+    noise_ratio: float
+    cos_trained_wls: float
+    flags: int
+
+    @property
+    def flagged(self) -> bool:
+        return self.flags != 0
 
 
 def _positive_int(x, name, minimum=1):
@@ -35,30 +90,50 @@ def _level(ci):
 
 @dataclass(frozen=True)
 class Similarity:
-    cosine: float
+    """estimate: the centre of the interval; plugin: cosine at the trained vectors; status 'ok' or 'not_identifiable'
+    (then ci is (nan, nan)); words: each word's reliability."""
+    estimate: float
+    plugin: float
     sd: float
     ci: Tuple[float, float]
     method: str
     mean: float
+    status: str
+    p_value: float
+    flags: int
+    words: Tuple[WordReliability, ...]
+
+    @property
+    def cosine(self) -> float:
+        return self.plugin
 
 
 @dataclass(frozen=True)
 class Difference:
     diff: float
+    plugin: float
     sd: float
+    ci: Tuple[float, float]
     z: float
     p_value: float
+    method: str
+    status: str
+    flags: int
+    words: Tuple[WordReliability, ...]
 
 
 @dataclass(frozen=True)
 class Neighbour:
     word: str
     cosine: float
+    estimate: float
     sd: float
     ci: Tuple[float, float]
     mean: float
     p_top_k: float
     p_differs_from_next: float
+    status: str
+    flags: int
 
 
 @dataclass(frozen=True)
@@ -188,33 +263,62 @@ class Model:
         return out
 
     # --- questions ---------------------------------------------------------------------------------------------
-    def similarity(self, a: str, b: str, ci: float = 0.95, method: str = "corrected", samples: int = 1000,
-                   seed: int = 1) -> Similarity:
-        iv = L.Interval()
-        L._check(L._lib.gv_similarity(self._handle(), L.encode(a), L.encode(b), _method(method), _level(ci),
-                                      _positive_int(samples, "samples", 2), int(seed), byref(iv)))
-        return Similarity(iv.value, iv.sd, (iv.lo, iv.hi), method, iv.mean)
+    def reliability(self, word: str) -> WordReliability:
+        """One word's reliability: covariance or not, |K|, dof |K| - D, noise ratio, cos(trained, WLS), flags."""
+        r = L.Reliability()
+        L._check(L._lib.gv_word_reliability(self._handle(), L.encode(word), byref(r)))
+        return WordReliability(word, bool(r.has_covariance), r.contexts, r.dof, r.noise_ratio, r.cos_trained_wls, r.flags)
 
-    def compare(self, first: Sequence[str], second: Sequence[str], method: str = "corrected", samples: int = 1000,
-                seed: int = 1) -> Difference:
+    def _reliabilities(self, words, flags):
+        rel = tuple(self.reliability(w) for w in dict.fromkeys(words))
+        if flags:
+            msgs = []
+            for r in rel:
+                if r.flags & FLAG_NO_COVARIANCE:
+                    msgs.append("'%s': no covariance (%d contexts), held fixed as if exact" % (r.word, r.contexts))
+                if r.flags & FLAG_NOISY:
+                    msgs.append("'%s': noise ratio tr(Sigma)/|w|^2 = %.3g >= 1" % (r.word, r.noise_ratio))
+                if r.flags & FLAG_NOT_CONVERGED:
+                    msgs.append("'%s': cos(trained, WLS) = %.3g < 0.9" % (r.word, r.cos_trained_wls))
+            warnings.warn("glovev: unreliable words: " + "; ".join(msgs), ReliabilityWarning, stacklevel=3)
+        return rel
+
+    def similarity(self, a: str, b: str, ci: Optional[float] = None, method: str = "calibrated", samples: Optional[int] = None,
+                   seed: Optional[int] = None, hold_fixed: bool = False) -> Similarity:
+        """Cosine of a and b with an interval. samples/seed: None = the core's defaults; the delta method takes neither.
+        A word without a covariance raises InputError unless hold_fixed=True (then it is exact, and a warning says so)."""
+        iv = L.Interval()
+        L._check(L._lib.gv_similarity(self._handle(), L.encode(a), L.encode(b), _method(method), _opt_level(ci),
+                                      _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, byref(iv)))
+        return Similarity(iv.estimate, iv.plugin, iv.sd, (iv.lo, iv.hi), _method_name(iv.method), iv.mean,
+                          STATUS[iv.status], iv.p_value, iv.flags, self._reliabilities([a, b], iv.flags))
+
+    def compare(self, first: Sequence[str], second: Sequence[str], method: str = "calibrated", samples: Optional[int] = None,
+                seed: Optional[int] = None, ci: Optional[float] = None, hold_fixed: bool = False) -> Difference:
         (a, b), (c, d) = first, second
         r = L.Difference()
         L._check(L._lib.gv_compare(self._handle(), L.encode(a), L.encode(b), L.encode(c), L.encode(d), _method(method),
-                                   _positive_int(samples, "samples", 2), int(seed), byref(r)))
-        return Difference(r.diff, r.sd, r.z, r.p_value)
+                                   _opt_level(ci), _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, byref(r)))
+        return Difference(r.diff, r.plugin, r.sd, (r.lo, r.hi), r.z, r.p_value, _method_name(r.method), STATUS[r.status],
+                          r.flags, self._reliabilities([a, b, c, d], r.flags))
 
-    def most_similar(self, word: str, topn: int = 10, ci: float = 0.95, method: str = "corrected", samples: int = 1000,
-                     seed: int = 1) -> List[Neighbour]:
+    def most_similar(self, word: str, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
+                     samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False) -> List[Neighbour]:
         topn = _positive_int(topn, "topn")
         if topn >= self.vocab_size:
             raise L.ArgumentError("topn must be below the vocabulary size %d, got %d" % (self.vocab_size, topn))
         out = (L.Neighbour * topn)()
         n = c_int64()
-        L._check(L._lib.gv_neighbours(self._handle(), L.encode(word), topn, _method(method), _level(ci),
-                                      _positive_int(samples, "samples", 2), int(seed), out, topn, byref(n)))
+        L._check(L._lib.gv_neighbours(self._handle(), L.encode(word), topn, _method(method), _opt_level(ci),
+                                      _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, out, topn, byref(n)))
         words = self.index_to_key
-        return [Neighbour(words[r.index], r.cosine, r.sd, (r.lo, r.hi), r.mean, r.p_top_k, r.p_differs_from_next)
-                for r in out[: n.value]]
+        res = [Neighbour(words[r.index], r.cosine, r.estimate, r.sd, (r.lo, r.hi), r.mean, r.p_top_k, r.p_differs_from_next,
+                         STATUS[r.status], r.flags) for r in out[: n.value]]
+        flags = 0
+        for r in res:
+            flags |= r.flags
+        self._reliabilities([word] + [r.word for r in res], flags)
+        return res
 
     def evaluate_word_pairs(self, path, samples: int = 200, seed: int = 1, ci: float = 0.95) -> BenchmarkResult:
         r = L.Benchmark()

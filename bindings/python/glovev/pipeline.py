@@ -88,12 +88,12 @@ def train(cooccur_dir, vocab, out_dir, dim=100, epochs=25, threads=0, eta=0.05, 
             raise ValueError("epochs must be a whole number >= 0 or 'auto', got %r" % (epochs,))
         o.epochs_auto, epochs = 1, max_epochs
         if epochs_tol is not None:
-            o.auto_tol = float(epochs_tol)
+            o.auto_tol = _num(epochs_tol, "epochs_tol")
         if epochs_cos is not None:
-            o.auto_cos = float(epochs_cos)
-    o.als_sweeps, o.ridge = int(als_sweeps), float(ridge)
+            o.auto_cos = _num(epochs_cos, "epochs_cos")
+    o.als_sweeps, o.ridge = _int(als_sweeps, "als_sweeps", 0, _I32), _num(ridge, "ridge")
     if als_tol is not None:
-        o.als_tol = float(als_tol)
+        o.als_tol = _num(als_tol, "als_tol")
     keep = L.encode(str(init_from), "init_from") if init_from is not None else None
     o.init_from = keep
     o.dim, o.epochs = _int(dim, "dim", 1, _I32), _int(epochs, "epochs", 0, _I32)

@@ -148,7 +148,7 @@ def test_parity_with_the_cli(model, fixture_dir):
             assert all(close(a, float(b)) for a, b in zip(model.covariance(vals[0]).ravel(), vals[1:]))
         elif kind == "similarity":
             s = model.similarity(vals[0], vals[1])
-            assert all(close(a, float(b)) for a, b in zip([s.cosine, s.mean, s.sd, s.ci[0], s.ci[1]], vals[2:]))
+            assert all(close(a, float(b)) for a, b in zip([s.estimate, s.plugin, s.sd, s.ci[0], s.ci[1]], vals[2:]))
         elif kind == "neighbour":
             n = nb[int(vals[1]) - 1]
             assert n.word == vals[2]
@@ -158,3 +158,44 @@ def test_parity_with_the_cli(model, fixture_dir):
                            ["friendship", "harmony", "trade"], permutations=1000, samples=50, seed=1)
             assert all(close(a, float(b)) for a, b in zip([w.statistic, w.effect_size, w.p_value, *w.effect_size_ci], vals))
     assert len(lines) == 9
+
+
+def test_calibrated_default_reports_estimate_plugin_and_status(model):
+    d = glovev.defaults()
+    assert d == {"method": "calibrated", "samples": 1000, "seed": 1, "level": 0.95}
+    s = model.similarity("war", "peace")
+    va, vb = model.vector("war"), model.vector("peace")
+    assert s.method == "calibrated" and s.status in ("ok", "not_identifiable")
+    assert s.plugin == pytest.approx(cos(va, vb), rel=1e-12)
+    ta, tb = np.trace(model.covariance("war")), np.trace(model.covariance("peace"))
+    assert s.estimate == pytest.approx(va @ vb / np.sqrt((va @ va - ta) * (vb @ vb - tb)), rel=1e-10)
+    if s.status == "ok":
+        assert s.ci[0] <= s.estimate <= s.ci[1]
+        assert s.estimate - s.ci[0] == pytest.approx(s.ci[1] - s.estimate, rel=1e-9)
+    assert [w.word for w in s.words] == ["war", "peace"] and all(w.has_covariance for w in s.words)
+    assert s.words[0].dof == s.words[0].contexts - model.dim
+
+
+def test_delta_rejects_options_it_does_not_use(model):
+    with pytest.raises(glovev.ArgumentError, match="delta"):
+        model.similarity("war", "peace", method="delta", samples=100)
+    with pytest.raises(glovev.ArgumentError, match="seed"):
+        model.similarity("war", "peace", method="delta", seed=3)
+    assert model.similarity("war", "peace", method="composition").method == "sample"
+    with pytest.raises(glovev.ArgumentError, match="method"):
+        model.similarity("war", "peace", method="corrected")
+
+
+def test_words_without_covariance_fail_unless_held_fixed_and_noisy_words_warn(model):
+    words = model.index_to_key
+    fixed = next((w for w in reversed(words) if not model.has_covariance(w)), None)
+    if fixed is not None:
+        with pytest.raises(glovev.InputError, match="hold"):
+            model.similarity("war", fixed)
+        with pytest.warns(glovev.ReliabilityWarning, match="no covariance"):
+            r = model.similarity("war", fixed, method="delta", hold_fixed=True)
+        assert r.flags & 1
+    noisy = next((w for w in words if model.has_covariance(w) and model.reliability(w).noise_ratio >= 1), None)
+    if noisy is not None:
+        with pytest.warns(glovev.ReliabilityWarning, match="noise ratio"):
+            model.similarity("war", noisy, method="delta")

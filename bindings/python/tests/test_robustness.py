@@ -43,7 +43,7 @@ def test_ten_thousand_bad_calls_never_crash(fixture_dir):
         lambda: L._check(raw.gv_spd_inverse(dbl, 2, dbl, rng.choice([-1, 0, 3]))),
         lambda: L._check(raw.gv_model_word(m._handle(), rng.choice([-1, 10 ** 12]), None, 0, None)),
         lambda: L._check(raw.gv_model_free(ctypes.c_void_p(rng.randrange(1, 1 << 40)))),
-        lambda: L._check(raw.gv_neighbours(m._handle(), b"war", rng.choice([-1, 0, 5]), 0, 0.95, 10, 1, None, 5, None)),
+        lambda: L._check(raw.gv_neighbours(m._handle(), b"war", rng.choice([-1, 0, 5]), 0, 0.95, 10, 1, 0, None, 5, None)),
     ]
     counts = {}
     for _ in range(10_000):

@@ -1,8 +1,31 @@
-.methods <- c(corrected = 2L, delta = 0L, sample = 1L, bootstrap = 3L)
+.method_names <- c("delta", "sample", "calibrated")  # codes 0, 1, 2 (the core parses names: C_* calls)
+.status_names <- c("ok", "not_identifiable")
 
-.method <- function(method) {
-  method <- match.arg(method, names(.methods))
-  .methods[[method]]
+#' The core's interval defaults: list(method, samples, seed, level) (the same in the CLI, C and Python).
+glovev_defaults <- function() {
+  d <- .Call(C_defaults)
+  list(method = .method_names[d[[1]] + 1], samples = d[[2]], seed = d[[3]], level = d[[4]])
+}
+
+#' One word's reliability: list(word, has_covariance, contexts, dof, noise_ratio, cos_trained_wls, flags).
+glovev_reliability <- function(m, word) {
+  r <- .Call(C_reliability, m$ptr, word)
+  list(word = word, has_covariance = r[[1]] != 0, contexts = r[[2]], dof = r[[3]], noise_ratio = r[[4]],
+       cos_trained_wls = r[[5]], flags = as.integer(r[[6]]))
+}
+
+.words <- function(m, words, flags) {
+  rel <- lapply(unique(words), function(w) glovev_reliability(m, w))
+  if (flags != 0) {
+    msg <- character(0)
+    for (r in rel) {
+      if (bitwAnd(r$flags, 1L)) msg <- c(msg, sprintf("'%s': no covariance (%d contexts), held fixed as if exact", r$word, as.integer(r$contexts)))
+      if (bitwAnd(r$flags, 2L)) msg <- c(msg, sprintf("'%s': noise ratio tr(Sigma)/|w|^2 = %.3g >= 1", r$word, r$noise_ratio))
+      if (bitwAnd(r$flags, 4L)) msg <- c(msg, sprintf("'%s': cos(trained, WLS) = %.3g < 0.9", r$word, r$cos_trained_wls))
+    }
+    warning("glovev: unreliable words: ", paste(msg, collapse = "; "), call. = FALSE)
+  }
+  rel
 }
 
 #' Version of the engine.
@@ -57,27 +80,33 @@ glovev_has_covariance <- function(m, word) .Call(C_model_has_covariance, m$ptr, 
 #' A word's GloVe-V covariance matrix (dim x dim); approximate = TRUE reads the compact form.
 glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covariance, m$ptr, word, approximate)
 
-#' Cosine similarity with an interval: list(cosine, sd, ci, method, mean).
-glovev_similarity <- function(m, a, b, ci = 0.95, method = c("corrected", "delta", "sample", "bootstrap"), samples = 1000, seed = 1) {
-  method <- match.arg(method)
-  r <- .Call(C_similarity, m$ptr, a, b, .method(method), ci, samples, seed)
-  list(cosine = r[[1]], sd = r[[3]], ci = c(r[[4]], r[[5]]), method = method, mean = r[[2]])
+#' Cosine similarity with an interval: list(estimate, plugin, sd, ci, method, mean, status, p_value, flags, words).
+#' samples/seed/ci NULL = the core's defaults (the delta method takes neither samples nor seed). A word without a
+#' covariance is an error unless hold_fixed = TRUE (then it is exact, and a warning says so).
+glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
+  r <- .Call(C_similarity, m$ptr, a, b, method, ci, samples, seed, hold_fixed)
+  list(estimate = r[[1]], plugin = r[[2]], cosine = r[[2]], sd = r[[4]], ci = c(r[[5]], r[[6]]),
+       method = .method_names[r[[8]] + 1], mean = r[[3]], status = .status_names[r[[9]] + 1], p_value = r[[7]],
+       flags = as.integer(r[[10]]), words = .words(m, c(a, b), r[[10]]))
 }
 
-#' Tests cos(a,b) = cos(c,d): list(diff, sd, z, p_value). first and second are pairs of words.
-glovev_compare <- function(m, first, second, method = c("corrected", "delta", "sample", "bootstrap"), samples = 1000, seed = 1) {
-  method <- match.arg(method)
-  r <- .Call(C_compare, m$ptr, first[[1]], first[[2]], second[[1]], second[[2]], .method(method), samples, seed)
-  list(diff = r[[1]], sd = r[[2]], z = r[[3]], p_value = r[[4]])
+#' Tests cos(a,b) = cos(c,d): list(diff, plugin, sd, ci, z, p_value, method, status, flags, words).
+glovev_compare <- function(m, first, second, method = "calibrated", samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
+  r <- .Call(C_compare, m$ptr, first[[1]], first[[2]], second[[1]], second[[2]], method, ci, samples, seed, hold_fixed)
+  list(diff = r[[1]], plugin = r[[2]], sd = r[[3]], ci = c(r[[4]], r[[5]]), z = r[[6]], p_value = r[[7]],
+       method = .method_names[r[[8]] + 1], status = .status_names[r[[9]] + 1], flags = as.integer(r[[10]]),
+       words = .words(m, c(first[[1]], first[[2]], second[[1]], second[[2]]), r[[10]]))
 }
 
 #' Top-n neighbours with intervals and P(truly in the top n), as a data.frame.
-glovev_most_similar <- function(m, word, n = 10, ci = 0.95, method = c("corrected", "delta", "sample", "bootstrap"), samples = 1000, seed = 1) {
-  method <- match.arg(method)
-  r <- .Call(C_neighbours, m$ptr, word, as.integer(n), .method(method), ci, samples, seed)
+glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
+  r <- .Call(C_neighbours, m$ptr, word, as.integer(n), method, ci, samples, seed, hold_fixed)
   words <- glovev_words(m)
-  data.frame(word = words[r[, 1] + 1], cosine = r[, 2], mean = r[, 3], sd = r[, 4], lo = r[, 5], hi = r[, 6],
-             p_top_k = r[, 7], p_differs_from_next = r[, 8], stringsAsFactors = FALSE)
+  df <- data.frame(word = words[r[, 1] + 1], cosine = r[, 2], estimate = r[, 9], mean = r[, 3], sd = r[, 4], lo = r[, 5], hi = r[, 6],
+             p_top_k = r[, 7], p_differs_from_next = r[, 8], status = .status_names[r[, 10] + 1], flags = as.integer(r[, 11]),
+             stringsAsFactors = FALSE)
+  .words(m, c(word, df$word), Reduce(bitwOr, df$flags, 0L))
+  df
 }
 
 #' Word-similarity benchmark (word1 word2 score per line): correlations with a sampling interval.

@@ -14,7 +14,7 @@ FN(gv_version); FN(gv_last_error); FN(gv_blas_backend); FN(gv_spd_inverse);
 FN(gv_vocab_build); FN(gv_cooccur); FN(gv_train_options_default); FN(gv_train); FN(gv_variance);
 FN(gv_model_open); FN(gv_model_free); FN(gv_model_shape); FN(gv_model_word); FN(gv_model_vector);
 FN(gv_model_covariance); FN(gv_model_has_covariance); FN(gv_similarity); FN(gv_compare); FN(gv_neighbours);
-FN(gv_evaluate); FN(gv_weat); FN(gv_rnd);
+FN(gv_evaluate); FN(gv_weat); FN(gv_rnd); FN(gv_method_parse); FN(gv_word_reliability); FN(gv_interval_defaults);
 FN(gv_matrix_open); FN(gv_matrix_free); FN(gv_matrix_shape); FN(gv_matrix_row);
 
 static void* handle = NULL;
@@ -30,7 +30,7 @@ SEXP C_load(SEXP spath) {
     LOAD(gv_vocab_build); LOAD(gv_cooccur); LOAD(gv_train_options_default); LOAD(gv_train); LOAD(gv_variance);
     LOAD(gv_model_open); LOAD(gv_model_free); LOAD(gv_model_shape); LOAD(gv_model_word); LOAD(gv_model_vector);
     LOAD(gv_model_covariance); LOAD(gv_model_has_covariance); LOAD(gv_similarity); LOAD(gv_compare); LOAD(gv_neighbours);
-    LOAD(gv_evaluate); LOAD(gv_weat); LOAD(gv_rnd);
+    LOAD(gv_evaluate); LOAD(gv_weat); LOAD(gv_rnd); LOAD(gv_method_parse); LOAD(gv_word_reliability); LOAD(gv_interval_defaults);
     LOAD(gv_matrix_open); LOAD(gv_matrix_free); LOAD(gv_matrix_shape); LOAD(gv_matrix_row);
     return R_NilValue;
 }
@@ -151,42 +151,86 @@ SEXP C_model_has_covariance(SEXP xp, SEXP word) {
     return Rf_ScalarLogical(has != 0);
 }
 
-static int method_of(SEXP m) { return Rf_asInteger(m); }
+/* Method name -> code, by the core (names and aliases defined once there). */
+static int method_of(SEXP m) {
+    int32_t code = 0;
+    check(p_gv_method_parse(str1(m, "method"), &code));
+    return code;
+}
 
-SEXP C_similarity(SEXP xp, SEXP a, SEXP b, SEXP method, SEXP level, SEXP samples, SEXP seed) {
+/* NULL = not given (0: the core's default, or rejected by a method that draws nothing). */
+static int64_t opt_samples(SEXP s) {
+    if (Rf_isNull(s)) return 0;
+    double v = Rf_asReal(s);
+    if (ISNAN(v) || v < 2 || v != (double)(int64_t)v) Rf_error("samples must be an integer >= 2 (or NULL)");
+    return (int64_t)v;
+}
+static uint64_t opt_seed(SEXP s) {
+    if (Rf_isNull(s)) return 0;
+    double v = Rf_asReal(s);
+    if (ISNAN(v) || v < 1 || v != (double)(uint64_t)v) Rf_error("seed must be a positive integer (or NULL)");
+    return (uint64_t)v;
+}
+static double opt_level(SEXP s) { return Rf_isNull(s) ? 0.0 : Rf_asReal(s); }
+
+SEXP C_similarity(SEXP xp, SEXP a, SEXP b, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold) {
     gv_interval iv;
-    check(p_gv_similarity(model_of(xp), str1(a, "a"), str1(b, "b"), method_of(method), Rf_asReal(level),
-                          (int64_t)Rf_asReal(samples), (uint64_t)Rf_asReal(seed), &iv));
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 5));
-    REAL(out)[0] = iv.value; REAL(out)[1] = iv.mean; REAL(out)[2] = iv.sd; REAL(out)[3] = iv.lo; REAL(out)[4] = iv.hi;
+    check(p_gv_similarity(model_of(xp), str1(a, "a"), str1(b, "b"), method_of(method), opt_level(level),
+                          opt_samples(samples), opt_seed(seed), Rf_asLogical(hold) == TRUE, &iv));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 10));
+    double* o = REAL(out);
+    o[0] = iv.estimate; o[1] = iv.plugin; o[2] = iv.mean; o[3] = iv.sd; o[4] = iv.lo; o[5] = iv.hi; o[6] = iv.p_value;
+    o[7] = iv.method; o[8] = iv.status; o[9] = iv.flags;
     UNPROTECT(1);
     return out;
 }
 
-SEXP C_compare(SEXP xp, SEXP a, SEXP b, SEXP c, SEXP d, SEXP method, SEXP samples, SEXP seed) {
+SEXP C_compare(SEXP xp, SEXP a, SEXP b, SEXP c, SEXP d, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold) {
     gv_difference r;
     check(p_gv_compare(model_of(xp), str1(a, "a"), str1(b, "b"), str1(c, "c"), str1(d, "d"), method_of(method),
-                       (int64_t)Rf_asReal(samples), (uint64_t)Rf_asReal(seed), &r));
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 4));
-    REAL(out)[0] = r.diff; REAL(out)[1] = r.sd; REAL(out)[2] = r.z; REAL(out)[3] = r.p_value;
+                       opt_level(level), opt_samples(samples), opt_seed(seed), Rf_asLogical(hold) == TRUE, &r));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 10));
+    double* o = REAL(out);
+    o[0] = r.diff; o[1] = r.plugin; o[2] = r.sd; o[3] = r.lo; o[4] = r.hi; o[5] = r.z; o[6] = r.p_value;
+    o[7] = r.method; o[8] = r.status; o[9] = r.flags;
     UNPROTECT(1);
     return out;
 }
 
-SEXP C_neighbours(SEXP xp, SEXP word, SEXP k, SEXP method, SEXP level, SEXP samples, SEXP seed) {
+SEXP C_neighbours(SEXP xp, SEXP word, SEXP k, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold) {
     gv_model* m = model_of(xp);
     int kk = Rf_asInteger(k);
     if (kk == NA_INTEGER || kk < 1) Rf_error("n must be a positive integer");
     gv_neighbour* buf = (gv_neighbour*)R_alloc((size_t)kk, sizeof(gv_neighbour));
     int64_t n = 0;
-    check(p_gv_neighbours(m, str1(word, "word"), kk, method_of(method), Rf_asReal(level), (int64_t)Rf_asReal(samples),
-                          (uint64_t)Rf_asReal(seed), buf, kk, &n));
-    SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int)n, 8));
+    check(p_gv_neighbours(m, str1(word, "word"), kk, method_of(method), opt_level(level), opt_samples(samples),
+                          opt_seed(seed), Rf_asLogical(hold) == TRUE, buf, kk, &n));
+    SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int)n, 11));
     double* o = REAL(out);
     for (int64_t i = 0; i < n; i++) {
         o[i] = (double)buf[i].index; o[i + n] = buf[i].cosine; o[i + 2 * n] = buf[i].mean; o[i + 3 * n] = buf[i].sd;
         o[i + 4 * n] = buf[i].lo; o[i + 5 * n] = buf[i].hi; o[i + 6 * n] = buf[i].p_top_k; o[i + 7 * n] = buf[i].p_differs_from_next;
+        o[i + 8 * n] = buf[i].estimate; o[i + 9 * n] = buf[i].status; o[i + 10 * n] = buf[i].flags;
     }
+    UNPROTECT(1);
+    return out;
+}
+
+SEXP C_reliability(SEXP xp, SEXP word) {
+    gv_reliability r;
+    check(p_gv_word_reliability(model_of(xp), str1(word, "word"), &r));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 6));
+    double* o = REAL(out);
+    o[0] = r.has_covariance; o[1] = (double)r.contexts; o[2] = (double)r.dof; o[3] = r.noise_ratio; o[4] = r.cos_trained_wls; o[5] = r.flags;
+    UNPROTECT(1);
+    return out;
+}
+
+SEXP C_defaults(void) {
+    gv_defaults d;
+    check(p_gv_interval_defaults(&d));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 4));
+    REAL(out)[0] = d.method; REAL(out)[1] = (double)d.samples; REAL(out)[2] = (double)d.seed; REAL(out)[3] = d.level;
     UNPROTECT(1);
     return out;
 }
@@ -331,7 +375,8 @@ static const R_CallMethodDef calls[] = {
     {"C_model_close", (DL_FUNC)&C_model_close, 1}, {"C_model_shape", (DL_FUNC)&C_model_shape, 1},
     {"C_model_words", (DL_FUNC)&C_model_words, 1}, {"C_model_vector", (DL_FUNC)&C_model_vector, 2},
     {"C_model_covariance", (DL_FUNC)&C_model_covariance, 3}, {"C_model_has_covariance", (DL_FUNC)&C_model_has_covariance, 2},
-    {"C_similarity", (DL_FUNC)&C_similarity, 7}, {"C_compare", (DL_FUNC)&C_compare, 8}, {"C_neighbours", (DL_FUNC)&C_neighbours, 7},
+    {"C_similarity", (DL_FUNC)&C_similarity, 8}, {"C_compare", (DL_FUNC)&C_compare, 10}, {"C_neighbours", (DL_FUNC)&C_neighbours, 8},
+    {"C_reliability", (DL_FUNC)&C_reliability, 2}, {"C_defaults", (DL_FUNC)&C_defaults, 0},
     {"C_evaluate", (DL_FUNC)&C_evaluate, 5}, {"C_weat", (DL_FUNC)&C_weat, 9}, {"C_rnd", (DL_FUNC)&C_rnd, 7},
     {"C_vocab_build", (DL_FUNC)&C_vocab_build, 6}, {"C_cooccur", (DL_FUNC)&C_cooccur, 9}, {"C_train", (DL_FUNC)&C_train, 13},
     {"C_variance", (DL_FUNC)&C_variance, 7}, {"C_matrix_open", (DL_FUNC)&C_matrix_open, 2},

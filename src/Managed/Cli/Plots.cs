@@ -15,10 +15,13 @@ static class Plots
         {
             double y = n - i;
             var iv = rows[i].Interval;
-            var line = plt.Add.Line(iv.Lo, y, iv.Hi, y);
-            line.LineWidth = 2;
-            line.Color = ScottPlot.Colors.SteelBlue;
-            var mk = plt.Add.Marker(iv.Value, y);
+            if (double.IsFinite(iv.Lo) && double.IsFinite(iv.Hi))
+            {
+                var line = plt.Add.Line(iv.Lo, y, iv.Hi, y);
+                line.LineWidth = 2;
+                line.Color = ScottPlot.Colors.SteelBlue;
+            }
+            var mk = plt.Add.Marker(double.IsFinite(iv.Estimate) ? iv.Estimate : iv.Value, y);
             mk.Color = ScottPlot.Colors.Black;
             mk.Size = 8;
         }

@@ -36,11 +36,19 @@ extern "C" {
 #define GV_SPLIT_PUNCTUATION 2
 #define GV_REPLACE_INVALID_UTF8 4
 
-/* Interval methods. */
-#define GV_METHOD_DELTA 0      /* first-order delta method (the GloVe-V paper's) */
-#define GV_METHOD_SAMPLE 1     /* method of composition, percentile interval */
-#define GV_METHOD_CORRECTED 2  /* delta method on noise-debiased norms/cosines (recommended; interval centre in .mean) */
-#define GV_METHOD_BOOTSTRAP 3  /* parametric bootstrap, bias-corrected */
+/* Interval methods (names, defaults and meanings as in the CLI, Python and R: gv_interval_defaults, gv_method_name). */
+#define GV_METHOD_DELTA 0       /* the paper's first-order delta method at the plug-in vectors (draws nothing: samples and
+                                   seed must be 0) */
+#define GV_METHOD_SAMPLE 1      /* the paper's method of composition: mean and percentiles of draws w ~ N(w_hat, Sigma) */
+#define GV_METHOD_CALIBRATED 2  /* the default: noise-debiased estimate, studentized parametric-bootstrap interval,
+                                   GV_STATUS_NOT_IDENTIFIABLE where the data carry no information */
+/* Result status (the .status field). */
+#define GV_STATUS_OK 0
+#define GV_STATUS_NOT_IDENTIFIABLE 1  /* lo/hi are NaN: a debiased squared norm <= 0, or the interval covers most of the range */
+/* Per-word reliability flags (the .flags field: OR over the words involved). */
+#define GV_FLAG_NO_COVARIANCE 1   /* a word has no covariance and was held fixed (hold_fixed != 0) */
+#define GV_FLAG_NOISY 2           /* a word's noise ratio tr(Sigma)/|w|^2 >= 1 */
+#define GV_FLAG_NOT_CONVERGED 4   /* a word's cos(trained, WLS) < 0.9 */
 
 typedef struct gv_model gv_model;
 typedef struct gv_matrix gv_matrix;
@@ -140,10 +148,23 @@ int gv_model_covariance(gv_model* m, const char* word, int32_t approximate, doub
 
 /* ---- uncertainty-aware queries ---------------------------------------------------------------------------- */
 
-/* value: the plain point estimate; mean: the sampled mean (sample/bootstrap), the debiased centre (corrected), or value (delta). */
-typedef struct gv_interval { double value, mean, sd, lo, hi; int32_t method, reserved; } gv_interval;
-typedef struct gv_difference { double diff, sd, z, p_value; } gv_difference;
-typedef struct gv_neighbour { int64_t index; double cosine, mean, sd, lo, hi, p_top_k, p_differs_from_next; } gv_neighbour;
+/* estimate: the centre the interval is built around (plug-in for delta, mean of draws for sample, debiased value for
+ * calibrated); plugin: the statistic at the trained vectors; mean: mean of draws (else the estimate); p_value: test of
+ * statistic = 0; status: GV_STATUS_*; flags: GV_FLAG_* over the words involved. */
+typedef struct gv_interval { double estimate, plugin, mean, sd, lo, hi, p_value; int32_t method, status, flags, reserved; } gv_interval;
+typedef struct gv_difference { double diff, plugin, sd, lo, hi, z, p_value; int32_t method, status, flags, reserved; } gv_difference;
+typedef struct gv_neighbour { int64_t index; double cosine, estimate, mean, sd, lo, hi, p_top_k, p_differs_from_next; int32_t status, flags; } gv_neighbour;
+/* One word's reliability (variance_info.tsv): contexts |K| (-1 unknown), dof |K| - D, noise ratio, cos(trained, WLS). */
+typedef struct gv_reliability { int64_t contexts, dof; double noise_ratio, cos_trained_wls; int32_t has_covariance, flags; } gv_reliability;
+typedef struct gv_defaults { int32_t method, reserved; int64_t samples; uint64_t seed; double level; } gv_defaults;
+
+/* The core's defaults (method, samples, seed, level): the ones 0 arguments stand for. */
+int gv_interval_defaults(gv_defaults* out);
+/* Name of a method ("delta", "sample", "calibrated"); buf may be NULL with cap 0 to query *needed. */
+int gv_method_name(int32_t method, char* buf, int64_t cap, int64_t* needed);
+/* Method of a name (also "composition"). */
+int gv_method_parse(const char* name, int32_t* method);
+int gv_word_reliability(gv_model* m, const char* word, gv_reliability* out);
 typedef struct gv_benchmark { int64_t pairs, used, oov; double spearman, pearson, spearman_sd, spearman_lo, spearman_hi; } gv_benchmark;
 typedef struct gv_weat_result {
     double statistic, effect_size, p_value, effect_size_sd, effect_size_lo, effect_size_hi;
@@ -151,15 +172,18 @@ typedef struct gv_weat_result {
 } gv_weat_result;
 typedef struct gv_rnd_result { double value, sd, lo, hi, z, p_value; } gv_rnd_result;
 
-/* Cosine similarity of a and b with an interval at the given level (e.g. 0.95). samples/seed serve sampling. */
+/* Cosine similarity of a and b with an interval. level 0, samples 0, seed 0: the defaults; GV_METHOD_DELTA takes
+ * neither samples nor seed (GV_ERR_ARGUMENT otherwise). A word without a covariance is an error (GV_ERR_INPUT) unless
+ * hold_fixed != 0, which treats it as exact and sets GV_FLAG_NO_COVARIANCE. */
 int gv_similarity(gv_model* m, const char* a, const char* b, int32_t method, double level, int64_t samples, uint64_t seed,
-                  gv_interval* out);
+                  int32_t hold_fixed, gv_interval* out);
 /* Test of cos(a,b) - cos(c,d) = 0; shared words enter once (combined gradient / joint draws). */
-int gv_compare(gv_model* m, const char* a, const char* b, const char* c, const char* d, int32_t method, int64_t samples,
-               uint64_t seed, gv_difference* out);
-/* Top-k neighbours with intervals and P(truly in the top k). out holds cap >= k entries; *count gets the number written. */
+int gv_compare(gv_model* m, const char* a, const char* b, const char* c, const char* d, int32_t method, double level,
+               int64_t samples, uint64_t seed, int32_t hold_fixed, gv_difference* out);
+/* Top-k neighbours with intervals and P(truly in the top k) (which always draws: samples/seed are used with every method).
+ * out holds cap >= k entries; *count gets the number written. */
 int gv_neighbours(gv_model* m, const char* word, int64_t k, int32_t method, double level, int64_t samples, uint64_t seed,
-                  gv_neighbour* out, int64_t cap, int64_t* count);
+                  int32_t hold_fixed, gv_neighbour* out, int64_t cap, int64_t* count);
 /* Word-similarity benchmark file (word1 word2 score): Spearman/Pearson with a sampling interval. */
 int gv_evaluate(gv_model* m, const char* benchmark_path, int64_t samples, uint64_t seed, double level, gv_benchmark* out);
 /* WEAT (Caliskan et al. 2017) with a GloVe-V interval for the effect size. Unknown words are skipped. */

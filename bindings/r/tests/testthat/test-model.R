@@ -49,7 +49,7 @@ test_that("the five parity queries give the CLI's numbers", {
     if (kind == "covariance") expect_true(close(as.vector(t(glovev_covariance(m, l[2]))), as.numeric(l[-(1:2)])))
     if (kind == "similarity") {
       s <- glovev_similarity(m, l[2], l[3])
-      expect_true(close(c(s$cosine, s$mean, s$sd, s$ci), as.numeric(l[4:8])))
+      expect_true(close(c(s$estimate, s$plugin, s$sd, s$ci), as.numeric(l[4:8])))
     }
     if (kind == "neighbour") {
       r <- as.integer(l[3])
@@ -63,4 +63,26 @@ test_that("the five parity queries give the CLI's numbers", {
     }
   }
   expect_equal(length(lines), 9)
+})
+
+test_that("the calibrated default reports estimate, plug-in, status and the words' reliability", {
+  m <- glovev_load(file.path(fixture, "model"))
+  d <- glovev_defaults()
+  expect_equal(d$method, "calibrated"); expect_equal(d$samples, 1000); expect_equal(d$seed, 1); expect_equal(d$level, 0.95)
+  s <- glovev_similarity(m, "war", "peace")
+  va <- glovev_vector(m, "war"); vb <- glovev_vector(m, "peace")
+  ta <- sum(diag(glovev_covariance(m, "war"))); tb <- sum(diag(glovev_covariance(m, "peace")))
+  expect_equal(s$plugin, sum(va * vb) / sqrt(sum(va^2) * sum(vb^2)), tolerance = 1e-12)
+  expect_equal(s$estimate, sum(va * vb) / sqrt((sum(va^2) - ta) * (sum(vb^2) - tb)), tolerance = 1e-10)
+  expect_equal(s$method, "calibrated")
+  if (s$status == "ok") expect_true(s$ci[1] <= s$estimate && s$estimate <= s$ci[2])
+  expect_equal(s$words[[1]]$dof, s$words[[1]]$contexts - ncol(glovev_vectors(m)))
+  expect_error(glovev_similarity(m, "war", "peace", method = "delta", samples = 100), "delta")
+  expect_error(glovev_similarity(m, "war", "peace", method = "corrected"), "method")
+  words <- glovev_words(m)
+  fixed <- Filter(function(w) !glovev_has_covariance(m, w), rev(words))
+  if (length(fixed) > 0) {
+    expect_error(glovev_similarity(m, "war", fixed[[1]]), "hold")
+    expect_warning(glovev_similarity(m, "war", fixed[[1]], method = "delta", hold_fixed = TRUE), "no covariance")
+  }
 })

@@ -8,7 +8,7 @@ static class BiasCommand
 {
     public static Command Create()
     {
-        var q = new QueryOptions();
+        var q = new QueryOptions("sample");
         var weat = new Option<string[]>("--weat") { Description = "WEAT word-list files X Y A B", AllowMultipleArgumentsPerToken = true };
         var rnd = new Option<string[]>("--rnd") { Description = "Relative norm distance word-list files GROUP1 GROUP2 NEUTRAL", AllowMultipleArgumentsPerToken = true };
         var perms = CliOptions.Int("--permutations", "WEAT permutations (exact test when there are fewer partitions)", 10000);
@@ -20,7 +20,7 @@ static class BiasCommand
             if ((wf == null || wf.Length == 0) == (rf == null || rf.Length == 0)) throw new GloVeVException("give exactly one of --weat X Y A B or --rnd GROUP1 GROUP2 NEUTRAL");
             using var m = GloVeModel.Load(r.GetValue(q.Model)!);
             int k = q.SamplesOf(r);
-            var method = q.MethodOf(r) == IntervalMethod.Delta ? IntervalMethod.Sample : q.MethodOf(r);
+            var method = q.MethodOf(r);
             if (wf is { Length: > 0 })
             {
                 if (wf.Length != 4) throw new GloVeVException($"--weat needs 4 word-list files (X Y A B), got {wf.Length}");

@@ -20,18 +20,18 @@ static class CompareCommand
                 return (f[0], f[1]);
             }).ToList();
             using var m = GloVeModel.Load(r.GetValue(q.Model)!);
-            var prop = new Propagation(m, r.GetValue(q.Approx));
-            var method = q.MethodOf(r);
-            int k = q.SamplesOf(r);
-            var sims = parsed.Select(p => SimilarityQueries.Similarity(prop, p.Item1, p.Item2, method, r.GetValue(q.Level), k, r.GetValue(q.Seed))).ToList();
-            var diffs = parsed.Skip(1).Select(p => SimilarityQueries.Compare(prop, parsed[0], p, method, k, r.GetValue(q.Seed))).ToList();
+            var prop = q.Propagation(r, m);
+            var (method, k, seed, level) = q.Resolve(r);
+            var sims = parsed.Select(p => SimilarityQueries.Similarity(prop, p.Item1, p.Item2, method, level, k, seed)).ToList();
+            var diffs = parsed.Skip(1).Select(p => SimilarityQueries.Compare(prop, parsed[0], p, method, k, seed, level)).ToList();
             if (r.GetValue(q.Json)) Output.WriteJson(w =>
             {
+                w.WriteString("method", Interval.MethodName(method));
                 w.WriteStartArray("pairs");
                 foreach (var s in sims)
                 {
-                    w.WriteStartObject(); w.WriteString("a", s.A); w.WriteString("b", s.B); w.WriteNumber("cosine", s.Interval.Value);
-                    w.WriteNumber("mean", s.Interval.Mean); QueryOptions.WriteInterval(w, s.Interval); w.WriteEndObject();
+                    w.WriteStartObject(); w.WriteString("a", s.A); w.WriteString("b", s.B); w.WriteNumber("cosine", s.Interval.Plugin);
+                    Output.Number(w, "mean", s.Interval.Mean); QueryOptions.WriteInterval(w, s.Interval); w.WriteEndObject();
                 }
                 w.WriteEndArray();
                 w.WriteStartArray("differences");
@@ -40,18 +40,21 @@ static class CompareCommand
                     w.WriteStartObject();
                     w.WriteStartArray("first"); foreach (var x in d.First) w.WriteStringValue(x); w.WriteEndArray();
                     w.WriteStartArray("second"); foreach (var x in d.Second) w.WriteStringValue(x); w.WriteEndArray();
-                    w.WriteNumber("diff", d.Diff); Output.Number(w, "sd", d.Sd); Output.Number(w, "z", d.Z); Output.Number(w, "p_value", d.PValue);
-                    w.WriteString("method", Interval.MethodName(d.Method));
+                    Output.Number(w, "diff", d.Diff); Output.Number(w, "z", d.Z); Output.Number(w, "p_value", d.PValue);
+                    QueryOptions.WriteInterval(w, d.Interval);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
             });
             else
             {
-                Output.Table(["a", "b", "cosine", "sd", "ci"], sims.Select(s => new[] { s.A, s.B, Output.F(s.Interval.Value), Output.F(s.Interval.Sd), $"[{Output.F(s.Interval.Lo)}, {Output.F(s.Interval.Hi)}]" }));
+                Output.Table(["a", "b", "estimate", "plug-in", "sd", "ci", "!"], sims.Select(s => new[] { s.A, s.B, Output.F(s.Interval.Estimate), Output.F(s.Interval.Plugin),
+                    Output.F(s.Interval.Sd), QueryOptions.Ci(s.Interval), QueryOptions.Mark(s.Interval) }), $"cosine similarities ({Interval.MethodName(method)}, {level:P0})");
                 if (diffs.Count > 0)
-                    Output.Table(["first", "second", "diff", "sd", "z", "p"], diffs.Select(d => new[] { string.Join(",", d.First), string.Join(",", d.Second), Output.F(d.Diff), Output.F(d.Sd), Output.F(d.Z, 2), Output.F(d.PValue, 4) }));
+                    Output.Table(["first", "second", "diff", "sd", "ci", "z", "p", "!"], diffs.Select(d => new[] { string.Join(",", d.First), string.Join(",", d.Second),
+                        Output.F(d.Diff), Output.F(d.Sd), QueryOptions.Ci(d.Interval), Output.F(d.Z, 2), Output.F(d.PValue, 4), QueryOptions.Mark(d.Interval) }));
             }
+            QueryOptions.Warn(sims.Select(s => s.Interval).Concat(diffs.Select(d => d.Interval)));
             return 0;
         }));
         return cmd;

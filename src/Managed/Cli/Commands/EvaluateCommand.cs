@@ -9,13 +9,15 @@ static class EvaluateCommand
 {
     public static Command Create()
     {
-        var q = new QueryOptions();
+        var q = new QueryOptions("sample");
         var bench = new Option<string[]>("--benchmark") { Description = "Word-similarity file(s): word1 word2 score", Required = true };
         var vs = Optional("--vs", "A second model for a paired comparison on the same pairs");
         var cmd = new Command("evaluate", "Spearman/Pearson on word-similarity benchmarks with GloVe-V intervals") { bench, vs };
         q.AddTo(cmd);
         cmd.SetAction(r => Guard(() =>
         {
+            if (q.MethodOf(r) != GloVeV.Inference.IntervalMethod.Sample)
+                throw new GloVeVException($"evaluate implements only --method sample (the method of composition), not '{r.GetValue(q.Method)}'");
             using var m = GloVeModel.Load(r.GetValue(q.Model)!);
             using var other = r.GetValue(vs) is { } vdir ? GloVeModel.Load(vdir) : null;
             int k = q.SamplesOf(r);

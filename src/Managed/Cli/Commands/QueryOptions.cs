@@ -4,20 +4,34 @@ using static GloVeV.Cli.CliOptions;
 
 namespace GloVeV.Cli.Commands;
 
-/// <summary>Options of the uncertainty-aware queries.</summary>
-sealed class QueryOptions
+/// <summary>Options of the uncertainty-aware queries. Names, defaults and checks come from <see cref="IntervalDefaults"/>.</summary>
+sealed class QueryOptions(string defaultMethod = "calibrated")
 {
     public readonly Option<string> Model = Required("--model", "Model folder (vectors, vocab.txt, variances/)");
-    public readonly Option<string> Method = new("--method") { Description = "corrected (default: delta method on noise-debiased cosines) | delta | sample | bootstrap", DefaultValueFactory = _ => "corrected" };
-    public readonly Option<double> Level = Double("--level", "Confidence level", 0.95);
-    public readonly Option<int> Samples = Int("--samples", "Draws for sampling", 1000);
-    public readonly Option<ulong> Seed = new("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
+    public readonly Option<string> Method = new("--method") { Description = defaultMethod == "calibrated" ? IntervalDefaults.Help : $"{defaultMethod} (the only method this command implements)", DefaultValueFactory = _ => defaultMethod };
+    public readonly Option<double> Level = Double("--level", "Confidence level", IntervalDefaults.Level);
+    public readonly Option<int> Samples = Int("--samples", "Draws (sample, calibrated; rejected with delta)", IntervalDefaults.Samples);
+    public readonly Option<ulong> Seed = new("--seed") { Description = "Random seed (sample, calibrated; rejected with delta)", DefaultValueFactory = _ => IntervalDefaults.Seed };
     public readonly Option<bool> Approx = Flag("--approximate", "Use the compact (approximated) covariances");
+    public readonly Option<bool> HoldFixed = Flag("--hold-fixed", "Treat words without a GloVe-V covariance as exact (held fixed, flagged) instead of failing");
     public readonly Option<bool> Json = CliOptions.Json();
 
-    public void AddTo(Command c) { c.Add(Model); c.Add(Method); c.Add(Level); c.Add(Samples); c.Add(Seed); c.Add(Approx); c.Add(Json); }
+    public void AddTo(Command c) { c.Add(Model); c.Add(Method); c.Add(Level); c.Add(Samples); c.Add(Seed); c.Add(Approx); c.Add(HoldFixed); c.Add(Json); }
 
     public IntervalMethod MethodOf(ParseResult r) => Interval.ParseMethod(r.GetValue(Method)!);
+
+    static bool Given(ParseResult r, Option o) => r.GetResult(o) is { Implicit: false };
+
+    /// <summary>Method, samples, seed and level, checked by the core (a method that draws nothing rejects --samples/--seed).</summary>
+    public (IntervalMethod Method, int Samples, ulong Seed, double Level) Resolve(ParseResult r, bool drawsAnyway = false)
+    {
+        var m = MethodOf(r);
+        var (k, s, l) = IntervalDefaults.Resolve(drawsAnyway && m == IntervalMethod.Delta ? IntervalMethod.Sample : m,
+            Given(r, Samples) ? r.GetValue(Samples) : null, Given(r, Seed) ? r.GetValue(Seed) : null, Given(r, Level) ? r.GetValue(Level) : null);
+        return (m, k, s, l);
+    }
+
+    public Propagation Propagation(ParseResult r, GloVeModel m) => new(m, r.GetValue(Approx), r.GetValue(HoldFixed));
 
     public int SamplesOf(ParseResult r)
     {
@@ -28,8 +42,46 @@ sealed class QueryOptions
 
     public static void WriteInterval(System.Text.Json.Utf8JsonWriter w, Interval iv)
     {
+        Output.Number(w, "estimate", iv.Estimate);
+        Output.Number(w, "plugin", iv.Plugin);
         Output.Number(w, "sd", iv.Sd);
-        w.WriteStartArray("ci"); w.WriteNumberValue(iv.Lo); w.WriteNumberValue(iv.Hi); w.WriteEndArray();
+        Output.Number(w, "lower", iv.Lo);
+        Output.Number(w, "upper", iv.Hi);
+        w.WriteStartArray("ci"); WriteNumberOrNull(w, iv.Lo); WriteNumberOrNull(w, iv.Hi); w.WriteEndArray();
+        w.WriteNumber("level", iv.Level);
+        w.WriteString("status", Interval.StatusName(iv.Status));
+        if (!iv.Identifiable) w.WriteString("reason", iv.Reason);
         w.WriteString("method", Interval.MethodName(iv.Method));
+        WriteWords(w, iv);
+    }
+
+    static void WriteNumberOrNull(System.Text.Json.Utf8JsonWriter w, double v) { if (double.IsFinite(v)) w.WriteNumberValue(v); else w.WriteNullValue(); }
+
+    public static void WriteWords(System.Text.Json.Utf8JsonWriter w, Interval iv)
+    {
+        w.WriteBoolean("flagged", iv.Flagged);
+        w.WriteStartArray("warnings"); foreach (var x in iv.Warnings) w.WriteStringValue(x); w.WriteEndArray();
+        w.WriteStartArray("words");
+        foreach (var x in iv.Words)
+        {
+            w.WriteStartObject();
+            w.WriteString("word", x.Word); w.WriteBoolean("has_covariance", x.HasCovariance); w.WriteBoolean("held_fixed", x.HeldFixed);
+            w.WriteNumber("contexts", x.Contexts); w.WriteNumber("dof", x.Dof); Output.Number(w, "noise_ratio", x.NoiseRatio);
+            Output.Number(w, "cos_trained_wls", x.CosTrainedWls); w.WriteString("variance_status", x.VarianceStatus);
+            w.WriteBoolean("flagged", x.Flagged);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>Table cells: estimate, sd and interval (or the status), with '!' marking a flagged result.</summary>
+    public static string Ci(Interval iv) => iv.Identifiable ? $"[{Output.F(iv.Lo)}, {Output.F(iv.Hi)}]" : "not_identifiable";
+    public static string Mark(Interval iv) => iv.Flagged ? "!" : "";
+
+    /// <summary>Prints each distinct warning of the results on stderr (the table marks them with '!').</summary>
+    public static void Warn(IEnumerable<Interval> ivs)
+    {
+        foreach (var x in ivs.SelectMany(i => i.Warnings).Distinct()) Console.Error.WriteLine($"glovev: warning: {x}");
+        foreach (var r in ivs.Where(i => !i.Identifiable).Select(i => i.Reason).Distinct()) Console.Error.WriteLine($"glovev: not identifiable: {r}");
     }
 }

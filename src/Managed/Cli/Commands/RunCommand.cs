@@ -42,7 +42,8 @@ static class RunCommand
             var path = r.GetValue(corpus) ?? DefaultCorpus();
             var outDir = r.GetValue(output)!;
             // Every setting is checked before any stage runs or replaces an output.
-            schedule.Apply(r, new TrainingOptions { Dim = r.GetValue(dim), Threads = r.GetValue(threads) }).Validate();
+            var to = schedule.Apply(r, new TrainingOptions { Dim = r.GetValue(dim), Threads = r.GetValue(threads) });
+            to.Validate();
             new CooccurrenceOptions { Window = r.GetValue(window), Threads = r.GetValue(threads) }.Validate();
             if (r.GetValue(minCount) < 1) throw new GloVeVException($"--min-count must be at least 1, got {r.GetValue(minCount)}");
             if (!File.Exists(path)) throw new MissingFileException($"{path}: corpus file not found");
@@ -64,7 +65,6 @@ static class RunCommand
             timings.Add(("cooccur", sw.Elapsed.TotalSeconds, coocDir)); sw.Restart();
 
             var modelDir = Path.Combine(outDir, "model");
-            var to = schedule.Apply(r, new TrainingOptions { Dim = r.GetValue(dim), Threads = t });
             var tr = Output.Stage("train", js, rep => ModelTraining.Train(coocDir, vocabPath, modelDir, to, false,
                 e => rep((double)e.Epoch / e.Epochs, TrainingFlags.Describe(e)), onSweep: s => rep((double)s.Sweep / s.Sweeps, TrainingFlags.Describe(s)), onRidge: c => rep(0, TrainingFlags.Describe(c))));
             double finalCost = tr.Sweeps is { Count: > 0 } sweeps ? sweeps[^1].Cost : tr.Epochs[^1].Cost;
@@ -76,9 +76,9 @@ static class RunCommand
             Plots.VarianceVersusFrequency(Path.Combine(vs.OutDir, "variance_info.tsv"), vocabPath, plotPath);
 
             using var model = GloVeModel.Load(modelDir);
-            var prop = new Propagation(model);
+            var prop = new Propagation(model, holdFixed: true);
             var reportWords = r.GetValue(words) is { Length: > 0 } rw ? rw : PickWords(model);
-            var reports = reportWords.Select(w => Neighbours.Query(prop, w, 5, IntervalMethod.Corrected, 0.95, 200, 1)).ToList();
+            var reports = reportWords.Select(w => Neighbours.Query(prop, w, 5, IntervalDefaults.Method, IntervalDefaults.Level, 200, IntervalDefaults.Seed)).ToList();
             timings.Add(("report", sw.Elapsed.TotalSeconds, ""));
 
             if (js) Output.WriteJson(w =>

@@ -26,6 +26,7 @@ static class ShowCommand
             var info = m.Variances?.Info();
             (int Contexts, double Sigma2, string Status, double NoiseRatio) row = default;
             bool hasInfo = info != null && info.TryGetValue(w, out row);
+            var rel = new Propagation(m).Reliability([id])[0];
             if (r.GetValue(json)) Output.WriteJson(j =>
             {
                 j.WriteString("word", w); j.WriteNumber("index", id); j.WriteNumber("count", m.Vocabulary.CountOf(id));
@@ -35,13 +36,17 @@ static class ShowCommand
                 {
                     j.WriteNumber("contexts", row.Contexts); Output.Number(j, "sigma2", row.Sigma2); j.WriteString("status", row.Status);
                     Output.Number(j, "noise_ratio", row.NoiseRatio);
+                    j.WriteNumber("dof", rel.Dof); Output.Number(j, "cos_trained_wls", rel.CosTrainedWls);
                 }
+                j.WriteBoolean("flagged", rel.Flagged);
+                j.WriteStartArray("warnings"); foreach (var x in rel.Warnings) j.WriteStringValue(x); j.WriteEndArray();
                 if (c != null) { j.WriteStartArray("covariance"); foreach (var x in c) j.WriteNumberValue(x); j.WriteEndArray(); }
             });
             else
             {
                 Console.WriteLine($"{w}: index {id}, count {m.Vocabulary.CountOf(id)}, |w| = {Math.Sqrt(v.Sum(x => x * x)):F4}" +
-                    (hasInfo ? $", {row.Contexts} contexts, sigma2 {Output.F(row.Sigma2, 6)}, noise ratio tr(Sigma)/|w|^2 {Output.F(row.NoiseRatio, 4)} ({row.Status})" : ""));
+                    (hasInfo ? $", {row.Contexts} contexts, sigma2 {Output.F(row.Sigma2, 6)}, noise ratio tr(Sigma)/|w|^2 {Output.F(row.NoiseRatio, 4)}, dof {rel.Dof}, cos(trained, WLS) {Output.F(rel.CosTrainedWls, 4)} ({row.Status})" : ""));
+                foreach (var x in rel.Warnings) Console.Error.WriteLine($"glovev: warning: '{w}': {x}");
                 if (c != null)
                     Output.Table(Enumerable.Range(0, m.Dim).Select(q => q.ToString()).Prepend("").ToArray(),
                         Enumerable.Range(0, m.Dim).Select(q => Enumerable.Range(0, m.Dim).Select(u => c[q * m.Dim + u].ToString("G3")).Prepend(q.ToString()).ToArray()));

@@ -40,7 +40,8 @@ public static class RelativeNormDistance
         double value = Value(ids.Select(m.Vector).ToArray());
         var dr = new double[draws];
         new Propagation(m).Draw(ids, draws, seed, (k, v) => dr[k] = Value(v));
-        var iv = Propagation.Summarise(value, dr, level, method is IntervalMethod.Corrected or IntervalMethod.Bootstrap);
+        if (method != IntervalMethod.Sample) throw new GloVeVException($"RND intervals are implemented for the method of composition ('sample') only, not '{Interval.MethodName(method)}'");
+        var iv = Propagation.Summarise(value, dr, level);
         double z = iv.Sd > 0 ? value / iv.Sd : double.NaN;
         var missing = new Dictionary<string, IReadOnlyList<string>> { ["GROUP1"] = r1.Missing, ["GROUP2"] = r2.Missing, ["NEUTRAL"] = rn.Missing };
         return new RndResult(value, iv, z, NormalDistribution.TwoSidedP(z), sn.Length, missing);

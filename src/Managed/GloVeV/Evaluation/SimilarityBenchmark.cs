@@ -41,7 +41,7 @@ public static class SimilarityBenchmark
         double sp = Correlation.Spearman(point, gold), pe = Correlation.Pearson(point, gold);
         var (sd, pd) = DrawCorrelations(new Propagation(m, approximate), used, gold, draws, seed);
         return new BenchmarkResult(name, pairs.Count, used.Count, pairs.Count - used.Count, (double)(pairs.Count - used.Count) / pairs.Count,
-            pe, sp, Propagation.Summarise(sp, sd, level, false), Propagation.Summarise(pe, pd, level, false), oovWords);
+            pe, sp, Propagation.Summarise(sp, sd, level), Propagation.Summarise(pe, pd, level), oovWords);
     }
 
     static (double[] Spearman, double[] Pearson) DrawCorrelations(Propagation p, List<(int A, int B, double Score)> used, double[] gold, int draws, ulong seed)
@@ -73,7 +73,7 @@ public static class SimilarityBenchmark
         var da = DrawCorrelations(new Propagation(a), ua, gold, draws, seed).Spearman;
         var db = DrawCorrelations(new Propagation(b), ub, gold, draws, Training.SplitMix64.Derive(seed, 7)).Spearman;
         var diff = da.Zip(db, (x, y) => x - y).ToArray();
-        var iv = Propagation.Summarise(sa - sb, diff, level, false);
+        var iv = Propagation.Summarise(sa - sb, diff, level);
         double pLow = diff.Count(x => x <= 0) / (double)draws, pHigh = diff.Count(x => x >= 0) / (double)draws;
         double pv = Math.Min(1, 2 * Math.Min(pLow, pHigh));
         return new BenchmarkComparison(name, common.Count, sa, sb, sa - sb, iv.Sd, iv.Lo, iv.Hi, Math.Max(pv, 1.0 / draws));

@@ -82,10 +82,10 @@ public static class Weat
         var p2 = new Propagation(m);
         var effDraws = new double[draws]; var statDraws = new double[draws];
         p2.Draw(ids, draws, seed, (k, v) => { var (st, ef) = Score(Assoc(v), nx); statDraws[k] = st; effDraws[k] = ef; });
-        bool corr = method is IntervalMethod.Corrected or IntervalMethod.Bootstrap; // sampling-based: bootstrap bias correction
+        if (method != IntervalMethod.Sample) throw new GloVeVException($"WEAT intervals are implemented for the method of composition ('sample') only, not '{Interval.MethodName(method)}'");
         var missing = new Dictionary<string, IReadOnlyList<string>> { ["X"] = rx.Missing, ["Y"] = ry.Missing, ["A"] = ra.Missing, ["B"] = rb.Missing };
-        return new WeatResult(stat, effect, p, (int)count, exact, Propagation.Summarise(effect, effDraws, level, corr),
-            Propagation.Summarise(stat, statDraws, level, corr), missing);
+        return new WeatResult(stat, effect, p, (int)count, exact, Propagation.Summarise(effect, effDraws, level),
+            Propagation.Summarise(stat, statDraws, level), missing);
     }
 
     static double LogBinomial(int n, int k)

@@ -30,11 +30,13 @@ public static class Neighbours
         return r.Select(t => (t.Item1, Statistic.Cosine(0, 1).Value([query, m.Vector(t.Item1)]))).ToArray();
     }
 
-    public static NeighbourResult Query(Propagation p, string word, int k = 10, IntervalMethod method = IntervalMethod.Corrected,
-        double level = 0.95, int draws = 1000, ulong seed = 1, int extraCandidates = 20)
+    public static NeighbourResult Query(Propagation p, string word, int k = 10, IntervalMethod method = IntervalDefaults.Method,
+        double level = IntervalDefaults.Level, int draws = IntervalDefaults.Samples, ulong seed = IntervalDefaults.Seed, int extraCandidates = 20)
     {
         var m = p.Model;
         int id = m.IdOf(word);
+        p.Check([id]);
+        if (method == IntervalMethod.Delta) draws = Math.Max(draws, IntervalDefaults.Samples); // P(top k) always draws
         var top = TopK(m, id, Math.Min(m.VocabSize - 1, k + extraCandidates));
         int shown = Math.Min(k, top.Length);
         // Candidates beyond the top k + extra are assumed never to enter the top k (documented approximation).
@@ -56,20 +58,18 @@ public static class Neighbours
         {
             var stat = Statistic.Cosine(0, 1);
             var pair = new[] { id, top[c].Id };
-            Interval iv = method switch
-            {
-                IntervalMethod.Delta => p.Delta(stat, pair, level),
-                IntervalMethod.Corrected => p.Delta(stat, pair, level, debiased: true),
-                _ => Propagation.Summarise(top[c].Cosine, cosDraws[c], level, method == IntervalMethod.Bootstrap),
-            };
+            // Each shown neighbour's interval by the chosen method (the composition summary reuses the joint draws).
+            Interval iv = method == IntervalMethod.Sample
+                ? Propagation.Summarise(top[c].Cosine, cosDraws[c], level) with { Words = p.Reliability(pair) }
+                : p.Estimate(stat, pair, method, level, draws, seed);
             double pNext = double.NaN;
             if (c + 1 < top.Length)
             {
                 var diffStat = Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2);
-                var dv = p.Delta(diffStat, [id, top[c].Id, top[c + 1].Id], 0.95, debiased: method == IntervalMethod.Corrected);
-                pNext = dv.Sd > 0 ? NormalDistribution.TwoSidedP(dv.Mean / dv.Sd) : double.NaN;
+                var dv = p.Estimate(diffStat, [id, top[c].Id, top[c + 1].Id], method, 0.95, draws, seed);
+                pNext = dv.PValueZero;
             }
-            list.Add(new Neighbour(m.Vocabulary[top[c].Id], c + 1, top[c].Cosine, SimilarityQueries.ClampToCosineRange(iv), (double)inTop[c] / draws, pNext));
+            list.Add(new Neighbour(m.Vocabulary[top[c].Id], c + 1, top[c].Cosine, iv, (double)inTop[c] / draws, pNext));
         }
         return new NeighbourResult(word, method, list, top.Length, draws);
     }

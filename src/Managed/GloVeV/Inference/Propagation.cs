@@ -2,101 +2,78 @@ namespace GloVeV.Inference;
 
 /// <summary>
 /// Carries GloVe-V uncertainty to statistics of word vectors. Words are independent given the context vectors
-/// (GloVe-V's premise), each w_i ~ N(w_hat_i, Sigma_i); a word without a covariance is held fixed.
+/// (GloVe-V's premise), each w_i ~ N(w_hat_i, Sigma_i). A word without a covariance makes <see cref="Estimate"/> fail
+/// unless <paramref name="holdFixed"/> is set, in which case it is held fixed (treated as exact) and flagged.
+/// The interval methods themselves live in <see cref="IntervalEngine"/>.
 /// </summary>
-public sealed class Propagation(GloVeModel model, bool approximate = false)
+public sealed class Propagation(GloVeModel model, bool approximate = false, bool holdFixed = false)
 {
     public GloVeModel Model { get; } = model;
+    public bool Approximate { get; } = approximate;
+    public bool HoldFixed { get; } = holdFixed;
+    ReliabilityTable? _table;
+    ReliabilityTable Table => _table ??= new ReliabilityTable(Model);
 
-    static double Z(double level)
+    /// <summary>The reliability of each word (see <see cref="WordReliability"/>).</summary>
+    public WordReliability[] Reliability(IEnumerable<int> ids) => ids.Select(i => Table.Of(Model, i, !Model.HasCovariance(i))).ToArray();
+
+    /// <summary>Fails, naming the words, when one has no covariance and words are not to be held fixed.</summary>
+    public void Check(IEnumerable<int> ids)
     {
-        if (!(level > 0 && level < 1)) throw new GloVeVException($"confidence level must be in (0, 1), got {level}");
-        return NormalDistribution.Quantile(0.5 + level / 2);
+        if (HoldFixed) return;
+        var missing = ids.Distinct().Where(i => !Model.HasCovariance(i)).ToList();
+        if (missing.Count == 0) return;
+        var r = Reliability(missing);
+        string what = string.Join(", ", r.Select(w => $"'{w.Word}' ({(Model.Variances == null ? "the model has no variances" : $"{w.VarianceStatus}, {w.Contexts} contexts")})"));
+        throw new GloVeVException($"no GloVe-V covariance for {what}: its uncertainty is unknown. Hold it fixed explicitly " +
+            "(--hold-fixed, hold_fixed=True, hold_fixed = TRUE) to treat its vector as exact");
     }
 
-    IReadOnlyList<double[]> Points(int[] ids) => ids.Select(Model.Vector).ToArray();
+    double[][] Points(int[] ids) => ids.Select(Model.Vector).ToArray();
+    double[]?[] Covs(int[] ids) => ids.Select(i => Model.HasCovariance(i) ? Model.Covariance(i, Approximate) : null).ToArray();
+    double[]?[] Factors(int[] ids) => ids.Select(i => Model.SamplingFactor(i, Approximate)).ToArray();
 
-    /// <summary>Delta method: Var = sum_i g_i^T Sigma_i g_i with g_i the combined gradient of word i. With
-    /// <paramref name="debiased"/>, value and gradient are those of the noise-debiased statistic
-    /// (<see cref="Statistic.ValueDebiased"/>): the <see cref="IntervalMethod.Corrected"/> interval.</summary>
-    public Interval Delta(Statistic stat, int[] ids, double level = 0.95, bool debiased = false)
-    {
-        var v = Points(ids);
-        var cov = ids.Select(i => Model.HasCovariance(i) ? Model.Covariance(i, approximate) : null).ToArray();
-        var tr = cov.Select(c => c == null ? 0.0 : Enumerable.Range(0, Model.Dim).Sum(q => c[q * Model.Dim + q])).ToArray();
-        double raw = stat.Value(v);
-        double value = debiased ? stat.ValueDebiased(v, tr) : raw;
-        var g = ids.Select(_ => new double[Model.Dim]).ToArray();
-        if (debiased) stat.AddGradientDebiased(v, tr, 1, g); else stat.AddGradient(v, 1, g);
-        double var = 0;
-        for (int s = 0; s < ids.Length; s++)
-            if (cov[s] != null) var += CovarianceMath.Quadratic(g[s], cov[s]);
-        double sd = Math.Sqrt(Math.Max(0, var)), z = Z(level);
-        // For the corrected interval, Value stays the plain estimate and Mean carries the debiased centre.
-        return new Interval(raw, value, sd, value - z * sd, value + z * sd, debiased ? IntervalMethod.Corrected : IntervalMethod.Delta, level);
-    }
+    /// <summary>The paper's delta method at the plug-in vectors (no policy check; see <see cref="Estimate"/>).</summary>
+    public Interval Delta(Statistic stat, int[] ids, double level = IntervalDefaults.Level) =>
+        IntervalEngine.Delta(stat, Points(ids), Covs(ids), level);
 
-    /// <summary>Draws every involved vector <paramref name="draws"/> times (seeded) and hands each draw to <paramref name="visit"/>.
-    /// Slots must hold distinct word ids.</summary>
+    /// <summary>Draws every involved vector <paramref name="draws"/> times around w_hat (seeded) and hands each draw to
+    /// <paramref name="visit"/>; words without a covariance stay at w_hat. Slots must hold distinct word ids.</summary>
     public void Draw(int[] ids, int draws, ulong seed, Action<int, IReadOnlyList<double[]>> visit)
     {
-        if (draws < 2) throw new GloVeVException($"number of samples must be at least 2, got {draws}");
         if (ids.Distinct().Count() != ids.Length) throw new ArgumentException("slots must hold distinct words");
-        int d = Model.Dim;
-        var means = ids.Select(Model.Vector).ToArray();
-        var factors = ids.Select(i => Model.SamplingFactor(i, approximate)).ToArray();
-        var cur = ids.Select(_ => new double[d]).ToArray();
-        var z = new double[d];
-        var rng = new Training.SplitMix64(seed);
-        for (int k = 0; k < draws; k++)
-        {
-            for (int s = 0; s < ids.Length; s++)
-            {
-                for (int q = 0; q < d; q++) z[q] = rng.NextGaussian();
-                CovarianceMath.Draw(means[s], factors[s], z, cur[s]);
-            }
-            visit(k, cur);
-        }
+        IntervalEngine.Draw(Points(ids), Factors(ids), draws, seed, visit);
     }
 
-    /// <summary>Method of composition: the statistic over draws; percentile or bias-corrected interval.</summary>
-    public Interval Sample(Statistic stat, int[] ids, int draws = 1000, ulong seed = 1, double level = 0.95, bool bootstrapCorrected = false)
-    {
-        double value = stat.Value(Points(ids));
-        var vals = new double[draws];
-        Draw(ids, draws, seed, (k, v) => vals[k] = stat.Value(v));
-        return Summarise(value, vals, level, bootstrapCorrected);
-    }
+    /// <summary>The paper's method of composition (no policy check; see <see cref="Estimate"/>).</summary>
+    public Interval Sample(Statistic stat, int[] ids, int draws = IntervalDefaults.Samples, ulong seed = IntervalDefaults.Seed, double level = IntervalDefaults.Level) =>
+        IntervalEngine.Composition(stat, Points(ids), Factors(ids), level, draws, seed);
 
-    public static Interval Summarise(double value, double[] draws, double level, bool bootstrapCorrected)
-    {
-        double mean = draws.Average();
-        double sd = Math.Sqrt(draws.Sum(x => (x - mean) * (x - mean)) / (draws.Length - 1));
-        if (bootstrapCorrected)
-        {
-            double center = 2 * value - mean, z = Z(level);
-            return new Interval(value, mean, sd, center - z * sd, center + z * sd, IntervalMethod.Bootstrap, level);
-        }
-        var sorted = draws.Order().ToArray();
-        return new Interval(value, mean, sd, Quantile(sorted, (1 - level) / 2), Quantile(sorted, (1 + level) / 2), IntervalMethod.Sample, level);
-    }
+    /// <summary>Summary of draws by the method of composition (mean, sd, percentile interval).</summary>
+    public static Interval Summarise(double value, double[] draws, double level) => IntervalEngine.Summarise(value, draws, level);
 
     /// <summary>Linear-interpolation quantile of sorted data (numpy's default).</summary>
-    public static double Quantile(double[] sorted, double p)
-    {
-        double h = (sorted.Length - 1) * p;
-        int lo = (int)Math.Floor(h), hi = Math.Min(sorted.Length - 1, lo + 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-    }
+    public static double Quantile(double[] sorted, double p) => IntervalEngine.Quantile(sorted, p);
 
-    /// <summary>One interval by the chosen method.</summary>
-    public Interval Estimate(Statistic stat, int[] ids, IntervalMethod method, double level = 0.95, int draws = 1000, ulong seed = 1) => method switch
+    /// <summary>One interval by the chosen method, with every word's reliability attached. Fails when a word has no
+    /// covariance unless words are held fixed (<see cref="HoldFixed"/>). <paramref name="draws"/> and
+    /// <paramref name="seed"/> serve the drawing methods (sample, calibrated); see <see cref="IntervalDefaults.Resolve"/>
+    /// for checking them at a front door.</summary>
+    public Interval Estimate(Statistic stat, int[] ids, IntervalMethod method = IntervalDefaults.Method, double level = IntervalDefaults.Level,
+        int draws = IntervalDefaults.Samples, ulong seed = IntervalDefaults.Seed)
     {
-        IntervalMethod.Delta => Delta(stat, ids, level),
-        IntervalMethod.Corrected => Delta(stat, ids, level, debiased: true),
-        IntervalMethod.Sample => Sample(stat, ids, draws, seed, level, false),
-        _ => Sample(stat, ids, draws, seed, level, true),
-    };
+        if (ids.Distinct().Count() != ids.Length) throw new ArgumentException("slots must hold distinct words");
+        Check(ids);
+        var v = Points(ids);
+        var iv = method switch
+        {
+            IntervalMethod.Delta => IntervalEngine.Delta(stat, v, Covs(ids), level),
+            IntervalMethod.Sample => IntervalEngine.Composition(stat, v, Factors(ids), level, draws, seed),
+            IntervalMethod.Calibrated => IntervalEngine.Calibrated(stat, v, Covs(ids), Factors(ids), ids.Select(i => Table.Dof(Model, i)).ToArray(), level, draws, seed),
+            _ => throw new GloVeVException($"unknown interval method {(int)method}"),
+        };
+        return iv with { Words = Reliability(ids) };
+    }
 
     /// <summary>Slots for a list of words that may repeat: distinct ids and, for each input word, its slot.</summary>
     public static (int[] Ids, int[] SlotOf) Slots(IEnumerable<int> words)

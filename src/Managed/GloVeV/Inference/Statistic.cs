@@ -14,16 +14,19 @@ public abstract class Statistic
     /// <summary>
     /// The statistic with the noise bias of squared norms removed: E||w_hat||^2 = ||w||^2 + tr(Sigma), so norms use
     /// ||w_hat||^2 - tr(Sigma_i) (tr = per-slot traces) and distances ||a - b||^2 - tr(Sigma_a) - tr(Sigma_b); dot
-    /// products of independent words are already unbiased. Squared norms are floored at <see cref="Floor"/> of their
-    /// raw value so the correction never divides by zero.
+    /// products of independent words are already unbiased. Nothing is floored or clamped: where a debiased squared
+    /// norm is <= 0 (the noise is as large as the vector) the value is NaN, which the calibrated method reports as
+    /// <see cref="IntervalStatus.NotIdentifiable"/>. A debiased cosine may leave [-1, 1].
     /// </summary>
     public virtual double ValueDebiased(IReadOnlyList<double[]> v, double[] tr) => Value(v);
-    /// <summary>Gradient of <see cref="ValueDebiased"/> (traces held fixed).</summary>
+    /// <summary>Gradient of <see cref="ValueDebiased"/> (traces held fixed); nothing is added where the value is NaN.</summary>
     public virtual void AddGradientDebiased(IReadOnlyList<double[]> v, double[] tr, double scale, double[][] g) => AddGradient(v, scale, g);
 
-    /// <summary>Smallest share of a raw squared norm kept after subtracting the trace.</summary>
-    public const double Floor = 0.05;
-    internal static double Debiased(double raw, double trace) => Math.Max(raw - trace, Floor * raw);
+    /// <summary>The range of values the statistic can take ([-1, 1] for a cosine, [0, inf) for norms and distances,
+    /// the matching sums for combinations). An interval covering most of it carries no usable information.</summary>
+    public virtual (double Lo, double Hi) Bounds => (double.NegativeInfinity, double.PositiveInfinity);
+
+    internal static double Debiased(double raw, double trace) => raw - trace;
 
     public static Statistic Cosine(int a, int b) => new CosineStat(a, b);
     public static Statistic Dot(int a, int b) => new DotStat(a, b);
@@ -41,22 +44,25 @@ public abstract class Statistic
         public override double ValueDebiased(IReadOnlyList<double[]> v, double[] tr)
         {
             double pa = Debiased(DotP(v[a], v[a]), tr[a]), pb = Debiased(DotP(v[b], v[b]), tr[b]);
-            return pa <= 0 || pb <= 0 ? 0 : Math.Clamp(DotP(v[a], v[b]) / Math.Sqrt(pa * pb), -1, 1);
+            if (a == b) return pa > 0 ? 1 : double.NaN;
+            return pa <= 0 || pb <= 0 ? double.NaN : DotP(v[a], v[b]) / Math.Sqrt(pa * pb);
         }
         public override void AddGradientDebiased(IReadOnlyList<double[]> v, double[] tr, double scale, double[][] g)
         {
             var x = v[a]; var y = v[b];
-            double rx = DotP(x, x), ry = DotP(y, y);
-            double px = Debiased(rx, tr[a]), py = Debiased(ry, tr[b]);
+            if (a == b) return;
+            double px = Debiased(DotP(x, x), tr[a]), py = Debiased(DotP(y, y), tr[b]);
             if (px <= 0 || py <= 0) return;
             double c = DotP(x, y) / Math.Sqrt(px * py), s = Math.Sqrt(px * py);
-            // d/dx of dot / sqrt(px py), with px = ||x||^2 - tr (or its floor, also proportional to ||x||^2).
+            // d/dx of dot / sqrt(px py), with px = ||x||^2 - tr: y/s - c x/px.
             for (int q = 0; q < x.Length; q++)
             {
-                g[a][q] += scale * (y[q] / s - c * x[q] / px * (px == Floor * rx ? Floor : 1));
-                g[b][q] += scale * (x[q] / s - c * y[q] / py * (py == Floor * ry ? Floor : 1));
+                g[a][q] += scale * (y[q] / s - c * x[q] / px);
+                g[b][q] += scale * (x[q] / s - c * y[q] / py);
             }
         }
+
+        public override (double Lo, double Hi) Bounds => (-1, 1);
 
         public override double Value(IReadOnlyList<double[]> v)
         {
@@ -92,17 +98,21 @@ public abstract class Statistic
 
     sealed class DistanceStat(int a, int b) : Statistic
     {
+        public override (double Lo, double Hi) Bounds => (0, double.PositiveInfinity);
         public override double ValueDebiased(IReadOnlyList<double[]> v, double[] tr)
         {
+            if (a == b) return 0;
             double s = 0; for (int q = 0; q < v[a].Length; q++) { double d = v[a][q] - v[b][q]; s += d * d; }
-            return Math.Sqrt(Debiased(s, a == b ? 0 : tr[a] + tr[b]));
+            double dd = Debiased(s, tr[a] + tr[b]);
+            return dd > 0 ? Math.Sqrt(dd) : double.NaN;
         }
         public override void AddGradientDebiased(IReadOnlyList<double[]> v, double[] tr, double scale, double[][] g)
         {
+            if (a == b) return;
             double raw = 0; for (int q = 0; q < v[a].Length; q++) { double d = v[a][q] - v[b][q]; raw += d * d; }
-            double dd = Debiased(raw, a == b ? 0 : tr[a] + tr[b]);
+            double dd = Debiased(raw, tr[a] + tr[b]);
             if (dd <= 0) return;
-            double k = (dd == Floor * raw ? Floor : 1) / Math.Sqrt(dd);
+            double k = 1 / Math.Sqrt(dd);
             for (int q = 0; q < v[a].Length; q++) { double u = (v[a][q] - v[b][q]) * k; g[a][q] += scale * u; g[b][q] -= scale * u; }
         }
 
@@ -121,12 +131,17 @@ public abstract class Statistic
 
     sealed class NormStat(int a) : Statistic
     {
-        public override double ValueDebiased(IReadOnlyList<double[]> v, double[] tr) => Math.Sqrt(Debiased(DotP(v[a], v[a]), tr[a]));
+        public override (double Lo, double Hi) Bounds => (0, double.PositiveInfinity);
+        public override double ValueDebiased(IReadOnlyList<double[]> v, double[] tr)
+        {
+            double n2 = Debiased(DotP(v[a], v[a]), tr[a]);
+            return n2 > 0 ? Math.Sqrt(n2) : double.NaN;
+        }
         public override void AddGradientDebiased(IReadOnlyList<double[]> v, double[] tr, double scale, double[][] g)
         {
-            double raw = DotP(v[a], v[a]), n2 = Debiased(raw, tr[a]);
+            double n2 = Debiased(DotP(v[a], v[a]), tr[a]);
             if (n2 <= 0) return;
-            double k = (n2 == Floor * raw ? Floor : 1) / Math.Sqrt(n2);
+            double k = 1 / Math.Sqrt(n2);
             for (int q = 0; q < v[a].Length; q++) g[a][q] += scale * v[a][q] * k;
         }
 
@@ -142,6 +157,20 @@ public abstract class Statistic
     sealed class LinStat((double Coef, Statistic Term)[] terms) : Statistic
     {
         public override double ValueDebiased(IReadOnlyList<double[]> v, double[] tr) => terms.Sum(t => t.Coef * t.Term.ValueDebiased(v, tr));
+        public override (double Lo, double Hi) Bounds
+        {
+            get
+            {
+                double lo = 0, hi = 0;
+                foreach (var (c, t) in terms)
+                {
+                    var (a, b) = t.Bounds;
+                    if (c == 0) continue;
+                    lo += c > 0 ? c * a : c * b; hi += c > 0 ? c * b : c * a;
+                }
+                return (double.IsNaN(lo) ? double.NegativeInfinity : lo, double.IsNaN(hi) ? double.PositiveInfinity : hi);
+            }
+        }
         public override void AddGradientDebiased(IReadOnlyList<double[]> v, double[] tr, double scale, double[][] g)
         {
             foreach (var t in terms) t.Term.AddGradientDebiased(v, tr, scale * t.Coef, g);

@@ -1,0 +1,148 @@
+using GloVeV.Inference;
+using GloVeV.Training;
+using Xunit;
+
+namespace GloVeV.Tests;
+
+/// <summary>The interval methods against independent formulas: debiased statistics, their gradients, the calibrated
+/// interval's invariants (contains its estimate, symmetric, explicit status), the method options and the word policy.</summary>
+public class IntervalTests
+{
+    static double[] Rand(ref SplitMix64 rng, int d, double scale = 1) { var r = new double[d]; for (int i = 0; i < d; i++) r[i] = scale * rng.NextGaussian(); return r; }
+    static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
+
+    [Fact]
+    public void DebiasedStatisticsEqualTheirClosedForms()
+    {
+        var rng = new SplitMix64(11);
+        var a = Rand(ref rng, 7); var b = Rand(ref rng, 7);
+        double[] tr = [0.3, 0.7];
+        double pa = Dot(a, a) - 0.3, pb = Dot(b, b) - 0.7;
+        Assert.Equal(Dot(a, b) / Math.Sqrt(pa * pb), Statistic.Cosine(0, 1).ValueDebiased([a, b], tr), 12);
+        Assert.Equal(Dot(a, b), Statistic.Dot(0, 1).ValueDebiased([a, b], tr), 12);
+        Assert.Equal(Dot(a, a) - 0.3, Statistic.Dot(0, 0).ValueDebiased([a, b], tr), 12);
+        Assert.Equal(Math.Sqrt(pa), Statistic.Norm(0).ValueDebiased([a, b], tr), 12);
+        var d = a.Zip(b, (x, y) => x - y).ToArray();
+        Assert.Equal(Math.Sqrt(Dot(d, d) - 1.0), Statistic.Distance(0, 1).ValueDebiased([a, b], tr), 12);
+        // No floor and no clamp: a debiased squared norm <= 0 leaves the statistic undefined, and a debiased cosine may exceed 1.
+        Assert.True(double.IsNaN(Statistic.Cosine(0, 1).ValueDebiased([a, b], [Dot(a, a) + 1e-9, 0])));
+        Assert.True(double.IsNaN(Statistic.Norm(0).ValueDebiased([a], [Dot(a, a)])));
+        double[] u = [1, 0], w = [0.99, 0.1];
+        Assert.True(Statistic.Cosine(0, 1).ValueDebiased([u, w], [0.2, 0.2]) > 1);
+        Assert.Equal((-1.0, 1.0), Statistic.Cosine(0, 1).Bounds);
+        Assert.Equal((-2.0, 2.0), (Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2)).Bounds);
+    }
+
+    [Theory]
+    [InlineData("cos"), InlineData("dist"), InlineData("norm"), InlineData("cosdiff"), InlineData("dotself")]
+    public void DebiasedGradientsMatchCentralDifferences(string name)
+    {
+        var rng = new SplitMix64(5);
+        var v = new[] { Rand(ref rng, 6, 2), Rand(ref rng, 6, 2), Rand(ref rng, 6, 2) };
+        double[] tr = [0.4, 0.9, 0.2];
+        var stat = name switch
+        {
+            "cos" => Statistic.Cosine(0, 1), "dist" => Statistic.Distance(0, 1), "norm" => Statistic.Norm(2),
+            "cosdiff" => Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2), _ => Statistic.Dot(1, 1),
+        };
+        var g = v.Select(x => new double[x.Length]).ToArray();
+        stat.AddGradientDebiased(v, tr, 1, g);
+        const double h = 1e-6;
+        for (int s = 0; s < 3; s++)
+            for (int q = 0; q < 6; q++)
+            {
+                var up = v.Select(x => (double[])x.Clone()).ToArray(); up[s][q] += h;
+                var dn = v.Select(x => (double[])x.Clone()).ToArray(); dn[s][q] -= h;
+                double fd = (stat.ValueDebiased(up, tr) - stat.ValueDebiased(dn, tr)) / (2 * h);
+                Assert.True(Math.Abs(fd - g[s][q]) < 1e-6 * Math.Max(1, Math.Abs(fd)), $"{name} slot {s} comp {q}: {g[s][q]} vs {fd}");
+            }
+    }
+
+    [Fact]
+    public void ChiSquareDrawsHaveTheRightMoments()
+    {
+        foreach (int nu in new[] { 1, 5, 100 })
+        {
+            var rng = new SplitMix64((ulong)nu);
+            var x = Enumerable.Range(0, 200_000).Select(_ => IntervalEngine.ChiSquare(ref rng, nu)).ToArray();
+            double mean = x.Average(), var = x.Select(t => (t - mean) * (t - mean)).Average();
+            Assert.InRange(mean / nu, 0.99, 1.01);
+            Assert.InRange(var / (2.0 * nu), 0.96, 1.04);
+        }
+    }
+
+    static (double[][] V, double[]?[] Cov, double[]?[] L) Words(double nr, params double[][] vs)
+    {
+        int d = vs[0].Length;
+        var cov = vs.Select(v => (double[]?)ModelBuilder.Isotropic(d, nr * Dot(v, v) / d)).ToArray();
+        var l = cov.Select(c => (double[]?)ModelBuilder.Isotropic(d, Math.Sqrt(c![0]))).ToArray();
+        return (vs, cov, l);
+    }
+
+    [Fact]
+    public void CalibratedIntervalIsCentredOnTheDebiasedEstimateAndContainsIt()
+    {
+        var rng = new SplitMix64(2);
+        var a = Rand(ref rng, 20); var b = Rand(ref rng, 20);
+        var (v, cov, l) = Words(0.2, a, b);
+        var stat = Statistic.Cosine(0, 1);
+        var iv = IntervalEngine.Calibrated(stat, v, cov, l, [100, 100], 0.95, 1000, 7);
+        double tra = cov[0]![0] * 20, trb = cov[1]![0] * 20;
+        Assert.Equal(Dot(a, b) / Math.Sqrt((Dot(a, a) - tra) * (Dot(b, b) - trb)), iv.Estimate, 12);
+        Assert.Equal(Dot(a, b) / Math.Sqrt(Dot(a, a) * Dot(b, b)), iv.Plugin, 12);
+        Assert.Equal(IntervalStatus.Ok, iv.Status);
+        Assert.True(iv.Lo < iv.Estimate && iv.Estimate < iv.Hi);
+        Assert.Equal(iv.Estimate - iv.Lo, iv.Hi - iv.Estimate, 12);
+        // sd: the delta method of the debiased statistic.
+        var g = new[] { new double[20], new double[20] };
+        stat.AddGradientDebiased(v, [tra, trb], 1, g);
+        Assert.Equal(Math.Sqrt(Dot(g[0], g[0]) * cov[0]![0] + Dot(g[1], g[1]) * cov[1]![0]), iv.Sd, 12);
+        // Seeded: the same answer twice.
+        Assert.Equal(iv.Lo, IntervalEngine.Calibrated(stat, v, cov, l, [100, 100], 0.95, 1000, 7).Lo);
+    }
+
+    [Fact]
+    public void NoiseAsLargeAsTheVectorIsNotIdentifiable()
+    {
+        var rng = new SplitMix64(3);
+        var a = Rand(ref rng, 20); var b = Rand(ref rng, 20);
+        var (v, cov, l) = Words(1.2, a, b); // tr(Sigma) > ||w_hat||^2
+        var iv = IntervalEngine.Calibrated(Statistic.Cosine(0, 1), v, cov, l, [50, 50], 0.95, 500, 1);
+        Assert.Equal(IntervalStatus.NotIdentifiable, iv.Status);
+        Assert.True(double.IsNaN(iv.Lo) && double.IsNaN(iv.Hi));
+        Assert.Contains("debiased squared norm", iv.Reason);
+        // Delta and composition stay as the paper defines them (status ok, plug-in centred).
+        Assert.Equal(IntervalStatus.Ok, IntervalEngine.Delta(Statistic.Cosine(0, 1), v, cov, 0.95).Status);
+    }
+
+    [Fact]
+    public void MethodOptionsAreCheckedOnceInTheCore()
+    {
+        Assert.Contains("delta", Assert.Throws<GloVeVException>(() => IntervalDefaults.Resolve(IntervalMethod.Delta, 100, null, null)).Message);
+        Assert.Contains("seed", Assert.Throws<GloVeVException>(() => IntervalDefaults.Resolve(IntervalMethod.Delta, null, 3UL, null)).Message);
+        Assert.Equal((0, 0UL, 0.95), IntervalDefaults.Resolve(IntervalMethod.Delta, null, null, null));
+        Assert.Equal((1000, 1UL, 0.9), IntervalDefaults.Resolve(IntervalMethod.Calibrated, null, null, 0.9));
+        Assert.Throws<GloVeVException>(() => IntervalDefaults.Resolve(IntervalMethod.Sample, 1, null, null));
+        Assert.Throws<GloVeVException>(() => IntervalDefaults.Resolve(IntervalMethod.Calibrated, 50, null, null));
+        Assert.Throws<GloVeVException>(() => IntervalDefaults.Resolve(IntervalMethod.Sample, null, null, 1.0));
+        Assert.Equal(IntervalMethod.Sample, Interval.ParseMethod("composition"));
+        Assert.Equal(IntervalMethod.Calibrated, IntervalDefaults.Method);
+        foreach (var m in Enum.GetValues<IntervalMethod>()) Assert.Equal(m, Interval.ParseMethod(Interval.MethodName(m)));
+    }
+
+    [Fact]
+    public void EveryAnswerCarriesItsWordsReliability()
+    {
+        var rng = new SplitMix64(4);
+        using var m = GloVeModel.Load(ModelBuilder.Write(["a", "b", "c"], [Rand(ref rng, 5), Rand(ref rng, 5), Rand(ref rng, 5)], i => i < 2 ? ModelBuilder.Isotropic(5, 0.001) : null));
+        var p = new Propagation(m);
+        var iv = SimilarityQueries.Similarity(p, "a", "b").Interval;
+        Assert.Equal(IntervalMethod.Calibrated, iv.Method);
+        Assert.Equal(["a", "b"], iv.Words.Select(w => w.Word));
+        Assert.All(iv.Words, w => Assert.True(w.HasCovariance && !w.HeldFixed));
+        var e = Assert.Throws<GloVeVException>(() => SimilarityQueries.Compare(p, ("a", "b"), ("a", "c")));
+        Assert.Contains("'c'", e.Message);
+        var held = SimilarityQueries.Compare(new Propagation(m, holdFixed: true), ("a", "b"), ("a", "c"));
+        Assert.True(held.Interval.Flagged && held.Interval.Words.Single(w => w.Word == "c").Flags == 1);
+    }
+}
