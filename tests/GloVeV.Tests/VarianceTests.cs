@@ -187,7 +187,8 @@ public class VarianceTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         }
         // A complete matrix written alone comes back bit for bit.
         var dir2 = TestPaths.TempDir();
-        var m = Enumerable.Range(0, 9).Select(k => (double)(k * k + 1)).ToArray();
+        // (A symmetric positive definite one: the reader checks that what it returns is a covariance.)
+        var m = new double[] { 4.25, 1.5, -0.125, 1.5, 3.0625, 0.75, -0.125, 0.75, 2.5 };
         SafeTensorsWriter.WriteAll(Path.Combine(dir2, "completechunk_0.safetensors"), [(new TensorSpec("variances", TensorDType.F64, [1, 3, 3]), w => w.Write<double>(m))]);
         File.WriteAllText(Path.Combine(dir2, "chunk_map.txt"), "hello\t7\t0\t0\n");
         using var s2 = new VarianceStore(dir2);

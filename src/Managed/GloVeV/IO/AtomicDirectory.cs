@@ -69,7 +69,7 @@ public sealed class AtomicDirectory : IDisposable
                 a._carried.Add(n);
                 var from = Path.Combine(full, n);
                 var to = Path.Combine(a.Staging, n);
-                if (link(from, to) != 0) File.Copy(from, to);
+                if (!HardLink(from, to)) File.Copy(from, to);
             }
         }
         catch { a.Dispose(); throw; }
@@ -80,6 +80,14 @@ public sealed class AtomicDirectory : IDisposable
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     static extern int link(string oldpath, string newpath);
+
+    static bool HardLink(string from, string to)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try { return link(from, to) == 0; }
+        catch (DllNotFoundException) { return false; }
+        catch (EntryPointNotFoundException) { return false; }
+    }
 
     static string JournalPath(string full) => Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.swap");
     static string OldPath(string full) => Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.old");
@@ -108,10 +116,24 @@ public sealed class AtomicDirectory : IDisposable
             fs.Flush(true);
         }
         File.Move(jt, journal, true);
-        Pause();
-        if (Directory.Exists(Target)) Directory.Move(Target, old);
-        Pause();
-        Directory.Move(Staging, Target);
+        try
+        {
+            Pause();
+            if (Directory.Exists(Target)) Directory.Move(Target, old);
+            Pause();
+            Directory.Move(Staging, Target);
+        }
+        catch
+        {
+            // Could not swap (a rename failed): put the old folder back and forget the journal.
+            try
+            {
+                if (!Directory.Exists(Target) && Directory.Exists(old)) Directory.Move(old, Target);
+                File.Delete(journal);
+            }
+            catch (IOException) { }
+            throw;
+        }
         Pause();
         File.Delete(journal);
         Pause();

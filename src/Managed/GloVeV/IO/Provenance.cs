@@ -11,7 +11,7 @@ namespace GloVeV.IO;
 /// <item>co-occurrence CSR metadata: <c>vocab_hash</c> (the vocabulary it was counted or converted with),
 ///   <c>source_bytes</c>, <c>source_mtime</c>, <c>source_sha256</c> (the <c>cooccurrence.bin</c> it mirrors);</item>
 /// <item>params metadata: <c>vocab_hash</c>, <c>cooccur_sha256</c> (the matrix it was trained on), <c>params_id</c>
-///   (a fresh identity per training run);</item>
+///   (a content hash of the parameters);</item>
 /// <item>variance folders: <c>provenance.tsv</c> with <c>params_id</c>, <c>vocab_hash</c>, <c>cooccur_sha256</c>.</item>
 /// </list>
 /// A mismatch is an error naming both files. Artefacts made elsewhere (GloVe C, the GloVe-V authors' downloads) or by
@@ -24,11 +24,17 @@ public static class Provenance
     static string Short(string h) => h.Length > 12 ? h[..12] : h;
 
     /// <summary>Records in a model's params metadata what it was trained from, and gives the run a fresh identity.</summary>
-    public static void StampParams(Dictionary<string, string> meta, CsrMatrix x, Vocabulary vocab)
+    /// <remarks>The identity is the SHA-256 of the four parameter blocks, so a bit-identical retraining keeps its
+    /// identity (and its variances stay valid) and any other run gets a new one.</remarks>
+    public static void StampParams(Training.GloVeParameters p, CsrMatrix x, Vocabulary vocab)
     {
+        var meta = p.Metadata;
         meta["vocab_hash"] = vocab.Hash();
         if (x.Metadata.TryGetValue("source_sha256", out var s)) meta["cooccur_sha256"] = s;
-        meta["params_id"] = Guid.NewGuid().ToString("N");
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var a in new[] { p.Center, p.Context, p.CenterBias, p.ContextBias })
+            sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()));
+        meta["params_id"] = Convert.ToHexStringLower(sha.GetHashAndReset())[..32];
     }
 
     /// <summary>Checks that a vocabulary file is the one an artefact was built with.</summary>

@@ -72,8 +72,9 @@ public sealed class CorpusReader : IDisposable
         if (_eof && _carryLen == 0) return null;
         var prefix = _context ?? [];
         _context = null;
-        int want = Math.Max(_blockSize, _carryLen * 2) + prefix.Length;
-        var buf = (prefix.Length == 0 ? _rent?.Invoke(want) : null) ?? new byte[want];
+        // A piece's context is small (window tokens): it fits in a pooled block, so cut lines leave no garbage trail.
+        int want = Math.Max(_blockSize, _carryLen * 2 + prefix.Length * 2);
+        var buf = _rent?.Invoke(want) ?? new byte[want];
         prefix.CopyTo(buf, 0);
         Array.Copy(_carry, 0, buf, prefix.Length, _carryLen);
         int len = prefix.Length + _carryLen;

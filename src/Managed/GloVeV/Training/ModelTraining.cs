@@ -97,7 +97,7 @@ public static class ModelTraining
         if (o.AlsSweeps > 0) AlternatingLeastSquares.Describe(p, ridge, sweeps, sweepsDone + sweeps.Count, o.AlsTolerance);
         else p.Metadata["ridge"] = "0";
         foreach (var kv in x.Metadata) if (kv.Key is "window" or "symmetric" or "distance_weighting") p.Metadata["cooccur_" + kv.Key] = kv.Value;
-        IO.Provenance.StampParams(p.Metadata, x, vocab);
+        IO.Provenance.StampParams(p, x, vocab);
         IO.Provenance.InvalidateVariances(outDir); // the old variances describe the old vectors
         p.Save(Path.Combine(outDir, GloVeParameters.ParamsFile));
         p.SaveVectors(Path.Combine(outDir, GloVeParameters.VectorsFile));
