@@ -19,13 +19,14 @@ public sealed unsafe class AlsRowSolver
     readonly double _xMax, _alpha, _ridge;
     readonly int _d, _dp;
     readonly AlignedBuffer _sqrtF = new(1), _st = new(1);
-    readonly AlignedBuffer _panel, _h, _rhs;
+    readonly AlignedBuffer _panel, _h, _rhs, _current, _proposed;
 
     public AlsRowSolver(AugmentedRows other, float[] otherBias, double xMax, double alpha, double ridge)
     {
         _other = other; _otherBias = otherBias; _xMax = xMax; _alpha = alpha; _ridge = ridge;
         _d = other.Dim; _dp = other.PaddedDim;
         _panel = new AlignedBuffer(PackedGram.PanelLength(_dp)); _h = new AlignedBuffer(_dp * _dp); _rhs = new AlignedBuffer(_dp);
+        _current = new AlignedBuffer(_dp); _proposed = new AlignedBuffer(_dp);
     }
 
     /// <summary>Solves the block. <paramref name="solution"/> holds the current (u[, beta]) on entry — D values and,
@@ -79,34 +80,33 @@ public sealed unsafe class AlsRowSolver
         for (int q = 0; q < n; q++) if (!double.IsFinite(rhs[q])) return false;
         // The objective at the rows' float32 precision, old against new (the new one is stored as float32 too).
         if (!requireDecrease) { new ReadOnlySpan<double>(rhs, n).CopyTo(solution); return true; }
-        var current = new double[dp];
-        var proposed = new double[dp];
+        double* current = _current.Pointer, proposed = _proposed.Pointer;
+        new Span<double>(current, dp).Clear(); new Span<double>(proposed, dp).Clear();
         for (int q = 0; q < n; q++) { current[q] = (float)solution[q]; proposed[q] = (float)rhs[q]; }
-        if (Objective(cols, n, proposed) > Objective(cols, n, current)) return false;
+        if (Objective(cols, proposed) > Objective(cols, current)) return false;
         new ReadOnlySpan<double>(rhs, n).CopyTo(solution);
         return true;
     }
 
     /// <summary>sum_t (st_t - sf_t [v_j, 1] . x)^2 + lambda ||u||^2 over the row gathered last (weights and targets
-    /// still in the workspace); x has <paramref name="n"/> used entries, zero beyond.</summary>
-    double Objective(ReadOnlySpan<int> cols, int n, double[] x)
+    /// still in the workspace); x holds Dp values, zero beyond the solved ones.</summary>
+    double Objective(ReadOnlySpan<int> cols, double* xp)
     {
         int dp = _dp;
         double* sf = _sqrtF.Pointer, st = _st.Pointer;
         float* rowsBase = _other.Pointer;
         double sse = 0;
-        fixed (double* xp = x)
-            for (int t = 0; t < cols.Length; t++)
-            {
-                float* src = rowsBase + (long)cols[t] * dp;
-                var dot = Vector256<double>.Zero;
-                for (int q = 0; q < dp; q += 4)
-                    dot = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Double(Vector128.Load(src + q)), Vector256.Load(xp + q), dot);
-                double res = st[t] - sf[t] * Vector256.Sum(dot);
-                sse += res * res;
-            }
+        for (int t = 0; t < cols.Length; t++)
+        {
+            float* src = rowsBase + (long)cols[t] * dp;
+            var dot = Vector256<double>.Zero;
+            for (int q = 0; q < dp; q += 4)
+                dot = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Double(Vector128.Load(src + q)), Vector256.Load(xp + q), dot);
+            double res = st[t] - sf[t] * Vector256.Sum(dot);
+            sse += res * res;
+        }
         double pen = 0;
-        for (int q = 0; q < _d; q++) pen += x[q] * x[q];
+        for (int q = 0; q < _d; q++) pen += xp[q] * xp[q];
         return sse + _ridge * pen;
     }
 }

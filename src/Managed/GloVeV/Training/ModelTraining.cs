@@ -27,11 +27,13 @@ public static class ModelTraining
         // A checkpoint taken during ALS resumes the sweeps; AdaGrad is over by then.
         int sweepsDone = resume ? TrainingCheckpoint.AlsSweepsIn(ckPath) : 0;
         TrainingResult r;
+        double? resumedRidge = null; // the lambda an ALS checkpoint was taken with
         string backendName;
         IReadOnlyDictionary<string, string> backendMeta;
         if (sweepsDone > 0 || (o.Epochs == 0 && resume))
         {
             var ck = TrainingCheckpoint.Load(ckPath, vocab.Count, o.Dim, x.NonZeros, o.Epochs);
+            resumedRidge = ck.Ridge;
             r = new TrainingResult(ck.Parameters, [], true, ck.EpochsDone);
             r.Parameters.Metadata["epochs_done"] = ck.EpochsDone.ToString(CultureInfo.InvariantCulture);
             backendName = "cpu-als"; backendMeta = new Dictionary<string, string>();
@@ -62,8 +64,7 @@ public static class ModelTraining
         else if (o.RidgeAuto && sweepsDone > 0)
         {
             // Resuming: the search already ran; the checkpoint's sweeps used its lambda.
-            var ck = TrainingCheckpoint.Load(ckPath, vocab.Count, o.Dim, x.NonZeros, o.Epochs);
-            ridge = ck.Ridge ?? throw new GloVeVException($"{ckPath}: checkpoint does not record the chosen ridge; cannot resume --ridge auto");
+            ridge = resumedRidge ?? throw new GloVeVException($"{ckPath}: checkpoint does not record the chosen ridge; cannot resume --ridge auto");
         }
         if (o.AlsSweeps > 0 && sweepsDone < o.AlsSweeps)
         {
