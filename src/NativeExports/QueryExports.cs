@@ -171,7 +171,8 @@ static unsafe class QueryExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_neighbours")]
-    public static int Neighbours(nint h, byte* word, long k, int method, double level, long samples, ulong seed, int holdFixed, NeighbourC* result, long cap, long* count) => Guard.Run(() =>
+    public static int Neighbours(nint h, byte* word, long k, int method, double level, long samples, ulong seed, int holdFixed, NeighbourC* result, long cap, long* count,
+        NeighbourSearchC* search) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(count, "count");
@@ -189,47 +190,125 @@ static unsafe class QueryExports
             };
         }
         *count = r.Neighbours.Count;
+        if (search != null) *search = new NeighbourSearchC { Candidates = r.Candidates, Searched = r.Searched, Draws = r.Draws, OmittedBound = r.OmittedBound };
         return Status.Ok;
     });
 
+    static CorrelationC ToC(CorrelationUncertainty u) => new()
+    {
+        Estimate = u.Estimate, Sd = u.Sd, Lo = u.Lo, Hi = u.Hi, SdPairs = u.SdPairs, SdNoise = u.SdNoise, NoiseShift = u.NoiseShift, Level = u.Level, Replicates = u.Replicates,
+    };
+
+    /// <summary>Samples, seed and level of a benchmark (it draws): 0 = the core's defaults.</summary>
+    static (int Samples, ulong Seed, double Level) DrawOptions(long samples, ulong seed, double level)
+    {
+        var o = Options((int)IntervalMethod.Sample, level, samples, seed);
+        return (o.Samples, o.Seed, o.Level);
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "gv_evaluate")]
-    public static int Evaluate(nint h, byte* path, long samples, ulong seed, double level, BenchmarkC* result) => Guard.Run(() =>
+    public static int Evaluate(nint h, byte* path, long samples, ulong seed, double level, int holdFixed, BenchmarkC* result) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(result, "out");
         var p = Str(path, "benchmark_path");
-        var r = SimilarityBenchmark.Evaluate(m, WordPairs.Load(p), Path.GetFileName(p), Samples(samples), seed, Level(level));
+        var (k, s, l) = DrawOptions(samples, seed, level);
+        var r = SimilarityBenchmark.Evaluate(new Propagation(m, false, holdFixed != 0), WordPairs.Load(p), Path.GetFileName(p), k, s, l);
         *result = new BenchmarkC
         {
-            Pairs = r.Pairs, Used = r.Used, Oov = r.Oov, Spearman = r.Spearman, Pearson = r.Pearson,
-            SpearmanSd = r.SpearmanInterval.Sd, SpearmanLo = r.SpearmanInterval.Lo, SpearmanHi = r.SpearmanInterval.Hi,
+            Pairs = r.Pairs, Used = r.Used, Oov = r.Oov, Words = r.Words.Count, FlaggedWords = r.FlaggedWords, Spearman = r.Spearman, Pearson = r.Pearson,
+            SpearmanCi = ToC(r.SpearmanInterval), PearsonCi = ToC(r.PearsonInterval),
         };
         return Status.Ok;
     });
 
+    [UnmanagedCallersOnly(EntryPoint = "gv_evaluate_compare")]
+    public static int EvaluateCompare(nint ha, nint hb, byte* path, long samples, ulong seed, double level, int holdFixed, BenchmarkComparisonC* result) => Guard.Run(() =>
+    {
+        var a = Model(ha); var b = Model(hb);
+        NotNull(result, "out");
+        var p = Str(path, "benchmark_path");
+        var (k, s, l) = DrawOptions(samples, seed, level);
+        var pa = new Propagation(a, false, holdFixed != 0); var pb = new Propagation(b, false, holdFixed != 0);
+        var pairs = WordPairs.Load(p);
+        var r = SimilarityBenchmark.Compare(pa, pb, pairs, Path.GetFileName(p), k, s, l);
+        *result = new BenchmarkComparisonC
+        {
+            Pairs = r.Pairs, Replicates = r.Replicates, SpearmanA = r.SpearmanA, SpearmanB = r.SpearmanB, Diff = r.Diff, Sd = r.Sd, Lo = r.Lo, Hi = r.Hi,
+            PValue = r.PValue, SdPairs = r.SdPairs, SdNoise = r.SdNoise, Level = r.Level,
+        };
+        return Status.Ok;
+    });
+
+    static WeatLists WeatListsOf(byte** x, long nx, byte** y, long ny, byte** a, long na, byte** b, long nb, string suffix = "") =>
+        new(StrArray(x, nx, "x" + suffix), StrArray(y, ny, "y" + suffix), StrArray(a, na, "a" + suffix), StrArray(b, nb, "b" + suffix));
+
     [UnmanagedCallersOnly(EntryPoint = "gv_weat")]
     public static int WeatTest(nint h, byte** x, long nx, byte** y, long ny, byte** a, long na, byte** b, long nb,
-        long permutations, long samples, ulong seed, double level, WeatC* result) => Guard.Run(() =>
+        long permutations, int method, double level, long samples, ulong seed, int holdFixed, int approximate, WeatC* result) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(result, "out");
         if (permutations < 1 || permutations > int.MaxValue) throw new AbiException(Status.Argument, $"permutations must be >= 1, got {permutations}");
-        var r = Weat.Run(m, StrArray(x, nx, "x"), StrArray(y, ny, "y"), StrArray(a, na, "a"), StrArray(b, nb, "b"), (int)permutations, Samples(samples), seed, Level(level));
+        var o = Options(method, level, samples, seed);
+        var r = Weat.Run(new Propagation(m, approximate != 0, holdFixed != 0), WeatListsOf(x, nx, y, ny, a, na, b, nb), (int)permutations, o.Method, o.Level, o.Samples, o.Seed);
         *result = new WeatC
         {
-            Statistic = r.Statistic, EffectSize = r.EffectSize, PValue = r.PValue, EffectSizeSd = r.EffectSizeInterval.Sd,
-            EffectSizeLo = r.EffectSizeInterval.Lo, EffectSizeHi = r.EffectSizeInterval.Hi, Permutations = r.Permutations, Exact = r.Exact ? 1 : 0,
+            Statistic = r.Statistic, EffectSize = r.EffectSize, PValue = r.PValue, Permutations = r.Permutations, Exact = r.Exact ? 1 : 0,
+            EffectSizeCi = ToC(r.EffectSizeInterval), StatisticCi = ToC(r.StatisticInterval),
         };
         return Status.Ok;
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_rnd")]
-    public static int Rnd(nint h, byte** g1, long n1, byte** g2, long n2, byte** neutral, long nn, long samples, ulong seed, double level, RndC* result) => Guard.Run(() =>
+    public static int Rnd(nint h, byte** g1, long n1, byte** g2, long n2, byte** neutral, long nn, int method, double level, long samples, ulong seed,
+        int holdFixed, int approximate, RndC* result) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(result, "out");
-        var r = RelativeNormDistance.Run(m, StrArray(g1, n1, "group1"), StrArray(g2, n2, "group2"), StrArray(neutral, nn, "neutral"), Samples(samples), seed, Level(level));
-        *result = new RndC { Value = r.Value, Sd = r.Interval.Sd, Lo = r.Interval.Lo, Hi = r.Interval.Hi, Z = r.Z, PValue = r.PValue };
+        var o = Options(method, level, samples, seed);
+        var r = RelativeNormDistance.Run(new Propagation(m, approximate != 0, holdFixed != 0),
+            new RndLists(StrArray(g1, n1, "group1"), StrArray(g2, n2, "group2"), StrArray(neutral, nn, "neutral")), o.Method, o.Level, o.Samples, o.Seed);
+        *result = new RndC { Value = r.Value, Z = r.Z, PValue = r.PValue, Neutral = r.Neutral, Ci = ToC(r.Interval) };
+        return Status.Ok;
+    });
+
+    static string[][] Lists(byte*** lists, long* counts, int n, string name)
+    {
+        if (lists == null) throw new AbiException(Status.Argument, $"{name} is NULL");
+        if (counts == null) throw new AbiException(Status.Argument, $"{name}_counts is NULL");
+        var r = new string[n][];
+        for (int i = 0; i < n; i++) r[i] = StrArray(lists[i], counts[i], $"{name}[{i}]");
+        return r;
+    }
+
+    static BiasDifferenceC ToC(BiasDifference d) => new() { First = d.First, Second = d.Second, Ci = ToC(d.Difference) };
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_weat_difference")]
+    public static int WeatDifference(nint h, byte*** first, long* firstCounts, byte*** second, long* secondCounts, int method, double level, long samples,
+        ulong seed, int holdFixed, int approximate, BiasDifferenceC* result) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        NotNull(result, "out");
+        var o = Options(method, level, samples, seed);
+        var f = Lists(first, firstCounts, 4, "first"); var s = Lists(second, secondCounts, 4, "second");
+        var d = Weat.Difference(new Propagation(m, approximate != 0, holdFixed != 0), new WeatLists(f[0], f[1], f[2], f[3]), new WeatLists(s[0], s[1], s[2], s[3]),
+            o.Method, o.Level, o.Samples, o.Seed);
+        *result = ToC(d);
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_rnd_difference")]
+    public static int RndDifference(nint h, byte*** first, long* firstCounts, byte*** second, long* secondCounts, int method, double level, long samples,
+        ulong seed, int holdFixed, int approximate, BiasDifferenceC* result) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        NotNull(result, "out");
+        var o = Options(method, level, samples, seed);
+        var f = Lists(first, firstCounts, 3, "first"); var s = Lists(second, secondCounts, 3, "second");
+        var d = RelativeNormDistance.Difference(new Propagation(m, approximate != 0, holdFixed != 0), new RndLists(f[0], f[1], f[2]), new RndLists(s[0], s[1], s[2]),
+            o.Method, o.Level, o.Samples, o.Seed);
+        *result = ToC(d);
         return Status.Ok;
     });
 }

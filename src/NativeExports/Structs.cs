@@ -31,10 +31,22 @@ struct ReliabilityC { public long Contexts, Dof; public double NoiseRatio, CosTr
 struct DefaultsC { public int Method, Reserved; public long Samples; public ulong Seed; public double Level; }
 
 [StructLayout(LayoutKind.Sequential)]
-struct BenchmarkC { public long Pairs, Used, Oov; public double Spearman, Pearson, SpearmanSd, SpearmanLo, SpearmanHi; }
+struct NeighbourSearchC { public long Candidates, Searched, Draws; public double OmittedBound; }
 
 [StructLayout(LayoutKind.Sequential)]
-struct WeatC { public double Statistic, EffectSize, PValue, EffectSizeSd, EffectSizeLo, EffectSizeHi; public long Permutations; public int Exact, Reserved; }
+struct CorrelationC { public double Estimate, Sd, Lo, Hi, SdPairs, SdNoise, NoiseShift, Level; public long Replicates; }
 
 [StructLayout(LayoutKind.Sequential)]
-struct RndC { public double Value, Sd, Lo, Hi, Z, PValue; }
+struct BenchmarkC { public long Pairs, Used, Oov, Words, FlaggedWords; public double Spearman, Pearson; public CorrelationC SpearmanCi, PearsonCi; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct BenchmarkComparisonC { public long Pairs, Replicates; public double SpearmanA, SpearmanB, Diff, Sd, Lo, Hi, PValue, SdPairs, SdNoise, Level; public int FlagsA, FlagsB; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct WeatC { public double Statistic, EffectSize, PValue; public long Permutations; public int Exact, Reserved; public IntervalC EffectSizeCi, StatisticCi; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct RndC { public double Value, Z, PValue; public long Neutral; public IntervalC Ci; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct BiasDifferenceC { public double First, Second; public IntervalC Ci; }

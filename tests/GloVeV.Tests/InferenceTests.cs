@@ -69,12 +69,14 @@ public class InferenceTests
     {
         using var m = GloVeModel.Load(ToyModel());
         // cos(x, a) = 1, cos(x, b) = 0, so s(x) = 1 and s(y) = -1; S = 2 - (-2) = 4; effect = 2 / sd({1,1,-1,-1}) = sqrt(3).
-        var r = Weat.Run(m, ["x1", "x2"], ["y1", "y2"], ["a1", "a2"], ["b1", "b2"], draws: 200);
+        var r = Weat.Run(new Propagation(m), new WeatLists(["x1", "x2"], ["y1", "y2"], ["a1", "a2"], ["b1", "b2"]), method: IntervalMethod.Sample, draws: 200);
         Assert.Equal(4, r.Statistic, 12);
         Assert.Equal(Math.Sqrt(3), r.EffectSize, 12);
         Assert.True(r.Exact);
-        Assert.Equal(6, r.Permutations);
-        Assert.Equal(0, r.PValue);
+        // C(4,2) = 6 partitions, 5 besides the observed one; only the mirror image {y1,y2} is not larger, none is as large:
+        // p = (0 + 1)/(5 + 1), never 0.
+        Assert.Equal(5, r.Permutations);
+        Assert.Equal(1.0 / 6, r.PValue, 12);
         // Perfect separation is the largest effect size possible, so noise can only lower it: the draws sit below.
         Assert.True(r.EffectSizeInterval.Hi <= Math.Sqrt(3) + 1e-12 && r.EffectSizeInterval.Lo > 1.5);
     }
@@ -84,7 +86,7 @@ public class InferenceTests
     {
         using var m = GloVeModel.Load(ToyModel());
         // Unit group means v1 = (1,0), v2 = (0,1); n1 -> (1,0) gives 0 - sqrt(2); n2 is equidistant and gives 0.
-        var r = RelativeNormDistance.Run(m, ["a1", "a2"], ["b1", "b2"], ["n1", "n2"], draws: 300);
+        var r = RelativeNormDistance.Run(new Propagation(m), new RndLists(["a1", "a2"], ["b1", "b2"], ["n1", "n2"]), IntervalMethod.Sample, draws: 300);
         Assert.Equal(-Math.Sqrt(2), r.Value, 12);
         Assert.True(r.Interval.Sd > 0 && r.Interval.Sd < 0.1);
         Assert.True(r.PValue < 1e-6);
@@ -126,13 +128,13 @@ public class InferenceTests
         var p = new Propagation(m);
         var e = Assert.Throws<GloVeVException>(() => SimilarityQueries.Similarity(p, "x1", "nope1"));
         Assert.Contains("'nope1'", e.Message);
-        Assert.Contains("at least 2", Assert.Throws<GloVeVException>(() => Weat.Run(m, ["x1"], ["y1", "y2"], ["a1", "a2"], ["b1", "b2"])).Message);
+        Assert.Contains("at least 2", Assert.Throws<GloVeVException>(() => Weat.Run(p, new WeatLists(["x1"], ["y1", "y2"], ["a1", "a2"], ["b1", "b2"]))).Message);
         Assert.Contains("at least 2", Assert.Throws<GloVeVException>(() => SimilarityQueries.Similarity(p, "x1", "y1", IntervalMethod.Sample, draws: 1)).Message);
         var bad = TestPaths.WriteCorpus(TestPaths.TempDir(), "x1 y1 3.5\nx2 y2\n", "pairs.txt");
         Assert.Contains(":2: expected 'word1 word2 score'", Assert.Throws<GloVeVException>(() => WordPairs.Load(bad)).Message);
         Assert.Contains("method must be", Assert.Throws<GloVeVException>(() => Interval.ParseMethod("magic")).Message);
         var ok = TestPaths.WriteCorpus(TestPaths.TempDir(), "word1\tword2\tscore\nx1 a1 9\nx1 b1 1\ny1 b1 9\ny2 a1 1\nx2 zz 5\n", "pairs.txt");
-        var r = SimilarityBenchmark.Evaluate(m, WordPairs.Load(ok), draws: 50);
+        var r = SimilarityBenchmark.Evaluate(p, WordPairs.Load(ok), draws: 50);
         Assert.Equal(5, r.Pairs);
         Assert.Equal(1, r.Oov);
         Assert.Equal(["zz"], r.OovWords);

@@ -37,7 +37,7 @@ public class ParityTests
                     Assert.All(new[] { n.Cosine, n.Interval.Sd, n.Interval.Lo, n.Interval.Hi, n.PTopK }.Zip(l.Skip(4).Select(D)), t => Assert.True(Close(t.First, t.Second)));
                     break;
                 case "weat":
-                    var w = Weat.Run(m, ["war", "army", "navy"], ["peace", "treaty", "commerce"], ["enemy", "force", "defense"], ["friendship", "harmony", "trade"], 1000, 50, 1);
+                    var w = Weat.Run(p, new WeatLists(["war", "army", "navy"], ["peace", "treaty", "commerce"], ["enemy", "force", "defense"], ["friendship", "harmony", "trade"]), 1000, IntervalMethod.Sample, 0.95, 50, 1);
                     Assert.All(new[] { w.Statistic, w.EffectSize, w.PValue, w.EffectSizeInterval.Lo, w.EffectSizeInterval.Hi }.Zip(l.Skip(1).Select(D)), t => Assert.True(Close(t.First, t.Second)));
                     break;
             }

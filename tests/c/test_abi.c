@@ -87,7 +87,7 @@ static void test_model(const char* fixture) {
     CHECK(fabs((iv.hi - iv.lo) / 2 - 1.959963984540054 * sd) < 1e-9, "95%% interval half-width = 1.96 sd");
 
     gv_neighbour nb10[10]; int64_t n = 0;
-    CHECK(gv_neighbours(m, a, 10, GV_METHOD_DELTA, 0.95, 200, 3, 1, nb10, 10, &n) == GV_OK && n == 10, "neighbours: %s", gv_last_error());
+    CHECK(gv_neighbours(m, a, 10, GV_METHOD_DELTA, 0.95, 200, 3, 1, nb10, 10, &n, NULL) == GV_OK && n == 10, "neighbours: %s", gv_last_error());
     int ordered = 1, match = 1;
     for (int k = 0; k < n; k++) {
         char w[256]; int64_t need;
@@ -103,8 +103,26 @@ static void test_model(const char* fixture) {
     const char* X[] = {"war", "army", "navy"}; const char* Y[] = {"peace", "treaty", "commerce"};
     const char* A[] = {"enemy", "force", "defense"}; const char* B[] = {"friendship", "harmony", "trade"};
     gv_weat_result wr;
-    CHECK(gv_weat(m, X, 3, Y, 3, A, 3, B, 3, 1000, 50, 1, 0.95, &wr) == GV_OK, "weat: %s", gv_last_error());
-    CHECK(wr.exact == 1 && wr.permutations == 20 && wr.p_value >= 0 && wr.p_value <= 1, "weat exact permutation test over C(6,3)=20 partitions");
+    CHECK(gv_weat(m, X, 3, Y, 3, A, 3, B, 3, 1000, GV_METHOD_SAMPLE, 0.95, 50, 1, 0, 0, &wr) == GV_OK, "weat: %s", gv_last_error());
+    CHECK(wr.exact == 1 && wr.permutations == 19 && wr.p_value >= 1.0 / 20 && wr.p_value <= 1, "weat exact permutation test over the 19 other partitions of C(6,3)=20");
+    CHECK(wr.effect_size_ci.lo <= wr.effect_size_ci.estimate && wr.effect_size_ci.estimate <= wr.effect_size_ci.hi, "weat interval contains its estimate");
+    /* The difference of two WEAT effect sizes sharing words: with identical lists it is exactly 0 with sd 0. */
+    const char* const* L1[] = {X, Y, A, B}; const int64_t C1[] = {3, 3, 3, 3};
+    gv_bias_difference bd;
+    CHECK(gv_weat_difference(m, L1, C1, L1, C1, GV_METHOD_DELTA, 0.95, 0, 0, 0, 0, &bd) == GV_OK, "weat difference: %s", gv_last_error());
+    CHECK(bd.first == bd.second && fabs(bd.ci.estimate) < 1e-12 && bd.ci.sd < 1e-12, "identical lists: difference 0 (%g, sd %g)", bd.ci.estimate, bd.ci.sd);
+    const char* Y2[] = {"peace", "treaty", "trade"};
+    const char* const* L2[] = {X, Y2, A, B};
+    CHECK(gv_weat_difference(m, L1, C1, L2, C1, GV_METHOD_CALIBRATED, 0, 0, 0, 0, 0, &bd) == GV_OK, "weat difference: %s", gv_last_error());
+    CHECK(bd.ci.status != GV_STATUS_OK || (bd.ci.lo <= bd.ci.estimate && bd.ci.estimate <= bd.ci.hi && bd.ci.p_value > 0 && bd.ci.p_value <= 1), "weat difference interval");
+    const char* G1[] = {"war", "army"}; const char* G2[] = {"peace", "treaty"}; const char* N[] = {"enemy", "force", "trade"};
+    gv_rnd_result rr;
+    CHECK(gv_rnd(m, G1, 2, G2, 2, N, 3, GV_METHOD_DELTA, 0.95, 0, 0, 0, 0, &rr) == GV_OK, "rnd: %s", gv_last_error());
+    CHECK(fabs(rr.z - rr.ci.estimate / rr.ci.sd) < 1e-12 && rr.p_value == rr.ci.p_value && rr.neutral == 3, "rnd z and p come from its interval");
+    gv_neighbour_search ns;
+    CHECK(gv_neighbours(m, a, 5, GV_METHOD_SAMPLE, 0.95, 200, 3, 1, nb10, 10, &n, &ns) == GV_OK, "neighbours: %s", gv_last_error());
+    CHECK(ns.searched == V - 1 && ns.candidates >= 5 && ns.candidates <= ns.searched && ns.omitted_bound >= 0 && ns.draws == 200, "neighbour search: %lld of %lld, bound %g",
+          (long long)ns.candidates, (long long)ns.searched, ns.omitted_bound);
 
     /* Errors. */
     CHECK(gv_model_vector(m, "zzzz-not-a-word", va, D) == GV_ERR_INPUT && strstr(gv_last_error(), "zzzz-not-a-word") != NULL, "unknown word named: '%s'", gv_last_error());
@@ -167,7 +185,7 @@ static void test_parity(const char* fixture) {
     gv_model_shape(m, &V, &D, &hv);
     double buf[4096];
     gv_neighbour nb[5]; int64_t nn = 0;
-    CHECK(gv_neighbours(m, "war", 5, GV_METHOD_CALIBRATED, 0.95, 300, 2, 0, nb, 5, &nn) == GV_OK, "neighbours: %s", gv_last_error());
+    CHECK(gv_neighbours(m, "war", 5, GV_METHOD_CALIBRATED, 0.95, 300, 2, 0, nb, 5, &nn, NULL) == GV_OK, "neighbours: %s", gv_last_error());
     int lines = 0;
     while (fgets(line, sizeof line, f)) {
         char* save = NULL;
@@ -201,9 +219,9 @@ static void test_parity(const char* fixture) {
             const char* X[] = {"war", "army", "navy"}; const char* Y[] = {"peace", "treaty", "commerce"};
             const char* A[] = {"enemy", "force", "defense"}; const char* B[] = {"friendship", "harmony", "trade"};
             gv_weat_result w;
-            gv_weat(m, X, 3, Y, 3, A, 3, B, 3, 1000, 50, 1, 0.95, &w);
+            gv_weat(m, X, 3, Y, 3, A, 3, B, 3, 1000, GV_METHOD_SAMPLE, 0.95, 50, 1, 0, 0, &w);
             double e[5]; for (int k = 0; k < 5; k++) e[k] = strtod(strtok_r(NULL, " \n", &save), NULL);
-            CHECK(close12(w.statistic, e[0]) && close12(w.effect_size, e[1]) && close12(w.p_value, e[2]) && close12(w.effect_size_lo, e[3]) && close12(w.effect_size_hi, e[4]), "parity weat");
+            CHECK(close12(w.statistic, e[0]) && close12(w.effect_size, e[1]) && close12(w.p_value, e[2]) && close12(w.effect_size_ci.lo, e[3]) && close12(w.effect_size_ci.hi, e[4]), "parity weat");
         }
     }
     CHECK(lines == 9, "parity.txt has %d lines, expected 9", lines);

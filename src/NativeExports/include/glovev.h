@@ -49,6 +49,8 @@ extern "C" {
 #define GV_FLAG_NO_COVARIANCE 1   /* a word has no covariance and was held fixed (hold_fixed != 0) */
 #define GV_FLAG_NOISY 2           /* a word's noise ratio tr(Sigma)/|w|^2 >= 1 */
 #define GV_FLAG_NOT_CONVERGED 4   /* a word's cos(trained, WLS) < 0.9 */
+#define GV_FLAG_APPROXIMATED 8    /* approximate != 0 and a word's compact covariance drops part of the complete one
+                                     (or the variance folder does not record how much) */
 
 typedef struct gv_model gv_model;
 typedef struct gv_matrix gv_matrix;
@@ -170,12 +172,40 @@ int gv_method_name(int32_t method, char* buf, int64_t cap, int64_t* needed);
 /* Method of a name (also "composition"). */
 int gv_method_parse(const char* name, int32_t* method);
 int gv_word_reliability(gv_model* m, const char* word, gv_reliability* out);
-typedef struct gv_benchmark { int64_t pairs, used, oov; double spearman, pearson, spearman_sd, spearman_lo, spearman_hi; } gv_benchmark;
+/* A benchmark correlation's uncertainty: each of `replicates` replicates resamples the pairs (bootstrap) and draws the
+ * vectors w ~ N(w_hat, Sigma); sd is the sd of those joint replicates and [lo, hi] = estimate -+ z sd (it contains the
+ * estimate). sd_pairs: pairs resampled at the trained vectors; sd_noise: vector draws on all pairs; noise_shift: mean
+ * over those draws minus the estimate (embedding noise attenuates a correlation). */
+typedef struct gv_correlation { double estimate, sd, lo, hi, sd_pairs, sd_noise, noise_shift, level; int64_t replicates; } gv_correlation;
+/* words: distinct words in the used pairs; flagged_words: of those, how many carry a GV_FLAG_* warning. */
+typedef struct gv_benchmark {
+    int64_t pairs, used, oov, words, flagged_words;
+    double spearman, pearson;
+    gv_correlation spearman_ci, pearson_ci;
+} gv_benchmark;
+/* Paired comparison A - B on the pairs both models cover: the same pair resamples for both models, vector draws
+ * independent per model; p_value = 2 Phi(-|diff| / sd). */
+typedef struct gv_benchmark_comparison {
+    int64_t pairs, replicates;
+    double spearman_a, spearman_b, diff, sd, lo, hi, p_value, sd_pairs, sd_noise, level;
+    int32_t flags_a, flags_b;
+} gv_benchmark_comparison;
+/* WEAT: statistic S, effect size, one-sided permutation p = (g + 1)/(n + 1) over `permutations` re-partitions (all of
+ * them when exact != 0); intervals of the effect size and of S by the chosen method. */
 typedef struct gv_weat_result {
-    double statistic, effect_size, p_value, effect_size_sd, effect_size_lo, effect_size_hi;
+    double statistic, effect_size, p_value;
     int64_t permutations; int32_t exact, reserved;
+    gv_interval effect_size_ci, statistic_ci;
 } gv_weat_result;
-typedef struct gv_rnd_result { double value, sd, lo, hi, z, p_value; } gv_rnd_result;
+/* RND: value (plug-in), z = ci.estimate / ci.sd and p_value = ci.p_value (test of RND = 0), both from ci. */
+typedef struct gv_rnd_result { double value, z, p_value; int64_t neutral; gv_interval ci; } gv_rnd_result;
+/* Difference of two bias scores on one model (first lists minus second): ci.estimate is the difference's centre,
+ * ci.p_value the test of equal scores; words the lists share enter once. */
+typedef struct gv_bias_difference { double first, second; gv_interval ci; } gv_bias_difference;
+/* What a neighbour search drew: candidates of searched words (the vocabulary less the query) were drawn jointly with
+ * the query in each of `draws` draws; omitted_bound bounds the expected number of top-k places the words left out take,
+ * so each true p_top_k lies in [p_top_k - omitted_bound, p_top_k]. */
+typedef struct gv_neighbour_search { int64_t candidates, searched, draws; double omitted_bound; } gv_neighbour_search;
 
 /* Cosine similarity of a and b with an interval. level 0, samples 0, seed 0: the defaults; GV_METHOD_DELTA takes
  * neither samples nor seed (GV_ERR_ARGUMENT otherwise). A word without a covariance is an error (GV_ERR_INPUT) unless
@@ -185,19 +215,38 @@ int gv_similarity(gv_model* m, const char* a, const char* b, int32_t method, dou
 /* Test of cos(a,b) - cos(c,d) = 0; shared words enter once (combined gradient / joint draws). */
 int gv_compare(gv_model* m, const char* a, const char* b, const char* c, const char* d, int32_t method, double level,
                int64_t samples, uint64_t seed, int32_t hold_fixed, gv_difference* out);
-/* Top-k neighbours with intervals and P(truly in the top k) (which always draws: samples/seed are used with every method).
- * out holds cap >= k entries; *count gets the number written. */
+/* Top-k neighbours with intervals and P(truly in the top k) over the whole vocabulary (which always draws:
+ * samples/seed are used with every method). out holds cap >= k entries; *count gets the number written; search (may be
+ * NULL) gets what was drawn and the bound on the words left out (gv_neighbour_search). */
 int gv_neighbours(gv_model* m, const char* word, int64_t k, int32_t method, double level, int64_t samples, uint64_t seed,
-                  int32_t hold_fixed, gv_neighbour* out, int64_t cap, int64_t* count);
-/* Word-similarity benchmark file (word1 word2 score): Spearman/Pearson with a sampling interval. */
-int gv_evaluate(gv_model* m, const char* benchmark_path, int64_t samples, uint64_t seed, double level, gv_benchmark* out);
-/* WEAT (Caliskan et al. 2017) with a GloVe-V interval for the effect size. Unknown words are skipped. */
+                  int32_t hold_fixed, gv_neighbour* out, int64_t cap, int64_t* count, gv_neighbour_search* search);
+/* Word-similarity benchmark file (word1 word2 score): Spearman/Pearson with intervals that combine a bootstrap over the
+ * pairs with the embedding noise (gv_correlation). samples (replicates), seed, level: 0 = the defaults. A word without a
+ * covariance is an error unless hold_fixed != 0. */
+int gv_evaluate(gv_model* m, const char* benchmark_path, int64_t samples, uint64_t seed, double level, int32_t hold_fixed,
+                gv_benchmark* out);
+/* Paired comparison of models a and b on one benchmark (gv_benchmark_comparison). */
+int gv_evaluate_compare(gv_model* a, gv_model* b, const char* benchmark_path, int64_t samples, uint64_t seed, double level,
+                        int32_t hold_fixed, gv_benchmark_comparison* out);
+/* WEAT (Caliskan et al. 2017). x, y: target lists; a, b: attribute lists (unknown words are skipped; a list left with
+ * fewer than 2 words is GV_ERR_INPUT). permutations >= 1. method, level, samples, seed, hold_fixed: as gv_similarity;
+ * approximate != 0 uses the compact covariances (GV_FLAG_APPROXIMATED says one drops part of its covariance). */
 int gv_weat(gv_model* m, const char* const* x, int64_t nx, const char* const* y, int64_t ny, const char* const* a, int64_t na,
-            const char* const* b, int64_t nb, int64_t permutations, int64_t samples, uint64_t seed, double level,
-            gv_weat_result* out);
-/* Relative norm distance (Garg et al. 2018) with a GloVe-V interval and a test of RND = 0. */
+            const char* const* b, int64_t nb, int64_t permutations, int32_t method, double level, int64_t samples,
+            uint64_t seed, int32_t hold_fixed, int32_t approximate, gv_weat_result* out);
+/* Relative norm distance (Garg et al. 2018) with an interval and a test of RND = 0; arguments as gv_weat. */
 int gv_rnd(gv_model* m, const char* const* group1, int64_t n1, const char* const* group2, int64_t n2,
-           const char* const* neutral, int64_t nn, int64_t samples, uint64_t seed, double level, gv_rnd_result* out);
+           const char* const* neutral, int64_t nn, int32_t method, double level, int64_t samples, uint64_t seed,
+           int32_t hold_fixed, int32_t approximate, gv_rnd_result* out);
+/* WEAT effect size with the first lists minus that with the second (the paper's third experiment). first, second: 4
+ * word arrays each (X, Y, A, B); first_counts, second_counts: their 4 lengths. Other arguments as gv_weat. */
+int gv_weat_difference(gv_model* m, const char* const* const* first, const int64_t* first_counts,
+                       const char* const* const* second, const int64_t* second_counts, int32_t method, double level,
+                       int64_t samples, uint64_t seed, int32_t hold_fixed, int32_t approximate, gv_bias_difference* out);
+/* RND with the first lists minus RND with the second: 3 word arrays each (GROUP1, GROUP2, NEUTRAL). */
+int gv_rnd_difference(gv_model* m, const char* const* const* first, const int64_t* first_counts,
+                      const char* const* const* second, const int64_t* second_counts, int32_t method, double level,
+                      int64_t samples, uint64_t seed, int32_t hold_fixed, int32_t approximate, gv_bias_difference* out);
 
 #ifdef __cplusplus
 }

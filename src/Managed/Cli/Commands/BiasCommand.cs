@@ -8,24 +8,32 @@ static class BiasCommand
 {
     public static Command Create()
     {
-        var q = new QueryOptions("sample");
+        var q = new QueryOptions();
         var weat = new Option<string[]>("--weat") { Description = "WEAT word-list files X Y A B", AllowMultipleArgumentsPerToken = true };
         var rnd = new Option<string[]>("--rnd") { Description = "Relative norm distance word-list files GROUP1 GROUP2 NEUTRAL", AllowMultipleArgumentsPerToken = true };
+        var weat2 = new Option<string[]>("--vs-weat") { Description = "Second WEAT lists X Y A B: also report effect size (first) - effect size (second) with its interval and test; shared words enter once", AllowMultipleArgumentsPerToken = true };
+        var rnd2 = new Option<string[]>("--vs-rnd") { Description = "Second RND lists GROUP1 GROUP2 NEUTRAL: also report RND (first) - RND (second) with its interval and test", AllowMultipleArgumentsPerToken = true };
         var perms = CliOptions.Int("--permutations", "WEAT permutations (exact test when there are fewer partitions)", 10000);
-        var cmd = new Command("bias", "WEAT and relative norm distance with GloVe-V intervals") { weat, rnd, perms };
+        var cmd = new Command("bias", "WEAT and relative norm distance with GloVe-V intervals, and the difference of two bias scores") { weat, rnd, weat2, rnd2, perms };
         q.AddTo(cmd);
         cmd.SetAction(r => CliOptions.Guard(() =>
         {
             var wf = r.GetValue(weat); var rf = r.GetValue(rnd);
+            var wf2 = r.GetValue(weat2); var rf2 = r.GetValue(rnd2);
             if ((wf == null || wf.Length == 0) == (rf == null || rf.Length == 0)) throw new GloVeVException("give exactly one of --weat X Y A B or --rnd GROUP1 GROUP2 NEUTRAL");
+            if (wf2 is { Length: > 0 } && wf is not { Length: > 0 }) throw new GloVeVException("--vs-weat needs --weat");
+            if (rf2 is { Length: > 0 } && rf is not { Length: > 0 }) throw new GloVeVException("--vs-rnd needs --rnd");
+            var (method, k, seed, level) = q.Resolve(r);
             using var m = GloVeModel.Load(r.GetValue(q.Model)!);
-            int k = q.SamplesOf(r);
-            var method = q.MethodOf(r);
+            var p = q.Propagation(r, m);
+            var ivs = new List<Interval>();
+            BiasDifference? diff = null;
             if (wf is { Length: > 0 })
             {
-                if (wf.Length != 4) throw new GloVeVException($"--weat needs 4 word-list files (X Y A B), got {wf.Length}");
-                var l = wf.Select(WordLists.Load).ToArray();
-                var res = Weat.Run(m, l[0], l[1], l[2], l[3], r.GetValue(perms), k, r.GetValue(q.Seed), r.GetValue(q.Level), method);
+                var lists = Weat(wf, "--weat");
+                var res = Evaluation.Weat.Run(p, lists, r.GetValue(perms), method, level, k, seed);
+                if (wf2 is { Length: > 0 }) diff = Evaluation.Weat.Difference(p, lists, Weat(wf2, "--vs-weat"), method, level, k, seed);
+                ivs.Add(res.EffectSizeInterval); ivs.Add(res.StatisticInterval);
                 if (r.GetValue(q.Json)) Output.WriteJson(w =>
                 {
                     w.WriteString("test", "weat"); w.WriteNumber("statistic", res.Statistic); Output.Number(w, "effect_size", res.EffectSize);
@@ -33,28 +41,72 @@ static class BiasCommand
                     w.WriteStartObject("effect_size_interval"); QueryOptions.WriteInterval(w, res.EffectSizeInterval); w.WriteEndObject();
                     w.WriteStartObject("statistic_interval"); QueryOptions.WriteInterval(w, res.StatisticInterval); w.WriteEndObject();
                     WriteMissing(w, res.Missing);
+                    if (diff != null) WriteDifference(w, diff, "effect_size");
                 });
-                else Output.Table(["test", "statistic", "effect size", "effect-size interval", "permutation p"], [[
-                    "WEAT", Output.F(res.Statistic), Output.F(res.EffectSize), $"[{Output.F(res.EffectSizeInterval.Lo)}, {Output.F(res.EffectSizeInterval.Hi)}]", Output.F(res.PValue, 4)]]);
+                else
+                {
+                    Output.Table(["test", "statistic", "effect size", "estimate", "effect-size interval", "permutation p", "!"], [[
+                        "WEAT", Output.F(res.Statistic), Output.F(res.EffectSize), Output.F(res.EffectSizeInterval.Estimate), QueryOptions.Ci(res.EffectSizeInterval),
+                        Output.F(res.PValue, 4), QueryOptions.Mark(res.EffectSizeInterval)]], $"WEAT ({Interval.MethodName(method)}, {level:P0}; permutation p = (g + 1)/(n + 1))");
+                    if (diff != null) TableDifference(diff, "WEAT effect size", level);
+                }
             }
             else
             {
-                if (rf!.Length != 3) throw new GloVeVException($"--rnd needs 3 word-list files (GROUP1 GROUP2 NEUTRAL), got {rf.Length}");
-                var l = rf.Select(WordLists.Load).ToArray();
-                var res = RelativeNormDistance.Run(m, l[0], l[1], l[2], k, r.GetValue(q.Seed), r.GetValue(q.Level), method);
+                var lists = Rnd(rf!, "--rnd");
+                var res = RelativeNormDistance.Run(p, lists, method, level, k, seed);
+                if (rf2 is { Length: > 0 }) diff = RelativeNormDistance.Difference(p, lists, Rnd(rf2, "--vs-rnd"), method, level, k, seed);
+                ivs.Add(res.Interval);
                 if (r.GetValue(q.Json)) Output.WriteJson(w =>
                 {
                     w.WriteString("test", "rnd"); w.WriteNumber("value", res.Value); QueryOptions.WriteInterval(w, res.Interval);
                     Output.Number(w, "z", res.Z); Output.Number(w, "p_value", res.PValue); w.WriteNumber("neutral_words", res.Neutral);
                     WriteMissing(w, res.Missing);
+                    if (diff != null) WriteDifference(w, diff, "rnd");
                 });
-                else Output.Table(["test", "value", "sd", "interval", "p (RND = 0)"], [[
-                    "RND", Output.F(res.Value), Output.F(res.Interval.Sd), $"[{Output.F(res.Interval.Lo)}, {Output.F(res.Interval.Hi)}]", Output.F(res.PValue, 4)]]);
+                else
+                {
+                    Output.Table(["test", "value", "estimate", "sd", "interval", "z", "p (RND = 0)", "!"], [[
+                        "RND", Output.F(res.Value), Output.F(res.Interval.Estimate), Output.F(res.Interval.Sd), QueryOptions.Ci(res.Interval), Output.F(res.Z),
+                        Output.F(res.PValue, 4), QueryOptions.Mark(res.Interval)]], $"relative norm distance ({Interval.MethodName(method)}, {level:P0})");
+                    if (diff != null) TableDifference(diff, "RND", level);
+                }
             }
+            if (diff != null) ivs.Add(diff.Difference);
+            QueryOptions.Warn(ivs);
             return 0;
         }));
         return cmd;
     }
+
+    static WeatLists Weat(string[] files, string option)
+    {
+        if (files.Length != 4) throw new GloVeVException($"{option} needs 4 word-list files (X Y A B), got {files.Length}");
+        var l = files.Select(WordLists.Load).ToArray();
+        return new WeatLists(l[0], l[1], l[2], l[3]);
+    }
+
+    static RndLists Rnd(string[] files, string option)
+    {
+        if (files.Length != 3) throw new GloVeVException($"{option} needs 3 word-list files (GROUP1 GROUP2 NEUTRAL), got {files.Length}");
+        var l = files.Select(WordLists.Load).ToArray();
+        return new RndLists(l[0], l[1], l[2]);
+    }
+
+    static void WriteDifference(System.Text.Json.Utf8JsonWriter w, BiasDifference d, string what)
+    {
+        w.WriteStartObject("difference");
+        w.WriteString("of", $"{what} (first lists) - {what} (second lists)");
+        w.WriteNumber("first", d.First); w.WriteNumber("second", d.Second);
+        QueryOptions.WriteInterval(w, d.Difference);
+        Output.Number(w, "p_value", d.Difference.PValueZero);
+        w.WriteEndObject();
+    }
+
+    static void TableDifference(BiasDifference d, string what, double level) =>
+        Output.Table(["", "first", "second", "difference", "estimate", "sd", "interval", "p (equal)", "!"], [[
+            what, Output.F(d.First), Output.F(d.Second), Output.F(d.First - d.Second), Output.F(d.Difference.Estimate), Output.F(d.Difference.Sd),
+            QueryOptions.Ci(d.Difference), Output.F(d.Difference.PValueZero, 4), QueryOptions.Mark(d.Difference)]], $"difference of two bias scores ({level:P0})");
 
     static void WriteMissing(System.Text.Json.Utf8JsonWriter w, IReadOnlyDictionary<string, IReadOnlyList<string>> missing)
     {

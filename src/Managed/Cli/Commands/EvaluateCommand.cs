@@ -17,18 +17,20 @@ static class EvaluateCommand
         cmd.SetAction(r => Guard(() =>
         {
             if (q.MethodOf(r) != GloVeV.Inference.IntervalMethod.Sample)
-                throw new GloVeVException($"evaluate implements only --method sample (the method of composition), not '{r.GetValue(q.Method)}'");
+                throw new GloVeVException($"evaluate implements only --method sample (pairs bootstrapped jointly with draws of the vectors), not '{r.GetValue(q.Method)}'");
+            var (_, k, seed, level) = q.Resolve(r);
             using var m = GloVeModel.Load(r.GetValue(q.Model)!);
             using var other = r.GetValue(vs) is { } vdir ? GloVeModel.Load(vdir) : null;
-            int k = q.SamplesOf(r);
+            var p = q.Propagation(r, m);
+            var po = other == null ? null : q.Propagation(r, other);
             var results = new List<BenchmarkResult>();
             var comps = new List<BenchmarkComparison>();
             foreach (var b in r.GetValue(bench)!)
             {
                 var pairs = WordPairs.Load(b);
                 var name = Path.GetFileNameWithoutExtension(b);
-                results.Add(SimilarityBenchmark.Evaluate(m, pairs, name, k, r.GetValue(q.Seed), r.GetValue(q.Level), r.GetValue(q.Approx)));
-                if (other != null) comps.Add(SimilarityBenchmark.Compare(m, other, pairs, name, k, r.GetValue(q.Seed), r.GetValue(q.Level)));
+                results.Add(SimilarityBenchmark.Evaluate(p, pairs, name, k, seed, level));
+                if (po != null) comps.Add(SimilarityBenchmark.Compare(p, po, pairs, name, k, seed, level));
             }
             if (r.GetValue(q.Json)) Output.WriteJson(w =>
             {
@@ -38,8 +40,10 @@ static class EvaluateCommand
                     w.WriteStartObject(); w.WriteString("name", b.Name); w.WriteNumber("pairs", b.Pairs); w.WriteNumber("used", b.Used);
                     w.WriteNumber("oov_pairs", b.Oov); w.WriteNumber("oov_ratio", b.OovRatio);
                     Output.Number(w, "spearman", b.Spearman); Output.Number(w, "pearson", b.Pearson);
-                    w.WriteStartObject("spearman_interval"); QueryOptions.WriteInterval(w, b.SpearmanInterval); w.WriteEndObject();
-                    w.WriteStartObject("pearson_interval"); QueryOptions.WriteInterval(w, b.PearsonInterval); w.WriteEndObject();
+                    w.WriteStartObject("spearman_interval"); WriteUncertainty(w, b.SpearmanInterval); w.WriteEndObject();
+                    w.WriteStartObject("pearson_interval"); WriteUncertainty(w, b.PearsonInterval); w.WriteEndObject();
+                    w.WriteNumber("words", b.Words.Count); w.WriteNumber("flagged_words", b.FlaggedWords);
+                    w.WriteStartArray("warnings"); foreach (var x in b.Warnings) w.WriteStringValue(x); w.WriteEndArray();
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -47,24 +51,41 @@ static class EvaluateCommand
                 foreach (var c in comps)
                 {
                     w.WriteStartObject(); w.WriteString("name", c.Name); w.WriteNumber("pairs", c.Pairs); w.WriteNumber("spearman_a", c.SpearmanA);
-                    w.WriteNumber("spearman_b", c.SpearmanB); w.WriteNumber("diff", c.Diff); w.WriteNumber("sd", c.Sd);
-                    w.WriteStartArray("ci"); w.WriteNumberValue(c.Lo); w.WriteNumberValue(c.Hi); w.WriteEndArray(); w.WriteNumber("p_value", c.PValue);
+                    w.WriteNumber("spearman_b", c.SpearmanB); w.WriteNumber("diff", c.Diff); Output.Number(w, "sd", c.Sd);
+                    Output.Number(w, "sd_pairs", c.SdPairs); Output.Number(w, "sd_noise", c.SdNoise);
+                    w.WriteStartArray("ci"); w.WriteNumberValue(c.Lo); w.WriteNumberValue(c.Hi); w.WriteEndArray(); Output.Number(w, "p_value", c.PValue);
+                    w.WriteNumber("level", c.Level); w.WriteNumber("replicates", c.Replicates);
+                    w.WriteStartArray("warnings"); foreach (var x in c.Warnings) w.WriteStringValue(x); w.WriteEndArray();
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
             });
             else
             {
-                Output.Table(["benchmark", "pairs used", "OOV %", "spearman", "95% interval", "pearson"], results.Select(b => new[]
+                Output.Table(["benchmark", "pairs used", "OOV %", "spearman", $"{level:P0} interval", "sd", "sd pairs", "sd noise", "noise shift", "pearson", "!"], results.Select(b => new[]
                 {
-                    b.Name, $"{b.Used}/{b.Pairs}", Output.F(100 * b.OovRatio, 1), Output.F(b.Spearman), $"[{Output.F(b.SpearmanInterval.Lo)}, {Output.F(b.SpearmanInterval.Hi)}]", Output.F(b.Pearson),
-                }));
+                    b.Name, $"{b.Used}/{b.Pairs}", Output.F(100 * b.OovRatio, 1), Output.F(b.Spearman), $"[{Output.F(b.SpearmanInterval.Lo)}, {Output.F(b.SpearmanInterval.Hi)}]",
+                    Output.F(b.SpearmanInterval.Sd), Output.F(b.SpearmanInterval.SdPairs), Output.F(b.SpearmanInterval.SdNoise), Output.F(b.SpearmanInterval.NoiseShift),
+                    Output.F(b.Pearson), b.FlaggedWords > 0 ? "!" : "",
+                }), "word similarity: pairs bootstrapped jointly with draws of the vectors");
                 if (comps.Count > 0)
-                    Output.Table(["benchmark", "pairs", "spearman A", "spearman B", "A-B", "ci", "p"], comps.Select(c => new[]
-                        { c.Name, c.Pairs.ToString(), Output.F(c.SpearmanA), Output.F(c.SpearmanB), Output.F(c.Diff), $"[{Output.F(c.Lo)}, {Output.F(c.Hi)}]", Output.F(c.PValue, 4) }));
+                    Output.Table(["benchmark", "pairs", "spearman A", "spearman B", "A-B", "ci", "sd pairs", "sd noise", "p"], comps.Select(c => new[]
+                        { c.Name, c.Pairs.ToString(), Output.F(c.SpearmanA), Output.F(c.SpearmanB), Output.F(c.Diff), $"[{Output.F(c.Lo)}, {Output.F(c.Hi)}]",
+                          Output.F(c.SdPairs), Output.F(c.SdNoise), Output.F(c.PValue, 4) }), "paired comparison (same pairs resampled for both models)");
             }
+            foreach (var x in results.SelectMany(b => b.Warnings).Concat(comps.SelectMany(c => c.Warnings)).Distinct()) Console.Error.WriteLine($"glovev: warning: {x}");
             return 0;
         }));
         return cmd;
+    }
+
+    static void WriteUncertainty(System.Text.Json.Utf8JsonWriter w, CorrelationUncertainty u)
+    {
+        Output.Number(w, "estimate", u.Estimate); Output.Number(w, "sd", u.Sd);
+        Output.Number(w, "lower", u.Lo); Output.Number(w, "upper", u.Hi);
+        w.WriteStartArray("ci"); w.WriteNumberValue(u.Lo); w.WriteNumberValue(u.Hi); w.WriteEndArray();
+        Output.Number(w, "sd_pairs", u.SdPairs); Output.Number(w, "sd_noise", u.SdNoise); Output.Number(w, "noise_shift", u.NoiseShift);
+        w.WriteNumber("level", u.Level); w.WriteNumber("replicates", u.Replicates);
+        w.WriteString("method", "sample");
     }
 }

@@ -12,19 +12,24 @@ static class SimilarCommand
         var word = Required("--word", "Query word");
         var top = Int("--top", "Number of neighbours", 10).AtLeast(1);
         var plot = Optional("--plot", "Write a forest plot of the neighbours (PNG or SVG)");
-        var cmd = new Command("similar", "Nearest neighbours with intervals and P(truly in the top k)") { word, top, plot };
+        var tol = Double("--screen-tolerance", "Draw more candidates until the words left out can hold at most this many top-k places (expected)", NeighbourDefaults.Tolerance);
+        var cap = Int("--max-candidates", "Draw at most this many words jointly with the query (the bound on the rest is reported)", NeighbourDefaults.MaxCandidates);
+        var cmd = new Command("similar", "Nearest neighbours with intervals and P(truly in the top k) over the whole vocabulary") { word, top, plot, tol, cap };
         q.AddTo(cmd);
         cmd.SetAction(r => Guard(() =>
         {
             using var m = GloVeModel.Load(r.GetValue(q.Model)!);
             // P(top k) always draws, so --samples/--seed are used whatever the interval method.
             var (method, k, seed, level) = q.Resolve(r, drawsAnyway: true);
-            var res = Neighbours.Query(q.Propagation(r, m), r.GetValue(word)!, r.GetValue(top), method, level, k, seed);
+            var res = Neighbours.Query(q.Propagation(r, m), r.GetValue(word)!, r.GetValue(top), method, level, k, seed, r.GetValue(tol), r.GetValue(cap));
             if (r.GetValue(plot) is { } png)
                 Plots.Forest($"Neighbours of '{res.Word}' ({Interval.MethodName(res.Method)}, {level:P0})", res.Neighbours.Select(n => (n.Word, n.Interval)).ToList(), png);
             if (r.GetValue(q.Json)) Output.WriteJson(w =>
             {
                 w.WriteString("word", res.Word); w.WriteString("method", Interval.MethodName(res.Method));
+                w.WriteNumber("draws", res.Draws); w.WriteNumber("candidates", res.Candidates); w.WriteNumber("searched", res.Searched);
+                w.WriteNumber("omitted_bound", res.OmittedBound);
+                w.WriteStartArray("search_warnings"); foreach (var x in res.Warnings) w.WriteStringValue(x); w.WriteEndArray();
                 w.WriteStartArray("neighbours");
                 foreach (var n in res.Neighbours)
                 {
@@ -40,7 +45,8 @@ static class SimilarCommand
             {
                 n.Rank.ToString(), n.Word, Output.F(n.Cosine), Output.F(n.Interval.Estimate), Output.F(n.Interval.Sd), QueryOptions.Ci(n.Interval),
                 Output.F(n.PTopK, 3), Output.F(n.PDifferentFromNext, 3), QueryOptions.Mark(n.Interval),
-            }), $"neighbours of '{res.Word}' ({Interval.MethodName(res.Method)}, {level:P0})");
+            }), $"neighbours of '{res.Word}' ({Interval.MethodName(res.Method)}, {level:P0}; {res.Candidates} of {res.Searched} words drawn, the rest hold <= {res.OmittedBound:G2} top-{r.GetValue(top)} places)");
+            foreach (var x in res.Warnings) Console.Error.WriteLine($"glovev: warning: {x}");
             QueryOptions.Warn(res.Neighbours.Select(n => n.Interval));
             return 0;
         }));

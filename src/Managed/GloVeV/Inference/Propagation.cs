@@ -12,10 +12,10 @@ public sealed class Propagation(GloVeModel model, bool approximate = false, bool
     public bool Approximate { get; } = approximate;
     public bool HoldFixed { get; } = holdFixed;
     ReliabilityTable? _table;
-    ReliabilityTable Table => _table ??= new ReliabilityTable(Model);
+    internal ReliabilityTable Table => _table ??= new ReliabilityTable(Model);
 
     /// <summary>The reliability of each word (see <see cref="WordReliability"/>).</summary>
-    public WordReliability[] Reliability(IEnumerable<int> ids) => ids.Select(i => Table.Of(Model, i, !Model.HasCovariance(i))).ToArray();
+    public WordReliability[] Reliability(IEnumerable<int> ids) => ids.Select(i => Table.Of(Model, i, !Model.HasCovariance(i), Approximate)).ToArray();
 
     /// <summary>Fails, naming the words, when one has no covariance and words are not to be held fixed.</summary>
     public void Check(IEnumerable<int> ids)

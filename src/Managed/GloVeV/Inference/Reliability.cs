@@ -10,11 +10,21 @@ namespace GloVeV.Inference;
 public sealed record WordReliability(string Word, bool HasCovariance, bool HeldFixed, int Contexts, int Dof, double NoiseRatio,
     double CosTrainedWls, string VarianceStatus)
 {
+    /// <summary>Set when the answer used the compact covariances: the relative Frobenius error ||Σ - approx||_F / ||Σ||_F
+    /// of this word's (0 = nothing dropped; NaN = the variance folder does not say).</summary>
+    public bool Approximated { get; init; }
+    public double ApproxDropped { get; init; } = double.NaN;
+
     public IReadOnlyList<string> Warnings
     {
         get
         {
             var w = new List<string>();
+            if (Approximated && HasCovariance)
+            {
+                if (double.IsNaN(ApproxDropped)) w.Add("compact (approximate) covariance: how much of the complete one it drops is not recorded");
+                else if (ApproxDropped > 0) w.Add($"compact (approximate) covariance drops {ApproxDropped.ToString("P1", CultureInfo.InvariantCulture)} of the complete one (relative Frobenius error)");
+            }
             if (!HasCovariance) w.Add($"no covariance ({VarianceStatus}, {Contexts} contexts): held fixed as if exact");
             if (NoiseRatio >= IntervalDefaults.NoiseRatioFlag) w.Add($"noise ratio tr(Sigma)/|w|^2 = {NoiseRatio.ToString("G3", CultureInfo.InvariantCulture)} >= {IntervalDefaults.NoiseRatioFlag}");
             if (CosTrainedWls < IntervalDefaults.CosWlsFlag) w.Add($"cos(trained, WLS) = {CosTrainedWls.ToString("G3", CultureInfo.InvariantCulture)} < {IntervalDefaults.CosWlsFlag}: training not converged for it");
@@ -24,42 +34,89 @@ public sealed record WordReliability(string Word, bool HasCovariance, bool HeldF
 
     public bool Flagged => Warnings.Count > 0;
 
-    /// <summary>Bit mask of the warnings (the C ABI's GV_FLAG_*): 1 no covariance, 2 noise ratio >= 1, 4 cos(trained, WLS) &lt; 0.9.</summary>
-    public int Flags => (HasCovariance ? 0 : 1) | (NoiseRatio >= IntervalDefaults.NoiseRatioFlag ? 2 : 0) | (CosTrainedWls < IntervalDefaults.CosWlsFlag ? 4 : 0);
+    /// <summary>Bit mask of the warnings (the C ABI's GV_FLAG_*): 1 no covariance, 2 noise ratio >= 1, 4 cos(trained, WLS) &lt; 0.9,
+    /// 8 a compact covariance that drops part of the complete one (or does not say how much).</summary>
+    public int Flags => (HasCovariance ? 0 : 1) | (NoiseRatio >= IntervalDefaults.NoiseRatioFlag ? 2 : 0) | (CosTrainedWls < IntervalDefaults.CosWlsFlag ? 4 : 0)
+        | (Approximated && HasCovariance && !(ApproxDropped == 0) ? 8 : 0);
 }
 
 /// <summary>Per-word rows of <c>variance_info.tsv</c>, by vocabulary index (read once per model).</summary>
 public sealed class ReliabilityTable
 {
     readonly int[] _contexts;
-    readonly double[] _noise, _cos;
+    readonly double[] _noise, _cos, _trace, _traceSq, _normOne;
     readonly string[] _status;
 
     public ReliabilityTable(GloVeModel m)
     {
         int v = m.VocabSize;
         _contexts = new int[v]; _noise = new double[v]; _cos = new double[v]; _status = new string[v];
+        _trace = new double[v]; _traceSq = new double[v]; _normOne = new double[v];
         Array.Fill(_contexts, -1); Array.Fill(_noise, double.NaN); Array.Fill(_cos, double.NaN); Array.Fill(_status, "no variances");
+        Array.Fill(_trace, double.NaN); Array.Fill(_traceSq, double.NaN); Array.Fill(_normOne, double.NaN);
         var path = m.Variances == null ? null : Path.Combine(m.Variances.Directory, "variance_info.tsv");
         if (path == null || !File.Exists(path)) return;
         var inv = CultureInfo.InvariantCulture;
-        foreach (var line in File.ReadLines(path).Skip(1))
+        // Columns after noise_ratio came later (older folders lack them): found by name.
+        int cTrace = -1, cTraceSq = -1, cNormOne = -1;
+        bool header = true;
+        foreach (var line in File.ReadLines(path))
         {
             var f = line.Split('\t');
+            if (header)
+            {
+                header = false;
+                cTrace = Array.IndexOf(f, "trace"); cTraceSq = Array.IndexOf(f, "trace_sq"); cNormOne = Array.IndexOf(f, "norm_one");
+                continue;
+            }
             if (f.Length < 8) continue;
             if (!m.Vocabulary.TryGetId(f[0], out int id)) continue;
             _contexts[id] = int.TryParse(f[2], NumberStyles.Integer, inv, out var k) ? k : -1;
             _status[id] = f[4];
             _cos[id] = double.TryParse(f[6], NumberStyles.Float, inv, out var c) ? c : double.NaN;
             _noise[id] = double.TryParse(f[7], NumberStyles.Float, inv, out var r) ? r : double.NaN;
+            _trace[id] = Column(f, cTrace); _traceSq[id] = Column(f, cTraceSq); _normOne[id] = Column(f, cNormOne);
         }
     }
 
-    public WordReliability Of(GloVeModel m, int id, bool heldFixed)
+    static double Column(string[] f, int c) =>
+        c >= 0 && c < f.Length && double.TryParse(f[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : double.NaN;
+
+    /// <summary>tr(Σ), tr(Σ²) and an upper bound on Σ's largest eigenvalue (its 1-norm) for a word with a covariance:
+    /// from <c>variance_info.tsv</c>, else computed from the covariance in use once and kept. False when the word has
+    /// none. Not thread-safe (the neighbour search calls it from one thread).</summary>
+    public bool Spread(GloVeModel m, int id, bool approximate, out double trace, out double traceSq, out double normOne)
+    {
+        trace = traceSq = normOne = 0;
+        if (!m.HasCovariance(id)) return false;
+        // The full covariance's values bound a compact one's too (truncation drops variance; a diagonal keeps the trace).
+        if (!(double.IsFinite(_trace[id]) && double.IsFinite(_traceSq[id]) && double.IsFinite(_normOne[id])))
+        {
+            var c = m.Covariance(id, approximate);
+            int d = m.Dim;
+            double t = 0, f = 0, n = 0;
+            for (int q = 0; q < d; q++)
+            {
+                double row = 0;
+                for (int u = 0; u < d; u++) { double x = c[q * d + u]; f += x * x; row += Math.Abs(x); }
+                t += c[q * d + q]; n = Math.Max(n, row);
+            }
+            _trace[id] = t; _traceSq[id] = f; _normOne[id] = n;
+        }
+        trace = _trace[id]; traceSq = _traceSq[id]; normOne = _normOne[id];
+        return true;
+    }
+
+    public WordReliability Of(GloVeModel m, int id, bool heldFixed, bool approximate = false)
     {
         int k = _contexts[id];
+        double kept = approximate && m.HasCovariance(id) ? m.Variances!.ApproxKept(id) : double.NaN;
         return new WordReliability(m.Vocabulary[id], m.HasCovariance(id), heldFixed, k, k < 0 ? -1 : k - m.Dim, _noise[id], _cos[id],
-            m.HasCovariance(id) ? _status[id] : _status[id] == "ok" ? "no covariance stored" : _status[id]);
+            m.HasCovariance(id) ? _status[id] : _status[id] == "ok" ? "no covariance stored" : _status[id])
+        {
+            Approximated = approximate,
+            ApproxDropped = double.IsNaN(kept) ? double.NaN : Math.Sqrt(Math.Max(0, 1 - kept * kept)),
+        };
     }
 
     /// <summary>Degrees of freedom of σ² (|K| - D), or 0 when unknown (then σ² is treated as known).</summary>

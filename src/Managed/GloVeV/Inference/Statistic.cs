@@ -33,6 +33,10 @@ public abstract class Statistic
     public static Statistic Distance(int a, int b) => new DistanceStat(a, b);
     public static Statistic Norm(int a) => new NormStat(a);
     public static Statistic Lin(params (double Coef, Statistic Term)[] terms) => new LinStat(terms);
+    /// <summary>A smooth function of other statistics: value f(parts), gradient Σ_t ∂f/∂s_t ∇s_t (chain rule), debiased
+    /// value f(debiased parts). <paramref name="gradient"/> returns ∂f/∂s_t at the parts' values.</summary>
+    public static Statistic Function(Statistic[] parts, Func<double[], double> f, Func<double[], double[]> gradient, (double Lo, double Hi) bounds) =>
+        new FunctionStat(parts, f, gradient, bounds);
     public static Statistic operator -(Statistic x, Statistic y) => new LinStat([(1, x), (-1, y)]);
     public static Statistic operator +(Statistic x, Statistic y) => new LinStat([(1, x), (1, y)]);
 
@@ -151,6 +155,32 @@ public abstract class Statistic
             double n = NormP(v[a]);
             if (n == 0) return;
             for (int q = 0; q < v[a].Length; q++) g[a][q] += scale * v[a][q] / n;
+        }
+    }
+
+    sealed class FunctionStat(Statistic[] parts, Func<double[], double> f, Func<double[], double[]> gradient, (double Lo, double Hi) bounds) : Statistic
+    {
+        public override (double Lo, double Hi) Bounds => bounds;
+        double[] Parts(IReadOnlyList<double[]> v, double[]? tr) => parts.Select(t => tr == null ? t.Value(v) : t.ValueDebiased(v, tr)).ToArray();
+
+        public override double Value(IReadOnlyList<double[]> v) => f(Parts(v, null));
+        public override double ValueDebiased(IReadOnlyList<double[]> v, double[] tr)
+        {
+            var x = Parts(v, tr);
+            return x.All(double.IsFinite) ? f(x) : double.NaN;
+        }
+
+        public override void AddGradient(IReadOnlyList<double[]> v, double scale, double[][] g)
+        {
+            var dx = gradient(Parts(v, null));
+            for (int t = 0; t < parts.Length; t++) if (dx[t] != 0 && double.IsFinite(dx[t])) parts[t].AddGradient(v, scale * dx[t], g);
+        }
+        public override void AddGradientDebiased(IReadOnlyList<double[]> v, double[] tr, double scale, double[][] g)
+        {
+            var x = Parts(v, tr);
+            if (!x.All(double.IsFinite)) return;
+            var dx = gradient(x);
+            for (int t = 0; t < parts.Length; t++) if (dx[t] != 0 && double.IsFinite(dx[t])) parts[t].AddGradientDebiased(v, tr, scale * dx[t], g);
         }
     }
 

@@ -94,6 +94,7 @@ public static class VarianceEngine
         var stage = publish.Staging;
         var chunkMap = new StringBuilder();
         var approxInfo = new StringBuilder();
+        var approxKept = new StringBuilder("word\tindex\tform\tkept\n");
         double totalFlops = eligible.Sum(i => WordVarianceSolver.Flops(x.RowLength(i), d)), doneFlops = 0;
         int chunks = 0;
         try
@@ -143,7 +144,7 @@ public static class VarianceEngine
                 if (o.Complete)
                     SafeTensorsWriter.WriteAll(Path.Combine(stage, $"completechunk_{k}.safetensors"),
                         [(new TensorSpec("variances", TensorDType.F64, [n, d, d]), w => w.Write<double>(buffer.AsSpan(0, n * d * d)))], meta);
-                if (o.ApproxTarget > 0) WriteApproxChunk(Path.Combine(stage, $"approxchunk_{k}.safetensors"), ids, buffer, d, o.ApproxTarget, vocab, approxInfo, meta);
+                if (o.ApproxTarget > 0) WriteApproxChunk(Path.Combine(stage, $"approxchunk_{k}.safetensors"), ids, buffer, d, o.ApproxTarget, vocab, approxInfo, approxKept, meta);
                 for (int l = 0; l < n; l++) chunkMap.Append(vocab[ids[l]]).Append('\t').Append(ids[l]).Append('\t').Append(k).Append('\t').Append(l).Append('\n');
                 foreach (var i in ids) doneFlops += WordVarianceSolver.Flops(x.RowLength(i), d);
                 progress?.Invoke(totalFlops > 0 ? doneFlops / totalFlops : 1, doneFlops / 1e9 / sw.Elapsed.TotalSeconds);
@@ -183,6 +184,7 @@ public static class VarianceEngine
             }
             File.WriteAllText(Path.Combine(stage, "chunk_map.txt"), chunkMap.ToString());
             if (o.ApproxTarget > 0) File.WriteAllText(Path.Combine(stage, "approx_info.txt"), approxInfo.ToString());
+            if (o.ApproxTarget > 0) File.WriteAllText(Path.Combine(stage, VarianceStore.ApproxKeptFile), approxKept.ToString());
             WriteInfo(Path.Combine(stage, "variance_info.tsv"), vocab, status, info);
             File.WriteAllText(Path.Combine(stage, "variance_summary.json"), SummaryJson(summary, o, xMax, alpha, d, ridge));
             Provenance.WriteVariance(stage, p.Metadata, vocab, x);
@@ -204,7 +206,7 @@ public static class VarianceEngine
     static double Meta(GloVeParameters p, string key, double fallback) =>
         p.Metadata.TryGetValue(key, out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : fallback;
 
-    static void WriteApproxChunk(string path, List<int> ids, double[] buffer, int d, double target, Vocabulary vocab, StringBuilder approxInfo,
+    static void WriteApproxChunk(string path, List<int> ids, double[] buffer, int d, double target, Vocabulary vocab, StringBuilder approxInfo, StringBuilder approxKept,
         Dictionary<string, string> meta)
     {
         var specs = new List<(TensorSpec, Action<SafeTensorsWriter>)>();
@@ -212,6 +214,9 @@ public static class VarianceEngine
         {
             int idx = ids[l];
             var c = CompactCovariance.Choose(buffer.AsSpan(l * d * d, d * d), d, target);
+            // What the compact form keeps: sqrt(1 - ||Σ - approx||²_F / ||Σ||²_F) (queries report what it drops).
+            approxKept.Append(vocab[idx]).Append('\t').Append(idx).Append('\t').Append(c.Form.ToString().ToLowerInvariant()).Append('\t')
+                .Append(c.Ratio.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
             switch (c.Form)
             {
                 case CompactForm.Diagonal:
@@ -239,7 +244,7 @@ public static class VarianceEngine
     {
         var inv = CultureInfo.InvariantCulture;
         using var w = new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
-        w.WriteLine("word\tindex\tcontexts\tsigma2\tstatus\tcondition\tcos_wls\tnoise_ratio");
+        w.WriteLine("word\tindex\tcontexts\tsigma2\tstatus\tcondition\tcos_wls\tnoise_ratio\ttrace\ttrace_sq\tnorm_one");
         for (int i = 0; i < vocab.Count; i++)
         {
             var r = info[i];
@@ -247,7 +252,8 @@ public static class VarianceEngine
             w.WriteLine(string.Join('\t', vocab[i], i.ToString(inv), r.Contexts.ToString(inv),
                 has ? r.Sigma2.ToString("R", inv) : "NA", status[i].Text(),
                 has ? r.Condition.ToString("G6", inv) : "NA", has ? r.CosineToWls.ToString("R", inv) : "NA",
-                has ? r.NoiseRatio.ToString("R", inv) : "NA"));
+                has ? r.NoiseRatio.ToString("R", inv) : "NA", has ? r.Trace.ToString("R", inv) : "NA",
+                has ? r.TraceOfSquare.ToString("R", inv) : "NA", has ? r.NormOne.ToString("R", inv) : "NA"));
         }
     }
 

@@ -25,6 +25,7 @@ public static class VarianceMerge
         {
             var chunkMap = new StringBuilder();
             var approx = new StringBuilder();
+            var kept = new StringBuilder();
             bool anyApprox = false;
             int next = 0, words = 0;
             string[]? info = null;
@@ -53,6 +54,13 @@ public static class VarianceMerge
                     }
                 var approxPath = Path.Combine(part, "approx_info.txt");
                 if (File.Exists(approxPath)) { anyApprox = true; approx.Append(File.ReadAllText(approxPath)); }
+                var keptPath = Path.Combine(part, VarianceStore.ApproxKeptFile);
+                if (File.Exists(keptPath))
+                {
+                    var lines = File.ReadAllLines(keptPath);
+                    if (kept.Length == 0 && lines.Length > 0) kept.Append(lines[0]).Append('\n');
+                    foreach (var l in lines.Skip(1)) kept.Append(l).Append('\n');
+                }
                 // variance_info.tsv lists every word in each shard; keep the row of the shard that computed it.
                 var rows = File.ReadAllLines(Path.Combine(part, "variance_info.tsv"));
                 header = rows[0];
@@ -70,6 +78,7 @@ public static class VarianceMerge
             MergeWls(partDirs, stage);
             File.WriteAllText(Path.Combine(stage, "chunk_map.txt"), chunkMap.ToString());
             if (anyApprox) File.WriteAllText(Path.Combine(stage, "approx_info.txt"), approx.ToString());
+            if (kept.Length > 0) File.WriteAllText(Path.Combine(stage, VarianceStore.ApproxKeptFile), kept.ToString());
             File.WriteAllLines(Path.Combine(stage, "variance_info.tsv"), info!.Prepend(header));
             File.WriteAllText(Path.Combine(stage, "variance_summary.json"),
                 $"{{\n  \"merged_from\": {partDirs.Count},\n  \"words_with_variance\": {words},\n  \"chunks\": {next}\n}}\n");

@@ -27,6 +27,32 @@ public sealed class VarianceStore : IDisposable
     public string Directory => _dir;
     public IEnumerable<int> Indices => _byIndex.Keys;
 
+    /// <summary>Per word with a compact covariance: its form and the share it keeps (see <see cref="ApproxKept"/>).</summary>
+    public const string ApproxKeptFile = "approx_kept.tsv";
+    Dictionary<int, double>? _kept;
+
+    /// <summary>What the compact covariance of word <paramref name="id"/> keeps of the complete one,
+    /// sqrt(1 - ||Σ - approx||²_F / ||Σ||²_F) (1 = nothing dropped); NaN when the folder does not say.</summary>
+    public double ApproxKept(int id)
+    {
+        lock (_gate)
+        {
+            if (_kept == null)
+            {
+                _kept = new Dictionary<int, double>();
+                var path = Path.Combine(_dir, ApproxKeptFile);
+                if (File.Exists(path))
+                    foreach (var line in File.ReadLines(path).Skip(1))
+                    {
+                        var f = line.Split('\t');
+                        if (f.Length >= 4 && int.TryParse(f[1], out int i) && double.TryParse(f[3], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double k))
+                            _kept[i] = k;
+                    }
+            }
+            return _kept.TryGetValue(id, out var v) ? v : double.NaN;
+        }
+    }
+
     public VarianceStore(string dir)
     {
         _dir = dir;

@@ -18,6 +18,9 @@ public struct WordVariance
     public double CosineToWls;
     /// <summary>tr(Sigma_i) / ||w_i||^2: how noisy the vector is relative to its length.</summary>
     public double NoiseRatio;
+    /// <summary>tr(Σ_i), tr(Σ_i²) and ||Σ_i||_1 (an upper bound on its largest eigenvalue): what a Gaussian tail bound on
+    /// ||w_i' - w_i||² needs (the neighbour search screens words with it without reading their covariances).</summary>
+    public double Trace, TraceOfSquare, NormOne;
 }
 
 /// <summary>The context vectors C as float32 rows padded with zeros to <see cref="PackedGram.PaddedDim"/>, on huge pages;
@@ -159,6 +162,7 @@ public sealed unsafe class WordVarianceSolver
                 r.NoiseRatio = trace;
             }
             r.Condition = rcond > 0 ? 1.0 / rcond : double.PositiveInfinity;
+            SpreadOf(sg, d, out r.Trace, out r.TraceOfSquare, out r.NormOne);
             double dotTw = 0, nT = 0, nW = 0;
             for (int q = 0; q < d; q++) { dotTw += wi[q] * wls[q]; nT += (double)wi[q] * wi[q]; nW += wls[q] * wls[q]; }
             r.CosineToWls = nT > 0 && nW > 0 ? dotTw / Math.Sqrt(nT * nW) : 0;
@@ -167,6 +171,18 @@ public sealed unsafe class WordVarianceSolver
             r.NoiseRatio = norm2 > 0 ? r.NoiseRatio / norm2 : double.PositiveInfinity;
         }
         return r;
+    }
+
+    static void SpreadOf(double* sigma, int d, out double trace, out double traceOfSquare, out double normOne)
+    {
+        trace = 0; traceOfSquare = 0; normOne = 0;
+        for (int q = 0; q < d; q++)
+        {
+            double row = 0;
+            for (int u = 0; u < d; u++) { double x = sigma[q * d + u]; traceOfSquare += x * x; row += Math.Abs(x); }
+            trace += sigma[q * d + q];
+            normOne = Math.Max(normOne, row);
+        }
     }
 
     /// <summary>1-norm (max absolute column sum) of the symmetric matrix whose lower triangle is in the rows of
