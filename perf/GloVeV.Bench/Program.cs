@@ -55,6 +55,31 @@ switch (args.FirstOrDefault())
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["gflops"] = g }, BenchJson.Default.DictionaryStringDouble));
         return 0;
     }
+    case "neighbours":
+    {
+        // neighbours MODEL WORD[,WORD...] [REPS=5] [DRAWS=1000] [CAP=default]: in-process latency of top-10 neighbours with
+        // P(top k) over the whole vocabulary, per method, against the plug-in top-10 (no uncertainty) as the baseline.
+        using var m = GloVeV.Inference.GloVeModel.Load(args[1]);
+        var p = new GloVeV.Inference.Propagation(m, holdFixed: true);
+        int reps = args.Length > 3 ? int.Parse(args[3], inv) : 5, draws = args.Length > 4 ? int.Parse(args[4], inv) : 1000;
+        int cap = args.Length > 5 ? int.Parse(args[5], inv) : GloVeV.Inference.NeighbourDefaults.MaxCandidates;
+        static double Median(List<double> t) { t.Sort(); return t[t.Count / 2]; }
+        static List<double> Time(int n, Action a) { a(); var t = new List<double>(); for (int i = 0; i < n; i++) { var sw = System.Diagnostics.Stopwatch.StartNew(); a(); t.Add(sw.Elapsed.TotalMilliseconds); } return t; }
+        Console.WriteLine($"vocabulary {m.VocabSize}, dim {m.Dim}, {draws} draws, {Environment.ProcessorCount} threads, candidate cap {cap}");
+        Console.WriteLine("word            method       median ms   plug-in ms   ratio  candidates  omitted<=");
+        foreach (var word in args[2].Split(','))
+        {
+            int id = m.IdOf(word);
+            double basis = Median(Time(Math.Max(reps, 20), () => GloVeV.Inference.Neighbours.TopK(m, id, 10)));
+            foreach (var method in new[] { GloVeV.Inference.IntervalMethod.Sample, GloVeV.Inference.IntervalMethod.Calibrated })
+            {
+                GloVeV.Inference.NeighbourResult? r = null;
+                double ms = Median(Time(reps, () => r = GloVeV.Inference.Neighbours.Query(p, word, 10, method, 0.95, draws, 1, maxCandidates: cap)));
+                Console.WriteLine(string.Create(inv, $"{word,-15} {method,-11} {ms,10:F1} {basis,12:F2} {ms / basis,7:F0} {r!.Candidates,11} {r.OmittedBound,10:G3}"));
+            }
+        }
+        return 0;
+    }
     case "coverage":
     {
         // coverage [REPS=1000] [DRAWS=1000] [METHODS=delta,sample,calibrated] [CONTEXTS=120,25] [RHOS=0.1,0.5,0.9] [NRS=0.1,0.5,1,2]: the exact-model coverage

@@ -235,7 +235,7 @@ static unsafe class QueryExports
         *result = new BenchmarkComparisonC
         {
             Pairs = r.Pairs, Replicates = r.Replicates, SpearmanA = r.SpearmanA, SpearmanB = r.SpearmanB, Diff = r.Diff, Sd = r.Sd, Lo = r.Lo, Hi = r.Hi,
-            PValue = r.PValue, SdPairs = r.SdPairs, SdNoise = r.SdNoise, Level = r.Level,
+            PValue = r.PValue, SdPairs = r.SdPairs, SdNoise = r.SdNoise, Level = r.Level, FlagsA = r.FlagsA, FlagsB = r.FlagsB,
         };
         return Status.Ok;
     });

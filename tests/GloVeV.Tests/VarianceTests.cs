@@ -1,4 +1,5 @@
 using GloVeV.Cooccurrence;
+using GloVeV.Inference;
 using GloVeV.IO;
 using GloVeV.Text;
 using GloVeV.Training;
@@ -184,6 +185,17 @@ public class VarianceTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
             double num = 0, den = 0;
             for (int k = 0; k < d * d; k++) { num += (full[k] - approx[k]) * (full[k] - approx[k]); den += full[k] * full[k]; }
             Assert.True(Math.Sqrt(1 - num / den) >= 0.95 - 1e-12, $"{f[0]}: reconstruction {Math.Sqrt(1 - num / den)}");
+            // The recorded kept share is the one recomputed here from the two matrices.
+            Assert.Equal(Math.Sqrt(1 - num / den), store.ApproxKept(idx), 9);
+        }
+        // Queries on the compact covariances name the share each drops, and flag it (bit 8).
+        using (var gm = GloVeModel.Load(modelDir, outDir))
+        {
+            var rel = new Propagation(gm, approximate: true).Reliability(Enumerable.Range(0, gm.VocabSize).Where(gm.HasCovariance).Take(300));
+            var lossy = rel.Where(r => r.ApproxDropped > 1e-9).ToList();
+            Assert.NotEmpty(lossy);
+            Assert.All(lossy, r => Assert.True((r.Flags & 8) != 0 && r.Warnings.Any(w => w.Contains("drops")), r.Word));
+            Assert.All(new Propagation(gm).Reliability(lossy.Select(r => gm.IdOf(r.Word))), r => Assert.True((r.Flags & 8) == 0));
         }
         // A complete matrix written alone comes back bit for bit.
         var dir2 = TestPaths.TempDir();

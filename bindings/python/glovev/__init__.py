@@ -1,12 +1,15 @@
 """glovev: GloVe word embeddings with GloVe-V statistical uncertainty (thin ctypes binding of libglovev)."""
 from ._lib import (LIBRARY_PATH, ArgumentError, CancelledError, FileError, GloVeVError, HandleError, InputError)
 from ._lib import _lib as _clib
-from .model import (BenchmarkResult, Difference, Model, Neighbour, ReliabilityWarning, RndResult, Similarity, WeatResult,
+from .model import (BenchmarkComparison, BenchmarkResult, BiasDifference, CorrelationInterval, Difference, Interval, Model,
+                    Neighbour, NeighbourList, NeighbourSearch, ReliabilityWarning, RndResult, Similarity, WeatResult,
                     WordReliability, defaults)
 from .pipeline import (CooccurrenceMatrix, blas_backend, build_vocab, cooccur, spd_inverse, train, variance)
 
 __version__ = _clib.gv_version().decode()
 
-__all__ = ["Model", "Similarity", "Difference", "Neighbour", "BenchmarkResult", "WeatResult", "RndResult", "WordReliability", "ReliabilityWarning", "defaults",
+__all__ = ["Model", "Interval", "Similarity", "Difference", "Neighbour", "NeighbourList", "NeighbourSearch", "BenchmarkResult",
+           "CorrelationInterval", "BenchmarkComparison", "WeatResult", "RndResult", "BiasDifference", "WordReliability",
+           "ReliabilityWarning", "defaults",
            "CooccurrenceMatrix", "build_vocab", "cooccur", "train", "variance", "spd_inverse", "blas_backend",
            "GloVeVError", "ArgumentError", "InputError", "FileError", "HandleError", "CancelledError", "LIBRARY_PATH"]

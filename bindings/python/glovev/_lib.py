@@ -84,20 +84,38 @@ class Defaults(ctypes.Structure):
     _fields_ = [("method", c_int32), ("reserved", c_int32), ("samples", c_int64), ("seed", c_uint64), ("level", c_double)]
 
 
+class NeighbourSearch(ctypes.Structure):
+    _fields_ = [("candidates", c_int64), ("searched", c_int64), ("draws", c_int64), ("omitted_bound", c_double)]
+
+
+class Correlation(ctypes.Structure):
+    _fields_ = [("estimate", c_double), ("sd", c_double), ("lo", c_double), ("hi", c_double), ("sd_pairs", c_double),
+                ("sd_noise", c_double), ("noise_shift", c_double), ("level", c_double), ("replicates", c_int64)]
+
+
 class Benchmark(ctypes.Structure):
-    _fields_ = [("pairs", c_int64), ("used", c_int64), ("oov", c_int64), ("spearman", c_double), ("pearson", c_double),
-                ("spearman_sd", c_double), ("spearman_lo", c_double), ("spearman_hi", c_double)]
+    _fields_ = [("pairs", c_int64), ("used", c_int64), ("oov", c_int64), ("words", c_int64), ("flagged_words", c_int64),
+                ("spearman", c_double), ("pearson", c_double), ("spearman_ci", Correlation), ("pearson_ci", Correlation)]
+
+
+class BenchmarkComparison(ctypes.Structure):
+    _fields_ = [("pairs", c_int64), ("replicates", c_int64), ("spearman_a", c_double), ("spearman_b", c_double),
+                ("diff", c_double), ("sd", c_double), ("lo", c_double), ("hi", c_double), ("p_value", c_double),
+                ("sd_pairs", c_double), ("sd_noise", c_double), ("level", c_double), ("flags_a", c_int32),
+                ("flags_b", c_int32)]
 
 
 class WeatResult(ctypes.Structure):
-    _fields_ = [("statistic", c_double), ("effect_size", c_double), ("p_value", c_double), ("effect_size_sd", c_double),
-                ("effect_size_lo", c_double), ("effect_size_hi", c_double), ("permutations", c_int64),
-                ("exact", c_int32), ("reserved", c_int32)]
+    _fields_ = [("statistic", c_double), ("effect_size", c_double), ("p_value", c_double), ("permutations", c_int64),
+                ("exact", c_int32), ("reserved", c_int32), ("effect_size_ci", Interval), ("statistic_ci", Interval)]
 
 
 class RndResult(ctypes.Structure):
-    _fields_ = [("value", c_double), ("sd", c_double), ("lo", c_double), ("hi", c_double), ("z", c_double),
-                ("p_value", c_double)]
+    _fields_ = [("value", c_double), ("z", c_double), ("p_value", c_double), ("neutral", c_int64), ("ci", Interval)]
+
+
+class BiasDifference(ctypes.Structure):
+    _fields_ = [("first", c_double), ("second", c_double), ("ci", Interval)]
 
 
 class TrainOptions(ctypes.Structure):
@@ -142,14 +160,23 @@ _SIGNATURES = {
     "gv_model_covariance": (c_int32, [c_void_p, c_char_p, c_int32, _DP, c_int64]),
     "gv_similarity": (c_int32, [c_void_p, c_char_p, c_char_p, c_int32, c_double, c_int64, c_uint64, c_int32, _P(Interval)]),
     "gv_compare": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_int32, c_double, c_int64, c_uint64, c_int32, _P(Difference)]),
-    "gv_neighbours": (c_int32, [c_void_p, c_char_p, c_int64, c_int32, c_double, c_int64, c_uint64, c_int32, _P(Neighbour), c_int64, _P(c_int64)]),
+    "gv_neighbours": (c_int32, [c_void_p, c_char_p, c_int64, c_int32, c_double, c_int64, c_uint64, c_int32, _P(Neighbour), c_int64, _P(c_int64),
+                                _P(NeighbourSearch)]),
     "gv_interval_defaults": (c_int32, [_P(Defaults)]),
     "gv_method_name": (c_int32, [c_int32, c_char_p, c_int64, _P(c_int64)]),
     "gv_method_parse": (c_int32, [c_char_p, _P(c_int32)]),
     "gv_word_reliability": (c_int32, [c_void_p, c_char_p, _P(Reliability)]),
-    "gv_evaluate": (c_int32, [c_void_p, c_char_p, c_int64, c_uint64, c_double, _P(Benchmark)]),
-    "gv_weat": (c_int32, [c_void_p, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, c_int64, c_int64, c_uint64, c_double, _P(WeatResult)]),
-    "gv_rnd": (c_int32, [c_void_p, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, c_int64, c_uint64, c_double, _P(RndResult)]),
+    "gv_evaluate": (c_int32, [c_void_p, c_char_p, c_int64, c_uint64, c_double, c_int32, _P(Benchmark)]),
+    "gv_evaluate_compare": (c_int32, [c_void_p, c_void_p, c_char_p, c_int64, c_uint64, c_double, c_int32, _P(BenchmarkComparison)]),
+    # permutations, then method, level, samples, seed, hold_fixed, approximate (as gv_rnd and the differences)
+    "gv_weat": (c_int32, [c_void_p, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, c_int64,
+                          c_int32, c_double, c_int64, c_uint64, c_int32, c_int32, _P(WeatResult)]),
+    "gv_rnd": (c_int32, [c_void_p, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64,
+                         c_int32, c_double, c_int64, c_uint64, c_int32, c_int32, _P(RndResult)]),
+    "gv_weat_difference": (c_int32, [c_void_p, _P(_STRS), _P(c_int64), _P(_STRS), _P(c_int64),
+                                     c_int32, c_double, c_int64, c_uint64, c_int32, c_int32, _P(BiasDifference)]),
+    "gv_rnd_difference": (c_int32, [c_void_p, _P(_STRS), _P(c_int64), _P(_STRS), _P(c_int64),
+                                    c_int32, c_double, c_int64, c_uint64, c_int32, c_int32, _P(BiasDifference)]),
 }
 
 for _name, (_res, _args) in _SIGNATURES.items():
@@ -191,3 +218,27 @@ def string_array(words, name):
     items = [encode(w, name) for w in words]
     arr = (c_char_p * max(1, len(items)))(*items)
     return arr, len(items)
+
+
+class StringArrays:
+    """n word lists as the C ABI's (const char* const* lists, const int64_t* counts); keeps every buffer alive."""
+
+    def __init__(self, lists, n, name, parts):
+        if isinstance(lists, (str, bytes)) or not hasattr(lists, "__len__") or not hasattr(lists, "__iter__"):
+            raise TypeError("%s must be a sequence of %d word lists (%s), not %s" % (name, n, parts, type(lists).__name__))
+        if len(lists) != n:
+            raise ArgumentError("%s must hold %d word lists (%s), got %d" % (name, n, parts, len(lists)), ERR_ARGUMENT)
+        labels = parts.split(", ")
+        self.words = []
+        arrays = []
+        for i, words in enumerate(lists):
+            what = "%s[%d] (%s)" % (name, i, labels[i])
+            if not isinstance(words, (str, bytes)) and hasattr(words, "__iter__"):
+                words = list(words)
+                self.words.extend(words)
+            elif not isinstance(words, (str, bytes)):
+                raise TypeError("%s must be a list of words, not %s" % (what, type(words).__name__))
+            arrays.append(string_array(words, what))
+        self._arrays = arrays
+        self.lists = (_STRS * n)(*[ctypes.cast(a, _STRS) for a, _ in arrays])
+        self.counts = (c_int64 * n)(*[k for _, k in arrays])

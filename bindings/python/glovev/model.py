@@ -1,6 +1,7 @@
 """glovev.Model: a trained model with GloVe-V covariances, gensim-style."""
 import ctypes
 import warnings
+from collections import namedtuple
 from ctypes import byref, c_double, c_int32, c_int64, c_void_p
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
@@ -10,11 +11,14 @@ import numpy as np
 from . import _lib as L
 
 STATUS = {0: "ok", 1: "not_identifiable"}
-FLAG_NO_COVARIANCE, FLAG_NOISY, FLAG_NOT_CONVERGED = 1, 2, 4
+FLAG_NO_COVARIANCE, FLAG_NOISY, FLAG_NOT_CONVERGED, FLAG_APPROXIMATED = 1, 2, 4, 8
+OMITTED_BOUND_WARNING = 0.01  # most_similar warns when the words it did not draw may take more top-k places than this
 
 
 class ReliabilityWarning(UserWarning):
-    """A result rests on a word without a covariance (held fixed), with noise ratio >= 1, or with cos(trained, WLS) < 0.9."""
+    """A result rests on a word without a covariance (held fixed), with noise ratio >= 1, or with cos(trained, WLS) < 0.9;
+    on compact covariances that drop part of the complete ones (approximate=True); or a neighbour search left out words
+    that may take top-k places."""
 
 
 def _method(method):
@@ -57,6 +61,15 @@ def _opt_level(ci):
     return 0.0 if ci is None else _level(ci)
 
 
+def _word_list(words, name):
+    """A word list as a list (a single string is a TypeError, not a list of its characters)."""
+    if isinstance(words, (str, bytes)):
+        raise TypeError("%s must be a list of words, not a single string" % name)
+    if not hasattr(words, "__iter__"):
+        raise TypeError("%s must be a list of words, not %s" % (name, type(words).__name__))
+    return list(words)
+
+
 @dataclass(frozen=True)
 class WordReliability:
     word: str
@@ -89,9 +102,10 @@ def _level(ci):
 
 
 @dataclass(frozen=True)
-class Similarity:
-    """estimate: the centre of the interval; plugin: cosine at the trained vectors; status 'ok' or 'not_identifiable'
-    (then ci is (nan, nan)); words: each word's reliability."""
+class Interval:
+    """One statistic with its interval (the core's gv_interval): estimate: the centre of the interval (plug-in for delta,
+    mean of draws for sample, debiased value for calibrated); plugin: the statistic at the trained vectors; status 'ok'
+    or 'not_identifiable' (then ci is (nan, nan)); p_value: the test of statistic = 0; flags: GV_FLAG_* over the words."""
     estimate: float
     plugin: float
     sd: float
@@ -101,6 +115,17 @@ class Similarity:
     status: str
     p_value: float
     flags: int
+
+
+def _interval(iv) -> dict:
+    """The fields of an :class:`Interval` from a gv_interval."""
+    return dict(estimate=iv.estimate, plugin=iv.plugin, sd=iv.sd, ci=(iv.lo, iv.hi), method=_method_name(iv.method),
+                mean=iv.mean, status=STATUS[iv.status], p_value=iv.p_value, flags=iv.flags)
+
+
+@dataclass(frozen=True)
+class Similarity(Interval):
+    """A cosine with its interval (see :class:`Interval`); words: each word's reliability."""
     words: Tuple[WordReliability, ...]
 
     @property
@@ -136,35 +161,161 @@ class Neighbour:
     flags: int
 
 
+NeighbourSearch = namedtuple("NeighbourSearch", ["candidates", "searched", "draws", "omitted_bound"])
+NeighbourSearch.__doc__ = """What a neighbour search drew (gv_neighbour_search): `candidates` of the `searched` words (the
+vocabulary less the query) were drawn jointly with the query in each of `draws` draws; `omitted_bound` bounds the
+expected number of top-k places the words left out take, so each true p_top_k lies in [p_top_k - omitted_bound, p_top_k]."""
+
+
+class NeighbourList(list):
+    """The list of :class:`Neighbour` that :meth:`Model.most_similar` returns (a plain list, as gensim's), with the
+    search that produced it as ``.search`` (a :class:`NeighbourSearch`)."""
+
+    def __init__(self, items=(), search=None):
+        super().__init__(items)
+        self.search = search
+
+
+@dataclass(frozen=True)
+class CorrelationInterval:
+    """A benchmark correlation's uncertainty (gv_correlation): each of `replicates` replicates resamples the pairs and
+    draws the vectors; sd is the sd of those joint replicates and ci = estimate -+ z sd. sd_pairs: pairs resampled at
+    the trained vectors; sd_noise: vector draws on all pairs; noise_shift: mean over those draws minus the estimate."""
+    estimate: float
+    sd: float
+    ci: Tuple[float, float]
+    sd_pairs: float
+    sd_noise: float
+    noise_shift: float
+    level: float
+    replicates: int
+
+
+def _correlation(c) -> CorrelationInterval:
+    return CorrelationInterval(c.estimate, c.sd, (c.lo, c.hi), c.sd_pairs, c.sd_noise, c.noise_shift, c.level, c.replicates)
+
+
 @dataclass(frozen=True)
 class BenchmarkResult:
+    """A word-similarity benchmark: pairs in the file, used (both words known), oov (pairs skipped); words: distinct words
+    in the used pairs, flagged_words: of those, how many carry a reliability flag; the correlations with their
+    uncertainties (spearman_interval, pearson_interval; spearman_sd/spearman_ci etc. are their sd and ci). Not a gensim
+    tuple: the core reports no correlation p-values."""
     pairs: int
     used: int
     oov: int
+    words: int
+    flagged_words: int
     spearman: float
     pearson: float
-    spearman_sd: float
-    spearman_ci: Tuple[float, float]
+    spearman_interval: CorrelationInterval
+    pearson_interval: CorrelationInterval
+
+    @property
+    def spearman_sd(self) -> float:
+        return self.spearman_interval.sd
+
+    @property
+    def spearman_ci(self) -> Tuple[float, float]:
+        return self.spearman_interval.ci
+
+    @property
+    def pearson_sd(self) -> float:
+        return self.pearson_interval.sd
+
+    @property
+    def pearson_ci(self) -> Tuple[float, float]:
+        return self.pearson_interval.ci
+
+
+@dataclass(frozen=True)
+class BenchmarkComparison:
+    """Paired comparison of two models' Spearman correlations (A - B) on the pairs both cover (gv_benchmark_comparison):
+    the same pair resamples for both models, vector draws independent per model; p_value = 2 Phi(-|diff| / sd);
+    flags_a, flags_b: GV_FLAG_* over each model's words."""
+    pairs: int
+    replicates: int
+    spearman_a: float
+    spearman_b: float
+    diff: float
+    sd: float
+    ci: Tuple[float, float]
+    p_value: float
+    sd_pairs: float
+    sd_noise: float
+    level: float
+    flags_a: int
+    flags_b: int
 
 
 @dataclass(frozen=True)
 class WeatResult:
+    """WEAT: statistic S, effect size, one-sided permutation p = (g + 1)/(n + 1) over `permutations` re-partitions (all
+    of them when exact); the intervals of the effect size and of S by the chosen method; words: the known words'
+    reliability."""
     statistic: float
     effect_size: float
     p_value: float
-    effect_size_sd: float
-    effect_size_ci: Tuple[float, float]
     permutations: int
     exact: bool
+    effect_size_interval: Interval
+    statistic_interval: Interval
+    words: Tuple[WordReliability, ...]
+
+    @property
+    def effect_size_sd(self) -> float:
+        return self.effect_size_interval.sd
+
+    @property
+    def effect_size_ci(self) -> Tuple[float, float]:
+        return self.effect_size_interval.ci
 
 
 @dataclass(frozen=True)
 class RndResult:
+    """Relative norm distance: value (plug-in), its interval, z = interval.estimate / interval.sd and p_value =
+    interval.p_value (the test of RND = 0); neutral: the neutral words used."""
     value: float
-    sd: float
-    ci: Tuple[float, float]
     z: float
     p_value: float
+    neutral: int
+    interval: Interval
+    words: Tuple[WordReliability, ...]
+
+    @property
+    def sd(self) -> float:
+        return self.interval.sd
+
+    @property
+    def ci(self) -> Tuple[float, float]:
+        return self.interval.ci
+
+
+@dataclass(frozen=True)
+class BiasDifference:
+    """The difference of two bias scores on one model, the first lists' minus the second's (gv_bias_difference): first
+    and second are the two scores; difference is the interval of the difference (difference.estimate its centre,
+    difference.p_value the test of equal scores). Words the lists share enter once."""
+    first: float
+    second: float
+    difference: Interval
+    words: Tuple[WordReliability, ...]
+
+    @property
+    def estimate(self) -> float:
+        return self.difference.estimate
+
+    @property
+    def sd(self) -> float:
+        return self.difference.sd
+
+    @property
+    def ci(self) -> Tuple[float, float]:
+        return self.difference.ci
+
+    @property
+    def p_value(self) -> float:
+        return self.difference.p_value
 
 
 class Model:
@@ -283,7 +434,11 @@ class Model:
         L._check(L._lib.gv_word_reliability(self._handle(), L.encode(word), byref(r)))
         return WordReliability(word, bool(r.has_covariance), r.contexts, r.dof, r.noise_ratio, r.cos_trained_wls, r.flags)
 
-    def _reliabilities(self, words, flags):
+    def _reliabilities(self, words, flags, known_only=False):
+        """Each distinct word's reliability; a ReliabilityWarning naming the flagged words when flags != 0.
+        known_only: leave out words the model lacks (bias lists skip unknown words)."""
+        if known_only:
+            words = [w for w in words if w in self]
         rel = tuple(self.reliability(w) for w in dict.fromkeys(words))
         if flags:
             msgs = []
@@ -294,6 +449,11 @@ class Model:
                     msgs.append("'%s': noise ratio tr(Sigma)/|w|^2 = %.3g >= 1" % (r.word, r.noise_ratio))
                 if r.flags & FLAG_NOT_CONVERGED:
                     msgs.append("'%s': cos(trained, WLS) = %.3g < 0.9" % (r.word, r.cos_trained_wls))
+            if flags & FLAG_APPROXIMATED:
+                msgs.append("approximate covariances: a word's compact covariance drops part of its complete one "
+                            "(or the variance folder does not record how much)")
+            if not msgs:
+                msgs.append("flags 0x%x" % flags)
             warnings.warn("glovev: unreliable words: " + "; ".join(msgs), ReliabilityWarning, stacklevel=3)
         return rel
 
@@ -304,8 +464,7 @@ class Model:
         iv = L.Interval()
         L._check(L._lib.gv_similarity(self._handle(), L.encode(a), L.encode(b), _method(method), _opt_level(ci),
                                       _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, byref(iv)))
-        return Similarity(iv.estimate, iv.plugin, iv.sd, (iv.lo, iv.hi), _method_name(iv.method), iv.mean,
-                          STATUS[iv.status], iv.p_value, iv.flags, self._reliabilities([a, b], iv.flags))
+        return Similarity(**_interval(iv), words=self._reliabilities([a, b], iv.flags))
 
     def compare(self, first: Sequence[str], second: Sequence[str], method: str = "calibrated", samples: Optional[int] = None,
                 seed: Optional[int] = None, ci: Optional[float] = None, hold_fixed: bool = False) -> Difference:
@@ -317,48 +476,128 @@ class Model:
                           r.flags, self._reliabilities([a, b, c, d], r.flags))
 
     def most_similar(self, word: str, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
-                     samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False) -> List[Neighbour]:
+                     samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False) -> NeighbourList:
+        """Top-n neighbours over the whole vocabulary with intervals and P(truly in the top n): a list of Neighbour (as
+        gensim's), whose ``.search`` (NeighbourSearch) says how many words were drawn jointly with the query and bounds
+        the top-n places the others may take; a ReliabilityWarning says when that bound exceeds 0.01 (each P(top n) may
+        then be overstated by up to it)."""
         topn = _positive_int(topn, "topn")
         if topn >= self.vocab_size:
             raise L.ArgumentError("topn must be below the vocabulary size %d, got %d" % (self.vocab_size, topn))
         out = (L.Neighbour * topn)()
         n = c_int64()
+        se = L.NeighbourSearch()
         L._check(L._lib.gv_neighbours(self._handle(), L.encode(word), topn, _method(method), _opt_level(ci),
-                                      _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, out, topn, byref(n)))
+                                      _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, out, topn, byref(n),
+                                      byref(se)))
         words = self.index_to_key
-        res = [Neighbour(words[r.index], r.cosine, r.estimate, r.sd, (r.lo, r.hi), r.mean, r.p_top_k, r.p_differs_from_next,
-                         STATUS[r.status], r.flags) for r in out[: n.value]]
+        search = NeighbourSearch(se.candidates, se.searched, se.draws, se.omitted_bound)
+        res = NeighbourList([Neighbour(words[r.index], r.cosine, r.estimate, r.sd, (r.lo, r.hi), r.mean, r.p_top_k,
+                                       r.p_differs_from_next, STATUS[r.status], r.flags) for r in out[: n.value]], search)
         flags = 0
         for r in res:
             flags |= r.flags
         self._reliabilities([word] + [r.word for r in res], flags)
+        if search.omitted_bound > OMITTED_BOUND_WARNING:
+            warnings.warn("glovev: neighbours of '%s': P(top %d) may be overstated by up to %.3g (%d of %d words were drawn "
+                          "jointly with the query; the others may take up to %.3g top-%d places)"
+                          % (word, topn, search.omitted_bound, search.candidates, search.searched, search.omitted_bound, topn),
+                          ReliabilityWarning, stacklevel=2)
         return res
 
-    def evaluate_word_pairs(self, path, samples: int = 200, seed: int = 1, ci: float = 0.95) -> BenchmarkResult:
+    def evaluate_word_pairs(self, path, samples: Optional[int] = None, seed: Optional[int] = None, ci: Optional[float] = None,
+                            hold_fixed: bool = False) -> BenchmarkResult:
+        """A word-similarity benchmark file (word1 word2 score per line): Spearman and Pearson correlations with intervals
+        that combine a bootstrap over the pairs with the embedding noise. samples (replicates), seed, ci: None = the
+        core's defaults. A word without a covariance raises InputError unless hold_fixed=True. A ReliabilityWarning says
+        when some of the benchmark's words are flagged. Returns a BenchmarkResult (not gensim's tuple: the core reports no
+        correlation p-values)."""
         r = L.Benchmark()
-        L._check(L._lib.gv_evaluate(self._handle(), L.encode(str(path), "path"), _positive_int(samples, "samples", 2),
-                                    int(seed), _level(ci), byref(r)))
-        return BenchmarkResult(r.pairs, r.used, r.oov, r.spearman, r.pearson, r.spearman_sd, (r.spearman_lo, r.spearman_hi))
+        L._check(L._lib.gv_evaluate(self._handle(), L.encode(str(path), "path"), _opt_samples(samples), _opt_seed(seed),
+                                    _opt_level(ci), 1 if hold_fixed else 0, byref(r)))
+        if r.flagged_words > 0:
+            warnings.warn("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or "
+                          "cos(trained, WLS) < 0.9; see Model.reliability)" % (path, r.flagged_words, r.words),
+                          ReliabilityWarning, stacklevel=2)
+        return BenchmarkResult(r.pairs, r.used, r.oov, r.words, r.flagged_words, r.spearman, r.pearson,
+                               _correlation(r.spearman_ci), _correlation(r.pearson_ci))
 
-    def weat(self, x, y, a, b, permutations: int = 10000, samples: int = 500, seed: int = 1, ci: float = 0.95) -> WeatResult:
+    def compare_word_pairs(self, other: "Model", path, samples: Optional[int] = None, seed: Optional[int] = None,
+                           ci: Optional[float] = None, hold_fixed: bool = False) -> BenchmarkComparison:
+        """Paired comparison of this model (A) with `other` (B) on one benchmark file: Spearman A - B on the pairs both
+        cover, with an interval and p-value (the same pair resamples for both, vector draws independent per model).
+        Arguments as :meth:`evaluate_word_pairs`; a ReliabilityWarning says when either model's words are flagged."""
+        if not isinstance(other, Model):
+            raise TypeError("other must be a glovev.Model, not %s" % type(other).__name__)
+        r = L.BenchmarkComparison()
+        L._check(L._lib.gv_evaluate_compare(self._handle(), other._handle(), L.encode(str(path), "path"), _opt_samples(samples),
+                                            _opt_seed(seed), _opt_level(ci), 1 if hold_fixed else 0, byref(r)))
+        if r.flags_a or r.flags_b:
+            warnings.warn("glovev: benchmark %s: flagged words (flags: model A 0x%x, model B 0x%x; see Model.reliability)"
+                          % (path, r.flags_a, r.flags_b), ReliabilityWarning, stacklevel=2)
+        return BenchmarkComparison(r.pairs, r.replicates, r.spearman_a, r.spearman_b, r.diff, r.sd, (r.lo, r.hi), r.p_value,
+                                   r.sd_pairs, r.sd_noise, r.level, r.flags_a, r.flags_b)
+
+    def weat(self, x, y, a, b, permutations: int = 10000, ci: Optional[float] = None, method: str = "calibrated",
+             samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
+             approximate: bool = False) -> WeatResult:
+        """WEAT (Caliskan et al. 2017): x, y target lists, a, b attribute lists (unknown words are skipped; a list left
+        with fewer than 2 words is an InputError). Intervals of the effect size and of S by `method` (as
+        :meth:`similarity`); approximate=True uses the compact covariances."""
+        x, y, a, b = _word_list(x, "x"), _word_list(y, "y"), _word_list(a, "a"), _word_list(b, "b")
         ax, nx = L.string_array(x, "x")
         ay, ny = L.string_array(y, "y")
         aa, na = L.string_array(a, "a")
         ab, nb = L.string_array(b, "b")
         r = L.WeatResult()
         L._check(L._lib.gv_weat(self._handle(), ax, nx, ay, ny, aa, na, ab, nb, _positive_int(permutations, "permutations"),
-                                _positive_int(samples, "samples", 2), int(seed), _level(ci), byref(r)))
-        return WeatResult(r.statistic, r.effect_size, r.p_value, r.effect_size_sd, (r.effect_size_lo, r.effect_size_hi),
-                          r.permutations, bool(r.exact))
+                                _method(method), _opt_level(ci), _opt_samples(samples), _opt_seed(seed),
+                                1 if hold_fixed else 0, 1 if approximate else 0, byref(r)))
+        flags = r.effect_size_ci.flags | r.statistic_ci.flags
+        return WeatResult(r.statistic, r.effect_size, r.p_value, r.permutations, bool(r.exact),
+                          Interval(**_interval(r.effect_size_ci)), Interval(**_interval(r.statistic_ci)),
+                          self._reliabilities(x + y + a + b, flags, known_only=True))
 
-    def relative_norm_distance(self, group1, group2, neutral, samples: int = 500, seed: int = 1, ci: float = 0.95) -> RndResult:
+    def relative_norm_distance(self, group1, group2, neutral, ci: Optional[float] = None, method: str = "calibrated",
+                               samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
+                               approximate: bool = False) -> RndResult:
+        """Relative norm distance (Garg et al. 2018) with an interval and the test of RND = 0; arguments as :meth:`weat`."""
+        group1, group2, neutral = _word_list(group1, "group1"), _word_list(group2, "group2"), _word_list(neutral, "neutral")
         a1, n1 = L.string_array(group1, "group1")
         a2, n2 = L.string_array(group2, "group2")
         an, nn = L.string_array(neutral, "neutral")
         r = L.RndResult()
-        L._check(L._lib.gv_rnd(self._handle(), a1, n1, a2, n2, an, nn, _positive_int(samples, "samples", 2), int(seed),
-                               _level(ci), byref(r)))
-        return RndResult(r.value, r.sd, (r.lo, r.hi), r.z, r.p_value)
+        L._check(L._lib.gv_rnd(self._handle(), a1, n1, a2, n2, an, nn, _method(method), _opt_level(ci), _opt_samples(samples),
+                               _opt_seed(seed), 1 if hold_fixed else 0, 1 if approximate else 0, byref(r)))
+        return RndResult(r.value, r.z, r.p_value, r.neutral, Interval(**_interval(r.ci)),
+                         self._reliabilities(group1 + group2 + neutral, r.ci.flags, known_only=True))
+
+    def _bias_difference(self, fn, first, second, n, parts, ci, method, samples, seed, hold_fixed, approximate):
+        f = L.StringArrays(first, n, "first", parts)
+        s = L.StringArrays(second, n, "second", parts)
+        r = L.BiasDifference()
+        L._check(fn(self._handle(), f.lists, f.counts, s.lists, s.counts, _method(method), _opt_level(ci), _opt_samples(samples),
+                    _opt_seed(seed), 1 if hold_fixed else 0, 1 if approximate else 0, byref(r)))
+        return r, f.words + s.words
+
+    def weat_difference(self, first, second, ci: Optional[float] = None, method: str = "calibrated",
+                        samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
+                        approximate: bool = False) -> BiasDifference:
+        """WEAT effect size with the `first` lists minus that with the `second` (each a sequence (X, Y, A, B) of 4 word
+        lists), on this model, with an interval and the test of equal effect sizes; words the lists share enter once.
+        Other arguments as :meth:`weat`."""
+        r, words = self._bias_difference(L._lib.gv_weat_difference, first, second, 4, "X, Y, A, B", ci, method, samples,
+                                         seed, hold_fixed, approximate)
+        return BiasDifference(r.first, r.second, Interval(**_interval(r.ci)), self._reliabilities(words, r.ci.flags, known_only=True))
+
+    def rnd_difference(self, first, second, ci: Optional[float] = None, method: str = "calibrated",
+                       samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
+                       approximate: bool = False) -> BiasDifference:
+        """RND with the `first` lists minus RND with the `second` (each a sequence (GROUP1, GROUP2, NEUTRAL) of 3 word
+        lists), with an interval and the test of equal values; other arguments as :meth:`weat`."""
+        r, words = self._bias_difference(L._lib.gv_rnd_difference, first, second, 3, "GROUP1, GROUP2, NEUTRAL", ci, method,
+                                         samples, seed, hold_fixed, approximate)
+        return BiasDifference(r.first, r.second, Interval(**_interval(r.ci)), self._reliabilities(words, r.ci.flags, known_only=True))
 
     # --- gensim interop ---------------------------------------------------------------------------------------
     @classmethod

@@ -120,10 +120,12 @@ def test_weat_statistic_matches_numpy(model):
     s = {w: np.mean([cos(v[w], v[a]) for a in A]) - np.mean([cos(v[w], v[b]) for b in B]) for w in X + Y}
     stat = sum(s[x] for x in X) - sum(s[y] for y in Y)
     eff = (np.mean([s[x] for x in X]) - np.mean([s[y] for y in Y])) / np.std([s[w] for w in X + Y], ddof=1)
-    r = model.weat(X, Y, A, B, samples=50)
+    r = model.weat(X, Y, A, B, method="sample", samples=50)
     assert r.statistic == pytest.approx(stat, rel=1e-12)
     assert r.effect_size == pytest.approx(eff, rel=1e-12)
-    assert r.exact and r.permutations == 20
+    # Exact test over the 19 re-partitions of C(6,3) = 20 other than the observed one; p = (g + 1)/(n + 1).
+    assert r.exact and r.permutations == 19
+    assert 1 / 20 <= r.p_value <= 1 and (r.p_value * 20) == pytest.approx(round(r.p_value * 20), abs=1e-9)
 
 
 def test_unknown_words_raise_input_error(model):
@@ -155,7 +157,7 @@ def test_parity_with_the_cli(model, fixture_dir):
             assert all(close(a, float(b)) for a, b in zip([n.cosine, n.sd, n.ci[0], n.ci[1], n.p_top_k], vals[3:]))
         elif kind == "weat":
             w = model.weat(["war", "army", "navy"], ["peace", "treaty", "commerce"], ["enemy", "force", "defense"],
-                           ["friendship", "harmony", "trade"], permutations=1000, samples=50, seed=1)
+                           ["friendship", "harmony", "trade"], permutations=1000, method="sample", samples=50, seed=1)
             assert all(close(a, float(b)) for a, b in zip([w.statistic, w.effect_size, w.p_value, *w.effect_size_ci], vals))
     assert len(lines) == 9
 

@@ -43,7 +43,13 @@ def test_ten_thousand_bad_calls_never_crash(fixture_dir):
         lambda: L._check(raw.gv_spd_inverse(dbl, 2, dbl, rng.choice([-1, 0, 3]))),
         lambda: L._check(raw.gv_model_word(m._handle(), rng.choice([-1, 10 ** 12]), None, 0, None)),
         lambda: L._check(raw.gv_model_free(ctypes.c_void_p(rng.randrange(1, 1 << 40)))),
-        lambda: L._check(raw.gv_neighbours(m._handle(), b"war", rng.choice([-1, 0, 5]), 0, 0.95, 10, 1, 0, None, 5, None)),
+        lambda: L._check(raw.gv_neighbours(m._handle(), b"war", rng.choice([-1, 0, 5]), 0, 0.95, 10, 1, 0, None, 5, None, None)),
+        lambda: m.weat_difference(rng.choice([(["war", "army"],) * 3, "war", None, [["war", "army"], ["peace", 3], ["a", "b"], ["c", "d"]]]),
+                                  (["war", "army"], ["peace", "treaty"], ["enemy", "force"], ["trade", "harmony"])),
+        lambda: m.rnd_difference((["war"], ["peace"], rng.choice([[], ["zz-unknown"], [None]])), (["war"], ["peace"], ["army"]),
+                                 method=rng.choice(["delta", "nope"])),
+        lambda: L._check(raw.gv_weat_difference(m._handle(), None, None, None, None, 0, 0.95, 0, 0, 0, 0, None)),
+        lambda: L._check(raw.gv_evaluate_compare(m._handle(), ctypes.c_void_p(rng.randrange(1, 1 << 40)), b"/nonexistent", 0, 0, 0.0, 0, None)),
     ]
     counts = {}
     for _ in range(10_000):

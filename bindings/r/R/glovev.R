@@ -14,6 +14,26 @@ glovev_reliability <- function(m, word) {
        cos_trained_wls = r[[5]], flags = as.integer(r[[6]]))
 }
 
+# One interval (C glue's 10 doubles from offset + 1: estimate, plugin, mean, sd, lo, hi, p_value, method, status, flags).
+.interval <- function(r, offset = 0) {
+  r <- r[offset + seq_len(10)]
+  list(estimate = r[[1]], plugin = r[[2]], sd = r[[4]], ci = c(r[[5]], r[[6]]), method = .method_names[r[[8]] + 1],
+       mean = r[[3]], status = .status_names[r[[9]] + 1], p_value = r[[7]], flags = as.integer(r[[10]]))
+}
+
+# A benchmark correlation's uncertainty (9 doubles: estimate, sd, lo, hi, sd_pairs, sd_noise, noise_shift, level, replicates).
+.correlation <- function(r, offset = 0) {
+  r <- r[offset + seq_len(9)]
+  list(estimate = r[[1]], sd = r[[2]], ci = c(r[[3]], r[[4]]), sd_pairs = r[[5]], sd_noise = r[[6]], noise_shift = r[[7]],
+       level = r[[8]], replicates = r[[9]])
+}
+
+# Words of bias lists that the model knows (the core skips the others).
+.known <- function(m, words) {
+  v <- glovev_words(m)
+  unique(words[words %in% v])
+}
+
 .words <- function(m, words, flags) {
   rel <- lapply(unique(words), function(w) glovev_reliability(m, w))
   if (flags != 0) {
@@ -23,6 +43,9 @@ glovev_reliability <- function(m, word) {
       if (bitwAnd(r$flags, 2L)) msg <- c(msg, sprintf("'%s': noise ratio tr(Sigma)/|w|^2 = %.3g >= 1", r$word, r$noise_ratio))
       if (bitwAnd(r$flags, 4L)) msg <- c(msg, sprintf("'%s': cos(trained, WLS) = %.3g < 0.9", r$word, r$cos_trained_wls))
     }
+    if (bitwAnd(as.integer(flags), 8L))
+      msg <- c(msg, "approximate covariances: a word's compact covariance drops part of its complete one (or the variance folder does not record how much)")
+    if (length(msg) == 0) msg <- sprintf("flags %d", as.integer(flags))
     warning("glovev: unreliable words: ", paste(msg, collapse = "; "), call. = FALSE)
   }
   rel
@@ -88,9 +111,8 @@ glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covari
 #' covariance is an error unless hold_fixed = TRUE (then it is exact, and a warning says so).
 glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
   r <- .Call(C_similarity, m$ptr, a, b, method, ci, samples, seed, hold_fixed)
-  list(estimate = r[[1]], plugin = r[[2]], cosine = r[[2]], sd = r[[4]], ci = c(r[[5]], r[[6]]),
-       method = .method_names[r[[8]] + 1], mean = r[[3]], status = .status_names[r[[9]] + 1], p_value = r[[7]],
-       flags = as.integer(r[[10]]), words = .words(m, c(a, b), r[[10]]))
+  iv <- .interval(r)
+  c(iv[1:2], list(cosine = iv$plugin), iv[-(1:2)], list(words = .words(m, c(a, b), r[[10]])))
 }
 
 #' Tests cos(a,b) = cos(c,d): list(diff, plugin, sd, ci, z, p_value, method, status, flags, words).
@@ -101,36 +123,104 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
        words = .words(m, c(first[[1]], first[[2]], second[[1]], second[[2]]), r[[10]]))
 }
 
-#' Top-n neighbours with intervals and P(truly in the top n), as a data.frame.
+#' Top-n neighbours over the whole vocabulary with intervals and P(truly in the top n), as a data.frame. Its attribute
+#' "search" is list(candidates, searched, draws, omitted_bound): candidates of the searched words (the vocabulary less
+#' the query) were drawn jointly with the query; omitted_bound bounds the top-n places the others may take, so each true
+#' p_top_k lies in [p_top_k - omitted_bound, p_top_k] (a warning says when it exceeds 0.01).
 glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
-  r <- .Call(C_neighbours, m$ptr, word, as.integer(n), method, ci, samples, seed, hold_fixed)
+  res <- .Call(C_neighbours, m$ptr, word, as.integer(n), method, ci, samples, seed, hold_fixed)
+  r <- res[[1]]; s <- res[[2]]
   words <- glovev_words(m)
   df <- data.frame(word = words[r[, 1] + 1], cosine = r[, 2], estimate = r[, 9], mean = r[, 3], sd = r[, 4], lo = r[, 5], hi = r[, 6],
              p_top_k = r[, 7], p_differs_from_next = r[, 8], status = .status_names[r[, 10] + 1], flags = as.integer(r[, 11]),
              stringsAsFactors = FALSE)
   .words(m, c(word, df$word), Reduce(bitwOr, df$flags, 0L))
+  search <- list(candidates = s[[1]], searched = s[[2]], draws = s[[3]], omitted_bound = s[[4]])
+  attr(df, "search") <- search
+  if (search$omitted_bound > 0.01)
+    warning(sprintf("glovev: neighbours of '%s': P(top %d) may be overstated by up to %.3g (%d of %d words were drawn jointly with the query; the others may take up to %.3g top-%d places)",
+                    word, as.integer(n), search$omitted_bound, as.integer(search$candidates), as.integer(search$searched),
+                    search$omitted_bound, as.integer(n)), call. = FALSE)
   df
 }
 
-#' Word-similarity benchmark (word1 word2 score per line): correlations with a sampling interval.
-glovev_evaluate <- function(m, benchmark, samples = 200, seed = 1, ci = 0.95) {
-  r <- .Call(C_evaluate, m$ptr, path.expand(benchmark), samples, seed, ci)
-  list(pairs = r[[1]], used = r[[2]], oov = r[[3]], spearman = r[[4]], pearson = r[[5]], spearman_sd = r[[6]],
-       spearman_ci = c(r[[7]], r[[8]]))
+#' Word-similarity benchmark (word1 word2 score per line): Spearman and Pearson correlations with intervals that combine
+#' a bootstrap over the pairs with the embedding noise. samples (replicates), seed, ci: NULL = the core's defaults. A word
+#' without a covariance is an error unless hold_fixed = TRUE. Returns list(pairs, used, oov, words, flagged_words,
+#' spearman, pearson, spearman_sd, spearman_ci, pearson_sd, pearson_ci, spearman_interval, pearson_interval), the
+#' intervals as list(estimate, sd, ci, sd_pairs, sd_noise, noise_shift, level, replicates); a warning says when words
+#' are flagged.
+glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
+  r <- .Call(C_evaluate, m$ptr, path.expand(benchmark), samples, seed, ci, hold_fixed)
+  sp <- .correlation(r, 7); pe <- .correlation(r, 16)
+  if (r[[5]] > 0)
+    warning(sprintf("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or cos(trained, WLS) < 0.9; see glovev_reliability)",
+                    benchmark, as.integer(r[[5]]), as.integer(r[[4]])), call. = FALSE)
+  list(pairs = r[[1]], used = r[[2]], oov = r[[3]], words = r[[4]], flagged_words = r[[5]], spearman = r[[6]], pearson = r[[7]],
+       spearman_sd = sp$sd, spearman_ci = sp$ci, pearson_sd = pe$sd, pearson_ci = pe$ci, spearman_interval = sp, pearson_interval = pe)
 }
 
-#' WEAT (Caliskan et al. 2017) with a GloVe-V interval for the effect size.
-glovev_weat <- function(m, x, y, a, b, permutations = 10000, samples = 500, seed = 1, ci = 0.95) {
-  r <- .Call(C_weat, m$ptr, as.character(x), as.character(y), as.character(a), as.character(b), permutations, samples, seed, ci)
-  list(statistic = r[[1]], effect_size = r[[2]], p_value = r[[3]], effect_size_sd = r[[4]], effect_size_ci = c(r[[5]], r[[6]]),
-       permutations = r[[7]], exact = r[[8]] == 1)
+#' Paired comparison of models a and b on one benchmark: Spearman a - b on the pairs both cover, with an interval and a
+#' p-value (the same pair resamples for both, vector draws independent per model). Arguments as glovev_evaluate.
+#' Returns list(pairs, replicates, spearman_a, spearman_b, diff, sd, ci, p_value, sd_pairs, sd_noise, level, flags_a, flags_b).
+glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
+  if (!inherits(a, "glovev_model") || !inherits(b, "glovev_model")) stop("a and b must be glovev models (glovev_load)")
+  r <- .Call(C_evaluate_compare, a$ptr, b$ptr, path.expand(benchmark), samples, seed, ci, hold_fixed)
+  if (r[[13]] != 0 || r[[14]] != 0)
+    warning(sprintf("glovev: benchmark %s: flagged words (flags: model a %d, model b %d; see glovev_reliability)",
+                    benchmark, as.integer(r[[13]]), as.integer(r[[14]])), call. = FALSE)
+  list(pairs = r[[1]], replicates = r[[2]], spearman_a = r[[3]], spearman_b = r[[4]], diff = r[[5]], sd = r[[6]], ci = c(r[[7]], r[[8]]),
+       p_value = r[[9]], sd_pairs = r[[10]], sd_noise = r[[11]], level = r[[12]], flags_a = as.integer(r[[13]]), flags_b = as.integer(r[[14]]))
 }
 
-#' Relative norm distance (Garg et al. 2018) with a GloVe-V interval and a test of RND = 0.
-glovev_rnd <- function(m, group1, group2, neutral, samples = 500, seed = 1, ci = 0.95) {
-  r <- .Call(C_rnd, m$ptr, as.character(group1), as.character(group2), as.character(neutral), samples, seed, ci)
-  list(value = r[[1]], sd = r[[2]], ci = c(r[[3]], r[[4]]), z = r[[5]], p_value = r[[6]])
+#' WEAT (Caliskan et al. 2017): x, y target words, a, b attribute words (unknown words are skipped; a list left with
+#' fewer than 2 words is an error). Intervals of the effect size and of the statistic by `method` (as glovev_similarity);
+#' approximate = TRUE uses the compact covariances. Returns list(statistic, effect_size, p_value, permutations, exact,
+#' effect_size_interval, statistic_interval, effect_size_sd, effect_size_ci, words).
+glovev_weat <- function(m, x, y, a, b, permutations = 10000, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
+                        hold_fixed = FALSE, approximate = FALSE) {
+  x <- as.character(x); y <- as.character(y); a <- as.character(a); b <- as.character(b)
+  r <- .Call(C_weat, m$ptr, x, y, a, b, permutations, method, ci, samples, seed, hold_fixed, approximate)
+  e <- .interval(r, 5); s <- .interval(r, 15)
+  list(statistic = r[[1]], effect_size = r[[2]], p_value = r[[3]], permutations = r[[4]], exact = r[[5]] == 1,
+       effect_size_interval = e, statistic_interval = s, effect_size_sd = e$sd, effect_size_ci = e$ci,
+       words = .words(m, .known(m, c(x, y, a, b)), bitwOr(e$flags, s$flags)))
 }
+
+#' Relative norm distance (Garg et al. 2018) with an interval and the test of RND = 0 (z = interval estimate / sd,
+#' p_value from the interval); arguments as glovev_weat. Returns list(value, z, p_value, neutral, interval, sd, ci, words).
+glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
+                       hold_fixed = FALSE, approximate = FALSE) {
+  group1 <- as.character(group1); group2 <- as.character(group2); neutral <- as.character(neutral)
+  r <- .Call(C_rnd, m$ptr, group1, group2, neutral, method, ci, samples, seed, hold_fixed, approximate)
+  iv <- .interval(r, 4)
+  list(value = r[[1]], z = r[[2]], p_value = r[[3]], neutral = r[[4]], interval = iv, sd = iv$sd, ci = iv$ci,
+       words = .words(m, .known(m, c(group1, group2, neutral)), iv$flags))
+}
+
+.bias_difference <- function(m, call, first, second, n, parts, ci, method, samples, seed, hold_fixed, approximate) {
+  for (nm in c("first", "second")) {
+    l <- get(nm)
+    if (!is.list(l)) stop(sprintf("%s must be a list of %d character vectors (%s)", nm, n, parts), call. = FALSE)
+    if (length(l) != n) stop(sprintf("%s must hold %d word lists (%s), got %d", nm, n, parts, length(l)), call. = FALSE)
+  }
+  r <- .Call(call, m$ptr, first, second, method, ci, samples, seed, hold_fixed, approximate)
+  iv <- .interval(r, 2)
+  list(first = r[[1]], second = r[[2]], difference = iv, estimate = iv$estimate, sd = iv$sd, ci = iv$ci, p_value = iv$p_value,
+       words = .words(m, .known(m, unlist(c(first, second))), iv$flags))
+}
+
+#' WEAT effect size with the `first` lists minus that with the `second` (each list(x, y, a, b) of character vectors), on
+#' one model, with an interval and the test of equal effect sizes (words the lists share enter once). Other arguments
+#' as glovev_weat. Returns list(first, second, difference (the interval), estimate, sd, ci, p_value, words).
+glovev_weat_difference <- function(m, first, second, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
+                                   hold_fixed = FALSE, approximate = FALSE)
+  .bias_difference(m, C_weat_difference, first, second, 4, "X, Y, A, B", ci, method, samples, seed, hold_fixed, approximate)
+
+#' RND with the `first` lists minus RND with the `second` (each list(group1, group2, neutral)); as glovev_weat_difference.
+glovev_rnd_difference <- function(m, first, second, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
+                                  hold_fixed = FALSE, approximate = FALSE)
+  .bias_difference(m, C_rnd_difference, first, second, 3, "GROUP1, GROUP2, NEUTRAL", ci, method, samples, seed, hold_fixed, approximate)
 
 .flags <- function(lowercase, split_punctuation) as.integer(lowercase) + 2L * as.integer(split_punctuation)
 

@@ -3,6 +3,7 @@
  * GLOVEV_LIB. Every failed call becomes an R error carrying gv_last_error(). */
 #include <dlfcn.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <R.h>
 #include <Rinternals.h>
@@ -14,7 +15,7 @@ FN(gv_version); FN(gv_last_error); FN(gv_blas_backend); FN(gv_spd_inverse);
 FN(gv_vocab_build); FN(gv_cooccur); FN(gv_train_options_default); FN(gv_train); FN(gv_variance);
 FN(gv_model_open); FN(gv_model_warnings); FN(gv_model_free); FN(gv_model_shape); FN(gv_model_word); FN(gv_model_vector);
 FN(gv_model_covariance); FN(gv_model_has_covariance); FN(gv_similarity); FN(gv_compare); FN(gv_neighbours);
-FN(gv_evaluate); FN(gv_weat); FN(gv_rnd); FN(gv_method_parse); FN(gv_word_reliability); FN(gv_interval_defaults);
+FN(gv_evaluate); FN(gv_evaluate_compare); FN(gv_weat); FN(gv_rnd); FN(gv_weat_difference); FN(gv_rnd_difference); FN(gv_method_parse); FN(gv_word_reliability); FN(gv_interval_defaults);
 FN(gv_matrix_open); FN(gv_matrix_free); FN(gv_matrix_shape); FN(gv_matrix_row);
 
 static void* handle = NULL;
@@ -30,7 +31,8 @@ SEXP C_load(SEXP spath) {
     LOAD(gv_vocab_build); LOAD(gv_cooccur); LOAD(gv_train_options_default); LOAD(gv_train); LOAD(gv_variance);
     LOAD(gv_model_open); LOAD(gv_model_warnings); LOAD(gv_model_free); LOAD(gv_model_shape); LOAD(gv_model_word); LOAD(gv_model_vector);
     LOAD(gv_model_covariance); LOAD(gv_model_has_covariance); LOAD(gv_similarity); LOAD(gv_compare); LOAD(gv_neighbours);
-    LOAD(gv_evaluate); LOAD(gv_weat); LOAD(gv_rnd); LOAD(gv_method_parse); LOAD(gv_word_reliability); LOAD(gv_interval_defaults);
+    LOAD(gv_evaluate); LOAD(gv_evaluate_compare); LOAD(gv_weat); LOAD(gv_rnd); LOAD(gv_weat_difference); LOAD(gv_rnd_difference);
+    LOAD(gv_method_parse); LOAD(gv_word_reliability); LOAD(gv_interval_defaults);
     LOAD(gv_matrix_open); LOAD(gv_matrix_free); LOAD(gv_matrix_shape); LOAD(gv_matrix_row);
     return R_NilValue;
 }
@@ -181,15 +183,21 @@ static uint64_t opt_seed(SEXP s) {
     return (uint64_t)v;
 }
 static double opt_level(SEXP s) { return Rf_isNull(s) ? 0.0 : Rf_asReal(s); }
+static int flag(SEXP s) { return Rf_asLogical(s) == TRUE; }
+
+/* A gv_interval as 10 doubles: estimate, plugin, mean, sd, lo, hi, p_value, method, status, flags (R: .interval). */
+#define INTERVAL_LEN 10
+static void put_interval(double* o, const gv_interval* iv) {
+    o[0] = iv->estimate; o[1] = iv->plugin; o[2] = iv->mean; o[3] = iv->sd; o[4] = iv->lo; o[5] = iv->hi; o[6] = iv->p_value;
+    o[7] = iv->method; o[8] = iv->status; o[9] = iv->flags;
+}
 
 SEXP C_similarity(SEXP xp, SEXP a, SEXP b, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold) {
     gv_interval iv;
     check(p_gv_similarity(model_of(xp), str1(a, "a"), str1(b, "b"), method_of(method), opt_level(level),
                           opt_samples(samples), opt_seed(seed), Rf_asLogical(hold) == TRUE, &iv));
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 10));
-    double* o = REAL(out);
-    o[0] = iv.estimate; o[1] = iv.plugin; o[2] = iv.mean; o[3] = iv.sd; o[4] = iv.lo; o[5] = iv.hi; o[6] = iv.p_value;
-    o[7] = iv.method; o[8] = iv.status; o[9] = iv.flags;
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, INTERVAL_LEN));
+    put_interval(REAL(out), &iv);
     UNPROTECT(1);
     return out;
 }
@@ -206,23 +214,31 @@ SEXP C_compare(SEXP xp, SEXP a, SEXP b, SEXP c, SEXP d, SEXP method, SEXP level,
     return out;
 }
 
+/* list(matrix of the neighbours, c(candidates, searched, draws, omitted_bound)). */
 SEXP C_neighbours(SEXP xp, SEXP word, SEXP k, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold) {
     gv_model* m = model_of(xp);
     int kk = Rf_asInteger(k);
     if (kk == NA_INTEGER || kk < 1) Rf_error("n must be a positive integer");
     gv_neighbour* buf = (gv_neighbour*)R_alloc((size_t)kk, sizeof(gv_neighbour));
     int64_t n = 0;
+    gv_neighbour_search search;
     check(p_gv_neighbours(m, str1(word, "word"), kk, method_of(method), opt_level(level), opt_samples(samples),
-                          opt_seed(seed), Rf_asLogical(hold) == TRUE, buf, kk, &n));
-    SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int)n, 11));
+                          opt_seed(seed), flag(hold), buf, kk, &n, &search));
+    SEXP res = PROTECT(Rf_allocVector(VECSXP, 2));
+    SEXP out = Rf_allocMatrix(REALSXP, (int)n, 11);
+    SET_VECTOR_ELT(res, 0, out);
     double* o = REAL(out);
     for (int64_t i = 0; i < n; i++) {
         o[i] = (double)buf[i].index; o[i + n] = buf[i].cosine; o[i + 2 * n] = buf[i].mean; o[i + 3 * n] = buf[i].sd;
         o[i + 4 * n] = buf[i].lo; o[i + 5 * n] = buf[i].hi; o[i + 6 * n] = buf[i].p_top_k; o[i + 7 * n] = buf[i].p_differs_from_next;
         o[i + 8 * n] = buf[i].estimate; o[i + 9 * n] = buf[i].status; o[i + 10 * n] = buf[i].flags;
     }
+    SEXP se = Rf_allocVector(REALSXP, 4);
+    SET_VECTOR_ELT(res, 1, se);
+    REAL(se)[0] = (double)search.candidates; REAL(se)[1] = (double)search.searched; REAL(se)[2] = (double)search.draws;
+    REAL(se)[3] = search.omitted_bound;
     UNPROTECT(1);
-    return out;
+    return res;
 }
 
 SEXP C_reliability(SEXP xp, SEXP word) {
@@ -244,13 +260,35 @@ SEXP C_defaults(void) {
     return out;
 }
 
-SEXP C_evaluate(SEXP xp, SEXP path, SEXP samples, SEXP seed, SEXP level) {
+/* A gv_correlation as 9 doubles: estimate, sd, lo, hi, sd_pairs, sd_noise, noise_shift, level, replicates (R: .correlation). */
+static void put_correlation(double* o, const gv_correlation* c) {
+    o[0] = c->estimate; o[1] = c->sd; o[2] = c->lo; o[3] = c->hi; o[4] = c->sd_pairs; o[5] = c->sd_noise; o[6] = c->noise_shift;
+    o[7] = c->level; o[8] = (double)c->replicates;
+}
+
+/* pairs, used, oov, words, flagged_words, spearman, pearson, then the spearman and pearson gv_correlation (9 each). */
+SEXP C_evaluate(SEXP xp, SEXP path, SEXP samples, SEXP seed, SEXP level, SEXP hold) {
     gv_benchmark r;
-    check(p_gv_evaluate(model_of(xp), str1(path, "benchmark"), (int64_t)Rf_asReal(samples), (uint64_t)Rf_asReal(seed), Rf_asReal(level), &r));
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 8));
+    check(p_gv_evaluate(model_of(xp), str1(path, "benchmark"), opt_samples(samples), opt_seed(seed), opt_level(level), flag(hold), &r));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 7 + 2 * 9));
     double* o = REAL(out);
-    o[0] = (double)r.pairs; o[1] = (double)r.used; o[2] = (double)r.oov; o[3] = r.spearman; o[4] = r.pearson;
-    o[5] = r.spearman_sd; o[6] = r.spearman_lo; o[7] = r.spearman_hi;
+    o[0] = (double)r.pairs; o[1] = (double)r.used; o[2] = (double)r.oov; o[3] = (double)r.words; o[4] = (double)r.flagged_words;
+    o[5] = r.spearman; o[6] = r.pearson;
+    put_correlation(o + 7, &r.spearman_ci); put_correlation(o + 16, &r.pearson_ci);
+    UNPROTECT(1);
+    return out;
+}
+
+/* pairs, replicates, spearman_a, spearman_b, diff, sd, lo, hi, p_value, sd_pairs, sd_noise, level, flags_a, flags_b. */
+SEXP C_evaluate_compare(SEXP xa, SEXP xb, SEXP path, SEXP samples, SEXP seed, SEXP level, SEXP hold) {
+    gv_model* a = model_of(xa);
+    gv_model* b = model_of(xb);
+    gv_benchmark_comparison r;
+    check(p_gv_evaluate_compare(a, b, str1(path, "benchmark"), opt_samples(samples), opt_seed(seed), opt_level(level), flag(hold), &r));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 14));
+    double* o = REAL(out);
+    o[0] = (double)r.pairs; o[1] = (double)r.replicates; o[2] = r.spearman_a; o[3] = r.spearman_b; o[4] = r.diff; o[5] = r.sd;
+    o[6] = r.lo; o[7] = r.hi; o[8] = r.p_value; o[9] = r.sd_pairs; o[10] = r.sd_noise; o[11] = r.level; o[12] = r.flags_a; o[13] = r.flags_b;
     UNPROTECT(1);
     return out;
 }
@@ -266,32 +304,84 @@ static const char** strings(SEXP s, const char* name, int64_t* n) {
     return arr;
 }
 
-SEXP C_weat(SEXP xp, SEXP x, SEXP y, SEXP a, SEXP b, SEXP perms, SEXP samples, SEXP seed, SEXP level) {
+static int64_t permutations_of(SEXP s) {
+    double v = Rf_asReal(s);
+    if (ISNAN(v) || v < 1 || v != (double)(int64_t)v) Rf_error("permutations must be a whole number >= 1");
+    return (int64_t)v;
+}
+
+/* statistic, effect_size, p_value, permutations, exact, then the effect-size and statistic gv_interval (10 each). */
+SEXP C_weat(SEXP xp, SEXP x, SEXP y, SEXP a, SEXP b, SEXP perms, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold,
+            SEXP approx) {
     gv_model* m = model_of(xp);
     int64_t nx, ny, na, nb;
     const char **px = strings(x, "x", &nx), **py = strings(y, "y", &ny), **pa = strings(a, "a", &na), **pb = strings(b, "b", &nb);
     gv_weat_result r;
-    check(p_gv_weat(m, px, nx, py, ny, pa, na, pb, nb, (int64_t)Rf_asReal(perms), (int64_t)Rf_asReal(samples),
-                    (uint64_t)Rf_asReal(seed), Rf_asReal(level), &r));
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 8));
+    check(p_gv_weat(m, px, nx, py, ny, pa, na, pb, nb, permutations_of(perms), method_of(method), opt_level(level),
+                    opt_samples(samples), opt_seed(seed), flag(hold), flag(approx), &r));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 5 + 2 * INTERVAL_LEN));
     double* o = REAL(out);
-    o[0] = r.statistic; o[1] = r.effect_size; o[2] = r.p_value; o[3] = r.effect_size_sd; o[4] = r.effect_size_lo;
-    o[5] = r.effect_size_hi; o[6] = (double)r.permutations; o[7] = r.exact;
+    o[0] = r.statistic; o[1] = r.effect_size; o[2] = r.p_value; o[3] = (double)r.permutations; o[4] = r.exact;
+    put_interval(o + 5, &r.effect_size_ci); put_interval(o + 5 + INTERVAL_LEN, &r.statistic_ci);
     UNPROTECT(1);
     return out;
 }
 
-SEXP C_rnd(SEXP xp, SEXP g1, SEXP g2, SEXP neutral, SEXP samples, SEXP seed, SEXP level) {
+/* value, z, p_value, neutral, then the gv_interval (10). */
+SEXP C_rnd(SEXP xp, SEXP g1, SEXP g2, SEXP neutral, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
     gv_model* m = model_of(xp);
     int64_t n1, n2, nn;
     const char **p1 = strings(g1, "group1", &n1), **p2 = strings(g2, "group2", &n2), **pn = strings(neutral, "neutral", &nn);
     gv_rnd_result r;
-    check(p_gv_rnd(m, p1, n1, p2, n2, pn, nn, (int64_t)Rf_asReal(samples), (uint64_t)Rf_asReal(seed), Rf_asReal(level), &r));
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 6));
+    check(p_gv_rnd(m, p1, n1, p2, n2, pn, nn, method_of(method), opt_level(level), opt_samples(samples), opt_seed(seed),
+                   flag(hold), flag(approx), &r));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 4 + INTERVAL_LEN));
     double* o = REAL(out);
-    o[0] = r.value; o[1] = r.sd; o[2] = r.lo; o[3] = r.hi; o[4] = r.z; o[5] = r.p_value;
+    o[0] = r.value; o[1] = r.z; o[2] = r.p_value; o[3] = (double)r.neutral;
+    put_interval(o + 4, &r.ci);
     UNPROTECT(1);
     return out;
+}
+
+/* A list of n character vectors as the ABI's (const char* const* lists, const int64_t* counts). */
+static void string_lists(SEXP l, int n, const char* name, const char* const* labels, const char* const** lists, int64_t* counts) {
+    if (TYPEOF(l) != VECSXP) Rf_error("%s must be a list of %d character vectors", name, n);
+    if (Rf_xlength(l) != n) Rf_error("%s must hold %d word lists, got %d", name, n, (int)Rf_xlength(l));
+    for (int i = 0; i < n; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "%s[[%d]] (%s)", name, i + 1, labels[i]);
+        lists[i] = strings(VECTOR_ELT(l, i), what, &counts[i]);
+    }
+}
+
+typedef int (*bias_difference_fn)(gv_model*, const char* const* const*, const int64_t*, const char* const* const*, const int64_t*,
+                                  int32_t, double, int64_t, uint64_t, int32_t, int32_t, gv_bias_difference*);
+
+/* first, second, then the difference's gv_interval (10). */
+static SEXP bias_difference(bias_difference_fn fn, int n, const char* const* labels, SEXP xp, SEXP first, SEXP second, SEXP method,
+                            SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
+    gv_model* m = model_of(xp);
+    const char* const* l1[4]; const char* const* l2[4]; int64_t c1[4], c2[4];
+    string_lists(first, n, "first", labels, l1, c1);
+    string_lists(second, n, "second", labels, l2, c2);
+    gv_bias_difference r;
+    check(fn(m, l1, c1, l2, c2, method_of(method), opt_level(level), opt_samples(samples), opt_seed(seed), flag(hold), flag(approx), &r));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 2 + INTERVAL_LEN));
+    double* o = REAL(out);
+    o[0] = r.first; o[1] = r.second;
+    put_interval(o + 2, &r.ci);
+    UNPROTECT(1);
+    return out;
+}
+
+SEXP C_weat_difference(SEXP xp, SEXP first, SEXP second, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
+    static const char* const labels[] = {"X", "Y", "A", "B"};
+    return bias_difference(p_gv_weat_difference, 4, labels, xp, first, second, method, level, samples, seed, hold, approx);
+}
+
+SEXP C_rnd_difference(SEXP xp, SEXP first, SEXP second, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
+    static const char* const labels[] = {"GROUP1", "GROUP2", "NEUTRAL"};
+    return bias_difference(p_gv_rnd_difference, 3, labels, xp, first, second, method, level, samples, seed, hold, approx);
 }
 
 /* ---- co-occurrence matrix ---- */
@@ -386,7 +476,9 @@ static const R_CallMethodDef calls[] = {
     {"C_model_covariance", (DL_FUNC)&C_model_covariance, 3}, {"C_model_has_covariance", (DL_FUNC)&C_model_has_covariance, 2},
     {"C_similarity", (DL_FUNC)&C_similarity, 8}, {"C_compare", (DL_FUNC)&C_compare, 10}, {"C_neighbours", (DL_FUNC)&C_neighbours, 8},
     {"C_reliability", (DL_FUNC)&C_reliability, 2}, {"C_defaults", (DL_FUNC)&C_defaults, 0},
-    {"C_evaluate", (DL_FUNC)&C_evaluate, 5}, {"C_weat", (DL_FUNC)&C_weat, 9}, {"C_rnd", (DL_FUNC)&C_rnd, 7},
+    {"C_evaluate", (DL_FUNC)&C_evaluate, 6}, {"C_evaluate_compare", (DL_FUNC)&C_evaluate_compare, 7},
+    {"C_weat", (DL_FUNC)&C_weat, 12}, {"C_rnd", (DL_FUNC)&C_rnd, 10},
+    {"C_weat_difference", (DL_FUNC)&C_weat_difference, 9}, {"C_rnd_difference", (DL_FUNC)&C_rnd_difference, 9},
     {"C_vocab_build", (DL_FUNC)&C_vocab_build, 6}, {"C_cooccur", (DL_FUNC)&C_cooccur, 9}, {"C_train", (DL_FUNC)&C_train, 13},
     {"C_variance", (DL_FUNC)&C_variance, 7}, {"C_matrix_open", (DL_FUNC)&C_matrix_open, 2},
     {"C_matrix_shape", (DL_FUNC)&C_matrix_shape, 1}, {"C_matrix_row", (DL_FUNC)&C_matrix_row, 2}, {NULL, NULL, 0}};

@@ -9,7 +9,8 @@ static class EvaluateCommand
 {
     public static Command Create()
     {
-        var q = new QueryOptions("sample");
+        var q = new QueryOptions("sample", "sample (the only method here): each of --samples replicates resamples the pairs (bootstrap) and draws every vector w ~ N(w_hat, Sigma); " +
+            "interval = estimate -+ z sd of the replicates (it contains the estimate); sd_pairs and sd_noise show the two parts, noise_shift the attenuation the noise causes");
         var bench = new Option<string[]>("--benchmark") { Description = "Word-similarity file(s): word1 word2 score", Required = true };
         var vs = Optional("--vs", "A second model for a paired comparison on the same pairs");
         var cmd = new Command("evaluate", "Spearman/Pearson on word-similarity benchmarks with GloVe-V intervals") { bench, vs };

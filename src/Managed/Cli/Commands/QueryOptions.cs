@@ -5,10 +5,10 @@ using static GloVeV.Cli.CliOptions;
 namespace GloVeV.Cli.Commands;
 
 /// <summary>Options of the uncertainty-aware queries. Names, defaults and checks come from <see cref="IntervalDefaults"/>.</summary>
-sealed class QueryOptions(string defaultMethod = "calibrated")
+sealed class QueryOptions(string defaultMethod = "calibrated", string? methodHelp = null)
 {
     public readonly Option<string> Model = Required("--model", "Model folder (vectors, vocab.txt, variances/)");
-    public readonly Option<string> Method = new("--method") { Description = defaultMethod == "calibrated" ? IntervalDefaults.Help : $"{defaultMethod} (the only method this command implements)", DefaultValueFactory = _ => defaultMethod };
+    public readonly Option<string> Method = new("--method") { Description = methodHelp ?? (defaultMethod == "calibrated" ? IntervalDefaults.Help : $"{defaultMethod} (the only method this command implements)"), DefaultValueFactory = _ => defaultMethod };
     public readonly Option<double> Level = Double("--level", "Confidence level", IntervalDefaults.Level);
     public readonly Option<int> Samples = Int("--samples", "Draws (sample, calibrated; rejected with delta)", IntervalDefaults.Samples);
     public readonly Option<ulong> Seed = new("--seed") { Description = "Random seed (sample, calibrated; rejected with delta)", DefaultValueFactory = _ => IntervalDefaults.Seed };

@@ -30,6 +30,9 @@ public sealed record BenchmarkComparison(string Name, int Pairs, double Spearman
     double PValue, double SdPairs, double SdNoise, int Replicates, double Level)
 {
     public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>Union of the reliability flags of each model's words (GV_FLAG_* bits).</summary>
+    public int FlagsA { get; init; }
+    public int FlagsB { get; init; }
 }
 
 /// <summary>
@@ -164,6 +167,9 @@ public static class SimilarityBenchmark
         var wb = b.Reliability(ub.SelectMany(u => new[] { u.A, u.B }).Distinct());
         return new BenchmarkComparison(name, common.Count, sa, sb, diff, sd, diff - z * sd, diff + z * sd, pv,
             Sd(pairsOnly.Where(double.IsFinite).ToArray()), Sd(noise.Where(double.IsFinite).ToArray()), draws, level)
-        { Warnings = Warnings(wa, name + " (model A)").Concat(Warnings(wb, name + " (model B)")).ToArray() };
+        {
+            Warnings = Warnings(wa, name + " (model A)").Concat(Warnings(wb, name + " (model B)")).ToArray(),
+            FlagsA = wa.Aggregate(0, (f, w) => f | w.Flags), FlagsB = wb.Aggregate(0, (f, w) => f | w.Flags),
+        };
     }
 }

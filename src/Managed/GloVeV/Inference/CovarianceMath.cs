@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using GloVeV.Native;
 
 namespace GloVeV.Inference;
@@ -10,12 +11,7 @@ public static unsafe class CovarianceMath
     {
         int d = g.Length;
         double acc = 0;
-        for (int q = 0; q < d; q++)
-        {
-            double row = 0;
-            for (int u = 0; u < d; u++) row += sigma[q * d + u] * g[u];
-            acc += g[q] * row;
-        }
+        for (int q = 0; q < d; q++) acc += g[q] * TensorPrimitives.Dot(sigma.Slice(q * d, d), g);
         return acc;
     }
 
@@ -52,11 +48,6 @@ public static unsafe class CovarianceMath
     {
         int d = mean.Length;
         if (l == null) { mean.CopyTo(x); return; }
-        for (int q = 0; q < d; q++)
-        {
-            double acc = mean[q];
-            for (int u = 0; u < d; u++) acc += l[q * d + u] * z[u];
-            x[q] = acc;
-        }
+        for (int q = 0; q < d; q++) x[q] = mean[q] + TensorPrimitives.Dot(new ReadOnlySpan<double>(l, q * d, d), z);
     }
 }

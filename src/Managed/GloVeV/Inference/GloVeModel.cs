@@ -107,6 +107,17 @@ public sealed class GloVeModel : IDisposable
 
     public double[] Covariance(string word, bool approximate = false) => Covariance(IdOf(word), approximate);
 
+    ReliabilityTable? _reliability;
+    /// <summary>Per-word reliability (variance_info.tsv, read once per model: every query of a loaded model shares it).</summary>
+    public ReliabilityTable ReliabilityTable
+    {
+        get
+        {
+            if (_reliability != null) return _reliability;
+            lock (_gate) return _reliability ??= new ReliabilityTable(this);
+        }
+    }
+
     /// <summary>Unit-length vectors for neighbour search (computed once).</summary>
     public float[] UnitVectors()
     {

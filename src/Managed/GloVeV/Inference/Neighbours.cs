@@ -26,6 +26,9 @@ public static class NeighbourDefaults
     public const int MaxCandidates = 4096;
     /// <summary>Candidates drawn first, beyond the top k by plug-in cosine.</summary>
     public const int Extra = 20;
+    /// <summary>When even the cap cannot meet the tolerance (models where most words are noisy), this many likeliest
+    /// entrants are drawn once and the bound is reported as it stands.</summary>
+    public const int HopelessExtra = 100;
 }
 
 /// <summary>
@@ -102,6 +105,7 @@ public static class Neighbours
 
         var threshold = new double[draws];
         double bound;
+        bool hopeless = false;
         while (true)
         {
             KthBest(members, cosDraws, k, threshold);
@@ -114,6 +118,19 @@ public static class Neighbours
             double rest = total;
             int room = Math.Min(searched, maxCandidates) - members.Count, take = 0;
             while (take < byWord.Count && take < room && (rest > tolerance / 2 || take < members.Count)) rest -= byWord[take++].Bound;
+            if (rest > tolerance)
+            {
+                // Even the cap cannot bring the bound within the tolerance: draw the likeliest entrants once (they move
+                // P(top k) most) and report the bound as it stands rather than drawing thousands of words in vain.
+                take = Math.Min(take, NeighbourDefaults.HopelessExtra);
+                Add(byWord.Take(take).Select(b => b.Id));
+                KthBest(members, cosDraws, k, threshold);
+                // New candidates can only raise each draw's k-th best, so the others' bounds can only fall: what the
+                // words still left out can take is at most the old total less the bounds of those just drawn.
+                bound = total - byWord.Take(take).Sum(b => b.Bound);
+                hopeless = true;
+                break;
+            }
             Add(byWord.Take(take).Select(b => b.Id));
         }
 
@@ -124,26 +141,31 @@ public static class Neighbours
             for (int r = 0; r < draws; r++) if (cd[r] >= threshold[r]) inTop[c]++;
         }
 
-        var list = new List<Neighbour>();
-        for (int c = 0; c < shown; c++)
+        for (int c = 0; c < shown; c++) p.Check([id, order[c]]);
+        // Each neighbour's interval and its test against the next are independent queries: run them side by side.
+        var list = new Neighbour[shown];
+        Parallel.For(0, shown, c =>
         {
             var pair = new[] { id, order[c] };
-            p.Check(pair);
             Interval iv = method == IntervalMethod.Sample
                 ? Propagation.Summarise(pluginCos[order[c]], cosDraws[order[c]].Select(x => (double)x).ToArray(), level) with { Words = p.Reliability(pair) }
                 : p.Estimate(Statistic.Cosine(0, 1), pair, method, level, draws, seed);
             double pNext = double.NaN;
-            if (c + 1 < order.Length)
+            if (c + 1 < order.Length && (p.HoldFixed || m.HasCovariance(order[c + 1])))
             {
                 var diffStat = Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2);
                 pNext = p.Estimate(diffStat, [id, order[c], order[c + 1]], method, 0.95, draws, seed).PValueZero;
             }
-            list.Add(new Neighbour(m.Vocabulary[order[c]], c + 1, pluginCos[order[c]], iv, (double)inTop[c] / draws, pNext));
-        }
+            list[c] = new Neighbour(m.Vocabulary[order[c]], c + 1, pluginCos[order[c]], iv, (double)inTop[c] / draws, pNext);
+        });
         var warnings = new List<string>();
+        string why = hopeless ? "(the rest cannot be ruled out within the candidate cap)" : "(the cap)";
         if (bound > tolerance)
-            warnings.Add($"{members.Count} of {searched} words drawn (the cap): words left out may hold up to {bound:G3} of the {k} top places in expectation, " +
-                $"so each P(top k) may be up to {bound:G3} too high");
+            warnings.Add(bound >= 1
+                ? $"{members.Count} of {searched} words drawn {why}: the bound on what the words left out can take is {bound:G3} top places (>= 1), " +
+                  "so P(top k) is not bounded from above by this search; raise the candidate cap or read P(top k) as an upper value"
+                : $"{members.Count} of {searched} words drawn {why}: words left out may hold up to {bound:G3} of the {k} top places in expectation, " +
+                  $"so each P(top k) may be up to {bound:G3} too high");
         return new NeighbourResult(word, method, list, members.Count, draws) { Searched = searched, OmittedBound = bound, Warnings = warnings };
     }
 
@@ -178,45 +200,56 @@ public static class Neighbours
         return a[n];
     }
 
-    /// <summary>For each word outside the set, an upper bound on P(it enters the top k), averaged over the query draws.</summary>
+    /// <summary>For each word outside the set, an upper bound on P(it enters the top k), averaged over the query draws:
+    /// the smaller of <see cref="TailBound"/> (the draw must turn far enough) and <see cref="ProjectionBound"/> (a noisy
+    /// draw must also point the right way, which in D dimensions is rare).</summary>
     static (double Total, List<(int Id, double Bound)> ByWord) OmittedBounds(Propagation p, int[] order, bool[] inSet, double[] pluginCos,
         QueryDraws query, double[] threshold)
     {
         var m = p.Model;
         int draws = threshold.Length;
         var gamma = new double[draws];
-        for (int r = 0; r < draws; r++) gamma[r] = query.Angle[r] + Math.Acos(Math.Clamp(threshold[r], -1, 1));
-        Array.Sort(gamma);
-        double gammaMax = gamma[^1];
-        // The bound falls as γ falls: each group of sorted draws is bounded by its largest γ (upper bound, 64 evaluations).
-        int groups = Math.Min(64, draws);
-        var groupMax = new double[groups];
-        var groupShare = new double[groups];
+        var byGamma = new int[draws];
+        for (int r = 0; r < draws; r++) { gamma[r] = query.Angle[r] + Math.Acos(Math.Clamp(threshold[r], -1, 1)); byGamma[r] = r; }
+        Array.Sort(gamma, byGamma);
+        // Both bounds fall as γ (resp. the query's turn φ and the threshold's slack) fall: each group of draws sorted by γ
+        // is bounded by its worst values (16 evaluations instead of one per draw).
+        int groups = Math.Min(16, draws);
+        var gMax = new double[groups]; var phiMax = new double[groups]; var tMin = new double[groups]; var share = new double[groups];
         for (int g = 0, start = 0; g < groups; g++)
         {
             int end = (int)((long)draws * (g + 1) / groups);
-            groupMax[g] = gamma[end - 1]; groupShare[g] = (double)(end - start) / draws; start = end;
+            gMax[g] = gamma[end - 1]; phiMax[g] = double.NegativeInfinity; tMin[g] = double.PositiveInfinity;
+            for (int r = start; r < end; r++) { phiMax[g] = Math.Max(phiMax[g], query.Angle[byGamma[r]]); tMin[g] = Math.Min(tMin[g], threshold[byGamma[r]]); }
+            share[g] = (double)(end - start) / draws; start = end;
         }
-        var byWord = new List<(int, double)>();
-        double total = 0;
-        foreach (int j in order)
+        double gammaWorst = gMax.Max(), phiWorst = phiMax.Max(), tWorst = tMin.Min();
+        var table = p.Table;
+        int d = m.Dim;
+        var omitted = order.Where(j => !inSet[j]).ToArray();
+        var bounds = new double[omitted.Length];
+        Parallel.For(0, omitted.Length, i =>
         {
-            if (inSet[j]) continue;
+            int j = omitted[i];
             // Float unit vectors: allow for their rounding in the angle.
             double theta = Math.Acos(Math.Clamp(pluginCos[j], -1, 1)) - 1e-5;
             double norm2 = 0;
-            for (int t = 0, d = m.Dim; t < d; t++) { double x = m.Vectors[(long)j * d + t]; norm2 += x * x; }
-            bool noisy = p.Table.Spread(m, j, p.Approximate, out double tr, out double trSq, out double normOne);
-            double worst = TailBound(theta - gammaMax, norm2, noisy, tr, trSq, normOne), b = worst;
-            if (worst > 1e-9)
+            for (int t = 0; t < d; t++) { double x = m.Vectors[(long)j * d + t]; norm2 += x * x; }
+            bool noisy = table.Spread(m, j, p.Approximate, out double tr, out double trSq, out double normOne);
+            double Bound(double gam, double phi, double t) =>
+                Math.Min(TailBound(theta - gam, norm2, noisy, tr, trSq, normOne), ProjectionBound(theta - phi, t, norm2, noisy, tr, trSq, normOne));
+            double worst = Bound(gammaWorst, phiWorst, tWorst), b = worst;
+            if (worst > 1e-12)
             {
                 double sum = 0;
-                for (int g = 0; g < groups; g++) sum += groupShare[g] * TailBound(theta - groupMax[g], norm2, noisy, tr, trSq, normOne);
+                for (int g = 0; g < groups; g++) sum += share[g] * Bound(gMax[g], phiMax[g], tMin[g]);
                 b = Math.Min(worst, sum);
             }
-            total += b;
-            byWord.Add((j, b));
-        }
+            bounds[i] = b;
+        });
+        var byWord = new List<(int, double)>(omitted.Length);
+        double total = 0;
+        for (int i = 0; i < omitted.Length; i++) { total += bounds[i]; byWord.Add((omitted[i], bounds[i])); }
         return (total, byWord);
     }
 
@@ -229,10 +262,48 @@ public static class Neighbours
         double s = delta >= Math.PI / 2 ? 1 : Math.Sin(delta);
         double excess = norm2 * s * s - trace;
         if (excess <= 0) return 1;
-        if (lambdaBound <= 0) return 0;
+        double lambda = LambdaBound(traceSq, lambdaBound);
+        if (lambda <= 0) return 0;
         double sf = Math.Sqrt(traceSq);
-        double y = (-sf + Math.Sqrt(traceSq + 2 * lambdaBound * excess)) / (2 * lambdaBound);
+        double y = (-sf + Math.Sqrt(traceSq + 2 * lambda * excess)) / (2 * lambda);
         return Math.Min(1, Math.Exp(-y * y));
+    }
+
+    /// <summary>λ_max(Σ) is at most both its 1-norm (Gershgorin) and its Frobenius norm sqrt(tr Σ²).</summary>
+    static double LambdaBound(double traceSq, double normOne) => Math.Min(normOne, Math.Sqrt(traceSq));
+
+    /// <summary>
+    /// Upper bound on P(cos(u, w + e) > t) for a unit vector u at an angle of at least <paramref name="minAngle"/> from
+    /// w and e ~ N(0, Σ): with x = w + e and P⊥ the projection off u, the event needs u·x > c ||P⊥x||, c = t/sqrt(1 − t²).
+    /// For any r it lies in {u·e > c r − a} ∪ {||P⊥e|| < r + ||w||}, a = ||w|| cos(minAngle) >= u·w; u·e ~ N(0, uᵀΣu)
+    /// with uᵀΣu <= λ, and ||P⊥e||² has trace >= tr Σ − λ and squared Frobenius norm <= tr Σ², so Laurent and Massart's
+    /// lower tail bounds the second. The smallest sum over a grid of r is returned. It is what makes noisy words (tr Σ
+    /// >= ||w||², where <see cref="TailBound"/> is 1) unlikely entrants: their draws point anywhere, rarely at the query.
+    /// </summary>
+    public static double ProjectionBound(double minAngle, double t, double norm2, bool noisy, double trace, double traceSq, double lambdaBound)
+    {
+        if (!noisy) return minAngle > 0 ? 0 : 1;
+        if (!(t > 0) || t >= 1) return t >= 1 ? 0 : 1;
+        double lambda = LambdaBound(traceSq, lambdaBound);
+        if (!(lambda > 0)) return 1;
+        double c = t / Math.Sqrt(1 - t * t), norm = Math.Sqrt(norm2);
+        double a = norm * Math.Cos(Math.Clamp(minAngle, 0, Math.PI));
+        double sl = Math.Sqrt(lambda), low = trace - lambda, sf = Math.Sqrt(traceSq);
+        if (low <= 0) return 1;
+        double rMin = Math.Max(0, a / c), rMax = Math.Sqrt(low) - norm;
+        if (rMax <= rMin) return 1;
+        double best = 1;
+        for (int i = 1; i < 12; i++)
+        {
+            double r = rMin + (rMax - rMin) * i / 12;
+            double z = (c * r - a) / sl;
+            double p1 = 0.5 * Math.Exp(-0.5 * z * z); // Φ̄(z) <= e^{-z²/2}/2 for z >= 0
+            double rho = (r + norm) * (r + norm);
+            double y = (low - rho) / (2 * sf);
+            double p2 = Math.Exp(-y * y);
+            best = Math.Min(best, p1 + p2);
+        }
+        return Math.Min(1, best);
     }
 
     /// <summary>The query word's draws: unit vectors (column per draw) and their angles to the plug-in vector.</summary>
@@ -303,14 +374,7 @@ public static class Neighbours
             {
                 var rng = new SplitMix64(stream);
                 var z = ws.Z;
-                for (int t = 0; t + 1 < z.Length; t += 2)
-                {
-                    // Box-Muller, both values of each pair.
-                    double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble(), rad = Math.Sqrt(-2.0 * Math.Log(u1));
-                    var (sin, cos) = Math.SinCos(2 * Math.PI * u2);
-                    z[t] = rad * cos; z[t + 1] = rad * sin;
-                }
-                if (z.Length % 2 == 1) z[^1] = rng.NextGaussian();
+                GaussianBlock.Fill(ref rng, z);
                 var lc = ws.FactorColumnMajor;
                 for (int row = 0; row < d; row++) for (int col = 0; col < d; col++) lc[col * d + row] = l[row * d + col];
                 fixed (double* pl = lc, pz = z, px = ws.X) DenseLinearAlgebra.Gemm(d, draws, d, pl, pz, px);

@@ -11,8 +11,7 @@ public sealed class Propagation(GloVeModel model, bool approximate = false, bool
     public GloVeModel Model { get; } = model;
     public bool Approximate { get; } = approximate;
     public bool HoldFixed { get; } = holdFixed;
-    ReliabilityTable? _table;
-    internal ReliabilityTable Table => _table ??= new ReliabilityTable(Model);
+    internal ReliabilityTable Table => Model.ReliabilityTable;
 
     /// <summary>The reliability of each word (see <see cref="WordReliability"/>).</summary>
     public WordReliability[] Reliability(IEnumerable<int> ids) => ids.Select(i => Table.Of(Model, i, !Model.HasCovariance(i), Approximate)).ToArray();

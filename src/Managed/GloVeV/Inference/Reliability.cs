@@ -110,6 +110,14 @@ public sealed class ReliabilityTable
     public WordReliability Of(GloVeModel m, int id, bool heldFixed, bool approximate = false)
     {
         int k = _contexts[id];
+        // A variance folder without variance_info.tsv (the authors' layout, hand-made folders) still has covariances:
+        // the noise ratio comes from the covariance itself.
+        if (double.IsNaN(_noise[id]) && m.HasCovariance(id) && Spread(m, id, false, out double tr, out _, out _))
+        {
+            double n2 = 0;
+            for (int q = 0, d = m.Dim; q < d; q++) { double x = m.Vectors[(long)id * d + q]; n2 += x * x; }
+            _noise[id] = n2 > 0 ? tr / n2 : double.PositiveInfinity;
+        }
         double kept = approximate && m.HasCovariance(id) ? m.Variances!.ApproxKept(id) : double.NaN;
         return new WordReliability(m.Vocabulary[id], m.HasCovariance(id), heldFixed, k, k < 0 ? -1 : k - m.Dim, _noise[id], _cos[id],
             m.HasCovariance(id) ? _status[id] : _status[id] == "ok" ? "no covariance stored" : _status[id])

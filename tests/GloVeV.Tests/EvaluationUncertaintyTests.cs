@@ -1,0 +1,263 @@
+using GloVeV.Evaluation;
+using GloVeV.Inference;
+using GloVeV.Training;
+using Xunit;
+
+namespace GloVeV.Tests;
+
+/// <summary>Neighbour screening, benchmark intervals and bias scores, each against an independent computation.</summary>
+public class EvaluationUncertaintyTests
+{
+    static double[] Rand(ref SplitMix64 rng, int d)
+    {
+        var x = new double[d];
+        for (int q = 0; q < d; q++) x[q] = rng.NextGaussian();
+        return x;
+    }
+
+    /// <summary>V random words in D dimensions; word i's covariance is isotropic with noise ratio spread over [0.01, 1.5].</summary>
+    static (string Dir, double[][] Vectors, double[] S2) RandomModel(int v, int d, ulong seed, Func<int, bool>? hasCov = null)
+    {
+        var rng = new SplitMix64(seed);
+        var vecs = new double[v][];
+        for (int i = 0; i < v; i++) vecs[i] = Rand(ref rng, d);
+        var s2 = vecs.Select((x, i) => x.Sum(t => t * t) / d * (0.01 + 1.5 * ((i * 7919) % v) / (double)v)).ToArray();
+        var dir = ModelBuilder.Write(Enumerable.Range(0, v).Select(i => "w" + i).ToList(), vecs,
+            i => hasCov == null || hasCov(i) ? ModelBuilder.Isotropic(d, s2[i]) : null);
+        return (dir, vecs, s2);
+    }
+
+    [Fact]
+    public void ScreenedNeighbourProbabilitiesStayWithinTheirBoundOfTheWholeVocabulary()
+    {
+        var (dir, _, _) = RandomModel(400, 6, 11);
+        using var m = GloVeModel.Load(dir);
+        var p = new Propagation(m);
+        foreach (var word in new[] { "w3", "w150" })
+        {
+            var all = Neighbours.Query(p, word, 5, IntervalMethod.Sample, 0.95, 400, 9, tolerance: 1e-12, maxCandidates: m.VocabSize);
+            Assert.Equal(m.VocabSize - 1, all.Candidates);
+            Assert.Equal(0, all.OmittedBound);
+            Assert.Empty(all.Warnings);
+            foreach (var cap in new[] { 6, 40, 120 })
+            {
+                var few = Neighbours.Query(p, word, 5, IntervalMethod.Sample, 0.95, 400, 9, tolerance: 1e-12, maxCandidates: cap);
+                // At most the cap (fewer when the cap cannot meet the tolerance anyway: then the likeliest entrants only).
+                Assert.InRange(few.Candidates, 6, cap);
+                Assert.True(few.OmittedBound > 0);
+                Assert.NotEmpty(few.Warnings); // the cap was reached before the tolerance
+                double shortfall = 0;
+                for (int c = 0; c < 5; c++)
+                {
+                    Assert.Equal(all.Neighbours[c].Word, few.Neighbours[c].Word);
+                    // Same draws for the words both searches drew (per-word streams): fewer rivals can only raise P(top k).
+                    double gap = few.Neighbours[c].PTopK - all.Neighbours[c].PTopK;
+                    Assert.True(gap >= -1e-12, $"{word} cap {cap}: P(top k) fell by {-gap}");
+                    shortfall += gap;
+                }
+                // The bound is on the expected top-k places that the omitted words take; 400 draws leave some noise.
+                Assert.True(shortfall <= few.OmittedBound + 0.05, $"{word} cap {cap}: shortfall {shortfall} > bound {few.OmittedBound}");
+            }
+            // At the default tolerance the search stops early, within its bound.
+            var screened = Neighbours.Query(p, word, 5, IntervalMethod.Sample, 0.95, 400, 9);
+            Assert.True(screened.OmittedBound <= NeighbourDefaults.Tolerance);
+            for (int c = 0; c < 5; c++)
+                Assert.InRange(screened.Neighbours[c].PTopK - all.Neighbours[c].PTopK, -1e-12, NeighbourDefaults.Tolerance + 0.05);
+        }
+    }
+
+    [Fact]
+    public void TailBoundIsAboveTheMonteCarloProbability()
+    {
+        var rng = new SplitMix64(5);
+        const int d = 8, n = 100_000;
+        var w = Rand(ref rng, d);
+        double norm2 = w.Sum(t => t * t);
+        int informative = 0;
+        foreach (var scale in new[] { 0.002, 0.01, 0.05 })
+        {
+            // Anisotropic diagonal covariance: variances scale * (1..8) * |w|^2 / d.
+            var sigma = Enumerable.Range(0, d).Select(q => scale * (q + 1) * norm2 / d).ToArray();
+            double tr = sigma.Sum(), trSq = sigma.Sum(s => s * s), lmax = sigma.Max();
+            var angles = new double[n];
+            for (int r = 0; r < n; r++)
+            {
+                double dot = 0, nn = 0;
+                for (int q = 0; q < d; q++) { double x = w[q] + Math.Sqrt(sigma[q]) * rng.NextGaussian(); dot += x * w[q]; nn += x * x; }
+                angles[r] = Math.Acos(Math.Clamp(dot / Math.Sqrt(nn * norm2), -1, 1));
+            }
+            foreach (var delta in new[] { 0.1, 0.3, 0.6, 1.0 })
+            {
+                double mc = angles.Count(a => a > delta) / (double)n;
+                double bound = Neighbours.TailBound(delta, norm2, true, tr, trSq, lmax);
+                // The projection bound: a fixed unit vector u at angle delta from w; P(cos(u, w + e) > t).
+                foreach (var t in new[] { 0.3, 0.6, 0.9 })
+                {
+                    var u = OffAxis(w, delta);
+                    int hits = 0;
+                    var rng2 = new SplitMix64((ulong)(1000 * delta + 100 * t + scale * 1e4));
+                    for (int r = 0; r < 20_000; r++)
+                    {
+                        double dot = 0, nn = 0;
+                        for (int q = 0; q < d; q++) { double x = w[q] + Math.Sqrt(sigma[q]) * rng2.NextGaussian(); dot += x * u[q]; nn += x * x; }
+                        if (dot > t * Math.Sqrt(nn)) hits++;
+                    }
+                    double pm = hits / 20_000.0, pb = Neighbours.ProjectionBound(delta, t, norm2, true, tr, trSq, lmax);
+                    Assert.True(pb + 1e-12 >= pm - 3 * Math.Sqrt(pm * (1 - pm) / 20_000), $"projection: scale {scale} delta {delta} t {t}: bound {pb} < {pm}");
+                }
+                Assert.True(bound + 1e-12 >= mc - 3 * Math.Sqrt(mc * (1 - mc) / n), $"scale {scale} delta {delta}: bound {bound} < Monte Carlo {mc}");
+                if (bound < 0.5) informative++;
+            }
+        }
+        Assert.True(informative >= 4, "the bound should be informative for small noise");
+        Assert.Equal(1, Neighbours.TailBound(0, norm2, true, 1, 1, 1));
+        Assert.Equal(0, Neighbours.TailBound(0.5, norm2, false, 0, 0, 0));
+    }
+
+    /// <summary>A unit vector at angle <paramref name="angle"/> from w (rotated towards a fixed orthogonal direction).</summary>
+    static double[] OffAxis(double[] w, double angle)
+    {
+        double n = Math.Sqrt(Dot(w, w));
+        var e = w.Select(x => x / n).ToArray();
+        var o = new double[w.Length]; o[0] = 1;
+        double pr = Dot(o, e);
+        for (int q = 0; q < o.Length; q++) o[q] -= pr * e[q];
+        double on = Math.Sqrt(Dot(o, o));
+        return e.Select((x, q) => Math.Cos(angle) * x + Math.Sin(angle) * o[q] / on).ToArray();
+    }
+
+    static string PairsFile(double[][] vecs, int count, ulong seed)
+    {
+        var rng = new SplitMix64(seed);
+        var lines = new List<string>();
+        for (int k = 0; k < count; k++)
+        {
+            int a = (int)(rng.NextDouble() * vecs.Length), b = (a + 1 + (int)(rng.NextDouble() * (vecs.Length - 1))) % vecs.Length;
+            double cos = Dot(vecs[a], vecs[b]) / Math.Sqrt(Dot(vecs[a], vecs[a]) * Dot(vecs[b], vecs[b]));
+            lines.Add($"w{a} w{b} {(5 + 4 * cos + rng.NextGaussian()).ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+        return TestPaths.WriteCorpus(TestPaths.TempDir(), string.Join("\n", lines) + "\n", "pairs.txt");
+    }
+
+    static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
+
+    [Fact]
+    public void BenchmarkIntervalsJoinPairSamplingAndNoiseAndPairTheComparison()
+    {
+        var (dir, vecs, s2) = RandomModel(120, 6, 21);
+        using var m = GloVeModel.Load(dir);
+        var pairs = WordPairs.Load(PairsFile(vecs, 80, 4));
+        var p = new Propagation(m);
+        var r = SimilarityBenchmark.Evaluate(p, pairs, "toy", 400, 3);
+        foreach (var c in new[] { r.SpearmanInterval, r.PearsonInterval })
+        {
+            Assert.True(c.Lo <= c.Estimate && c.Estimate <= c.Hi, $"[{c.Lo}, {c.Hi}] excludes {c.Estimate}");
+            Assert.True(c.SdPairs > 0 && c.SdNoise > 0);
+            // Joint replicates vary with both sources: not below either part (allowing replicate noise).
+            Assert.True(c.Sd >= 0.9 * Math.Max(c.SdPairs, c.SdNoise), $"sd {c.Sd} parts {c.SdPairs} {c.SdNoise}");
+            Assert.True(c.Sd <= 1.2 * Math.Sqrt(c.SdPairs * c.SdPairs + c.SdNoise * c.SdNoise) + 0.02);
+        }
+        Assert.Equal(r.Spearman, r.SpearmanInterval.Estimate);
+        Assert.True(r.FlaggedWords > 0); // words up to noise ratio 1.5
+
+        // Against itself: the difference is 0 and pair resampling cannot move it.
+        var self = SimilarityBenchmark.Compare(p, p, pairs, "toy", 300, 3);
+        Assert.Equal(0, self.Diff);
+        Assert.Equal(0, self.SdPairs, 12);
+
+        // A nearby model: resampling the pairs jointly cancels what the two share, so the paired pair-sd is far below
+        // what two independent bootstraps would give.
+        var rng = new SplitMix64(8);
+        var near = new double[vecs.Length][];
+        for (int i = 0; i < vecs.Length; i++) { var e = Rand(ref rng, 6); near[i] = vecs[i].Select((t, q) => t + 0.15 * e[q]).ToArray(); }
+        using var m2 = GloVeModel.Load(ModelBuilder.Write(Enumerable.Range(0, vecs.Length).Select(i => "w" + i).ToList(), near, i => ModelBuilder.Isotropic(6, s2[i])));
+        var p2 = new Propagation(m2);
+        var r2 = SimilarityBenchmark.Evaluate(p2, pairs, "toy", 400, 3);
+        var cmp = SimilarityBenchmark.Compare(p, p2, pairs, "toy", 400, 3);
+        Assert.Equal(r.Spearman - r2.Spearman, cmp.Diff, 12);
+        double unpaired = Math.Sqrt(Math.Pow(r.SpearmanInterval.SdPairs, 2) + Math.Pow(r2.SpearmanInterval.SdPairs, 2));
+        Assert.True(cmp.SdPairs < 0.6 * unpaired, $"paired {cmp.SdPairs} vs unpaired {unpaired}");
+        Assert.True(cmp.Lo <= cmp.Diff && cmp.Diff <= cmp.Hi && cmp.PValue is >= 0 and <= 1);
+        Assert.True(cmp.FlagsA != 0 && cmp.FlagsB != 0);
+    }
+
+    /// <summary>WEAT effect size written out from the paper's definition (sample sd over X ∪ Y).</summary>
+    static double EffectSize(Func<string, double[]> v, string[] x, string[] y, string[] a, string[] b)
+    {
+        double Cos(double[] p, double[] q) => Dot(p, q) / Math.Sqrt(Dot(p, p) * Dot(q, q));
+        double S(string w) => a.Average(t => Cos(v(w), v(t))) - b.Average(t => Cos(v(w), v(t)));
+        var all = x.Concat(y).Select(S).ToArray();
+        double mean = all.Average(), sd = Math.Sqrt(all.Sum(z => (z - mean) * (z - mean)) / (all.Length - 1));
+        return (x.Average(S) - y.Average(S)) / sd;
+    }
+
+    /// <summary>Garg et al.'s relative norm distance written out: unit vectors, group means of unit vectors.</summary>
+    static double Rnd(Func<string, double[]> v, string[] g1, string[] g2, string[] neutral)
+    {
+        double[] U(string w) { var x = v(w); double n = Math.Sqrt(Dot(x, x)); return x.Select(t => t / n).ToArray(); }
+        double[] Mean(string[] g) => Enumerable.Range(0, v(g[0]).Length).Select(q => g.Average(w => U(w)[q])).ToArray();
+        double Dist(double[] p, double[] q) => Math.Sqrt(p.Zip(q, (s, t) => (s - t) * (s - t)).Sum());
+        var c1 = Mean(g1); var c2 = Mean(g2);
+        return neutral.Sum(w => Dist(U(w), c1) - Dist(U(w), c2));
+    }
+
+    /// <summary>sqrt(Σ_w s2_w |∂f/∂w|²) by central differences: the delta-method sd under isotropic covariances.</summary>
+    static double FiniteDifferenceSd(GloVeModel m, IEnumerable<string> words, double[] s2, Func<Func<string, double[]>, double> f)
+    {
+        var at = words.Distinct().ToDictionary(w => w, w => m.Vector(w));
+        double var = 0, h = 1e-6;
+        foreach (var w in at.Keys)
+            for (int q = 0; q < at[w].Length; q++)
+            {
+                double keep = at[w][q];
+                at[w][q] = keep + h; double up = f(s => at[s]);
+                at[w][q] = keep - h; double down = f(s => at[s]);
+                at[w][q] = keep;
+                double g = (up - down) / (2 * h);
+                var += s2[int.Parse(w[1..])] * g * g;
+            }
+        return Math.Sqrt(var);
+    }
+
+    [Fact]
+    public void BiasScoreDeltaSdsMatchFiniteDifferencesAndDifferencesShareWords()
+    {
+        var (dir, _, s2) = RandomModel(40, 5, 31);
+        using var m = GloVeModel.Load(dir);
+        var p = new Propagation(m);
+        string[] W(params int[] ids) => ids.Select(i => "w" + i).ToArray();
+        var x = W(0, 1, 2); var y = W(3, 4, 5); var a = W(6, 7, 8, 9); var b = W(10, 11, 12);
+        var weat = Weat.Run(p, new WeatLists(x, y, a, b), 200, IntervalMethod.Delta);
+        Assert.Equal(EffectSize(m.Vector, x, y, a, b), weat.EffectSize, 9);
+        double fd = FiniteDifferenceSd(m, x.Concat(y).Concat(a).Concat(b), s2, v => EffectSize(v, x, y, a, b));
+        Assert.Equal(fd, weat.EffectSizeInterval.Sd, 5);
+        Assert.InRange(weat.PValue, 1.0 / 21, 1); // C(6,3) = 20 partitions: 19 others, p >= 1/20
+        Assert.Equal(19, weat.Permutations);
+
+        var g1 = W(13, 14, 15); var g2 = W(16, 17); var neutral = W(18, 19, 20, 21, 22);
+        var rnd = RelativeNormDistance.Run(p, new RndLists(g1, g2, neutral), IntervalMethod.Delta);
+        Assert.Equal(Rnd(m.Vector, g1, g2, neutral), rnd.Value, 9);
+        Assert.Equal(FiniteDifferenceSd(m, g1.Concat(g2).Concat(neutral), s2, v => Rnd(v, g1, g2, neutral)), rnd.Interval.Sd, 5);
+        Assert.Equal(rnd.Interval.Estimate / rnd.Interval.Sd, rnd.Z, 12);
+        Assert.Equal(rnd.Interval.PValueZero, rnd.PValue, 12);
+
+        // Differences: identical lists give exactly 0; swapping A and B gives twice the effect size; lists that share
+        // words get the sd of the joint difference, not of two independent scores.
+        var same = Weat.Difference(p, new WeatLists(x, y, a, b), new WeatLists(x, y, a, b), IntervalMethod.Delta);
+        Assert.Equal(0, same.Difference.Estimate);
+        Assert.Equal(0, same.Difference.Sd, 12);
+        var swapped = Weat.Difference(p, new WeatLists(x, y, a, b), new WeatLists(x, y, b, a), IntervalMethod.Delta);
+        Assert.Equal(2 * weat.EffectSize, swapped.Difference.Estimate, 9);
+        var a2 = W(6, 7, 23); // shares w6, w7 with a
+        var shared = Weat.Difference(p, new WeatLists(x, y, a, b), new WeatLists(x, y, a2, b), IntervalMethod.Delta);
+        double fdDiff = FiniteDifferenceSd(m, x.Concat(y).Concat(a).Concat(b).Concat(a2), s2, v => EffectSize(v, x, y, a, b) - EffectSize(v, x, y, a2, b));
+        Assert.Equal(fdDiff, shared.Difference.Sd, 5);
+        Assert.Equal(shared.First - shared.Second, shared.Difference.Value, 9);
+
+        var n2 = W(18, 19, 24, 25);
+        var rdiff = RelativeNormDistance.Difference(p, new RndLists(g1, g2, neutral), new RndLists(g1, g2, n2), IntervalMethod.Delta);
+        double fdR = FiniteDifferenceSd(m, g1.Concat(g2).Concat(neutral).Concat(n2), s2, v => Rnd(v, g1, g2, neutral) - Rnd(v, g1, g2, n2));
+        Assert.Equal(fdR, rdiff.Difference.Sd, 5);
+        Assert.True(rdiff.Difference.Lo <= rdiff.Difference.Estimate && rdiff.Difference.Estimate <= rdiff.Difference.Hi);
+    }
+}
