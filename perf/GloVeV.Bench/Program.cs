@@ -97,8 +97,24 @@ switch (args.FirstOrDefault())
         Console.WriteLine($"({sw.Elapsed.TotalSeconds:F0} s)");
         return 0;
     }
+    case "bias-coverage":
+    {
+        // bias-coverage [REPS=500] [DRAWS=1000] [METHODS=delta,sample,calibrated] [CONTEXTS=120,25] [NRS=0.1,0.5,1,2]: exact-model
+        // coverage of the WEAT effect size and RND, and the rejection rate of the true-null difference of two list sets.
+        int reps = args.Length > 1 ? int.Parse(args[1], inv) : 500;
+        int draws = args.Length > 2 ? int.Parse(args[2], inv) : GloVeV.Inference.IntervalDefaults.Samples;
+        var methods = (args.Length > 3 ? args[3] : "delta,sample,calibrated").Split(',').Select(GloVeV.Inference.Interval.ParseMethod).ToArray();
+        var contexts = (args.Length > 4 ? args[4] : "120,25").Split(',').Select(x => int.Parse(x, inv)).ToArray();
+        var nrs = (args.Length > 5 ? args[5] : "0.1,0.5,1,2").Split(',').Select(x => double.Parse(x, inv)).ToArray();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        Console.WriteLine($"exact-model bias-score coverage: D = 20, |K| in {{{string.Join(", ", contexts)}}}, {reps} replications per cell, {draws} draws, nominal 95%");
+        Console.WriteLine("per method: coverage of the true score (not identifiable counts as covering) / share not identifiable / median width / rejection rate of the true null score(lists) = score(lists')");
+        GloVeV.Evaluation.BiasCoverageStudy.Table(contexts, nrs, reps, 20261203, methods, draws, Console.WriteLine);
+        Console.WriteLine($"({sw.Elapsed.TotalSeconds:F0} s)");
+        return 0;
+    }
     default:
-        Console.Error.WriteLine("usage: GloVeV.Bench smoke | coverage [REPS] [DRAWS] [METHODS] [CONTEXTS] | bdn [BenchmarkDotNet args] | baseline-cooccur ... | baseline-train ... | dgemm N THREADS");
+        Console.Error.WriteLine("usage: GloVeV.Bench smoke | coverage [REPS] [DRAWS] [METHODS] [CONTEXTS] | bias-coverage [REPS] [DRAWS] [METHODS] [CONTEXTS] [NRS] | bdn [BenchmarkDotNet args] | baseline-cooccur ... | baseline-train ... | dgemm N THREADS");
         return 2;
 }
 

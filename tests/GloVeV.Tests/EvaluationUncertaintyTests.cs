@@ -181,6 +181,21 @@ public class EvaluationUncertaintyTests
         Assert.True(cmp.FlagsA != 0 && cmp.FlagsB != 0);
     }
 
+    [Fact]
+    public void BiasScoreIntervalsCoverTheTruthWhereTheNoiseIsLow()
+    {
+        // Seeded cells of perf's bias-coverage grid (README): at NR = 0.1 the delta and calibrated intervals of the WEAT
+        // effect size and of RND cover the true score (band for 80 replications), and the true-null difference of two
+        // list sets is rarely rejected.
+        foreach (var score in new[] { "weat", "rnd" })
+            foreach (var c in BiasCoverageStudy.Run(score, 0.1, 120, 80, 11, [IntervalMethod.Delta, IntervalMethod.Calibrated], draws: 400))
+            {
+                Assert.InRange(c.Coverage, 0.86, 1.0);
+                Assert.InRange(c.Rejection, 0.0, 0.15);
+                Assert.True(c.NotIdentifiable < 0.05, $"{score} {c.Method}: {c.NotIdentifiable} not identifiable");
+            }
+    }
+
     /// <summary>WEAT effect size written out from the paper's definition (sample sd over X ∪ Y).</summary>
     static double EffectSize(Func<string, double[]> v, string[] x, string[] y, string[] a, string[] b)
     {

@@ -105,7 +105,7 @@ public static class CoverageStudy
     }
 
     /// <summary>One word's WLS fit: (w_hat, Σ_hat, lower Cholesky factor of Σ_hat).</summary>
-    static (double[] W, double[] Cov, double[] L) Fit(ref SplitMix64 rng, double[] w, int d, int k, double s)
+    internal static (double[] W, double[] Cov, double[] L) Fit(ref SplitMix64 rng, double[] w, int d, int k, double s)
     {
         var c = new double[k * d];
         var y = new double[k];
