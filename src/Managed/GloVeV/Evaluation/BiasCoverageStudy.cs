@@ -111,14 +111,7 @@ public static class BiasCoverageStudy
                 }
         });
         return methods.Select((meth, k) => new BiasCoverageCell(score, nr, dof, meth, reps, theta, cover[k] / (double)reps, ni[k] / (double)reps,
-            Median(widths[k]), reps > dni[k] ? rej[k] / (double)(reps - dni[k]) : double.NaN, dni[k] / (double)reps)).ToList();
-    }
-
-    static double Median(List<double> x)
-    {
-        if (x.Count == 0) return double.NaN;
-        var s = x.Order().ToArray();
-        return IntervalEngine.Quantile(s, 0.5);
+            CoverageStudy.Median(widths[k]), reps > dni[k] ? rej[k] / (double)(reps - dni[k]) : double.NaN, dni[k] / (double)reps)).ToList();
     }
 
     /// <summary>The grid (score x |K| - D x NR) as a markdown table.</summary>

@@ -97,7 +97,7 @@ public static class CoverageStudy
         _ => IntervalEngine.Calibrated(stat, v, cov, l, dof, level, draws, seed),
     };
 
-    static double Median(List<double> x)
+    internal static double Median(List<double> x)
     {
         if (x.Count == 0) return double.NaN;
         var s = x.Order().ToArray();
