@@ -23,6 +23,7 @@ for _v in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
 os.environ.setdefault("GLOVEV_LIB", str(REPO / "build" / "lib" / "libglovev.so"))
 import numpy as np  # noqa: E402
 import glovev  # noqa: E402
+from timing import median_ms  # noqa: E402  (perf/timing.py: the script's folder is on sys.path)
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--corpus", default=str(REPO.parent / "shared/data/corpora/gutenberg_10M/gutenberg_10M.txt.gz"))
@@ -60,16 +61,6 @@ picks = [with_cov[int(q * (len(with_cov) - 1))] for q in (0.01, 0.3, 0.9)]
 from gensim.models import KeyedVectors  # noqa: E402
 kv = KeyedVectors(m.dim)
 kv.add_vectors(list(words), np.asarray(m.vectors, dtype=np.float32))
-
-
-def median_ms(fn, reps):
-    fn()
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        ts.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(ts)
 
 
 rows = []

@@ -1,24 +1,13 @@
 """Query latency through the Python binding (ctypes): one similarity CI, and top-10 neighbours with CIs over the
 whole vocabulary. Usage: query_latency.py MODEL_DIR WORD OTHER. Prints JSON with median milliseconds."""
 import json
-import statistics
 import sys
-import time
 
 import glovev
+from timing import median_ms  # perf/timing.py (the script's folder is on sys.path)
 
 m = glovev.Model.load(sys.argv[1])
 a, b = sys.argv[2], sys.argv[3]
-
-
-def median_ms(fn, reps):
-    fn()
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        ts.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(ts)
 
 
 print(json.dumps({
