@@ -101,7 +101,7 @@ def test_killed_cooccur_leaves_old_or_new(cli, small):
     for trial in range(TRIALS):
         shutil.rmtree(out)
         shutil.copytree(saved, out)
-        kill_at(cli, new_args, rng.uniform(0, full * 1.1))
+        kill_at(cli, new_args, rng.uniform(0, full * 1.5))
         # The next reader finishes or rolls back the swap, then checks the manifest.
         n = nnz_of(out, vocab)
         h = sha(out / "cooccurrence.bin")
@@ -143,13 +143,15 @@ def test_killed_variance_leaves_old_or_new(cli, trained, tmp_path):
     saved = tmp_path / "saved"
     shutil.copytree(model / "variances", saved)
     assert old != new
-    full = timed(cli, new_args)
+    # The slowest of three runs, and kills up to 1.5 times that: on a loaded machine a single timing with a 10% margin
+    # left whole runs of trials without one kill after completion (seen: 0 'new' of 24).
+    full = max(timed(cli, new_args) for _ in range(3))
     rng = random.Random(18)
     seen = {"old": 0, "new": 0}
     for trial in range(TRIALS):
         shutil.rmtree(model / "variances")
         shutil.copytree(saved, model / "variances")
-        kill_at(cli, new_args, rng.uniform(0, full * 1.1))
+        kill_at(cli, new_args, rng.uniform(0, full * 1.5))
         with glovev.Model.load(model) as m:  # recovers the swap, checks manifest and provenance
             assert m.has_variances
             words = [w for w in m.index_to_key[:50] if m.has_covariance(w)]
