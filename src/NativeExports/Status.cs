@@ -64,6 +64,7 @@ static partial class Guard
         catch (UnauthorizedAccessException e) { LastError.Set(e.Message); return Status.Io; }
         catch (IOException e) { LastError.Set(e.Message); return Status.Io; }
         catch (MissingFileException e) { LastError.Set(CallerTerms(e.Message)); return Status.Io; }
+        catch (BadArgumentException e) { LastError.Set(CallerTerms(e.Message)); return Status.Argument; }
         catch (GloVeVException e) { LastError.Set(CallerTerms(e.Message)); return Status.Input; }
         catch (ArgumentException e) { LastError.Set(e.Message); return Status.Argument; }
         catch (OutOfMemoryException) { LastError.Set("out of memory"); return Status.Internal; }

@@ -105,7 +105,11 @@ public class CooccurrenceTests
         var corpus = TestPaths.Data("sotu_small.txt");
         var v = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 2 }).Vocabulary;
         var big = CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Threads = 1 });
-        var small = CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Threads = 2, MemoryBytes = 1 << 20 });
+        long least = CooccurrenceCounter.MinimumMemoryBytes(v, 2);
+        var below = Assert.Throws<BadArgumentException>(() => CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Threads = 2, MemoryBytes = least - (1 << 20) }));
+        Assert.Contains("--memory", below.Message);
+        Assert.Contains("too small", below.Message);
+        var small = CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Threads = 2, MemoryBytes = least });
         Assert.True(small.SpilledRuns > 64, $"expected many spill files (and a multi-pass merge), got {small.SpilledRuns}");
         Assert.Equal(0, big.SpilledRuns);
         Assert.Equal(File.ReadAllBytes(big.BinaryPath), File.ReadAllBytes(small.BinaryPath));

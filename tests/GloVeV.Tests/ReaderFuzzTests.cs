@@ -9,7 +9,7 @@ using Xunit;
 namespace GloVeV.Tests;
 
 /// <summary>
-/// A seeded fuzzer for the readers (corpus, vocabulary, .bin, CSR, params, variance chunks): valid files are damaged
+/// A seeded fuzzer for the readers (corpus, vocabulary, .bin, CSR, params, variance chunks, the authors' single files): valid files are damaged
 /// (bytes flipped, spans overwritten, truncated, extended, lines shuffled) and read back. Every outcome must be a
 /// success or a <see cref="GloVeVException"/> / <see cref="IOException"/>: no other exception, crash or hang.
 /// <c>GLOVEV_FUZZ_ITERATIONS</c> sets the cases per reader (default 25: a short run; perf/fuzz.sh runs longer).
@@ -129,7 +129,21 @@ public class ReaderFuzzTests(CorporaFixture corpora) : IClassFixture<CorporaFixt
         for (int i = 0; i < p.VocabSize; i++) for (int q = 0; q < d; q++) all[(long)i * d * d + q * d + q] = 0.01 * (1 + q);
         var single = Path.Combine(authors, "CompleteVariances.safetensors");
         SafeTensorsWriter.WriteAll(single, [(new TensorSpec("variances", TensorDType.F64, [p.VocabSize, d, d]), w => w.Write<double>(all))], new Dictionary<string, string>());
+        // The compact form: diagonal for even word ids, rank-1 U s Vt for odd ones (an SPD-looking outer product).
+        var approxTensors = new List<(TensorSpec, Action<SafeTensorsWriter>)>();
+        for (int i = 0; i < p.VocabSize; i++)
+        {
+            var diag = Enumerable.Range(0, d).Select(q => 0.02 * (1 + q)).ToArray();
+            if (i % 2 == 0) { approxTensors.Add((new TensorSpec($"diag_{i}", TensorDType.F64, [d]), w => w.Write<double>(diag))); continue; }
+            var u = Enumerable.Range(0, d).Select(q => q == 0 ? 1.0 : 0.0).ToArray();
+            approxTensors.Add((new TensorSpec($"U_{i}", TensorDType.F64, [d, 1]), w => w.Write<double>(u)));
+            approxTensors.Add((new TensorSpec($"s_{i}", TensorDType.F64, [1]), w => w.Write<double>([0.5])));
+            approxTensors.Add((new TensorSpec($"Vt_{i}", TensorDType.F64, [1, d]), w => w.Write<double>(u)));
+        }
+        var approxSingle = Path.Combine(authors, "ApproximationVariances.safetensors");
+        SafeTensorsWriter.WriteAll(approxSingle, approxTensors, new Dictionary<string, string>());
         Query(authors);
         Fuzz(single, 12, () => Query(authors));
+        Fuzz(approxSingle, 13, () => Query(authors));
     }
 }

@@ -53,12 +53,16 @@ def test_gensim_keyed_vectors_round_trip(model, tmp_path):
     assert back.similarity("war", "peace", method="delta", hold_fixed=True).sd == 0.0
 
 
-@pytest.mark.parametrize("budget_mib", [64, 128])
-def test_cooccur_peak_rss_stays_within_the_memory_budget(cli, tmp_path, budget_mib):
-    import os
+@pytest.mark.parametrize("budget_mib,one_line", [(64, False), (128, False), (64, True)])
+def test_cooccur_peak_rss_stays_within_the_memory_budget(cli, tmp_path, budget_mib, one_line):
+    import gzip
     import subprocess
     from conftest import REPO
     kjv = REPO / "tests" / "data" / "kjv.txt.gz"
+    if one_line:  # the pathological case: the whole corpus is one document, cut between blocks
+        text = gzip.decompress(kjv.read_bytes()).replace(b"\n", b" ")
+        kjv = tmp_path / "one-line.txt"
+        kjv.write_bytes(text)
     glovev.build_vocab(kjv, tmp_path / "vocab.txt", min_count=5, threads=1)
     # GNU time measures the engine alone (wait4 from this process would count the forked Python before exec).
     r = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", cli, "cooccur", "--corpus", str(kjv), "--vocab", str(tmp_path / "vocab.txt"),
@@ -66,6 +70,19 @@ def test_cooccur_peak_rss_stays_within_the_memory_budget(cli, tmp_path, budget_m
     assert r.returncode == 0, r.stderr
     kib = int([l for l in r.stderr.splitlines() if l.startswith("MAXRSS")][-1].split()[1])
     assert kib < budget_mib * 1024, "peak RSS %d KiB over a %d MiB budget" % (kib, budget_mib)
+
+
+def test_cooccur_refuses_a_budget_below_its_minimum(cli, tmp_path):
+    import subprocess
+    from conftest import REPO
+    kjv = REPO / "tests" / "data" / "kjv.txt.gz"
+    glovev.build_vocab(kjv, tmp_path / "vocab.txt", min_count=5, threads=1)
+    r = subprocess.run([cli, "cooccur", "--corpus", str(kjv), "--vocab", str(tmp_path / "vocab.txt"), "--out", str(tmp_path / "c"),
+                        "--memory", "8M", "--threads", "2"], capture_output=True, text=True)
+    assert r.returncode == 2 and "--memory 8M is too small" in r.stderr and "or more" in r.stderr, r.stderr
+    assert not (tmp_path / "c").exists()
+    with pytest.raises(glovev.ArgumentError, match="memory 8M is too small"):
+        glovev.cooccur(kjv, tmp_path / "vocab.txt", tmp_path / "c", memory="8M", threads=2)
 
 
 def test_als_sweeps_and_ridge_through_python(tmp_path):

@@ -5,3 +5,6 @@ public class GloVeVException(string message, Exception? inner = null) : Exceptio
 
 /// <summary>A file or folder the user named does not exist (the C ABI reports it as an I/O error).</summary>
 public sealed class MissingFileException(string message) : GloVeVException(message);
+
+/// <summary>An argument the caller chose cannot work (e.g. a memory budget below the run's minimum), as opposed to bad input data.</summary>
+public sealed class BadArgumentException(string message) : GloVeVException(message);

@@ -16,7 +16,7 @@ static class CooccurCommand
         var sym = Flag("--symmetric", "Count left and right contexts (default)");
         var asym = Flag("--asymmetric", "Count left contexts only");
         var noDist = Flag("--no-distance-weighting", "Add 1 per pair instead of 1/distance");
-        var memory = new Option<string>("--memory") { Description = "Memory budget, e.g. 512M or 4G", DefaultValueFactory = _ => "4G" };
+        var memory = new Option<string>("--memory") { Description = "Memory budget for the whole process (peak RSS stays under it), e.g. 512M or 4G; a budget below the minimum for the vocabulary and threads is refused", DefaultValueFactory = _ => "4G" };
         var threads = Threads(); var json = Json(); var shard = Shard();
         var cmd = new Command("cooccur", "Count word-word co-occurrences (GloVe C semantics)")
             { corpus, vocab, output, window, sym, asym, noDist, memory, VocabCommand.Lowercase, VocabCommand.SplitPunct, VocabCommand.ReplaceInvalid, threads, json, shard };

@@ -17,6 +17,12 @@ public sealed record CooccurrenceResult(long Tokens, int VocabularySize, long No
 public static class CooccurrenceCounter
 {
     const int MaxOpenRuns = 64;
+    /// <summary>The runtime, code and stacks of a glovev process before any data (measured: 17 MB for the AOT CLI).</summary>
+    const long FixedBytes = 20L << 20;
+    /// <summary>A k-way merge's read buffers (64 KB per open run) plus the writers' buffers.</summary>
+    const long MergeBufferBytes = MaxOpenRuns * (64L << 10) + (4L << 20);
+    /// <summary>Garbage the collector has not returned yet, heap bookkeeping (measured 6-9 MB near the minimum).</summary>
+    const long CollectorSlackBytes = 8L << 20;
 
     sealed class Worker
     {
@@ -108,6 +114,7 @@ public static class CooccurrenceCounter
     {
         var sw = Stopwatch.StartNew();
         o.Validate();
+        CountingBytesPerThread(o, vocab, out _); // refuse an impossible budget before touching the output folder
         // The folder is published as a whole (old complete set or new complete set, whatever instant a kill lands);
         // spill runs live in this run's staging folder, which the next run removes if this one dies.
         using var publish = IO.AtomicDirectory.Begin(outDir, OwnFiles);
@@ -139,9 +146,7 @@ public static class CooccurrenceCounter
     {
         o.Validate();
         int threads = o.Threads;
-        // Budget: the runtime, vocabulary and read-ahead blocks take ~50 MB; of the rest, 80% is counting state shared
-        // by the threads (half dense block, half pair buffer), so peak RSS stays under --memory.
-        long perThread = Math.Max(512L << 10, (long)(o.MemoryBytes * 0.8) - (48L << 20)) / threads;
+        long perThread = CountingBytesPerThread(o, vocab, out int blockSize);
         // The dense block pays off only while it is small next to the number of pair updates (~ corpus bytes),
         // since every cell is zeroed, summed across threads and scanned once.
         long fileBytes = File.Exists(corpusPath) ? new FileInfo(corpusPath).Length : 0;
@@ -165,7 +170,7 @@ public static class CooccurrenceCounter
                 w.Tokenizer.Tokenize(block.Span, ref sink);
             },
             out var workers, bytes => progress?.Invoke("counting", fileBytes > 0 ? Math.Min(1.0, (double)bytes / fileBytes) : 0),
-            LineContext.For(vocab, o.Tokenizer, o.Window));
+            LineContext.For(vocab, o.Tokenizer, o.Window), blockSize);
         long tokens = workers.Sum(w => w.Tokens);
         var spilled = workers.SelectMany(w => w.Spilled).ToList();
         int spilledCount = spilled.Count;
@@ -216,6 +221,10 @@ public static class CooccurrenceCounter
             bin.Commit();
             sha = bin.Sha256;
         }
+        // The merge disposed its sources: collect the counting buffers now (the collector would otherwise keep them
+        // while the CSR pass allocates its own, and the two together break --memory).
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect();
         var (bytes, _) = IO.Provenance.Stat(binPath);
         progress?.Invoke("csr", 0);
         var csrPath = Path.Combine(outDir, CsrMatrix.FileName);
@@ -244,6 +253,7 @@ public static class CooccurrenceCounter
     {
         if (count < 1 || shard < 1 || shard > count) throw new GloVeVException($"--shard must be k/N with 1 <= k <= N, got {shard}/{count}");
         o.Validate();
+        CountingBytesPerThread(o, vocab, out _);
         long lines = CountLines(corpusPath, o.Tokenizer);
         long lo = lines * (shard - 1) / count, hi = lines * shard / count;
         using var publish = IO.AtomicDirectory.Begin(partDir, OwnFiles);
@@ -323,6 +333,51 @@ public static class CooccurrenceCounter
             throw new GloVeVException($"{dir}: {PartialFile} is truncated (size does not match its {d.GetValueOrDefault("pairs")} pairs)");
         return d;
     }
+
+    /// <summary>
+    /// Splits the memory budget. The runtime and vocabulary, the corpus blocks in flight, the merge buffers and some
+    /// slack for the collector come first; 70% of the rest is counting state shared by the threads (half dense block,
+    /// half pair buffer; the other 30% covers garbage not yet collected), so peak RSS stays under --memory. Small
+    /// budgets read smaller blocks rather than starve the counting state; a budget that cannot hold even the minimum
+    /// is refused rather than exceeded.
+    /// </summary>
+    internal static long CountingBytesPerThread(CooccurrenceOptions o, Vocabulary vocab, out int blockSize)
+    {
+        int threads = o.Threads;
+        var (perThread, block, _) = Plan(o.MemoryBytes, threads, vocab);
+        blockSize = block;
+        if (perThread < MinCountingBytes)
+        {
+            long need = MinimumMemoryBytes(vocab, threads);
+            var (_, needBlock, needReserved) = Plan(need, threads, vocab);
+            static string Mb(long b) => $"{Math.Ceiling(b / 1048576.0):F0}";
+            throw new BadArgumentException($"--memory {Mb(o.MemoryBytes)}M is too small for {vocab.Count:N0} words on {threads} thread(s): " +
+                $"counting needs at least {Mb(need)}M (program {Mb(FixedBytes)}M, vocabulary {Mb(vocab.ApproximateBytes)}M, " +
+                $"corpus blocks {Mb(CorpusPipeline.ReadAheadBytes(threads, needBlock))}M, merge buffers {Mb(MergeBufferBytes)}M, slack {Mb(CollectorSlackBytes)}M, " +
+                $"pair buffers {Mb(need - needReserved)}M); pass --memory {Mb(need)}M or more, or fewer --threads");
+        }
+        return perThread;
+    }
+
+    static (long PerThread, int BlockSize, long Reserved) Plan(long memory, int threads, Vocabulary vocab)
+    {
+        int blockSize = (int)Math.Clamp(memory / (16 * (3L * threads + 2)), 256L << 10, CorpusPipeline.DefaultBlockSize);
+        long reserved = FixedBytes + vocab.ApproximateBytes + CorpusPipeline.ReadAheadBytes(threads, blockSize) + MergeBufferBytes + CollectorSlackBytes;
+        return ((long)((memory - reserved) * 0.7) / threads, blockSize, reserved);
+    }
+
+    /// <summary>The smallest --memory a count with this vocabulary and thread count accepts (in bytes).</summary>
+    public static long MinimumMemoryBytes(Vocabulary vocab, int threads)
+    {
+        // Blocks grow with the budget, so the counting state does not grow one for one with it: step up from the
+        // smallest candidate in 64 KB steps (a few hundred plans at most).
+        long m = Plan(0, threads, vocab).Reserved;
+        while (Plan(m, threads, vocab).PerThread < MinCountingBytes) m += 64 << 10;
+        return m;
+    }
+
+    /// <summary>Smallest per-thread counting state worth running with (32K pairs in the buffer).</summary>
+    const long MinCountingBytes = 512L << 10;
 
     /// <summary>Largest GloVe-C-style product bound whose dense block fits in <paramref name="cells"/> cells.</summary>
     static long ChooseMaxProduct(int vocab, long cells)

@@ -37,7 +37,9 @@ internal static class SortedRun
 /// <summary>Writes a run file: 16-byte records (key, integer weight), buffered; read back by <see cref="FileRun"/>.</summary>
 internal sealed class RunFileWriter(string path) : IDisposable
 {
-    readonly FileStream _fs = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+    // Unbuffered stream: the 64 KB record buffer is the only one. (A FileStream buffer of 1 MB per spill run was a
+    // large-object allocation per run: thousands of runs on a budget left the heap far above --memory.)
+    readonly FileStream _fs = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
     readonly byte[] _buf = new byte[16 * 4096];
     int _fill;
     public long Records { get; private set; }
@@ -60,11 +62,14 @@ internal sealed class RunFileWriter(string path) : IDisposable
 
 internal sealed class MemoryRun(ulong[] keys, long[] values, int count) : IRunSource
 {
+    // Released on Dispose, so a merged buffer can be collected before the next pass allocates its own.
+    ulong[] _keys = keys;
+    long[] _values = values;
     int _i = -1;
     public bool MoveNext() => ++_i < count;
-    public ulong Key => keys[_i];
-    public long Value => values[_i];
-    public void Dispose() { }
+    public ulong Key => _keys[_i];
+    public long Value => _values[_i];
+    public void Dispose() { _keys = []; _values = []; }
 }
 
 internal sealed class FileRun(string path, bool deleteOnClose = true) : IRunSource
@@ -113,6 +118,8 @@ internal sealed class DenseBlock
         Values = new long[RowStart[vocab]];
     }
 
+    static readonly DenseBlock Empty = new(0, 1);
+
     public static long CellsFor(int vocab, long maxProduct)
     {
         long total = 0;
@@ -133,8 +140,9 @@ internal sealed class DenseBlock
 
     public IRunSource Iterate() => new Iterator(this);
 
-    sealed class Iterator(DenseBlock d) : IRunSource
+    sealed class Iterator(DenseBlock block) : IRunSource
     {
+        DenseBlock d = block;
         int _row;
         long _k = -1;
         public ulong Key { get; private set; }
@@ -155,6 +163,6 @@ internal sealed class DenseBlock
                 }
             }
         }
-        public void Dispose() { }
+        public void Dispose() => d = Empty;
     }
 }

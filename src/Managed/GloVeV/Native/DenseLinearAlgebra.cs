@@ -101,8 +101,20 @@ public static unsafe class DenseLinearAlgebra
         b ??= BlasBackend.Current;
         byte jobz = (byte)'V', uplo = (byte)'L'; int info = 0;
         int lwork = Math.Max(1, 66 * n);
-        var work = new double[lwork];
-        fixed (double* pw = work) b.dsyev(&jobz, &uplo, &n, a, &n, w, pw, &lwork, &info, 1, 1);
+        // MKL picks kernels by the operands' alignment, so eigenvectors of GC arrays (wherever the heap put them) differ
+        // in the last bits from run to run. 64-byte aligned copies make the result reproducible, as every output of
+        // glovev must be (byte-identical reruns; an interrupted publish is told apart from a finished one by content).
+        long nn = (long)n * n, stride = (nn + 7) & ~7L, wStride = (n + 7) & ~7L;
+        var block = (double*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)((stride + wStride + lwork) * sizeof(double)), 64);
+        try
+        {
+            double* sa = block, sw = block + stride, swork = block + stride + wStride;
+            Buffer.MemoryCopy(a, sa, nn * sizeof(double), nn * sizeof(double));
+            b.dsyev(&jobz, &uplo, &n, sa, &n, sw, swork, &lwork, &info, 1, 1);
+            Buffer.MemoryCopy(sa, a, nn * sizeof(double), nn * sizeof(double));
+            Buffer.MemoryCopy(sw, w, (long)n * sizeof(double), (long)n * sizeof(double));
+        }
+        finally { System.Runtime.InteropServices.NativeMemory.AlignedFree(block); }
         if (info != 0) throw new GloVeVException($"dsyev failed to converge (info={info})");
     }
 

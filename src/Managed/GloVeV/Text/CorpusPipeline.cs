@@ -10,17 +10,23 @@ public static class CorpusPipeline
 {
     public sealed record Stats(long Bytes, long InvalidReplaced);
 
+    public const int DefaultBlockSize = 4 << 20;
+
+    /// <summary>Bytes of corpus held at once: the queue (2 per thread), one block per worker, one being read, and
+    /// the reader's carry.</summary>
+    public static long ReadAheadBytes(int threads, int blockSize) => (3L * Math.Max(1, threads) + 2) * blockSize;
+
     public static Stats Run<TWorker>(string path, TokenizerOptions options, int threads,
         Func<int, TWorker> makeWorker, Action<TWorker, CorpusBlock> process, out TWorker[] workers, Action<long>? progress = null,
-        Func<ReadOnlySpan<byte>, byte[]?>? continuation = null)
+        Func<ReadOnlySpan<byte>, byte[]?>? continuation = null, int blockSize = DefaultBlockSize)
     {
         threads = Math.Max(1, threads);
+        int BlockSize = blockSize;
         var ws = new TWorker[threads];
         for (int t = 0; t < threads; t++) ws[t] = makeWorker(t);
         workers = ws;
         // Block buffers circulate between the reader and the workers instead of being garbage after every block.
         var pool = new ConcurrentBag<byte[]>();
-        const int BlockSize = 4 << 20;
         using var reader = new CorpusReader(path, options.ReplaceInvalidUtf8, BlockSize,
             want => want == BlockSize && pool.TryTake(out var b) ? b : new byte[want], continuation);
         using var queue = new BlockingCollection<CorpusBlock>(boundedCapacity: threads * 2);

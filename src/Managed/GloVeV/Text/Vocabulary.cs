@@ -29,6 +29,20 @@ public sealed class Vocabulary
     }
 
     public int Count => _words.Length;
+
+    /// <summary>Rough heap size (strings, counts, both indexes): what a memory budget must set aside for it.</summary>
+    public long ApproximateBytes
+    {
+        get
+        {
+            long chars = 0;
+            foreach (var w in _words) chars += w.Length;
+            // Per word: the string object (~24 B), the dictionary entry and bucket (~28 B), the UTF-8 table's slots and
+            // columns with their doubling slack (~80 B), ids and counts (~16 B); per character 2 B (UTF-16) + ~2 B (arena).
+            return 160L * _words.Length + 4 * chars;
+        }
+    }
+
     public IReadOnlyList<string> Words => _words;
     public IReadOnlyList<long> Counts => _counts;
     public string this[int id] => _words[id];
