@@ -35,7 +35,7 @@ static unsafe class QueryExports
         catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
     }
 
-    static int Flags(Interval iv) => iv.Words.Aggregate(0, (f, w) => f | w.Flags);
+    static int Flags(Interval iv) => iv.Flags;
 
     static IntervalC ToC(Interval iv) => new()
     {

@@ -235,6 +235,42 @@ public class EvaluationUncertaintyTests
     }
 
     [Fact]
+    public void IntervalsTheStudiesShowUnderCoveringCarryACaveat()
+    {
+        // Words 0-5 at noise ratio 0.1, words 6-11 at 0.8 (isotropic covariances: tr(Σ)/||w||² exactly).
+        var rng = new SplitMix64(5);
+        const int d = 6;
+        var vecs = Enumerable.Range(0, 12).Select(_ => Rand(ref rng, d)).ToArray();
+        double Nr(int i) => i < 6 ? 0.1 : 0.8;
+        var dir = ModelBuilder.Write(Enumerable.Range(0, 12).Select(i => "w" + i).ToList(), vecs,
+            i => ModelBuilder.Isotropic(d, Nr(i) * vecs[i].Sum(t => t * t) / d));
+        using var m = GloVeModel.Load(dir);
+        var p = new Propagation(m);
+        foreach (var method in new[] { IntervalMethod.Delta, IntervalMethod.Calibrated, IntervalMethod.Sample })
+        {
+            var quiet = RelativeNormDistance.Run(p, new RndLists(["w0", "w1"], ["w2", "w3"], ["w4", "w5"]), method, draws: 200);
+            Assert.Empty(quiet.Interval.Caveats);
+            Assert.Equal(0, quiet.Interval.Flags & CalibrationLimits.Flag);
+            var noisy = RelativeNormDistance.Run(p, new RndLists(["w0", "w1"], ["w2", "w3"], ["w4", "w11"]), method, draws: 200);
+            var caveat = Assert.Single(noisy.Interval.Caveats, c => c.StartsWith("relative norm distance"));
+            Assert.Contains("up to 0.8", caveat);
+            Assert.Equal(CalibrationLimits.Flag, noisy.Interval.Flags & CalibrationLimits.Flag);
+            Assert.True(noisy.Interval.Flagged);
+            Assert.Contains(caveat, noisy.Interval.Warnings);
+            var diff = RelativeNormDistance.Difference(p, new RndLists(["w0", "w1"], ["w2", "w3"], ["w4", "w5"]), new RndLists(["w0", "w1"], ["w2", "w3"], ["w4", "w9"]), method, draws: 200);
+            Assert.Contains(diff.Difference.Caveats, c => c.StartsWith("relative norm distance"));
+        }
+        // The method of composition under-covers cosines from noise ratio 0.5; delta and calibrated carry no caveat there
+        // (their own limits show as per-word flags and not_identifiable).
+        Assert.Empty(SimilarityQueries.Similarity(p, "w0", "w1", IntervalMethod.Sample, draws: 200).Interval.Caveats);
+        var sampled = SimilarityQueries.Similarity(p, "w0", "w7", IntervalMethod.Sample, draws: 200).Interval;
+        Assert.Contains("'sample' method", Assert.Single(sampled.Caveats));
+        Assert.Equal(CalibrationLimits.Flag, sampled.Flags & CalibrationLimits.Flag);
+        Assert.Empty(SimilarityQueries.Similarity(p, "w0", "w7", IntervalMethod.Delta).Interval.Caveats);
+        Assert.Empty(SimilarityQueries.Similarity(p, "w0", "w7", IntervalMethod.Calibrated, draws: 200).Interval.Caveats);
+    }
+
+    [Fact]
     public void BiasScoreDeltaSdsMatchFiniteDifferencesAndDifferencesShareWords()
     {
         var (dir, _, s2) = RandomModel(40, 5, 31);

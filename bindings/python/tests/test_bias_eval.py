@@ -127,6 +127,40 @@ def test_rnd_value_matches_numpy_and_its_test_comes_from_its_interval(model):
             assert r.ci[0] <= r.interval.estimate <= r.ci[1]
 
 
+def test_intervals_the_studies_show_under_covering_warn(model, cli, fixture_dir, tmp_path):
+    import subprocess
+    import warnings
+    from glovev.model import FLAG_UNCALIBRATED
+    # Noise ratios in the fixture: army 0.87, enemy 0.70; war, government, peace, treaty, force, trade, congress < 0.25.
+    calm = (["war", "government"], ["peace", "treaty"], ["force", "trade", "congress"])
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        r = model.relative_norm_distance(*calm, method="delta")
+    assert not r.interval.flags & FLAG_UNCALIBRATED and not any("not calibrated" in str(w.message) for w in seen)
+    for method in ("delta", "calibrated"):
+        with pytest.warns(glovev.ReliabilityWarning, match=r"interval not calibrated: at noise ratios >= 0.5 \(here up to 0.871\)"):
+            r = model.relative_norm_distance(G1, G2, N, method=method, **({} if method == "delta" else {"samples": 200}))
+        assert r.interval.flags & FLAG_UNCALIBRATED
+    with pytest.warns(glovev.ReliabilityWarning, match="interval not calibrated"):
+        d = model.rnd_difference((G1, G2, N), calm, method="delta")
+    assert d.difference.flags & FLAG_UNCALIBRATED
+    # The method of composition: flagged on a noisy cosine, not on a calm one; delta and calibrated are not.
+    with pytest.warns(glovev.ReliabilityWarning, match="interval not calibrated"):
+        assert model.similarity("war", "army", method="sample", samples=200).flags & FLAG_UNCALIBRATED
+    assert not model.similarity("war", "peace", method="sample", samples=200).flags & FLAG_UNCALIBRATED
+    assert not model.similarity("war", "army", method="delta").flags & FLAG_UNCALIBRATED
+    # The CLI says the same, with the measured coverage, in its JSON and on stderr.
+    files = []
+    for k, words in enumerate((G1, G2, N)):
+        f = tmp_path / ("list%d.txt" % k)
+        f.write_text("\n".join(words) + "\n")
+        files.append(str(f))
+    p = subprocess.run([cli, "bias", "--model", str(fixture_dir / "model"), "--rnd", *files, "--method", "delta", "--json"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert "64-88%" in p.stderr and "64-88%" in p.stdout
+
+
 def test_rnd_skips_unknown_neutral_words_and_matches_the_cli(model, cli, fixture_dir):
     r = quiet(model.relative_norm_distance, G1, G2, N + ["zz-not-a-word"], method="delta")
     assert r.neutral == 3 and [w.word for w in r.words] == G1 + G2 + N

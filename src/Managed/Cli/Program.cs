@@ -30,8 +30,9 @@ static class Program
         {
             if (!r.GetValue(version))
             {
-                Console.Error.WriteLine("glovev: a command is required; see 'glovev --help'");
-                return 1;
+                // A usage error like any other (exit 2), with the commands to choose from.
+                Console.Error.WriteLine("glovev: error: a command is required: " + string.Join(", ", root.Subcommands.Select(c => c.Name)) + "; see 'glovev --help'");
+                return 2;
             }
             return CliOptions.Guard(() =>
             {

@@ -51,6 +51,9 @@ extern "C" {
 #define GV_FLAG_NOT_CONVERGED 4   /* a word's cos(trained, WLS) < 0.9 */
 #define GV_FLAG_APPROXIMATED 8    /* approximate != 0 and a word's compact covariance drops part of the complete one
                                      (or the variance folder does not record how much) */
+#define GV_FLAG_UNCALIBRATED 16   /* the exact-model coverage studies show this method under-covering at these words'
+                                     noise ratios (>= 0.5): the 'sample' method for any statistic, every method for
+                                     relative norm distance; the CLI and bindings print the measured coverage */
 
 typedef struct gv_model gv_model;
 typedef struct gv_matrix gv_matrix;

@@ -159,3 +159,17 @@ test_that("evaluate_compare of a model with itself has difference 0", {
   expect_error(glovev_evaluate_compare(m, m2, bench), "closed")
   glovev_close(m)
 })
+
+test_that("intervals the coverage studies show under-covering warn (GV_FLAG_UNCALIBRATED)", {
+  m <- open_model()
+  on.exit(glovev_close(m))
+  # Noise ratios in the fixture: army 0.87, enemy 0.70; war, government, peace, treaty, force, trade, congress < 0.25.
+  calm <- suppressWarnings(glovev_rnd(m, c("war", "government"), c("peace", "treaty"), c("force", "trade", "congress"), method = "delta"))
+  expect_equal(bitwAnd(calm$interval$flags, 16L), 0L)
+  expect_warning(r <- glovev_rnd(m, G1, G2, N, method = "delta"), "interval not calibrated: at noise ratios >= 0.5 \\(here up to 0.871\\)")
+  expect_equal(bitwAnd(r$interval$flags, 16L), 16L)
+  expect_warning(s <- glovev_similarity(m, "war", "army", method = "sample", samples = 200), "interval not calibrated")
+  expect_equal(bitwAnd(s$flags, 16L), 16L)
+  d <- suppressWarnings(glovev_similarity(m, "war", "army", method = "delta"))
+  expect_equal(bitwAnd(d$flags, 16L), 0L)
+})

@@ -115,7 +115,7 @@ public static class RelativeNormDistance
     {
         var r = Resolve(p.Model, lists);
         var stat = Statistic(r.G1, r.G2, r.Neutral);
-        var iv = p.Estimate(stat, r.Ids, method, level, draws, seed);
+        var iv = CalibrationLimits.ForRnd(p.Estimate(stat, r.Ids, method, level, draws, seed));
         double z = iv.Identifiable && iv.Sd > 0 ? iv.Estimate / iv.Sd : double.NaN;
         return new RndResult(iv.Plugin, iv, z, iv.PValueZero, r.Neutral.Length, r.Missing);
     }
@@ -131,7 +131,7 @@ public static class RelativeNormDistance
         var s1 = Statistic(Map(r1, r1.G1), Map(r1, r1.G2), Map(r1, r1.Neutral));
         var s2 = Statistic(Map(r2, r2.G1), Map(r2, r2.G2), Map(r2, r2.Neutral));
         var vecs = ids.Select(p.Model.Vector).ToArray();
-        var iv = p.Estimate(s1 - s2, ids, method, level, draws, seed);
+        var iv = CalibrationLimits.ForRnd(p.Estimate(s1 - s2, ids, method, level, draws, seed));
         return new BiasDifference(s1.Value(vecs), s2.Value(vecs), iv);
     }
 }

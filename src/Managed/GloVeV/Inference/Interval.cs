@@ -79,10 +79,16 @@ public sealed record Interval(double Value, double Mean, double Sd, double Lo, d
     public double PValueZero { get; init; } = double.NaN;
     public IReadOnlyList<WordReliability> Words { get; init; } = [];
 
+    /// <summary>Where the coverage studies show this method under-covering at these words' noise (see <see cref="CalibrationLimits"/>).</summary>
+    public IReadOnlyList<string> Caveats { get; init; } = [];
+
     public bool Identifiable => Status == IntervalStatus.Ok;
-    /// <summary>Warnings about the words (no covariance, noise ratio >= 1, cos(trained, WLS) &lt; 0.9), one per word and issue.</summary>
-    public IEnumerable<string> Warnings => Words.SelectMany(w => w.Warnings.Select(x => $"'{w.Word}': {x}")).Distinct();
-    public bool Flagged => Words.Any(w => w.Flagged);
+    /// <summary>Warnings about the words (no covariance, noise ratio >= 1, cos(trained, WLS) &lt; 0.9), one per word and
+    /// issue, then the caveats about the interval itself.</summary>
+    public IEnumerable<string> Warnings => Words.SelectMany(w => w.Warnings.Select(x => $"'{w.Word}': {x}")).Distinct().Concat(Caveats);
+    public bool Flagged => Words.Any(w => w.Flagged) || Caveats.Count > 0;
+    /// <summary>The C ABI's GV_FLAG_* over the words, plus GV_FLAG_UNCALIBRATED for a caveat.</summary>
+    public int Flags => Words.Aggregate(Caveats.Count > 0 ? CalibrationLimits.Flag : 0, (f, w) => f | w.Flags);
 
     public static string MethodName(IntervalMethod m) => m switch
     {

@@ -71,7 +71,7 @@ public sealed class Propagation(GloVeModel model, bool approximate = false, bool
             IntervalMethod.Calibrated => IntervalEngine.Calibrated(stat, v, Covs(ids), Factors(ids), ids.Select(i => Table.Dof(Model, i)).ToArray(), level, draws, seed),
             _ => throw new GloVeVException($"unknown interval method {(int)method}"),
         };
-        return iv with { Words = Reliability(ids) };
+        return CalibrationLimits.ForMethod(iv with { Words = Reliability(ids) });
     }
 
     /// <summary>Slots for a list of words that may repeat: distinct ids and, for each input word, its slot.</summary>
