@@ -49,6 +49,41 @@ switch (args.FirstOrDefault())
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["final_cost"] = costs[^1] }, BenchJson.Default.DictionaryStringDouble));
         return 0;
     }
+    case "compact":
+    {
+        // compact CHUNK [TARGET=0.9] [WORDS=500]: per-word cost of choosing the compact covariance form, against a full
+        // eigen-decomposition (dsyev, eigenvectors) of the same matrices in the same process; median of 5 passes.
+        var f = new GloVeV.IO.SafeTensorsFile(args[1]);
+        var all = f.ReadDoubles("variances");
+        int d = (int)f.Entry("variances").Shape[1];
+        double target = args.Length > 2 ? double.Parse(args[2], inv) : 0.9;
+        int n = Math.Min(args.Length > 3 ? int.Parse(args[3], inv) : 500, all.Length / (d * d));
+        double Pass(Action<int> one)
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            for (int l = 0; l < n; l++) one(l);
+            return sw.Elapsed.TotalMilliseconds / n;
+        }
+        double Median(Func<double> pass) { var t = Enumerable.Range(0, 5).Select(_ => pass()).Order().ToArray(); return t[2]; }
+        double choose = Median(() => Pass(l => GloVeV.Variance.CompactCovariance.Choose(all.AsSpan(l * d * d, d * d), d, target)));
+        double full = Median(() => Pass(l =>
+        {
+            var a = all.AsSpan(l * d * d, d * d).ToArray(); var w = new double[d];
+            unsafe { fixed (double* pa = a, pw = w) GloVeV.Native.DenseLinearAlgebra.SymmetricEigen(pa, d, pw); }
+        }));
+        double values = Median(() => Pass(l =>
+        {
+            var a = all.AsSpan(l * d * d, d * d).ToArray(); var w = new double[d];
+            unsafe { fixed (double* pa = a, pw = w) GloVeV.Native.DenseLinearAlgebra.SymmetricEigenTop(pa, d, d, pw, null); }
+        }));
+        double top = Median(() => Pass(l =>
+        {
+            var a = all.AsSpan(l * d * d, d * d).ToArray(); var w = new double[15]; var z = new double[15 * d];
+            unsafe { fixed (double* pa = a, pw = w, pz = z) GloVeV.Native.DenseLinearAlgebra.SymmetricEigenTop(pa, d, 15, pw, pz); }
+        }));
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["dim"] = d, ["words"] = n, ["choose_ms"] = choose, ["dsyev_ms"] = full, ["values_ms"] = values, ["top15_ms"] = top, ["ratio"] = full / choose }, BenchJson.Default.DictionaryStringDouble));
+        return 0;
+    }
     case "dgemm":
     {
         double g = Baselines.DgemmGflops(int.Parse(args[1], inv), int.Parse(args[2], inv));

@@ -52,6 +52,49 @@ public class BlasTests
     }
 
     [Fact]
+    public unsafe void TopEigenpairsSatisfyTheirEquationsAndMatchTheFullSpectrum()
+    {
+        const int n = 30;
+        var rng = new Random(3);
+        var g = new double[n * n];
+        for (int k = 0; k < g.Length; k++) g[k] = rng.NextDouble() - 0.5;
+        var a = new double[n * n]; // G^T G + I: symmetric positive definite, distinct eigenvalues almost surely
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double t = i == j ? 1 : 0;
+                for (int k = 0; k < n; k++) t += g[k * n + i] * g[k * n + j];
+                a[i * n + j] = t;
+            }
+        var all = new double[n];
+        fixed (double* pa = a, pw = all) DenseLinearAlgebra.SymmetricEigenTop(pa, n, n, pw, null);
+        Assert.Equal(Enumerable.Range(0, n).Sum(i => a[i * n + i]), all.Sum(), 9); // trace = sum of eigenvalues
+        Assert.True(all.Zip(all.Skip(1)).All(p => p.First <= p.Second), "ascending");
+        const int r = 4;
+        var top = new double[r];
+        var z = new double[n * r];
+        fixed (double* pa = a, pt = top, pz = z) DenseLinearAlgebra.SymmetricEigenTop(pa, n, r, pt, pz);
+        for (int e = 0; e < r; e++)
+        {
+            Assert.Equal(all[n - r + e], top[e], 9);
+            // A z = lambda z, |z| = 1, checked by hand.
+            double norm = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double az = 0;
+                for (int j = 0; j < n; j++) az += a[i * n + j] * z[e * n + j];
+                Assert.Equal(top[e] * z[e * n + i], az, 8);
+                norm += z[e * n + i] * z[e * n + i];
+            }
+            Assert.Equal(1, norm, 10);
+        }
+        Assert.Equal(n * n, a.Length); // input left intact: the same call again agrees bit for bit
+        var again = new double[r];
+        fixed (double* pa = a, pt = again, pz = new double[n * r]) DenseLinearAlgebra.SymmetricEigenTop(pa, n, r, pt, pz);
+        Assert.Equal(top, again);
+    }
+
+    [Fact]
     public void NotPositiveDefiniteIsAClearError()
     {
         var e = Assert.Throws<GloVeVException>(() => DenseLinearAlgebra.InverseSpd([1, 2, 2, 1], 2));

@@ -31,6 +31,9 @@ public sealed unsafe class BlasBackend
     internal readonly delegate* unmanaged<byte*, int*, double*, int*, double*, double*, double*, int*, int*, nint, void> dpocon;
     internal readonly delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, nint, nint, double> dlansy;
     internal readonly delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, nint, nint, void> dsyev;
+    // DSYEVR(JOBZ, RANGE, UPLO, N, A, LDA, VL, VU, IL, IU, ABSTOL, M, W, Z, LDZ, ISUPPZ, WORK, LWORK, IWORK, LIWORK, INFO)
+    internal readonly delegate* unmanaged<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*,
+        double*, int*, int*, double*, int*, int*, int*, int*, nint, nint, nint, void> dsyevr;
 
     static readonly object Gate = new();
     static BlasBackend? _current;
@@ -108,6 +111,8 @@ public sealed unsafe class BlasBackend
         dpocon = (delegate* unmanaged<byte*, int*, double*, int*, double*, double*, double*, int*, int*, nint, void>)Sym("dpocon_");
         dlansy = (delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, nint, nint, double>)Sym("dlansy_");
         dsyev = (delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, nint, nint, void>)Sym("dsyev_");
+        dsyevr = (delegate* unmanaged<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*,
+            double*, int*, int*, double*, int*, int*, int*, int*, nint, nint, nint, void>)Sym("dsyevr_");
     }
 
     public override string ToString() => $"{Name} ({VersionString}) from {LibraryPath}";

@@ -118,6 +118,40 @@ public static unsafe class DenseLinearAlgebra
         if (info != 0) throw new GloVeVException($"dsyev failed to converge (info={info})");
     }
 
+    /// <summary>
+    /// The <paramref name="count"/> largest eigenvalues of the symmetric <paramref name="a"/> (n x n, lower triangle
+    /// read; left intact) into <paramref name="w"/> ascending, with their eigenvectors as the columns of
+    /// <paramref name="z"/> (n x count, column-major) unless z is null; count = n with z null gives all eigenvalues
+    /// alone. LAPACK's MRRR solver (dsyevr) computes only what is asked: the values of a matrix cost a fraction of its
+    /// eigenvectors, and a few vectors a fraction of all of them.
+    /// </summary>
+    public static void SymmetricEigenTop(double* a, int n, int count, double* w, double* z, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        if (count < 1 || count > n) throw new ArgumentOutOfRangeException(nameof(count));
+        byte jobz = z == null ? (byte)'N' : (byte)'V', range = count == n ? (byte)'A' : (byte)'I', uplo = (byte)'L';
+        int il = n - count + 1, iu = n, m = 0, info = 0, lwork = 26 * n, liwork = 10 * n, ldz = n;
+        double vl = 0, vu = 0, abstol = 0;
+        // 64-byte aligned copies, as in SymmetricEigen: MKL's kernels depend on alignment, results must not.
+        long nn = (long)n * n, sa = (nn + 7) & ~7L, sw = (n + 7) & ~7L, sz = z == null ? 0 : ((long)n * count + 7) & ~7L;
+        long doubles = sa + sw + sz + lwork;
+        long ints = 2L * n + liwork;
+        var block = (double*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(doubles * sizeof(double) + ints * sizeof(int)), 64);
+        try
+        {
+            double* ca = block, cw = block + sa, cz = block + sa + sw, work = block + sa + sw + sz;
+            int* isuppz = (int*)(block + doubles), iwork = isuppz + 2 * n;
+            Buffer.MemoryCopy(a, ca, nn * sizeof(double), nn * sizeof(double));
+            b.dsyevr(&jobz, &range, &uplo, &n, ca, &n, &vl, &vu, &il, &iu, &abstol, &m, cw, z == null ? cw : cz, &ldz, isuppz,
+                work, &lwork, iwork, &liwork, &info, 1, 1, 1);
+            if (info != 0) throw new GloVeVException($"dsyevr failed (info={info})");
+            if (m != count) throw new GloVeVException($"dsyevr returned {m} eigenvalues, asked for {count}");
+            Buffer.MemoryCopy(cw, w, (long)count * sizeof(double), (long)count * sizeof(double));
+            if (z != null) Buffer.MemoryCopy(cz, z, (long)n * count * sizeof(double), (long)n * count * sizeof(double));
+        }
+        finally { System.Runtime.InteropServices.NativeMemory.AlignedFree(block); }
+    }
+
     /// <summary>Copies the lower triangle to the upper one (column-major).</summary>
     public static void SymmetrizeFromLower(double* a, int n)
     {

@@ -36,9 +36,10 @@ public sealed class CompactCovariance
             for (int q = 0; q < d; q++) dg[q] = sigma[q * d + q];
             return new CompactCovariance { Form = CompactForm.Diagonal, Diagonal = dg, Ratio = fro2 == 0 ? 1 : Math.Sqrt(diag2 / fro2) };
         }
+        // The eigenvalues alone choose the rank; eigenvectors are computed only for the rank-r form, and only r of them.
         var a = sigma.ToArray();
         var w = new double[d];
-        fixed (double* pa = a, pw = w) DenseLinearAlgebra.SymmetricEigen(pa, d, pw);
+        fixed (double* pa = a, pw = w) DenseLinearAlgebra.SymmetricEigenTop(pa, d, d, pw, null);
         // Eigenvalues ascending: take from the top until the captured energy reaches the target.
         double captured = 0;
         int r = 0;
@@ -52,13 +53,16 @@ public sealed class CompactCovariance
         double ratio = Math.Sqrt(Math.Min(1, captured / fro2));
         if ((long)2 * d * r + r >= (long)d * d)
             return new CompactCovariance { Form = CompactForm.Complete, Full = sigma.ToArray(), Ratio = 1 };
+        var top = new double[r];
+        var z = new double[d * r];
+        fixed (double* pa = a, pt = top, pz = z) DenseLinearAlgebra.SymmetricEigenTop(pa, d, r, pt, pz);
         var uu = new double[d * r];
         var s = new double[r];
         for (int e = 0; e < r; e++)
         {
-            int col = d - 1 - e;
-            s[e] = w[col];
-            for (int q = 0; q < d; q++) uu[q * r + e] = a[col * d + q];
+            int col = r - 1 - e; // ascending: the largest is last
+            s[e] = top[col];
+            for (int q = 0; q < d; q++) uu[q * r + e] = z[col * d + q];
         }
         return new CompactCovariance { Form = CompactForm.Svd, Rank = r, U = uu, S = s, Ratio = ratio };
     }

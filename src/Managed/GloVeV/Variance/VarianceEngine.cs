@@ -144,7 +144,7 @@ public static class VarianceEngine
                 if (o.Complete)
                     SafeTensorsWriter.WriteAll(Path.Combine(stage, $"completechunk_{k}.safetensors"),
                         [(new TensorSpec("variances", TensorDType.F64, [n, d, d]), w => w.Write<double>(buffer.AsSpan(0, n * d * d)))], meta);
-                if (o.ApproxTarget > 0) WriteApproxChunk(Path.Combine(stage, $"approxchunk_{k}.safetensors"), ids, buffer, d, o.ApproxTarget, vocab, approxInfo, approxKept, meta);
+                if (o.ApproxTarget > 0) WriteApproxChunk(Path.Combine(stage, $"approxchunk_{k}.safetensors"), ids, buffer, d, o.ApproxTarget, vocab, approxInfo, approxKept, meta, o.Threads);
                 for (int l = 0; l < n; l++) chunkMap.Append(vocab[ids[l]]).Append('\t').Append(ids[l]).Append('\t').Append(k).Append('\t').Append(l).Append('\n');
                 foreach (var i in ids) doneFlops += WordVarianceSolver.Flops(x.RowLength(i), d);
                 progress?.Invoke(totalFlops > 0 ? doneFlops / totalFlops : 1, doneFlops / 1e9 / sw.Elapsed.TotalSeconds);
@@ -207,13 +207,18 @@ public static class VarianceEngine
         p.Metadata.TryGetValue(key, out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : fallback;
 
     static void WriteApproxChunk(string path, List<int> ids, double[] buffer, int d, double target, Vocabulary vocab, StringBuilder approxInfo, StringBuilder approxKept,
-        Dictionary<string, string> meta)
+        Dictionary<string, string> meta, int threads)
     {
         var specs = new List<(TensorSpec, Action<SafeTensorsWriter>)>();
+        // Choosing a form costs an eigen-decomposition per word: on every thread (each word on its own, so the result
+        // does not depend on the thread count), then written in order.
+        var forms = new CompactCovariance[ids.Count];
+        Parallel.For(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+            l => forms[l] = CompactCovariance.Choose(buffer.AsSpan(l * d * d, d * d), d, target));
         for (int l = 0; l < ids.Count; l++)
         {
             int idx = ids[l];
-            var c = CompactCovariance.Choose(buffer.AsSpan(l * d * d, d * d), d, target);
+            var c = forms[l];
             // What the compact form keeps: sqrt(1 - ||Σ - approx||²_F / ||Σ||²_F) (queries report what it drops).
             approxKept.Append(vocab[idx]).Append('\t').Append(idx).Append('\t').Append(c.Form.ToString().ToLowerInvariant()).Append('\t')
                 .Append(c.Ratio.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
