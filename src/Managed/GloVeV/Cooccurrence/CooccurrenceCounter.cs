@@ -351,7 +351,8 @@ public static class CooccurrenceCounter
             long need = MinimumMemoryBytes(vocab, threads);
             var (_, needBlock, needReserved) = Plan(need, threads, vocab);
             static string Mb(long b) => $"{Math.Ceiling(b / 1048576.0):F0}";
-            throw new BadArgumentException($"--memory {Mb(o.MemoryBytes)}M is too small for {vocab.Count:N0} words on {threads} thread(s): " +
+            string given = (o.MemoryBytes % (1 << 20) == 0 ? (o.MemoryBytes >> 20).ToString() : (o.MemoryBytes / 1048576.0).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)) + "M";
+            throw new BadArgumentException($"--memory {given} is too small for {vocab.Count:N0} words on {threads} thread(s): " +
                 $"counting needs at least {Mb(need)}M (program {Mb(FixedBytes)}M, vocabulary {Mb(vocab.ApproximateBytes)}M, " +
                 $"corpus blocks {Mb(CorpusPipeline.ReadAheadBytes(threads, needBlock))}M, merge buffers {Mb(MergeBufferBytes)}M, slack {Mb(CollectorSlackBytes)}M, " +
                 $"pair buffers {Mb(need - needReserved)}M); pass --memory {Mb(need)}M or more, or fewer --threads");
