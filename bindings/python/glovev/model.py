@@ -1,5 +1,6 @@
 """glovev.Model: a trained model with GloVe-V covariances, gensim-style."""
 import ctypes
+import numbers
 import warnings
 from collections import namedtuple
 from ctypes import byref, c_double, c_int32, c_int64, c_void_p
@@ -94,7 +95,7 @@ def _positive_int(x, name, minimum=1):
 
 
 def _level(ci):
-    if isinstance(ci, bool) or not isinstance(ci, (int, float)):
+    if isinstance(ci, bool) or not isinstance(ci, numbers.Real):
         raise TypeError("ci must be a float in (0, 1), not %s" % type(ci).__name__)
     if not 0 < ci < 1:
         raise ValueError("ci must be in (0, 1), got %r" % (ci,))
@@ -123,14 +124,35 @@ def _interval(iv) -> dict:
                 mean=iv.mean, status=STATUS[iv.status], p_value=iv.p_value, flags=iv.flags)
 
 
-@dataclass(frozen=True)
-class Similarity(Interval):
-    """A cosine with its interval (see :class:`Interval`); words: each word's reliability."""
-    words: Tuple[WordReliability, ...]
+class Similarity(float):
+    """What :meth:`Model.similarity` returns: a float, the plug-in cosine (the number gensim's ``similarity`` returns,
+    so ``float(s)``, ``s > 0.5`` and numpy work as there), that also carries its interval: every field of
+    :class:`Interval` as an attribute (``estimate``, ``plugin``, ``sd``, ``ci``, ``method``, ``mean``, ``status``,
+    ``p_value``, ``flags``), the interval itself as ``interval``, and ``words``: each word's reliability."""
+
+    def __new__(cls, interval: Interval, words: Tuple[WordReliability, ...]):
+        obj = super().__new__(cls, interval.plugin)
+        obj.interval = interval
+        obj.words = words
+        return obj
+
+    def __getattr__(self, name):
+        # Only reached for names not found normally: the interval's fields.
+        if name in Interval.__dataclass_fields__:
+            return getattr(self.__dict__["interval"], name)
+        raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
 
     @property
     def cosine(self) -> float:
-        return self.plugin
+        return float(self)
+
+    def __repr__(self):
+        iv = self.interval
+        return "Similarity(%r, estimate=%r, sd=%r, ci=%r, method=%r, status=%r)" % (float(self), iv.estimate, iv.sd, iv.ci,
+                                                                                  iv.method, iv.status)
+
+    def __reduce__(self):
+        return (Similarity, (self.interval, self.words))
 
 
 @dataclass(frozen=True)
@@ -147,18 +169,24 @@ class Difference:
     words: Tuple[WordReliability, ...]
 
 
-@dataclass(frozen=True)
-class Neighbour:
-    word: str
-    cosine: float
-    estimate: float
-    sd: float
-    ci: Tuple[float, float]
-    mean: float
-    p_top_k: float
-    p_differs_from_next: float
-    status: str
-    flags: int
+class Neighbour(tuple):
+    """One neighbour: the pair ``(word, cosine)`` gensim's ``most_similar`` yields (so ``for w, s in ...`` works),
+    carrying its uncertainty as attributes: ``word``, ``cosine`` (plug-in), ``estimate``, ``sd``, ``ci``, ``mean``,
+    ``p_top_k`` (P(truly in the top k)), ``p_differs_from_next`` (the test against the next neighbour), ``status``,
+    ``flags``."""
+    FIELDS = ("word", "cosine", "estimate", "sd", "ci", "mean", "p_top_k", "p_differs_from_next", "status", "flags")
+
+    def __new__(cls, word, cosine, estimate, sd, ci, mean, p_top_k, p_differs_from_next, status, flags):
+        obj = super().__new__(cls, (word, cosine))
+        obj.__dict__.update(word=word, cosine=cosine, estimate=estimate, sd=sd, ci=ci, mean=mean, p_top_k=p_top_k,
+                            p_differs_from_next=p_differs_from_next, status=status, flags=flags)
+        return obj
+
+    def __repr__(self):
+        return "Neighbour(%s)" % ", ".join("%s=%r" % (f, self.__dict__[f]) for f in self.FIELDS)
+
+    def __reduce__(self):
+        return (Neighbour, tuple(self.__dict__[f] for f in self.FIELDS))
 
 
 NeighbourSearch = namedtuple("NeighbourSearch", ["candidates", "searched", "draws", "omitted_bound"])
@@ -403,18 +431,49 @@ class Model:
         return i.value
 
     # --- vectors and covariances -----------------------------------------------------------------------------
+    @property
+    def key_to_index(self) -> dict:
+        """Word -> row index (gensim's name)."""
+        if getattr(self, "_key_to_index", None) is None:
+            self._key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
+        return self._key_to_index
+
+    @property
+    def vector_size(self) -> int:
+        """Dimensionality D (gensim's name; also ``dim``)."""
+        return self.dim
+
     def vector(self, word: str) -> np.ndarray:
+        """The trained centre vector of `word` (float64, length D)."""
         out = np.empty(self.dim, dtype=np.float64)
         L._check(L._lib.gv_model_vector(self._handle(), L.encode(word), out.ctypes.data_as(L._DP), out.size))
         return out
 
-    def __getitem__(self, word):
-        return self.vector(word)
+    def get_vector(self, key: str, norm: bool = False) -> np.ndarray:
+        """gensim's ``get_vector``: the vector of `key`, scaled to unit length when `norm`."""
+        v = self.vector(key)
+        if norm:
+            n = np.linalg.norm(v)
+            if n > 0:
+                v = v / n
+        return v
+
+    def __getitem__(self, key):
+        """``m["word"]`` -> vector; ``m[["a", "b"]]`` (any sequence of words) -> 2-D array, one row per word, as gensim."""
+        if isinstance(key, str):
+            return self.vector(key)
+        if isinstance(key, (list, tuple, np.ndarray)):
+            return np.stack([self.vector(k) for k in key]) if len(key) else np.empty((0, self.dim))
+        raise TypeError("key must be a word (str) or a sequence of words, not %s" % type(key).__name__)
 
     @property
     def vectors(self) -> np.ndarray:
-        """All centre vectors, V x D (like KeyedVectors.vectors)."""
-        return np.stack([self.vector(w) for w in self.index_to_key])
+        """All centre vectors, V x D (like KeyedVectors.vectors); read once, then kept (read-only)."""
+        if getattr(self, "_vectors", None) is None:
+            out = np.stack([self.vector(w) for w in self.index_to_key])
+            out.flags.writeable = False
+            self._vectors = out
+        return self._vectors
 
     def has_covariance(self, word: str) -> bool:
         has = c_int32()
@@ -473,7 +532,7 @@ class Model:
         iv = L.Interval()
         L._check(L._lib.gv_similarity(self._handle(), L.encode(a), L.encode(b), _method(method), _opt_level(ci),
                                       _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, byref(iv)))
-        return Similarity(**_interval(iv), words=self._reliabilities([a, b], iv.flags))
+        return Similarity(Interval(**_interval(iv)), self._reliabilities([a, b], iv.flags))
 
     def compare(self, first: Sequence[str], second: Sequence[str], method: str = "calibrated", samples: Optional[int] = None,
                 seed: Optional[int] = None, ci: Optional[float] = None, hold_fixed: bool = False) -> Difference:

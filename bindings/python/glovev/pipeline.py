@@ -102,17 +102,24 @@ def train(cooccur_dir, vocab, out_dir, dim=100, epochs=25, threads=0, eta=0.05, 
     o.bias_eta = _num(bias_eta, "bias_eta") if bias_eta else 0.0
     o.seed, o.resume = _int(seed, "seed", 0, (1 << 64) - 1), 1 if resume else 0
 
+    raised = []
+
     def _cb(epoch, epochs_, cost, _user):
+        # An exception cannot cross the C ABI: stop the run, and raise it here once the core has returned.
         try:
             return 1 if progress(epoch, epochs_, cost) else 0
-        except Exception:
+        except BaseException as e:  # noqa: B902 (KeyboardInterrupt too: it must stop training, not vanish)
+            raised.append(e)
             return 1
 
     cb = L.PROGRESS_FN(_cb) if progress else ctypes.cast(None, L.PROGRESS_FN)
     flag = byref(cancel) if cancel is not None else None
     cost = c_double()
-    L._check(L._lib.gv_train(L.encode(str(cooccur_dir), "cooccur_dir"), L.encode(str(vocab), "vocab"),
-                             L.encode(str(out_dir), "out_dir"), byref(o), cb, None, flag, byref(cost)))
+    status = L._lib.gv_train(L.encode(str(cooccur_dir), "cooccur_dir"), L.encode(str(vocab), "vocab"),
+                             L.encode(str(out_dir), "out_dir"), byref(o), cb, None, flag, byref(cost))
+    if raised:
+        raise raised[0]
+    L._check(status)
     return cost.value
 
 

@@ -1,0 +1,88 @@
+"""Issue 18 (part): the verbs glovev.Model shares with gensim's KeyedVectors return what gensim returns, checked
+against gensim itself on the same vectors; the uncertainty rides along as attributes."""
+import pickle
+import traceback
+import warnings
+
+import numpy as np
+import pytest
+
+import glovev
+
+gensim_models = pytest.importorskip("gensim.models")
+
+
+@pytest.fixture(scope="module")
+def pair(fixture_dir):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = glovev.Model.load(fixture_dir / "model")
+    kv = gensim_models.KeyedVectors(m.vector_size)
+    kv.add_vectors(m.index_to_key, m.vectors)
+    yield m, kv
+    m.close()
+
+
+def quiet(f, *a, **k):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return f(*a, **k)
+
+
+def test_vocabulary_and_vectors_as_gensim(pair):
+    m, kv = pair
+    assert m.key_to_index == kv.key_to_index and m.index_to_key == kv.index_to_key
+    assert m.vector_size == kv.vector_size == m.dim
+    # gensim keeps float32; ours are the float64 vectors themselves.
+    np.testing.assert_allclose(m["war"], kv["war"], rtol=1e-6)
+    np.testing.assert_allclose(m[["war", "peace"]], kv[["war", "peace"]], rtol=1e-6)
+    np.testing.assert_allclose(m.get_vector("war", norm=True), kv.get_vector("war", norm=True), rtol=1e-6)
+    assert m[("war", "peace")].shape == (2, m.dim) and m[np.array(["war"])].shape == (1, m.dim)
+    assert m[[]].shape == (0, m.dim)
+    assert m.vectors is m.vectors and not m.vectors.flags.writeable  # read once, then kept
+    with pytest.raises(TypeError, match="sequence of words"):
+        m[3]
+
+
+def test_similarity_is_gensims_float_with_its_interval(pair):
+    m, kv = pair
+    s = quiet(m.similarity, "war", "peace")
+    assert isinstance(s, float) and float(s) == pytest.approx(float(kv.similarity("war", "peace")), rel=1e-6)
+    assert (s > -2) and s + 0 == float(s) and np.isclose(np.float64(s), s)
+    assert s.plugin == float(s) == s.cosine and s.method == "calibrated" and s.status in ("ok", "not_identifiable")
+    assert isinstance(s.interval, glovev.model.Interval) and s.ci == s.interval.ci and s.words[0].word == "war"
+    back = pickle.loads(pickle.dumps(s))
+    assert float(back) == float(s) and back.interval == s.interval
+    with pytest.raises(AttributeError):
+        s.no_such_field
+
+
+def test_most_similar_yields_gensims_pairs(pair):
+    m, kv = pair
+    ours = quiet(m.most_similar, "war", topn=5, samples=200)
+    theirs = kv.most_similar("war", topn=5)
+    assert [w for w, _ in ours] == [w for w, _ in theirs]
+    for (w, c), (w2, c2) in zip(ours, theirs):
+        assert c == pytest.approx(c2, rel=1e-6)
+    first = ours[0]
+    assert first == (first.word, first.cosine) and 0 <= first.p_top_k <= 1 and len(first.ci) == 2
+    assert pickle.loads(pickle.dumps(first)).p_top_k == first.p_top_k
+
+
+def test_numpy_scalars_are_accepted_where_python_numbers_are(pair):
+    m, _ = pair
+    a = quiet(m.similarity, "war", "peace", ci=np.float32(0.9), method="delta")
+    b = quiet(m.similarity, "war", "peace", ci=0.9, method="delta")
+    assert a.ci == pytest.approx(b.ci, rel=1e-6)
+    with pytest.raises(TypeError, match="ci"):
+        m.similarity("war", "peace", ci=True)
+
+
+def test_an_exception_in_a_progress_callback_surfaces_with_its_traceback(fixture_dir, tmp_path):
+    def boom(epoch, epochs, cost):
+        raise KeyError("from the callback")
+
+    with pytest.raises(KeyError, match="from the callback") as info:
+        glovev.train(fixture_dir / "cooccur", fixture_dir / "vocab.txt", tmp_path / "m", dim=4, epochs=3, threads=1, progress=boom)
+    assert "boom" in "".join(traceback.format_tb(info.value.__traceback__))
+    assert not (tmp_path / "m" / "params.safetensors").exists()  # stopped, nothing published as complete
