@@ -21,14 +21,13 @@ public static class CorpusPipeline
         Func<ReadOnlySpan<byte>, byte[]?>? continuation = null, int blockSize = DefaultBlockSize)
     {
         threads = Math.Max(1, threads);
-        int BlockSize = blockSize;
         var ws = new TWorker[threads];
         for (int t = 0; t < threads; t++) ws[t] = makeWorker(t);
         workers = ws;
         // Block buffers circulate between the reader and the workers instead of being garbage after every block.
         var pool = new ConcurrentBag<byte[]>();
-        using var reader = new CorpusReader(path, options.ReplaceInvalidUtf8, BlockSize,
-            want => want == BlockSize && pool.TryTake(out var b) ? b : new byte[want], continuation);
+        using var reader = new CorpusReader(path, options.ReplaceInvalidUtf8, blockSize,
+            want => want == blockSize && pool.TryTake(out var b) ? b : new byte[want], continuation);
         using var queue = new BlockingCollection<CorpusBlock>(boundedCapacity: threads * 2);
         Exception? failure = null;
         using var cts = new CancellationTokenSource();
@@ -43,7 +42,7 @@ public static class CorpusPipeline
                     foreach (var block in queue.GetConsumingEnumerable(cts.Token))
                     {
                         process(ws[id], block);
-                        if (block.Data.Length == BlockSize) pool.Add(block.Data);
+                        if (block.Data.Length == blockSize) pool.Add(block.Data);
                     }
                 }
                 catch (OperationCanceledException) { }
