@@ -475,6 +475,66 @@ class Model:
             self._vectors = out
         return self._vectors
 
+    def _unit_vectors(self) -> np.ndarray:
+        if getattr(self, "_units", None) is None:
+            v = self.vectors
+            n = np.linalg.norm(v, axis=1, keepdims=True)
+            u = np.divide(v, n, out=np.zeros_like(v), where=n > 0)
+            u.flags.writeable = False
+            self._units = u
+        return self._units
+
+    def _most_similar_combination(self, word, positive, negative, topn):
+        if word is not None and positive is not None:
+            raise TypeError("give the words either as the first argument or as positive=, not both")
+        def words_of(x, name):
+            if x is None:
+                return []
+            if isinstance(x, str):
+                return [x]
+            if not isinstance(x, (list, tuple)) or not all(isinstance(w, str) for w in x):
+                raise TypeError("%s must be a word or a list of words" % name)
+            return list(x)
+        pos = words_of(word if positive is None else positive, "positive")
+        neg = words_of(negative, "negative")
+        if not pos and not neg:
+            raise ValueError("most_similar needs at least one positive or negative word")
+        topn = _positive_int(topn, "topn")
+        units = self._unit_vectors()
+        idx = [self.index(w) for w in pos + neg]  # unknown words: InputError naming them
+        weights = np.array([1.0] * len(pos) + [-1.0] * len(neg))
+        mean = (weights[:, None] * units[idx]).sum(axis=0) / np.abs(weights).sum()
+        norm = np.linalg.norm(mean)
+        if norm == 0:
+            raise ValueError("the weighted mean of the words is the zero vector")
+        sims = units @ (mean / norm)
+        sims[idx] = -np.inf
+        best = np.argsort(-sims, kind="stable")[: min(topn, len(sims) - len(set(idx)))]
+        words = self.index_to_key
+        return [(words[i], float(sims[i])) for i in best]
+
+    def n_similarity(self, ws1, ws2) -> float:
+        """gensim's ``n_similarity``: the cosine between the means of two word lists' vectors (trained vectors, no
+        interval). Unknown words raise InputError (gensim skips them silently)."""
+        if not len(ws1) or not len(ws2):
+            raise ZeroDivisionError("At least one of the passed list is empty.")
+        m1 = self[list(ws1)].mean(axis=0)
+        m2 = self[list(ws2)].mean(axis=0)
+        return float(np.dot(m1 / np.linalg.norm(m1), m2 / np.linalg.norm(m2)))
+
+    def doesnt_match(self, words) -> str:
+        """gensim's ``doesnt_match``: the word whose unit vector is least similar to the normalised mean of all the
+        words' unit vectors (trained vectors, no interval). Unknown words are skipped with a warning, as gensim does."""
+        used = [w for w in words if w in self]
+        if len(used) != len(words):
+            warnings.warn("glovev: words not in the vocabulary, ignored: %s" % sorted(set(words) - set(used)), stacklevel=2)
+        if not used:
+            raise ValueError("cannot select a word from an empty list")
+        units = self._unit_vectors()[[self.index(w) for w in used]]
+        mean = units.mean(axis=0)
+        mean = mean / np.linalg.norm(mean)
+        return sorted(zip(units @ mean, used), reverse=True)[-1][1]
+
     def has_covariance(self, word: str) -> bool:
         has = c_int32()
         L._check(L._lib.gv_model_has_covariance(self._handle(), L.encode(word), byref(has)))
@@ -543,12 +603,19 @@ class Model:
         return Difference(r.diff, r.plugin, r.sd, (r.lo, r.hi), r.z, r.p_value, _method_name(r.method), STATUS[r.status],
                           r.flags, self._reliabilities([a, b, c, d], r.flags))
 
-    def most_similar(self, word: str, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
-                     samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False) -> NeighbourList:
-        """Top-n neighbours over the whole vocabulary with intervals and P(truly in the top n): a list of Neighbour (as
-        gensim's), whose ``.search`` (NeighbourSearch) says how many words were drawn jointly with the query and bounds
-        the top-n places the others may take; a ReliabilityWarning says when that bound exceeds 0.01 (each P(top n) may
-        then be overstated by up to it)."""
+    def most_similar(self, word=None, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
+                     samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False, *,
+                     positive=None, negative=None):
+        """Top-n neighbours of one word over the whole vocabulary with intervals and P(truly in the top n): a list of
+        Neighbour, each the pair (word, cosine) as gensim's, whose ``.search`` (NeighbourSearch) says how many words
+        were drawn jointly with the query and bounds the top-n places the others may take; a ReliabilityWarning says
+        when that bound exceeds 0.01 (each P(top n) may then be overstated by up to it).
+
+        With ``positive``/``negative`` word lists (or a list as `word`), gensim's vector arithmetic instead: the
+        normalised mean of the unit vectors (+1 for positive, -1 for negative), ranked by cosine, the input words left
+        out; plain (word, cosine) pairs of the trained vectors, as gensim returns them, without intervals."""
+        if positive is not None or negative is not None or not isinstance(word, str):
+            return self._most_similar_combination(word, positive, negative, topn)
         topn = _positive_int(topn, "topn")
         if topn >= self.vocab_size:
             raise L.ArgumentError("topn must be below the vocabulary size %d, got %d" % (self.vocab_size, topn))

@@ -86,3 +86,25 @@ def test_an_exception_in_a_progress_callback_surfaces_with_its_traceback(fixture
         glovev.train(fixture_dir / "cooccur", fixture_dir / "vocab.txt", tmp_path / "m", dim=4, epochs=3, threads=1, progress=boom)
     assert "boom" in "".join(traceback.format_tb(info.value.__traceback__))
     assert not (tmp_path / "m" / "params.safetensors").exists()  # stopped, nothing published as complete
+
+
+def test_vector_arithmetic_verbs_match_gensim(pair):
+    m, kv = pair
+    for pos, neg in ((["war", "peace"], ["army"]), (["congress"], None), (["nation", "people"], [])):
+        ours = m.most_similar(positive=pos, negative=neg, topn=5)
+        theirs = kv.most_similar(positive=pos, negative=neg, topn=5)
+        assert all(type(x) is tuple and isinstance(x[1], float) for x in ours)
+        assert [w for w, _ in ours] == [w for w, _ in theirs]
+        assert [c for _, c in ours] == pytest.approx([c for _, c in theirs], rel=1e-5)
+    assert [w for w, _ in m.most_similar(["war", "peace"], topn=3)] == [w for w, _ in kv.most_similar(["war", "peace"], topn=3)]
+    assert m.n_similarity(["war", "army"], ["peace", "treaty"]) == pytest.approx(float(kv.n_similarity(["war", "army"], ["peace", "treaty"])), rel=1e-5)
+    words = ["war", "army", "navy", "treaty", "commerce"]
+    assert m.doesnt_match(words) == kv.doesnt_match(words)
+    with pytest.warns(UserWarning, match="ignored"):
+        assert m.doesnt_match(words + ["zz-not-a-word"]) == kv.doesnt_match(words)
+    with pytest.raises(glovev.InputError, match="zz-not-a-word"):
+        m.most_similar(positive=["war", "zz-not-a-word"])
+    with pytest.raises(ZeroDivisionError):
+        m.n_similarity([], ["war"])
+    with pytest.raises(TypeError, match="not both"):
+        m.most_similar(["war"], positive=["peace"])
