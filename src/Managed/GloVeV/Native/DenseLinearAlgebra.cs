@@ -94,6 +94,28 @@ public static unsafe class DenseLinearAlgebra
         if (info != 0) throw new GloVeVException($"dpotrs failed (info={info})");
     }
 
+    /// <summary>
+    /// One 64-byte aligned native block cut into aligned pieces. MKL picks kernels by the operands' alignment, so
+    /// LAPACK on GC arrays (wherever the heap put them) differs in the last bits from run to run; the eigen solvers
+    /// work on aligned copies so every output of glovev is reproducible (byte-identical reruns; an interrupted
+    /// publish is told apart from a finished one by content).
+    /// </summary>
+    ref struct AlignedScratch
+    {
+        readonly byte* _base;
+        long _used;
+        public AlignedScratch(long bytes) => _base = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)Math.Max(64, bytes), 64);
+        /// <summary>Bytes a block needs for pieces of these sizes (each rounded up to 64).</summary>
+        public static long Size(params long[] pieces) => pieces.Sum(p => (p + 63) & ~63L);
+        public T* Take<T>(long count) where T : unmanaged
+        {
+            var p = (T*)(_base + _used);
+            _used += (count * sizeof(T) + 63) & ~63L;
+            return p;
+        }
+        public void Dispose() => System.Runtime.InteropServices.NativeMemory.AlignedFree(_base);
+    }
+
     /// <summary>Eigen-decomposition of a symmetric matrix (lower triangle read): a becomes the eigenvectors
     /// (columns), w the eigenvalues ascending.</summary>
     public static void SymmetricEigen(double* a, int n, double* w, BlasBackend? b = null)
@@ -101,20 +123,15 @@ public static unsafe class DenseLinearAlgebra
         b ??= BlasBackend.Current;
         byte jobz = (byte)'V', uplo = (byte)'L'; int info = 0;
         int lwork = Math.Max(1, 66 * n);
-        // MKL picks kernels by the operands' alignment, so eigenvectors of GC arrays (wherever the heap put them) differ
-        // in the last bits from run to run. 64-byte aligned copies make the result reproducible, as every output of
-        // glovev must be (byte-identical reruns; an interrupted publish is told apart from a finished one by content).
-        long nn = (long)n * n, stride = (nn + 7) & ~7L, wStride = (n + 7) & ~7L;
-        var block = (double*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)((stride + wStride + lwork) * sizeof(double)), 64);
-        try
+        long nn = (long)n * n;
+        using (var scratch = new AlignedScratch(AlignedScratch.Size(nn * 8, n * 8L, lwork * 8L)))
         {
-            double* sa = block, sw = block + stride, swork = block + stride + wStride;
+            double* sa = scratch.Take<double>(nn), sw = scratch.Take<double>(n), swork = scratch.Take<double>(lwork);
             Buffer.MemoryCopy(a, sa, nn * sizeof(double), nn * sizeof(double));
             b.dsyev(&jobz, &uplo, &n, sa, &n, sw, swork, &lwork, &info, 1, 1);
             Buffer.MemoryCopy(sa, a, nn * sizeof(double), nn * sizeof(double));
             Buffer.MemoryCopy(sw, w, (long)n * sizeof(double), (long)n * sizeof(double));
         }
-        finally { System.Runtime.InteropServices.NativeMemory.AlignedFree(block); }
         if (info != 0) throw new GloVeVException($"dsyev failed to converge (info={info})");
     }
 
@@ -132,24 +149,17 @@ public static unsafe class DenseLinearAlgebra
         byte jobz = z == null ? (byte)'N' : (byte)'V', range = count == n ? (byte)'A' : (byte)'I', uplo = (byte)'L';
         int il = n - count + 1, iu = n, m = 0, info = 0, lwork = 26 * n, liwork = 10 * n, ldz = n;
         double vl = 0, vu = 0, abstol = 0;
-        // 64-byte aligned copies, as in SymmetricEigen: MKL's kernels depend on alignment, results must not.
-        long nn = (long)n * n, sa = (nn + 7) & ~7L, sw = (n + 7) & ~7L, sz = z == null ? 0 : ((long)n * count + 7) & ~7L;
-        long doubles = sa + sw + sz + lwork;
-        long ints = 2L * n + liwork;
-        var block = (double*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(doubles * sizeof(double) + ints * sizeof(int)), 64);
-        try
-        {
-            double* ca = block, cw = block + sa, cz = block + sa + sw, work = block + sa + sw + sz;
-            int* isuppz = (int*)(block + doubles), iwork = isuppz + 2 * n;
-            Buffer.MemoryCopy(a, ca, nn * sizeof(double), nn * sizeof(double));
-            b.dsyevr(&jobz, &range, &uplo, &n, ca, &n, &vl, &vu, &il, &iu, &abstol, &m, cw, z == null ? cw : cz, &ldz, isuppz,
-                work, &lwork, iwork, &liwork, &info, 1, 1, 1);
-            if (info != 0) throw new GloVeVException($"dsyevr failed (info={info})");
-            if (m != count) throw new GloVeVException($"dsyevr returned {m} eigenvalues, asked for {count}");
-            Buffer.MemoryCopy(cw, w, (long)count * sizeof(double), (long)count * sizeof(double));
-            if (z != null) Buffer.MemoryCopy(cz, z, (long)n * count * sizeof(double), (long)n * count * sizeof(double));
-        }
-        finally { System.Runtime.InteropServices.NativeMemory.AlignedFree(block); }
+        long nn = (long)n * n, nz = z == null ? 0 : (long)n * count;
+        using var scratch = new AlignedScratch(AlignedScratch.Size(nn * 8, n * 8L, nz * 8, lwork * 8L, 2L * n * 4, liwork * 4L));
+        double* ca = scratch.Take<double>(nn), cw = scratch.Take<double>(n), cz = scratch.Take<double>(nz), work = scratch.Take<double>(lwork);
+        int* isuppz = scratch.Take<int>(2L * n), iwork = scratch.Take<int>(liwork);
+        Buffer.MemoryCopy(a, ca, nn * sizeof(double), nn * sizeof(double));
+        b.dsyevr(&jobz, &range, &uplo, &n, ca, &n, &vl, &vu, &il, &iu, &abstol, &m, cw, z == null ? cw : cz, &ldz, isuppz,
+            work, &lwork, iwork, &liwork, &info, 1, 1, 1);
+        if (info != 0) throw new GloVeVException($"dsyevr failed (info={info})");
+        if (m != count) throw new GloVeVException($"dsyevr returned {m} eigenvalues, asked for {count}");
+        Buffer.MemoryCopy(cw, w, (long)count * sizeof(double), (long)count * sizeof(double));
+        if (z != null) Buffer.MemoryCopy(cz, z, nz * sizeof(double), nz * sizeof(double));
     }
 
     /// <summary>Copies the lower triangle to the upper one (column-major).</summary>
