@@ -123,22 +123,35 @@ static unsafe class PipelineExports
     public static int TrainDefaults(TrainOptions* o) => Guard.Run(() =>
     {
         NotNull(o, "options");
+        *o = DefaultTrainOptions();
+        return Status.Ok;
+    });
+
+    static TrainOptions DefaultTrainOptions()
+    {
         var d = new TrainingOptions();
-        *o = new TrainOptions
+        return new TrainOptions
         {
             Dim = d.Dim, Epochs = d.Epochs, Threads = 0, CheckpointEvery = 0, Eta = d.Eta, XMax = d.XMax, Alpha = d.Alpha,
             GradClip = d.GradClip, BiasEta = 0, Seed = d.Seed, Resume = 0, EpochsAuto = 0, AlsSweeps = d.AlsSweeps, Reserved = 0,
             AlsTol = d.AlsTolerance, Ridge = d.Ridge, AutoTol = TrainingOptions.AutoStopRule.DefaultTolerance,
             AutoCos = TrainingOptions.AutoStopRule.DefaultCosine, InitFrom = null,
         };
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_train_options_run_default")]
+    public static int TrainRunDefaults(TrainOptions* o) => Guard.Run(() =>
+    {
+        NotNull(o, "options");
+        *o = DefaultTrainOptions();
+        o->Dim = TrainingOptions.RunSchedule.Dim; o->Epochs = TrainingOptions.RunSchedule.Epochs;
+        o->AlsSweeps = TrainingOptions.RunSchedule.AlsSweeps; o->Ridge = TrainingOptions.RunSchedule.Ridge;
         return Status.Ok;
     });
 
-    [UnmanagedCallersOnly(EntryPoint = "gv_train")]
-    public static int Train(byte* cooccurDir, byte* vocabPath, byte* outDir, TrainOptions* opts,
-        delegate* unmanaged<int, int, double, void*, int> progress, void* user, int* cancelFlag, double* finalCost) => Guard.Run(() =>
+    /// <summary>The core's training options from a gv_train_options (validated; GV_ERR_ARGUMENT when invalid).</summary>
+    internal static TrainingOptions TrainingOptionsOf(TrainOptions* opts)
     {
-        NotNull(opts, "options");
         var t = *opts;
         var o = new TrainingOptions
         {
@@ -150,6 +163,16 @@ static unsafe class PipelineExports
         };
         if (t.Reserved != 0) throw new GloVeVException("options.reserved must be 0 (was the struct filled by gv_train_options_default?)");
         try { o.Validate(); } catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
+        return o;
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_train")]
+    public static int Train(byte* cooccurDir, byte* vocabPath, byte* outDir, TrainOptions* opts,
+        delegate* unmanaged<int, int, double, void*, int> progress, void* user, int* cancelFlag, double* finalCost) => Guard.Run(() =>
+    {
+        NotNull(opts, "options");
+        var t = *opts;
+        var o = TrainingOptionsOf(opts);
         using var cts = new CancellationTokenSource();
         // The caller may raise *cancel_flag from another thread at any time; poll it.
         using var poll = cancelFlag == null ? null : new Timer(_ => { if (Volatile.Read(ref *cancelFlag) != 0) cts.Cancel(); }, null, 0, 50);

@@ -1,6 +1,7 @@
 /* C tests of the libglovev ABI: numerics against closed forms computed here, and error handling. */
 #include <math.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include "glovev.h"
@@ -229,6 +230,45 @@ static void test_parity(const char* fixture) {
     gv_model_free(m);
 }
 
+/* The own-corpus checks: options structs with a size field and defaults, a small calibrate run whose table the ABI
+ * writes, and clear statuses for bad options and folders. */
+static void test_studies(const char* fixture) {
+    char model[4096], cooc[4096], table[4096];
+    snprintf(model, sizeof model, "%s/model", fixture);
+    snprintf(cooc, sizeof cooc, "%s/cooccur", fixture);
+    snprintf(table, sizeof table, "/tmp/glovev-abi-calibrate-%d.tsv", (int)getpid());
+    gv_calibrate_options o;
+    CHECK(gv_calibrate_options_default(&o) == GV_OK && o.size == (int32_t)sizeof o && o.replicates > 0 && o.level == 0.95,
+          "calibrate defaults");
+    int64_t edges[1] = {300};
+    o.words_per_band = 4; o.replicates = 2; o.samples = 50; o.threads = 1;
+    o.methods = 1 << GV_METHOD_DELTA; o.band_edges = edges; o.n_band_edges = 1;
+    CHECK(gv_calibrate(model, cooc, &o, table) == GV_OK, "calibrate: %s", gv_last_error());
+    FILE* f = fopen(table, "r");
+    int lines = 0; char line[4096];
+    while (f && fgets(line, sizeof line, f)) lines++;
+    if (f) fclose(f);
+    remove(table);
+    CHECK(lines == 1 + 2 * 3, "calibrate table: header + 2 bands x 3 statistics, got %d lines", lines);
+    o.size = 8;
+    CHECK(gv_calibrate(model, cooc, &o, table) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "size"), "calibrate: wrong size");
+    gv_calibrate_options_default(&o);
+    o.methods = 64;
+    CHECK(gv_calibrate(model, cooc, &o, table) == GV_ERR_ARGUMENT, "calibrate: unknown method bit");
+    gv_calibrate_options_default(&o);
+    o.words_per_band = 1;
+    CHECK(gv_calibrate(model, cooc, &o, table) == GV_ERR_ARGUMENT, "calibrate: words_per_band 1");
+    CHECK(gv_calibrate(model, cooc, NULL, table) == GV_ERR_ARGUMENT, "calibrate: NULL options");
+    gv_bootstrap_options b; gv_train_options t;
+    CHECK(gv_bootstrap_options_default(&b) == GV_OK && b.size == (int32_t)sizeof b && b.replicates > 0, "bootstrap defaults");
+    CHECK(gv_train_options_run_default(&t) == GV_OK && t.dim == 50 && t.als_sweeps == 4, "run schedule defaults");
+    b.replicates = 0; b.seed_replicates = 0;
+    CHECK(gv_bootstrap(model, "/tmp", &b, &t, NULL) == GV_ERR_ARGUMENT, "bootstrap: nothing to do");
+    gv_compare_uncertainty_options c;
+    CHECK(gv_compare_uncertainty_options_default(&c) == GV_OK && c.size == (int32_t)sizeof c, "compare defaults");
+    CHECK(gv_compare_uncertainty(model, fixture, &c, table, NULL) == GV_ERR_IO, "compare: not a bootstrap folder: %s", gv_last_error());
+}
+
 int main(int argc, char** argv) {
     if (argc < 2) { fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]); return 2; }
     test_version();
@@ -236,6 +276,7 @@ int main(int argc, char** argv) {
     test_model(argv[1]);
     test_matrix(argv[1]);
     test_parity(argv[1]);
+    test_studies(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -5,6 +5,7 @@ from .model import (BenchmarkComparison, BenchmarkResult, BiasDifference, Correl
                     Neighbour, NeighbourList, NeighbourSearch, ReliabilityWarning, RndResult, Similarity, WeatResult,
                     WordReliability, defaults)
 from .pipeline import (CooccurrenceMatrix, blas_backend, build_vocab, cooccur, spd_inverse, train, variance)
+from .studies import bootstrap, calibrate, compare_uncertainty
 
 __version__ = _clib.gv_version().decode()
 
@@ -12,4 +13,5 @@ __all__ = ["Model", "Interval", "Similarity", "Difference", "Neighbour", "Neighb
            "CorrelationInterval", "BenchmarkComparison", "WeatResult", "RndResult", "BiasDifference", "WordReliability",
            "ReliabilityWarning", "defaults",
            "CooccurrenceMatrix", "build_vocab", "cooccur", "train", "variance", "spd_inverse", "blas_backend",
+           "calibrate", "bootstrap", "compare_uncertainty",
            "GloVeVError", "ArgumentError", "InputError", "FileError", "HandleError", "CancelledError", "LIBRARY_PATH"]

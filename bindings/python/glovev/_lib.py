@@ -126,6 +126,23 @@ class TrainOptions(ctypes.Structure):
                 ("auto_tol", c_double), ("auto_cos", c_double), ("init_from", c_char_p)]
 
 
+class CalibrateOptions(ctypes.Structure):
+    _fields_ = [("size", c_int32), ("words_per_band", c_int32), ("replicates", c_int32), ("samples", c_int32),
+                ("threads", c_int32), ("methods", c_int32), ("seed", c_uint64), ("level", c_double),
+                ("band_edges", POINTER(c_int64)), ("n_band_edges", c_int64)]
+
+
+class BootstrapOptions(ctypes.Structure):
+    _fields_ = [("size", c_int32), ("replicates", c_int32), ("seed_replicates", c_int32), ("window", c_int32),
+                ("flags", c_int32), ("shard", c_int32), ("shards", c_int32), ("reserved", c_int32),
+                ("min_count", c_int64), ("memory_bytes", c_int64), ("seed", c_uint64), ("vocab_path", c_char_p)]
+
+
+class CompareUncertaintyOptions(ctypes.Structure):
+    _fields_ = [("size", c_int32), ("pairs_per_band", c_int32), ("seed", c_uint64),
+                ("band_edges", POINTER(c_int64)), ("n_band_edges", c_int64)]
+
+
 PROGRESS_FN = ctypes.CFUNCTYPE(c_int32, c_int32, c_int32, c_double, c_void_p)
 _P = POINTER
 _DP = POINTER(c_double)
@@ -139,6 +156,13 @@ _SIGNATURES = {
     "gv_vocab_build": (c_int32, [c_char_p, c_char_p, c_int64, c_int64, c_int32, c_int32, _P(c_int64)]),
     "gv_cooccur": (c_int32, [c_char_p, c_char_p, c_char_p, c_int32, c_int32, c_int32, c_int64, c_int32, c_int32, _P(c_int64)]),
     "gv_train_options_default": (c_int32, [_P(TrainOptions)]),
+    "gv_train_options_run_default": (c_int32, [_P(TrainOptions)]),
+    "gv_calibrate_options_default": (c_int32, [_P(CalibrateOptions)]),
+    "gv_calibrate": (c_int32, [c_char_p, c_char_p, _P(CalibrateOptions), c_char_p]),
+    "gv_bootstrap_options_default": (c_int32, [_P(BootstrapOptions)]),
+    "gv_bootstrap": (c_int32, [c_char_p, c_char_p, _P(BootstrapOptions), _P(TrainOptions), _P(c_int32)]),
+    "gv_compare_uncertainty_options_default": (c_int32, [_P(CompareUncertaintyOptions)]),
+    "gv_compare_uncertainty": (c_int32, [c_char_p, c_char_p, _P(CompareUncertaintyOptions), c_char_p, c_char_p]),
     "gv_cooccur_shard": (c_int32, [c_char_p, c_char_p, c_char_p, c_int32, c_int32, c_int32, c_int64, c_int32, c_int32, c_int32, c_int32, _P(c_int64)]),
     "gv_merge_cooccur": (c_int32, [c_char_p, c_char_p, _STRS, c_int64, _P(c_int64)]),
     "gv_variance_shard": (c_int32, [c_char_p, c_char_p, c_char_p, c_int32, c_double, c_int32, c_int32, c_int32, c_int32, _P(c_int64)]),

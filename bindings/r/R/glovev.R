@@ -277,3 +277,48 @@ glovev_cooccurrence_row <- function(x, i) {
   r <- .Call(C_matrix_row, x$ptr, as.numeric(i) - 1)
   data.frame(context = r[[1]] + 1L, x = r[[2]])
 }
+
+# ---- checks of one's own corpus (README, "How far to trust the intervals") ----
+
+.read_table <- function(path) utils::read.delim(path, na.strings = "NA", stringsAsFactors = FALSE, quote = "")
+
+#' Coverage of the interval methods in a simulation from the fitted model (glovev calibrate). Returns a data frame with one
+#' row per band, statistic (cosine_neighbour, cosine_random, difference) and method: band, rank_from, rank_to, words,
+#' median_noise_ratio, median_dof, statistic, method, intervals, coverage, coverage_se, median_width, not_identifiable.
+#' NULL arguments take the core's defaults (bands 300, 1000, 3000, 10000; 40 words per band; 25 replicates; all methods).
+glovev_calibrate <- function(model_dir, cooccur_dir, bands = NULL, words_per_band = NULL, replicates = NULL, methods = NULL,
+                             samples = NULL, seed = NULL, level = NULL, threads = 0) {
+  mask <- NULL
+  if (!is.null(methods)) {
+    bits <- c(delta = 1L, sample = 2L, composition = 2L, calibrated = 4L)
+    if (!is.character(methods) || length(methods) == 0 || any(!(tolower(methods) %in% names(bits))))
+      stop("methods must be any of \"calibrated\", \"delta\", \"sample\"")
+    mask <- Reduce(bitwOr, bits[tolower(methods)])
+  }
+  table <- tempfile(fileext = ".tsv")
+  on.exit(unlink(table))
+  .Call(C_calibrate, path.expand(model_dir), path.expand(cooccur_dir), table, bands, words_per_band, replicates, mask,
+        samples, seed, level, threads)
+  .read_table(table)
+}
+
+#' Retrains on documents (lines) resampled with replacement, and on new seeds (glovev bootstrap), with a fixed vocabulary
+#' (vocab: e.g. a model's vocab.txt). Replicates land in out_dir/replicates; a rerun resumes. Returns how many this call
+#' trained. NULL arguments take glovev run's settings (dim 50, 10 epochs, 4 ALS sweeps, ridge 0.3, window 10).
+glovev_bootstrap <- function(corpus, out_dir, replicates = NULL, seed_replicates = NULL, vocab = NULL, dim = NULL, epochs = NULL,
+                             als_sweeps = NULL, ridge = NULL, min_count = NULL, window = NULL, lowercase = TRUE,
+                             split_punctuation = TRUE, seed = NULL, threads = 0) {
+  .Call(C_bootstrap, path.expand(corpus), path.expand(out_dir), replicates, seed_replicates,
+        if (is.null(vocab)) NULL else path.expand(vocab), dim, epochs, als_sweeps, ridge, min_count, window,
+        .flags(lowercase, split_punctuation), seed, threads)
+}
+
+#' GloVe-V's SD of cos(word, nearest neighbour) (delta method) against the document-bootstrap and seed-only SDs, by
+#' frequency band (glovev compare-uncertainty). Returns list(bands = data frame, pairs = data frame); see glovev.h for
+#' the columns.
+glovev_compare_uncertainty <- function(model_dir, bootstrap_dir, bands = NULL, pairs_per_band = NULL, seed = NULL) {
+  bp <- tempfile(fileext = ".tsv"); pp <- tempfile(fileext = ".tsv")
+  on.exit(unlink(c(bp, pp)))
+  .Call(C_compare_uncertainty, path.expand(model_dir), path.expand(bootstrap_dir), bp, pp, bands, pairs_per_band, seed)
+  list(bands = .read_table(bp), pairs = .read_table(pp))
+}

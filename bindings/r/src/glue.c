@@ -17,6 +17,8 @@ FN(gv_model_open); FN(gv_model_warnings); FN(gv_model_free); FN(gv_model_shape);
 FN(gv_model_covariance); FN(gv_model_has_covariance); FN(gv_similarity); FN(gv_compare); FN(gv_neighbours);
 FN(gv_evaluate); FN(gv_evaluate_compare); FN(gv_weat); FN(gv_rnd); FN(gv_weat_difference); FN(gv_rnd_difference); FN(gv_method_parse); FN(gv_word_reliability); FN(gv_interval_defaults);
 FN(gv_matrix_open); FN(gv_matrix_free); FN(gv_matrix_shape); FN(gv_matrix_row);
+FN(gv_train_options_run_default); FN(gv_calibrate_options_default); FN(gv_calibrate); FN(gv_bootstrap_options_default); FN(gv_bootstrap);
+FN(gv_compare_uncertainty_options_default); FN(gv_compare_uncertainty);
 
 static void* handle = NULL;
 
@@ -34,6 +36,8 @@ SEXP C_load(SEXP spath) {
     LOAD(gv_evaluate); LOAD(gv_evaluate_compare); LOAD(gv_weat); LOAD(gv_rnd); LOAD(gv_weat_difference); LOAD(gv_rnd_difference);
     LOAD(gv_method_parse); LOAD(gv_word_reliability); LOAD(gv_interval_defaults);
     LOAD(gv_matrix_open); LOAD(gv_matrix_free); LOAD(gv_matrix_shape); LOAD(gv_matrix_row);
+    LOAD(gv_train_options_run_default); LOAD(gv_calibrate_options_default); LOAD(gv_calibrate); LOAD(gv_bootstrap_options_default);
+    LOAD(gv_bootstrap); LOAD(gv_compare_uncertainty_options_default); LOAD(gv_compare_uncertainty);
     return R_NilValue;
 }
 
@@ -468,6 +472,96 @@ SEXP C_variance(SEXP model, SEXP cooc, SEXP out, SEXP threads, SEXP approx, SEXP
     return Rf_ScalarReal((double)n);
 }
 
+/* NULL keeps the core's default; otherwise one finite whole number in range. */
+static int opt_int(SEXP s, const char* name, int dflt, int lo) {
+    if (Rf_isNull(s)) return dflt;
+    if (!Rf_isNumeric(s) || Rf_length(s) != 1) Rf_error("%s must be a single number", name);
+    double v = Rf_asReal(s);
+    if (!R_FINITE(v) || v != (double)(int64_t)v || v < lo || v > 2147483647.0) Rf_error("%s must be a whole number >= %d, got %g", name, lo, v);
+    return (int)v;
+}
+
+static double opt_real(SEXP s, const char* name, double dflt) {
+    if (Rf_isNull(s)) return dflt;
+    if (!Rf_isNumeric(s) || Rf_length(s) != 1 || !R_FINITE(Rf_asReal(s))) Rf_error("%s must be a single finite number", name);
+    return Rf_asReal(s);
+}
+
+static uint64_t seed_or(SEXP s, uint64_t dflt) {
+    if (Rf_isNull(s)) return dflt;
+    double v = opt_real(s, "seed", 0);
+    if (v < 0 || v != (double)(uint64_t)v) Rf_error("seed must be a whole number >= 0, got %g", v);
+    return (uint64_t)v;
+}
+
+/* Band edges from a numeric vector (NULL: the defaults); the buffer holds at most 64. */
+static int64_t band_edges(SEXP s, int64_t* buf) {
+    if (Rf_isNull(s)) return 0;
+    if (!Rf_isNumeric(s) || Rf_length(s) < 1 || Rf_length(s) > 64) Rf_error("bands must be 1 to 64 ranks");
+    for (int k = 0; k < Rf_length(s); k++) {
+        double v = Rf_isReal(s) ? REAL(s)[k] : (double)INTEGER(s)[k];
+        if (!R_FINITE(v) || v < 1 || v != (double)(int64_t)v) Rf_error("bands[%d] must be a whole rank >= 1", k + 1);
+        buf[k] = (int64_t)v;
+    }
+    return Rf_length(s);
+}
+
+SEXP C_calibrate(SEXP model, SEXP cooc, SEXP table, SEXP bands, SEXP words, SEXP reps, SEXP methods, SEXP samples, SEXP seed, SEXP level, SEXP threads) {
+    need_lib();
+    gv_calibrate_options o;
+    int64_t edges[64];
+    check(p_gv_calibrate_options_default(&o));
+    o.words_per_band = opt_int(words, "words_per_band", o.words_per_band, 0);
+    o.replicates = opt_int(reps, "replicates", o.replicates, 0);
+    o.samples = opt_int(samples, "samples", o.samples, 0);
+    o.methods = opt_int(methods, "methods", 0, 0);
+    o.threads = opt_int(threads, "threads", 0, 0);
+    o.seed = seed_or(seed, o.seed);
+    o.level = opt_real(level, "level", o.level);
+    o.n_band_edges = band_edges(bands, edges);
+    o.band_edges = o.n_band_edges ? edges : NULL;
+    check(p_gv_calibrate(str1(model, "model_dir"), str1(cooc, "cooccur_dir"), &o, str1(table, "table_path")));
+    return R_NilValue;
+}
+
+SEXP C_bootstrap(SEXP corpus, SEXP out, SEXP reps, SEXP seed_reps, SEXP vocab, SEXP dim, SEXP epochs, SEXP als, SEXP ridge,
+                 SEXP min_count, SEXP window, SEXP flags, SEXP seed, SEXP threads) {
+    need_lib();
+    gv_bootstrap_options b;
+    gv_train_options t;
+    check(p_gv_bootstrap_options_default(&b));
+    check(p_gv_train_options_run_default(&t));
+    b.replicates = opt_int(reps, "replicates", b.replicates, 0);
+    b.seed_replicates = opt_int(seed_reps, "seed_replicates", b.seed_replicates, 0);
+    b.window = opt_int(window, "window", b.window, 0);
+    b.min_count = opt_int(min_count, "min_count", (int)b.min_count, 0);
+    b.flags = Rf_asInteger(flags);
+    b.seed = t.seed = seed_or(seed, b.seed);
+    b.vocab_path = str_or_null(vocab);
+    t.dim = opt_int(dim, "dim", t.dim, 0);
+    t.epochs = opt_int(epochs, "epochs", t.epochs, 0);
+    t.als_sweeps = opt_int(als, "als_sweeps", t.als_sweeps, 0);
+    t.ridge = opt_real(ridge, "ridge", t.ridge);
+    t.threads = opt_int(threads, "threads", 0, 0);
+    int32_t trained = 0;
+    check(p_gv_bootstrap(str1(corpus, "corpus"), str1(out, "out_dir"), &b, &t, &trained));
+    return Rf_ScalarInteger(trained);
+}
+
+SEXP C_compare_uncertainty(SEXP model, SEXP boot, SEXP bands_path, SEXP pairs_path, SEXP bands, SEXP pairs, SEXP seed) {
+    need_lib();
+    gv_compare_uncertainty_options o;
+    int64_t edges[64];
+    check(p_gv_compare_uncertainty_options_default(&o));
+    o.pairs_per_band = opt_int(pairs, "pairs_per_band", o.pairs_per_band, 0);
+    o.seed = seed_or(seed, o.seed);
+    o.n_band_edges = band_edges(bands, edges);
+    o.band_edges = o.n_band_edges ? edges : NULL;
+    check(p_gv_compare_uncertainty(str1(model, "model_dir"), str1(boot, "bootstrap_dir"), &o, str1(bands_path, "bands_path"),
+                                   str1(pairs_path, "pairs_path")));
+    return R_NilValue;
+}
+
 static const R_CallMethodDef calls[] = {
     {"C_load", (DL_FUNC)&C_load, 1}, {"C_version", (DL_FUNC)&C_version, 0}, {"C_backend", (DL_FUNC)&C_backend, 0},
     {"C_spd_inverse", (DL_FUNC)&C_spd_inverse, 1}, {"C_model_open", (DL_FUNC)&C_model_open, 1}, {"C_model_warnings", (DL_FUNC)&C_model_warnings, 1},
@@ -481,7 +575,9 @@ static const R_CallMethodDef calls[] = {
     {"C_weat_difference", (DL_FUNC)&C_weat_difference, 9}, {"C_rnd_difference", (DL_FUNC)&C_rnd_difference, 9},
     {"C_vocab_build", (DL_FUNC)&C_vocab_build, 6}, {"C_cooccur", (DL_FUNC)&C_cooccur, 9}, {"C_train", (DL_FUNC)&C_train, 13},
     {"C_variance", (DL_FUNC)&C_variance, 7}, {"C_matrix_open", (DL_FUNC)&C_matrix_open, 2},
-    {"C_matrix_shape", (DL_FUNC)&C_matrix_shape, 1}, {"C_matrix_row", (DL_FUNC)&C_matrix_row, 2}, {NULL, NULL, 0}};
+    {"C_matrix_shape", (DL_FUNC)&C_matrix_shape, 1}, {"C_matrix_row", (DL_FUNC)&C_matrix_row, 2},
+    {"C_calibrate", (DL_FUNC)&C_calibrate, 11}, {"C_bootstrap", (DL_FUNC)&C_bootstrap, 14},
+    {"C_compare_uncertainty", (DL_FUNC)&C_compare_uncertainty, 7}, {NULL, NULL, 0}};
 
 void R_init_glovev(DllInfo* dll) {
     R_registerRoutines(dll, NULL, calls, NULL, NULL);

@@ -57,6 +57,62 @@ static class Plots
         Save(plt, path, 800, 600);
     }
 
+    /// <summary>Coverage (± 2 Monte Carlo standard errors) per band and statistic, one colour per method, with the nominal level.</summary>
+    public static void Calibration(IReadOnlyList<CalibrationRow> rows, double level, string path)
+    {
+        var plt = new ScottPlot.Plot();
+        var groups = rows.Select(r => (r.Band, r.Statistic)).Distinct().ToList();
+        var methods = rows.Select(r => r.Method).Distinct().ToList();
+        ScottPlot.Color[] palette = [ScottPlot.Colors.SteelBlue, ScottPlot.Colors.DarkOrange, ScottPlot.Colors.SeaGreen, ScottPlot.Colors.Purple];
+        for (int m = 0; m < methods.Count; m++)
+        {
+            var color = palette[m % palette.Length];
+            var xs = new List<double>(); var ys = new List<double>();
+            for (int g = 0; g < groups.Count; g++)
+            {
+                var r = rows.First(x => x.Band == groups[g].Band && x.Statistic == groups[g].Statistic && x.Method == methods[m]);
+                double x = g + (m - (methods.Count - 1) / 2.0) * 0.2;
+                if (!double.IsFinite(r.Coverage)) continue;
+                xs.Add(x); ys.Add(r.Coverage);
+                var bar = plt.Add.Line(x, Math.Max(0, r.Coverage - 2 * r.CoverageSe), x, Math.Min(1, r.Coverage + 2 * r.CoverageSe));
+                bar.Color = color; bar.LineWidth = 2;
+            }
+            var sp = plt.Add.Scatter(xs.ToArray(), ys.ToArray());
+            sp.LineWidth = 0; sp.MarkerSize = 8; sp.Color = color;
+            sp.LegendText = Interval.MethodName(methods[m]);
+        }
+        var nominal = plt.Add.HorizontalLine(level);
+        nominal.Color = ScottPlot.Colors.Gray; nominal.LinePattern = ScottPlot.LinePattern.Dashed;
+        plt.Axes.Bottom.SetTicks(Enumerable.Range(0, groups.Count).Select(g => (double)g).ToArray(), groups.Select(g => $"{g.Band}\n{g.Statistic}").ToArray());
+        plt.ShowLegend();
+        plt.Title("Coverage of the fitted truth by frequency band (glovev calibrate)");
+        plt.YLabel("coverage");
+        Save(plt, path, Math.Max(800, 90 * groups.Count), 600);
+    }
+
+    /// <summary>Per pair: GloVe-V SD against document-bootstrap SD (log-log), one colour per band, with the identity line.</summary>
+    public static void UncertaintyComparison(IReadOnlyList<GloVeV.Evaluation.UncertaintyPair> pairs, string path)
+    {
+        var plt = new ScottPlot.Plot();
+        ScottPlot.Color[] palette = [ScottPlot.Colors.SteelBlue, ScottPlot.Colors.DarkOrange, ScottPlot.Colors.SeaGreen, ScottPlot.Colors.Purple, ScottPlot.Colors.Red, ScottPlot.Colors.Gray];
+        var bands = pairs.Select(p => p.Band).Distinct().ToList();
+        double mn = double.PositiveInfinity, mx = double.NegativeInfinity;
+        for (int b = 0; b < bands.Count; b++)
+        {
+            var ps = pairs.Where(p => p.Band == bands[b] && p.GloveVSd > 0 && p.BootstrapSd > 0).ToList();
+            if (ps.Count == 0) continue;
+            var xs = ps.Select(p => Math.Log10(p.BootstrapSd)).ToArray(); var ys = ps.Select(p => Math.Log10(p.GloveVSd)).ToArray();
+            mn = Math.Min(mn, Math.Min(xs.Min(), ys.Min())); mx = Math.Max(mx, Math.Max(xs.Max(), ys.Max()));
+            var sp = plt.Add.Scatter(xs, ys);
+            sp.LineWidth = 0; sp.MarkerSize = 5; sp.Color = palette[b % palette.Length]; sp.LegendText = $"ranks {bands[b]}";
+        }
+        if (double.IsFinite(mn)) { var id = plt.Add.Line(mn, mn, mx, mx); id.Color = ScottPlot.Colors.Gray; id.LinePattern = ScottPlot.LinePattern.Dashed; }
+        plt.ShowLegend();
+        plt.Title("SD of cos(word, nearest neighbour): GloVe-V vs document bootstrap");
+        plt.XLabel("log10 bootstrap SD"); plt.YLabel("log10 GloVe-V SD (delta)");
+        Save(plt, path, 800, 700);
+    }
+
     static void Save(ScottPlot.Plot plt, string path, int w, int h)
     {
         var full = Path.GetFullPath(path);

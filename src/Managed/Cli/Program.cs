@@ -26,6 +26,9 @@ static class Program
         root.Subcommands.Add(MergeCommands.Cooccur());
         root.Subcommands.Add(MergeCommands.Variances());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(CalibrateCommand.Create());
+        root.Subcommands.Add(BootstrapCommand.Create());
+        root.Subcommands.Add(BootstrapCommand.CompareUncertainty());
         root.SetAction(r =>
         {
             if (!r.GetValue(version))

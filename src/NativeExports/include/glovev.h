@@ -100,6 +100,10 @@ typedef struct gv_train_options {
  * ridge 0, auto_tol 0.002, auto_cos 0.99, init_from NULL). */
 int gv_train_options_default(gv_train_options* options);
 
+/* Fills the schedule of `glovev run` and `glovev bootstrap` (dim 50, 10 AdaGrad epochs, 4 ALS sweeps, ridge 0.3; the
+ * rest as gv_train_options_default). */
+int gv_train_options_run_default(gv_train_options* options);
+
 /* Called after every AdaGrad epoch (epoch = 1..epochs) and after every ALS sweep (epoch = -k, epochs = -N for sweep
  * k of N); return non-zero to cancel. */
 typedef int (*gv_progress_fn)(int32_t epoch, int32_t epochs, double cost, void* user);
@@ -127,6 +131,89 @@ int gv_variance_shard(const char* model_dir, const char* cooccur_dir, const char
                       int32_t complete, int32_t refine, int32_t shard, int32_t shards, int64_t* words_done);
 /* Joins variance shards into one variance folder. */
 int gv_merge_variances(const char* out_dir, const char* const* parts, int64_t n, int64_t* words);
+
+/* ---- checks of one's own corpus: calibrate, document bootstrap, compare-uncertainty (README, "How far to trust
+ * the intervals") ---------------------------------------------------------------------------------------------- */
+
+/* Options of gv_calibrate. Fill with gv_calibrate_options_default, then change fields.
+ *   size            [in] sizeof(gv_calibrate_options), set by the defaults call (a mismatch is GV_ERR_ARGUMENT)
+ *   words_per_band  words sampled per frequency band (>= 2; default 40)
+ *   replicates      simulated corpora (>= 1; default 25)
+ *   samples         draws of the drawing methods (>= 2; default 1000)
+ *   threads         worker threads (<= 0: all cores)
+ *   methods         bit mask of 1 << GV_METHOD_* to score (0: all three)
+ *   seed, level     random seed; confidence level in (0, 1) (default 0.95)
+ *   band_edges      upper frequency ranks (1-based, increasing) of the bands, n_band_edges of them; NULL/0: 300, 1000,
+ *                   3000, 10000 (the last band is every rank above the last edge). Not owned by the library. */
+typedef struct gv_calibrate_options {
+    int32_t size, words_per_band, replicates, samples, threads, methods;
+    uint64_t seed;
+    double level;
+    const int64_t* band_edges;
+    int64_t n_band_edges;
+} gv_calibrate_options;
+
+/* Fills *options with the core's defaults. */
+int gv_calibrate_options_default(gv_calibrate_options* options);
+
+/* Coverage of the interval methods when GloVe-V's model holds with the fitted parameters of model_dir (params.safetensors,
+ * vocab.txt) and its co-occurrence folder cooccur_dir: per band, statistic (cosine_neighbour, cosine_random, difference)
+ * and method, the coverage of the fitted truth, its Monte Carlo standard error, the median width and the share of
+ * not-identifiable answers, written as tab-separated values with a header to table_path (atomically; columns: band,
+ * rank_from, rank_to, words, median_noise_ratio, median_dof, statistic, method, intervals, coverage, coverage_se,
+ * median_width, not_identifiable; NA where undefined). */
+int gv_calibrate(const char* model_dir, const char* cooccur_dir, const gv_calibrate_options* options, const char* table_path);
+
+/* Options of gv_bootstrap. Fill with gv_bootstrap_options_default, then change fields.
+ *   size             [in] sizeof(gv_bootstrap_options), set by the defaults call
+ *   replicates       document-bootstrap replicates (lines resampled with replacement; default 8)
+ *   seed_replicates  seed-only replicates on the original corpus (default 0)
+ *   window           context window (default 10)
+ *   flags            GV_LOWERCASE | GV_SPLIT_PUNCTUATION | GV_REPLACE_INVALID_UTF8 (default: the first two, as glovev run)
+ *   shard, shards    do only the replicate jobs j (1-based, bootstrap then seed-only) with j = shard mod shards; 0/0: all
+ *   reserved         must be 0
+ *   min_count        vocabulary cut-off when vocab_path is NULL (default 5)
+ *   memory_bytes     co-occurrence budget (<= 0: 2 GiB)
+ *   seed             seeds the resampling; replicate r trains with train->seed + r (seed-only: + 1000 + r)
+ *   vocab_path       NULL, or a vocab.txt to keep fixed (a model's, to compare with it). Not owned by the library. */
+typedef struct gv_bootstrap_options {
+    int32_t size, replicates, seed_replicates, window, flags, shard, shards, reserved;
+    int64_t min_count, memory_bytes;
+    uint64_t seed;
+    const char* vocab_path;
+} gv_bootstrap_options;
+
+/* Fills *options with the core's defaults. */
+int gv_bootstrap_options_default(gv_bootstrap_options* options);
+
+/* Trains the replicates into out_dir (bootstrap.json, vocab.txt, replicates/boot_NNNN.safetensors and seed_NNNN...,
+ * each written atomically) with the training settings *train (gv_train_options_default, then the run's settings).
+ * A rerun with the same settings resumes at the next missing replicate; other settings are GV_ERR_ARGUMENT.
+ * *trained (may be NULL) receives how many replicates this call trained. */
+int gv_bootstrap(const char* corpus, const char* out_dir, const gv_bootstrap_options* options, const gv_train_options* train,
+                 int32_t* trained);
+
+/* Options of gv_compare_uncertainty: size (set by the defaults call), pairs_per_band (>= 2; default 80), seed of the
+ * word sample, band_edges / n_band_edges as in gv_calibrate_options. */
+typedef struct gv_compare_uncertainty_options {
+    int32_t size, pairs_per_band;
+    uint64_t seed;
+    const int64_t* band_edges;
+    int64_t n_band_edges;
+} gv_compare_uncertainty_options;
+
+/* Fills *options with the core's defaults. */
+int gv_compare_uncertainty_options_default(gv_compare_uncertainty_options* options);
+
+/* GloVe-V's SD of cos(word, nearest neighbour) (delta method) against its SD over the bootstrap folder's replicates
+ * (trained with the model's vocabulary) and over its seed-only replicates, by frequency band. Writes the band table to
+ * bands_path (columns: band, rank_from, rank_to, pairs, dropped, median_glovev_sd, median_bootstrap_sd, median_seed_sd,
+ * median_ratio_glovev_bootstrap, median_ratio_glovev_seed, median_ratio_seed_bootstrap, pearson_glovev_bootstrap,
+ * spearman_glovev_bootstrap; a last row "all") and, when pairs_path is not NULL, one row per pair (band, a, b, rank_a,
+ * cosine, glovev_sd, bootstrap_sd, seed_sd, bootstrap_replicates, seed_replicates); tab-separated with a header, NA where
+ * undefined. */
+int gv_compare_uncertainty(const char* model_dir, const char* bootstrap_dir, const gv_compare_uncertainty_options* options,
+                           const char* bands_path, const char* pairs_path);
 
 /* ---- co-occurrence matrix (memory-mapped) ----------------------------------------------------------------- */
 

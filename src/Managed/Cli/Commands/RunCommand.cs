@@ -5,17 +5,10 @@ using GloVeV.Inference;
 using GloVeV.Text;
 using GloVeV.Training;
 using GloVeV.Variance;
+using RunDefaults = GloVeV.Training.TrainingOptions.RunSchedule;
 using static GloVeV.Cli.CliOptions;
 
 namespace GloVeV.Cli.Commands;
-
-/// <summary>The training schedule of <c>glovev run</c> (see README, "Models at GloVe-V's fixed point").</summary>
-static class RunDefaults
-{
-    public const string Epochs = "10";
-    public const int AlsSweeps = 4;
-    public const double Ridge = 0.3;
-}
 
 /// <summary><c>glovev run</c>: every stage with sensible defaults, then a short uncertainty-aware report.</summary>
 static class RunCommand
@@ -24,9 +17,9 @@ static class RunCommand
     {
         var corpus = Optional("--corpus", "Corpus file (default: the embedded State of the Union corpus, data/sotu.txt.gz)");
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "glovev-out" };
-        var dim = Int("--dim", "Vector size", 50);
+        var dim = Int("--dim", "Vector size", RunDefaults.Dim);
         // GloVe-V needs every w_i at its WLS optimum: a short AdaGrad warm-up, then exact ALS sweeps with a small ridge.
-        var schedule = new TrainingFlags(RunDefaults.Epochs, RunDefaults.AlsSweeps, RunDefaults.Ridge);
+        var schedule = new TrainingFlags(RunDefaults.Epochs.ToString(), RunDefaults.AlsSweeps, RunDefaults.Ridge);
         var minCount = Int("--min-count", "Vocabulary cut-off", 5);
         var window = Int("--window", "Context window", 10);
         var keepCase = Flag("--keep-case", "Do not lowercase");

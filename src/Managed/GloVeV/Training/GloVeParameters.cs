@@ -49,6 +49,8 @@ public sealed class GloVeParameters
     {
         var m = new Dictionary<string, string> { ["vocab_size"] = VocabSize.ToString(), ["dim"] = Dim.ToString() };
         foreach (var k in new[] { "vocab_hash", "params_id" }) if (Metadata.TryGetValue(k, out var v)) m[k] = v;
+        // A bootstrap replicate says what it is (DocumentBootstrap).
+        foreach (var kv in Metadata) if (kv.Key.StartsWith("bootstrap_", StringComparison.Ordinal)) m[kv.Key] = kv.Value;
         return m;
     }
 

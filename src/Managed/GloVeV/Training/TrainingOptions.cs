@@ -37,6 +37,16 @@ public sealed record TrainingOptions
     /// <summary>With a rule, AdaGrad stops before <see cref="Epochs"/> (then the maximum) once it holds.</summary>
     public AutoStopRule? AutoStop { get; init; }
 
+    /// <summary>The training schedule of <c>glovev run</c> and <c>glovev bootstrap</c> (README, "Models at GloVe-V's fixed
+    /// point"): a short AdaGrad warm-up, then exact ALS sweeps with a small ridge.</summary>
+    public static class RunSchedule
+    {
+        public const int Dim = 50;
+        public const int Epochs = 10;
+        public const int AlsSweeps = 4;
+        public const double Ridge = 0.3;
+    }
+
     public void Validate()
     {
         if (Dim <= 0) throw new GloVeVException($"--dim must be a positive integer, got {Dim}");
