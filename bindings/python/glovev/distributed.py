@@ -1,4 +1,4 @@
-"""Sharded co-occurrence and variance stages on Dask.
+"""Sharded co-occurrence, variance and bootstrap stages on Dask.
 
 Each shard is one task that calls the C ABI inside the worker process and writes its own folder atomically (a retried
 shard replaces, never mixes with, an earlier attempt); a final task merges the shards. Run on whatever
@@ -81,3 +81,23 @@ def variance(client, model_dir, cooccur_dir, out_dir, shards, work_dir=None, pro
     tasks = [("glovev-variance", variance_shard, (str(model_dir), str(cooccur_dir), str(parts[k - 1]), k, shards), options)
              for k in range(1, shards + 1)]
     return _run(client, tasks, (_merge_after_variance, (str(out_dir), [str(p) for p in parts])), progress, retries)
+
+
+def _bootstrap_shard(corpus, out_dir, shard, shards, options):
+    from .studies import bootstrap as one
+    return one(corpus, out_dir, shard=(shard, shards), **options)
+
+
+def _sum_trained(_out_dir, done):
+    return sum(done)
+
+
+def bootstrap(client, corpus, out_dir, shards, progress=False, retries=3, **options):
+    """Trains the replicates of :func:`glovev.bootstrap` in ``shards`` Dask tasks (task k does every ``shards``-th
+    replicate job, k-th first) into one shared ``out_dir``. Every replicate file is written atomically and a retried task
+    resumes at its next missing replicate. ``options`` are those of :func:`glovev.bootstrap` (``replicates``,
+    ``seed_replicates``, ``vocab``, ``dim``, ...; give ``threads`` to size each task). Returns how many replicates
+    were trained."""
+    tasks = [("glovev-bootstrap", _bootstrap_shard, (str(corpus), str(out_dir), k, shards, options), {})
+             for k in range(1, shards + 1)]
+    return _run(client, tasks, (_sum_trained, (str(out_dir),)), progress, retries)

@@ -100,3 +100,14 @@ def test_a_worker_killed_mid_shard_is_retried(single, client, tmp_path):
     assert killed is not None, "no shard was caught running"
     assert result.get("words", 0) > 1000
     assert_same_variances(single, tmp_path / "var", tmp_path)
+
+
+def test_sharded_bootstrap_equals_the_single_run(client, tmp_path):
+    common = dict(replicates=3, seed_replicates=1, dim=8, epochs=2, als_sweeps=1, min_count=20, threads=1)
+    assert glovev.bootstrap(KJV, tmp_path / "one", **common) == 4
+    assert gd.bootstrap(client, KJV, tmp_path / "sharded", 2, **common) == 4
+    one = sorted(p.name for p in (tmp_path / "one" / "replicates").iterdir())
+    assert one == sorted(p.name for p in (tmp_path / "sharded" / "replicates").iterdir())
+    for name in one:  # the same replicate (same resample, same seed) whichever task trained it
+        assert (tmp_path / "one" / "replicates" / name).read_bytes() == (tmp_path / "sharded" / "replicates" / name).read_bytes()
+    assert not (tmp_path / "sharded" / ".work").exists()

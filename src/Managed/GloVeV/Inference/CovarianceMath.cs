@@ -43,6 +43,29 @@ public static unsafe class CovarianceMath
         return r;
     }
 
+    /// <summary>
+    /// The sampling covariance of a ridge estimator. With a ridge λ the vector is w_hat = A⁻¹ rhs (A = H + λI) and GloVe-V
+    /// reports Σ = σ² A⁻¹ (the Gaussian-prior posterior). Around the truth, w_hat varies with σ² A⁻¹ H A⁻¹ =
+    /// σ²(A⁻¹ - λA⁻²) = Σ - (λ/σ²) Σ², smaller than Σ; debiasing norms with Σ would subtract too much and push cosines
+    /// of noisy words towards ±1. λ = 0 returns Σ itself.
+    /// </summary>
+    public static double[] RidgeSampling(double[] sigma, int d, double sigma2, double ridge)
+    {
+        if (ridge == 0) return sigma;
+        if (!(ridge > 0) || !(sigma2 > 0) || !double.IsFinite(sigma2))
+            throw new GloVeVException($"ridge sampling covariance needs ridge >= 0 and sigma^2 > 0, got {ridge} and {sigma2}");
+        var v = new double[d * d];
+        double k = ridge / sigma2;
+        for (int q = 0; q < d; q++)
+            for (int u = 0; u <= q; u++)
+            {
+                double sq = TensorPrimitives.Dot(new ReadOnlySpan<double>(sigma, q * d, d), new ReadOnlySpan<double>(sigma, u * d, d));
+                double x = sigma[q * d + u] - k * sq;
+                v[q * d + u] = x; v[u * d + q] = x;
+            }
+        return v;
+    }
+
     /// <summary>x = mean + L z.</summary>
     public static void Draw(ReadOnlySpan<double> mean, double[]? l, ReadOnlySpan<double> z, Span<double> x)
     {

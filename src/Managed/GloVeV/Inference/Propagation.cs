@@ -68,10 +68,29 @@ public sealed class Propagation(GloVeModel model, bool approximate = false, bool
         {
             IntervalMethod.Delta => IntervalEngine.Delta(stat, v, Covs(ids), level),
             IntervalMethod.Sample => IntervalEngine.Composition(stat, v, Factors(ids), level, draws, seed),
-            IntervalMethod.Calibrated => IntervalEngine.Calibrated(stat, v, Covs(ids), Factors(ids), ids.Select(i => Table.Dof(Model, i)).ToArray(), level, draws, seed),
+            IntervalMethod.Calibrated => Calibrated(stat, ids, v, level, draws, seed),
             _ => throw new GloVeVException($"unknown interval method {(int)method}"),
         };
         return CalibrationLimits.ForMethod(iv with { Words = Reliability(ids) });
+    }
+
+    /// <summary>The calibrated method at the sampling covariance of the estimator actually used: with a ridge λ that is
+    /// Σ - (λ/σ²)Σ² (<see cref="CovarianceMath.RidgeSampling"/>), not the reported posterior Σ.</summary>
+    Interval Calibrated(Statistic stat, int[] ids, double[][] v, double level, int draws, ulong seed)
+    {
+        var covs = Covs(ids);
+        var factors = Factors(ids);
+        double ridge = Table.Ridge;
+        if (ridge > 0)
+            for (int s = 0; s < ids.Length; s++)
+            {
+                if (covs[s] == null) continue;
+                double s2 = Table.Sigma2(ids[s]);
+                if (!(s2 > 0)) throw new GloVeVException($"'{Model.Vocabulary[ids[s]]}': sigma^2 is not recorded in variance_info.tsv; the calibrated interval of a ridge model needs it");
+                covs[s] = CovarianceMath.RidgeSampling(covs[s]!, Model.Dim, s2, ridge);
+                factors[s] = CovarianceMath.SquareRoot(covs[s]!, Model.Dim);
+            }
+        return IntervalEngine.Calibrated(stat, v, covs, factors, ids.Select(i => Table.Dof(Model, i)).ToArray(), level, draws, seed);
     }
 
     /// <summary>Slots for a list of words that may repeat: distinct ids and, for each input word, its slot.</summary>

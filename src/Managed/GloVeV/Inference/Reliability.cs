@@ -44,16 +44,23 @@ public sealed record WordReliability(string Word, bool HasCovariance, bool HeldF
 public sealed class ReliabilityTable
 {
     readonly int[] _contexts;
-    readonly double[] _noise, _cos, _trace, _traceSq, _normOne;
+    readonly double[] _noise, _cos, _trace, _traceSq, _normOne, _sigma2;
     readonly string[] _status;
 
     public ReliabilityTable(GloVeModel m)
     {
         int v = m.VocabSize;
         _contexts = new int[v]; _noise = new double[v]; _cos = new double[v]; _status = new string[v];
-        _trace = new double[v]; _traceSq = new double[v]; _normOne = new double[v];
+        _trace = new double[v]; _traceSq = new double[v]; _normOne = new double[v]; _sigma2 = new double[v];
+        Array.Fill(_sigma2, double.NaN);
         Array.Fill(_contexts, -1); Array.Fill(_noise, double.NaN); Array.Fill(_cos, double.NaN); Array.Fill(_status, "no variances");
         Array.Fill(_trace, double.NaN); Array.Fill(_traceSq, double.NaN); Array.Fill(_normOne, double.NaN);
+        var summary = m.Variances == null ? null : Path.Combine(m.Variances.Directory, "variance_summary.json");
+        if (summary != null && File.Exists(summary))
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(summary));
+            if (doc.RootElement.TryGetProperty("ridge", out var rj) && rj.ValueKind == System.Text.Json.JsonValueKind.Number) Ridge = rj.GetDouble();
+        }
         var path = m.Variances == null ? null : Path.Combine(m.Variances.Directory, "variance_info.tsv");
         if (path == null || !File.Exists(path)) return;
         var inv = CultureInfo.InvariantCulture;
@@ -75,6 +82,7 @@ public sealed class ReliabilityTable
             _status[id] = f[4];
             _cos[id] = double.TryParse(f[6], NumberStyles.Float, inv, out var c) ? c : double.NaN;
             _noise[id] = double.TryParse(f[7], NumberStyles.Float, inv, out var r) ? r : double.NaN;
+            _sigma2[id] = double.TryParse(f[3], NumberStyles.Float, inv, out var s2) ? s2 : double.NaN;
             _trace[id] = Column(f, cTrace); _traceSq[id] = Column(f, cTraceSq); _normOne[id] = Column(f, cNormOne);
         }
     }
@@ -126,6 +134,12 @@ public sealed class ReliabilityTable
             ApproxDropped = double.IsNaN(kept) ? double.NaN : Math.Sqrt(Math.Max(0, 1 - kept * kept)),
         };
     }
+
+    /// <summary>σ_i² from <c>variance_info.tsv</c> (NaN when unknown).</summary>
+    public double Sigma2(int id) => _sigma2[id];
+
+    /// <summary>The ridge λ the covariances were computed with (<c>variance_summary.json</c>; 0 when absent).</summary>
+    public double Ridge { get; private set; }
 
     /// <summary>Degrees of freedom of σ² (|K| - D), or 0 when unknown (then σ² is treated as known).</summary>
     public int Dof(GloVeModel m, int id) => _contexts[id] > m.Dim ? _contexts[id] - m.Dim : 0;

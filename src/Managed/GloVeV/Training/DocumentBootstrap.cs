@@ -108,7 +108,8 @@ public static class DocumentBootstrap
             long lines = 0;
             if (seedOnly)
             {
-                coocDir = Path.Combine(work, "original", "cooccur");
+                // Per shard: shards running at once on shared storage never write the same folder.
+                coocDir = Path.Combine(work, o.Shards == 0 ? "original" : $"original-{o.Shard}-of-{o.Shards}", "cooccur");
                 if (!File.Exists(Path.Combine(coocDir, CsrMatrix.FileName)))
                     CooccurrenceCounter.Count(corpus, vocab, coocDir, count);
             }
