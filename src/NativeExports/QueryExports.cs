@@ -217,7 +217,7 @@ static unsafe class QueryExports
         *result = new BenchmarkC
         {
             Pairs = r.Pairs, Used = r.Used, Oov = r.Oov, Words = r.Words.Count, FlaggedWords = r.FlaggedWords, Spearman = r.Spearman, Pearson = r.Pearson,
-            SpearmanCi = ToC(r.SpearmanInterval), PearsonCi = ToC(r.PearsonInterval),
+            SpearmanCi = ToC(r.SpearmanInterval), PearsonCi = ToC(r.PearsonInterval), SpearmanP = r.SpearmanP, PearsonP = r.PearsonP,
         };
         return Status.Ok;
     });

@@ -37,7 +37,7 @@ struct NeighbourSearchC { public long Candidates, Searched, Draws; public double
 struct CorrelationC { public double Estimate, Sd, Lo, Hi, SdPairs, SdNoise, NoiseShift, Level; public long Replicates; }
 
 [StructLayout(LayoutKind.Sequential)]
-struct BenchmarkC { public long Pairs, Used, Oov, Words, FlaggedWords; public double Spearman, Pearson; public CorrelationC SpearmanCi, PearsonCi; }
+struct BenchmarkC { public long Pairs, Used, Oov, Words, FlaggedWords; public double Spearman, Pearson; public CorrelationC SpearmanCi, PearsonCi; public double SpearmanP, PearsonP; }
 
 [StructLayout(LayoutKind.Sequential)]
 struct BenchmarkComparisonC { public long Pairs, Replicates; public double SpearmanA, SpearmanB, Diff, Sd, Lo, Hi, PValue, SdPairs, SdNoise, Level; public int FlagsA, FlagsB; }

@@ -95,7 +95,8 @@ class Correlation(ctypes.Structure):
 
 class Benchmark(ctypes.Structure):
     _fields_ = [("pairs", c_int64), ("used", c_int64), ("oov", c_int64), ("words", c_int64), ("flagged_words", c_int64),
-                ("spearman", c_double), ("pearson", c_double), ("spearman_ci", Correlation), ("pearson_ci", Correlation)]
+                ("spearman", c_double), ("pearson", c_double), ("spearman_ci", Correlation), ("pearson_ci", Correlation),
+                ("spearman_p", c_double), ("pearson_p", c_double)]
 
 
 class BenchmarkComparison(ctypes.Structure):

@@ -223,21 +223,49 @@ def _correlation(c) -> CorrelationInterval:
     return CorrelationInterval(c.estimate, c.sd, (c.lo, c.hi), c.sd_pairs, c.sd_noise, c.noise_shift, c.level, c.replicates)
 
 
-@dataclass(frozen=True)
-class BenchmarkResult:
-    """A word-similarity benchmark: pairs in the file, used (both words known), oov (pairs skipped); words: distinct words
-    in the used pairs, flagged_words: of those, how many carry a reliability flag; the correlations with their
-    uncertainties (spearman_interval, pearson_interval; spearman_sd/spearman_ci etc. are their sd and ci). Not a gensim
-    tuple: the core reports no correlation p-values."""
-    pairs: int
-    used: int
-    oov: int
-    words: int
-    flagged_words: int
-    spearman: float
-    pearson: float
-    spearman_interval: CorrelationInterval
-    pearson_interval: CorrelationInterval
+CorrelationTest = namedtuple("CorrelationTest", ["statistic", "pvalue"])
+CorrelationTest.__doc__ = ("A correlation and its two-sided p-value of 'no correlation' (t with n - 2 degrees of freedom), "
+                           "unpackable like scipy's pearsonr/spearmanr results.")
+
+
+class BenchmarkResult(tuple):
+    """A word-similarity benchmark, shaped as gensim's ``evaluate_word_pairs`` result: the tuple
+    ``((pearson, pvalue), (spearman, pvalue), oov_ratio)`` (``oov_ratio`` in percent of the file's pairs), so
+    ``pearson, spearman, oov = model.evaluate_word_pairs(path)`` works as in gensim. The p-values are those of the
+    correlations at the trained vectors and ignore the embedding noise; the intervals below carry it.
+
+    Attributes
+    ----------
+    pairs, used, oov : int
+        Pairs in the file, pairs with both words known, pairs skipped.
+    words, flagged_words : int
+        Distinct words in the used pairs; of those, how many carry a reliability flag.
+    spearman, pearson : float
+        The correlations.
+    spearman_interval, pearson_interval : CorrelationInterval
+        Their uncertainty: a bootstrap over the pairs combined with the embedding noise (``spearman_sd``,
+        ``spearman_ci``, ``pearson_sd``, ``pearson_ci`` for short).
+    spearman_p, pearson_p : float
+        The p-values in the tuple.
+    """
+
+    def __new__(cls, pairs, used, oov, words, flagged_words, spearman, pearson, spearman_interval, pearson_interval,
+                spearman_p=float("nan"), pearson_p=float("nan")):
+        oov_ratio = 100.0 * oov / pairs if pairs else float("nan")
+        self = super().__new__(cls, (CorrelationTest(pearson, pearson_p), CorrelationTest(spearman, spearman_p), oov_ratio))
+        self.pairs, self.used, self.oov, self.words, self.flagged_words = pairs, used, oov, words, flagged_words
+        self.spearman, self.pearson = spearman, pearson
+        self.spearman_interval, self.pearson_interval = spearman_interval, pearson_interval
+        self.spearman_p, self.pearson_p = spearman_p, pearson_p
+        return self
+
+    def __repr__(self):
+        return ("BenchmarkResult(pearson=%.4f (p=%.3g), spearman=%.4f (p=%.3g) %s, oov_ratio=%.2f%%, used=%d of %d pairs)"
+                % (self.pearson, self.pearson_p, self.spearman, self.spearman_p, self.spearman_ci, self[2], self.used, self.pairs))
+
+    @property
+    def oov_ratio(self) -> float:
+        return self[2]
 
     @property
     def spearman_sd(self) -> float:
@@ -645,8 +673,8 @@ class Model:
         """A word-similarity benchmark file (word1 word2 score per line): Spearman and Pearson correlations with intervals
         that combine a bootstrap over the pairs with the embedding noise. samples (replicates), seed, ci: None = the
         core's defaults. A word without a covariance raises InputError unless hold_fixed=True. A ReliabilityWarning says
-        when some of the benchmark's words are flagged. Returns a BenchmarkResult (not gensim's tuple: the core reports no
-        correlation p-values)."""
+        when some of the benchmark's words are flagged. Returns a BenchmarkResult: gensim's tuple
+        ((pearson, p), (spearman, p), oov_ratio) with the intervals as attributes."""
         r = L.Benchmark()
         L._check(L._lib.gv_evaluate(self._handle(), L.encode(str(path), "path"), _opt_samples(samples), _opt_seed(seed),
                                     _opt_level(ci), 1 if hold_fixed else 0, byref(r)))
@@ -655,7 +683,7 @@ class Model:
                           "cos(trained, WLS) < 0.9; see Model.reliability)" % (path, r.flagged_words, r.words),
                           ReliabilityWarning, stacklevel=2)
         return BenchmarkResult(r.pairs, r.used, r.oov, r.words, r.flagged_words, r.spearman, r.pearson,
-                               _correlation(r.spearman_ci), _correlation(r.pearson_ci))
+                               _correlation(r.spearman_ci), _correlation(r.pearson_ci), r.spearman_p, r.pearson_p)
 
     def compare_word_pairs(self, other: "Model", path, samples: Optional[int] = None, seed: Optional[int] = None,
                            ci: Optional[float] = None, hold_fixed: bool = False) -> BenchmarkComparison:

@@ -108,3 +108,21 @@ def test_vector_arithmetic_verbs_match_gensim(pair):
         m.n_similarity([], ["war"])
     with pytest.raises(TypeError, match="not both"):
         m.most_similar(["war"], positive=["peace"])
+
+
+def test_evaluate_word_pairs_is_gensims_tuple(pair, tmp_path):
+    from conftest import REPO
+    m, kv = pair
+    # gensim reads tab-separated pairs; the same pairs for both.
+    src = (REPO / "tests" / "data" / "ws_tiny.txt").read_text().splitlines()
+    rows = [l.split() for l in src if l and not l.startswith("#")]
+    rows.append(["war", "notaword", "5.0"])  # one out-of-vocabulary pair
+    bench = tmp_path / "bench.txt"
+    bench.write_text("".join("%s\t%s\t%s\n" % tuple(r) for r in rows))
+    ours = quiet(m.evaluate_word_pairs, bench, samples=50, hold_fixed=True)
+    theirs = quiet(kv.evaluate_word_pairs, str(bench))
+    (p, pp), (s, sp), oov = ours
+    assert p == pytest.approx(theirs[0][0], abs=1e-6) and pp == pytest.approx(theirs[0][1], rel=1e-5)
+    assert s == pytest.approx(theirs[1][0], abs=1e-6) and sp == pytest.approx(theirs[1][1], rel=1e-5)
+    assert oov == pytest.approx(theirs[2])
+    assert ours.spearman == s and ours.spearman_ci[0] <= ours.spearman_ci[1] and ours.used == len(rows) - 1

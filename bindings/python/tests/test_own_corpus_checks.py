@@ -172,3 +172,32 @@ def test_python_front_door(fixture_dir, kjv_model, kjv_boot, tmp_path):
         glovev.bootstrap(KJV, kjv_boot, replicates=3, vocab=kjv_model / "vocab.txt", dim=11)
     with pytest.raises(glovev.FileError):
         glovev.compare_uncertainty(kjv_model / "model", tmp_path)
+
+
+def test_a_killed_bootstrap_resumes_at_the_next_missing_replicate(cli, kjv_model, tmp_path):
+    import os
+    import signal
+    import time
+    out = tmp_path / "boot"
+    args = [cli, "bootstrap", "--corpus", str(KJV), "--out", str(out), "--vocab", str(kjv_model / "vocab.txt"),
+            "--replicates", "4", *SMALL[:-2], "--threads", "1", "--json"]  # one thread: training is deterministic
+    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = out / "replicates" / "boot_0001.safetensors"
+    deadline = time.time() + 120
+    while not first.exists() and time.time() < deadline and p.poll() is None:
+        time.sleep(0.05)
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    done = sorted(x.name for x in (out / "replicates").iterdir() if x.name.endswith(".safetensors"))
+    assert 1 <= len(done) < 4, done
+    res = run_json(cli, *args[1:-1])
+    assert res["already_done"] == len(done) and res["trained"] == 4 - len(done)
+    assert sorted(x.name for x in (out / "replicates").iterdir()) == ["boot_%04d.safetensors" % k for k in (1, 2, 3, 4)]
+    assert not (out / ".work").exists()
+    # The resumed replicates equal those of an uninterrupted run.
+    clean = tmp_path / "clean"
+    run_json(cli, "bootstrap", "--corpus", str(KJV), "--out", str(clean), "--vocab", str(kjv_model / "vocab.txt"), "--replicates", "4",
+             *SMALL[:-2], "--threads", "1")
+    for k in (1, 2, 3, 4):
+        name = "boot_%04d.safetensors" % k
+        assert (out / "replicates" / name).read_bytes() == (clean / "replicates" / name).read_bytes()

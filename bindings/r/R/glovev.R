@@ -166,6 +166,7 @@ glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL
     warning(sprintf("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or cos(trained, WLS) < 0.9; see glovev_reliability)",
                     benchmark, as.integer(r[[5]]), as.integer(r[[4]])), call. = FALSE)
   list(pairs = r[[1]], used = r[[2]], oov = r[[3]], words = r[[4]], flagged_words = r[[5]], spearman = r[[6]], pearson = r[[7]],
+       spearman_p = r[[26]], pearson_p = r[[27]],
        spearman_sd = sp$sd, spearman_ci = sp$ci, pearson_sd = pe$sd, pearson_ci = pe$ci, spearman_interval = sp, pearson_interval = pe)
 }
 

@@ -274,11 +274,12 @@ static void put_correlation(double* o, const gv_correlation* c) {
 SEXP C_evaluate(SEXP xp, SEXP path, SEXP samples, SEXP seed, SEXP level, SEXP hold) {
     gv_benchmark r;
     check(p_gv_evaluate(model_of(xp), str1(path, "benchmark"), opt_samples(samples), opt_seed(seed), opt_level(level), flag(hold), &r));
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 7 + 2 * 9));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 7 + 2 * 9 + 2));
     double* o = REAL(out);
     o[0] = (double)r.pairs; o[1] = (double)r.used; o[2] = (double)r.oov; o[3] = (double)r.words; o[4] = (double)r.flagged_words;
     o[5] = r.spearman; o[6] = r.pearson;
     put_correlation(o + 7, &r.spearman_ci); put_correlation(o + 16, &r.pearson_ci);
+    o[25] = r.spearman_p; o[26] = r.pearson_p;
     UNPROTECT(1);
     return out;
 }

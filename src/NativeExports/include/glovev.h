@@ -267,11 +267,14 @@ int gv_word_reliability(gv_model* m, const char* word, gv_reliability* out);
  * estimate). sd_pairs: pairs resampled at the trained vectors; sd_noise: vector draws on all pairs; noise_shift: mean
  * over those draws minus the estimate (embedding noise attenuates a correlation). */
 typedef struct gv_correlation { double estimate, sd, lo, hi, sd_pairs, sd_noise, noise_shift, level; int64_t replicates; } gv_correlation;
-/* words: distinct words in the used pairs; flagged_words: of those, how many carry a GV_FLAG_* warning. */
+/* words: distinct words in the used pairs; flagged_words: of those, how many carry a GV_FLAG_* warning.
+ * spearman_p, pearson_p: two-sided p-values of "no correlation" at the trained vectors (t with used - 2 degrees of
+ * freedom, as scipy and gensim compute them; NaN below 3 pairs); they ignore the embedding noise the intervals carry. */
 typedef struct gv_benchmark {
     int64_t pairs, used, oov, words, flagged_words;
     double spearman, pearson;
     gv_correlation spearman_ci, pearson_ci;
+    double spearman_p, pearson_p;
 } gv_benchmark;
 /* Paired comparison A - B on the pairs both models cover: the same pair resamples for both models, vector draws
  * independent per model; p_value = 2 Phi(-|diff| / sd). */

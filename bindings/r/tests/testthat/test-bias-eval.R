@@ -122,6 +122,9 @@ test_that("evaluate matches cor() in R and its intervals contain the estimates",
   expect_true(r$flagged_words > 0 && r$flagged_words <= r$words)
   expect_equal(r$pearson, cor(cosv, gold), tolerance = 1e-10)
   expect_equal(r$spearman, cor(cosv, gold, method = "spearman"), tolerance = 1e-10)
+  # The p-values of "no correlation": R's cor.test (Spearman by its t approximation, as scipy and gensim).
+  expect_equal(r$pearson_p, cor.test(cosv, gold)$p.value, tolerance = 1e-8)
+  expect_equal(r$spearman_p, suppressWarnings(cor.test(cosv, gold, method = "spearman", exact = FALSE))$p.value, tolerance = 1e-8)
   for (x in list(list(r$spearman, r$spearman_interval), list(r$pearson, r$pearson_interval))) {
     iv <- x[[2]]
     expect_identical(iv$estimate, x[[1]])

@@ -41,6 +41,7 @@ static class EvaluateCommand
                     w.WriteStartObject(); w.WriteString("name", b.Name); w.WriteNumber("pairs", b.Pairs); w.WriteNumber("used", b.Used);
                     w.WriteNumber("oov_pairs", b.Oov); w.WriteNumber("oov_ratio", b.OovRatio);
                     Output.Number(w, "spearman", b.Spearman); Output.Number(w, "pearson", b.Pearson);
+                    Output.Number(w, "spearman_p", b.SpearmanP); Output.Number(w, "pearson_p", b.PearsonP);
                     w.WriteStartObject("spearman_interval"); WriteUncertainty(w, b.SpearmanInterval); w.WriteEndObject();
                     w.WriteStartObject("pearson_interval"); WriteUncertainty(w, b.PearsonInterval); w.WriteEndObject();
                     w.WriteNumber("words", b.Words.Count); w.WriteNumber("flagged_words", b.FlaggedWords);

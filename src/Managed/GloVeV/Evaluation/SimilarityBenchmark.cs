@@ -20,6 +20,10 @@ public sealed record BenchmarkResult(string Name, int Pairs, int Used, int Oov, 
 {
     /// <summary>Reliability of the words the used pairs involve, and the warnings of the flagged ones.</summary>
     public IReadOnlyList<WordReliability> Words { get; init; } = [];
+    /// <summary>Two-sided p-values of "no correlation" at the trained vectors (<see cref="Correlation.PValue"/>), as
+    /// gensim's evaluate_word_pairs reports them; they ignore the embedding noise the intervals carry.</summary>
+    public double PearsonP => Correlation.PValue(Pearson, Used);
+    public double SpearmanP => Correlation.PValue(Spearman, Used);
     public int FlaggedWords => Words.Count(w => w.Flagged);
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
