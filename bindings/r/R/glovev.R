@@ -9,7 +9,7 @@ glovev_defaults <- function() {
 
 #' One word's reliability: list(word, has_covariance, contexts, dof, noise_ratio, cos_trained_wls, flags).
 glovev_reliability <- function(m, word) {
-  r <- .Call(C_reliability, m$ptr, word)
+  r <- .Call(C_reliability, .ptr(m), word)
   list(word = word, has_covariance = r[[1]] != 0, contexts = r[[2]], dof = r[[3]], noise_ratio = r[[4]],
        cos_trained_wls = r[[5]], flags = as.integer(r[[6]]))
 }
@@ -80,12 +80,31 @@ glovev_load <- function(dir) {
   # What the variance stage found about GloVe-V's premise (words off their WLS optimum, ...): said once, on opening.
   premise <- strsplit(.Call(C_model_warnings, xp), "\n", fixed = TRUE)[[1]]
   for (w in premise[nzchar(premise)]) warning("glovev: ", w, call. = FALSE)
-  structure(list(ptr = xp, dir = dir, vocab_size = shape[[1]], dim = shape[[2]], has_variances = shape[[3]] == 1,
-                 premise_warnings = premise[nzchar(premise)], env = new.env()), class = "glovev_model")
+  env <- new.env()
+  env$ptr <- xp
+  env$closed <- FALSE
+  structure(list(dir = normalizePath(path.expand(as.character(dir))), vocab_size = shape[[1]], dim = shape[[2]],
+                 has_variances = shape[[3]] == 1, premise_warnings = premise[nzchar(premise)], env = env), class = "glovev_model")
+}
+
+# The model's handle. A model restored by readRDS/load (or from another R session) carries no live handle: it is
+# re-opened from its folder, once. A model closed with glovev_close stays closed.
+.ptr <- function(m) {
+  if (!inherits(m, "glovev_model")) stop("not a glovev model (use glovev_load)")
+  if (isTRUE(m$env$closed)) stop("glovev model is closed (glovev_close)")
+  if (is.null(m$env$ptr) || .Call(C_ptr_is_null, m$env$ptr)) {
+    if (!dir.exists(m$dir)) stop(sprintf("glovev model: the restored model's folder %s no longer exists", m$dir))
+    m$env$ptr <- .Call(C_model_open, m$dir)
+  }
+  m$env$ptr
 }
 
 #' Frees a model now (otherwise the garbage collector does).
-glovev_close <- function(m) invisible(.Call(C_model_close, m$ptr))
+glovev_close <- function(m) {
+  if (!is.null(m$env$ptr)) .Call(C_model_close, m$env$ptr)
+  m$env$closed <- TRUE
+  invisible(NULL)
+}
 
 print.glovev_model <- function(x, ...) {
   cat(sprintf("<glovev model: %s, %d words x %d dims%s>\n", x$dir, as.integer(x$vocab_size), as.integer(x$dim),
@@ -95,12 +114,12 @@ print.glovev_model <- function(x, ...) {
 
 #' Words in vocabulary order.
 glovev_words <- function(m) {
-  if (is.null(m$env$words)) m$env$words <- .Call(C_model_words, m$ptr)
+  if (is.null(m$env$words)) m$env$words <- .Call(C_model_words, .ptr(m))
   m$env$words
 }
 
 #' One word's vector.
-glovev_vector <- function(m, word) .Call(C_model_vector, m$ptr, word)
+glovev_vector <- function(m, word) .Call(C_model_vector, .ptr(m), word)
 
 #' Word vectors as a matrix with one row per word (rownames = words), as text2vec returns them.
 glovev_vectors <- function(m, words = glovev_words(m)) {
@@ -110,23 +129,23 @@ glovev_vectors <- function(m, words = glovev_words(m)) {
 }
 
 #' Does the word have a GloVe-V covariance?
-glovev_has_covariance <- function(m, word) .Call(C_model_has_covariance, m$ptr, word)
+glovev_has_covariance <- function(m, word) .Call(C_model_has_covariance, .ptr(m), word)
 
 #' A word's GloVe-V covariance matrix (dim x dim); approximate = TRUE reads the compact form.
-glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covariance, m$ptr, word, approximate)
+glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covariance, .ptr(m), word, approximate)
 
 #' Cosine similarity with an interval: list(estimate, plugin, sd, ci, method, mean, status, p_value, flags, words).
 #' samples/seed/ci NULL = the core's defaults (the delta method takes neither samples nor seed). A word without a
 #' covariance is an error unless hold_fixed = TRUE (then it is exact, and a warning says so).
 glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
-  r <- .Call(C_similarity, m$ptr, a, b, method, ci, samples, seed, hold_fixed)
+  r <- .Call(C_similarity, .ptr(m), a, b, method, ci, samples, seed, hold_fixed)
   iv <- .interval(r)
   c(iv[1:2], list(cosine = iv$plugin), iv[-(1:2)], list(words = .words(m, c(a, b), r[[10]])))
 }
 
 #' Tests cos(a,b) = cos(c,d): list(diff, plugin, sd, ci, z, p_value, method, status, flags, words).
 glovev_compare <- function(m, first, second, method = "calibrated", samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
-  r <- .Call(C_compare, m$ptr, first[[1]], first[[2]], second[[1]], second[[2]], method, ci, samples, seed, hold_fixed)
+  r <- .Call(C_compare, .ptr(m), first[[1]], first[[2]], second[[1]], second[[2]], method, ci, samples, seed, hold_fixed)
   list(diff = r[[1]], plugin = r[[2]], sd = r[[3]], ci = c(r[[4]], r[[5]]), z = r[[6]], p_value = r[[7]],
        method = .method_names[r[[8]] + 1], status = .status_names[r[[9]] + 1], flags = as.integer(r[[10]]),
        words = .words(m, c(first[[1]], first[[2]], second[[1]], second[[2]]), r[[10]]))
@@ -137,7 +156,7 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
 #' the query) were drawn jointly with the query; omitted_bound bounds the top-n places the others may take, so each true
 #' p_top_k lies in [p_top_k - omitted_bound, p_top_k] (a warning says when it exceeds 0.01).
 glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
-  res <- .Call(C_neighbours, m$ptr, word, as.integer(n), method, ci, samples, seed, hold_fixed)
+  res <- .Call(C_neighbours, .ptr(m), word, as.integer(n), method, ci, samples, seed, hold_fixed)
   r <- res[[1]]; s <- res[[2]]
   words <- glovev_words(m)
   df <- data.frame(word = words[r[, 1] + 1], cosine = r[, 2], estimate = r[, 9], mean = r[, 3], sd = r[, 4], lo = r[, 5], hi = r[, 6],
@@ -160,7 +179,7 @@ glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated
 #' intervals as list(estimate, sd, ci, sd_pairs, sd_noise, noise_shift, level, replicates); a warning says when words
 #' are flagged.
 glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
-  r <- .Call(C_evaluate, m$ptr, path.expand(benchmark), samples, seed, ci, hold_fixed)
+  r <- .Call(C_evaluate, .ptr(m), path.expand(benchmark), samples, seed, ci, hold_fixed)
   sp <- .correlation(r, 7); pe <- .correlation(r, 16)
   if (r[[5]] > 0)
     warning(sprintf("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or cos(trained, WLS) < 0.9; see glovev_reliability)",
@@ -175,7 +194,7 @@ glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL
 #' Returns list(pairs, replicates, spearman_a, spearman_b, diff, sd, ci, p_value, sd_pairs, sd_noise, level, flags_a, flags_b).
 glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
   if (!inherits(a, "glovev_model") || !inherits(b, "glovev_model")) stop("a and b must be glovev models (glovev_load)")
-  r <- .Call(C_evaluate_compare, a$ptr, b$ptr, path.expand(benchmark), samples, seed, ci, hold_fixed)
+  r <- .Call(C_evaluate_compare, .ptr(a), .ptr(b), path.expand(benchmark), samples, seed, ci, hold_fixed)
   if (r[[13]] != 0 || r[[14]] != 0)
     warning(sprintf("glovev: benchmark %s: flagged words (flags: model a %d, model b %d; see glovev_reliability)",
                     benchmark, as.integer(r[[13]]), as.integer(r[[14]])), call. = FALSE)
@@ -190,7 +209,7 @@ glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL
 glovev_weat <- function(m, x, y, a, b, permutations = 10000, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
                         hold_fixed = FALSE, approximate = FALSE) {
   x <- as.character(x); y <- as.character(y); a <- as.character(a); b <- as.character(b)
-  r <- .Call(C_weat, m$ptr, x, y, a, b, permutations, method, ci, samples, seed, hold_fixed, approximate)
+  r <- .Call(C_weat, .ptr(m), x, y, a, b, permutations, method, ci, samples, seed, hold_fixed, approximate)
   e <- .interval(r, 5); s <- .interval(r, 15)
   list(statistic = r[[1]], effect_size = r[[2]], p_value = r[[3]], permutations = r[[4]], exact = r[[5]] == 1,
        effect_size_interval = e, statistic_interval = s, effect_size_sd = e$sd, effect_size_ci = e$ci,
@@ -202,7 +221,7 @@ glovev_weat <- function(m, x, y, a, b, permutations = 10000, ci = NULL, method =
 glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
                        hold_fixed = FALSE, approximate = FALSE) {
   group1 <- as.character(group1); group2 <- as.character(group2); neutral <- as.character(neutral)
-  r <- .Call(C_rnd, m$ptr, group1, group2, neutral, method, ci, samples, seed, hold_fixed, approximate)
+  r <- .Call(C_rnd, .ptr(m), group1, group2, neutral, method, ci, samples, seed, hold_fixed, approximate)
   iv <- .interval(r, 4)
   list(value = r[[1]], z = r[[2]], p_value = r[[3]], neutral = r[[4]], interval = iv, sd = iv$sd, ci = iv$ci,
        words = .words(m, .known(m, c(group1, group2, neutral)), iv$flags))
@@ -214,7 +233,7 @@ glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrat
     if (!is.list(l)) stop(sprintf("%s must be a list of %d character vectors (%s)", nm, n, parts), call. = FALSE)
     if (length(l) != n) stop(sprintf("%s must hold %d word lists (%s), got %d", nm, n, parts, length(l)), call. = FALSE)
   }
-  r <- .Call(call, m$ptr, first, second, method, ci, samples, seed, hold_fixed, approximate)
+  r <- .Call(call, .ptr(m), first, second, method, ci, samples, seed, hold_fixed, approximate)
   iv <- .interval(r, 2)
   list(first = r[[1]], second = r[[2]], difference = iv, estimate = iv$estimate, sd = iv$sd, ci = iv$ci, p_value = iv$p_value,
        words = .words(m, .known(m, unlist(c(first, second))), iv$flags))

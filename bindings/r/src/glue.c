@@ -109,6 +109,10 @@ SEXP C_model_warnings(SEXP xp) {
     return Rf_mkString(buf);
 }
 
+SEXP C_ptr_is_null(SEXP xp) {
+    return Rf_ScalarLogical(TYPEOF(xp) != EXTPTRSXP || R_ExternalPtrAddr(xp) == NULL);
+}
+
 SEXP C_model_close(SEXP xp) {
     if (TYPEOF(xp) == EXTPTRSXP) model_finalizer(xp);
     return R_NilValue;
@@ -578,7 +582,7 @@ static const R_CallMethodDef calls[] = {
     {"C_variance", (DL_FUNC)&C_variance, 7}, {"C_matrix_open", (DL_FUNC)&C_matrix_open, 2},
     {"C_matrix_shape", (DL_FUNC)&C_matrix_shape, 1}, {"C_matrix_row", (DL_FUNC)&C_matrix_row, 2},
     {"C_calibrate", (DL_FUNC)&C_calibrate, 11}, {"C_bootstrap", (DL_FUNC)&C_bootstrap, 14},
-    {"C_compare_uncertainty", (DL_FUNC)&C_compare_uncertainty, 7}, {NULL, NULL, 0}};
+    {"C_compare_uncertainty", (DL_FUNC)&C_compare_uncertainty, 7}, {"C_ptr_is_null", (DL_FUNC)&C_ptr_is_null, 1}, {NULL, NULL, 0}};
 
 void R_init_glovev(DllInfo* dll) {
     R_registerRoutines(dll, NULL, calls, NULL, NULL);

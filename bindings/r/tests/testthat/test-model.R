@@ -86,3 +86,22 @@ test_that("the calibrated default reports estimate, plug-in, status and the word
     expect_warning(glovev_similarity(m, "war", fixed[[1]], method = "delta", hold_fixed = TRUE), "no covariance")
   }
 })
+
+test_that("a model survives saveRDS/readRDS: it is re-opened from its folder", {
+  m <- suppressWarnings(glovev_load(file.path(Sys.getenv("GLOVEV_FIXTURE", file.path("..", "..", "..", "..", "build", "fixture")), "model")))
+  v <- glovev_vector(m, "war")
+  f <- tempfile(fileext = ".rds")
+  saveRDS(m, f)
+  m2 <- readRDS(f)
+  expect_equal(glovev_vector(m2, "war"), v)
+  expect_equal(glovev_similarity(m2, "war", "peace", method = "delta")$estimate,
+               glovev_similarity(m, "war", "peace", method = "delta")$estimate)
+  glovev_close(m2)
+  expect_error(glovev_vector(m2, "war"), "closed")
+  expect_equal(glovev_vector(m, "war"), v)  # the original keeps its own handle
+  gone <- m
+  gone$dir <- file.path(tempdir(), "no-such-model")
+  saveRDS(gone, f)
+  expect_error(glovev_vector(readRDS(f), "war"), "no longer exists")
+  unlink(f)
+})
