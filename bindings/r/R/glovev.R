@@ -156,7 +156,8 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
 #' the query) were drawn jointly with the query; omitted_bound bounds the top-n places the others may take, so each true
 #' p_top_k lies in [p_top_k - omitted_bound, p_top_k] (a warning says when it exceeds 0.01).
 glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
-  res <- .Call(C_neighbours, .ptr(m), word, as.integer(n), method, ci, samples, seed, hold_fixed)
+  n <- .count(n, "n", 1, m$vocab_size - 1)
+  res <- .Call(C_neighbours, .ptr(m), word, n, method, ci, samples, seed, hold_fixed)
   r <- res[[1]]; s <- res[[2]]
   words <- glovev_words(m)
   df <- data.frame(word = words[r[, 1] + 1], cosine = r[, 2], estimate = r[, 9], mean = r[, 3], sd = r[, 4], lo = r[, 5], hi = r[, 6],
@@ -253,6 +254,23 @@ glovev_rnd_difference <- function(m, first, second, ci = NULL, method = "calibra
 
 .flags <- function(lowercase, split_punctuation) as.integer(lowercase) + 2L * as.integer(split_punctuation)
 
+# A byte count from a number or a string with a K/M/G suffix ("512M", "4G"), as Python's memory= takes it.
+.bytes <- function(x, name = "memory") {
+  if (is.numeric(x) && length(x) == 1 && is.finite(x) && x > 0 && x == round(x)) return(as.numeric(x))
+  if (is.character(x) && length(x) == 1) {
+    m <- regmatches(x, regexec("^\\s*([0-9]+(\\.[0-9]+)?)\\s*([KkMmGg]?)[Bb]?\\s*$", x))[[1]]
+    if (length(m) == 4) return(round(as.numeric(m[2]) * c(1, 2^10, 2^20, 2^30)[match(toupper(m[4]), c("", "K", "M", "G"))]))
+  }
+  stop(sprintf("%s must be a number of bytes or a size such as \"512M\" or \"4G\", got %s", name, deparse(x)), call. = FALSE)
+}
+
+# A whole number in [lo, hi], checked before it reaches C (as.integer would wrap or give NA silently).
+.count <- function(x, name, lo, hi) {
+  if (!(is.numeric(x) && length(x) == 1 && is.finite(x) && x == round(x) && x >= lo && x <= hi))
+    stop(sprintf("%s must be a whole number from %s to %s, got %s", name, format(lo), format(hi), deparse(x)), call. = FALSE)
+  as.integer(x)
+}
+
 #' Writes GloVe C's vocab.txt; returns the vocabulary size.
 glovev_build_vocab <- function(corpus, out, min_count = 5, max_vocab = 0, lowercase = FALSE, split_punctuation = FALSE, threads = 0) {
   .Call(C_vocab_build, path.expand(corpus), path.expand(out), min_count, max_vocab, .flags(lowercase, split_punctuation), as.integer(threads))
@@ -262,7 +280,7 @@ glovev_build_vocab <- function(corpus, out, min_count = 5, max_vocab = 0, lowerc
 glovev_cooccur <- function(corpus, vocab, out_dir, window = 10, symmetric = TRUE, distance_weighting = TRUE, memory = 4 * 2^30,
                            lowercase = FALSE, split_punctuation = FALSE, threads = 0) {
   .Call(C_cooccur, path.expand(corpus), path.expand(vocab), path.expand(out_dir), as.integer(window), symmetric, distance_weighting,
-        memory, as.integer(threads), .flags(lowercase, split_punctuation))
+        .bytes(memory), as.integer(threads), .flags(lowercase, split_punctuation))
 }
 
 #' Trains GloVe into out_dir; returns the final cost.
@@ -294,6 +312,7 @@ glovev_cooccurrence <- function(cooccur_dir, vocab) {
 
 #' Row i (1-based, as R counts) of the co-occurrence matrix: a data.frame of context ids (1-based) and weights.
 glovev_cooccurrence_row <- function(x, i) {
+  i <- .count(i, "i (1-based row)", 1, x$rows)
   r <- .Call(C_matrix_row, x$ptr, as.numeric(i) - 1)
   data.frame(context = r[[1]] + 1L, x = r[[2]])
 }
