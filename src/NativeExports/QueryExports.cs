@@ -107,6 +107,16 @@ static unsafe class QueryExports
     public static int PremiseWarnings(nint h, byte* buf, long cap, long* needed) => Guard.Run(() =>
         CopyString(string.Join("\n", Model(h).PremiseWarnings), buf, cap, needed));
 
+    [UnmanagedCallersOnly(EntryPoint = "gv_result_warnings")]
+    public static int ResultWarnings(nint h, byte** words, long n, int flags, int approximate, byte* buf, long cap, long* needed) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        var list = StrArray(words, n, "words");
+        var ids = list.Where(w => m.Vocabulary.TryGetId(w, out _)).Select(m.IdOf).Distinct().ToArray();
+        var rel = new Propagation(m, approximate != 0, holdFixed: true).Reliability(ids);
+        return CopyString(string.Join("\n", CalibrationLimits.ResultWarnings(rel, flags)), buf, cap, needed);
+    });
+
     [UnmanagedCallersOnly(EntryPoint = "gv_model_index")]
     public static int Index(nint h, byte* word, long* index) => Guard.Run(() =>
     {

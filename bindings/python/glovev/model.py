@@ -582,35 +582,22 @@ class Model:
         return WordReliability(word, bool(r.has_covariance), r.contexts, r.dof, r.noise_ratio, r.cos_trained_wls, r.flags)
 
     def _reliabilities(self, words, flags, known_only=False):
-        """Each distinct word's reliability; a ReliabilityWarning naming the flagged words when flags != 0.
-        known_only: leave out words the model lacks (bias lists skip unknown words)."""
+        """Each distinct word's reliability; when flags != 0, the core's warning lines for the result
+        (gv_result_warnings) as ReliabilityWarnings. known_only: leave out words the model lacks (bias lists skip
+        unknown words)."""
         if known_only:
             words = [w for w in words if w in self]
-        rel = tuple(self.reliability(w) for w in dict.fromkeys(words))
+        distinct = list(dict.fromkeys(words))
+        rel = tuple(self.reliability(w) for w in distinct)
         if flags:
-            msgs = []
-            for r in rel:
-                if r.flags & FLAG_NO_COVARIANCE:
-                    msgs.append("'%s': no covariance (%d contexts), held fixed as if exact" % (r.word, r.contexts))
-                if r.flags & FLAG_NOISY:
-                    msgs.append("'%s': noise ratio tr(Sigma)/|w|^2 = %.3g >= 1" % (r.word, r.noise_ratio))
-                if r.flags & FLAG_NOT_CONVERGED:
-                    msgs.append("'%s': cos(trained, WLS) = %.3g < 0.9" % (r.word, r.cos_trained_wls))
-            if flags & FLAG_APPROXIMATED:
-                msgs.append("approximate covariances: a word's compact covariance drops part of its complete one "
-                            "(or the variance folder does not record how much)")
-            if flags & FLAG_UNCALIBRATED:
-                # The core's caveat (CalibrationLimits): the exact-model studies show this method under-covering here.
-                noisiest = max((r.noise_ratio for r in rel if r.has_covariance and r.noise_ratio == r.noise_ratio), default=float("nan"))
-                warnings.warn("glovev: interval not calibrated: at noise ratios >= 0.5 (here up to %.3g) the exact-model "
-                              "studies show this method's intervals under-covering (the 'sample' method for any statistic, every "
-                              "method for relative norm distance); read the interval as too narrow" % noisiest,
-                              ReliabilityWarning, stacklevel=3)
-                if not msgs:
-                    return rel
-            if not msgs:
-                msgs.append("flags 0x%x" % flags)
-            warnings.warn("glovev: unreliable words: " + "; ".join(msgs), ReliabilityWarning, stacklevel=3)
+            arr, n = L.string_array(distinct, "words")
+            need = c_int64()
+            L._lib.gv_result_warnings(self._handle(), arr, n, int(flags), 0, None, 0, byref(need))
+            buf = ctypes.create_string_buffer(max(1, need.value))
+            L._check(L._lib.gv_result_warnings(self._handle(), arr, n, int(flags), 0, buf, len(buf), byref(need)))
+            for line in buf.value.decode("utf-8").split("\n"):
+                if line:
+                    warnings.warn("glovev: " + line, ReliabilityWarning, stacklevel=3)
         return rel
 
     def similarity(self, a: str, b: str, ci: Optional[float] = None, method: str = "calibrated", samples: Optional[int] = None,

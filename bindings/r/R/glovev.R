@@ -37,25 +37,9 @@ glovev_reliability <- function(m, word) {
 .words <- function(m, words, flags) {
   rel <- lapply(unique(words), function(w) glovev_reliability(m, w))
   if (flags != 0) {
-    msg <- character(0)
-    for (r in rel) {
-      if (bitwAnd(r$flags, 1L)) msg <- c(msg, sprintf("'%s': no covariance (%d contexts), held fixed as if exact", r$word, as.integer(r$contexts)))
-      if (bitwAnd(r$flags, 2L)) msg <- c(msg, sprintf("'%s': noise ratio tr(Sigma)/|w|^2 = %.3g >= 1", r$word, r$noise_ratio))
-      if (bitwAnd(r$flags, 4L)) msg <- c(msg, sprintf("'%s': cos(trained, WLS) = %.3g < 0.9", r$word, r$cos_trained_wls))
-    }
-    if (bitwAnd(as.integer(flags), 8L))
-      msg <- c(msg, "approximate covariances: a word's compact covariance drops part of its complete one (or the variance folder does not record how much)")
-    if (bitwAnd(as.integer(flags), 16L)) {
-      # The core's caveat (GV_FLAG_UNCALIBRATED): the exact-model studies show this method under-covering here.
-      nr <- vapply(rel, function(r) if (isTRUE(r$has_covariance)) r$noise_ratio else NA_real_, numeric(1))
-      warning(sprintf(paste0("glovev: interval not calibrated: at noise ratios >= 0.5 (here up to %.3g) the exact-model studies ",
-                             "show this method's intervals under-covering (the 'sample' method for any statistic, every method ",
-                             "for relative norm distance); read the interval as too narrow"),
-                      suppressWarnings(max(nr, na.rm = TRUE))), call. = FALSE)
-      if (length(msg) == 0) return(rel)
-    }
-    if (length(msg) == 0) msg <- sprintf("flags %d", as.integer(flags))
-    warning("glovev: unreliable words: ", paste(msg, collapse = "; "), call. = FALSE)
+    # The core's warning lines for this result (gv_result_warnings): every front door says the same.
+    lines <- strsplit(.Call(C_result_warnings, .ptr(m), as.character(unique(words)), as.integer(flags)), "\n", fixed = TRUE)[[1]]
+    for (l in lines[nzchar(lines)]) warning("glovev: ", l, call. = FALSE)
   }
   rel
 }

@@ -236,6 +236,12 @@ int gv_model_warnings(gv_model* m, char* buf, int64_t cap, int64_t* needed);
 
 /* Word at a 0-based index; buf may be NULL with cap 0 to query *needed (bytes incl. NUL). */
 int gv_model_word(gv_model* m, int64_t index, char* buf, int64_t cap, int64_t* needed);
+/* The core's warning lines for a result with these flags (GV_FLAG_*, e.g. a gv_interval's) over these words: "unreliable
+ * words: 'w': ...; ..." and, with GV_FLAG_UNCALIBRATED, the caveat; "\n"-separated, "" when flags is 0. Words the model
+ * lacks are skipped. approximate: as the query was run. buf may be NULL with cap 0 to query *needed (bytes incl. NUL).
+ * Bindings print these lines instead of composing their own, so every front door says the same. */
+int gv_result_warnings(gv_model* m, const char* const* words, int64_t n, int32_t flags, int32_t approximate, char* buf,
+                       int64_t cap, int64_t* needed);
 int gv_model_index(gv_model* m, const char* word, int64_t* index);
 /* Centre vector of a word: out holds dim doubles. */
 int gv_model_vector(gv_model* m, const char* word, double* out, int64_t len);

@@ -38,6 +38,32 @@ public static class CalibrationLimits
             "in the exact-model study 95% intervals held the truth 64-88% of the time there (delta, calibrated; sample 11-47%); read it as too narrow");
     }
 
+    /// <summary>What GV_FLAG_UNCALIBRATED means, for a front door that has only the flag and the words' noise ratios.</summary>
+    public static string Describe(double maxNoiseRatio) =>
+        $"interval not calibrated: at noise ratios >= {Fmt(NoiseRatio)} (here up to {Fmt(maxNoiseRatio)}) the exact-model studies show this " +
+        "method's intervals under-covering (the 'sample' method for any statistic, every method for relative norm distance); read the interval as too narrow";
+
+    /// <summary>The warnings of a result with these flags over these words, one line each (none when nothing is flagged):
+    /// "unreliable words: ..." naming each flagged word's warnings, then the caveat of <see cref="Flag"/>. Every front door
+    /// prints these lines as they are (CLI stderr, Python warnings.warn, R warning()).</summary>
+    public static IReadOnlyList<string> ResultWarnings(IReadOnlyList<WordReliability> words, int flags)
+    {
+        var lines = new List<string>();
+        if (flags == 0) return lines;
+        var msgs = words.SelectMany(w => w.Warnings.Select(x => $"'{w.Word}': {x}")).ToList();
+        if ((flags & 8) != 0 && !words.Any(w => w.Approximated))
+            msgs.Add("approximate covariances: a word's compact covariance drops part of its complete one (or the variance folder does not record how much)");
+        if (msgs.Count > 0) lines.Add("unreliable words: " + string.Join("; ", msgs));
+        if ((flags & Flag) != 0)
+        {
+            double nr = double.NaN;
+            foreach (var w in words) if (w.HasCovariance && !double.IsNaN(w.NoiseRatio) && !(nr >= w.NoiseRatio)) nr = w.NoiseRatio;
+            lines.Add(Describe(nr));
+        }
+        if (lines.Count == 0) lines.Add($"flags 0x{flags:x}");
+        return lines;
+    }
+
     static Interval Add(Interval iv, string caveat) => iv with { Caveats = [.. iv.Caveats, caveat] };
 
     static double MaxNoiseRatio(Interval iv)
