@@ -201,3 +201,34 @@ def test_a_killed_bootstrap_resumes_at_the_next_missing_replicate(cli, kjv_model
     for k in (1, 2, 3, 4):
         name = "boot_%04d.safetensors" % k
         assert (out / "replicates" / name).read_bytes() == (clean / "replicates" / name).read_bytes()
+
+
+def test_calibrated_interval_of_a_ridge_model_is_built_on_the_unshrunk_estimates(kjv_model):
+    """Independently in numpy: with ridge lambda, S = I - (lambda / sigma^2) Sigma, the un-shrunk vector S^-1 w and its
+    covariance Sigma S^-1; the calibrated estimate of a cosine is the noise-debiased cosine of those."""
+    import csv
+    import warnings
+    import glovev
+    info = {r["word"]: r for r in csv.DictReader(open(kjv_model / "model" / "variances" / "variance_info.tsv"), delimiter="\t")}
+    summary = json.loads((kjv_model / "model" / "variances" / "variance_summary.json").read_text())
+    lam = summary["ridge"]
+    assert lam > 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = glovev.Model.load(kjv_model / "model")
+        a, b = "god", "lord"
+        un = {}
+        for w in (a, b):
+            sigma = m.covariance(w)
+            s2 = float(info[w]["sigma2"])
+            S = np.eye(len(sigma)) - lam / s2 * sigma
+            Si = np.linalg.inv(S)
+            un[w] = (Si @ m.get_vector(w).astype(np.float64), sigma @ Si)
+        (va, ca), (vb, cb) = un[a], un[b]
+        expect = va @ vb / np.sqrt((va @ va - np.trace(ca)) * (vb @ vb - np.trace(cb)))
+        cal = m.similarity(a, b)
+        delta = m.similarity(a, b, method="delta")
+        m.close()
+    assert cal.estimate == pytest.approx(expect, rel=1e-6)
+    assert cal.plugin == pytest.approx(delta.estimate, rel=1e-12)  # the plug-in stays the trained vectors' cosine
+    assert cal.ci[0] <= cal.estimate <= cal.ci[1]

@@ -87,10 +87,14 @@ public static unsafe class CorpusCalibration
         public double[][] W = [];      // per replicate
         public double[] S2 = [];       // per replicate σ²*: Σ* = σ²* A⁻¹, its factor sqrt(σ²*) chol(A⁻¹)
         public double[] AInverse = [], Factor = [];
-        // The ridge estimator's sampling covariance per unit σ² (A⁻¹ - λA⁻²), which the calibrated method uses.
-        public double[] Sampling = [], SamplingFactor = [];
-        public double[] Cov(int r, bool sampling = false) => (sampling ? Sampling : AInverse).Select(c => c * S2[r]).ToArray();
-        public double[] L(int r, bool sampling = false) { double sq = Math.Sqrt(S2[r]); return (sampling ? SamplingFactor : Factor).Select(c => c * sq).ToArray(); }
+        // What the calibrated method uses (as Propagation does): the un-shrunk estimate S⁻¹w* and σ²* H⁻¹ (per unit σ²);
+        // Unshrinkable = false when H is singular (then the calibrated answer is not identifiable).
+        public bool Unshrinkable = true;
+        public double[]? Unshrink;
+        public double[] Unbiased = [], UnbiasedFactor = [];
+        public double[] Point(int r, bool unbiased) => unbiased ? CovarianceMath.Apply(Unshrink, W[r]) : W[r];
+        public double[] Cov(int r, bool unbiased = false) => (unbiased ? Unbiased : AInverse).Select(c => c * S2[r]).ToArray();
+        public double[] L(int r, bool unbiased = false) { double sq = Math.Sqrt(S2[r]); return (unbiased ? UnbiasedFactor : Factor).Select(c => c * sq).ToArray(); }
     }
 
     public static IReadOnlyList<CalibrationRow> Run(GloVeParameters p, CsrMatrix x, CalibrationOptions o, Action<double>? progress = null, CancellationToken cancel = default)
@@ -210,14 +214,16 @@ public static unsafe class CorpusCalibration
     static void Score(Tally t, int s, CalibrationOptions o, Statistic stat, Simulated[] words, int r, ulong seed)
     {
         double truth = stat.Value(words.Select(w => w.Truth).ToArray());
-        var v = words.Select(w => w.W[r]).ToArray();
         var dof = words.Select(w => w.Dof).ToArray();
         for (int k = 0; k < o.Methods.Length; k++)
         {
-            // As Propagation does: the paper's methods take the reported Σ, the calibrated one the ridge sampling covariance.
-            bool sampling = o.Methods[k] == IntervalMethod.Calibrated;
-            var cov = words.Select(w => (double[]?)w.Cov(r, sampling)).ToArray();
-            var l = words.Select(w => (double[]?)w.L(r, sampling)).ToArray();
+            // As Propagation does: the paper's methods take the trained vectors and the reported Σ, the calibrated one the
+            // un-shrunk (plain WLS) estimates and their covariance.
+            bool unbiased = o.Methods[k] == IntervalMethod.Calibrated;
+            if (unbiased && words.Any(w => !w.Unshrinkable)) { t.Count[s, k]++; t.Ni[s, k]++; t.Covered[s, k]++; continue; }
+            var v = words.Select(w => w.Point(r, unbiased)).ToArray();
+            var cov = words.Select(w => (double[]?)w.Cov(r, unbiased)).ToArray();
+            var l = words.Select(w => (double[]?)w.L(r, unbiased)).ToArray();
             var iv = CoverageStudy.Estimate(o.Methods[k], stat, v, cov, l, dof, o.Level, o.Samples, seed);
             t.Count[s, k]++;
             if (!iv.Identifiable) { t.Ni[s, k]++; t.Covered[s, k]++; continue; }
@@ -266,9 +272,15 @@ public static unsafe class CorpusCalibration
         var l0 = CovarianceMath.SquareRoot(ainv, d);
         var s = new Simulated { Truth = w, NoiseRatio = n2 > 0 ? sigma2 * trA / n2 : double.PositiveInfinity, Dof = k - d,
             W = new double[reps][], S2 = new double[reps], AInverse = ainv, Factor = l0 };
-        // The same formula Propagation applies to a model's Σ (at σ² = 1, then scaled by σ²*): Σ*_sampling = σ²*(A⁻¹ - λA⁻²).
-        s.Sampling = CovarianceMath.RidgeSampling(ainv, d, 1.0, ridge);
-        s.SamplingFactor = ridge > 0 ? CovarianceMath.SquareRoot(s.Sampling, d) : l0;
+        // The same formula Propagation applies to a model's Σ, at σ² = 1 (S = I - λA⁻¹ does not depend on σ²; the
+        // covariance scales with it).
+        var un = CovarianceMath.RidgeUnshrink(ainv, d, 1.0, ridge);
+        if (un == null) s.Unshrinkable = false;
+        else
+        {
+            s.Unshrink = un.Value.Unshrink; s.Unbiased = un.Value.Covariance;
+            s.UnbiasedFactor = ridge > 0 ? CovarianceMath.SquareRoot(s.Unbiased, d) : l0;
+        }
         var hw = MatVec(h, w, d); // H w does not change between replicates
         var rng = new SplitMix64(seed);
         var gtz = new double[d];

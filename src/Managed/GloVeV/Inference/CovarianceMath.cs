@@ -44,26 +44,46 @@ public static unsafe class CovarianceMath
     }
 
     /// <summary>
-    /// The sampling covariance of a ridge estimator. With a ridge λ the vector is w_hat = A⁻¹ rhs (A = H + λI) and GloVe-V
-    /// reports Σ = σ² A⁻¹ (the Gaussian-prior posterior). Around the truth, w_hat varies with σ² A⁻¹ H A⁻¹ =
-    /// σ²(A⁻¹ - λA⁻²) = Σ - (λ/σ²) Σ², smaller than Σ; debiasing norms with Σ would subtract too much and push cosines
-    /// of noisy words towards ±1. λ = 0 returns Σ itself.
+    /// Undoes a ridge. With a ridge λ the vector is w_hat = A⁻¹ rhs (A = H + λI), shrunk: E w_hat = S w with
+    /// S = A⁻¹H = I - (λ/σ²)Σ, Σ = σ² A⁻¹ the reported (posterior) covariance. S⁻¹ w_hat = H⁻¹ rhs is the plain WLS
+    /// estimate, unbiased, with covariance σ² H⁻¹ = Σ S⁻¹. Returns (S⁻¹, Σ S⁻¹), or null when S is not positive definite
+    /// (H_i singular: without the ridge the word's vector is not determined). λ = 0 returns (null matrix = identity, Σ).
     /// </summary>
-    public static double[] RidgeSampling(double[] sigma, int d, double sigma2, double ridge)
+    public static (double[]? Unshrink, double[] Covariance)? RidgeUnshrink(double[] sigma, int d, double sigma2, double ridge)
     {
-        if (ridge == 0) return sigma;
+        if (ridge == 0) return (null, sigma);
         if (!(ridge > 0) || !(sigma2 > 0) || !double.IsFinite(sigma2))
-            throw new GloVeVException($"ridge sampling covariance needs ridge >= 0 and sigma^2 > 0, got {ridge} and {sigma2}");
-        var v = new double[d * d];
+            throw new GloVeVException($"undoing the ridge needs ridge >= 0 and sigma^2 > 0, got {ridge} and {sigma2}");
         double k = ridge / sigma2;
+        var sm = new double[d * d];
+        for (int q = 0; q < d * d; q++) sm[q] = -k * sigma[q];
+        for (int q = 0; q < d; q++) sm[q * d + q] += 1;
+        double[] inv;
+        try { inv = DenseLinearAlgebra.InverseSpd(sm, d); }
+        catch (GloVeVException) { return null; }
+        // S's eigenvalues are h/(h + λ) for H's eigenvalues h: a numerically zero one (H singular) may survive the
+        // factorisation as a tiny pivot; an amplification beyond 1e10 is treated as singular.
+        for (int q = 0; q < d; q++) if (!(inv[q * d + q] < 1e10)) return null;
+        var cov = new double[d * d];
         for (int q = 0; q < d; q++)
             for (int u = 0; u <= q; u++)
             {
-                double sq = TensorPrimitives.Dot(new ReadOnlySpan<double>(sigma, q * d, d), new ReadOnlySpan<double>(sigma, u * d, d));
-                double x = sigma[q * d + u] - k * sq;
-                v[q * d + u] = x; v[u * d + q] = x;
+                // Σ S⁻¹ is symmetric (both are functions of Σ); average the two products against rounding.
+                double a = 0, b = 0;
+                for (int t = 0; t < d; t++) { a += sigma[q * d + t] * inv[t * d + u]; b += sigma[u * d + t] * inv[t * d + q]; }
+                cov[q * d + u] = cov[u * d + q] = 0.5 * (a + b);
             }
-        return v;
+        return (inv, cov);
+    }
+
+    /// <summary>y = M x for a row-major D x D matrix (null M = identity).</summary>
+    public static double[] Apply(double[]? m, double[] x)
+    {
+        if (m == null) return x;
+        int d = x.Length;
+        var y = new double[d];
+        for (int q = 0; q < d; q++) y[q] = TensorPrimitives.Dot(new ReadOnlySpan<double>(m, q * d, d), x);
+        return y;
     }
 
     /// <summary>x = mean + L z.</summary>

@@ -39,7 +39,7 @@ public static class IntervalDefaults
     public const double CosWlsFlag = 0.9;
 
     public static string Help =>
-        "calibrated (default): noise-debiased estimate with a studentized parametric-bootstrap interval around it (with a ridge: at the ridge estimator's sampling covariance); " +
+        "calibrated (default): noise-debiased estimate with a studentized parametric-bootstrap interval around it (with a ridge: on the un-shrunk WLS estimates); " +
         "'not_identifiable' where the data carry no information (covers 92-98% in README's exact-model table) | " +
         "delta: the paper's delta method at the plug-in vectors (covers 30-81% at cosine 0.9, 75-90% at 0.5 once the noise ratio reaches 0.5) | " +
         "sample: the paper's method of composition, mean and percentiles of draws w ~ N(w_hat, Sigma) (covers 0-17% at cosine 0.9)";

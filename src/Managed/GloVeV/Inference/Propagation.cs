@@ -74,23 +74,37 @@ public sealed class Propagation(GloVeModel model, bool approximate = false, bool
         return CalibrationLimits.ForMethod(iv with { Words = Reliability(ids) });
     }
 
-    /// <summary>The calibrated method at the sampling covariance of the estimator actually used: with a ridge λ that is
-    /// Σ - (λ/σ²)Σ² (<see cref="CovarianceMath.RidgeSampling"/>), not the reported posterior Σ.</summary>
+    /// <summary>The calibrated method on unbiased estimates: with a ridge λ each vector is first un-shrunk to the plain WLS
+    /// estimate S⁻¹w_hat with its covariance σ²H⁻¹ (<see cref="CovarianceMath.RidgeUnshrink"/>); the plug-in value stays
+    /// that of the trained (ridge) vectors. A word whose H_i is singular has no unbiased estimate: not identifiable.</summary>
     Interval Calibrated(Statistic stat, int[] ids, double[][] v, double level, int draws, ulong seed)
     {
         var covs = Covs(ids);
         var factors = Factors(ids);
         double ridge = Table.Ridge;
+        var points = v;
         if (ridge > 0)
+        {
+            points = (double[][])v.Clone();
             for (int s = 0; s < ids.Length; s++)
             {
                 if (covs[s] == null) continue;
                 double s2 = Table.Sigma2(ids[s]);
                 if (!(s2 > 0)) throw new GloVeVException($"'{Model.Vocabulary[ids[s]]}': sigma^2 is not recorded in variance_info.tsv; the calibrated interval of a ridge model needs it");
-                covs[s] = CovarianceMath.RidgeSampling(covs[s]!, Model.Dim, s2, ridge);
+                var u = CovarianceMath.RidgeUnshrink(covs[s]!, Model.Dim, s2, ridge);
+                if (u == null)
+                    return new Interval(stat.Value(v), double.NaN, double.NaN, double.NaN, double.NaN, IntervalMethod.Calibrated, level)
+                    {
+                        Estimate = double.NaN, Status = IntervalStatus.NotIdentifiable,
+                        Reason = $"'{Model.Vocabulary[ids[s]]}': without the ridge its H_i is singular, so its vector has no unbiased estimate",
+                    };
+                points[s] = CovarianceMath.Apply(u.Value.Unshrink, v[s]);
+                covs[s] = u.Value.Covariance;
                 factors[s] = CovarianceMath.SquareRoot(covs[s]!, Model.Dim);
             }
-        return IntervalEngine.Calibrated(stat, v, covs, factors, ids.Select(i => Table.Dof(Model, i)).ToArray(), level, draws, seed);
+        }
+        var iv = IntervalEngine.Calibrated(stat, points, covs, factors, ids.Select(i => Table.Dof(Model, i)).ToArray(), level, draws, seed);
+        return ridge > 0 ? iv with { Value = stat.Value(v) } : iv;
     }
 
     /// <summary>Slots for a list of words that may repeat: distinct ids and, for each input word, its slot.</summary>
