@@ -3,7 +3,7 @@
 # compare-uncertainty and calibrate on one corpus. Prints the tables and the wall time of each step.
 #   perf/uncertainty.sh kjv          tests/data/kjv.txt.gz (a few minutes)
 #   perf/uncertainty.sh gutenberg    ../shared/data/corpora/gutenberg_10M (about half an hour on 2 cores)
-# Settings: GLOVEV_BIN (build/bin/glovev), DIM (50), REPLICATES (8), SEED_REPLICATES (4), OUT (perf/out/uncertainty-<corpus>).
+# Settings: D100 (1: also train D = 100 and time calibrate on it), GLOVEV_BIN (build/bin/glovev), DIM (50), REPLICATES (8), SEED_REPLICATES (4), OUT (perf/out/uncertainty-<corpus>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-kjv}
@@ -28,3 +28,10 @@ step compare-uncertainty "$out/compare-uncertainty.txt" $g compare-uncertainty -
 cat "$out/compare-uncertainty.txt"
 step calibrate "$out/calibrate.txt" $g calibrate --model "$out/run/model" --cooccur "$out/run/cooccur" --tsv "$out/calibrate.tsv" --plot "$out/calibrate.png"
 cat "$out/calibrate.txt"
+# The calibrate timing at D = 100 (README): a D = 100 model from the same counts, then calibrate with its defaults.
+if [ "${D100:-1}" = "1" ]; then
+  step train-d100 "$out/d100-train.json" $g train --cooccur "$out/run/cooccur" --vocab "$out/run/vocab.txt" --out "$out/d100" \
+    --dim 100 --epochs 10 --als-sweeps 4 --ridge 0.3 --json
+  step calibrate-d100 "$out/calibrate-d100.txt" $g calibrate --model "$out/d100" --cooccur "$out/run/cooccur" --tsv "$out/calibrate-d100.tsv"
+  cat "$out/calibrate-d100.txt"
+fi
