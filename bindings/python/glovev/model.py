@@ -118,6 +118,19 @@ class Interval:
     flags: int
 
 
+def _frame(columns, rows):
+    """A pandas DataFrame of rows (tuples in column order), or a numpy structured array when pandas is absent."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is a Debian package here
+        kinds = []
+        for k, c in enumerate(columns):
+            vals = [r[k] for r in rows]
+            kinds.append((c, "U64" if any(isinstance(v, str) for v in vals) else ("i8" if all(isinstance(v, int) for v in vals) else "f8")))
+        return np.array(rows, dtype=kinds)
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
 def _interval(iv) -> dict:
     """The fields of an :class:`Interval` from a gv_interval."""
     return dict(estimate=iv.estimate, plugin=iv.plugin, sd=iv.sd, ci=(iv.lo, iv.hi), method=_method_name(iv.method),
@@ -617,6 +630,57 @@ class Model:
                                    _opt_level(ci), _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, byref(r)))
         return Difference(r.diff, r.plugin, r.sd, (r.lo, r.hi), r.z, r.p_value, _method_name(r.method), STATUS[r.status],
                           r.flags, self._reliabilities([a, b, c, d], r.flags))
+
+    def similarity_table(self, pairs, ci: Optional[float] = None, method: str = "calibrated", samples: Optional[int] = None,
+                         seed: Optional[int] = None, hold_fixed: bool = False):
+        """Cosines of many word pairs with their intervals, one row per pair.
+
+        Parameters
+        ----------
+        pairs : iterable of (str, str)
+        ci, method, samples, seed, hold_fixed
+            As :meth:`similarity` (None: the core's defaults).
+
+        Returns
+        -------
+        pandas.DataFrame (a numpy structured array without pandas)
+            Columns: a, b, estimate (the interval's centre), plugin (cosine of the trained vectors), sd, lower, upper,
+            status ('ok' or 'not_identifiable'; then lower/upper are NaN), method, p_value (statistic = 0), flags
+            (GV_FLAG_* over the pair's words). One ReliabilityWarning names every flagged word of the table.
+        """
+        rows, words, flags = [], [], 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ReliabilityWarning)
+            for pair in pairs:
+                try:
+                    a, b = pair
+                except (TypeError, ValueError):
+                    raise TypeError("pairs must hold (word, word) pairs, got %r" % (pair,)) from None
+                s = self.similarity(a, b, ci=ci, method=method, samples=samples, seed=seed, hold_fixed=hold_fixed)
+                rows.append((a, b, s.estimate, s.plugin, s.sd, s.ci[0], s.ci[1], s.status, s.method, s.p_value, s.flags))
+                words += [a, b]
+                flags |= s.flags
+        self._reliabilities(words, flags)
+        return _frame(["a", "b", "estimate", "plugin", "sd", "lower", "upper", "status", "method", "p_value", "flags"], rows)
+
+    def neighbour_table(self, word: str, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
+                        samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False):
+        """:meth:`most_similar` as a table, one row per neighbour.
+
+        Returns
+        -------
+        pandas.DataFrame (a numpy structured array without pandas)
+            Columns: word, cosine (trained vectors), estimate, sd, lower, upper, mean, p_top_k, p_differs_from_next,
+            status, flags. With pandas, ``attrs["search"]`` is the NeighbourSearch (candidates drawn jointly, the bound on
+            what the others may take).
+        """
+        res = self.most_similar(word, topn=topn, ci=ci, method=method, samples=samples, seed=seed, hold_fixed=hold_fixed)
+        rows = [(r.word, r.cosine, r.estimate, r.sd, r.ci[0], r.ci[1], r.mean, r.p_top_k, r.p_differs_from_next, r.status, r.flags)
+                for r in res]
+        t = _frame(["word", "cosine", "estimate", "sd", "lower", "upper", "mean", "p_top_k", "p_differs_from_next", "status", "flags"], rows)
+        if hasattr(t, "attrs"):
+            t.attrs["search"] = res.search
+        return t
 
     def most_similar(self, word=None, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
                      samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False, *,

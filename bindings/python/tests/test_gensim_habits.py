@@ -126,3 +126,29 @@ def test_evaluate_word_pairs_is_gensims_tuple(pair, tmp_path):
     assert s == pytest.approx(theirs[1][0], abs=1e-6) and sp == pytest.approx(theirs[1][1], rel=1e-5)
     assert oov == pytest.approx(theirs[2])
     assert ours.spearman == s and ours.spearman_ci[0] <= ours.spearman_ci[1] and ours.used == len(rows) - 1
+
+
+def test_uncertainty_tables_are_dataframes_with_the_documented_columns(pair):
+    import pandas as pd
+    m, _ = pair
+    pairs = [("war", "peace"), ("congress", "senate"), ("war", "army")]
+    with pytest.warns(glovev.ReliabilityWarning) as rec:
+        t = m.similarity_table(pairs, hold_fixed=True)
+    assert len([w for w in rec if "unreliable words" in str(w.message)]) <= 1  # one warning for the table, not one per row
+    assert isinstance(t, pd.DataFrame)
+    assert list(t.columns) == ["a", "b", "estimate", "plugin", "sd", "lower", "upper", "status", "method", "p_value", "flags"]
+    assert list(zip(t.a, t.b)) == pairs
+    for (a, b), row in zip(pairs, t.itertuples()):
+        s = quiet(m.similarity, a, b, hold_fixed=True)
+        assert (row.estimate, row.plugin, row.sd, row.status) == (s.estimate, s.plugin, s.sd, s.status)
+        assert row.plugin == pytest.approx(float(s))
+        if row.status == "ok":
+            assert row.lower <= row.estimate <= row.upper
+    d = quiet(m.similarity_table, pairs, method="delta", hold_fixed=True)
+    assert set(d.method) == {"delta"}
+    with pytest.raises(TypeError, match="pairs"):
+        m.similarity_table(["war"])
+    n = quiet(m.neighbour_table, "war", topn=5)
+    assert list(n.columns) == ["word", "cosine", "estimate", "sd", "lower", "upper", "mean", "p_top_k", "p_differs_from_next", "status", "flags"]
+    assert len(n) == 5 and list(n.word) == [w for w, _ in quiet(m.most_similar, "war", topn=5)]
+    assert n.attrs["search"].searched > 0

@@ -145,3 +145,11 @@ def test_cooccur_single_huge_line_stays_within_the_memory_budget(cli, tmp_path):
         return int([l for l in r.stderr.splitlines() if l.startswith("MAXRSS")][-1].split()[1])
     single, lines = peak(one, "c1"), peak(multi, "c2")
     assert single < 1.5 * lines + 16 * 1024, "single line peak RSS %d KiB, same text in lines %d KiB" % (single, lines)
+
+
+def test_bare_glovev_prints_a_short_usage_and_exits_0(cli):
+    import subprocess
+    r = subprocess.run([cli], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("usage: glovev <command>") and "calibrate" in r.stdout and "bootstrap" in r.stdout
+    assert len(r.stdout.splitlines()) <= 4  # short: not the whole help

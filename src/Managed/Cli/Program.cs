@@ -33,9 +33,11 @@ static class Program
         {
             if (!r.GetValue(version))
             {
-                // A usage error like any other (exit 2), with the commands to choose from.
-                Console.Error.WriteLine("glovev: error: a command is required: " + string.Join(", ", root.Subcommands.Select(c => c.Name)) + "; see 'glovev --help'");
-                return 2;
+                // Bare glovev: a short usage, not the whole help and not an error.
+                Console.WriteLine("usage: glovev <command> [options]   (glovev <command> --help for its options)");
+                Console.WriteLine("commands: " + string.Join(", ", root.Subcommands.Select(c => c.Name)));
+                Console.WriteLine("start with: glovev run --out DIR   (the embedded corpus, every stage, a short report)");
+                return 0;
             }
             return CliOptions.Guard(() =>
             {
