@@ -153,3 +153,28 @@ def test_bare_glovev_prints_a_short_usage_and_exits_0(cli):
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("usage: glovev <command>") and "calibrate" in r.stdout and "bootstrap" in r.stdout
     assert len(r.stdout.splitlines()) <= 4  # short: not the whole help
+
+
+def test_vocabulary_records_its_tokenisation_and_later_stages_keep_to_it(cli, tmp_path):
+    import subprocess
+    import glovev
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("The Cat sat. The dog ran!\nthe cat ran, the Dog sat.\n")
+    vocab = tmp_path / "vocab.txt"
+    glovev.build_vocab(corpus, vocab, min_count=1, lowercase=True, split_punctuation=True, threads=1)
+    assert (tmp_path / "vocab.txt.tokenizer").read_text() == "lowercase true\nsplit_punctuation true\n"
+    # Python passes its flags explicitly: a different tokenisation is refused, not silently lossy.
+    with pytest.raises(glovev.ArgumentError, match="counted with lowercasing and punctuation split off"):
+        glovev.cooccur(corpus, vocab, tmp_path / "c1", threads=1)
+    assert glovev.cooccur(corpus, vocab, tmp_path / "c2", lowercase=True, split_punctuation=True, threads=1) > 0
+    # The CLI without flags takes the recorded ones; with contradicting flags it refuses (exit 2).
+    r = subprocess.run([cli, "cooccur", "--corpus", str(corpus), "--vocab", str(vocab), "--out", str(tmp_path / "c3"), "--json"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "c3" / "cooccurrence.bin").read_bytes() == (tmp_path / "c2" / "cooccurrence.bin").read_bytes()
+    r = subprocess.run([cli, "cooccur", "--corpus", str(corpus), "--vocab", str(vocab), "--out", str(tmp_path / "c4"), "--lowercase"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "punctuation kept" in r.stderr and not (tmp_path / "c4").exists()
+    # A vocabulary without the record (GloVe C's) is not checked.
+    (tmp_path / "vocab.txt.tokenizer").unlink()
+    assert glovev.cooccur(corpus, vocab, tmp_path / "c5", threads=1) > 0

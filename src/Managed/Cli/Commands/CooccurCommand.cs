@@ -30,6 +30,10 @@ static class CooccurCommand
                 Window = r.GetValue(window), Symmetric = !r.GetValue(asym), DistanceWeighting = !r.GetValue(noDist),
                 MemoryBytes = CooccurrenceOptions.ParseSize(r.GetValue(memory)!), Threads = r.GetValue(threads), Tokenizer = VocabCommand.Tokenizer(r),
             };
+            // No tokenisation flag given: use the one the vocabulary recorded (vocab.txt.tokenizer); a flag that
+            // contradicts the record is refused by the counter.
+            bool flagged = r.GetResult(VocabCommand.Lowercase) is { Implicit: false } || r.GetResult(VocabCommand.SplitPunct) is { Implicit: false };
+            if (!flagged && v.Tokenizer is { } recorded) o = o with { Tokenizer = o.Tokenizer with { Lowercase = recorded.Lowercase, SplitPunctuation = recorded.SplitPunctuation } };
             if (r.GetValue(shard) is { } sh)
             {
                 var (k, n) = ParseShard(sh);

@@ -114,6 +114,7 @@ public static class CooccurrenceCounter
     {
         var sw = Stopwatch.StartNew();
         o.Validate();
+        vocab.CheckTokenizer(o.Tokenizer);
         CountingBytesPerThread(o, vocab, out _); // refuse an impossible budget before touching the output folder
         // The folder is published as a whole (old complete set or new complete set, whatever instant a kill lands);
         // spill runs live in this run's staging folder, which the next run removes if this one dies.
@@ -253,6 +254,7 @@ public static class CooccurrenceCounter
     {
         if (count < 1 || shard < 1 || shard > count) throw new GloVeVException($"--shard must be k/N with 1 <= k <= N, got {shard}/{count}");
         o.Validate();
+        vocab.CheckTokenizer(o.Tokenizer);
         CountingBytesPerThread(o, vocab, out _);
         long lines = CountLines(corpusPath, o.Tokenizer);
         long lo = lines * (shard - 1) / count, hi = lines * shard / count;

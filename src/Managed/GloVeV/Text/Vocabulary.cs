@@ -43,6 +43,27 @@ public sealed class Vocabulary
         }
     }
 
+    /// <summary>How the corpus was tokenised when the vocabulary was counted (null: not recorded, e.g. GloVe C's
+    /// vocab.txt). Saved beside the file as <see cref="TokenizerFile"/> and checked by every later stage that
+    /// tokenises text with it (<see cref="CheckTokenizer"/>).</summary>
+    public TokenizerOptions? Tokenizer { get; init; }
+
+    /// <summary>The companion file recording <see cref="Tokenizer"/>: <c>vocab.txt.tokenizer</c>.</summary>
+    public static string TokenizerFile(string vocabPath) => vocabPath + ".tokenizer";
+
+    /// <summary>Fails when text is about to be tokenised otherwise than this vocabulary was counted: its words would not
+    /// match (a lowercased vocabulary never sees "The"), and the loss would be silent.</summary>
+    public void CheckTokenizer(TokenizerOptions used)
+    {
+        if (Tokenizer is null || (Tokenizer.Lowercase == used.Lowercase && Tokenizer.SplitPunctuation == used.SplitPunctuation)) return;
+        throw new BadArgumentException($"the vocabulary was counted with {Describe(Tokenizer)}, but this stage would tokenise with {Describe(used)}: " +
+            "its words would not match and tokens would be dropped silently. Use the same tokenisation (CLI: --lowercase / --split-punctuation as for vocab; " +
+            "Python/R: lowercase=, split_punctuation=; C: the GV_LOWERCASE / GV_SPLIT_PUNCTUATION flags)");
+    }
+
+    public static string Describe(TokenizerOptions t) =>
+        $"{(t.Lowercase ? "lowercasing" : "case kept")} and {(t.SplitPunctuation ? "punctuation split off" : "punctuation kept")}";
+
     public IReadOnlyList<string> Words => _words;
     public IReadOnlyList<long> Counts => _counts;
     public string this[int id] => _words[id];
@@ -80,6 +101,30 @@ public sealed class Vocabulary
         using (var w = new StreamWriter(f.Stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" })
             for (int i = 0; i < _words.Length; i++) { w.Write(_words[i]); w.Write(' '); w.WriteLine(_counts[i]); }
         f.Commit();
+        var companion = TokenizerFile(path);
+        if (Tokenizer is { } t)
+            IO.AtomicFile.WriteAllText(companion, $"lowercase {(t.Lowercase ? "true" : "false")}\nsplit_punctuation {(t.SplitPunctuation ? "true" : "false")}\n");
+        else if (File.Exists(companion)) File.Delete(companion); // a stale record of an earlier vocabulary
+    }
+
+    static TokenizerOptions? LoadTokenizer(string vocabPath)
+    {
+        var path = TokenizerFile(vocabPath);
+        if (!File.Exists(path)) return null;
+        bool? lower = null, split = null;
+        int n = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            n++;
+            if (line.Trim().Length == 0) continue;
+            var f = line.Trim().Split(' ');
+            bool? value = f.Length == 2 && f[1] is "true" or "false" ? f[1] == "true" : null;
+            if (value is null || f[0] is not ("lowercase" or "split_punctuation"))
+                throw new GloVeVException($"{path}:{n}: expected 'lowercase true|false' or 'split_punctuation true|false', got '{Trunc(line)}'");
+            if (f[0] == "lowercase") lower = value; else split = value;
+        }
+        if (lower is null || split is null) throw new GloVeVException($"{path}: must record both 'lowercase' and 'split_punctuation'");
+        return new TokenizerOptions { Lowercase = lower.Value, SplitPunctuation = split.Value };
     }
 
     /// <summary>Reads a GloVe C / GloVe-V <c>vocab.txt</c>; a malformed line is an error naming the line.</summary>
@@ -107,7 +152,7 @@ public sealed class Vocabulary
             counts.Add(c);
         }
         if (words.Count == 0) throw new GloVeVException($"{path}: vocabulary file is empty");
-        return new Vocabulary(words, counts);
+        return new Vocabulary(words, counts) { Tokenizer = LoadTokenizer(path) };
     }
 
     /// <summary>Lines of a UTF-8 file, refusing what would otherwise decode into wrong words: a byte-order mark,

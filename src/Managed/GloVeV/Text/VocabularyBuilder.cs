@@ -62,7 +62,7 @@ public static class VocabularyBuilder
         }
         if (words.Count == 0)
             throw new GloVeVException($"{corpusPath}: no word occurs at least {options.MinCount} times (min-count); nothing to build a vocabulary from");
-        return new VocabularyResult(new Vocabulary(words, counts), tokens, all.Count, stats.InvalidReplaced);
+        return new VocabularyResult(new Vocabulary(words, counts) { Tokenizer = options.Tokenizer }, tokens, all.Count, stats.InvalidReplaced);
     }
 
     /// <summary>C's strcmp with signed char, as GloVe C's scmp on x86.</summary>
