@@ -127,6 +127,36 @@ glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples
   c(iv[1:2], list(cosine = iv$plugin), iv[-(1:2)], list(words = .words(m, c(a, b), r[[10]])))
 }
 
+#' Vectorised cosine similarities with intervals: a and b are recycled to a common length (as R's arithmetic does) and
+#' the result is a data.frame with one row per pair: a, b, estimate, plugin, sd, lower, upper, status, method, p_value,
+#' flags. One warning names every flagged word of the table. Arguments as glovev_similarity.
+glovev_similarities <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
+  if (!is.character(a) || !is.character(b) || length(a) == 0 || length(b) == 0) stop("a and b must be non-empty character vectors")
+  n <- max(length(a), length(b))
+  if (n %% length(a) != 0 || n %% length(b) != 0) stop(sprintf("lengths of a (%d) and b (%d) are not multiples of each other", length(a), length(b)))
+  a <- rep_len(a, n); b <- rep_len(b, n)
+  rows <- lapply(seq_len(n), function(k) .interval(.Call(C_similarity, .ptr(m), a[[k]], b[[k]], method, ci, samples, seed, hold_fixed)))
+  df <- data.frame(a = a, b = b, estimate = vapply(rows, `[[`, 0, "estimate"), plugin = vapply(rows, `[[`, 0, "plugin"),
+                   sd = vapply(rows, `[[`, 0, "sd"), lower = vapply(rows, function(r) r$ci[[1]], 0), upper = vapply(rows, function(r) r$ci[[2]], 0),
+                   status = vapply(rows, `[[`, "", "status"), method = vapply(rows, `[[`, "", "method"),
+                   p_value = vapply(rows, `[[`, 0, "p_value"), flags = vapply(rows, function(r) as.integer(r$flags), 0L), stringsAsFactors = FALSE)
+  .words(m, c(a, b), Reduce(bitwOr, df$flags, 0L))
+  df
+}
+
+#' Cosine similarities of the trained vectors between every word of x and every word of y (y = NULL: x with itself), as
+#' text2vec's sim2 returns them: a length(x) x length(y) matrix with the words as dimnames. Plug-in values, no intervals
+#' (see glovev_similarities for those).
+glovev_sim2 <- function(m, x, y = NULL) {
+  if (!is.character(x) || length(x) == 0) stop("x must be a non-empty character vector")
+  if (is.null(y)) y <- x
+  if (!is.character(y) || length(y) == 0) stop("y must be a non-empty character vector")
+  unit <- function(words) { v <- glovev_vectors(m, words); v / sqrt(rowSums(v^2)) }
+  s <- unit(x) %*% t(unit(y))
+  dimnames(s) <- list(x, y)
+  s
+}
+
 #' Tests cos(a,b) = cos(c,d): list(diff, plugin, sd, ci, z, p_value, method, status, flags, words).
 glovev_compare <- function(m, first, second, method = "calibrated", samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
   r <- .Call(C_compare, .ptr(m), first[[1]], first[[2]], second[[1]], second[[2]], method, ci, samples, seed, hold_fixed)
