@@ -28,6 +28,16 @@ static unsafe class PipelineExports
         return _version;
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "gv_abi_version")]
+    public static int AbiVersion(int* major, int* minor, int* patch, int* abiMajor) => Guard.Run(() =>
+    {
+        if (major != null) *major = VersionInfo.Major;
+        if (minor != null) *minor = VersionInfo.Minor;
+        if (patch != null) *patch = VersionInfo.Patch;
+        if (abiMajor != null) *abiMajor = VersionInfo.AbiMajor;
+        return Status.Ok;
+    });
+
     [UnmanagedCallersOnly(EntryPoint = "gv_last_error")]
     public static byte* LastErrorMessage() => LastError.Pointer;
 

@@ -14,6 +14,12 @@ static double rel(double a, double b) { double d = fabs(a - b), s = fmax(fabs(a)
 static void test_version(void) {
     const char* v = gv_version();
     CHECK(v != NULL && strlen(v) > 0, "gv_version is empty");
+    int32_t major = -1, minor = -1, patch = -1, abi = -1;
+    CHECK(gv_abi_version(&major, &minor, &patch, &abi) == GV_OK && abi == GV_ABI_MAJOR, "ABI major %d, header %d", abi, GV_ABI_MAJOR);
+    char triple[64];
+    snprintf(triple, sizeof triple, "%d.%d.%d", major, minor, patch);
+    CHECK(strcmp(triple, v) == 0, "version triple %s matches gv_version %s", triple, v);
+    CHECK(gv_abi_version(NULL, NULL, NULL, NULL) == GV_OK, "gv_abi_version with NULL outputs");
     int64_t need = 0;
     CHECK(gv_blas_backend(NULL, 0, &need) == GV_OK && need > 1, "backend size query");
     char* buf = malloc((size_t)need);

@@ -151,6 +151,7 @@ _STRS = POINTER(c_char_p)
 
 _SIGNATURES = {
     "gv_version": (c_char_p, []),
+    "gv_abi_version": (c_int32, [_P(c_int32), _P(c_int32), _P(c_int32), _P(c_int32)]),
     "gv_last_error": (c_char_p, []),
     "gv_blas_backend": (c_int32, [c_char_p, c_int64, _P(c_int64)]),
     "gv_spd_inverse": (c_int32, [_DP, c_int64, _DP, c_int64]),
@@ -204,6 +205,26 @@ _SIGNATURES = {
     "gv_rnd_difference": (c_int32, [c_void_p, _P(_STRS), _P(c_int64), _P(_STRS), _P(c_int64),
                                     c_int32, c_double, c_int64, c_uint64, c_int32, c_int32, _P(BiasDifference)]),
 }
+
+# The ABI major this binding is written against (GV_ABI_MAJOR in glovev.h). Checked before any signature is bound:
+# a library of another major would be called with the wrong layouts.
+ABI_MAJOR = 1
+
+
+def _check_abi():
+    fn = getattr(_lib, "gv_abi_version", None)
+    if fn is None:
+        raise ImportError("glovev: %s predates gv_abi_version (this binding needs ABI %d); rebuild or point GLOVEV_LIB at a "
+                          "matching libglovev.so" % (LIBRARY_PATH, ABI_MAJOR))
+    fn.restype, fn.argtypes = c_int32, [POINTER(c_int32)] * 4
+    got = c_int32()
+    fn(None, None, None, ctypes.byref(got))
+    if got.value != ABI_MAJOR:
+        raise ImportError("glovev: %s has ABI %d, this binding needs ABI %d; rebuild or point GLOVEV_LIB at a matching "
+                          "libglovev.so" % (LIBRARY_PATH, got.value, ABI_MAJOR))
+
+
+_check_abi()
 
 for _name, (_res, _args) in _SIGNATURES.items():
     _fn = getattr(_lib, _name)

@@ -11,7 +11,7 @@
 #include "glovev.h"
 
 #define FN(name) static __typeof__(name)* p_##name = NULL
-FN(gv_version); FN(gv_last_error); FN(gv_blas_backend); FN(gv_spd_inverse);
+FN(gv_version); FN(gv_abi_version); FN(gv_last_error); FN(gv_blas_backend); FN(gv_spd_inverse);
 FN(gv_vocab_build); FN(gv_cooccur); FN(gv_train_options_default); FN(gv_train); FN(gv_variance);
 FN(gv_model_open); FN(gv_model_warnings); FN(gv_model_free); FN(gv_model_shape); FN(gv_model_word); FN(gv_model_vector);
 FN(gv_model_covariance); FN(gv_model_has_covariance); FN(gv_similarity); FN(gv_compare); FN(gv_neighbours);
@@ -29,6 +29,15 @@ SEXP C_load(SEXP spath) {
     if (handle) return R_NilValue;
     handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!handle) Rf_error("glovev: cannot load %s: %s", path, dlerror());
+    LOAD(gv_abi_version);
+    {
+        int32_t abi = -1;
+        p_gv_abi_version(NULL, NULL, NULL, &abi);
+        if (abi != GV_ABI_MAJOR) {
+            dlclose(handle); handle = NULL;
+            Rf_error("glovev: %s has ABI %d, this package needs ABI %d; reinstall it against a matching libglovev.so", path, abi, GV_ABI_MAJOR);
+        }
+    }
     LOAD(gv_version); LOAD(gv_last_error); LOAD(gv_blas_backend); LOAD(gv_spd_inverse);
     LOAD(gv_vocab_build); LOAD(gv_cooccur); LOAD(gv_train_options_default); LOAD(gv_train); LOAD(gv_variance);
     LOAD(gv_model_open); LOAD(gv_model_warnings); LOAD(gv_model_free); LOAD(gv_model_shape); LOAD(gv_model_word); LOAD(gv_model_vector);

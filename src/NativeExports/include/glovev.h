@@ -60,8 +60,14 @@ typedef struct gv_matrix gv_matrix;
 
 /* ---- library ---------------------------------------------------------------------------------------------- */
 
+/* The ABI major version this header describes: it changes whenever a signature or struct layout changes
+ * incompatibly. A binding compares it with gv_abi_version's *abi_major at load and refuses another one. */
+#define GV_ABI_MAJOR 1
+
 /* Version string (static storage; do not free). */
 const char* gv_version(void);
+/* The library's version triple and ABI major ([out], each may be NULL). */
+int gv_abi_version(int32_t* major, int32_t* minor, int32_t* patch, int32_t* abi_major);
 /* Message of the last failed call on this thread ("" after a success). Valid until the next call on this thread. */
 const char* gv_last_error(void);
 /* BLAS/LAPACK backend, SIMD level and instruction set. buf may be NULL with cap 0 to query *needed (bytes incl. NUL). */
