@@ -418,6 +418,7 @@ class Model:
         return [l for l in text.split("\n") if l]
 
     def close(self):
+        """Frees the model's handle now (a closed model raises HandleError); ``with Model.load(...) as m:`` does it."""
         if self._h is not None and self._h.value:
             L._check(L._lib.gv_model_free(self._h))
         self._h = None
@@ -467,6 +468,7 @@ class Model:
         return L._lib.gv_model_index(self._handle(), word.encode("utf-8"), byref(i)) == L.OK
 
     def index(self, word: str) -> int:
+        """The word's 0-based index (gensim's ``key_to_index[word]``); an unknown word raises InputError."""
         i = c_int64()
         L._check(L._lib.gv_model_index(self._handle(), L.encode(word), byref(i)))
         return i.value
@@ -577,11 +579,13 @@ class Model:
         return sorted(zip(units @ mean, used), reverse=True)[-1][1]
 
     def has_covariance(self, word: str) -> bool:
+        """Whether the word has a GloVe-V covariance (more contexts than dimensions, and computed)."""
         has = c_int32()
         L._check(L._lib.gv_model_has_covariance(self._handle(), L.encode(word), byref(has)))
         return bool(has.value)
 
     def covariance(self, word: str, approximate: bool = False) -> np.ndarray:
+        """The word's GloVe-V covariance Sigma_i (dim x dim float64); approximate=True reads the compact form."""
         out = np.empty((self.dim, self.dim), dtype=np.float64)
         L._check(L._lib.gv_model_covariance(self._handle(), L.encode(word), 1 if approximate else 0,
                                             out.ctypes.data_as(L._DP), out.size))
@@ -624,6 +628,8 @@ class Model:
 
     def compare(self, first: Sequence[str], second: Sequence[str], method: str = "calibrated", samples: Optional[int] = None,
                 seed: Optional[int] = None, ci: Optional[float] = None, hold_fixed: bool = False) -> Difference:
+        """Tests cos(first) = cos(second) for two word pairs sharing words or not: the difference with its interval,
+        z and p-value (a Difference). Arguments as :meth:`similarity`."""
         (a, b), (c, d) = first, second
         r = L.Difference()
         L._check(L._lib.gv_compare(self._handle(), L.encode(a), L.encode(b), L.encode(c), L.encode(d), _method(method),

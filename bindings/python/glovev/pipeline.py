@@ -143,6 +143,7 @@ def spd_inverse(a) -> np.ndarray:
 
 
 def blas_backend() -> str:
+    """The BLAS/LAPACK backend, SIMD level and instruction set libglovev runs with (``glovev --version``)."""
     need = c_int64()
     L._check(L._lib.gv_blas_backend(None, 0, byref(need)))
     buf = ctypes.create_string_buffer(need.value)
@@ -163,6 +164,7 @@ class CooccurrenceMatrix:
         self.nnz = n.value
 
     def row(self, i):
+        """Row i (0-based) as (column ids int32, values float64) numpy arrays."""
         if self._h is None:
             raise L.HandleError("matrix is closed")
         n = c_int64()
@@ -174,6 +176,7 @@ class CooccurrenceMatrix:
         return cols, vals
 
     def close(self):
+        """Frees the matrix handle (unmaps the file)."""
         if self._h is not None:
             L._check(L._lib.gv_matrix_free(self._h))
             self._h = None

@@ -42,3 +42,33 @@ def test_r_glue_loads_only_declared_functions_and_the_abi_majors_agree():
     header_major = int(re.search(r"#define GV_ABI_MAJOR (\d+)", HEADER.read_text()).group(1))
     core_major = int(re.search(r"AbiMajor = (\d+);", (REPO / "src" / "Managed" / "GloVeV" / "VersionInfo.cs").read_text()).group(1))
     assert L.ABI_MAJOR == header_major == core_major
+
+
+def test_every_header_function_is_documented():
+    # A comment block must end right above each declaration (LightGBM's c_api.h style): the docs check.
+    lines = HEADER.read_text().split("\n")
+    undocumented = []
+    for i, line in enumerate(lines):
+        m = re.match(r"\s*(?:int|const char\*)\s+(gv_\w+)\s*\(", line)
+        if m:
+            j = i - 1
+            while j >= 0 and not lines[j].strip():
+                j -= 1
+            if not lines[j].strip().endswith("*/"):
+                undocumented.append(m.group(1))
+    assert not undocumented, undocumented
+
+
+def test_every_public_python_name_has_a_docstring():
+    import inspect
+    import glovev
+    missing = []
+    for name in glovev.__all__:
+        obj = getattr(glovev, name)
+        if (inspect.isclass(obj) or inspect.isfunction(obj)) and not (obj.__doc__ or "").strip():
+            missing.append(name)
+        if inspect.isclass(obj):
+            for attr, member in vars(obj).items():
+                if not attr.startswith("_") and inspect.isfunction(member) and not (member.__doc__ or "").strip():
+                    missing.append("%s.%s" % (name, attr))
+    assert not missing, missing

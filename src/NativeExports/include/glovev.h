@@ -223,8 +223,12 @@ int gv_compare_uncertainty(const char* model_dir, const char* bootstrap_dir, con
 
 /* ---- co-occurrence matrix (memory-mapped) ----------------------------------------------------------------- */
 
+/* Opens cooccur_dir's CSR (memory-mapped, read-only) and checks it against vocab_path (same size and vocabulary hash).
+ * *out [out] receives the handle; free it with gv_matrix_free. */
 int gv_matrix_open(const char* cooccur_dir, const char* vocab_path, gv_matrix** out);
+/* Frees a matrix handle (unmaps the file). A freed or NULL handle is GV_ERR_HANDLE. */
 int gv_matrix_free(gv_matrix* m);
+/* [out] rows (= vocabulary size) and stored non-zeros; either pointer may be NULL. */
 int gv_matrix_shape(gv_matrix* m, int64_t* rows, int64_t* nonzeros);
 /* Row i: 0-based column ids and values. *len gets the row length; cols = vals = NULL with cap 0 is a size query. */
 int gv_matrix_row(gv_matrix* m, int64_t i, int32_t* cols, double* vals, int64_t cap, int64_t* len);
@@ -233,7 +237,9 @@ int gv_matrix_row(gv_matrix* m, int64_t i, int32_t* cols, double* vals, int64_t 
 
 /* Opens a model folder: vocab.txt, params.safetensors or vectors.safetensors, and variances/ when present. */
 int gv_model_open(const char* dir, gv_model** out);
+/* Frees a model handle (closes its files). A freed or NULL handle is GV_ERR_HANDLE. */
 int gv_model_free(gv_model* m);
+/* [out] vocabulary size, dimension D, and whether covariances were found (1) or not (0); each may be NULL. */
 int gv_model_shape(gv_model* m, int64_t* vocab_size, int64_t* dim, int32_t* has_variances);
 /* What the variance stage found about GloVe-V's premise for this model (words off their WLS optimum, an unconverged
  * model, pseudo-inverses): newline-separated sentences, "" when none or without variances. Bindings show them as
@@ -248,9 +254,11 @@ int gv_model_word(gv_model* m, int64_t index, char* buf, int64_t cap, int64_t* n
  * Bindings print these lines instead of composing their own, so every front door says the same. */
 int gv_result_warnings(gv_model* m, const char* const* words, int64_t n, int32_t flags, int32_t approximate, char* buf,
                        int64_t cap, int64_t* needed);
+/* [out] *index: the word's 0-based index; a word the model lacks is GV_ERR_INPUT. */
 int gv_model_index(gv_model* m, const char* word, int64_t* index);
 /* Centre vector of a word: out holds dim doubles. */
 int gv_model_vector(gv_model* m, const char* word, double* out, int64_t len);
+/* [out] *has: 1 when the word has a GloVe-V covariance (|K| > D and computed), else 0. */
 int gv_model_has_covariance(gv_model* m, const char* word, int32_t* has);
 /* GloVe-V covariance (row-major dim x dim); approximate != 0 reads the compact form. */
 int gv_model_covariance(gv_model* m, const char* word, int32_t approximate, double* out, int64_t len);
@@ -273,6 +281,7 @@ int gv_interval_defaults(gv_defaults* out);
 int gv_method_name(int32_t method, char* buf, int64_t cap, int64_t* needed);
 /* Method of a name (also "composition"). */
 int gv_method_parse(const char* name, int32_t* method);
+/* [out] *out: the word's reliability (contexts, dof, noise ratio, cos(trained, WLS), has_covariance, GV_FLAG_* flags). */
 int gv_word_reliability(gv_model* m, const char* word, gv_reliability* out);
 /* A benchmark correlation's uncertainty: each of `replicates` replicates resamples the pairs (bootstrap) and draws the
  * vectors w ~ N(w_hat, Sigma); sd is the sd of those joint replicates and [lo, hi] = estimate -+ z sd (it contains the
