@@ -1,13 +1,21 @@
 .method_names <- c("delta", "sample", "calibrated")  # codes 0, 1, 2 (the core parses names: C_* calls)
 .status_names <- c("ok", "not_identifiable")
 
+#' The core's interval defaults
+#'
 #' The core's interval defaults: list(method, samples, seed, level) (the same in the CLI, C and Python).
+#' @export
 glovev_defaults <- function() {
   d <- .Call(C_defaults)
   list(method = .method_names[d[[1]] + 1], samples = d[[2]], seed = d[[3]], level = d[[4]])
 }
 
+#' A word's reliability
+#'
 #' One word's reliability: list(word, has_covariance, contexts, dof, noise_ratio, cos_trained_wls, flags).
+#' @param m A model from glovev_load.
+#' @param word A word of the model's vocabulary.
+#' @export
 glovev_reliability <- function(m, word) {
   r <- .Call(C_reliability, .ptr(m), word)
   list(word = word, has_covariance = r[[1]] != 0, contexts = r[[2]], dof = r[[3]], noise_ratio = r[[4]],
@@ -44,20 +52,34 @@ glovev_reliability <- function(m, word) {
   rel
 }
 
+#' Version of the engine
+#'
 #' Version of the engine.
+#' @export
 glovev_version <- function() .Call(C_version)
 
+#' BLAS backend and SIMD level
+#'
 #' The BLAS/LAPACK backend (MKL or OpenBLAS), SIMD level and instruction set.
+#' @export
 glovev_backend <- function() .Call(C_backend)
 
+#' Inverse of a symmetric positive definite matrix
+#'
 #' Inverse of a symmetric positive definite matrix through the engine's BLAS backend.
+#' @param a A word, a character vector of words (vectorised), or a WEAT attribute list.
+#' @export
 glovev_spd_inverse <- function(a) {
   a <- as.matrix(a)
   storage.mode(a) <- "double"
   .Call(C_spd_inverse, a)
 }
 
+#' Open a model folder
+#'
 #' Opens a model folder (vocab.txt, params.safetensors or vectors.safetensors, variances/).
+#' @param dir A model folder.
+#' @export
 glovev_load <- function(dir) {
   xp <- .Call(C_model_open, path.expand(as.character(dir)))
   shape <- .Call(C_model_shape, xp)
@@ -83,53 +105,112 @@ glovev_load <- function(dir) {
   m$env$ptr
 }
 
+#' Free a model now
+#'
 #' Frees a model now (otherwise the garbage collector does).
+#' @param m A model from glovev_load.
+#' @export
 glovev_close <- function(m) {
   if (!is.null(m$env$ptr)) .Call(C_model_close, m$env$ptr)
   m$env$closed <- TRUE
   invisible(NULL)
 }
 
+#' Print a glovev model
+#'
+#' Prints the model folder, its size and whether it has variances. Returns x invisibly.
+#' @param x A glovev model.
+#' @param ... Ignored.
+#' @export
 print.glovev_model <- function(x, ...) {
   cat(sprintf("<glovev model: %s, %d words x %d dims%s>\n", x$dir, as.integer(x$vocab_size), as.integer(x$dim),
               if (x$has_variances) ", with GloVe-V variances" else ""))
   invisible(x)
 }
 
+#' Words in vocabulary order
+#'
 #' Words in vocabulary order.
+#' @param m A model from glovev_load.
+#' @export
 glovev_words <- function(m) {
   if (is.null(m$env$words)) m$env$words <- .Call(C_model_words, .ptr(m))
   m$env$words
 }
 
+#' A word's vector
+#'
 #' One word's vector.
+#' @param m A model from glovev_load.
+#' @param word A word of the model's vocabulary.
+#' @export
 glovev_vector <- function(m, word) .Call(C_model_vector, .ptr(m), word)
 
+#' Word vectors as a matrix
+#'
 #' Word vectors as a matrix with one row per word (rownames = words), as text2vec returns them.
+#' @param m A model from glovev_load.
+#' @param words Words (a character vector).
+#' @export
 glovev_vectors <- function(m, words = glovev_words(m)) {
   out <- t(vapply(words, function(w) glovev_vector(m, w), numeric(m$dim)))
   rownames(out) <- words
   out
 }
 
+#' Does a word have a GloVe-V covariance?
+#'
 #' Does the word have a GloVe-V covariance?
+#' @param m A model from glovev_load.
+#' @param word A word of the model's vocabulary.
+#' @export
 glovev_has_covariance <- function(m, word) .Call(C_model_has_covariance, .ptr(m), word)
 
+#' A word's GloVe-V covariance
+#'
 #' A word's GloVe-V covariance matrix (dim x dim); approximate = TRUE reads the compact form.
+#' @param m A model from glovev_load.
+#' @param word A word of the model's vocabulary.
+#' @param approximate Use the compact (approximated) covariances.
+#' @param word A word of the model's vocabulary.
+#' @param approximate Use the compact (approximated) covariances.
+#' @export
 glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covariance, .ptr(m), word, approximate)
 
-#' Cosine similarity with an interval: list(estimate, plugin, sd, ci, method, mean, status, p_value, flags, words).
-#' samples/seed/ci NULL = the core's defaults (the delta method takes neither samples nor seed). A word without a
-#' covariance is an error unless hold_fixed = TRUE (then it is exact, and a warning says so).
+#' Cosine similarity with an interval
+#'
+#' Cosine similarity with an interval: list(estimate, plugin, sd, ci, method, mean, status, p_value, flags,
+#' words). samples/seed/ci NULL = the core's defaults (the delta method takes neither samples nor seed). A word
+#' without a covariance is an error unless hold_fixed = TRUE (then it is exact, and a warning says so).
+#' @param m A model from glovev_load.
+#' @param a A word.
+#' @param b Another word.
+#' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
+#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param samples Draws of the drawing methods (NULL: the core's default).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @export
 glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
   r <- .Call(C_similarity, .ptr(m), a, b, method, ci, samples, seed, hold_fixed)
   iv <- .interval(r)
   c(iv[1:2], list(cosine = iv$plugin), iv[-(1:2)], list(words = .words(m, c(a, b), r[[10]])))
 }
 
-#' Vectorised cosine similarities with intervals: a and b are recycled to a common length (as R's arithmetic does) and
-#' the result is a data.frame with one row per pair: a, b, estimate, plugin, sd, lower, upper, status, method, p_value,
-#' flags. One warning names every flagged word of the table. Arguments as glovev_similarity.
+#' Vectorised cosine similarities with intervals
+#'
+#' Vectorised cosine similarities with intervals: a and b are recycled to a common length (as R's arithmetic
+#' does) and the result is a data.frame with one row per pair: a, b, estimate, plugin, sd, lower, upper, status,
+#' method, p_value, flags. One warning names every flagged word of the table. Arguments as glovev_similarity.
+#' @param m A model from glovev_load.
+#' @param a Words (recycled against b).
+#' @param b Words (recycled against a).
+#' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
+#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param samples Draws of the drawing methods (NULL: the core's default).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @export
 glovev_similarities <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
   if (!is.character(a) || !is.character(b) || length(a) == 0 || length(b) == 0) stop("a and b must be non-empty character vectors")
   n <- max(length(a), length(b))
@@ -144,9 +225,15 @@ glovev_similarities <- function(m, a, b, ci = NULL, method = "calibrated", sampl
   df
 }
 
-#' Cosine similarities of the trained vectors between every word of x and every word of y (y = NULL: x with itself), as
-#' text2vec's sim2 returns them: a length(x) x length(y) matrix with the words as dimnames. Plug-in values, no intervals
-#' (see glovev_similarities for those).
+#' Cosine similarity matrix
+#'
+#' Cosine similarities of the trained vectors between every word of x and every word of y (y = NULL: x with
+#' itself), as text2vec's sim2 returns them: a length(x) x length(y) matrix with the words as dimnames. Plug-in
+#' values, no intervals (see glovev_similarities for those).
+#' @param m A model from glovev_load.
+#' @param x Words of the rows.
+#' @param y Words of the columns (NULL: x).
+#' @export
 glovev_sim2 <- function(m, x, y = NULL) {
   if (!is.character(x) || length(x) == 0) stop("x must be a non-empty character vector")
   if (is.null(y)) y <- x
@@ -157,7 +244,18 @@ glovev_sim2 <- function(m, x, y = NULL) {
   s
 }
 
+#' Test of two cosine similarities
+#'
 #' Tests cos(a,b) = cos(c,d): list(diff, plugin, sd, ci, z, p_value, method, status, flags, words).
+#' @param m A model from glovev_load.
+#' @param first The first word pair, c(a, b).
+#' @param second The second word pair (or a list of word lists for the bias differences).
+#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param samples Draws of the drawing methods (NULL: the core's default).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
+#' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @export
 glovev_compare <- function(m, first, second, method = "calibrated", samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
   r <- .Call(C_compare, .ptr(m), first[[1]], first[[2]], second[[1]], second[[2]], method, ci, samples, seed, hold_fixed)
   list(diff = r[[1]], plugin = r[[2]], sd = r[[3]], ci = c(r[[4]], r[[5]]), z = r[[6]], p_value = r[[7]],
@@ -165,10 +263,22 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
        words = .words(m, c(first[[1]], first[[2]], second[[1]], second[[2]]), r[[10]]))
 }
 
-#' Top-n neighbours over the whole vocabulary with intervals and P(truly in the top n), as a data.frame. Its attribute
-#' "search" is list(candidates, searched, draws, omitted_bound): candidates of the searched words (the vocabulary less
-#' the query) were drawn jointly with the query; omitted_bound bounds the top-n places the others may take, so each true
-#' p_top_k lies in [p_top_k - omitted_bound, p_top_k] (a warning says when it exceeds 0.01).
+#' Nearest neighbours with intervals
+#'
+#' Top-n neighbours over the whole vocabulary with intervals and P(truly in the top n), as a data.frame. Its
+#' attribute "search" is list(candidates, searched, draws, omitted_bound): candidates of the searched words (the
+#' vocabulary less the query) were drawn jointly with the query; omitted_bound bounds the top-n places the others
+#' may take, so each true p_top_k lies in [p_top_k - omitted_bound, p_top_k] (a warning says when it exceeds
+#' 0.01).
+#' @param m A model from glovev_load.
+#' @param word A word of the model's vocabulary.
+#' @param n Number of neighbours (1 to vocabulary size - 1).
+#' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
+#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param samples Draws of the drawing methods (NULL: the core's default).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @export
 glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
   n <- .count(n, "n", 1, m$vocab_size - 1)
   res <- .Call(C_neighbours, .ptr(m), word, n, method, ci, samples, seed, hold_fixed)
@@ -187,12 +297,21 @@ glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated
   df
 }
 
-#' Word-similarity benchmark (word1 word2 score per line): Spearman and Pearson correlations with intervals that combine
-#' a bootstrap over the pairs with the embedding noise. samples (replicates), seed, ci: NULL = the core's defaults. A word
-#' without a covariance is an error unless hold_fixed = TRUE. Returns list(pairs, used, oov, words, flagged_words,
-#' spearman, pearson, spearman_sd, spearman_ci, pearson_sd, pearson_ci, spearman_interval, pearson_interval), the
-#' intervals as list(estimate, sd, ci, sd_pairs, sd_noise, noise_shift, level, replicates); a warning says when words
-#' are flagged.
+#' Word-similarity benchmark with uncertainty
+#'
+#' Word-similarity benchmark (word1 word2 score per line): Spearman and Pearson correlations with intervals that
+#' combine a bootstrap over the pairs with the embedding noise. samples (replicates), seed, ci: NULL = the core's
+#' defaults. A word without a covariance is an error unless hold_fixed = TRUE. Returns list(pairs, used, oov,
+#' words, flagged_words, spearman, pearson, spearman_sd, spearman_ci, pearson_sd, pearson_ci, spearman_interval,
+#' pearson_interval), the intervals as list(estimate, sd, ci, sd_pairs, sd_noise, noise_shift, level,
+#' replicates); a warning says when words are flagged.
+#' @param m A model from glovev_load.
+#' @param benchmark Path of a word-similarity benchmark file (word1 word2 score per line).
+#' @param samples Draws of the drawing methods (NULL: the core's default).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
+#' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @export
 glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
   r <- .Call(C_evaluate, .ptr(m), path.expand(benchmark), samples, seed, ci, hold_fixed)
   sp <- .correlation(r, 7); pe <- .correlation(r, 16)
@@ -204,9 +323,20 @@ glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL
        spearman_sd = sp$sd, spearman_ci = sp$ci, pearson_sd = pe$sd, pearson_ci = pe$ci, spearman_interval = sp, pearson_interval = pe)
 }
 
-#' Paired comparison of models a and b on one benchmark: Spearman a - b on the pairs both cover, with an interval and a
-#' p-value (the same pair resamples for both, vector draws independent per model). Arguments as glovev_evaluate.
-#' Returns list(pairs, replicates, spearman_a, spearman_b, diff, sd, ci, p_value, sd_pairs, sd_noise, level, flags_a, flags_b).
+#' Paired comparison of two models on a benchmark
+#'
+#' Paired comparison of models a and b on one benchmark: Spearman a - b on the pairs both cover, with an interval
+#' and a p-value (the same pair resamples for both, vector draws independent per model). Arguments as
+#' glovev_evaluate. Returns list(pairs, replicates, spearman_a, spearman_b, diff, sd, ci, p_value, sd_pairs,
+#' sd_noise, level, flags_a, flags_b).
+#' @param a The first model (glovev_load).
+#' @param b The second model (glovev_load).
+#' @param benchmark Path of a word-similarity benchmark file (word1 word2 score per line).
+#' @param samples Draws of the drawing methods (NULL: the core's default).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
+#' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @export
 glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
   if (!inherits(a, "glovev_model") || !inherits(b, "glovev_model")) stop("a and b must be glovev models (glovev_load)")
   r <- .Call(C_evaluate_compare, .ptr(a), .ptr(b), path.expand(benchmark), samples, seed, ci, hold_fixed)
@@ -217,10 +347,26 @@ glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL
        p_value = r[[9]], sd_pairs = r[[10]], sd_noise = r[[11]], level = r[[12]], flags_a = as.integer(r[[13]]), flags_b = as.integer(r[[14]]))
 }
 
-#' WEAT (Caliskan et al. 2017): x, y target words, a, b attribute words (unknown words are skipped; a list left with
-#' fewer than 2 words is an error). Intervals of the effect size and of the statistic by `method` (as glovev_similarity);
-#' approximate = TRUE uses the compact covariances. Returns list(statistic, effect_size, p_value, permutations, exact,
-#' effect_size_interval, statistic_interval, effect_size_sd, effect_size_ci, words).
+#' WEAT effect size with intervals
+#'
+#' WEAT (Caliskan et al. 2017): x, y target words, a, b attribute words (unknown words are skipped; a list left
+#' with fewer than 2 words is an error). Intervals of the effect size and of the statistic by `method` (as
+#' glovev_similarity); approximate = TRUE uses the compact covariances. Returns list(statistic, effect_size,
+#' p_value, permutations, exact, effect_size_interval, statistic_interval, effect_size_sd, effect_size_ci,
+#' words).
+#' @param m A model from glovev_load.
+#' @param x The first target word list.
+#' @param y The second target word list.
+#' @param a The first attribute word list.
+#' @param b The second attribute word list.
+#' @param permutations Random re-partitions for the permutation p-value (all of them when fewer exist).
+#' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
+#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param samples Draws of the drawing methods (NULL: the core's default).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @param approximate Use the compact (approximated) covariances.
+#' @export
 glovev_weat <- function(m, x, y, a, b, permutations = 10000, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
                         hold_fixed = FALSE, approximate = FALSE) {
   x <- as.character(x); y <- as.character(y); a <- as.character(a); b <- as.character(b)
@@ -231,8 +377,22 @@ glovev_weat <- function(m, x, y, a, b, permutations = 10000, ci = NULL, method =
        words = .words(m, .known(m, c(x, y, a, b)), bitwOr(e$flags, s$flags)))
 }
 
-#' Relative norm distance (Garg et al. 2018) with an interval and the test of RND = 0 (z = interval estimate / sd,
-#' p_value from the interval); arguments as glovev_weat. Returns list(value, z, p_value, neutral, interval, sd, ci, words).
+#' Relative norm distance with an interval
+#'
+#' Relative norm distance (Garg et al. 2018) with an interval and the test of RND = 0 (z = interval estimate /
+#' sd, p_value from the interval); arguments as glovev_weat. Returns list(value, z, p_value, neutral, interval,
+#' sd, ci, words).
+#' @param m A model from glovev_load.
+#' @param group1 The first group's word list.
+#' @param group2 The second group's word list.
+#' @param neutral The neutral word list.
+#' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
+#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param samples Draws of the drawing methods (NULL: the core's default).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @param approximate Use the compact (approximated) covariances.
+#' @export
 glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
                        hold_fixed = FALSE, approximate = FALSE) {
   group1 <- as.character(group1); group2 <- as.character(group2); neutral <- as.character(neutral)
@@ -254,14 +414,40 @@ glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrat
        words = .words(m, .known(m, unlist(c(first, second))), iv$flags))
 }
 
-#' WEAT effect size with the `first` lists minus that with the `second` (each list(x, y, a, b) of character vectors), on
-#' one model, with an interval and the test of equal effect sizes (words the lists share enter once). Other arguments
-#' as glovev_weat. Returns list(first, second, difference (the interval), estimate, sd, ci, p_value, words).
+#' Difference of two WEAT effect sizes
+#'
+#' WEAT effect size with the `first` lists minus that with the `second` (each list(x, y, a, b) of character
+#' vectors), on one model, with an interval and the test of equal effect sizes (words the lists share enter
+#' once). Other arguments as glovev_weat. Returns list(first, second, difference (the interval), estimate, sd,
+#' ci, p_value, words).
+#' @param m A model from glovev_load.
+#' @param first The first setting: list(X, Y, A, B) of word lists.
+#' @param second The second setting: list(X, Y, A, B).
+#' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
+#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param samples Draws of the drawing methods (NULL: the core's default).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @param approximate Use the compact (approximated) covariances.
+#' @export
 glovev_weat_difference <- function(m, first, second, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
                                    hold_fixed = FALSE, approximate = FALSE)
   .bias_difference(m, C_weat_difference, first, second, 4, "X, Y, A, B", ci, method, samples, seed, hold_fixed, approximate)
 
-#' RND with the `first` lists minus RND with the `second` (each list(group1, group2, neutral)); as glovev_weat_difference.
+#' Difference of two relative norm distances
+#'
+#' RND with the `first` lists minus RND with the `second` (each list(group1, group2, neutral)); as
+#' glovev_weat_difference.
+#' @param m A model from glovev_load.
+#' @param first The first setting: list(group1, group2, neutral) of word lists.
+#' @param second The second setting: list(group1, group2, neutral).
+#' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
+#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param samples Draws of the drawing methods (NULL: the core's default).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @param approximate Use the compact (approximated) covariances.
+#' @export
 glovev_rnd_difference <- function(m, first, second, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
                                   hold_fixed = FALSE, approximate = FALSE)
   .bias_difference(m, C_rnd_difference, first, second, 3, "GROUP1, GROUP2, NEUTRAL", ci, method, samples, seed, hold_fixed, approximate)
@@ -285,22 +471,61 @@ glovev_rnd_difference <- function(m, first, second, ci = NULL, method = "calibra
   as.integer(x)
 }
 
+#' Build a vocabulary
+#'
 #' Writes GloVe C's vocab.txt; returns the vocabulary size.
+#' @param corpus Path of a corpus file (UTF-8 text, one document per line; .gz accepted).
+#' @param out Output file path.
+#' @param min_count Vocabulary cut-off.
+#' @param max_vocab Keep at most this many words (0: no limit).
+#' @param lowercase Lowercase tokens (must match how the vocabulary was counted).
+#' @param split_punctuation Split punctuation off as tokens (must match how the vocabulary was counted).
+#' @param threads Worker threads (0: all cores).
+#' @export
 glovev_build_vocab <- function(corpus, out, min_count = 5, max_vocab = 0, lowercase = FALSE, split_punctuation = FALSE, threads = 0) {
   .Call(C_vocab_build, path.expand(corpus), path.expand(out), min_count, max_vocab, .flags(lowercase, split_punctuation), as.integer(threads))
 }
 
+#' Count co-occurrences
+#'
 #' Counts co-occurrences into out_dir; returns the number of non-zeros.
+#' @param corpus Path of a corpus file (UTF-8 text, one document per line; .gz accepted).
+#' @param vocab Path of a vocab.txt (for the bootstrap: the vocabulary to keep fixed, e.g. a model's).
+#' @param out_dir Output folder (written atomically).
+#' @param window Context window size.
+#' @param symmetric Count left and right contexts.
+#' @param distance_weighting Add 1/distance per pair (GloVe C's default) instead of 1.
+#' @param memory Memory budget: bytes, or a size such as "512M" or "4G".
+#' @param lowercase Lowercase tokens (must match how the vocabulary was counted).
+#' @param split_punctuation Split punctuation off as tokens (must match how the vocabulary was counted).
+#' @param threads Worker threads (0: all cores).
+#' @export
 glovev_cooccur <- function(corpus, vocab, out_dir, window = 10, symmetric = TRUE, distance_weighting = TRUE, memory = 4 * 2^30,
                            lowercase = FALSE, split_punctuation = FALSE, threads = 0) {
   .Call(C_cooccur, path.expand(corpus), path.expand(vocab), path.expand(out_dir), as.integer(window), symmetric, distance_weighting,
         .bytes(memory), as.integer(threads), .flags(lowercase, split_punctuation))
 }
 
-#' Trains GloVe into out_dir; returns the final cost.
-#' epochs: AdaGrad epochs, or "auto" (at most max_epochs; stops once the cost flattens and frequent words sit near
-#' their WLS optimum). als_sweeps: alternating least-squares sweeps afterwards (every word vector ends at its exact WLS
-#' optimum, GloVe-V's premise); ridge: lambda on the vectors in those sweeps (used by glovev_variance).
+#' Train GloVe
+#'
+#' Trains GloVe into out_dir; returns the final cost. epochs: AdaGrad epochs, or "auto" (at most max_epochs;
+#' stops once the cost flattens and frequent words sit near their WLS optimum). als_sweeps: alternating
+#' least-squares sweeps afterwards (every word vector ends at its exact WLS optimum, GloVe-V's premise); ridge:
+#' lambda on the vectors in those sweeps (used by glovev_variance).
+#' @param cooccur_dir A co-occurrence folder (cooccurrence.bin, cooccurrence.csr.safetensors).
+#' @param vocab Path of a vocab.txt (for the bootstrap: the vocabulary to keep fixed, e.g. a model's).
+#' @param out_dir Output folder (written atomically).
+#' @param dim Vector size D.
+#' @param epochs AdaGrad epochs (a whole number, or "auto" for glovev_train).
+#' @param threads Worker threads (0: all cores).
+#' @param eta AdaGrad learning rate.
+#' @param x_max Weighting cut-off x_max of f(x) = min(1, (x / x_max)^alpha).
+#' @param alpha Weighting exponent alpha.
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param als_sweeps Alternating least-squares sweeps after the epochs (every word vector ends at its WLS optimum).
+#' @param ridge Ridge lambda on the vectors in the ALS sweeps (used by the variance stage).
+#' @param max_epochs With epochs = "auto": the most AdaGrad epochs.
+#' @export
 glovev_train <- function(cooccur_dir, vocab, out_dir, dim = 100, epochs = 25, threads = 0, eta = 0.05, x_max = 100, alpha = 0.75, seed = 1,
                          als_sweeps = 0, ridge = 0, max_epochs = 100) {
   auto <- identical(epochs, "auto")
@@ -311,20 +536,40 @@ glovev_train <- function(cooccur_dir, vocab, out_dir, dim = 100, epochs = 25, th
         as.integer(als_sweeps), as.numeric(ridge), auto)
 }
 
+#' Compute GloVe-V covariances
+#'
 #' Computes GloVe-V covariances; returns the number of words that got one.
+#' @param model_dir A model folder (vocab.txt, params.safetensors, variances/).
+#' @param cooccur_dir A co-occurrence folder (cooccurrence.bin, cooccurrence.csr.safetensors).
+#' @param out_dir Output folder (written atomically).
+#' @param threads Worker threads (0: all cores).
+#' @param approx Reconstruction target of the compact covariance form (0: none).
+#' @param complete Also write the complete D x D covariances.
+#' @param refine Replace each trained vector by its WLS solution before the residuals.
+#' @export
 glovev_variance <- function(model_dir, cooccur_dir, out_dir = NULL, threads = 0, approx = 0.9, complete = TRUE, refine = FALSE) {
   .Call(C_variance, path.expand(model_dir), path.expand(cooccur_dir), if (is.null(out_dir)) NULL else path.expand(out_dir),
         as.integer(threads), approx, complete, refine)
 }
 
+#' Open a co-occurrence matrix
+#'
 #' Opens a co-occurrence folder (memory-mapped CSR) with its vocabulary.
+#' @param cooccur_dir A co-occurrence folder (cooccurrence.bin, cooccurrence.csr.safetensors).
+#' @param vocab Path of a vocab.txt (for the bootstrap: the vocabulary to keep fixed, e.g. a model's).
+#' @export
 glovev_cooccurrence <- function(cooccur_dir, vocab) {
   xp <- .Call(C_matrix_open, path.expand(cooccur_dir), path.expand(vocab))
   shape <- .Call(C_matrix_shape, xp)
   structure(list(ptr = xp, rows = shape[[1]], nonzeros = shape[[2]]), class = "glovev_cooccurrence")
 }
 
+#' One row of a co-occurrence matrix
+#'
 #' Row i (1-based, as R counts) of the co-occurrence matrix: a data.frame of context ids (1-based) and weights.
+#' @param x A co-occurrence matrix from glovev_cooccurrence.
+#' @param i A 1-based row number.
+#' @export
 glovev_cooccurrence_row <- function(x, i) {
   i <- .count(i, "i (1-based row)", 1, x$rows)
   r <- .Call(C_matrix_row, x$ptr, as.numeric(i) - 1)
@@ -335,10 +580,24 @@ glovev_cooccurrence_row <- function(x, i) {
 
 .read_table <- function(path) utils::read.delim(path, na.strings = "NA", stringsAsFactors = FALSE, quote = "")
 
-#' Coverage of the interval methods in a simulation from the fitted model (glovev calibrate). Returns a data frame with one
-#' row per band, statistic (cosine_neighbour, cosine_random, difference) and method: band, rank_from, rank_to, words,
-#' median_noise_ratio, median_dof, statistic, method, intervals, coverage, coverage_se, median_width, not_identifiable.
-#' NULL arguments take the core's defaults (bands 300, 1000, 3000, 10000; 40 words per band; 25 replicates; all methods).
+#' Coverage of the interval methods on one's own model
+#'
+#' Coverage of the interval methods in a simulation from the fitted model (glovev calibrate). Returns a data
+#' frame with one row per band, statistic (cosine_neighbour, cosine_random, difference) and method: band,
+#' rank_from, rank_to, words, median_noise_ratio, median_dof, statistic, method, intervals, coverage,
+#' coverage_se, median_width, not_identifiable. NULL arguments take the core's defaults (bands 300, 1000, 3000,
+#' 10000; 40 words per band; 25 replicates; all methods).
+#' @param model_dir A model folder (vocab.txt, params.safetensors, variances/).
+#' @param cooccur_dir A co-occurrence folder (cooccurrence.bin, cooccurrence.csr.safetensors).
+#' @param bands Upper frequency ranks of the bands (NULL: 300, 1000, 3000, 10000; the last band is every rank above).
+#' @param words_per_band Words sampled per band (NULL: the core's default, 40).
+#' @param replicates Number of replicates (NULL: the core's default).
+#' @param methods Interval methods to score: any of "calibrated", "delta", "sample" (NULL: all).
+#' @param samples Draws of the drawing methods (NULL: the core's default).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param level Confidence level (NULL: 0.95).
+#' @param threads Worker threads (0: all cores).
+#' @export
 glovev_calibrate <- function(model_dir, cooccur_dir, bands = NULL, words_per_band = NULL, replicates = NULL, methods = NULL,
                              samples = NULL, seed = NULL, level = NULL, threads = 0) {
   mask <- NULL
@@ -355,9 +614,28 @@ glovev_calibrate <- function(model_dir, cooccur_dir, bands = NULL, words_per_ban
   .read_table(table)
 }
 
-#' Retrains on documents (lines) resampled with replacement, and on new seeds (glovev bootstrap), with a fixed vocabulary
-#' (vocab: e.g. a model's vocab.txt). Replicates land in out_dir/replicates; a rerun resumes. Returns how many this call
-#' trained. NULL arguments take glovev run's settings (dim 50, 10 epochs, 4 ALS sweeps, ridge 0.3, window 10).
+#' Document bootstrap and seed-only replicates
+#'
+#' Retrains on documents (lines) resampled with replacement, and on new seeds (glovev bootstrap), with a fixed
+#' vocabulary (vocab: e.g. a model's vocab.txt). Replicates land in out_dir/replicates; a rerun resumes. Returns
+#' how many this call trained. NULL arguments take glovev run's settings (dim 50, 10 epochs, 4 ALS sweeps, ridge
+#' 0.3, window 10).
+#' @param corpus Path of a corpus file (UTF-8 text, one document per line; .gz accepted).
+#' @param out_dir Output folder (written atomically).
+#' @param replicates Number of replicates (NULL: the core's default).
+#' @param seed_replicates Seed-only replicates on the original corpus (NULL: the core's default, 0).
+#' @param vocab Path of a vocab.txt (for the bootstrap: the vocabulary to keep fixed, e.g. a model's).
+#' @param dim Vector size D.
+#' @param epochs AdaGrad epochs (a whole number, or "auto" for glovev_train).
+#' @param als_sweeps Alternating least-squares sweeps after the epochs (every word vector ends at its WLS optimum).
+#' @param ridge Ridge lambda on the vectors in the ALS sweeps (used by the variance stage).
+#' @param min_count Vocabulary cut-off.
+#' @param window Context window size.
+#' @param lowercase Lowercase tokens (must match how the vocabulary was counted).
+#' @param split_punctuation Split punctuation off as tokens (must match how the vocabulary was counted).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param threads Worker threads (0: all cores).
+#' @export
 glovev_bootstrap <- function(corpus, out_dir, replicates = NULL, seed_replicates = NULL, vocab = NULL, dim = NULL, epochs = NULL,
                              als_sweeps = NULL, ridge = NULL, min_count = NULL, window = NULL, lowercase = TRUE,
                              split_punctuation = TRUE, seed = NULL, threads = 0) {
@@ -366,9 +644,17 @@ glovev_bootstrap <- function(corpus, out_dir, replicates = NULL, seed_replicates
         .flags(lowercase, split_punctuation), seed, threads)
 }
 
-#' GloVe-V's SD of cos(word, nearest neighbour) (delta method) against the document-bootstrap and seed-only SDs, by
-#' frequency band (glovev compare-uncertainty). Returns list(bands = data frame, pairs = data frame); see glovev.h for
-#' the columns.
+#' GloVe-V's uncertainty against the bootstrap's
+#'
+#' GloVe-V's SD of cos(word, nearest neighbour) (delta method) against the document-bootstrap and seed-only SDs,
+#' by frequency band (glovev compare-uncertainty). Returns list(bands = data frame, pairs = data frame); see
+#' glovev.h for the columns.
+#' @param model_dir A model folder (vocab.txt, params.safetensors, variances/).
+#' @param bootstrap_dir A folder written by glovev_bootstrap with the model's vocabulary.
+#' @param bands Upper frequency ranks of the bands (NULL: 300, 1000, 3000, 10000; the last band is every rank above).
+#' @param pairs_per_band Words sampled per band, each paired with its nearest neighbour (NULL: 80).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @export
 glovev_compare_uncertainty <- function(model_dir, bootstrap_dir, bands = NULL, pairs_per_band = NULL, seed = NULL) {
   bp <- tempfile(fileext = ".tsv"); pp <- tempfile(fileext = ".tsv")
   on.exit(unlink(c(bp, pp)))

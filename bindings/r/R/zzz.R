@@ -1,3 +1,6 @@
+#' @useDynLib glovev, .registration = TRUE
+NULL
+
 # Finds libglovev.so: GLOVEV_LIB, else the copy installed inside this package, else nothing (a clear error).
 .glovev_library_path <- function() {
   env <- Sys.getenv("GLOVEV_LIB", "")
