@@ -103,8 +103,8 @@ static class RunCommand
                 Console.WriteLine($"GloVe-V: {vs.WordsWithVariance:N0} words with a covariance, {vs.TooFewContexts:N0} with too few contexts; median cos(trained, WLS) = {Output.F(vs.MedianCosineToWlsFrequent, 3)} for frequent words, {Output.F(vs.MedianCosineToWls, 3)} for all; backend {vs.Backend}");
                 foreach (var wmsg in vs.Warnings) Console.WriteLine($"warning: {wmsg}");
                 foreach (var rep in reports)
-                    Output.Table(["neighbour", "cosine", "95% CI (corrected)", "P(top 5)"], rep.Neighbours.Select(n => new[]
-                        { n.Word, Output.F(n.Cosine, 3), $"[{Output.F(n.Interval.Lo, 3)}, {Output.F(n.Interval.Hi, 3)}]", Output.F(n.PTopK, 2) }), $"'{rep.Word}'");
+                    Output.Table(["neighbour", "cosine (plug-in)", "estimate", $"{IntervalDefaults.Level * 100:0}% CI ({Interval.MethodName(IntervalDefaults.Method)})", "P(top 5)"], rep.Neighbours.Select(n => new[]
+                        { n.Word, Output.F(n.Cosine, 3), Output.F(n.Interval.Estimate, 3), QueryOptions.Ci(n.Interval), Output.F(n.PTopK, 2) }), $"'{rep.Word}'");
                 Console.WriteLine($"plot: {plotPath}");
             }
             return 0;
