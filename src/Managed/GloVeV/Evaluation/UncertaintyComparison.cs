@@ -11,14 +11,13 @@ namespace GloVeV.Evaluation;
 public sealed record UncertaintyComparisonOptions
 {
     /// <summary>Upper frequency ranks (1-based, inclusive) of the bands; the last band is every rank above the last edge.</summary>
-    public int[] BandEdges { get; init; } = [300, 1000, 3000, 10000];
+    public int[] BandEdges { get; init; } = FrequencyBands.DefaultEdges;
     public int PairsPerBand { get; init; } = 80;
     public ulong Seed { get; init; } = IntervalDefaults.Seed;
 
     public void Validate()
     {
-        if (BandEdges.Length == 0 || BandEdges[0] < 1 || BandEdges.Zip(BandEdges.Skip(1)).Any(p => p.Second <= p.First))
-            throw new BadArgumentException($"--bands must be increasing ranks >= 1, got '{string.Join(",", BandEdges)}'");
+        FrequencyBands.Validate(BandEdges);
         if (PairsPerBand < 2) throw new BadArgumentException($"--pairs-per-band must be at least 2, got {PairsPerBand}");
     }
 }
@@ -62,21 +61,13 @@ public static class UncertaintyComparison
         var rng = new SplitMix64(SplitMix64.Derive(o.Seed, 0xB007));
         var pairs = new List<UncertaintyPair>();
         var bands = new List<UncertaintyBand>();
-        var edges = o.BandEdges.Append(int.MaxValue).ToArray();
-        int lo = 0;
         var dropped = new Dictionary<string, int>();
         var ranges = new List<(string Name, int From, int To)>();
-        foreach (int edge in edges)
+        foreach (var fb in FrequencyBands.Split(o.BandEdges, v, eligible))
         {
-            int hi = Math.Min(edge, v);
-            if (lo >= hi) break;
-            var inBand = eligible.Where(i => i >= lo && i < hi).ToArray();
-            string name = edge == int.MaxValue ? $"{lo + 1}+" : $"{lo + 1}-{hi}";
-            int from = lo + 1;
-            lo = hi;
-            if (inBand.Length == 0) continue;
-            for (int t = inBand.Length - 1; t > 0; t--) { int u = Math.Min(t, (int)(rng.NextDouble() * (t + 1))); (inBand[t], inBand[u]) = (inBand[u], inBand[t]); }
-            var picked = inBand.Take(o.PairsPerBand).Order().ToArray();
+            if (fb.Words.Length == 0) continue;
+            string name = fb.Name;
+            var picked = FrequencyBands.Sample(fb.Words, o.PairsPerBand, ref rng);
             var found = new UncertaintyPair?[picked.Length];
             Parallel.For(0, picked.Length, k =>
             {
@@ -90,7 +81,7 @@ public static class UncertaintyComparison
             });
             dropped[name] = found.Count(f => f == null);
             pairs.AddRange(found.Where(f => f != null)!);
-            ranges.Add((name, from, hi));
+            ranges.Add((name, fb.From, fb.To));
         }
         foreach (var (name, from, to) in ranges) bands.Add(Summarise(name, from, to, pairs.Where(p => p.Band == name).ToList(), dropped[name]));
         bands.Add(Summarise("all", 1, v, pairs, dropped.Values.Sum()));

@@ -11,7 +11,7 @@ namespace GloVeV.Inference;
 public sealed record CalibrationOptions
 {
     /// <summary>Upper frequency ranks (1-based, inclusive) of the bands; the last band is open (every rank above the last edge).</summary>
-    public int[] BandEdges { get; init; } = [300, 1000, 3000, 10000];
+    public int[] BandEdges { get; init; } = FrequencyBands.DefaultEdges;
     public int WordsPerBand { get; init; } = 40;
     /// <summary>Simulated corpora (fresh log co-occurrences for every sampled word) per study.</summary>
     public int Replicates { get; init; } = 25;
@@ -23,8 +23,7 @@ public sealed record CalibrationOptions
 
     public void Validate()
     {
-        if (BandEdges.Length == 0 || BandEdges[0] < 1 || BandEdges.Zip(BandEdges.Skip(1)).Any(p => p.Second <= p.First))
-            throw new BadArgumentException($"--bands must be increasing ranks >= 1, got '{string.Join(",", BandEdges)}'");
+        FrequencyBands.Validate(BandEdges);
         if (WordsPerBand < 2) throw new BadArgumentException($"--words-per-band must be at least 2, got {WordsPerBand}");
         if (Replicates < 1) throw new BadArgumentException($"--replicates must be at least 1, got {Replicates}");
         if (Methods.Length == 0) throw new BadArgumentException("--methods: give at least one interval method");
@@ -60,16 +59,9 @@ public static unsafe class CorpusCalibration
     public static IReadOnlyList<CalibrationRow> Run(string modelDir, string cooccurDir, CalibrationOptions o, Action<double>? progress = null, CancellationToken cancel = default)
     {
         o.Validate();
-        var vocabPath = Path.Combine(modelDir, "vocab.txt");
-        var paramsPath = Path.Combine(modelDir, GloVeParameters.ParamsFile);
         if (!Directory.Exists(modelDir)) throw new MissingFileException($"{modelDir}: model folder not found");
-        if (!File.Exists(paramsPath)) throw new MissingFileException($"{modelDir}: no {GloVeParameters.ParamsFile} (calibrate needs the context vectors and biases of a trained model)");
-        var vocab = Vocabulary.Load(vocabPath);
-        var p = GloVeParameters.Load(paramsPath);
-        if (p.VocabSize != vocab.Count) throw new GloVeVException($"{paramsPath}: parameters have {p.VocabSize} rows but {vocabPath} has {vocab.Count} words");
-        using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab, vocabPath);
-        Provenance.CheckParams(p.Metadata, paramsPath, vocab, vocabPath, x);
-        return Run(p, x, o, progress, cancel);
+        using var m = TrainedModelInputs.Open(modelDir, cooccurDir, "calibrate needs the context vectors and biases of a trained model");
+        return Run(m.Parameters, m.Matrix, o, progress, cancel);
     }
 
     sealed class Band(string name, int from, int to, int[] words)
@@ -101,29 +93,15 @@ public static unsafe class CorpusCalibration
     {
         o.Validate();
         int d = p.Dim, v = p.VocabSize;
-        double xMax = Meta(p, "x_max", 100), alpha = Meta(p, "alpha", 0.75), ridge = Meta(p, "ridge", 0);
+        double xMax = p.MetaNumber("x_max", 100), alpha = p.MetaNumber("alpha", 0.75), ridge = p.MetaNumber("ridge", 0);
         var eligible = Enumerable.Range(0, v).Where(i => x.RowLength(i) > d).ToArray();
         if (eligible.Length < 3) throw new GloVeVException($"calibrate: only {eligible.Length} word(s) have more than D={d} contexts; at least 3 are needed");
         var rng = new SplitMix64(SplitMix64.Derive(o.Seed, 0xCA11B));
 
         // Bands by frequency rank; words drawn without replacement among those with a covariance.
         var bands = new List<Band>();
-        var edges = o.BandEdges.Append(int.MaxValue).ToArray();
-        int lo = 0;
-        foreach (int hiEdge in edges)
-        {
-            int hi = Math.Min(hiEdge, v);
-            if (lo >= hi) break;
-            var inBand = eligible.Where(i => i >= lo && i < hi).ToArray();
-            if (inBand.Length >= 2)
-            {
-                Shuffle(inBand, ref rng);
-                var picked = inBand.Take(Math.Min(o.WordsPerBand, inBand.Length)).Order().ToArray();
-                string name = hiEdge == int.MaxValue ? $"{lo + 1}+" : $"{lo + 1}-{hi}";
-                bands.Add(new Band(name, lo + 1, hi, picked));
-            }
-            lo = hi;
-        }
+        foreach (var fb in FrequencyBands.Split(o.BandEdges, v, eligible))
+            if (fb.Words.Length >= 2) bands.Add(new Band(fb.Name, fb.From, fb.To, FrequencyBands.Sample(fb.Words, o.WordsPerBand, ref rng)));
         if (bands.Count == 0) throw new GloVeVException("calibrate: no frequency band holds two words with a covariance");
 
         // Partners: the two nearest neighbours among words with a covariance, and another sampled word of the band.
@@ -343,16 +321,6 @@ public static unsafe class CorpusCalibration
         return (b1, b2);
     }
 
-    static void Shuffle(int[] a, ref SplitMix64 rng)
-    {
-        for (int t = a.Length - 1; t > 0; t--)
-        {
-            int u = (int)(rng.NextDouble() * (t + 1));
-            if (u > t) u = t;
-            (a[t], a[u]) = (a[u], a[t]);
-        }
-    }
-
     /// <summary>The columns of <see cref="Tsv"/> (also the data-frame columns of the Python and R bindings).</summary>
     public static readonly string[] Columns = ["band", "rank_from", "rank_to", "words", "median_noise_ratio", "median_dof", "statistic", "method",
         "intervals", "coverage", "coverage_se", "median_width", "not_identifiable"];
@@ -369,7 +337,4 @@ public static unsafe class CorpusCalibration
                 N(r.MedianWidth), N(r.NotIdentifiable))).Append('\n');
         return sb.ToString();
     }
-
-    static double Meta(GloVeParameters p, string key, double fallback) =>
-        p.Metadata.TryGetValue(key, out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : fallback;
 }

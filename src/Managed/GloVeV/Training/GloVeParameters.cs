@@ -24,6 +24,10 @@ public sealed class GloVeParameters
     }
 
     public ReadOnlySpan<float> CenterRow(int i) => Center.AsSpan(i * Dim, Dim);
+
+    /// <summary>A numeric metadata entry (x_max, alpha, ridge, ...), or <paramref name="fallback"/> when absent or not a number.</summary>
+    public double MetaNumber(string key, double fallback) =>
+        Metadata.TryGetValue(key, out var s) && double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : fallback;
     public ReadOnlySpan<float> ContextRow(int i) => Context.AsSpan(i * Dim, Dim);
 
     public const string ParamsFile = "params.safetensors";

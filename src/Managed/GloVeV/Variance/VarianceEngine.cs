@@ -28,15 +28,8 @@ public static class VarianceEngine
 
     public static VarianceSummary Run(string modelDir, string cooccurDir, string? outDir, VarianceOptions o, Action<double, double>? progress = null)
     {
-        var vocabPath = Path.Combine(modelDir, "vocab.txt");
-        var paramsPath = Path.Combine(modelDir, GloVeParameters.ParamsFile);
-        if (!File.Exists(paramsPath)) throw new MissingFileException($"{modelDir}: no {GloVeParameters.ParamsFile} (train a model first)");
-        var vocab = Vocabulary.Load(vocabPath);
-        var p = GloVeParameters.Load(paramsPath);
-        if (p.VocabSize != vocab.Count) throw new GloVeVException($"{paramsPath}: parameters have {p.VocabSize} rows but {vocabPath} has {vocab.Count} words");
-        using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab, vocabPath);
-        Provenance.CheckParams(p.Metadata, paramsPath, vocab, vocabPath, x);
-        return Run(p, vocab, x, outDir ?? Path.Combine(modelDir, "variances"), o, progress);
+        using var m = TrainedModelInputs.Open(modelDir, cooccurDir, "train a model first");
+        return Run(m.Parameters, m.Vocabulary, m.Matrix, outDir ?? Path.Combine(modelDir, "variances"), o, progress);
     }
 
     public static VarianceSummary Run(GloVeParameters p, Vocabulary vocab, CsrMatrix x, string outDir, VarianceOptions o, Action<double, double>? progress = null)
@@ -47,9 +40,9 @@ public static class VarianceEngine
         var sw = Stopwatch.StartNew();
         var backend = BlasBackend.Current;
         int d = p.Dim, v = p.VocabSize;
-        double xMax = o.XMax ?? Meta(p, "x_max", 100), alpha = o.Alpha ?? Meta(p, "alpha", 0.75);
+        double xMax = o.XMax ?? p.MetaNumber("x_max", 100), alpha = o.Alpha ?? p.MetaNumber("alpha", 0.75);
         // A model refined by ridge ALS carries its lambda: the covariance is that of the estimator actually used.
-        double ridge = Meta(p, "ridge", 0);
+        double ridge = p.MetaNumber("ridge", 0);
         if (!(ridge >= 0) || !double.IsFinite(ridge)) throw new GloVeVException($"model metadata: ridge = {ridge} is not a number >= 0");
         using var contexts = new PaddedContexts(p);
 
@@ -202,9 +195,6 @@ public static class VarianceEngine
     public const double OffOptimumCosine = 0.9, OffOptimumShare = 0.10;
 
     static string Fmt(double v) => double.IsFinite(v) ? v.ToString("F3", CultureInfo.InvariantCulture) : "NA";
-
-    static double Meta(GloVeParameters p, string key, double fallback) =>
-        p.Metadata.TryGetValue(key, out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : fallback;
 
     static void WriteApproxChunk(string path, List<int> ids, double[] buffer, int d, double target, Vocabulary vocab, StringBuilder approxInfo, StringBuilder approxKept,
         Dictionary<string, string> meta, int threads)
