@@ -22,7 +22,7 @@ PKGS=(
   libmkl-rt                        # Intel MKL 2020.4 (non-free): the preferred BLAS/LAPACK
   libopenblas0-pthread liblapacke   # fallback backend (main)
   python3 python3-numpy python3-pandas python3-pytest python3-scipy python3-distributed python3-pip python3-setuptools python3-wheel python3-venv python3-gensim
-  r-base-core r-base-dev r-cran-testthat r-cran-roxygen2
+  r-base-core r-base-dev r-cran-testthat r-cran-roxygen2 r-cran-matrix
 )
 
 missing=()

@@ -27,6 +27,13 @@ static unsafe class Marshalling
         return new Span<T>(p, checked((int)needed));
     }
 
+    /// <summary>An options struct's size field: a struct not filled by its defaults call (or from another ABI) is refused.</summary>
+    public static void CheckSize(int size, int expected, string name)
+    {
+        if (size != expected)
+            throw new AbiException(Status.Argument, $"{name}.size is {size}, expected {expected} (fill the struct with {name}_default)");
+    }
+
     public static string[] StrArray(byte** p, long n, string name)
     {
         if (n < 0) throw new AbiException(Status.Argument, $"{name}: negative count {n}");

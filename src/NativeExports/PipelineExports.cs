@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GloVeV.Cooccurrence;
+using GloVeV.IO;
 using GloVeV.Native;
 using GloVeV.Text;
 using GloVeV.Training;
@@ -64,41 +65,81 @@ static unsafe class PipelineExports
 
     static int Threads(int t) => t <= 0 ? Environment.ProcessorCount : t;
 
-    [UnmanagedCallersOnly(EntryPoint = "gv_vocab_build")]
-    public static int VocabBuild(byte* corpus, byte* outPath, long minCount, long maxVocab, int flags, int threads, long* vocabSize) => Guard.Run(() =>
+    [UnmanagedCallersOnly(EntryPoint = "gv_vocab_options_default")]
+    public static int VocabDefaults(VocabOptionsC* o) => Guard.Run(() =>
     {
-        if (maxVocab < 0 || maxVocab > int.MaxValue) throw new AbiException(Status.Argument, $"max_vocab out of range: {maxVocab}");
-        var r = VocabularyBuilder.Build(Str(corpus, "corpus"), new VocabularyOptions { MinCount = minCount, MaxVocab = (int)maxVocab, Tokenizer = Tok(flags), Threads = Threads(threads) });
+        NotNull(o, "options");
+        *o = VocabDefaultsC();
+        return Status.Ok;
+    });
+
+    static VocabOptionsC VocabDefaultsC()
+    {
+        var d = new VocabularyOptions();
+        return new VocabOptionsC { Size = sizeof(VocabOptionsC), Flags = 0, Threads = 0, Reserved = 0, MinCount = d.MinCount, MaxVocab = d.MaxVocab };
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_vocab_build")]
+    public static int VocabBuild(byte* corpus, byte* outPath, VocabOptionsC* opts, long* vocabSize) => Guard.Run(() =>
+    {
+        var c = opts == null ? VocabDefaultsC() : *opts;
+        CheckSize(c.Size, sizeof(VocabOptionsC), "gv_vocab_options");
+        if (c.Reserved != 0) throw new AbiException(Status.Argument, "gv_vocab_options.reserved must be 0");
+        if (c.MaxVocab < 0 || c.MaxVocab > int.MaxValue) throw new AbiException(Status.Argument, $"max_vocab must be in 0..{int.MaxValue}, got {c.MaxVocab}");
+        if (c.MinCount < 1) throw new AbiException(Status.Argument, $"min_count must be >= 1, got {c.MinCount}");
+        var r = VocabularyBuilder.Build(Str(corpus, "corpus"), new VocabularyOptions { MinCount = c.MinCount, MaxVocab = (int)c.MaxVocab, Tokenizer = Tok(c.Flags), Threads = Threads(c.Threads) });
         r.Vocabulary.Save(Str(outPath, "out_path"));
         if (vocabSize != null) *vocabSize = r.Vocabulary.Count;
         return Status.Ok;
     });
 
-    [UnmanagedCallersOnly(EntryPoint = "gv_cooccur")]
-    public static int Cooccur(byte* corpus, byte* vocabPath, byte* outDir, int window, int symmetric, int distanceWeighting, long memoryBytes, int threads, int flags, long* nnz) => Guard.Run(() =>
+    [UnmanagedCallersOnly(EntryPoint = "gv_cooccur_options_default")]
+    public static int CooccurDefaults(CooccurOptionsC* o) => Guard.Run(() =>
     {
-        var v = Vocabulary.Load(Str(vocabPath, "vocab_path"));
+        NotNull(o, "options");
+        *o = CooccurDefaultsC();
+        return Status.Ok;
+    });
+
+    static CooccurOptionsC CooccurDefaultsC()
+    {
+        var d = new CooccurrenceOptions();
+        return new CooccurOptionsC
+        {
+            Size = sizeof(CooccurOptionsC), Window = d.Window, Symmetric = d.Symmetric ? 1 : 0, DistanceWeighting = d.DistanceWeighting ? 1 : 0,
+            Flags = 0, Threads = 0, MemoryBytes = d.MemoryBytes,
+        };
+    }
+
+    /// <summary>The core's co-occurrence options from a gv_cooccur_options (NULL: the defaults), validated.</summary>
+    static CooccurrenceOptions CooccurOptionsOf(CooccurOptionsC* opts)
+    {
+        var c = opts == null ? CooccurDefaultsC() : *opts;
+        CheckSize(c.Size, sizeof(CooccurOptionsC), "gv_cooccur_options");
         var o = new CooccurrenceOptions
         {
-            Window = window, Symmetric = symmetric != 0, DistanceWeighting = distanceWeighting != 0,
-            MemoryBytes = memoryBytes <= 0 ? 4L << 30 : memoryBytes, Threads = Threads(threads), Tokenizer = Tok(flags),
+            Window = c.Window, Symmetric = c.Symmetric != 0, DistanceWeighting = c.DistanceWeighting != 0,
+            MemoryBytes = c.MemoryBytes <= 0 ? new CooccurrenceOptions().MemoryBytes : c.MemoryBytes, Threads = Threads(c.Threads), Tokenizer = Tok(c.Flags),
         };
         try { o.Validate(); } catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
+        return o;
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_cooccur")]
+    public static int Cooccur(byte* corpus, byte* vocabPath, byte* outDir, CooccurOptionsC* opts, long* nnz) => Guard.Run(() =>
+    {
+        var o = CooccurOptionsOf(opts);
+        var v = Vocabulary.Load(Str(vocabPath, "vocab_path"));
         var r = CooccurrenceCounter.Count(Str(corpus, "corpus"), v, Str(outDir, "out_dir"), o);
         if (nnz != null) *nnz = r.NonZeros;
         return Status.Ok;
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_cooccur_shard")]
-    public static int CooccurShard(byte* corpus, byte* vocabPath, byte* partDir, int window, int symmetric, int distanceWeighting, long memoryBytes, int threads, int flags,
-        int shard, int shards, long* pairs) => Guard.Run(() =>
+    public static int CooccurShard(byte* corpus, byte* vocabPath, byte* partDir, CooccurOptionsC* opts, int shard, int shards, long* pairs) => Guard.Run(() =>
     {
+        var o = CooccurOptionsOf(opts);
         var v = Vocabulary.Load(Str(vocabPath, "vocab_path"));
-        var o = new CooccurrenceOptions
-        {
-            Window = window, Symmetric = symmetric != 0, DistanceWeighting = distanceWeighting != 0,
-            MemoryBytes = memoryBytes <= 0 ? 4L << 30 : memoryBytes, Threads = Threads(threads), Tokenizer = Tok(flags),
-        };
         long n = CooccurrenceCounter.CountShard(Str(corpus, "corpus"), v, Str(partDir, "part_dir"), o, shard, shards);
         if (pairs != null) *pairs = n;
         return Status.Ok;
@@ -112,11 +153,32 @@ static unsafe class PipelineExports
         return Status.Ok;
     });
 
-    [UnmanagedCallersOnly(EntryPoint = "gv_variance_shard")]
-    public static int VarianceShard(byte* modelDir, byte* cooccurDir, byte* outDir, int threads, double approx, int complete, int refine, int shard, int shards, long* wordsDone) => Guard.Run(() =>
+    [UnmanagedCallersOnly(EntryPoint = "gv_variance_options_default")]
+    public static int VarianceDefaults(VarianceOptionsC* o) => Guard.Run(() =>
     {
-        var s = VarianceEngine.Run(Str(modelDir, "model_dir"), Str(cooccurDir, "cooccur_dir"), Str(outDir, "out_dir"),
-            new VarianceOptions { Threads = Threads(threads), ApproxTarget = approx, Complete = complete != 0, Refine = refine != 0, Shard = shard, Shards = shards });
+        NotNull(o, "options");
+        *o = VarianceDefaultsC();
+        return Status.Ok;
+    });
+
+    static VarianceOptionsC VarianceDefaultsC()
+    {
+        var d = new VarianceOptions();
+        return new VarianceOptionsC { Size = sizeof(VarianceOptionsC), Threads = 0, Complete = d.Complete ? 1 : 0, Refine = d.Refine ? 1 : 0, Approx = d.ApproxTarget };
+    }
+
+    static VarianceOptions VarianceOptionsOf(VarianceOptionsC* opts, int shard = 0, int shards = 0)
+    {
+        var c = opts == null ? VarianceDefaultsC() : *opts;
+        CheckSize(c.Size, sizeof(VarianceOptionsC), "gv_variance_options");
+        if (!(c.Approx >= 0 && c.Approx <= 1)) throw new AbiException(Status.Argument, $"approx must be in [0, 1] (0 = no compact form), got {c.Approx}");
+        return new VarianceOptions { Threads = Threads(c.Threads), ApproxTarget = c.Approx, Complete = c.Complete != 0, Refine = c.Refine != 0, Shard = shard, Shards = shards };
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_variance_shard")]
+    public static int VarianceShard(byte* modelDir, byte* cooccurDir, byte* outDir, VarianceOptionsC* opts, int shard, int shards, long* wordsDone) => Guard.Run(() =>
+    {
+        var s = VarianceEngine.Run(Str(modelDir, "model_dir"), Str(cooccurDir, "cooccur_dir"), Str(outDir, "out_dir"), VarianceOptionsOf(opts, shard, shards));
         if (wordsDone != null) *wordsDone = s.WordsWithVariance;
         return Status.Ok;
     });
@@ -142,8 +204,8 @@ static unsafe class PipelineExports
         var d = new TrainingOptions();
         return new TrainOptions
         {
-            Dim = d.Dim, Epochs = d.Epochs, Threads = 0, CheckpointEvery = 0, Eta = d.Eta, XMax = d.XMax, Alpha = d.Alpha,
-            GradClip = d.GradClip, BiasEta = 0, Seed = d.Seed, Resume = 0, EpochsAuto = 0, AlsSweeps = d.AlsSweeps, Reserved = 0,
+            Size = sizeof(TrainOptions), Dim = d.Dim, Epochs = d.Epochs, Threads = 0, CheckpointEvery = 0, Eta = d.Eta, XMax = d.XMax, Alpha = d.Alpha,
+            GradClip = d.GradClip, BiasEta = 0, Seed = d.Seed, Resume = 0, EpochsAuto = 0, AlsSweeps = d.AlsSweeps,
             AlsTol = d.AlsTolerance, Ridge = d.Ridge, AutoTol = TrainingOptions.AutoStopRule.DefaultTolerance,
             AutoCos = TrainingOptions.AutoStopRule.DefaultCosine, InitFrom = null,
         };
@@ -163,6 +225,7 @@ static unsafe class PipelineExports
     internal static TrainingOptions TrainingOptionsOf(TrainOptions* opts)
     {
         var t = *opts;
+        CheckSize(t.Size, sizeof(TrainOptions), "gv_train_options");
         var o = new TrainingOptions
         {
             Dim = t.Dim, Epochs = t.Epochs, Threads = Threads(t.Threads), CheckpointEvery = t.CheckpointEvery, Eta = t.Eta, XMax = t.XMax,
@@ -171,7 +234,6 @@ static unsafe class PipelineExports
             AutoStop = t.EpochsAuto != 0 ? new TrainingOptions.AutoStopRule(t.AutoTol, t.AutoCos) : null,
             InitFrom = t.InitFrom == null ? null : Str(t.InitFrom, "init_from"),
         };
-        if (t.Reserved != 0) throw new GloVeVException("options.reserved must be 0 (was the struct filled by gv_train_options_default?)");
         try { o.Validate(); } catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
         return o;
     }
@@ -200,13 +262,36 @@ static unsafe class PipelineExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_variance")]
-    public static int ComputeVariances(byte* modelDir, byte* cooccurDir, byte* outDir, int threads, double approx, int complete, int refine, long* wordsDone) => Guard.Run(() =>
+    public static int ComputeVariances(byte* modelDir, byte* cooccurDir, byte* outDir, VarianceOptionsC* opts, long* wordsDone) => Guard.Run(() =>
     {
-        var s = VarianceEngine.Run(Str(modelDir, "model_dir"), Str(cooccurDir, "cooccur_dir"), OptStr(outDir),
-            new VarianceOptions { Threads = Threads(threads), ApproxTarget = approx, Complete = complete != 0, Refine = refine != 0 });
+        var s = VarianceEngine.Run(Str(modelDir, "model_dir"), Str(cooccurDir, "cooccur_dir"), OptStr(outDir), VarianceOptionsOf(opts));
         if (wordsDone != null) *wordsDone = s.WordsWithVariance;
         return Status.Ok;
     });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_import_vectors")]
+    public static int ImportVectors(byte* path, int format, byte* outDir, long* words) => Guard.Run(() =>
+    {
+        var f = VectorFormatOf(format);
+        int n = VectorFiles.Import(Str(path, "path"), f, Str(outDir, "out_dir"));
+        if (words != null) *words = n;
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_export_vectors")]
+    public static int ExportVectors(byte* modelDir, int format, byte* path, long* words) => Guard.Run(() =>
+    {
+        var f = VectorFormatOf(format);
+        int n = VectorFiles.Export(Str(modelDir, "model_dir"), f, Str(path, "path"));
+        if (words != null) *words = n;
+        return Status.Ok;
+    });
+
+    static VectorFormat VectorFormatOf(int format)
+    {
+        try { return VectorFiles.Of(format); }
+        catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "gv_matrix_open")]
     public static int MatrixOpen(byte* cooccurDir, byte* vocabPath, nint* handle) => Guard.Run(() =>
@@ -225,8 +310,8 @@ static unsafe class PipelineExports
     public static int MatrixShape(nint h, long* rows, long* nnz) => Guard.Run(() =>
     {
         var m = Handles.Get<CsrMatrix>(h, "matrix");
-        NotNull(rows, "rows"); NotNull(nnz, "nnz");
-        *rows = m.Rows; *nnz = m.NonZeros;
+        if (rows != null) *rows = m.Rows;
+        if (nnz != null) *nnz = m.NonZeros;
         return Status.Ok;
     });
 

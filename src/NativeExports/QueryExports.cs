@@ -20,19 +20,57 @@ static unsafe class QueryExports
 
     static double Level(double l) => l > 0 && l < 1 ? l : throw new AbiException(Status.Argument, $"level must be in (0, 1), got {l}");
 
-    /// <summary>The core's check of a method's options; samples = 0 and seed = 0 mean "not given" (the defaults), level = 0 likewise.</summary>
-    static (IntervalMethod Method, int Samples, ulong Seed, double Level) Options(int method, double level, long samples, ulong seed, bool drawsAnyway = false)
+    static QueryOptionsC QueryDefaultsC() => new() { Size = sizeof(QueryOptionsC), Method = (int)IntervalDefaults.Method, Level = IntervalDefaults.Level };
+
+    /// <summary>A query's settings, checked by the core: samples = 0 and seed = 0 mean "not given" (the defaults), level = 0 likewise.</summary>
+    sealed record Query(IntervalMethod Method, int Samples, ulong Seed, double Level, bool HoldFixed, bool Approximate)
     {
-        var m = Method(method);
-        if (samples < 0 || samples > 10_000_000) throw new AbiException(Status.Argument, $"samples must be 0 (default) or in 2..10000000, got {samples}");
-        if (level != 0) Level(level);
+        public Propagation Propagation(GloVeModel m) => new(m, Approximate, HoldFixed);
+    }
+
+    static Query Options(QueryOptionsC* opts, bool drawsAnyway = false)
+    {
+        var c = opts == null ? QueryDefaultsC() : *opts;
+        CheckSize(c.Size, sizeof(QueryOptionsC), "gv_query_options");
+        var m = Method(c.Method);
+        if (c.Samples < 0 || c.Samples > 10_000_000) throw new AbiException(Status.Argument, $"samples must be 0 (default) or in 2..10000000, got {c.Samples}");
+        if (c.Level != 0) Level(c.Level);
         try
         {
             var (k, s, l) = IntervalDefaults.Resolve(drawsAnyway && m == IntervalMethod.Delta ? IntervalMethod.Sample : m,
-                samples == 0 ? null : (int)samples, seed == 0 ? null : seed, level == 0 ? null : level);
-            return (m, k, s, l);
+                c.Samples == 0 ? null : (int)c.Samples, c.Seed == 0 ? null : c.Seed, c.Level == 0 ? null : c.Level);
+            return new Query(m, k, s, l, c.HoldFixed != 0, c.Approximate != 0);
         }
         catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_query_options_default")]
+    public static int QueryDefaults(QueryOptionsC* o) => Guard.Run(() =>
+    {
+        NotNull(o, "options");
+        *o = QueryDefaultsC();
+        return Status.Ok;
+    });
+
+    static BenchmarkOptionsC BenchmarkDefaultsC() => new() { Size = sizeof(BenchmarkOptionsC), HoldFixed = 0, Samples = 0, Seed = 0, Level = IntervalDefaults.Level };
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_benchmark_options_default")]
+    public static int BenchmarkDefaults(BenchmarkOptionsC* o) => Guard.Run(() =>
+    {
+        NotNull(o, "options");
+        *o = BenchmarkDefaultsC();
+        return Status.Ok;
+    });
+
+    /// <summary>Samples, seed, level and hold_fixed of a benchmark (it draws: the method of composition with pair resampling).</summary>
+    static (int Samples, ulong Seed, double Level, bool HoldFixed) BenchmarkOptions(BenchmarkOptionsC* opts)
+    {
+        var c = opts == null ? BenchmarkDefaultsC() : *opts;
+        CheckSize(c.Size, sizeof(BenchmarkOptionsC), "gv_benchmark_options");
+        var q = QueryDefaultsC();
+        q.Method = (int)IntervalMethod.Sample; q.Samples = c.Samples; q.Seed = c.Seed; q.Level = c.Level;
+        var o = Options(&q);
+        return (o.Samples, o.Seed, o.Level, c.HoldFixed != 0);
     }
 
     static int Flags(Interval iv) => iv.Flags;
@@ -47,7 +85,11 @@ static unsafe class QueryExports
     public static int Defaults(DefaultsC* result) => Guard.Run(() =>
     {
         NotNull(result, "out");
-        *result = new DefaultsC { Method = (int)IntervalDefaults.Method, Samples = IntervalDefaults.Samples, Seed = IntervalDefaults.Seed, Level = IntervalDefaults.Level };
+        *result = new DefaultsC
+        {
+            Method = (int)IntervalDefaults.Method, Samples = IntervalDefaults.Samples, Seed = IntervalDefaults.Seed, Level = IntervalDefaults.Level,
+            Permutations = IntervalDefaults.Permutations, OmittedTolerance = NeighbourDefaults.Tolerance,
+        };
         return Status.Ok;
     });
 
@@ -127,11 +169,43 @@ static unsafe class QueryExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_model_vector")]
-    public static int Vector(nint h, byte* word, double* result, long len) => Guard.Run(() =>
+    public static int Vector(nint h, byte* word, double* result, long cap) => Guard.Run(() =>
     {
         var m = Model(h);
         var v = m.Vector(Str(word, "word"));
-        v.CopyTo(Out(result, len, m.Dim, "out"));
+        v.CopyTo(Out(result, cap, m.Dim, "out"));
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_model_vectors")]
+    public static int Vectors(nint h, double* result, long cap) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        long n = (long)m.VocabSize * m.Dim;
+        if (result == null) throw new AbiException(Status.Argument, "out is NULL");
+        if (cap < n) throw new AbiException(Status.Buffer, $"out holds {cap} elements but {n} (V x D = {m.VocabSize} x {m.Dim}) are needed");
+        var src = m.Vectors;
+        for (long i = 0; i < n; i++) result[i] = src[i];
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_model_words")]
+    public static int Words(nint h, byte* buf, long cap, long* needed) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        var words = m.Vocabulary.Words;
+        long total = 0;
+        foreach (var w in words) total += System.Text.Encoding.UTF8.GetByteCount(w) + 1;
+        if (needed != null) *needed = total;
+        if (buf == null && cap == 0) return Status.Ok;
+        if (buf == null) throw new AbiException(Status.Argument, "buf is NULL");
+        if (cap < total) throw new AbiException(Status.Buffer, $"buf holds {cap} bytes but {total} are needed");
+        long at = 0;
+        foreach (var w in words)
+        {
+            at += System.Text.Encoding.UTF8.GetBytes(w, new Span<byte>(buf + at, checked((int)(total - at))));
+            buf[at++] = 0;
+        }
         return Status.Ok;
     });
 
@@ -145,32 +219,55 @@ static unsafe class QueryExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_model_covariance")]
-    public static int Covariance(nint h, byte* word, int approximate, double* result, long len) => Guard.Run(() =>
+    public static int Covariance(nint h, byte* word, int approximate, double* result, long cap) => Guard.Run(() =>
     {
         var m = Model(h);
-        var dst = Out(result, len, (long)m.Dim * m.Dim, "out");
+        var dst = Out(result, cap, (long)m.Dim * m.Dim, "out");
         m.Covariance(Str(word, "word"), approximate != 0).CopyTo(dst);
         return Status.Ok;
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_similarity")]
-    public static int Similarity(nint h, byte* a, byte* b, int method, double level, long samples, ulong seed, int holdFixed, IntervalC* result) => Guard.Run(() =>
+    public static int Similarity(nint h, byte* a, byte* b, QueryOptionsC* opts, IntervalC* result) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(result, "out");
-        var o = Options(method, level, samples, seed);
-        var r = SimilarityQueries.Similarity(new Propagation(m, false, holdFixed != 0), Str(a, "a"), Str(b, "b"), o.Method, o.Level, o.Samples, o.Seed);
+        var o = Options(opts);
+        var r = SimilarityQueries.Similarity(o.Propagation(m), Str(a, "a"), Str(b, "b"), o.Method, o.Level, o.Samples, o.Seed);
         *result = ToC(r.Interval);
         return Status.Ok;
     });
 
+    [UnmanagedCallersOnly(EntryPoint = "gv_similarities")]
+    public static int Similarities(nint h, byte** a, byte** b, long n, QueryOptionsC* opts, IntervalC* result, long cap) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        var o = Options(opts);
+        var first = StrArray(a, n, "a"); var second = StrArray(b, n, "b");
+        if (n == 0) return Status.Ok;
+        var dst = Out(result, cap, n, "out");
+        // Pairs are independent queries (each exactly as one gv_similarity call with these options): run them side by side.
+        var rows = new IntervalC[n];
+        var errors = new Exception?[n];
+        Parallel.For(0, (int)n, k =>
+        {
+            try { rows[k] = ToC(SimilarityQueries.Similarity(o.Propagation(m), first[k], second[k], o.Method, o.Level, o.Samples, o.Seed).Interval); }
+            catch (Exception e) { errors[k] = e; }
+        });
+        for (int k = 0; k < n; k++)
+            if (errors[k] is { } e)
+                throw e is GloVeVException g ? new GloVeVException($"pair {k} ('{first[k]}', '{second[k]}'): {g.Message}", g) : e;
+        rows.CopyTo(dst);
+        return Status.Ok;
+    });
+
     [UnmanagedCallersOnly(EntryPoint = "gv_compare")]
-    public static int Compare(nint h, byte* a, byte* b, byte* c, byte* d, int method, double level, long samples, ulong seed, int holdFixed, DifferenceC* result) => Guard.Run(() =>
+    public static int Compare(nint h, byte* a, byte* b, byte* c, byte* d, QueryOptionsC* opts, DifferenceC* result) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(result, "out");
-        var o = Options(method, level, samples, seed);
-        var r = SimilarityQueries.Compare(new Propagation(m, false, holdFixed != 0), (Str(a, "a"), Str(b, "b")), (Str(c, "c"), Str(d, "d")), o.Method, o.Samples, o.Seed, o.Level);
+        var o = Options(opts);
+        var r = SimilarityQueries.Compare(o.Propagation(m), (Str(a, "a"), Str(b, "b")), (Str(c, "c"), Str(d, "d")), o.Method, o.Samples, o.Seed, o.Level);
         var iv = r.Interval;
         *result = new DifferenceC
         {
@@ -181,22 +278,23 @@ static unsafe class QueryExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_neighbours")]
-    public static int Neighbours(nint h, byte* word, long k, int method, double level, long samples, ulong seed, int holdFixed, NeighbourC* result, long cap, long* count,
+    public static int Neighbours(nint h, byte* word, long k, QueryOptionsC* opts, NeighbourC* result, long cap, long* count,
         NeighbourSearchC* search) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(count, "count");
         if (k < 1 || k > m.VocabSize - 1) throw new AbiException(Status.Argument, $"k must be in 1..{m.VocabSize - 1}, got {k}");
         var dst = Out(result, cap, k, "out");
-        var o = Options(method, level, samples, seed, drawsAnyway: true);
-        var r = Inference.Neighbours.Query(new Propagation(m, false, holdFixed != 0), Str(word, "word"), (int)k, o.Method, o.Level, o.Samples, o.Seed);
+        var o = Options(opts, drawsAnyway: true);
+        var r = Inference.Neighbours.Query(o.Propagation(m), Str(word, "word"), (int)k, o.Method, o.Level, o.Samples, o.Seed);
+        int searchFlag = r.OmittedBound > NeighbourDefaults.Tolerance ? CalibrationLimits.OmittedBoundFlag : 0;
         for (int i = 0; i < r.Neighbours.Count; i++)
         {
             var n = r.Neighbours[i];
             dst[i] = new NeighbourC
             {
                 Index = m.IdOf(n.Word), Cosine = n.Cosine, Estimate = n.Interval.Estimate, Mean = n.Interval.Mean, Sd = n.Interval.Sd, Lo = n.Interval.Lo, Hi = n.Interval.Hi,
-                PTopK = n.PTopK, PDiffersFromNext = n.PDifferentFromNext, Status = (int)n.Interval.Status, Flags = Flags(n.Interval),
+                PTopK = n.PTopK, PDiffersFromNext = n.PDifferentFromNext, Status = (int)n.Interval.Status, Flags = Flags(n.Interval) | searchFlag,
             };
         }
         *count = r.Neighbours.Count;
@@ -209,21 +307,14 @@ static unsafe class QueryExports
         Estimate = u.Estimate, Sd = u.Sd, Lo = u.Lo, Hi = u.Hi, SdPairs = u.SdPairs, SdNoise = u.SdNoise, NoiseShift = u.NoiseShift, Level = u.Level, Replicates = u.Replicates,
     };
 
-    /// <summary>Samples, seed and level of a benchmark (it draws): 0 = the core's defaults.</summary>
-    static (int Samples, ulong Seed, double Level) DrawOptions(long samples, ulong seed, double level)
-    {
-        var o = Options((int)IntervalMethod.Sample, level, samples, seed);
-        return (o.Samples, o.Seed, o.Level);
-    }
-
     [UnmanagedCallersOnly(EntryPoint = "gv_evaluate")]
-    public static int Evaluate(nint h, byte* path, long samples, ulong seed, double level, int holdFixed, BenchmarkC* result) => Guard.Run(() =>
+    public static int Evaluate(nint h, byte* path, BenchmarkOptionsC* opts, BenchmarkC* result) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(result, "out");
         var p = Str(path, "benchmark_path");
-        var (k, s, l) = DrawOptions(samples, seed, level);
-        var r = SimilarityBenchmark.Evaluate(new Propagation(m, false, holdFixed != 0), WordPairs.Load(p), Path.GetFileName(p), k, s, l);
+        var (k, s, l, holdFixed) = BenchmarkOptions(opts);
+        var r = SimilarityBenchmark.Evaluate(new Propagation(m, false, holdFixed), WordPairs.Load(p), Path.GetFileName(p), k, s, l);
         *result = new BenchmarkC
         {
             Pairs = r.Pairs, Used = r.Used, Oov = r.Oov, Words = r.Words.Count, FlaggedWords = r.FlaggedWords, Spearman = r.Spearman, Pearson = r.Pearson,
@@ -233,13 +324,13 @@ static unsafe class QueryExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_evaluate_compare")]
-    public static int EvaluateCompare(nint ha, nint hb, byte* path, long samples, ulong seed, double level, int holdFixed, BenchmarkComparisonC* result) => Guard.Run(() =>
+    public static int EvaluateCompare(nint ha, nint hb, byte* path, BenchmarkOptionsC* opts, BenchmarkComparisonC* result) => Guard.Run(() =>
     {
         var a = Model(ha); var b = Model(hb);
         NotNull(result, "out");
         var p = Str(path, "benchmark_path");
-        var (k, s, l) = DrawOptions(samples, seed, level);
-        var pa = new Propagation(a, false, holdFixed != 0); var pb = new Propagation(b, false, holdFixed != 0);
+        var (k, s, l, holdFixed) = BenchmarkOptions(opts);
+        var pa = new Propagation(a, false, holdFixed); var pb = new Propagation(b, false, holdFixed);
         var pairs = WordPairs.Load(p);
         var r = SimilarityBenchmark.Compare(pa, pb, pairs, Path.GetFileName(p), k, s, l);
         *result = new BenchmarkComparisonC
@@ -255,13 +346,14 @@ static unsafe class QueryExports
 
     [UnmanagedCallersOnly(EntryPoint = "gv_weat")]
     public static int WeatTest(nint h, byte** x, long nx, byte** y, long ny, byte** a, long na, byte** b, long nb,
-        long permutations, int method, double level, long samples, ulong seed, int holdFixed, int approximate, WeatC* result) => Guard.Run(() =>
+        long permutations, QueryOptionsC* opts, WeatC* result) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(result, "out");
-        if (permutations < 1 || permutations > int.MaxValue) throw new AbiException(Status.Argument, $"permutations must be >= 1, got {permutations}");
-        var o = Options(method, level, samples, seed);
-        var r = Weat.Run(new Propagation(m, approximate != 0, holdFixed != 0), WeatListsOf(x, nx, y, ny, a, na, b, nb), (int)permutations, o.Method, o.Level, o.Samples, o.Seed);
+        if (permutations == 0) permutations = IntervalDefaults.Permutations;
+        if (permutations < 1 || permutations > int.MaxValue) throw new AbiException(Status.Argument, $"permutations must be 0 (default) or >= 1, got {permutations}");
+        var o = Options(opts);
+        var r = Weat.Run(o.Propagation(m), WeatListsOf(x, nx, y, ny, a, na, b, nb), (int)permutations, o.Method, o.Level, o.Samples, o.Seed);
         *result = new WeatC
         {
             Statistic = r.Statistic, EffectSize = r.EffectSize, PValue = r.PValue, Permutations = r.Permutations, Exact = r.Exact ? 1 : 0,
@@ -271,13 +363,12 @@ static unsafe class QueryExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_rnd")]
-    public static int Rnd(nint h, byte** g1, long n1, byte** g2, long n2, byte** neutral, long nn, int method, double level, long samples, ulong seed,
-        int holdFixed, int approximate, RndC* result) => Guard.Run(() =>
+    public static int Rnd(nint h, byte** g1, long n1, byte** g2, long n2, byte** neutral, long nn, QueryOptionsC* opts, RndC* result) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(result, "out");
-        var o = Options(method, level, samples, seed);
-        var r = RelativeNormDistance.Run(new Propagation(m, approximate != 0, holdFixed != 0),
+        var o = Options(opts);
+        var r = RelativeNormDistance.Run(o.Propagation(m),
             new RndLists(StrArray(g1, n1, "group1"), StrArray(g2, n2, "group2"), StrArray(neutral, nn, "neutral")), o.Method, o.Level, o.Samples, o.Seed);
         *result = new RndC { Value = r.Value, Z = r.Z, PValue = r.PValue, Neutral = r.Neutral, Ci = ToC(r.Interval) };
         return Status.Ok;
@@ -295,28 +386,28 @@ static unsafe class QueryExports
     static BiasDifferenceC ToC(BiasDifference d) => new() { First = d.First, Second = d.Second, Ci = ToC(d.Difference) };
 
     [UnmanagedCallersOnly(EntryPoint = "gv_weat_difference")]
-    public static int WeatDifference(nint h, byte*** first, long* firstCounts, byte*** second, long* secondCounts, int method, double level, long samples,
-        ulong seed, int holdFixed, int approximate, BiasDifferenceC* result) => Guard.Run(() =>
+    public static int WeatDifference(nint h, byte*** first, long* firstCounts, byte*** second, long* secondCounts, QueryOptionsC* opts,
+        BiasDifferenceC* result) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(result, "out");
-        var o = Options(method, level, samples, seed);
+        var o = Options(opts);
         var f = Lists(first, firstCounts, 4, "first"); var s = Lists(second, secondCounts, 4, "second");
-        var d = Weat.Difference(new Propagation(m, approximate != 0, holdFixed != 0), new WeatLists(f[0], f[1], f[2], f[3]), new WeatLists(s[0], s[1], s[2], s[3]),
+        var d = Weat.Difference(o.Propagation(m), new WeatLists(f[0], f[1], f[2], f[3]), new WeatLists(s[0], s[1], s[2], s[3]),
             o.Method, o.Level, o.Samples, o.Seed);
         *result = ToC(d);
         return Status.Ok;
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_rnd_difference")]
-    public static int RndDifference(nint h, byte*** first, long* firstCounts, byte*** second, long* secondCounts, int method, double level, long samples,
-        ulong seed, int holdFixed, int approximate, BiasDifferenceC* result) => Guard.Run(() =>
+    public static int RndDifference(nint h, byte*** first, long* firstCounts, byte*** second, long* secondCounts, QueryOptionsC* opts,
+        BiasDifferenceC* result) => Guard.Run(() =>
     {
         var m = Model(h);
         NotNull(result, "out");
-        var o = Options(method, level, samples, seed);
+        var o = Options(opts);
         var f = Lists(first, firstCounts, 3, "first"); var s = Lists(second, secondCounts, 3, "second");
-        var d = RelativeNormDistance.Difference(new Propagation(m, approximate != 0, holdFixed != 0), new RndLists(f[0], f[1], f[2]), new RndLists(s[0], s[1], s[2]),
+        var d = RelativeNormDistance.Difference(o.Propagation(m), new RndLists(f[0], f[1], f[2]), new RndLists(s[0], s[1], s[2]),
             o.Method, o.Level, o.Samples, o.Seed);
         *result = ToC(d);
         return Status.Ok;

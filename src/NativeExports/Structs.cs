@@ -7,13 +7,28 @@ namespace GloVeV.NativeExports;
 [StructLayout(LayoutKind.Sequential)]
 unsafe struct TrainOptions
 {
-    public int Dim, Epochs, Threads, CheckpointEvery;
+    public int Size, Dim, Epochs, Threads, CheckpointEvery, Resume;
     public double Eta, XMax, Alpha, GradClip, BiasEta;
     public ulong Seed;
-    public int Resume, EpochsAuto, AlsSweeps, Reserved;
+    public int EpochsAuto, AlsSweeps;
     public double AlsTol, Ridge, AutoTol, AutoCos;
     public byte* InitFrom;
 }
+
+[StructLayout(LayoutKind.Sequential)]
+struct VocabOptionsC { public int Size, Flags, Threads, Reserved; public long MinCount, MaxVocab; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct CooccurOptionsC { public int Size, Window, Symmetric, DistanceWeighting, Flags, Threads; public long MemoryBytes; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct VarianceOptionsC { public int Size, Threads, Complete, Refine; public double Approx; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct QueryOptionsC { public int Size, Method; public double Level; public long Samples; public ulong Seed; public int HoldFixed, Approximate; }
+
+[StructLayout(LayoutKind.Sequential)]
+struct BenchmarkOptionsC { public int Size, HoldFixed; public long Samples; public ulong Seed; public double Level; }
 
 [StructLayout(LayoutKind.Sequential)]
 struct IntervalC { public double Estimate, Plugin, Mean, Sd, Lo, Hi, PValue; public int Method, Status, Flags, Reserved; }
@@ -28,7 +43,7 @@ struct NeighbourC { public long Index; public double Cosine, Estimate, Mean, Sd,
 struct ReliabilityC { public long Contexts, Dof; public double NoiseRatio, CosTrainedWls; public int HasCovariance, Flags; }
 
 [StructLayout(LayoutKind.Sequential)]
-struct DefaultsC { public int Method, Reserved; public long Samples; public ulong Seed; public double Level; }
+struct DefaultsC { public int Method, Reserved; public long Samples; public ulong Seed; public double Level; public long Permutations; public double OmittedTolerance; }
 
 [StructLayout(LayoutKind.Sequential)]
 struct NeighbourSearchC { public long Candidates, Searched, Draws; public double OmittedBound; }

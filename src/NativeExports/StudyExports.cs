@@ -55,30 +55,28 @@ static unsafe class StudyExports
         return e;
     }
 
-    static void CheckSize(int size, int expected, string name)
-    {
-        if (size != expected)
-            throw new AbiException(Status.Argument, $"{name}.size is {size}, expected {expected} (fill the struct with {name}_default)");
-    }
-
     [UnmanagedCallersOnly(EntryPoint = "gv_calibrate_options_default")]
     public static int CalibrateDefaults(CalibrateOptionsC* o) => Guard.Run(() =>
     {
         NotNull(o, "options");
+        *o = CalibrateDefaultsC();
+        return Status.Ok;
+    });
+
+    static CalibrateOptionsC CalibrateDefaultsC()
+    {
         var d = new CalibrationOptions();
-        *o = new CalibrateOptionsC
+        return new CalibrateOptionsC
         {
             Size = sizeof(CalibrateOptionsC), WordsPerBand = d.WordsPerBand, Replicates = d.Replicates, Samples = d.Samples, Threads = 0,
             Methods = 0, Seed = d.Seed, Level = d.Level, BandEdges = null, BandEdgeCount = 0,
         };
-        return Status.Ok;
-    });
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "gv_calibrate")]
     public static int Calibrate(byte* modelDir, byte* cooccurDir, CalibrateOptionsC* opts, byte* tablePath) => Guard.Run(() =>
     {
-        NotNull(opts, "options");
-        var c = *opts;
+        var c = opts == null ? CalibrateDefaultsC() : *opts;
         CheckSize(c.Size, sizeof(CalibrateOptionsC), "gv_calibrate_options");
         var d = new CalibrationOptions();
         if ((c.Methods & ~7) != 0) throw new AbiException(Status.Argument, $"methods: unknown bits 0x{c.Methods:x} (use 1 << GV_METHOD_*)");
@@ -99,21 +97,26 @@ static unsafe class StudyExports
     public static int BootstrapDefaults(BootstrapOptionsC* o) => Guard.Run(() =>
     {
         NotNull(o, "options");
+        *o = BootstrapDefaultsC();
+        return Status.Ok;
+    });
+
+    static BootstrapOptionsC BootstrapDefaultsC()
+    {
         var d = new BootstrapOptions();
-        *o = new BootstrapOptionsC
+        return new BootstrapOptionsC
         {
             Size = sizeof(BootstrapOptionsC), Replicates = d.Replicates, SeedReplicates = d.SeedReplicates, Window = d.Window,
             Flags = (d.Tokenizer.Lowercase ? 1 : 0) | (d.Tokenizer.SplitPunctuation ? 2 : 0), Shard = 0, Shards = 0, Reserved = 0,
             MinCount = d.MinCount, MemoryBytes = d.MemoryBytes, Seed = d.Seed, VocabPath = null,
         };
-        return Status.Ok;
-    });
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "gv_bootstrap")]
     public static int Bootstrap(byte* corpus, byte* outDir, BootstrapOptionsC* opts, TrainOptions* train, int* trained) => Guard.Run(() =>
     {
-        NotNull(opts, "options"); NotNull(train, "train");
-        var b = *opts;
+        NotNull(train, "train");
+        var b = opts == null ? BootstrapDefaultsC() : *opts;
         CheckSize(b.Size, sizeof(BootstrapOptionsC), "gv_bootstrap_options");
         if (b.Reserved != 0) throw new AbiException(Status.Argument, "options.reserved must be 0");
         if ((b.Flags & ~7) != 0) throw new AbiException(Status.Argument, $"unknown tokenizer flags 0x{b.Flags:x}");
@@ -134,16 +137,20 @@ static unsafe class StudyExports
     public static int CompareDefaults(CompareUncertaintyOptionsC* o) => Guard.Run(() =>
     {
         NotNull(o, "options");
-        var d = new UncertaintyComparisonOptions();
-        *o = new CompareUncertaintyOptionsC { Size = sizeof(CompareUncertaintyOptionsC), PairsPerBand = d.PairsPerBand, Seed = d.Seed, BandEdges = null, BandEdgeCount = 0 };
+        *o = CompareDefaultsC();
         return Status.Ok;
     });
+
+    static CompareUncertaintyOptionsC CompareDefaultsC()
+    {
+        var d = new UncertaintyComparisonOptions();
+        return new CompareUncertaintyOptionsC { Size = sizeof(CompareUncertaintyOptionsC), PairsPerBand = d.PairsPerBand, Seed = d.Seed, BandEdges = null, BandEdgeCount = 0 };
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "gv_compare_uncertainty")]
     public static int CompareUncertainty(byte* modelDir, byte* bootstrapDir, CompareUncertaintyOptionsC* opts, byte* bandsPath, byte* pairsPath) => Guard.Run(() =>
     {
-        NotNull(opts, "options");
-        var c = *opts;
+        var c = opts == null ? CompareDefaultsC() : *opts;
         CheckSize(c.Size, sizeof(CompareUncertaintyOptionsC), "gv_compare_uncertainty_options");
         var d = new UncertaintyComparisonOptions();
         var o = new UncertaintyComparisonOptions { BandEdges = Edges(c.BandEdges, c.BandEdgeCount, d.BandEdges), PairsPerBand = c.PairsPerBand, Seed = c.Seed };

@@ -216,9 +216,9 @@ public class AlsTests(CorporaFixture corpora) : IClassFixture<CorporaFixture>
         var refined = TestPaths.TempDir();
         var r2 = ModelTraining.Train(cooc, vocab, refined, new TrainingOptions { Dim = 6, Epochs = 0, Threads = 2, AlsSweeps = 2, InitFrom = scratch, AlsTolerance = 0 });
         Assert.True(r2.Sweeps![^1].Cost <= r.Sweeps![^1].Cost * (1 + 1e-9));
-        Assert.Contains("--init", Assert.Throws<GloVeVException>(() => ModelTraining.Train(cooc, vocab, refined, new TrainingOptions { Dim = 7, Epochs = 0, AlsSweeps = 1, InitFrom = scratch })).Message);
-        Assert.Contains("--ridge", Assert.Throws<GloVeVException>(() => new TrainingOptions { Ridge = 1 }.Validate()).Message);
-        Assert.Contains("--ridge", Assert.Throws<GloVeVException>(() => new TrainingOptions { AlsSweeps = 1, Ridge = double.NaN }.Validate()).Message);
+        Assert.Contains("init_from", Assert.Throws<GloVeVException>(() => ModelTraining.Train(cooc, vocab, refined, new TrainingOptions { Dim = 7, Epochs = 0, AlsSweeps = 1, InitFrom = scratch })).Message);
+        Assert.Contains("ridge", Assert.Throws<GloVeVException>(() => new TrainingOptions { Ridge = 1 }.Validate()).Message);
+        Assert.Contains("ridge", Assert.Throws<GloVeVException>(() => new TrainingOptions { AlsSweeps = 1, Ridge = double.NaN }.Validate()).Message);
     }
 
     [Fact]

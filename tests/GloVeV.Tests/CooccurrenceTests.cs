@@ -107,7 +107,7 @@ public class CooccurrenceTests
         var big = CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Threads = 1 });
         long least = CooccurrenceCounter.MinimumMemoryBytes(v, 2);
         var below = Assert.Throws<BadArgumentException>(() => CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Threads = 2, MemoryBytes = least - (1 << 20) }));
-        Assert.Contains("--memory", below.Message);
+        Assert.Contains("memory", below.Message);
         Assert.Contains("too small", below.Message);
         var small = CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Threads = 2, MemoryBytes = least });
         Assert.True(small.SpilledRuns > 64, $"expected many spill files (and a multi-pass merge), got {small.SpilledRuns}");
@@ -168,7 +168,7 @@ public class CooccurrenceTests
         var outDir = TestPaths.TempDir();
         CooccurrenceCounter.Count(corpus, v, outDir, new CooccurrenceOptions { Window = 2 });
         Assert.Contains("mismatched", Assert.Throws<GloVeVException>(() => CsrMatrix.OpenDirectory(outDir, v.Count + 1)).Message);
-        Assert.Contains("--window", Assert.Throws<GloVeVException>(() => CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Window = 0 })).Message);
+        Assert.Contains("window must be", Assert.Throws<GloVeVException>(() => CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Window = 0 })).Message);
         var empty = TestPaths.WriteCorpus(TestPaths.TempDir(), "");
         var emptyOut = TestPaths.TempDir();
         Assert.Contains("empty", Assert.Throws<GloVeVException>(() => CooccurrenceCounter.Count(empty, v, emptyOut, new CooccurrenceOptions())).Message);

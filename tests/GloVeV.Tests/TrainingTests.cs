@@ -109,8 +109,8 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
     {
         var (vocab, cooc) = corpora.Get("sotu_small.txt");
         var dir = TestPaths.TempDir();
-        Assert.Contains("--dim", Assert.Throws<GloVeVException>(() => ModelTraining.Train(cooc, vocab, dir, new TrainingOptions { Dim = 0 })).Message);
-        Assert.Contains("--epochs", Assert.Throws<GloVeVException>(() => ModelTraining.Train(cooc, vocab, dir, new TrainingOptions { Epochs = -1 })).Message);
+        Assert.Contains("dim must be", Assert.Throws<GloVeVException>(() => ModelTraining.Train(cooc, vocab, dir, new TrainingOptions { Dim = 0 })).Message);
+        Assert.Contains("epochs must be", Assert.Throws<GloVeVException>(() => ModelTraining.Train(cooc, vocab, dir, new TrainingOptions { Epochs = -1 })).Message);
         var other = Path.Combine(dir, "other-vocab.txt");
         new Vocabulary(["a", "b", "c"], [3, 2, 1]).Save(other);
         Assert.Contains("mismatched", Assert.Throws<GloVeVException>(() => ModelTraining.Train(cooc, other, dir, new TrainingOptions { Dim = 5 })).Message);

@@ -5,9 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include "glovev.h"
+#include "glovev_testing.h"
 
 static int passed = 0, failed = 0;
 #define CHECK(cond, ...) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } } while (0)
+
+/* Query options in one line: the defaults with method, level, samples, seed and hold_fixed set (per thread). */
+static const gv_query_options* QP(int32_t method, double level, int64_t samples, uint64_t seed, int32_t hold) {
+    static _Thread_local gv_query_options o;
+    gv_query_options_default(&o);
+    o.method = method; o.level = level; o.samples = samples; o.seed = seed; o.hold_fixed = hold;
+    return &o;
+}
 
 static double rel(double a, double b) { double d = fabs(a - b), s = fmax(fabs(a), fabs(b)); return s > 0 ? d / s : d; }
 
@@ -87,14 +96,14 @@ static void test_model(const char* fixture) {
     for (int i = 0; i < D; i++) { ga[i] = vb[i] / (na * nb) - c * va[i] / (na * na); gb[i] = va[i] / (na * nb) - c * vb[i] / (nb * nb); }
     double sd = sqrt(quad(ga, Sa, D) + quad(gb, Sb, D));
     gv_interval iv;
-    CHECK(gv_similarity(m, a, b, GV_METHOD_DELTA, 0.95, 0, 0, 0, &iv) == GV_OK, "similarity: %s", gv_last_error());
+    CHECK(gv_similarity(m, a, b, QP(GV_METHOD_DELTA, 0.95, 0, 0, 0), &iv) == GV_OK, "similarity: %s", gv_last_error());
     CHECK(rel(iv.plugin, c) < 1e-12 && iv.estimate == iv.plugin, "cosine %.17g vs %.17g", iv.plugin, c);
     CHECK(iv.status == GV_STATUS_OK && iv.method == GV_METHOD_DELTA, "delta status and method");
     CHECK(rel(iv.sd, sd) < 1e-10, "delta sd %.17g vs %.17g", iv.sd, sd);
     CHECK(fabs((iv.hi - iv.lo) / 2 - 1.959963984540054 * sd) < 1e-9, "95%% interval half-width = 1.96 sd");
 
     gv_neighbour nb10[10]; int64_t n = 0;
-    CHECK(gv_neighbours(m, a, 10, GV_METHOD_DELTA, 0.95, 200, 3, 1, nb10, 10, &n, NULL) == GV_OK && n == 10, "neighbours: %s", gv_last_error());
+    CHECK(gv_neighbours(m, a, 10, QP(GV_METHOD_DELTA, 0.95, 200, 3, 1), nb10, 10, &n, NULL) == GV_OK && n == 10, "neighbours: %s", gv_last_error());
     int ordered = 1, match = 1;
     for (int k = 0; k < n; k++) {
         char w[256]; int64_t need;
@@ -110,39 +119,80 @@ static void test_model(const char* fixture) {
     const char* X[] = {"war", "army", "navy"}; const char* Y[] = {"peace", "treaty", "commerce"};
     const char* A[] = {"enemy", "force", "defense"}; const char* B[] = {"friendship", "harmony", "trade"};
     gv_weat_result wr;
-    CHECK(gv_weat(m, X, 3, Y, 3, A, 3, B, 3, 1000, GV_METHOD_SAMPLE, 0.95, 50, 1, 0, 0, &wr) == GV_OK, "weat: %s", gv_last_error());
+    CHECK(gv_weat(m, X, 3, Y, 3, A, 3, B, 3, 1000, QP(GV_METHOD_SAMPLE, 0.95, 50, 1, 0), &wr) == GV_OK, "weat: %s", gv_last_error());
     CHECK(wr.exact == 1 && wr.permutations == 19 && wr.p_value >= 1.0 / 20 && wr.p_value <= 1, "weat exact permutation test over the 19 other partitions of C(6,3)=20");
     CHECK(wr.effect_size_ci.lo <= wr.effect_size_ci.estimate && wr.effect_size_ci.estimate <= wr.effect_size_ci.hi, "weat interval contains its estimate");
     /* The difference of two WEAT effect sizes sharing words: with identical lists it is exactly 0 with sd 0. */
     const char* const* L1[] = {X, Y, A, B}; const int64_t C1[] = {3, 3, 3, 3};
     gv_bias_difference bd;
-    CHECK(gv_weat_difference(m, L1, C1, L1, C1, GV_METHOD_DELTA, 0.95, 0, 0, 0, 0, &bd) == GV_OK, "weat difference: %s", gv_last_error());
+    CHECK(gv_weat_difference(m, L1, C1, L1, C1, QP(GV_METHOD_DELTA, 0.95, 0, 0, 0), &bd) == GV_OK, "weat difference: %s", gv_last_error());
     CHECK(bd.first == bd.second && fabs(bd.ci.estimate) < 1e-12 && bd.ci.sd < 1e-12, "identical lists: difference 0 (%g, sd %g)", bd.ci.estimate, bd.ci.sd);
     const char* Y2[] = {"peace", "treaty", "trade"};
     const char* const* L2[] = {X, Y2, A, B};
-    CHECK(gv_weat_difference(m, L1, C1, L2, C1, GV_METHOD_CALIBRATED, 0, 0, 0, 0, 0, &bd) == GV_OK, "weat difference: %s", gv_last_error());
+    CHECK(gv_weat_difference(m, L1, C1, L2, C1, QP(GV_METHOD_CALIBRATED, 0, 0, 0, 0), &bd) == GV_OK, "weat difference: %s", gv_last_error());
     CHECK(bd.ci.status != GV_STATUS_OK || (bd.ci.lo <= bd.ci.estimate && bd.ci.estimate <= bd.ci.hi && bd.ci.p_value > 0 && bd.ci.p_value <= 1), "weat difference interval");
     const char* G1[] = {"war", "army"}; const char* G2[] = {"peace", "treaty"}; const char* N[] = {"enemy", "force", "trade"};
     gv_rnd_result rr;
-    CHECK(gv_rnd(m, G1, 2, G2, 2, N, 3, GV_METHOD_DELTA, 0.95, 0, 0, 0, 0, &rr) == GV_OK, "rnd: %s", gv_last_error());
+    CHECK(gv_rnd(m, G1, 2, G2, 2, N, 3, QP(GV_METHOD_DELTA, 0.95, 0, 0, 0), &rr) == GV_OK, "rnd: %s", gv_last_error());
     CHECK(fabs(rr.z - rr.ci.estimate / rr.ci.sd) < 1e-12 && rr.p_value == rr.ci.p_value && rr.neutral == 3, "rnd z and p come from its interval");
     gv_neighbour_search ns;
-    CHECK(gv_neighbours(m, a, 5, GV_METHOD_SAMPLE, 0.95, 200, 3, 1, nb10, 10, &n, &ns) == GV_OK, "neighbours: %s", gv_last_error());
+    CHECK(gv_neighbours(m, a, 5, QP(GV_METHOD_SAMPLE, 0.95, 200, 3, 1), nb10, 10, &n, &ns) == GV_OK, "neighbours: %s", gv_last_error());
     CHECK(ns.searched == V - 1 && ns.candidates >= 5 && ns.candidates <= ns.searched && ns.omitted_bound >= 0 && ns.draws == 200, "neighbour search: %lld of %lld, bound %g",
           (long long)ns.candidates, (long long)ns.searched, ns.omitted_bound);
+
+    /* Bulk calls: many pairs equal one call each (same options, same seed); all vectors equal gv_model_vector's. */
+    {
+        const char* pa[] = {"war", "war", "peace"}; const char* pb[] = {"peace", "army", "treaty"};
+        gv_interval many[3], one;
+        CHECK(gv_similarities(m, pa, pb, 3, QP(GV_METHOD_CALIBRATED, 0.9, 200, 7, 0), many, 3) == GV_OK, "similarities: %s", gv_last_error());
+        int same = 1;
+        for (int k = 0; k < 3; k++) {
+            gv_similarity(m, pa[k], pb[k], QP(GV_METHOD_CALIBRATED, 0.9, 200, 7, 0), &one);
+            if (memcmp(&one, &many[k], sizeof one) != 0) same = 0;
+        }
+        CHECK(same, "gv_similarities = gv_similarity per pair");
+        CHECK(gv_similarities(m, pa, pb, 3, NULL, many, 2) == GV_ERR_BUFFER, "similarities: short out");
+        const char* bad[] = {"war", "zzzz-not-a-word"};
+        CHECK(gv_similarities(m, bad, bad, 2, NULL, many, 3) == GV_ERR_INPUT && strstr(gv_last_error(), "pair 1"), "similarities names the pair: %s", gv_last_error());
+        CHECK(gv_similarities(m, NULL, NULL, 0, NULL, NULL, 0) == GV_OK, "similarities: no pairs");
+        double* all = malloc(sizeof(double) * (size_t)(V * D));
+        CHECK(gv_model_vectors(m, all, V * D) == GV_OK, "vectors: %s", gv_last_error());
+        CHECK(gv_model_vectors(m, all, V * D - 1) == GV_ERR_BUFFER, "vectors: short buffer");
+        int64_t need = 0;
+        CHECK(gv_model_words(m, NULL, 0, &need) == GV_OK && need > V, "words size query");
+        char* words = malloc((size_t)need);
+        CHECK(gv_model_words(m, words, need, &need) == GV_OK, "words: %s", gv_last_error());
+        int match_all = 1; const char* w = words;
+        for (int64_t i = 0; i < V; i++) {
+            double vi[64]; int64_t idx = -1;
+            gv_model_index(m, w, &idx);
+            gv_model_vector(m, w, vi, D);
+            if (idx != i || memcmp(vi, all + i * D, sizeof(double) * (size_t)D) != 0) match_all = 0;
+            w += strlen(w) + 1;
+        }
+        CHECK(match_all, "gv_model_words order and gv_model_vectors rows match gv_model_index / gv_model_vector");
+        free(all); free(words);
+        /* An options struct not filled by its defaults call is refused. */
+        gv_query_options q; memset(&q, 0, sizeof q);
+        CHECK(gv_similarity(m, a, b, &q, &iv) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "gv_query_options_default"), "size 0: %s", gv_last_error());
+        gv_query_options_default(&q);
+        CHECK(q.size == (int32_t)sizeof q && q.method == GV_METHOD_CALIBRATED && q.samples == 0 && q.seed == 0 && q.hold_fixed == 0, "query defaults");
+        CHECK(gv_similarity(m, a, b, NULL, &one) == GV_OK && gv_similarity(m, a, b, &q, &iv) == GV_OK && memcmp(&one, &iv, sizeof iv) == 0, "NULL options = defaults");
+    }
 
     /* Errors. */
     CHECK(gv_model_vector(m, "zzzz-not-a-word", va, D) == GV_ERR_INPUT && strstr(gv_last_error(), "zzzz-not-a-word") != NULL, "unknown word named: '%s'", gv_last_error());
     CHECK(gv_model_vector(m, a, va, D - 1) == GV_ERR_BUFFER, "short vector buffer");
     CHECK(gv_model_covariance(m, NULL, 0, Sa, D * D) == GV_ERR_ARGUMENT, "NULL word");
-    CHECK(gv_similarity(m, a, b, 9, 0.95, 100, 1, 0, &iv) == GV_ERR_ARGUMENT, "bad method");
-    CHECK(gv_similarity(m, a, b, GV_METHOD_SAMPLE, 0.95, 1, 1, 0, &iv) == GV_ERR_ARGUMENT, "K <= 1 samples");
-    CHECK(gv_similarity(m, a, b, GV_METHOD_DELTA, 0.95, 100, 0, 0, &iv) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "delta") != NULL, "delta rejects samples: %s", gv_last_error());
-    CHECK(gv_similarity(m, a, b, GV_METHOD_DELTA, 0.95, 0, 5, 0, &iv) == GV_ERR_ARGUMENT, "delta rejects a seed");
+    CHECK(gv_similarity(m, a, b, QP(9, 0.95, 100, 1, 0), &iv) == GV_ERR_ARGUMENT, "bad method");
+    CHECK(gv_similarity(m, a, b, QP(GV_METHOD_SAMPLE, 0.95, 1, 1, 0), &iv) == GV_ERR_ARGUMENT, "K <= 1 samples");
+    CHECK(gv_similarity(m, a, b, QP(GV_METHOD_DELTA, 0.95, 100, 0, 0), &iv) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "delta") != NULL, "delta rejects samples: %s", gv_last_error());
+    CHECK(gv_similarity(m, a, b, QP(GV_METHOD_DELTA, 0.95, 0, 5, 0), &iv) == GV_ERR_ARGUMENT, "delta rejects a seed");
     /* The calibrated default: its interval contains its estimate; estimate and plug-in are reported apart. */
     gv_defaults dflt;
-    CHECK(gv_interval_defaults(&dflt) == GV_OK && dflt.method == GV_METHOD_CALIBRATED && dflt.samples == 1000 && dflt.seed == 1 && dflt.level == 0.95, "defaults");
-    CHECK(gv_similarity(m, a, b, GV_METHOD_CALIBRATED, 0, 0, 0, 0, &iv) == GV_OK, "calibrated: %s", gv_last_error());
+    CHECK(gv_interval_defaults(&dflt) == GV_OK && dflt.method == GV_METHOD_CALIBRATED && dflt.samples == 1000 && dflt.seed == 1 && dflt.level == 0.95
+          && dflt.permutations == 10000 && dflt.omitted_tolerance == 0.01, "defaults");
+    CHECK(gv_similarity(m, a, b, QP(GV_METHOD_CALIBRATED, 0, 0, 0, 0), &iv) == GV_OK, "calibrated: %s", gv_last_error());
     CHECK(rel(iv.plugin, c) < 1e-12 && (iv.status == GV_STATUS_NOT_IDENTIFIABLE || (iv.lo <= iv.estimate && iv.estimate <= iv.hi)), "calibrated interval contains its estimate");
     gv_reliability rl;
     CHECK(gv_word_reliability(m, a, &rl) == GV_OK && rl.has_covariance == 1 && rl.dof == rl.contexts - D, "reliability: %s", gv_last_error());
@@ -192,7 +242,7 @@ static void test_parity(const char* fixture) {
     gv_model_shape(m, &V, &D, &hv);
     double buf[4096];
     gv_neighbour nb[5]; int64_t nn = 0;
-    CHECK(gv_neighbours(m, "war", 5, GV_METHOD_CALIBRATED, 0.95, 300, 2, 0, nb, 5, &nn, NULL) == GV_OK, "neighbours: %s", gv_last_error());
+    CHECK(gv_neighbours(m, "war", 5, QP(GV_METHOD_CALIBRATED, 0.95, 300, 2, 0), nb, 5, &nn, NULL) == GV_OK, "neighbours: %s", gv_last_error());
     int lines = 0;
     while (fgets(line, sizeof line, f)) {
         char* save = NULL;
@@ -209,7 +259,7 @@ static void test_parity(const char* fixture) {
         } else if (!strcmp(kind, "similarity")) {
             char* a = strtok_r(NULL, " \n", &save); char* b = strtok_r(NULL, " \n", &save);
             gv_interval iv;
-            gv_similarity(m, a, b, GV_METHOD_CALIBRATED, 0, 0, 0, 0, &iv);
+            gv_similarity(m, a, b, QP(GV_METHOD_CALIBRATED, 0, 0, 0, 0), &iv);
             double e[5]; for (int k = 0; k < 5; k++) e[k] = strtod(strtok_r(NULL, " \n", &save), NULL);
             CHECK(close12(iv.estimate, e[0]) && close12(iv.plugin, e[1]) && close12(iv.sd, e[2]) && close12(iv.lo, e[3]) && close12(iv.hi, e[4]), "parity similarity");
         } else if (!strcmp(kind, "neighbour")) {
@@ -226,7 +276,7 @@ static void test_parity(const char* fixture) {
             const char* X[] = {"war", "army", "navy"}; const char* Y[] = {"peace", "treaty", "commerce"};
             const char* A[] = {"enemy", "force", "defense"}; const char* B[] = {"friendship", "harmony", "trade"};
             gv_weat_result w;
-            gv_weat(m, X, 3, Y, 3, A, 3, B, 3, 1000, GV_METHOD_SAMPLE, 0.95, 50, 1, 0, 0, &w);
+            gv_weat(m, X, 3, Y, 3, A, 3, B, 3, 1000, QP(GV_METHOD_SAMPLE, 0.95, 50, 1, 0), &w);
             double e[5]; for (int k = 0; k < 5; k++) e[k] = strtod(strtok_r(NULL, " \n", &save), NULL);
             CHECK(close12(w.statistic, e[0]) && close12(w.effect_size, e[1]) && close12(w.p_value, e[2]) && close12(w.effect_size_ci.lo, e[3]) && close12(w.effect_size_ci.hi, e[4]), "parity weat");
         }
@@ -264,7 +314,7 @@ static void test_studies(const char* fixture) {
     gv_calibrate_options_default(&o);
     o.words_per_band = 1;
     CHECK(gv_calibrate(model, cooc, &o, table) == GV_ERR_ARGUMENT, "calibrate: words_per_band 1");
-    CHECK(gv_calibrate(model, cooc, NULL, table) == GV_ERR_ARGUMENT, "calibrate: NULL options");
+    CHECK(gv_bootstrap(model, "/tmp", NULL, NULL, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "train"), "bootstrap: NULL training settings: %s", gv_last_error());
     gv_bootstrap_options b; gv_train_options t;
     CHECK(gv_bootstrap_options_default(&b) == GV_OK && b.size == (int32_t)sizeof b && b.replicates > 0, "bootstrap defaults");
     CHECK(gv_train_options_run_default(&t) == GV_OK && t.dim == 50 && t.als_sweeps == 4, "run schedule defaults");
@@ -275,9 +325,60 @@ static void test_studies(const char* fixture) {
     CHECK(gv_compare_uncertainty(model, fixture, &c, table, NULL) == GV_ERR_IO, "compare: not a bootstrap folder: %s", gv_last_error());
 }
 
+/* Pipeline options: the defaults calls give the core's defaults; a struct of another size is refused. Vector files:
+ * a word2vec text file written here imports to a model whose vectors are the file's, and exports back (text and binary). */
+static void test_pipeline_options_and_vector_files(void) {
+    gv_vocab_options vo; gv_cooccur_options co; gv_variance_options va; gv_train_options to; gv_benchmark_options bo;
+    CHECK(gv_vocab_options_default(&vo) == GV_OK && vo.size == (int32_t)sizeof vo && vo.min_count == 5 && vo.max_vocab == 0 && vo.flags == 0, "vocab defaults");
+    CHECK(gv_cooccur_options_default(&co) == GV_OK && co.size == (int32_t)sizeof co && co.window == 10 && co.symmetric == 1 && co.distance_weighting == 1
+          && co.memory_bytes == (int64_t)4 << 30, "cooccur defaults");
+    CHECK(gv_variance_options_default(&va) == GV_OK && va.size == (int32_t)sizeof va && va.complete == 1 && va.refine == 0 && va.approx == 0.90, "variance defaults");
+    CHECK(gv_train_options_default(&to) == GV_OK && to.size == (int32_t)sizeof to && to.dim == 100 && to.epochs == 25, "train defaults");
+    CHECK(gv_benchmark_options_default(&bo) == GV_OK && bo.size == (int32_t)sizeof bo && bo.samples == 0 && bo.level == 0.95, "benchmark defaults");
+    vo.size = 4;
+    CHECK(gv_vocab_build("/nonexistent", "/tmp/x", &vo, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "gv_vocab_options"), "vocab options size: %s", gv_last_error());
+    co.window = 0;
+    CHECK(gv_cooccur("/nonexistent", "/nonexistent", "/tmp/x", &co, NULL) == GV_ERR_ARGUMENT, "cooccur window 0: %s", gv_last_error());
+    to.size = 0;
+    CHECK(gv_train("/x", "/x", "/x", &to, NULL, NULL, NULL, NULL) == GV_ERR_ARGUMENT, "train options size 0");
+
+    char txt[256], dir[256], back[256], bin[256];
+    int pid = (int)getpid();
+    snprintf(txt, sizeof txt, "/tmp/glovev-abi-%d.w2v.txt", pid); snprintf(dir, sizeof dir, "/tmp/glovev-abi-%d-model", pid);
+    snprintf(back, sizeof back, "/tmp/glovev-abi-%d.back.txt", pid); snprintf(bin, sizeof bin, "/tmp/glovev-abi-%d.bin", pid);
+    FILE* f = fopen(txt, "w");
+    fprintf(f, "3 2\nalpha 0.5 -1.25\nbeta 3 4\ngamma 1e-3 0.1\n");
+    fclose(f);
+    int64_t n = 0;
+    CHECK(gv_import_vectors(txt, GV_FORMAT_WORD2VEC_TEXT, dir, &n) == GV_OK && n == 3, "import: %s", gv_last_error());
+    gv_model* m = NULL;
+    CHECK(gv_model_open(dir, &m) == GV_OK, "open imported: %s", gv_last_error());
+    double v[2];
+    CHECK(m && gv_model_vector(m, "beta", v, 2) == GV_OK && v[0] == 3 && v[1] == 4, "imported vector");
+    CHECK(m && gv_model_vector(m, "alpha", v, 2) == GV_OK && v[0] == 0.5 && v[1] == -1.25, "imported vector");
+    gv_interval iv;
+    CHECK(m && gv_similarity(m, "alpha", "beta", NULL, &iv) == GV_ERR_INPUT, "no covariance: an error by default");
+    CHECK(m && gv_similarity(m, "alpha", "beta", QP(GV_METHOD_DELTA, 0, 0, 0, 1), &iv) == GV_OK && (iv.flags & GV_FLAG_NO_COVARIANCE)
+          && fabs(iv.plugin - (0.5 * 3 - 1.25 * 4) / (sqrt(0.5 * 0.5 + 1.25 * 1.25) * 5)) < 1e-7, "held fixed: plug-in cosine, flagged");
+    if (m) gv_model_free(m);
+    CHECK(gv_export_vectors(dir, GV_FORMAT_WORD2VEC_BINARY, bin, &n) == GV_OK && n == 3, "export binary: %s", gv_last_error());
+    char dir2[300]; snprintf(dir2, sizeof dir2, "%s2", dir);
+    CHECK(gv_import_vectors(bin, GV_FORMAT_WORD2VEC_BINARY, dir2, &n) == GV_OK && n == 3, "re-import binary: %s", gv_last_error());
+    CHECK(gv_export_vectors(dir2, GV_FORMAT_GLOVE_TEXT, back, &n) == GV_OK, "export glove text: %s", gv_last_error());
+    f = fopen(back, "r"); char line[256] = {0};
+    if (f) { if (!fgets(line, sizeof line, f)) line[0] = 0; fclose(f); }
+    CHECK(!strcmp(line, "alpha 0.5 -1.25\n"), "glove text round trip: '%s'", line);
+    f = fopen(txt, "w"); fprintf(f, "2 2\nalpha 0.5 -1.25\nbeta 3\n"); fclose(f);
+    CHECK(gv_import_vectors(txt, GV_FORMAT_WORD2VEC_TEXT, dir, NULL) == GV_ERR_INPUT && strstr(gv_last_error(), ":3:"), "ragged row named with its line: %s", gv_last_error());
+    CHECK(gv_import_vectors(txt, 9, dir, NULL) == GV_ERR_ARGUMENT, "unknown format");
+    char cmd[1024]; snprintf(cmd, sizeof cmd, "rm -rf %s %s %s %s %s", txt, dir, dir2, back, bin);
+    if (system(cmd) != 0) printf("cleanup failed\n");
+}
+
 int main(int argc, char** argv) {
     if (argc < 2) { fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]); return 2; }
     test_version();
+    test_pipeline_options_and_vector_files();
     test_spd_inverse();
     test_model(argv[1]);
     test_matrix(argv[1]);

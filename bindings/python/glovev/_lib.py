@@ -81,7 +81,31 @@ class Reliability(ctypes.Structure):
 
 
 class Defaults(ctypes.Structure):
-    _fields_ = [("method", c_int32), ("reserved", c_int32), ("samples", c_int64), ("seed", c_uint64), ("level", c_double)]
+    _fields_ = [("method", c_int32), ("reserved", c_int32), ("samples", c_int64), ("seed", c_uint64), ("level", c_double),
+                ("permutations", c_int64), ("omitted_tolerance", c_double)]
+
+
+class QueryOptions(ctypes.Structure):
+    _fields_ = [("size", c_int32), ("method", c_int32), ("level", c_double), ("samples", c_int64), ("seed", c_uint64),
+                ("hold_fixed", c_int32), ("approximate", c_int32)]
+
+
+class BenchmarkOptions(ctypes.Structure):
+    _fields_ = [("size", c_int32), ("hold_fixed", c_int32), ("samples", c_int64), ("seed", c_uint64), ("level", c_double)]
+
+
+class VocabOptions(ctypes.Structure):
+    _fields_ = [("size", c_int32), ("flags", c_int32), ("threads", c_int32), ("reserved", c_int32), ("min_count", c_int64),
+                ("max_vocab", c_int64)]
+
+
+class CooccurOptions(ctypes.Structure):
+    _fields_ = [("size", c_int32), ("window", c_int32), ("symmetric", c_int32), ("distance_weighting", c_int32),
+                ("flags", c_int32), ("threads", c_int32), ("memory_bytes", c_int64)]
+
+
+class VarianceOptions(ctypes.Structure):
+    _fields_ = [("size", c_int32), ("threads", c_int32), ("complete", c_int32), ("refine", c_int32), ("approx", c_double)]
 
 
 class NeighbourSearch(ctypes.Structure):
@@ -120,11 +144,11 @@ class BiasDifference(ctypes.Structure):
 
 
 class TrainOptions(ctypes.Structure):
-    _fields_ = [("dim", c_int32), ("epochs", c_int32), ("threads", c_int32), ("checkpoint_every", c_int32),
-                ("eta", c_double), ("x_max", c_double), ("alpha", c_double), ("grad_clip", c_double),
-                ("bias_eta", c_double), ("seed", c_uint64), ("resume", c_int32), ("epochs_auto", c_int32),
-                ("als_sweeps", c_int32), ("reserved", c_int32), ("als_tol", c_double), ("ridge", c_double),
-                ("auto_tol", c_double), ("auto_cos", c_double), ("init_from", c_char_p)]
+    _fields_ = [("size", c_int32), ("dim", c_int32), ("epochs", c_int32), ("threads", c_int32), ("checkpoint_every", c_int32),
+                ("resume", c_int32), ("eta", c_double), ("x_max", c_double), ("alpha", c_double), ("grad_clip", c_double),
+                ("bias_eta", c_double), ("seed", c_uint64), ("epochs_auto", c_int32), ("als_sweeps", c_int32),
+                ("als_tol", c_double), ("ridge", c_double), ("auto_tol", c_double), ("auto_cos", c_double),
+                ("init_from", c_char_p)]
 
 
 class CalibrateOptions(ctypes.Structure):
@@ -149,14 +173,18 @@ _P = POINTER
 _DP = POINTER(c_double)
 _STRS = POINTER(c_char_p)
 
+_Q = _P(QueryOptions)
+
 _SIGNATURES = {
     "gv_version": (c_char_p, []),
     "gv_abi_version": (c_int32, [_P(c_int32), _P(c_int32), _P(c_int32), _P(c_int32)]),
     "gv_last_error": (c_char_p, []),
     "gv_blas_backend": (c_int32, [c_char_p, c_int64, _P(c_int64)]),
     "gv_spd_inverse": (c_int32, [_DP, c_int64, _DP, c_int64]),
-    "gv_vocab_build": (c_int32, [c_char_p, c_char_p, c_int64, c_int64, c_int32, c_int32, _P(c_int64)]),
-    "gv_cooccur": (c_int32, [c_char_p, c_char_p, c_char_p, c_int32, c_int32, c_int32, c_int64, c_int32, c_int32, _P(c_int64)]),
+    "gv_vocab_options_default": (c_int32, [_P(VocabOptions)]),
+    "gv_vocab_build": (c_int32, [c_char_p, c_char_p, _P(VocabOptions), _P(c_int64)]),
+    "gv_cooccur_options_default": (c_int32, [_P(CooccurOptions)]),
+    "gv_cooccur": (c_int32, [c_char_p, c_char_p, c_char_p, _P(CooccurOptions), _P(c_int64)]),
     "gv_train_options_default": (c_int32, [_P(TrainOptions)]),
     "gv_train_options_run_default": (c_int32, [_P(TrainOptions)]),
     "gv_calibrate_options_default": (c_int32, [_P(CalibrateOptions)]),
@@ -165,12 +193,15 @@ _SIGNATURES = {
     "gv_bootstrap": (c_int32, [c_char_p, c_char_p, _P(BootstrapOptions), _P(TrainOptions), _P(c_int32)]),
     "gv_compare_uncertainty_options_default": (c_int32, [_P(CompareUncertaintyOptions)]),
     "gv_compare_uncertainty": (c_int32, [c_char_p, c_char_p, _P(CompareUncertaintyOptions), c_char_p, c_char_p]),
-    "gv_cooccur_shard": (c_int32, [c_char_p, c_char_p, c_char_p, c_int32, c_int32, c_int32, c_int64, c_int32, c_int32, c_int32, c_int32, _P(c_int64)]),
+    "gv_cooccur_shard": (c_int32, [c_char_p, c_char_p, c_char_p, _P(CooccurOptions), c_int32, c_int32, _P(c_int64)]),
     "gv_merge_cooccur": (c_int32, [c_char_p, c_char_p, _STRS, c_int64, _P(c_int64)]),
-    "gv_variance_shard": (c_int32, [c_char_p, c_char_p, c_char_p, c_int32, c_double, c_int32, c_int32, c_int32, c_int32, _P(c_int64)]),
+    "gv_variance_options_default": (c_int32, [_P(VarianceOptions)]),
+    "gv_variance_shard": (c_int32, [c_char_p, c_char_p, c_char_p, _P(VarianceOptions), c_int32, c_int32, _P(c_int64)]),
     "gv_merge_variances": (c_int32, [c_char_p, _STRS, c_int64, _P(c_int64)]),
     "gv_train": (c_int32, [c_char_p, c_char_p, c_char_p, _P(TrainOptions), PROGRESS_FN, c_void_p, _P(c_int32), _DP]),
-    "gv_variance": (c_int32, [c_char_p, c_char_p, c_char_p, c_int32, c_double, c_int32, c_int32, _P(c_int64)]),
+    "gv_variance": (c_int32, [c_char_p, c_char_p, c_char_p, _P(VarianceOptions), _P(c_int64)]),
+    "gv_import_vectors": (c_int32, [c_char_p, c_int32, c_char_p, _P(c_int64)]),
+    "gv_export_vectors": (c_int32, [c_char_p, c_int32, c_char_p, _P(c_int64)]),
     "gv_matrix_open": (c_int32, [c_char_p, c_char_p, _P(c_void_p)]),
     "gv_matrix_free": (c_int32, [c_void_p]),
     "gv_matrix_shape": (c_int32, [c_void_p, _P(c_int64), _P(c_int64)]),
@@ -179,36 +210,35 @@ _SIGNATURES = {
     "gv_model_free": (c_int32, [c_void_p]),
     "gv_model_shape": (c_int32, [c_void_p, _P(c_int64), _P(c_int64), _P(c_int32)]),
     "gv_model_word": (c_int32, [c_void_p, c_int64, c_char_p, c_int64, _P(c_int64)]),
+    "gv_model_words": (c_int32, [c_void_p, c_char_p, c_int64, _P(c_int64)]),
     "gv_model_warnings": (c_int32, [c_void_p, c_char_p, c_int64, _P(c_int64)]),
     "gv_model_index": (c_int32, [c_void_p, c_char_p, _P(c_int64)]),
     "gv_result_warnings": (c_int32, [c_void_p, _STRS, c_int64, c_int32, c_int32, c_char_p, c_int64, _P(c_int64)]),
     "gv_model_vector": (c_int32, [c_void_p, c_char_p, _DP, c_int64]),
+    "gv_model_vectors": (c_int32, [c_void_p, _DP, c_int64]),
     "gv_model_has_covariance": (c_int32, [c_void_p, c_char_p, _P(c_int32)]),
     "gv_model_covariance": (c_int32, [c_void_p, c_char_p, c_int32, _DP, c_int64]),
-    "gv_similarity": (c_int32, [c_void_p, c_char_p, c_char_p, c_int32, c_double, c_int64, c_uint64, c_int32, _P(Interval)]),
-    "gv_compare": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_int32, c_double, c_int64, c_uint64, c_int32, _P(Difference)]),
-    "gv_neighbours": (c_int32, [c_void_p, c_char_p, c_int64, c_int32, c_double, c_int64, c_uint64, c_int32, _P(Neighbour), c_int64, _P(c_int64),
-                                _P(NeighbourSearch)]),
+    "gv_query_options_default": (c_int32, [_Q]),
+    "gv_similarity": (c_int32, [c_void_p, c_char_p, c_char_p, _Q, _P(Interval)]),
+    "gv_similarities": (c_int32, [c_void_p, _STRS, _STRS, c_int64, _Q, _P(Interval), c_int64]),
+    "gv_compare": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, _Q, _P(Difference)]),
+    "gv_neighbours": (c_int32, [c_void_p, c_char_p, c_int64, _Q, _P(Neighbour), c_int64, _P(c_int64), _P(NeighbourSearch)]),
     "gv_interval_defaults": (c_int32, [_P(Defaults)]),
     "gv_method_name": (c_int32, [c_int32, c_char_p, c_int64, _P(c_int64)]),
     "gv_method_parse": (c_int32, [c_char_p, _P(c_int32)]),
     "gv_word_reliability": (c_int32, [c_void_p, c_char_p, _P(Reliability)]),
-    "gv_evaluate": (c_int32, [c_void_p, c_char_p, c_int64, c_uint64, c_double, c_int32, _P(Benchmark)]),
-    "gv_evaluate_compare": (c_int32, [c_void_p, c_void_p, c_char_p, c_int64, c_uint64, c_double, c_int32, _P(BenchmarkComparison)]),
-    # permutations, then method, level, samples, seed, hold_fixed, approximate (as gv_rnd and the differences)
-    "gv_weat": (c_int32, [c_void_p, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, c_int64,
-                          c_int32, c_double, c_int64, c_uint64, c_int32, c_int32, _P(WeatResult)]),
-    "gv_rnd": (c_int32, [c_void_p, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64,
-                         c_int32, c_double, c_int64, c_uint64, c_int32, c_int32, _P(RndResult)]),
-    "gv_weat_difference": (c_int32, [c_void_p, _P(_STRS), _P(c_int64), _P(_STRS), _P(c_int64),
-                                     c_int32, c_double, c_int64, c_uint64, c_int32, c_int32, _P(BiasDifference)]),
-    "gv_rnd_difference": (c_int32, [c_void_p, _P(_STRS), _P(c_int64), _P(_STRS), _P(c_int64),
-                                    c_int32, c_double, c_int64, c_uint64, c_int32, c_int32, _P(BiasDifference)]),
+    "gv_benchmark_options_default": (c_int32, [_P(BenchmarkOptions)]),
+    "gv_evaluate": (c_int32, [c_void_p, c_char_p, _P(BenchmarkOptions), _P(Benchmark)]),
+    "gv_evaluate_compare": (c_int32, [c_void_p, c_void_p, c_char_p, _P(BenchmarkOptions), _P(BenchmarkComparison)]),
+    "gv_weat": (c_int32, [c_void_p, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, c_int64, _Q, _P(WeatResult)]),
+    "gv_rnd": (c_int32, [c_void_p, _STRS, c_int64, _STRS, c_int64, _STRS, c_int64, _Q, _P(RndResult)]),
+    "gv_weat_difference": (c_int32, [c_void_p, _P(_STRS), _P(c_int64), _P(_STRS), _P(c_int64), _Q, _P(BiasDifference)]),
+    "gv_rnd_difference": (c_int32, [c_void_p, _P(_STRS), _P(c_int64), _P(_STRS), _P(c_int64), _Q, _P(BiasDifference)]),
 }
 
 # The ABI major this binding is written against (GV_ABI_MAJOR in glovev.h). Checked before any signature is bound:
 # a library of another major would be called with the wrong layouts.
-ABI_MAJOR = 1
+ABI_MAJOR = 2
 
 
 def _check_abi():

@@ -9,16 +9,17 @@ from ctypes import byref, c_int64
 from pathlib import Path
 
 from . import _lib as L
-from .pipeline import _flags, _size
+from .pipeline import cooccur_options, variance_options
 
 
-def cooccur_shard(corpus, vocab, part_dir, shard, shards, window=10, symmetric=True, distance_weighting=True,
-                  memory="1G", lowercase=False, split_punctuation=False, threads=1):
-    """Counts shard ``shard`` of ``shards`` (1-based, a range of lines) into ``part_dir``. Returns the number of pairs."""
+def cooccur_shard(corpus, vocab, part_dir, shard, shards, window=None, symmetric=None, distance_weighting=None,
+                  memory="1G", lowercase=False, split_punctuation=False, replace_invalid=False, threads=1):
+    """Counts shard ``shard`` of ``shards`` (1-based, a range of lines) into ``part_dir``; settings as
+    :func:`glovev.cooccur` (None: the core's defaults; memory defaults to 1G per worker here). Returns the number of pairs."""
     n = c_int64()
+    o = cooccur_options(window, symmetric, distance_weighting, memory, lowercase, split_punctuation, replace_invalid, threads)
     L._check(L._lib.gv_cooccur_shard(L.encode(str(corpus), "corpus"), L.encode(str(vocab), "vocab"), L.encode(str(part_dir), "part_dir"),
-                                     int(window), int(bool(symmetric)), int(bool(distance_weighting)), _size(memory), int(threads),
-                                     _flags(lowercase, split_punctuation), int(shard), int(shards), byref(n)))
+                                     byref(o), int(shard), int(shards), byref(n)))
     return n.value
 
 
@@ -29,12 +30,13 @@ def merge_cooccur(out_dir, vocab, parts):
     return nnz.value
 
 
-def variance_shard(model_dir, cooccur_dir, part_dir, shard, shards, approx=0.90, complete=True, refine=False, threads=1):
-    """Computes the variances of shard ``shard`` of ``shards`` (words balanced by cost) into ``part_dir``."""
+def variance_shard(model_dir, cooccur_dir, part_dir, shard, shards, approx=None, complete=None, refine=None, threads=1):
+    """Computes the variances of shard ``shard`` of ``shards`` (words balanced by cost) into ``part_dir``; settings as
+    :func:`glovev.variance` (None: the core's defaults)."""
     n = c_int64()
+    o = variance_options(threads, approx, complete, refine)
     L._check(L._lib.gv_variance_shard(L.encode(str(model_dir), "model_dir"), L.encode(str(cooccur_dir), "cooccur_dir"),
-                                      L.encode(str(part_dir), "part_dir"), int(threads), float(approx), int(bool(complete)),
-                                      int(bool(refine)), int(shard), int(shards), byref(n)))
+                                      L.encode(str(part_dir), "part_dir"), byref(o), int(shard), int(shards), byref(n)))
     return n.value
 
 

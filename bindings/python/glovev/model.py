@@ -12,8 +12,7 @@ import numpy as np
 from . import _lib as L
 
 STATUS = {0: "ok", 1: "not_identifiable"}
-FLAG_NO_COVARIANCE, FLAG_NOISY, FLAG_NOT_CONVERGED, FLAG_APPROXIMATED, FLAG_UNCALIBRATED = 1, 2, 4, 8, 16
-OMITTED_BOUND_WARNING = 0.01  # most_similar warns when the words it did not draw may take more top-k places than this
+FLAG_NO_COVARIANCE, FLAG_NOISY, FLAG_NOT_CONVERGED, FLAG_APPROXIMATED, FLAG_UNCALIBRATED, FLAG_OMITTED_BOUND = 1, 2, 4, 8, 16, 32
 
 
 class ReliabilityWarning(UserWarning):
@@ -39,10 +38,34 @@ def _method_name(code):
 
 
 def defaults():
-    """The core's defaults: {'method', 'samples', 'seed', 'level'} (the same in the CLI, C and R)."""
+    """The core's defaults: {'method', 'samples', 'seed', 'level', 'permutations', 'omitted_tolerance'} (the same in the
+    CLI, C and R); None arguments of the query methods stand for these."""
     d = L.Defaults()
     L._check(L._lib.gv_interval_defaults(byref(d)))
-    return {"method": _method_name(d.method), "samples": d.samples, "seed": d.seed, "level": d.level}
+    return {"method": _method_name(d.method), "samples": d.samples, "seed": d.seed, "level": d.level,
+            "permutations": d.permutations, "omitted_tolerance": d.omitted_tolerance}
+
+
+def _query(ci, method, samples, seed, hold_fixed, approximate=False):
+    """A gv_query_options from Python arguments (None: the core's default), filled by the core's defaults call."""
+    o = L.QueryOptions()
+    L._check(L._lib.gv_query_options_default(byref(o)))
+    o.method, o.level, o.samples, o.seed = _method(method), _opt_level(ci), _opt_samples(samples), _opt_seed(seed)
+    o.hold_fixed, o.approximate = _flag(hold_fixed, "hold_fixed"), _flag(approximate, "approximate")
+    return o
+
+
+def _flag(x, name):
+    if not isinstance(x, (bool, np.bool_)) and x not in (0, 1):
+        raise TypeError("%s must be True or False, not %r" % (name, x))
+    return 1 if x else 0
+
+
+def _benchmark_options(samples, seed, ci, hold_fixed):
+    o = L.BenchmarkOptions()
+    L._check(L._lib.gv_benchmark_options_default(byref(o)))
+    o.samples, o.seed, o.level, o.hold_fixed = _opt_samples(samples), _opt_seed(seed), _opt_level(ci), _flag(hold_fixed, "hold_fixed")
+    return o
 
 
 def _opt_samples(samples):
@@ -116,6 +139,25 @@ class Interval:
     status: str
     p_value: float
     flags: int
+
+
+_FORMATS = {"word2vec": 1, "word2vec-bin": 2, "glove-txt": 3}
+
+
+def import_vectors(path, out_dir, format: str = "word2vec") -> int:
+    """Writes a vector file as a model folder `out_dir` (vocab.txt with counts 1, vectors.safetensors) through the core's
+    reader, which names the file and line of a malformed row; returns the number of words.
+
+    Parameters
+    ----------
+    format : {'word2vec', 'word2vec-bin', 'glove-txt'}
+        gensim / word2vec text (a "V D" header line), gensim / word2vec float32 binary, or GloVe's header-less text.
+    """
+    if format not in _FORMATS:
+        raise ValueError("format must be one of %s, got %r" % (", ".join(sorted(_FORMATS)), format))
+    n = c_int64()
+    L._check(L._lib.gv_import_vectors(L.encode(str(path), "path"), _FORMATS[format], L.encode(str(out_dir), "out_dir"), byref(n)))
+    return n.value
 
 
 def _frame(columns, rows):
@@ -396,12 +438,16 @@ class Model:
         L._check(L._lib.gv_model_shape(self._h, byref(v), byref(d), byref(hv)))
         self.vocab_size, self.dim, self.has_variances = v.value, d.value, bool(hv.value)
         self._words = None
+        self.path = None
 
     @classmethod
     def load(cls, path) -> "Model":
+        """Opens a model folder (vocab.txt, params.safetensors or vectors.safetensors, variances/ when present); the
+        variance stage's findings about GloVe-V's premise are shown as ReliabilityWarnings."""
         h = c_void_p()
         L._check(L._lib.gv_model_open(L.encode(str(path), "path"), byref(h)))
         m = cls(h.value)
+        m.path = str(path)
         for w in m.premise_warnings:
             warnings.warn("glovev: " + w, ReliabilityWarning, stacklevel=2)
         return m
@@ -445,16 +491,14 @@ class Model:
     def index_to_key(self) -> List[str]:
         """Words in vocabulary order (gensim's name)."""
         if self._words is None:
-            words = []
-            buf = ctypes.create_string_buffer(1024)
+            # One bulk call (gv_model_words: NUL-separated words in index order).
             need = c_int64()
-            for i in range(self.vocab_size):
-                st = L._lib.gv_model_word(self._handle(), i, buf, len(buf), byref(need))
-                if st == L.ERR_BUFFER:
-                    buf = ctypes.create_string_buffer(need.value)
-                    st = L._lib.gv_model_word(self._handle(), i, buf, len(buf), byref(need))
-                L._check(st)
-                words.append(buf.value.decode("utf-8"))
+            L._check(L._lib.gv_model_words(self._handle(), None, 0, byref(need)))
+            buf = ctypes.create_string_buffer(max(1, need.value))
+            L._check(L._lib.gv_model_words(self._handle(), buf, need.value, byref(need)))
+            words = buf.raw[: need.value].decode("utf-8").split("\0")[:-1] if need.value else []
+            if len(words) != self.vocab_size:
+                raise L.GloVeVError("gv_model_words returned %d words for a vocabulary of %d" % (len(words), self.vocab_size))
             self._words = words
         return self._words
 
@@ -513,7 +557,8 @@ class Model:
     def vectors(self) -> np.ndarray:
         """All centre vectors, V x D (like KeyedVectors.vectors); read once, then kept (read-only)."""
         if getattr(self, "_vectors", None) is None:
-            out = np.stack([self.vector(w) for w in self.index_to_key])
+            out = np.empty((self.vocab_size, self.dim), dtype=np.float64)
+            L._check(L._lib.gv_model_vectors(self._handle(), out.ctypes.data_as(L._DP), out.size))
             out.flags.writeable = False
             self._vectors = out
         return self._vectors
@@ -598,7 +643,7 @@ class Model:
         L._check(L._lib.gv_word_reliability(self._handle(), L.encode(word), byref(r)))
         return WordReliability(word, bool(r.has_covariance), r.contexts, r.dof, r.noise_ratio, r.cos_trained_wls, r.flags)
 
-    def _reliabilities(self, words, flags, known_only=False):
+    def _reliabilities(self, words, flags, known_only=False, approximate=False):
         """Each distinct word's reliability; when flags != 0, the core's warning lines for the result
         (gv_result_warnings) as ReliabilityWarnings. known_only: leave out words the model lacks (bias lists skip
         unknown words)."""
@@ -609,42 +654,66 @@ class Model:
         if flags:
             arr, n = L.string_array(distinct, "words")
             need = c_int64()
-            L._lib.gv_result_warnings(self._handle(), arr, n, int(flags), 0, None, 0, byref(need))
+            ap = 1 if approximate else 0
+            L._lib.gv_result_warnings(self._handle(), arr, n, int(flags), ap, None, 0, byref(need))
             buf = ctypes.create_string_buffer(max(1, need.value))
-            L._check(L._lib.gv_result_warnings(self._handle(), arr, n, int(flags), 0, buf, len(buf), byref(need)))
+            L._check(L._lib.gv_result_warnings(self._handle(), arr, n, int(flags), ap, buf, len(buf), byref(need)))
             for line in buf.value.decode("utf-8").split("\n"):
                 if line:
                     warnings.warn("glovev: " + line, ReliabilityWarning, stacklevel=3)
         return rel
 
     def similarity(self, a: str, b: str, ci: Optional[float] = None, method: str = "calibrated", samples: Optional[int] = None,
-                   seed: Optional[int] = None, hold_fixed: bool = False) -> Similarity:
-        """Cosine of a and b with an interval. samples/seed: None = the core's defaults; the delta method takes neither.
-        A word without a covariance raises InputError unless hold_fixed=True (then it is exact, and a warning says so)."""
+                   seed: Optional[int] = None, hold_fixed: bool = False, approximate: bool = False) -> Similarity:
+        """Cosine of a and b with an interval.
+
+        Parameters
+        ----------
+        a, b : str
+        ci : float, optional
+            Confidence level in (0, 1); None: the core's default (0.95).
+        method : {'calibrated', 'delta', 'sample'}
+            'calibrated' (default): noise-debiased estimate, studentized parametric-bootstrap interval,
+            'not_identifiable' where the data carry no information; 'delta': the paper's delta method at the plug-in
+            vectors; 'sample' (alias 'composition'): the paper's mean and percentiles of draws.
+        samples, seed : int, optional
+            Draws and their seed; None: the core's defaults. The delta method takes neither.
+        hold_fixed : bool
+            A word without a covariance raises InputError unless True (then it is exact, and a warning says so).
+        approximate : bool
+            Use the compact covariances.
+
+        Returns
+        -------
+        Similarity
+            ``float(s)`` is the plug-in cosine (as gensim's similarity); ``s.estimate``, ``s.ci``, ``s.sd``,
+            ``s.status``, ``s.words`` carry the uncertainty.
+        """
         iv = L.Interval()
-        L._check(L._lib.gv_similarity(self._handle(), L.encode(a), L.encode(b), _method(method), _opt_level(ci),
-                                      _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, byref(iv)))
-        return Similarity(Interval(**_interval(iv)), self._reliabilities([a, b], iv.flags))
+        L._check(L._lib.gv_similarity(self._handle(), L.encode(a), L.encode(b), byref(_query(ci, method, samples, seed, hold_fixed, approximate)),
+                                      byref(iv)))
+        return Similarity(Interval(**_interval(iv)), self._reliabilities([a, b], iv.flags, approximate=approximate))
 
     def compare(self, first: Sequence[str], second: Sequence[str], method: str = "calibrated", samples: Optional[int] = None,
-                seed: Optional[int] = None, ci: Optional[float] = None, hold_fixed: bool = False) -> Difference:
+                seed: Optional[int] = None, ci: Optional[float] = None, hold_fixed: bool = False,
+                approximate: bool = False) -> Difference:
         """Tests cos(first) = cos(second) for two word pairs sharing words or not: the difference with its interval,
         z and p-value (a Difference). Arguments as :meth:`similarity`."""
         (a, b), (c, d) = first, second
         r = L.Difference()
-        L._check(L._lib.gv_compare(self._handle(), L.encode(a), L.encode(b), L.encode(c), L.encode(d), _method(method),
-                                   _opt_level(ci), _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, byref(r)))
+        L._check(L._lib.gv_compare(self._handle(), L.encode(a), L.encode(b), L.encode(c), L.encode(d),
+                                   byref(_query(ci, method, samples, seed, hold_fixed, approximate)), byref(r)))
         return Difference(r.diff, r.plugin, r.sd, (r.lo, r.hi), r.z, r.p_value, _method_name(r.method), STATUS[r.status],
-                          r.flags, self._reliabilities([a, b, c, d], r.flags))
+                          r.flags, self._reliabilities([a, b, c, d], r.flags, approximate=approximate))
 
     def similarity_table(self, pairs, ci: Optional[float] = None, method: str = "calibrated", samples: Optional[int] = None,
-                         seed: Optional[int] = None, hold_fixed: bool = False):
+                         seed: Optional[int] = None, hold_fixed: bool = False, approximate: bool = False):
         """Cosines of many word pairs with their intervals, one row per pair.
 
         Parameters
         ----------
         pairs : iterable of (str, str)
-        ci, method, samples, seed, hold_fixed
+        ci, method, samples, seed, hold_fixed, approximate
             As :meth:`similarity` (None: the core's defaults).
 
         Returns
@@ -654,19 +723,26 @@ class Model:
             status ('ok' or 'not_identifiable'; then lower/upper are NaN), method, p_value (statistic = 0), flags
             (GV_FLAG_* over the pair's words). One ReliabilityWarning names every flagged word of the table.
         """
-        rows, words, flags = [], [], 0
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ReliabilityWarning)
-            for pair in pairs:
-                try:
-                    a, b = pair
-                except (TypeError, ValueError):
-                    raise TypeError("pairs must hold (word, word) pairs, got %r" % (pair,)) from None
-                s = self.similarity(a, b, ci=ci, method=method, samples=samples, seed=seed, hold_fixed=hold_fixed)
-                rows.append((a, b, s.estimate, s.plugin, s.sd, s.ci[0], s.ci[1], s.status, s.method, s.p_value, s.flags))
-                words += [a, b]
-                flags |= s.flags
-        self._reliabilities(words, flags)
+        firsts, seconds = [], []
+        for pair in pairs:
+            try:
+                a, b = pair
+            except (TypeError, ValueError):
+                raise TypeError("pairs must hold (word, word) pairs, got %r" % (pair,)) from None
+            firsts.append(a)
+            seconds.append(b)
+        fa, n = L.string_array(firsts, "a")
+        fb, _ = L.string_array(seconds, "b")
+        out = (L.Interval * max(1, n))()
+        # One bulk call: every pair exactly as similarity() computes it.
+        L._check(L._lib.gv_similarities(self._handle(), fa, fb, n, byref(_query(ci, method, samples, seed, hold_fixed, approximate)),
+                                        out, n))
+        rows, flags = [], 0
+        for a, b, iv in zip(firsts, seconds, out[:n]):
+            d = _interval(iv)
+            rows.append((a, b, d["estimate"], d["plugin"], d["sd"], d["ci"][0], d["ci"][1], d["status"], d["method"], d["p_value"], d["flags"]))
+            flags |= iv.flags
+        self._reliabilities(firsts + seconds, flags, approximate=approximate)
         return _frame(["a", "b", "estimate", "plugin", "sd", "lower", "upper", "status", "method", "p_value", "flags"], rows)
 
     def neighbour_table(self, word: str, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
@@ -690,11 +766,12 @@ class Model:
 
     def most_similar(self, word=None, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
                      samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False, *,
-                     positive=None, negative=None):
+                     positive=None, negative=None, approximate: bool = False):
         """Top-n neighbours of one word over the whole vocabulary with intervals and P(truly in the top n): a list of
         Neighbour, each the pair (word, cosine) as gensim's, whose ``.search`` (NeighbourSearch) says how many words
         were drawn jointly with the query and bounds the top-n places the others may take; a ReliabilityWarning says
-        when that bound exceeds 0.01 (each P(top n) may then be overstated by up to it).
+        when that bound exceeds the core's tolerance (``defaults()["omitted_tolerance"]``; each P(top n) may then be
+        overstated by up to it).
 
         With ``positive``/``negative`` word lists (or a list as `word`), gensim's vector arithmetic instead: the
         normalised mean of the unit vectors (+1 for positive, -1 for negative), ranked by cosine, the input words left
@@ -707,9 +784,8 @@ class Model:
         out = (L.Neighbour * topn)()
         n = c_int64()
         se = L.NeighbourSearch()
-        L._check(L._lib.gv_neighbours(self._handle(), L.encode(word), topn, _method(method), _opt_level(ci),
-                                      _opt_samples(samples), _opt_seed(seed), 1 if hold_fixed else 0, out, topn, byref(n),
-                                      byref(se)))
+        L._check(L._lib.gv_neighbours(self._handle(), L.encode(word), topn, byref(_query(ci, method, samples, seed, hold_fixed, approximate)),
+                                      out, topn, byref(n), byref(se)))
         words = self.index_to_key
         search = NeighbourSearch(se.candidates, se.searched, se.draws, se.omitted_bound)
         res = NeighbourList([Neighbour(words[r.index], r.cosine, r.estimate, r.sd, (r.lo, r.hi), r.mean, r.p_top_k,
@@ -717,12 +793,8 @@ class Model:
         flags = 0
         for r in res:
             flags |= r.flags
-        self._reliabilities([word] + [r.word for r in res], flags)
-        if search.omitted_bound > OMITTED_BOUND_WARNING:
-            warnings.warn("glovev: neighbours of '%s': P(top %d) may be overstated by up to %.3g (%d of %d words were drawn "
-                          "jointly with the query; the others may take up to %.3g top-%d places)"
-                          % (word, topn, search.omitted_bound, search.candidates, search.searched, search.omitted_bound, topn),
-                          ReliabilityWarning, stacklevel=2)
+        # With GV_FLAG_OMITTED_BOUND the core's lines include the caveat on what the words left out may take.
+        self._reliabilities([word] + [r.word for r in res], flags, approximate=approximate)
         return res
 
     def evaluate_word_pairs(self, path, samples: Optional[int] = None, seed: Optional[int] = None, ci: Optional[float] = None,
@@ -733,8 +805,8 @@ class Model:
         when some of the benchmark's words are flagged. Returns a BenchmarkResult: gensim's tuple
         ((pearson, p), (spearman, p), oov_ratio) with the intervals as attributes."""
         r = L.Benchmark()
-        L._check(L._lib.gv_evaluate(self._handle(), L.encode(str(path), "path"), _opt_samples(samples), _opt_seed(seed),
-                                    _opt_level(ci), 1 if hold_fixed else 0, byref(r)))
+        L._check(L._lib.gv_evaluate(self._handle(), L.encode(str(path), "path"), byref(_benchmark_options(samples, seed, ci, hold_fixed)),
+                                    byref(r)))
         if r.flagged_words > 0:
             warnings.warn("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or "
                           "cos(trained, WLS) < 0.9; see Model.reliability)" % (path, r.flagged_words, r.words),
@@ -750,33 +822,34 @@ class Model:
         if not isinstance(other, Model):
             raise TypeError("other must be a glovev.Model, not %s" % type(other).__name__)
         r = L.BenchmarkComparison()
-        L._check(L._lib.gv_evaluate_compare(self._handle(), other._handle(), L.encode(str(path), "path"), _opt_samples(samples),
-                                            _opt_seed(seed), _opt_level(ci), 1 if hold_fixed else 0, byref(r)))
+        L._check(L._lib.gv_evaluate_compare(self._handle(), other._handle(), L.encode(str(path), "path"),
+                                            byref(_benchmark_options(samples, seed, ci, hold_fixed)), byref(r)))
         if r.flags_a or r.flags_b:
             warnings.warn("glovev: benchmark %s: flagged words (flags: model A 0x%x, model B 0x%x; see Model.reliability)"
                           % (path, r.flags_a, r.flags_b), ReliabilityWarning, stacklevel=2)
         return BenchmarkComparison(r.pairs, r.replicates, r.spearman_a, r.spearman_b, r.diff, r.sd, (r.lo, r.hi), r.p_value,
                                    r.sd_pairs, r.sd_noise, r.level, r.flags_a, r.flags_b)
 
-    def weat(self, x, y, a, b, permutations: int = 10000, ci: Optional[float] = None, method: str = "calibrated",
+    def weat(self, x, y, a, b, permutations: Optional[int] = None, ci: Optional[float] = None, method: str = "calibrated",
              samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
              approximate: bool = False) -> WeatResult:
         """WEAT (Caliskan et al. 2017): x, y target lists, a, b attribute lists (unknown words are skipped; a list left
         with fewer than 2 words is an InputError). Intervals of the effect size and of S by `method` (as
-        :meth:`similarity`); approximate=True uses the compact covariances."""
+        :meth:`similarity`); permutations: re-partitions of the permutation test (None: the core's default, 10000; an
+        exact test when there are fewer); approximate=True uses the compact covariances."""
         x, y, a, b = _word_list(x, "x"), _word_list(y, "y"), _word_list(a, "a"), _word_list(b, "b")
         ax, nx = L.string_array(x, "x")
         ay, ny = L.string_array(y, "y")
         aa, na = L.string_array(a, "a")
         ab, nb = L.string_array(b, "b")
         r = L.WeatResult()
-        L._check(L._lib.gv_weat(self._handle(), ax, nx, ay, ny, aa, na, ab, nb, _positive_int(permutations, "permutations"),
-                                _method(method), _opt_level(ci), _opt_samples(samples), _opt_seed(seed),
-                                1 if hold_fixed else 0, 1 if approximate else 0, byref(r)))
+        perms = 0 if permutations is None else _positive_int(permutations, "permutations")
+        L._check(L._lib.gv_weat(self._handle(), ax, nx, ay, ny, aa, na, ab, nb, perms,
+                                byref(_query(ci, method, samples, seed, hold_fixed, approximate)), byref(r)))
         flags = r.effect_size_ci.flags | r.statistic_ci.flags
         return WeatResult(r.statistic, r.effect_size, r.p_value, r.permutations, bool(r.exact),
                           Interval(**_interval(r.effect_size_ci)), Interval(**_interval(r.statistic_ci)),
-                          self._reliabilities(x + y + a + b, flags, known_only=True))
+                          self._reliabilities(x + y + a + b, flags, known_only=True, approximate=approximate))
 
     def relative_norm_distance(self, group1, group2, neutral, ci: Optional[float] = None, method: str = "calibrated",
                                samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
@@ -787,17 +860,63 @@ class Model:
         a2, n2 = L.string_array(group2, "group2")
         an, nn = L.string_array(neutral, "neutral")
         r = L.RndResult()
-        L._check(L._lib.gv_rnd(self._handle(), a1, n1, a2, n2, an, nn, _method(method), _opt_level(ci), _opt_samples(samples),
-                               _opt_seed(seed), 1 if hold_fixed else 0, 1 if approximate else 0, byref(r)))
+        L._check(L._lib.gv_rnd(self._handle(), a1, n1, a2, n2, an, nn, byref(_query(ci, method, samples, seed, hold_fixed, approximate)),
+                               byref(r)))
         return RndResult(r.value, r.z, r.p_value, r.neutral, Interval(**_interval(r.ci)),
-                         self._reliabilities(group1 + group2 + neutral, r.ci.flags, known_only=True))
+                         self._reliabilities(group1 + group2 + neutral, r.ci.flags, known_only=True, approximate=approximate))
+
+    _BIAS_COLUMNS = ["quantity", "plugin", "estimate", "sd", "lower", "upper", "status", "method", "p_value", "permutation_p", "flags"]
+
+    @staticmethod
+    def _bias_row(quantity, plugin, iv, permutation_p=float("nan")):
+        return (quantity, plugin, iv.estimate, iv.sd, iv.ci[0], iv.ci[1], iv.status, iv.method, iv.p_value, permutation_p, iv.flags)
+
+    def weat_table(self, x, y, a, b, permutations: Optional[int] = None, ci: Optional[float] = None, method: str = "calibrated",
+                   samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False, approximate: bool = False):
+        """:meth:`weat` as a table: one row for the effect size, one for the statistic S.
+
+        Returns
+        -------
+        pandas.DataFrame (a numpy structured array without pandas)
+            Columns: quantity ('effect_size' or 'statistic'), plugin (at the trained vectors), estimate (the interval's
+            centre), sd, lower, upper, status ('ok' or 'not_identifiable'), method, p_value (the interval's test of 0),
+            permutation_p (WEAT's one-sided permutation p = (g + 1)/(n + 1), on both rows), flags (GV_FLAG_* over the
+            lists' words). Flagged words warn as in :meth:`weat`.
+        """
+        r = self.weat(x, y, a, b, permutations=permutations, ci=ci, method=method, samples=samples, seed=seed,
+                      hold_fixed=hold_fixed, approximate=approximate)
+        return _frame(self._BIAS_COLUMNS, [self._bias_row("effect_size", r.effect_size, r.effect_size_interval, r.p_value),
+                                           self._bias_row("statistic", r.statistic, r.statistic_interval, r.p_value)])
+
+    def rnd_table(self, group1, group2, neutral, ci: Optional[float] = None, method: str = "calibrated",
+                  samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False, approximate: bool = False):
+        """:meth:`relative_norm_distance` as a one-row table with the columns of :meth:`weat_table` (quantity 'rnd';
+        permutation_p is NaN)."""
+        r = self.relative_norm_distance(group1, group2, neutral, ci=ci, method=method, samples=samples, seed=seed,
+                                        hold_fixed=hold_fixed, approximate=approximate)
+        return _frame(self._BIAS_COLUMNS, [self._bias_row("rnd", r.value, r.interval)])
+
+    def bias_difference_table(self, kind: str, first, second, ci: Optional[float] = None, method: str = "calibrated",
+                              samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
+                              approximate: bool = False):
+        """:meth:`weat_difference` (kind 'weat') or :meth:`rnd_difference` (kind 'rnd') as a table with the columns of
+        :meth:`weat_table`: rows 'first' and 'second' (plug-in scores, no interval: NaN) and 'difference' (first minus
+        second, with its interval and the test of equal scores)."""
+        if kind not in ("weat", "rnd"):
+            raise ValueError("kind must be 'weat' or 'rnd', got %r" % (kind,))
+        fn = self.weat_difference if kind == "weat" else self.rnd_difference
+        d = fn(first, second, ci=ci, method=method, samples=samples, seed=seed, hold_fixed=hold_fixed, approximate=approximate)
+        nan = float("nan")
+        plain = lambda q, v: (q, v, nan, nan, nan, nan, "ok", d.difference.method, nan, nan, 0)
+        return _frame(self._BIAS_COLUMNS, [plain("first", d.first), plain("second", d.second),
+                                           self._bias_row("difference", d.difference.plugin, d.difference)])
 
     def _bias_difference(self, fn, first, second, n, parts, ci, method, samples, seed, hold_fixed, approximate):
         f = L.StringArrays(first, n, "first", parts)
         s = L.StringArrays(second, n, "second", parts)
         r = L.BiasDifference()
-        L._check(fn(self._handle(), f.lists, f.counts, s.lists, s.counts, _method(method), _opt_level(ci), _opt_samples(samples),
-                    _opt_seed(seed), 1 if hold_fixed else 0, 1 if approximate else 0, byref(r)))
+        L._check(fn(self._handle(), f.lists, f.counts, s.lists, s.counts, byref(_query(ci, method, samples, seed, hold_fixed, approximate)),
+                    byref(r)))
         return r, f.words + s.words
 
     def weat_difference(self, first, second, ci: Optional[float] = None, method: str = "calibrated",
@@ -808,7 +927,7 @@ class Model:
         Other arguments as :meth:`weat`."""
         r, words = self._bias_difference(L._lib.gv_weat_difference, first, second, 4, "X, Y, A, B", ci, method, samples,
                                          seed, hold_fixed, approximate)
-        return BiasDifference(r.first, r.second, Interval(**_interval(r.ci)), self._reliabilities(words, r.ci.flags, known_only=True))
+        return BiasDifference(r.first, r.second, Interval(**_interval(r.ci)), self._reliabilities(words, r.ci.flags, known_only=True, approximate=approximate))
 
     def rnd_difference(self, first, second, ci: Optional[float] = None, method: str = "calibrated",
                        samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
@@ -817,33 +936,47 @@ class Model:
         lists), with an interval and the test of equal values; other arguments as :meth:`weat`."""
         r, words = self._bias_difference(L._lib.gv_rnd_difference, first, second, 3, "GROUP1, GROUP2, NEUTRAL", ci, method,
                                          samples, seed, hold_fixed, approximate)
-        return BiasDifference(r.first, r.second, Interval(**_interval(r.ci)), self._reliabilities(words, r.ci.flags, known_only=True))
+        return BiasDifference(r.first, r.second, Interval(**_interval(r.ci)), self._reliabilities(words, r.ci.flags, known_only=True, approximate=approximate))
 
-    # --- gensim interop ---------------------------------------------------------------------------------------
+    # --- gensim / word2vec / GloVe files (through the core's readers and writers) -------------------------------
+    @classmethod
+    def load_word2vec_format(cls, path, out_dir, binary: bool = False, no_header: bool = False) -> "Model":
+        """Reads a word2vec / gensim vector file (or, with ``no_header=True``, GloVe's vectors.txt such as
+        glove.6B.100d.txt), writes it as a model folder `out_dir` (vocab.txt, vectors.safetensors) and opens it, as
+        gensim's ``KeyedVectors.load_word2vec_format(path, binary=, no_header=)`` reads the same file. The formats carry
+        no counts, context vectors or covariances: queries need ``hold_fixed=True`` until :func:`glovev.variance` has
+        run on a model trained with them."""
+        import_vectors(path, out_dir, "word2vec-bin" if binary else ("glove-txt" if no_header else "word2vec"))
+        return cls.load(out_dir)
+
+    def save_word2vec_format(self, path, binary: bool = False, write_header: bool = True) -> None:
+        """Writes the centre vectors (the ones the queries use) as gensim's ``KeyedVectors.save_word2vec_format`` does:
+        text, or float32 binary with ``binary=True``; ``write_header=False`` writes GloVe's header-less text."""
+        if binary and not write_header:
+            raise ValueError("binary word2vec files always have a header")
+        fmt = _FORMATS["word2vec-bin" if binary else ("word2vec" if write_header else "glove-txt")]
+        n = c_int64()
+        if self.path is None:
+            raise L.ArgumentError("this model was not opened from a folder")
+        L._check(L._lib.gv_export_vectors(L.encode(self.path, "model"), fmt, L.encode(str(path), "path"), byref(n)))
+
     @classmethod
     def from_keyed_vectors(cls, kv, path) -> "Model":
-        """Writes a gensim KeyedVectors' words and vectors as a model folder (vocab.txt, vectors.safetensors) and opens
-        it. Such a model has no GloVe-V variances: every word is held fixed until variances are computed."""
-        import json
-        import struct
-        from pathlib import Path
-        out = Path(path)
-        out.mkdir(parents=True, exist_ok=True)
-        words = list(kv.index_to_key)
-        counts = [int(kv.get_vecattr(w, "count")) if "count" in getattr(kv, "expandos", {}) else 1 for w in words]
-        (out / "vocab.txt").write_text("".join("%s %d\n" % (w, c) for w, c in zip(words, counts)), encoding="utf-8")
-        vecs = np.ascontiguousarray(kv.vectors, dtype=np.float32)
-        header = json.dumps({"center_vectors": {"dtype": "F32", "shape": list(vecs.shape), "data_offsets": [0, vecs.nbytes]}}).encode()
-        header += b" " * ((8 - len(header) % 8) % 8)
-        with open(out / "vectors.safetensors", "wb") as f:
-            f.write(struct.pack("<Q", len(header)))
-            f.write(header)
-            f.write(vecs.tobytes())
-        return cls.load(out)
+        """A gensim KeyedVectors as a model folder `path`, opened: gensim writes the vectors with its own
+        ``save_word2vec_format`` (float32 binary) and the core reads them. Such a model has no GloVe-V covariances:
+        queries need ``hold_fixed=True``."""
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            f = "%s/vectors.bin" % tmp
+            kv.save_word2vec_format(f, binary=True)
+            return cls.load_word2vec_format(f, path, binary=True)
 
     def to_keyed_vectors(self):
-        """The centre vectors as gensim.models.KeyedVectors (needs gensim)."""
+        """The centre vectors as gensim.models.KeyedVectors: the core writes them as a word2vec binary file and gensim's
+        own ``load_word2vec_format`` reads it (needs gensim)."""
+        import tempfile
         from gensim.models import KeyedVectors
-        kv = KeyedVectors(self.dim)
-        kv.add_vectors(self.index_to_key, self.vectors.astype(np.float32))
-        return kv
+        with tempfile.TemporaryDirectory() as tmp:
+            f = "%s/vectors.bin" % tmp
+            self.save_word2vec_format(f, binary=True)
+            return KeyedVectors.load_word2vec_format(f, binary=True)

@@ -31,39 +31,129 @@ def _flags(lowercase=False, split_punctuation=False, replace_invalid=False):
     return (1 if lowercase else 0) | (2 if split_punctuation else 0) | (4 if replace_invalid else 0)
 
 
-def build_vocab(corpus, out, min_count=5, max_vocab=0, lowercase=False, split_punctuation=False,
-                replace_invalid=False, threads=0) -> int:
-    """Writes GloVe C's vocab.txt; returns the vocabulary size."""
+def _bool(x, name):
+    if not isinstance(x, (bool, np.bool_)) and x not in (0, 1):
+        raise TypeError("%s must be True or False, not %r" % (name, x))
+    return 1 if x else 0
+
+
+def vocab_options(min_count=None, max_vocab=None, lowercase=False, split_punctuation=False, replace_invalid=False,
+                  threads=None) -> L.VocabOptions:
+    """A gv_vocab_options filled with the core's defaults (gv_vocab_options_default), then the given arguments."""
+    o = L.VocabOptions()
+    L._check(L._lib.gv_vocab_options_default(byref(o)))
+    o.flags = _flags(lowercase, split_punctuation, replace_invalid)
+    if min_count is not None:
+        o.min_count = _int(min_count, "min_count", 1, (1 << 63) - 1)
+    if max_vocab is not None:
+        o.max_vocab = _int(max_vocab, "max_vocab", 0, _I32)
+    if threads is not None:
+        o.threads = _int(threads, "threads", 0, _I32)
+    return o
+
+
+def build_vocab(corpus, out, min_count=None, max_vocab=None, lowercase=False, split_punctuation=False,
+                replace_invalid=False, threads=None) -> int:
+    """Writes GloVe C's vocab.txt (and vocab.txt.tokenizer, the tokenisation later stages check).
+
+    Parameters
+    ----------
+    corpus : path
+        Plain text or .gz, one document per line.
+    out : path
+        vocab.txt to write.
+    min_count : int, optional
+        Words seen fewer times are dropped (None: the core's default, 5).
+    max_vocab : int, optional
+        Keep at most this many words, most frequent first (None or 0: no limit).
+    lowercase, split_punctuation, replace_invalid : bool
+        Tokenisation (default: GloVe C's whitespace tokens, as ``glovev vocab``).
+    threads : int, optional
+        Worker threads (None or 0: all cores).
+
+    Returns
+    -------
+    int
+        The vocabulary size.
+    """
     n = c_int64()
-    L._check(L._lib.gv_vocab_build(L.encode(str(corpus), "corpus"), L.encode(str(out), "out"), int(min_count),
-                                   int(max_vocab), _flags(lowercase, split_punctuation, replace_invalid), int(threads), byref(n)))
+    o = vocab_options(min_count, max_vocab, lowercase, split_punctuation, replace_invalid, threads)
+    L._check(L._lib.gv_vocab_build(L.encode(str(corpus), "corpus"), L.encode(str(out), "out"), byref(o), byref(n)))
     return n.value
 
 
-def cooccur(corpus, vocab, out_dir, window=10, symmetric=True, distance_weighting=True, memory="4G",
-            lowercase=False, split_punctuation=False, replace_invalid=False, threads=0) -> int:
-    """Counts co-occurrences into out_dir; returns the number of non-zeros."""
+def cooccur_options(window=None, symmetric=None, distance_weighting=None, memory=None, lowercase=False,
+                    split_punctuation=False, replace_invalid=False, threads=None) -> L.CooccurOptions:
+    """A gv_cooccur_options filled with the core's defaults (gv_cooccur_options_default), then the given arguments."""
+    o = L.CooccurOptions()
+    L._check(L._lib.gv_cooccur_options_default(byref(o)))
+    if window is not None:
+        o.window = _int(window, "window", 1, _I32)
+    if symmetric is not None:
+        o.symmetric = _bool(symmetric, "symmetric")
+    if distance_weighting is not None:
+        o.distance_weighting = _bool(distance_weighting, "distance_weighting")
+    if memory is not None:
+        o.memory_bytes = _size(memory)
+    if threads is not None:
+        o.threads = _int(threads, "threads", 0, _I32)
+    o.flags = _flags(lowercase, split_punctuation, replace_invalid)
+    return o
+
+
+def cooccur(corpus, vocab, out_dir, window=None, symmetric=None, distance_weighting=None, memory=None,
+            lowercase=False, split_punctuation=False, replace_invalid=False, threads=None) -> int:
+    """Counts co-occurrences into out_dir (cooccurrence.bin in GloVe C's format and a memory-mapped CSR).
+
+    Parameters
+    ----------
+    window : int, optional
+        Context words on each side, 1..20 (None: the core's default, 10).
+    symmetric, distance_weighting : bool, optional
+        Left and right contexts; weight 1/distance as GloVe C (None: the core's defaults, both True).
+    memory : int or str, optional
+        Budget of the whole counting process: bytes, or "512M", "4G" (None: 4G). A budget below the minimum for the
+        vocabulary raises ArgumentError naming it.
+    lowercase, split_punctuation, replace_invalid : bool
+        Tokenisation; it must match the vocabulary's (vocab.txt.tokenizer), else ArgumentError.
+    threads : int, optional
+        Worker threads (None or 0: all cores).
+
+    Returns
+    -------
+    int
+        Stored non-zeros.
+    """
     n = c_int64()
-    window = _int(window, "window", 1, _I32)
-    threads = _int(threads, "threads", 0, _I32)
+    o = cooccur_options(window, symmetric, distance_weighting, memory, lowercase, split_punctuation, replace_invalid, threads)
     L._check(L._lib.gv_cooccur(L.encode(str(corpus), "corpus"), L.encode(str(vocab), "vocab"), L.encode(str(out_dir), "out_dir"),
-                               int(window), 1 if symmetric else 0, 1 if distance_weighting else 0, _size(memory), int(threads),
-                               _flags(lowercase, split_punctuation, replace_invalid), byref(n)))
+                               byref(o), byref(n)))
     return n.value
 
 
 def _size(memory):
-    if isinstance(memory, int):
-        return memory
-    s = str(memory).strip().upper().rstrip("B")
+    """Bytes from an int or a size string ("512M", "4G", "64K", "1000")."""
+    if isinstance(memory, bool):
+        raise TypeError("memory must be bytes (int) or a size such as '512M', not bool")
+    if isinstance(memory, (int, np.integer)):
+        return int(memory)
+    if not isinstance(memory, str):
+        raise TypeError("memory must be bytes (int) or a size such as '512M', not %s" % type(memory).__name__)
+    s = memory.strip().upper().rstrip("B")
     mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(s[-1:], 1)
-    return int(float(s[:-1] if s[-1:] in "KMG" else s) * mult)
+    try:
+        return int(float(s[:-1] if s[-1:] in "KMG" else s) * mult)
+    except ValueError:
+        raise L.ArgumentError("memory must be bytes or a size such as '512M' or '4G', got %r" % (memory,)) from None
 
 
-def train(cooccur_dir, vocab, out_dir, dim=100, epochs=25, threads=0, eta=0.05, x_max=100.0, alpha=0.75,
-          grad_clip=100.0, seed=1, bias_eta=None, checkpoint_every=0, resume=False, progress=None, cancel=None,
-          als_sweeps=0, ridge=0.0, als_tol=None, init_from=None, max_epochs=100, epochs_tol=None, epochs_cos=None) -> float:
+def train(cooccur_dir, vocab, out_dir, dim=None, epochs=None, threads=None, eta=None, x_max=None, alpha=None,
+          grad_clip=None, seed=None, bias_eta=None, checkpoint_every=None, resume=False, progress=None, cancel=None,
+          als_sweeps=None, ridge=None, als_tol=None, init_from=None, max_epochs=100, epochs_tol=None, epochs_cos=None) -> float:
     """Trains a model into out_dir and returns the final cost.
+
+    Every setting left as None takes the core's default (gv_train_options_default: dim 100, 25 epochs, eta 0.05,
+    x_max 100, alpha 0.75, grad_clip 100, seed 1, no ALS, ridge 0), the same as ``glovev train``.
 
     Parameters
     ----------
@@ -91,16 +181,25 @@ def train(cooccur_dir, vocab, out_dir, dim=100, epochs=25, threads=0, eta=0.05, 
             o.auto_tol = _num(epochs_tol, "epochs_tol")
         if epochs_cos is not None:
             o.auto_cos = _num(epochs_cos, "epochs_cos")
-    o.als_sweeps, o.ridge = _int(als_sweeps, "als_sweeps", 0, _I32), _num(ridge, "ridge")
+    if als_sweeps is not None:
+        o.als_sweeps = _int(als_sweeps, "als_sweeps", 0, _I32)
+    if ridge is not None:
+        o.ridge = _num(ridge, "ridge")
     if als_tol is not None:
         o.als_tol = _num(als_tol, "als_tol")
     keep = L.encode(str(init_from), "init_from") if init_from is not None else None
     o.init_from = keep
-    o.dim, o.epochs = _int(dim, "dim", 1, _I32), _int(epochs, "epochs", 0, _I32)
-    o.threads, o.checkpoint_every = _int(threads, "threads", 0, _I32), _int(checkpoint_every, "checkpoint_every", 0, _I32)
-    o.eta, o.x_max, o.alpha, o.grad_clip = _num(eta, "eta"), _num(x_max, "x_max"), _num(alpha, "alpha"), _num(grad_clip, "grad_clip")
-    o.bias_eta = _num(bias_eta, "bias_eta") if bias_eta else 0.0
-    o.seed, o.resume = _int(seed, "seed", 0, (1 << 64) - 1), 1 if resume else 0
+    for name, value, lo in (("dim", dim, 1), ("epochs", epochs, 0), ("threads", threads, 0), ("checkpoint_every", checkpoint_every, 0)):
+        if value is not None:
+            setattr(o, name, _int(value, name, lo, _I32))
+    for name, value in (("eta", eta), ("x_max", x_max), ("alpha", alpha), ("grad_clip", grad_clip)):
+        if value is not None:
+            setattr(o, name, _num(value, name))
+    if bias_eta:
+        o.bias_eta = _num(bias_eta, "bias_eta")
+    if seed is not None:
+        o.seed = _int(seed, "seed", 0, (1 << 64) - 1)
+    o.resume = _bool(resume, "resume")
 
     raised = []
 
@@ -123,17 +222,50 @@ def train(cooccur_dir, vocab, out_dir, dim=100, epochs=25, threads=0, eta=0.05, 
     return cost.value
 
 
-def variance(model_dir, cooccur_dir, out_dir=None, threads=0, approx=0.90, complete=True, refine=False) -> int:
-    """Computes GloVe-V covariances; returns the number of words that got one."""
+def variance_options(threads=None, approx=None, complete=None, refine=None) -> L.VarianceOptions:
+    """A gv_variance_options filled with the core's defaults (gv_variance_options_default), then the given arguments."""
+    o = L.VarianceOptions()
+    L._check(L._lib.gv_variance_options_default(byref(o)))
+    if threads is not None:
+        o.threads = _int(threads, "threads", 0, _I32)
+    if approx is not None:
+        o.approx = _num(approx, "approx")
+    if complete is not None:
+        o.complete = _bool(complete, "complete")
+    if refine is not None:
+        o.refine = _bool(refine, "refine")
+    return o
+
+
+def variance(model_dir, cooccur_dir, out_dir=None, threads=None, approx=None, complete=None, refine=None) -> int:
+    """Computes GloVe-V covariances Sigma_i = sigma_i^2 (sum_j f(X_ij) c_j c_j^T)^-1 for every word with |K_i| > D.
+
+    Parameters
+    ----------
+    out_dir : path, optional
+        None: model_dir/variances.
+    threads : int, optional
+        None or 0: all cores.
+    approx : float, optional
+        Reconstruction target of the compact form in [0, 1]; 0: none (None: the core's default, 0.90).
+    complete, refine : bool, optional
+        Write the complete D x D covariances (default True); residuals at each word's WLS solution (default False).
+
+    Returns
+    -------
+    int
+        Words that got a covariance.
+    """
     n = c_int64()
+    o = variance_options(threads, approx, complete, refine)
     L._check(L._lib.gv_variance(L.encode(str(model_dir), "model_dir"), L.encode(str(cooccur_dir), "cooccur_dir"),
-                                None if out_dir is None else L.encode(str(out_dir), "out_dir"), int(threads), float(approx),
-                                1 if complete else 0, 1 if refine else 0, byref(n)))
+                                None if out_dir is None else L.encode(str(out_dir), "out_dir"), byref(o), byref(n)))
     return n.value
 
 
-def spd_inverse(a) -> np.ndarray:
-    """Inverse of a symmetric positive definite matrix through the engine's BLAS backend (MKL or OpenBLAS)."""
+def _spd_inverse(a) -> np.ndarray:
+    """Inverse of a symmetric positive definite matrix through the engine's BLAS backend (glovev_testing.h: for the
+    test suite, not part of the API)."""
     a = np.ascontiguousarray(a, dtype=np.float64)
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ValueError("expected a square matrix, got shape %s" % (a.shape,))

@@ -25,7 +25,7 @@ def test_spd_inverse_matches_closed_form():
     a = np.array([[4.0, 1.5], [1.5, 3.0]])
     det = 4.0 * 3.0 - 1.5 ** 2
     expect = np.array([[3.0, -1.5], [-1.5, 4.0]]) / det
-    np.testing.assert_allclose(glovev.spd_inverse(a), expect, rtol=1e-14)
+    np.testing.assert_allclose(glovev.pipeline._spd_inverse(a), expect, rtol=1e-14)
 
 
 def test_spd_inverse_of_laplacian_matches_closed_form():
@@ -33,16 +33,16 @@ def test_spd_inverse_of_laplacian_matches_closed_form():
     lap = 2 * np.eye(n) - np.eye(n, k=1) - np.eye(n, k=-1)
     i, j = np.meshgrid(np.arange(1, n + 1), np.arange(1, n + 1), indexing="ij")
     expect = np.minimum(i, j) * (n + 1 - np.maximum(i, j)) / (n + 1)
-    np.testing.assert_allclose(glovev.spd_inverse(lap), expect, atol=1e-11)
+    np.testing.assert_allclose(glovev.pipeline._spd_inverse(lap), expect, atol=1e-11)
 
 
 def test_invalid_argument_gives_readable_error():
     with pytest.raises(glovev.InputError, match="not positive definite"):
-        glovev.spd_inverse(np.array([[1.0, 2.0], [2.0, 1.0]]))
+        glovev.pipeline._spd_inverse(np.array([[1.0, 2.0], [2.0, 1.0]]))
     with pytest.raises(glovev.GloVeVError):
-        glovev.spd_inverse(-np.eye(3))
+        glovev.pipeline._spd_inverse(-np.eye(3))
     with pytest.raises(ValueError, match="square"):
-        glovev.spd_inverse(np.ones((2, 3)))
+        glovev.pipeline._spd_inverse(np.ones((2, 3)))
 
 
 def test_missing_model_folder_is_a_file_error(tmp_path):

@@ -164,7 +164,7 @@ def test_parity_with_the_cli(model, fixture_dir):
 
 def test_calibrated_default_reports_estimate_plugin_and_status(model):
     d = glovev.defaults()
-    assert d == {"method": "calibrated", "samples": 1000, "seed": 1, "level": 0.95}
+    assert d == {"method": "calibrated", "samples": 1000, "seed": 1, "level": 0.95, "permutations": 10000, "omitted_tolerance": 0.01}
     s = model.similarity("war", "peace")
     va, vb = model.vector("war"), model.vector("peace")
     assert s.method == "calibrated" and s.status in ("ok", "not_identifiable")

@@ -79,7 +79,7 @@ def test_cooccur_refuses_a_budget_below_its_minimum(cli, tmp_path):
     glovev.build_vocab(kjv, tmp_path / "vocab.txt", min_count=5, threads=1)
     r = subprocess.run([cli, "cooccur", "--corpus", str(kjv), "--vocab", str(tmp_path / "vocab.txt"), "--out", str(tmp_path / "c"),
                         "--memory", "8M", "--threads", "2"], capture_output=True, text=True)
-    assert r.returncode == 2 and "--memory 8M is too small" in r.stderr and "or more" in r.stderr, r.stderr
+    assert r.returncode == 2 and "memory 8M is too small" in r.stderr and "or more" in r.stderr, r.stderr
     assert not (tmp_path / "c").exists()
     with pytest.raises(glovev.ArgumentError, match="memory 8M is too small"):
         glovev.cooccur(kjv, tmp_path / "vocab.txt", tmp_path / "c", memory="8M", threads=2)

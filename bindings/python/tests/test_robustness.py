@@ -11,6 +11,18 @@ from glovev import _lib as L
 EXPECTED = (TypeError, ValueError, glovev.GloVeVError)
 
 
+def _opts(rng):
+    """A gv_query_options with random, mostly bad, fields: a wrong size, unknown methods, negative samples, bad levels."""
+    o = L.QueryOptions()
+    L._lib.gv_query_options_default(ctypes.byref(o))
+    o.size = rng.choice([o.size, o.size, 0, 8, -1])
+    o.method = rng.choice([0, 1, 2, 7, -3])
+    o.level = rng.choice([0.0, 0.95, -1.0, 1.0, float("nan")])
+    o.samples = rng.choice([0, 1, 200, -5, 10 ** 12])
+    o.seed = rng.choice([0, 1, 2 ** 64 - 1])
+    return ctypes.byref(o)
+
+
 def test_ten_thousand_bad_calls_never_crash(fixture_dir):
     rng = random.Random(1234)
     m = glovev.Model.load(fixture_dir / "model")
@@ -31,7 +43,7 @@ def test_ten_thousand_bad_calls_never_crash(fixture_dir):
         lambda: m.evaluate_word_pairs(rng.choice(["/nonexistent", "", 7])),
         lambda: closed.vector("war"),
         lambda: closed.most_similar("war"),
-        lambda: glovev.spd_inverse(rng.choice([np.zeros((2, 2)), -np.eye(3), np.ones((2, 3)), "x", np.full((2, 2), np.nan)])),
+        lambda: glovev.pipeline._spd_inverse(rng.choice([np.zeros((2, 2)), -np.eye(3), np.ones((2, 3)), "x", np.full((2, 2), np.nan)])),
         lambda: glovev.Model.load(rng.choice(["/nonexistent", "", 5])),
         lambda: glovev.build_vocab(rng.choice(["/nonexistent", ""]), "/tmp/x-vocab.txt", min_count=rng.choice([0, -1, 5])),
         lambda: glovev.train("/nonexistent", "/nonexistent", "/tmp/x", dim=rng.choice([0, -1, 5]), epochs=rng.choice([0, 1])),
@@ -43,13 +55,17 @@ def test_ten_thousand_bad_calls_never_crash(fixture_dir):
         lambda: L._check(raw.gv_spd_inverse(dbl, 2, dbl, rng.choice([-1, 0, 3]))),
         lambda: L._check(raw.gv_model_word(m._handle(), rng.choice([-1, 10 ** 12]), None, 0, None)),
         lambda: L._check(raw.gv_model_free(ctypes.c_void_p(rng.randrange(1, 1 << 40)))),
-        lambda: L._check(raw.gv_neighbours(m._handle(), b"war", rng.choice([-1, 0, 5]), 0, 0.95, 10, 1, 0, None, 5, None, None)),
+        lambda: L._check(raw.gv_neighbours(m._handle(), b"war", rng.choice([-1, 0, 5]), rng.choice([None, _opts(rng)]), None, 5, None, None)),
+        lambda: L._check(raw.gv_similarity(m._handle(), b"war", b"peace", _opts(rng), rng.choice([None, ctypes.byref(L.Interval())]))),
+        lambda: L._check(raw.gv_similarities(m._handle(), None, None, rng.choice([-1, 0, 3]), None, None, rng.choice([-1, 0, 3]))),
+        lambda: L._check(raw.gv_model_vectors(m._handle(), rng.choice([None, dbl]), rng.choice([-1, 0, 4]))),
+        lambda: L._check(raw.gv_import_vectors(rng.choice([None, b"/nonexistent"]), rng.choice([-1, 0, 1, 2, 3, 99]), b"/tmp/x-import", None)),
         lambda: m.weat_difference(rng.choice([(["war", "army"],) * 3, "war", None, [["war", "army"], ["peace", 3], ["a", "b"], ["c", "d"]]]),
                                   (["war", "army"], ["peace", "treaty"], ["enemy", "force"], ["trade", "harmony"])),
         lambda: m.rnd_difference((["war"], ["peace"], rng.choice([[], ["zz-unknown"], [None]])), (["war"], ["peace"], ["army"]),
                                  method=rng.choice(["delta", "nope"])),
-        lambda: L._check(raw.gv_weat_difference(m._handle(), None, None, None, None, 0, 0.95, 0, 0, 0, 0, None)),
-        lambda: L._check(raw.gv_evaluate_compare(m._handle(), ctypes.c_void_p(rng.randrange(1, 1 << 40)), b"/nonexistent", 0, 0, 0.0, 0, None)),
+        lambda: L._check(raw.gv_weat_difference(m._handle(), None, None, None, None, None, None)),
+        lambda: L._check(raw.gv_evaluate_compare(m._handle(), ctypes.c_void_p(rng.randrange(1, 1 << 40)), b"/nonexistent", None, None)),
     ]
     counts = {}
     for _ in range(10_000):

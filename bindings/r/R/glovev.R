@@ -3,11 +3,13 @@
 
 #' The core's interval defaults
 #'
-#' The core's interval defaults: list(method, samples, seed, level) (the same in the CLI, C and Python).
+#' The core's interval defaults: list(method, samples, seed, level, permutations, omitted_tolerance) (the same in
+#' the CLI, C and Python); NULL arguments of the query functions stand for these.
 #' @export
 glovev_defaults <- function() {
   d <- .Call(C_defaults)
-  list(method = .method_names[d[[1]] + 1], samples = d[[2]], seed = d[[3]], level = d[[4]])
+  list(method = .method_names[d[[1]] + 1], samples = d[[2]], seed = d[[3]], level = d[[4]], permutations = d[[5]],
+       omitted_tolerance = d[[6]])
 }
 
 #' A word's reliability
@@ -42,11 +44,11 @@ glovev_reliability <- function(m, word) {
   unique(words[words %in% v])
 }
 
-.words <- function(m, words, flags) {
+.words <- function(m, words, flags, approximate = FALSE) {
   rel <- lapply(unique(words), function(w) glovev_reliability(m, w))
   if (flags != 0) {
     # The core's warning lines for this result (gv_result_warnings): every front door says the same.
-    lines <- strsplit(.Call(C_result_warnings, .ptr(m), as.character(unique(words)), as.integer(flags)), "\n", fixed = TRUE)[[1]]
+    lines <- strsplit(.Call(C_result_warnings, .ptr(m), as.character(unique(words)), as.integer(flags), isTRUE(approximate)), "\n", fixed = TRUE)[[1]]
     for (l in lines[nzchar(lines)]) warning("glovev: ", l, call. = FALSE)
   }
   rel
@@ -64,12 +66,9 @@ glovev_version <- function() .Call(C_version)
 #' @export
 glovev_backend <- function() .Call(C_backend)
 
-#' Inverse of a symmetric positive definite matrix
-#'
-#' Inverse of a symmetric positive definite matrix through the engine's BLAS backend.
-#' @param a A word, a character vector of words (vectorised), or a WEAT attribute list.
-#' @export
-glovev_spd_inverse <- function(a) {
+# Inverse of a symmetric positive definite matrix through the engine's BLAS backend (glovev_testing.h: a check of
+# the backend for the test suite, not part of the package's interface).
+.spd_inverse <- function(a) {
   a <- as.matrix(a)
   storage.mode(a) <- "double"
   .Call(C_spd_inverse, a)
@@ -153,7 +152,13 @@ glovev_vector <- function(m, word) .Call(C_model_vector, .ptr(m), word)
 #' @param words Words (a character vector).
 #' @export
 glovev_vectors <- function(m, words = glovev_words(m)) {
-  out <- t(vapply(words, function(w) glovev_vector(m, w), numeric(m$dim)))
+  if (!is.character(words)) stop("words must be a character vector")
+  # One bulk call for all vectors, then the rows asked for (an unknown word is an error naming it).
+  if (is.null(m$env$vectors)) m$env$vectors <- .Call(C_model_vectors, .ptr(m))
+  vocab <- glovev_words(m)
+  idx <- match(words, vocab)
+  if (anyNA(idx)) stop(sprintf("glovev: word '%s' is not in the vocabulary", words[is.na(idx)][[1]]), call. = FALSE)
+  out <- m$env$vectors[idx, , drop = FALSE]
   rownames(out) <- words
   out
 }
@@ -190,11 +195,13 @@ glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covari
 #' @param samples Draws of the drawing methods (NULL: the core's default).
 #' @param seed Random seed (NULL: the core's default; the delta method takes none).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
-  r <- .Call(C_similarity, .ptr(m), a, b, method, ci, samples, seed, hold_fixed)
+glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE,
+                              approximate = FALSE) {
+  r <- .Call(C_similarity, .ptr(m), a, b, method, ci, samples, seed, hold_fixed, approximate)
   iv <- .interval(r)
-  c(iv[1:2], list(cosine = iv$plugin), iv[-(1:2)], list(words = .words(m, c(a, b), r[[10]])))
+  c(iv[1:2], list(cosine = iv$plugin), iv[-(1:2)], list(words = .words(m, c(a, b), r[[10]], approximate)))
 }
 
 #' Vectorised cosine similarities with intervals
@@ -210,18 +217,20 @@ glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples
 #' @param samples Draws of the drawing methods (NULL: the core's default).
 #' @param seed Random seed (NULL: the core's default; the delta method takes none).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_similarities <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
+glovev_similarities <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE,
+                                approximate = FALSE) {
   if (!is.character(a) || !is.character(b) || length(a) == 0 || length(b) == 0) stop("a and b must be non-empty character vectors")
   n <- max(length(a), length(b))
   if (n %% length(a) != 0 || n %% length(b) != 0) stop(sprintf("lengths of a (%d) and b (%d) are not multiples of each other", length(a), length(b)))
   a <- rep_len(a, n); b <- rep_len(b, n)
-  rows <- lapply(seq_len(n), function(k) .interval(.Call(C_similarity, .ptr(m), a[[k]], b[[k]], method, ci, samples, seed, hold_fixed)))
-  df <- data.frame(a = a, b = b, estimate = vapply(rows, `[[`, 0, "estimate"), plugin = vapply(rows, `[[`, 0, "plugin"),
-                   sd = vapply(rows, `[[`, 0, "sd"), lower = vapply(rows, function(r) r$ci[[1]], 0), upper = vapply(rows, function(r) r$ci[[2]], 0),
-                   status = vapply(rows, `[[`, "", "status"), method = vapply(rows, `[[`, "", "method"),
-                   p_value = vapply(rows, `[[`, 0, "p_value"), flags = vapply(rows, function(r) as.integer(r$flags), 0L), stringsAsFactors = FALSE)
-  .words(m, c(a, b), Reduce(bitwOr, df$flags, 0L))
+  # One bulk call (gv_similarities): every pair exactly as glovev_similarity computes it.
+  r <- .Call(C_similarities, .ptr(m), a, b, method, ci, samples, seed, hold_fixed, approximate)
+  df <- data.frame(a = a, b = b, estimate = r[, 1], plugin = r[, 2], sd = r[, 4], lower = r[, 5], upper = r[, 6],
+                   status = .status_names[r[, 9] + 1], method = .method_names[r[, 8] + 1], p_value = r[, 7],
+                   flags = as.integer(r[, 10]), stringsAsFactors = FALSE)
+  .words(m, c(a, b), Reduce(bitwOr, df$flags, 0L), approximate)
   df
 }
 
@@ -255,12 +264,14 @@ glovev_sim2 <- function(m, x, y = NULL) {
 #' @param seed Random seed (NULL: the core's default; the delta method takes none).
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_compare <- function(m, first, second, method = "calibrated", samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
-  r <- .Call(C_compare, .ptr(m), first[[1]], first[[2]], second[[1]], second[[2]], method, ci, samples, seed, hold_fixed)
+glovev_compare <- function(m, first, second, method = "calibrated", samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE,
+                           approximate = FALSE) {
+  r <- .Call(C_compare, .ptr(m), first[[1]], first[[2]], second[[1]], second[[2]], method, ci, samples, seed, hold_fixed, approximate)
   list(diff = r[[1]], plugin = r[[2]], sd = r[[3]], ci = c(r[[4]], r[[5]]), z = r[[6]], p_value = r[[7]],
        method = .method_names[r[[8]] + 1], status = .status_names[r[[9]] + 1], flags = as.integer(r[[10]]),
-       words = .words(m, c(first[[1]], first[[2]], second[[1]], second[[2]]), r[[10]]))
+       words = .words(m, c(first[[1]], first[[2]], second[[1]], second[[2]]), r[[10]], approximate))
 }
 
 #' Nearest neighbours with intervals
@@ -268,8 +279,8 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
 #' Top-n neighbours over the whole vocabulary with intervals and P(truly in the top n), as a data.frame. Its
 #' attribute "search" is list(candidates, searched, draws, omitted_bound): candidates of the searched words (the
 #' vocabulary less the query) were drawn jointly with the query; omitted_bound bounds the top-n places the others
-#' may take, so each true p_top_k lies in [p_top_k - omitted_bound, p_top_k] (a warning says when it exceeds
-#' 0.01).
+#' may take, so each true p_top_k lies in [p_top_k - omitted_bound, p_top_k] (the core's warning says when it
+#' exceeds glovev_defaults()$omitted_tolerance).
 #' @param m A model from glovev_load.
 #' @param word A word of the model's vocabulary.
 #' @param n Number of neighbours (1 to vocabulary size - 1).
@@ -278,22 +289,21 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
 #' @param samples Draws of the drawing methods (NULL: the core's default).
 #' @param seed Random seed (NULL: the core's default; the delta method takes none).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE) {
+glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE,
+                                approximate = FALSE) {
   n <- .count(n, "n", 1, m$vocab_size - 1)
-  res <- .Call(C_neighbours, .ptr(m), word, n, method, ci, samples, seed, hold_fixed)
+  res <- .Call(C_neighbours, .ptr(m), word, n, method, ci, samples, seed, hold_fixed, approximate)
   r <- res[[1]]; s <- res[[2]]
   words <- glovev_words(m)
   df <- data.frame(word = words[r[, 1] + 1], cosine = r[, 2], estimate = r[, 9], mean = r[, 3], sd = r[, 4], lo = r[, 5], hi = r[, 6],
              p_top_k = r[, 7], p_differs_from_next = r[, 8], status = .status_names[r[, 10] + 1], flags = as.integer(r[, 11]),
              stringsAsFactors = FALSE)
-  .words(m, c(word, df$word), Reduce(bitwOr, df$flags, 0L))
+  # With GV_FLAG_OMITTED_BOUND the core's lines include the caveat on what the words left out may take.
+  .words(m, c(word, df$word), Reduce(bitwOr, df$flags, 0L), approximate)
   search <- list(candidates = s[[1]], searched = s[[2]], draws = s[[3]], omitted_bound = s[[4]])
   attr(df, "search") <- search
-  if (search$omitted_bound > 0.01)
-    warning(sprintf("glovev: neighbours of '%s': P(top %d) may be overstated by up to %.3g (%d of %d words were drawn jointly with the query; the others may take up to %.3g top-%d places)",
-                    word, as.integer(n), search$omitted_bound, as.integer(search$candidates), as.integer(search$searched),
-                    search$omitted_bound, as.integer(n)), call. = FALSE)
   df
 }
 
@@ -359,7 +369,8 @@ glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL
 #' @param y The second target word list.
 #' @param a The first attribute word list.
 #' @param b The second attribute word list.
-#' @param permutations Random re-partitions for the permutation p-value (all of them when fewer exist).
+#' @param permutations Random re-partitions for the permutation p-value (all of them when fewer exist; NULL: the
+#'   core's default, glovev_defaults()$permutations).
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
@@ -367,14 +378,14 @@ glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_weat <- function(m, x, y, a, b, permutations = 10000, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
+glovev_weat <- function(m, x, y, a, b, permutations = NULL, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
                         hold_fixed = FALSE, approximate = FALSE) {
   x <- as.character(x); y <- as.character(y); a <- as.character(a); b <- as.character(b)
   r <- .Call(C_weat, .ptr(m), x, y, a, b, permutations, method, ci, samples, seed, hold_fixed, approximate)
   e <- .interval(r, 5); s <- .interval(r, 15)
   list(statistic = r[[1]], effect_size = r[[2]], p_value = r[[3]], permutations = r[[4]], exact = r[[5]] == 1,
        effect_size_interval = e, statistic_interval = s, effect_size_sd = e$sd, effect_size_ci = e$ci,
-       words = .words(m, .known(m, c(x, y, a, b)), bitwOr(e$flags, s$flags)))
+       words = .words(m, .known(m, c(x, y, a, b)), bitwOr(e$flags, s$flags), approximate))
 }
 
 #' Relative norm distance with an interval
@@ -399,7 +410,7 @@ glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrat
   r <- .Call(C_rnd, .ptr(m), group1, group2, neutral, method, ci, samples, seed, hold_fixed, approximate)
   iv <- .interval(r, 4)
   list(value = r[[1]], z = r[[2]], p_value = r[[3]], neutral = r[[4]], interval = iv, sd = iv$sd, ci = iv$ci,
-       words = .words(m, .known(m, c(group1, group2, neutral)), iv$flags))
+       words = .words(m, .known(m, c(group1, group2, neutral)), iv$flags, approximate))
 }
 
 .bias_difference <- function(m, call, first, second, n, parts, ci, method, samples, seed, hold_fixed, approximate) {
@@ -411,7 +422,7 @@ glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrat
   r <- .Call(call, .ptr(m), first, second, method, ci, samples, seed, hold_fixed, approximate)
   iv <- .interval(r, 2)
   list(first = r[[1]], second = r[[2]], difference = iv, estimate = iv$estimate, sd = iv$sd, ci = iv$ci, p_value = iv$p_value,
-       words = .words(m, .known(m, unlist(c(first, second))), iv$flags))
+       words = .words(m, .known(m, unlist(c(first, second))), iv$flags, approximate))
 }
 
 #' Difference of two WEAT effect sizes
@@ -476,14 +487,14 @@ glovev_rnd_difference <- function(m, first, second, ci = NULL, method = "calibra
 #' Writes GloVe C's vocab.txt; returns the vocabulary size.
 #' @param corpus Path of a corpus file (UTF-8 text, one document per line; .gz accepted).
 #' @param out Output file path.
-#' @param min_count Vocabulary cut-off.
-#' @param max_vocab Keep at most this many words (0: no limit).
+#' @param min_count Vocabulary cut-off (NULL: the core's default, 5).
+#' @param max_vocab Keep at most this many words (NULL or 0: no limit).
 #' @param lowercase Lowercase tokens (must match how the vocabulary was counted).
 #' @param split_punctuation Split punctuation off as tokens (must match how the vocabulary was counted).
-#' @param threads Worker threads (0: all cores).
+#' @param threads Worker threads (NULL or 0: all cores).
 #' @export
-glovev_build_vocab <- function(corpus, out, min_count = 5, max_vocab = 0, lowercase = FALSE, split_punctuation = FALSE, threads = 0) {
-  .Call(C_vocab_build, path.expand(corpus), path.expand(out), min_count, max_vocab, .flags(lowercase, split_punctuation), as.integer(threads))
+glovev_build_vocab <- function(corpus, out, min_count = NULL, max_vocab = NULL, lowercase = FALSE, split_punctuation = FALSE, threads = NULL) {
+  .Call(C_vocab_build, path.expand(corpus), path.expand(out), min_count, max_vocab, .flags(lowercase, split_punctuation), threads)
 }
 
 #' Count co-occurrences
@@ -492,18 +503,18 @@ glovev_build_vocab <- function(corpus, out, min_count = 5, max_vocab = 0, lowerc
 #' @param corpus Path of a corpus file (UTF-8 text, one document per line; .gz accepted).
 #' @param vocab Path of a vocab.txt (for the bootstrap: the vocabulary to keep fixed, e.g. a model's).
 #' @param out_dir Output folder (written atomically).
-#' @param window Context window size.
-#' @param symmetric Count left and right contexts.
-#' @param distance_weighting Add 1/distance per pair (GloVe C's default) instead of 1.
-#' @param memory Memory budget: bytes, or a size such as "512M" or "4G".
+#' @param window Context window size (NULL: the core's default, 10).
+#' @param symmetric Count left and right contexts (NULL: the core's default, TRUE).
+#' @param distance_weighting Add 1/distance per pair (GloVe C's default) instead of 1 (NULL: TRUE).
+#' @param memory Memory budget: bytes, or a size such as "512M" or "4G" (NULL: the core's default, 4G).
 #' @param lowercase Lowercase tokens (must match how the vocabulary was counted).
 #' @param split_punctuation Split punctuation off as tokens (must match how the vocabulary was counted).
-#' @param threads Worker threads (0: all cores).
+#' @param threads Worker threads (NULL or 0: all cores).
 #' @export
-glovev_cooccur <- function(corpus, vocab, out_dir, window = 10, symmetric = TRUE, distance_weighting = TRUE, memory = 4 * 2^30,
-                           lowercase = FALSE, split_punctuation = FALSE, threads = 0) {
-  .Call(C_cooccur, path.expand(corpus), path.expand(vocab), path.expand(out_dir), as.integer(window), symmetric, distance_weighting,
-        .bytes(memory), as.integer(threads), .flags(lowercase, split_punctuation))
+glovev_cooccur <- function(corpus, vocab, out_dir, window = NULL, symmetric = NULL, distance_weighting = NULL, memory = NULL,
+                           lowercase = FALSE, split_punctuation = FALSE, threads = NULL) {
+  .Call(C_cooccur, path.expand(corpus), path.expand(vocab), path.expand(out_dir), window, symmetric, distance_weighting,
+        if (is.null(memory)) NULL else .bytes(memory), threads, .flags(lowercase, split_punctuation))
 }
 
 #' Train GloVe
@@ -515,25 +526,24 @@ glovev_cooccur <- function(corpus, vocab, out_dir, window = 10, symmetric = TRUE
 #' @param cooccur_dir A co-occurrence folder (cooccurrence.bin, cooccurrence.csr.safetensors).
 #' @param vocab Path of a vocab.txt (for the bootstrap: the vocabulary to keep fixed, e.g. a model's).
 #' @param out_dir Output folder (written atomically).
-#' @param dim Vector size D.
-#' @param epochs AdaGrad epochs (a whole number, or "auto" for glovev_train).
-#' @param threads Worker threads (0: all cores).
-#' @param eta AdaGrad learning rate.
-#' @param x_max Weighting cut-off x_max of f(x) = min(1, (x / x_max)^alpha).
-#' @param alpha Weighting exponent alpha.
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
-#' @param als_sweeps Alternating least-squares sweeps after the epochs (every word vector ends at its WLS optimum).
-#' @param ridge Ridge lambda on the vectors in the ALS sweeps (used by the variance stage).
+#' @param dim Vector size D (NULL: the core's default, 100 for glovev_train).
+#' @param epochs AdaGrad epochs (a whole number, or "auto" for glovev_train; NULL: the core's default, 25).
+#' @param threads Worker threads (NULL or 0: all cores).
+#' @param eta AdaGrad learning rate (NULL: 0.05).
+#' @param x_max Weighting cut-off x_max of f(x) = min(1, (x / x_max)^alpha) (NULL: 100).
+#' @param alpha Weighting exponent alpha (NULL: 0.75).
+#' @param seed Random seed (NULL: the core's default, 1).
+#' @param als_sweeps Alternating least-squares sweeps after the epochs (every word vector ends at its WLS optimum; NULL: 0).
+#' @param ridge Ridge lambda on the vectors in the ALS sweeps (used by the variance stage; NULL: 0).
 #' @param max_epochs With epochs = "auto": the most AdaGrad epochs.
 #' @export
-glovev_train <- function(cooccur_dir, vocab, out_dir, dim = 100, epochs = 25, threads = 0, eta = 0.05, x_max = 100, alpha = 0.75, seed = 1,
-                         als_sweeps = 0, ridge = 0, max_epochs = 100) {
+glovev_train <- function(cooccur_dir, vocab, out_dir, dim = NULL, epochs = NULL, threads = NULL, eta = NULL, x_max = NULL, alpha = NULL,
+                         seed = NULL, als_sweeps = NULL, ridge = NULL, max_epochs = 100) {
   auto <- identical(epochs, "auto")
-  if (!auto && !(is.numeric(epochs) && length(epochs) == 1 && epochs >= 0 && epochs == round(epochs)))
+  if (!auto && !is.null(epochs) && !(is.numeric(epochs) && length(epochs) == 1 && epochs >= 0 && epochs == round(epochs)))
     stop("epochs must be a whole number >= 0 or \"auto\"")
-  .Call(C_train, path.expand(cooccur_dir), path.expand(vocab), path.expand(out_dir), as.integer(dim),
-        as.integer(if (auto) max_epochs else epochs), as.integer(threads), eta, x_max, alpha, seed,
-        as.integer(als_sweeps), as.numeric(ridge), auto)
+  .Call(C_train, path.expand(cooccur_dir), path.expand(vocab), path.expand(out_dir), dim,
+        if (auto) max_epochs else epochs, threads, eta, x_max, alpha, seed, als_sweeps, ridge, auto)
 }
 
 #' Compute GloVe-V covariances
@@ -542,14 +552,14 @@ glovev_train <- function(cooccur_dir, vocab, out_dir, dim = 100, epochs = 25, th
 #' @param model_dir A model folder (vocab.txt, params.safetensors, variances/).
 #' @param cooccur_dir A co-occurrence folder (cooccurrence.bin, cooccurrence.csr.safetensors).
 #' @param out_dir Output folder (written atomically).
-#' @param threads Worker threads (0: all cores).
-#' @param approx Reconstruction target of the compact covariance form (0: none).
-#' @param complete Also write the complete D x D covariances.
-#' @param refine Replace each trained vector by its WLS solution before the residuals.
+#' @param threads Worker threads (NULL or 0: all cores).
+#' @param approx Reconstruction target of the compact covariance form (0: none; NULL: the core's default, 0.9).
+#' @param complete Also write the complete D x D covariances (NULL: TRUE).
+#' @param refine Replace each trained vector by its WLS solution before the residuals (NULL: FALSE).
 #' @export
-glovev_variance <- function(model_dir, cooccur_dir, out_dir = NULL, threads = 0, approx = 0.9, complete = TRUE, refine = FALSE) {
+glovev_variance <- function(model_dir, cooccur_dir, out_dir = NULL, threads = NULL, approx = NULL, complete = NULL, refine = NULL) {
   .Call(C_variance, path.expand(model_dir), path.expand(cooccur_dir), if (is.null(out_dir)) NULL else path.expand(out_dir),
-        as.integer(threads), approx, complete, refine)
+        threads, approx, complete, refine)
 }
 
 #' Open a co-occurrence matrix
@@ -575,6 +585,62 @@ glovev_cooccurrence_row <- function(x, i) {
   r <- .Call(C_matrix_row, x$ptr, as.numeric(i) - 1)
   data.frame(context = r[[1]] + 1L, x = r[[2]])
 }
+
+#' The whole co-occurrence matrix as a sparse matrix
+#'
+#' The co-occurrence counts X as a Matrix::dgCMatrix (V x V) with the words as dimnames, in the shape a feature
+#' co-occurrence matrix has in quanteda and conText (for conText::compute_transform, convert it with
+#' quanteda::as.fcm). Needs the Matrix package.
+#' @param x A co-occurrence matrix from glovev_cooccurrence.
+#' @param vocab Path of its vocab.txt (the dimnames).
+#' @export
+glovev_cooccurrence_matrix <- function(x, vocab) {
+  if (!requireNamespace("Matrix", quietly = TRUE)) stop("glovev_cooccurrence_matrix needs the Matrix package (Debian: r-cran-matrix)", call. = FALSE)
+  words <- .vocab_words(vocab)
+  if (length(words) != x$rows) stop(sprintf("%s lists %d words but the matrix has %d rows", vocab, length(words), as.integer(x$rows)), call. = FALSE)
+  csr <- .Call(C_matrix_csr, x$ptr)
+  # Row pointers with 0-based columns: a row-compressed matrix, then the column-compressed form most packages take.
+  m <- Matrix::sparseMatrix(j = csr[[2]], p = csr[[1]], x = csr[[3]], dims = c(x$rows, x$rows), dimnames = list(words, words), index1 = FALSE)
+  methods::as(m, "CsparseMatrix")
+}
+
+.vocab_words <- function(vocab) {
+  lines <- readLines(path.expand(vocab), encoding = "UTF-8", warn = FALSE)
+  sub(" [^ ]*$", "", lines[nzchar(lines)])
+}
+
+#' Read vectors from word2vec, gensim or GloVe files
+#'
+#' Writes a vector file as a model folder (vocab.txt with counts 1, vectors.safetensors) and opens it. The
+#' formats carry no counts, context vectors or covariances: queries need hold_fixed = TRUE. Malformed files are
+#' an error naming the file and line.
+#' @param path The vector file.
+#' @param out_dir The model folder to write.
+#' @param format "word2vec" (text with a "V D" header, as gensim's save_word2vec_format), "word2vec-bin" (binary)
+#'   or "glove-txt" (GloVe's header-less vectors.txt, e.g. glove.6B.100d.txt).
+#' @export
+glovev_import_vectors <- function(path, out_dir, format = "word2vec") {
+  code <- match(format, .vector_formats)
+  if (is.na(code)) stop(sprintf("format must be one of %s, got %s", paste(.vector_formats, collapse = ", "), deparse(format)), call. = FALSE)
+  .Call(C_import_vectors, path.expand(path), code, path.expand(out_dir))
+  glovev_load(out_dir)
+}
+
+#' Write vectors as word2vec, gensim or GloVe files
+#'
+#' Writes a model's word vectors (the ones its queries use) to a file gensim's load_word2vec_format, word2vec or
+#' GloVe's tools read; returns the number of words.
+#' @param m A model from glovev_load.
+#' @param path The file to write.
+#' @param format "word2vec" (text), "word2vec-bin" (float32 binary) or "glove-txt" (no header).
+#' @export
+glovev_export_vectors <- function(m, path, format = "word2vec") {
+  code <- match(format, .vector_formats)
+  if (is.na(code)) stop(sprintf("format must be one of %s, got %s", paste(.vector_formats, collapse = ", "), deparse(format)), call. = FALSE)
+  .Call(C_export_vectors, m$dir, code, path.expand(path))
+}
+
+.vector_formats <- c("word2vec", "word2vec-bin", "glove-txt")  # GV_FORMAT_* codes 1, 2, 3
 
 # ---- checks of one's own corpus (README, "How far to trust the intervals") ----
 

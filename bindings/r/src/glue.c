@@ -9,9 +9,12 @@
 #include <Rinternals.h>
 #include <R_ext/Rdynload.h>
 #include "glovev.h"
+#include "glovev_testing.h"
 
 #define FN(name) static __typeof__(name)* p_##name = NULL
 FN(gv_version); FN(gv_abi_version); FN(gv_last_error); FN(gv_blas_backend); FN(gv_spd_inverse);
+FN(gv_vocab_options_default); FN(gv_cooccur_options_default); FN(gv_variance_options_default); FN(gv_query_options_default);
+FN(gv_benchmark_options_default); FN(gv_similarities); FN(gv_model_vectors); FN(gv_model_words); FN(gv_import_vectors); FN(gv_export_vectors);
 FN(gv_vocab_build); FN(gv_cooccur); FN(gv_train_options_default); FN(gv_train); FN(gv_variance);
 FN(gv_model_open); FN(gv_model_warnings); FN(gv_model_free); FN(gv_model_shape); FN(gv_model_word); FN(gv_model_vector);
 FN(gv_model_covariance); FN(gv_model_has_covariance); FN(gv_similarity); FN(gv_compare); FN(gv_neighbours);
@@ -39,6 +42,9 @@ SEXP C_load(SEXP spath) {
         }
     }
     LOAD(gv_version); LOAD(gv_last_error); LOAD(gv_blas_backend); LOAD(gv_spd_inverse);
+    LOAD(gv_vocab_options_default); LOAD(gv_cooccur_options_default); LOAD(gv_variance_options_default); LOAD(gv_query_options_default);
+    LOAD(gv_benchmark_options_default); LOAD(gv_similarities); LOAD(gv_model_vectors); LOAD(gv_model_words); LOAD(gv_import_vectors);
+    LOAD(gv_export_vectors);
     LOAD(gv_vocab_build); LOAD(gv_cooccur); LOAD(gv_train_options_default); LOAD(gv_train); LOAD(gv_variance);
     LOAD(gv_model_open); LOAD(gv_model_warnings); LOAD(gv_model_free); LOAD(gv_model_shape); LOAD(gv_model_word); LOAD(gv_model_vector);
     LOAD(gv_model_covariance); LOAD(gv_model_has_covariance); LOAD(gv_similarity); LOAD(gv_compare); LOAD(gv_neighbours);
@@ -118,16 +124,17 @@ SEXP C_model_warnings(SEXP xp) {
     return Rf_mkString(buf);
 }
 
-SEXP C_result_warnings(SEXP xp, SEXP words, SEXP flags) {
+SEXP C_result_warnings(SEXP xp, SEXP words, SEXP flags, SEXP approx) {
     gv_model* m = model_of(xp);
     if (!Rf_isString(words)) Rf_error("words must be a character vector");
     int n = Rf_length(words);
     const char** w = (const char**)R_alloc((size_t)(n > 0 ? n : 1), sizeof(char*));
     for (int k = 0; k < n; k++) w[k] = Rf_translateCharUTF8(STRING_ELT(words, k));
     int64_t need = 0;
-    p_gv_result_warnings(m, w, n, Rf_asInteger(flags), 0, NULL, 0, &need);
+    int ap = Rf_asLogical(approx) == TRUE;
+    p_gv_result_warnings(m, w, n, Rf_asInteger(flags), ap, NULL, 0, &need);
     char* buf = R_alloc((size_t)(need > 0 ? need : 1), 1);
-    check(p_gv_result_warnings(m, w, n, Rf_asInteger(flags), 0, buf, need > 0 ? need : 1, &need));
+    check(p_gv_result_warnings(m, w, n, Rf_asInteger(flags), ap, buf, need > 0 ? need : 1, &need));
     return Rf_mkString(buf);
 }
 
@@ -151,15 +158,31 @@ SEXP C_model_shape(SEXP xp) {
 
 SEXP C_model_words(SEXP xp) {
     gv_model* m = model_of(xp);
+    int64_t v, d, need = 0; int32_t hv;
+    check(p_gv_model_shape(m, &v, &d, &hv));
+    check(p_gv_model_words(m, NULL, 0, &need));
+    char* buf = R_alloc((size_t)(need > 0 ? need : 1), 1);
+    check(p_gv_model_words(m, buf, need, &need));
+    SEXP out = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)v));
+    const char* w = buf;
+    for (int64_t i = 0; i < v; i++) {
+        SET_STRING_ELT(out, (R_xlen_t)i, Rf_mkCharCE(w, CE_UTF8));
+        w += strlen(w) + 1;
+    }
+    UNPROTECT(1);
+    return out;
+}
+
+/* All vectors as a V x D matrix (one bulk call; R is column-major, the ABI row-major). */
+SEXP C_model_vectors(SEXP xp) {
+    gv_model* m = model_of(xp);
     int64_t v, d; int32_t hv;
     check(p_gv_model_shape(m, &v, &d, &hv));
-    SEXP out = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)v));
-    char buf[4096]; int64_t need;
-    for (int64_t i = 0; i < v; i++) {
-        int st = p_gv_model_word(m, i, buf, sizeof buf, &need);
-        if (st != GV_OK) { UNPROTECT(1); check(st); }
-        SET_STRING_ELT(out, (R_xlen_t)i, Rf_mkCharCE(buf, CE_UTF8));
-    }
+    double* rows = (double*)R_alloc((size_t)(v * d > 0 ? v * d : 1), sizeof(double));
+    check(p_gv_model_vectors(m, rows, v * d));
+    SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int)v, (int)d));
+    double* o = REAL(out);
+    for (int64_t i = 0; i < v; i++) for (int64_t k = 0; k < d; k++) o[i + k * v] = rows[i * d + k];
     UNPROTECT(1);
     return out;
 }
@@ -215,6 +238,14 @@ static uint64_t opt_seed(SEXP s) {
 static double opt_level(SEXP s) { return Rf_isNull(s) ? 0.0 : Rf_asReal(s); }
 static int flag(SEXP s) { return Rf_asLogical(s) == TRUE; }
 
+/* A gv_query_options: the core's defaults, then the R arguments (NULL = not given). */
+static const gv_query_options* query(gv_query_options* o, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
+    check(p_gv_query_options_default(o));
+    o->method = method_of(method); o->level = opt_level(level); o->samples = opt_samples(samples); o->seed = opt_seed(seed);
+    o->hold_fixed = flag(hold); o->approximate = flag(approx);
+    return o;
+}
+
 /* A gv_interval as 10 doubles: estimate, plugin, mean, sd, lo, hi, p_value, method, status, flags (R: .interval). */
 #define INTERVAL_LEN 10
 static void put_interval(double* o, const gv_interval* iv) {
@@ -222,20 +253,18 @@ static void put_interval(double* o, const gv_interval* iv) {
     o[7] = iv->method; o[8] = iv->status; o[9] = iv->flags;
 }
 
-SEXP C_similarity(SEXP xp, SEXP a, SEXP b, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold) {
-    gv_interval iv;
-    check(p_gv_similarity(model_of(xp), str1(a, "a"), str1(b, "b"), method_of(method), opt_level(level),
-                          opt_samples(samples), opt_seed(seed), Rf_asLogical(hold) == TRUE, &iv));
+SEXP C_similarity(SEXP xp, SEXP a, SEXP b, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
+    gv_interval iv; gv_query_options q;
+    check(p_gv_similarity(model_of(xp), str1(a, "a"), str1(b, "b"), query(&q, method, level, samples, seed, hold, approx), &iv));
     SEXP out = PROTECT(Rf_allocVector(REALSXP, INTERVAL_LEN));
     put_interval(REAL(out), &iv);
     UNPROTECT(1);
     return out;
 }
 
-SEXP C_compare(SEXP xp, SEXP a, SEXP b, SEXP c, SEXP d, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold) {
-    gv_difference r;
-    check(p_gv_compare(model_of(xp), str1(a, "a"), str1(b, "b"), str1(c, "c"), str1(d, "d"), method_of(method),
-                       opt_level(level), opt_samples(samples), opt_seed(seed), Rf_asLogical(hold) == TRUE, &r));
+SEXP C_compare(SEXP xp, SEXP a, SEXP b, SEXP c, SEXP d, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
+    gv_difference r; gv_query_options q;
+    check(p_gv_compare(model_of(xp), str1(a, "a"), str1(b, "b"), str1(c, "c"), str1(d, "d"), query(&q, method, level, samples, seed, hold, approx), &r));
     SEXP out = PROTECT(Rf_allocVector(REALSXP, 10));
     double* o = REAL(out);
     o[0] = r.diff; o[1] = r.plugin; o[2] = r.sd; o[3] = r.lo; o[4] = r.hi; o[5] = r.z; o[6] = r.p_value;
@@ -245,15 +274,14 @@ SEXP C_compare(SEXP xp, SEXP a, SEXP b, SEXP c, SEXP d, SEXP method, SEXP level,
 }
 
 /* list(matrix of the neighbours, c(candidates, searched, draws, omitted_bound)). */
-SEXP C_neighbours(SEXP xp, SEXP word, SEXP k, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold) {
+SEXP C_neighbours(SEXP xp, SEXP word, SEXP k, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
     gv_model* m = model_of(xp);
     int kk = Rf_asInteger(k);
     if (kk == NA_INTEGER || kk < 1) Rf_error("n must be a positive integer");
     gv_neighbour* buf = (gv_neighbour*)R_alloc((size_t)kk, sizeof(gv_neighbour));
     int64_t n = 0;
-    gv_neighbour_search search;
-    check(p_gv_neighbours(m, str1(word, "word"), kk, method_of(method), opt_level(level), opt_samples(samples),
-                          opt_seed(seed), flag(hold), buf, kk, &n, &search));
+    gv_neighbour_search search; gv_query_options q;
+    check(p_gv_neighbours(m, str1(word, "word"), kk, query(&q, method, level, samples, seed, hold, approx), buf, kk, &n, &search));
     SEXP res = PROTECT(Rf_allocVector(VECSXP, 2));
     SEXP out = Rf_allocMatrix(REALSXP, (int)n, 11);
     SET_VECTOR_ELT(res, 0, out);
@@ -284,8 +312,9 @@ SEXP C_reliability(SEXP xp, SEXP word) {
 SEXP C_defaults(void) {
     gv_defaults d;
     check(p_gv_interval_defaults(&d));
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 4));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 6));
     REAL(out)[0] = d.method; REAL(out)[1] = (double)d.samples; REAL(out)[2] = (double)d.seed; REAL(out)[3] = d.level;
+    REAL(out)[4] = (double)d.permutations; REAL(out)[5] = d.omitted_tolerance;
     UNPROTECT(1);
     return out;
 }
@@ -297,9 +326,15 @@ static void put_correlation(double* o, const gv_correlation* c) {
 }
 
 /* pairs, used, oov, words, flagged_words, spearman, pearson, then the spearman and pearson gv_correlation (9 each). */
+static const gv_benchmark_options* benchmark_options(gv_benchmark_options* o, SEXP samples, SEXP seed, SEXP level, SEXP hold) {
+    check(p_gv_benchmark_options_default(o));
+    o->samples = opt_samples(samples); o->seed = opt_seed(seed); o->level = opt_level(level); o->hold_fixed = flag(hold);
+    return o;
+}
+
 SEXP C_evaluate(SEXP xp, SEXP path, SEXP samples, SEXP seed, SEXP level, SEXP hold) {
-    gv_benchmark r;
-    check(p_gv_evaluate(model_of(xp), str1(path, "benchmark"), opt_samples(samples), opt_seed(seed), opt_level(level), flag(hold), &r));
+    gv_benchmark r; gv_benchmark_options bo;
+    check(p_gv_evaluate(model_of(xp), str1(path, "benchmark"), benchmark_options(&bo, samples, seed, level, hold), &r));
     SEXP out = PROTECT(Rf_allocVector(REALSXP, 7 + 2 * 9 + 2));
     double* o = REAL(out);
     o[0] = (double)r.pairs; o[1] = (double)r.used; o[2] = (double)r.oov; o[3] = (double)r.words; o[4] = (double)r.flagged_words;
@@ -314,8 +349,8 @@ SEXP C_evaluate(SEXP xp, SEXP path, SEXP samples, SEXP seed, SEXP level, SEXP ho
 SEXP C_evaluate_compare(SEXP xa, SEXP xb, SEXP path, SEXP samples, SEXP seed, SEXP level, SEXP hold) {
     gv_model* a = model_of(xa);
     gv_model* b = model_of(xb);
-    gv_benchmark_comparison r;
-    check(p_gv_evaluate_compare(a, b, str1(path, "benchmark"), opt_samples(samples), opt_seed(seed), opt_level(level), flag(hold), &r));
+    gv_benchmark_comparison r; gv_benchmark_options bo;
+    check(p_gv_evaluate_compare(a, b, str1(path, "benchmark"), benchmark_options(&bo, samples, seed, level, hold), &r));
     SEXP out = PROTECT(Rf_allocVector(REALSXP, 14));
     double* o = REAL(out);
     o[0] = (double)r.pairs; o[1] = (double)r.replicates; o[2] = r.spearman_a; o[3] = r.spearman_b; o[4] = r.diff; o[5] = r.sd;
@@ -336,6 +371,7 @@ static const char** strings(SEXP s, const char* name, int64_t* n) {
 }
 
 static int64_t permutations_of(SEXP s) {
+    if (Rf_isNull(s)) return 0; /* the core's default */
     double v = Rf_asReal(s);
     if (ISNAN(v) || v < 1 || v != (double)(int64_t)v) Rf_error("permutations must be a whole number >= 1");
     return (int64_t)v;
@@ -347,9 +383,8 @@ SEXP C_weat(SEXP xp, SEXP x, SEXP y, SEXP a, SEXP b, SEXP perms, SEXP method, SE
     gv_model* m = model_of(xp);
     int64_t nx, ny, na, nb;
     const char **px = strings(x, "x", &nx), **py = strings(y, "y", &ny), **pa = strings(a, "a", &na), **pb = strings(b, "b", &nb);
-    gv_weat_result r;
-    check(p_gv_weat(m, px, nx, py, ny, pa, na, pb, nb, permutations_of(perms), method_of(method), opt_level(level),
-                    opt_samples(samples), opt_seed(seed), flag(hold), flag(approx), &r));
+    gv_weat_result r; gv_query_options q;
+    check(p_gv_weat(m, px, nx, py, ny, pa, na, pb, nb, permutations_of(perms), query(&q, method, level, samples, seed, hold, approx), &r));
     SEXP out = PROTECT(Rf_allocVector(REALSXP, 5 + 2 * INTERVAL_LEN));
     double* o = REAL(out);
     o[0] = r.statistic; o[1] = r.effect_size; o[2] = r.p_value; o[3] = (double)r.permutations; o[4] = r.exact;
@@ -363,9 +398,8 @@ SEXP C_rnd(SEXP xp, SEXP g1, SEXP g2, SEXP neutral, SEXP method, SEXP level, SEX
     gv_model* m = model_of(xp);
     int64_t n1, n2, nn;
     const char **p1 = strings(g1, "group1", &n1), **p2 = strings(g2, "group2", &n2), **pn = strings(neutral, "neutral", &nn);
-    gv_rnd_result r;
-    check(p_gv_rnd(m, p1, n1, p2, n2, pn, nn, method_of(method), opt_level(level), opt_samples(samples), opt_seed(seed),
-                   flag(hold), flag(approx), &r));
+    gv_rnd_result r; gv_query_options q;
+    check(p_gv_rnd(m, p1, n1, p2, n2, pn, nn, query(&q, method, level, samples, seed, hold, approx), &r));
     SEXP out = PROTECT(Rf_allocVector(REALSXP, 4 + INTERVAL_LEN));
     double* o = REAL(out);
     o[0] = r.value; o[1] = r.z; o[2] = r.p_value; o[3] = (double)r.neutral;
@@ -386,7 +420,7 @@ static void string_lists(SEXP l, int n, const char* name, const char* const* lab
 }
 
 typedef int (*bias_difference_fn)(gv_model*, const char* const* const*, const int64_t*, const char* const* const*, const int64_t*,
-                                  int32_t, double, int64_t, uint64_t, int32_t, int32_t, gv_bias_difference*);
+                                  const gv_query_options*, gv_bias_difference*);
 
 /* first, second, then the difference's gv_interval (10). */
 static SEXP bias_difference(bias_difference_fn fn, int n, const char* const* labels, SEXP xp, SEXP first, SEXP second, SEXP method,
@@ -395,8 +429,8 @@ static SEXP bias_difference(bias_difference_fn fn, int n, const char* const* lab
     const char* const* l1[4]; const char* const* l2[4]; int64_t c1[4], c2[4];
     string_lists(first, n, "first", labels, l1, c1);
     string_lists(second, n, "second", labels, l2, c2);
-    gv_bias_difference r;
-    check(fn(m, l1, c1, l2, c2, method_of(method), opt_level(level), opt_samples(samples), opt_seed(seed), flag(hold), flag(approx), &r));
+    gv_bias_difference r; gv_query_options q;
+    check(fn(m, l1, c1, l2, c2, query(&q, method, level, samples, seed, hold, approx), &r));
     SEXP out = PROTECT(Rf_allocVector(REALSXP, 2 + INTERVAL_LEN));
     double* o = REAL(out);
     o[0] = r.first; o[1] = r.second;
@@ -461,44 +495,6 @@ SEXP C_matrix_row(SEXP xp, SEXP row) {
     return out;
 }
 
-/* ---- pipeline ---- */
-SEXP C_vocab_build(SEXP corpus, SEXP out, SEXP min_count, SEXP max_vocab, SEXP flags, SEXP threads) {
-    need_lib();
-    int64_t n = 0;
-    check(p_gv_vocab_build(str1(corpus, "corpus"), str1(out, "out"), (int64_t)Rf_asReal(min_count), (int64_t)Rf_asReal(max_vocab),
-                           Rf_asInteger(flags), Rf_asInteger(threads), &n));
-    return Rf_ScalarReal((double)n);
-}
-
-SEXP C_cooccur(SEXP corpus, SEXP vocab, SEXP out, SEXP window, SEXP symmetric, SEXP dist, SEXP memory, SEXP threads, SEXP flags) {
-    need_lib();
-    int64_t n = 0;
-    check(p_gv_cooccur(str1(corpus, "corpus"), str1(vocab, "vocab"), str1(out, "out_dir"), Rf_asInteger(window), Rf_asLogical(symmetric) == TRUE,
-                       Rf_asLogical(dist) == TRUE, (int64_t)Rf_asReal(memory), Rf_asInteger(threads), Rf_asInteger(flags), &n));
-    return Rf_ScalarReal((double)n);
-}
-
-SEXP C_train(SEXP cooc, SEXP vocab, SEXP out, SEXP dim, SEXP epochs, SEXP threads, SEXP eta, SEXP xmax, SEXP alpha, SEXP seed,
-             SEXP als_sweeps, SEXP ridge, SEXP auto_epochs) {
-    need_lib();
-    gv_train_options o;
-    check(p_gv_train_options_default(&o));
-    o.dim = Rf_asInteger(dim); o.epochs = Rf_asInteger(epochs); o.threads = Rf_asInteger(threads);
-    o.eta = Rf_asReal(eta); o.x_max = Rf_asReal(xmax); o.alpha = Rf_asReal(alpha); o.seed = (uint64_t)Rf_asReal(seed);
-    o.als_sweeps = Rf_asInteger(als_sweeps); o.ridge = Rf_asReal(ridge); o.epochs_auto = Rf_asLogical(auto_epochs) == 1;
-    double cost = 0;
-    check(p_gv_train(str1(cooc, "cooccur_dir"), str1(vocab, "vocab"), str1(out, "out_dir"), &o, NULL, NULL, NULL, &cost));
-    return Rf_ScalarReal(cost);
-}
-
-SEXP C_variance(SEXP model, SEXP cooc, SEXP out, SEXP threads, SEXP approx, SEXP complete, SEXP refine) {
-    need_lib();
-    int64_t n = 0;
-    check(p_gv_variance(str1(model, "model_dir"), str1(cooc, "cooccur_dir"), str_or_null(out), Rf_asInteger(threads), Rf_asReal(approx),
-                        Rf_asLogical(complete) == TRUE, Rf_asLogical(refine) == TRUE, &n));
-    return Rf_ScalarReal((double)n);
-}
-
 /* NULL keeps the core's default; otherwise one finite whole number in range. */
 static int opt_int(SEXP s, const char* name, int dflt, int lo) {
     if (Rf_isNull(s)) return dflt;
@@ -531,6 +527,133 @@ static int64_t band_edges(SEXP s, int64_t* buf) {
         buf[k] = (int64_t)v;
     }
     return Rf_length(s);
+}
+
+/* ---- pipeline: options structs from the core's defaults calls; NULL arguments keep those defaults ---- */
+static int64_t opt_bytes(SEXP s, int64_t dflt) {
+    if (Rf_isNull(s)) return dflt;
+    double v = opt_real(s, "memory", 0);
+    if (v < 1 || v != (double)(int64_t)v) Rf_error("memory must be a whole number of bytes >= 1, got %g", v);
+    return (int64_t)v;
+}
+
+SEXP C_vocab_build(SEXP corpus, SEXP out, SEXP min_count, SEXP max_vocab, SEXP flags, SEXP threads) {
+    need_lib();
+    gv_vocab_options o;
+    check(p_gv_vocab_options_default(&o));
+    if (!Rf_isNull(min_count)) { double v = opt_real(min_count, "min_count", 0); if (v < 1 || v != (double)(int64_t)v) Rf_error("min_count must be a whole number >= 1, got %g", v); o.min_count = (int64_t)v; }
+    o.max_vocab = opt_int(max_vocab, "max_vocab", (int)o.max_vocab, 0);
+    o.flags = Rf_asInteger(flags);
+    o.threads = opt_int(threads, "threads", o.threads, 0);
+    int64_t n = 0;
+    check(p_gv_vocab_build(str1(corpus, "corpus"), str1(out, "out"), &o, &n));
+    return Rf_ScalarReal((double)n);
+}
+
+SEXP C_cooccur(SEXP corpus, SEXP vocab, SEXP out, SEXP window, SEXP symmetric, SEXP dist, SEXP memory, SEXP threads, SEXP flags) {
+    need_lib();
+    gv_cooccur_options o;
+    check(p_gv_cooccur_options_default(&o));
+    o.window = opt_int(window, "window", o.window, 1);
+    if (!Rf_isNull(symmetric)) o.symmetric = flag(symmetric);
+    if (!Rf_isNull(dist)) o.distance_weighting = flag(dist);
+    o.memory_bytes = opt_bytes(memory, o.memory_bytes);
+    o.threads = opt_int(threads, "threads", o.threads, 0);
+    o.flags = Rf_asInteger(flags);
+    int64_t n = 0;
+    check(p_gv_cooccur(str1(corpus, "corpus"), str1(vocab, "vocab"), str1(out, "out_dir"), &o, &n));
+    return Rf_ScalarReal((double)n);
+}
+
+SEXP C_train(SEXP cooc, SEXP vocab, SEXP out, SEXP dim, SEXP epochs, SEXP threads, SEXP eta, SEXP xmax, SEXP alpha, SEXP seed,
+             SEXP als_sweeps, SEXP ridge, SEXP auto_epochs) {
+    need_lib();
+    gv_train_options o;
+    check(p_gv_train_options_default(&o));
+    o.dim = opt_int(dim, "dim", o.dim, 1); o.epochs = opt_int(epochs, "epochs", o.epochs, 0); o.threads = opt_int(threads, "threads", o.threads, 0);
+    o.eta = opt_real(eta, "eta", o.eta); o.x_max = opt_real(xmax, "x_max", o.x_max); o.alpha = opt_real(alpha, "alpha", o.alpha);
+    o.seed = seed_or(seed, o.seed);
+    o.als_sweeps = opt_int(als_sweeps, "als_sweeps", o.als_sweeps, 0); o.ridge = opt_real(ridge, "ridge", o.ridge);
+    o.epochs_auto = Rf_asLogical(auto_epochs) == TRUE;
+    double cost = 0;
+    check(p_gv_train(str1(cooc, "cooccur_dir"), str1(vocab, "vocab"), str1(out, "out_dir"), &o, NULL, NULL, NULL, &cost));
+    return Rf_ScalarReal(cost);
+}
+
+SEXP C_variance(SEXP model, SEXP cooc, SEXP out, SEXP threads, SEXP approx, SEXP complete, SEXP refine) {
+    need_lib();
+    gv_variance_options o;
+    check(p_gv_variance_options_default(&o));
+    o.threads = opt_int(threads, "threads", o.threads, 0);
+    o.approx = opt_real(approx, "approx", o.approx);
+    if (!Rf_isNull(complete)) o.complete = flag(complete);
+    if (!Rf_isNull(refine)) o.refine = flag(refine);
+    int64_t n = 0;
+    check(p_gv_variance(str1(model, "model_dir"), str1(cooc, "cooccur_dir"), str_or_null(out), &o, &n));
+    return Rf_ScalarReal((double)n);
+}
+
+/* Many pairs in one call: an n x 10 matrix of intervals (the .interval layout), one row per pair. */
+SEXP C_similarities(SEXP xp, SEXP a, SEXP b, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
+    gv_model* m = model_of(xp);
+    int64_t na, nb;
+    const char **pa = strings(a, "a", &na), **pb = strings(b, "b", &nb);
+    if (na != nb) Rf_error("a and b must have the same length, got %d and %d", (int)na, (int)nb);
+    gv_interval* iv = (gv_interval*)R_alloc((size_t)(na > 0 ? na : 1), sizeof(gv_interval));
+    gv_query_options q;
+    check(p_gv_similarities(m, pa, pb, na, query(&q, method, level, samples, seed, hold, approx), iv, na));
+    SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int)na, INTERVAL_LEN));
+    double* o = REAL(out);
+    double row[INTERVAL_LEN];
+    for (int64_t i = 0; i < na; i++) {
+        put_interval(row, &iv[i]);
+        for (int k = 0; k < INTERVAL_LEN; k++) o[i + k * na] = row[k];
+    }
+    UNPROTECT(1);
+    return out;
+}
+
+/* ---- vector files (GV_FORMAT_*) ---- */
+SEXP C_import_vectors(SEXP path, SEXP format, SEXP out) {
+    need_lib();
+    int64_t n = 0;
+    check(p_gv_import_vectors(str1(path, "path"), Rf_asInteger(format), str1(out, "out_dir"), &n));
+    return Rf_ScalarReal((double)n);
+}
+
+SEXP C_export_vectors(SEXP model, SEXP format, SEXP path) {
+    need_lib();
+    int64_t n = 0;
+    check(p_gv_export_vectors(str1(model, "model_dir"), Rf_asInteger(format), str1(path, "path"), &n));
+    return Rf_ScalarReal((double)n);
+}
+
+/* The whole matrix as CSR: list(p = row pointers (rows + 1), j = 0-based columns, x = values), for Matrix::sparseMatrix. */
+SEXP C_matrix_csr(SEXP xp) {
+    need_lib();
+    gv_matrix* m = TYPEOF(xp) == EXTPTRSXP ? (gv_matrix*)R_ExternalPtrAddr(xp) : NULL;
+    if (!m) Rf_error("glovev matrix is closed");
+    int64_t rows = 0, nnz = 0;
+    check(p_gv_matrix_shape(m, &rows, &nnz));
+    if (nnz > 2147483647LL) Rf_error("the matrix has %lld non-zeros, more than an R vector of integers can index", (long long)nnz);
+    SEXP p = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)rows + 1));
+    SEXP j = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)nnz));
+    SEXP x = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t)nnz));
+    int64_t at = 0;
+    INTEGER(p)[0] = 0;
+    for (int64_t i = 0; i < rows; i++) {
+        int64_t len = 0;
+        check(p_gv_matrix_row(m, i, NULL, NULL, 0, &len));
+        if (at + len > nnz) { UNPROTECT(3); Rf_error("row %lld overruns the stored non-zeros", (long long)i); }
+        int st = p_gv_matrix_row(m, i, INTEGER(j) + at, REAL(x) + at, len, &len);
+        if (st != GV_OK) { UNPROTECT(3); check(st); }
+        at += len;
+        INTEGER(p)[i + 1] = (int)at;
+    }
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 3));
+    SET_VECTOR_ELT(out, 0, p); SET_VECTOR_ELT(out, 1, j); SET_VECTOR_ELT(out, 2, x);
+    UNPROTECT(4);
+    return out;
 }
 
 SEXP C_calibrate(SEXP model, SEXP cooc, SEXP table, SEXP bands, SEXP words, SEXP reps, SEXP methods, SEXP samples, SEXP seed, SEXP level, SEXP threads) {
@@ -595,7 +718,10 @@ static const R_CallMethodDef calls[] = {
     {"C_model_close", (DL_FUNC)&C_model_close, 1}, {"C_model_shape", (DL_FUNC)&C_model_shape, 1},
     {"C_model_words", (DL_FUNC)&C_model_words, 1}, {"C_model_vector", (DL_FUNC)&C_model_vector, 2},
     {"C_model_covariance", (DL_FUNC)&C_model_covariance, 3}, {"C_model_has_covariance", (DL_FUNC)&C_model_has_covariance, 2},
-    {"C_similarity", (DL_FUNC)&C_similarity, 8}, {"C_compare", (DL_FUNC)&C_compare, 10}, {"C_neighbours", (DL_FUNC)&C_neighbours, 8},
+    {"C_similarity", (DL_FUNC)&C_similarity, 9}, {"C_compare", (DL_FUNC)&C_compare, 11}, {"C_neighbours", (DL_FUNC)&C_neighbours, 9},
+    {"C_similarities", (DL_FUNC)&C_similarities, 9}, {"C_model_vectors", (DL_FUNC)&C_model_vectors, 1},
+    {"C_import_vectors", (DL_FUNC)&C_import_vectors, 3}, {"C_export_vectors", (DL_FUNC)&C_export_vectors, 3},
+    {"C_matrix_csr", (DL_FUNC)&C_matrix_csr, 1},
     {"C_reliability", (DL_FUNC)&C_reliability, 2}, {"C_defaults", (DL_FUNC)&C_defaults, 0},
     {"C_evaluate", (DL_FUNC)&C_evaluate, 6}, {"C_evaluate_compare", (DL_FUNC)&C_evaluate_compare, 7},
     {"C_weat", (DL_FUNC)&C_weat, 12}, {"C_rnd", (DL_FUNC)&C_rnd, 10},
@@ -605,7 +731,7 @@ static const R_CallMethodDef calls[] = {
     {"C_matrix_shape", (DL_FUNC)&C_matrix_shape, 1}, {"C_matrix_row", (DL_FUNC)&C_matrix_row, 2},
     {"C_calibrate", (DL_FUNC)&C_calibrate, 11}, {"C_bootstrap", (DL_FUNC)&C_bootstrap, 14},
     {"C_compare_uncertainty", (DL_FUNC)&C_compare_uncertainty, 7}, {"C_ptr_is_null", (DL_FUNC)&C_ptr_is_null, 1},
-    {"C_result_warnings", (DL_FUNC)&C_result_warnings, 3}, {NULL, NULL, 0}};
+    {"C_result_warnings", (DL_FUNC)&C_result_warnings, 4}, {NULL, NULL, 0}};
 
 void R_init_glovev(DllInfo* dll) {
     R_registerRoutines(dll, NULL, calls, NULL, NULL);

@@ -24,11 +24,39 @@ static class CliOptions
         return (k, n);
     }
 
+    static readonly HashSet<string> Flags = new(StringComparer.Ordinal);
+
+    // The core names settings as the C fields and the Python/R arguments do; where the CLI's flag differs from the
+    // dashed form of that name, this says which flag it is.
+    static readonly Dictionary<string, string> FlagOfSetting = new(StringComparer.Ordinal)
+    {
+        ["als_tol"] = "--tol", ["init_from"] = "--init", ["memory_bytes"] = "--memory",
+    };
+
+    /// <summary>Records every flag of the command tree, so engine messages can be shown with the CLI's names.</summary>
+    public static void RegisterFlags(Command root)
+    {
+        foreach (var o in root.Options) Flags.Add(o.Name);
+        foreach (var c in root.Subcommands) RegisterFlags(c);
+    }
+
+    /// <summary>An engine message that starts with a setting's neutral name ("dim must be ...") starts with the CLI's
+    /// flag instead ("--dim must be ..."), so a command-line user reads the option they typed.</summary>
+    public static string WithFlags(string message)
+    {
+        int end = 0;
+        while (end < message.Length && (char.IsAsciiLetterLower(message[end]) || char.IsAsciiDigit(message[end]) || message[end] == '_')) end++;
+        if (end == 0 || (end < message.Length && message[end] != ' ' && message[end] != ':')) return message;
+        var name = message[..end];
+        var flag = FlagOfSetting.TryGetValue(name, out var f) ? f : "--" + name.Replace('_', '-');
+        return Flags.Contains(flag) ? flag + message[end..] : message;
+    }
+
     /// <summary>Runs a command body, turning engine errors into "glovev: error: ..." and exit code 2.</summary>
     public static int Guard(Func<int> body)
     {
         try { return body(); }
-        catch (GloVeVException e) { return Output.Fail(e.Message); }
+        catch (GloVeVException e) { return Output.Fail(WithFlags(e.Message)); }
         catch (IOException e) { return Output.Fail(e.Message); }
         catch (UnauthorizedAccessException e) { return Output.Fail(e.Message); }
         catch (OutOfMemoryException) { return Output.Fail("out of memory; lower --memory, --threads or --chunk-words"); }

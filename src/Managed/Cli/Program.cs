@@ -17,6 +17,7 @@ static class Program
         root.Subcommands.Add(CooccurCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ExportCommand.CreateImport());
         root.Subcommands.Add(VarianceCommand.Create());
         root.Subcommands.Add(SimilarCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
@@ -29,6 +30,7 @@ static class Program
         root.Subcommands.Add(CalibrateCommand.Create());
         root.Subcommands.Add(BootstrapCommand.Create());
         root.Subcommands.Add(BootstrapCommand.CompareUncertainty());
+        CliOptions.RegisterFlags(root);
         root.SetAction(r =>
         {
             if (!r.GetValue(version))

@@ -106,7 +106,7 @@ test_that("most_similar reports its search as an attribute", {
   expect_true(s$candidates >= 5 && s$candidates <= s$searched)
   expect_equal(s$draws, 300)
   expect_true(s$omitted_bound >= 0)
-  expect_equal(sum(grepl("overstated", w)), if (s$omitted_bound > 0.01) 1 else 0)
+  expect_equal(sum(grepl("overstated", w)), if (s$omitted_bound > glovev_defaults()$omitted_tolerance) 1 else 0)
   glovev_close(m)
 })
 

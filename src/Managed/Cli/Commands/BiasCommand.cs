@@ -14,7 +14,7 @@ static class BiasCommand
         var rnd = new Option<string[]>("--rnd") { Description = "Relative norm distance word-list files GROUP1 GROUP2 NEUTRAL", AllowMultipleArgumentsPerToken = true };
         var weat2 = new Option<string[]>("--vs-weat") { Description = "Second WEAT lists X Y A B: also report effect size (first) - effect size (second) with its interval and test; shared words enter once", AllowMultipleArgumentsPerToken = true };
         var rnd2 = new Option<string[]>("--vs-rnd") { Description = "Second RND lists GROUP1 GROUP2 NEUTRAL: also report RND (first) - RND (second) with its interval and test", AllowMultipleArgumentsPerToken = true };
-        var perms = CliOptions.Int("--permutations", "WEAT permutations (exact test when there are fewer partitions)", 10000);
+        var perms = CliOptions.Int("--permutations", "WEAT permutations (exact test when there are fewer partitions)", IntervalDefaults.Permutations);
         var cmd = new Command("bias", "WEAT and relative norm distance with GloVe-V intervals, and the difference of two bias scores") { weat, rnd, weat2, rnd2, perms };
         q.AddTo(cmd);
         cmd.SetAction(r => CliOptions.Guard(() =>

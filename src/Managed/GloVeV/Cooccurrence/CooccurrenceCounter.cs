@@ -252,7 +252,7 @@ public static class CooccurrenceCounter
     /// </summary>
     public static long CountShard(string corpusPath, Vocabulary vocab, string partDir, CooccurrenceOptions o, int shard, int count)
     {
-        if (count < 1 || shard < 1 || shard > count) throw new GloVeVException($"--shard must be k/N with 1 <= k <= N, got {shard}/{count}");
+        if (count < 1 || shard < 1 || shard > count) throw new GloVeVException($"shard must be k/N with 1 <= k <= N, got {shard}/{count}");
         o.Validate();
         vocab.CheckTokenizer(o.Tokenizer);
         CountingBytesPerThread(o, vocab, out _);
@@ -354,10 +354,10 @@ public static class CooccurrenceCounter
             var (_, needBlock, needReserved) = Plan(need, threads, vocab);
             static string Mb(long b) => $"{Math.Ceiling(b / 1048576.0):F0}";
             string given = (o.MemoryBytes % (1 << 20) == 0 ? (o.MemoryBytes >> 20).ToString() : (o.MemoryBytes / 1048576.0).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)) + "M";
-            throw new BadArgumentException($"--memory {given} is too small for {vocab.Count:N0} words on {threads} thread(s): " +
+            throw new BadArgumentException($"memory {given} is too small for {vocab.Count:N0} words on {threads} thread(s): " +
                 $"counting needs at least {Mb(need)}M (program {Mb(FixedBytes)}M, vocabulary {Mb(vocab.ApproximateBytes)}M, " +
                 $"corpus blocks {Mb(CorpusPipeline.ReadAheadBytes(threads, needBlock))}M, merge buffers {Mb(MergeBufferBytes)}M, slack {Mb(CollectorSlackBytes)}M, " +
-                $"pair buffers {Mb(need - needReserved)}M); pass --memory {Mb(need)}M or more, or fewer --threads");
+                $"pair buffers {Mb(need - needReserved)}M); give a memory budget of {Mb(need)}M or more, or fewer threads");
         }
         return perThread;
     }

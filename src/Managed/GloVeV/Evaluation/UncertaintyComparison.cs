@@ -18,7 +18,7 @@ public sealed record UncertaintyComparisonOptions
     public void Validate()
     {
         FrequencyBands.Validate(BandEdges);
-        if (PairsPerBand < 2) throw new BadArgumentException($"--pairs-per-band must be at least 2, got {PairsPerBand}");
+        if (PairsPerBand < 2) throw new BadArgumentException($"pairs_per_band must be at least 2, got {PairsPerBand}");
     }
 }
 
@@ -48,7 +48,7 @@ public static class UncertaintyComparison
         if (!File.Exists(manifest)) throw new MissingFileException($"{bootstrapDir}: no {DocumentBootstrap.ManifestFile} (not a 'glovev bootstrap' folder)");
         var hash = JsonDocument.Parse(File.ReadAllText(manifest)).RootElement.GetProperty("vocab_hash").GetString();
         if (hash != model.Vocabulary.Hash())
-            throw new GloVeVException($"{bootstrapDir}: the replicates were trained with another vocabulary than {modelDir}'s; rerun 'glovev bootstrap --vocab {Path.Combine(modelDir, "vocab.txt")}'");
+            throw new GloVeVException($"{bootstrapDir}: the replicates were trained with another vocabulary than {modelDir}'s; rerun 'glovev bootstrap vocab {Path.Combine(modelDir, "vocab.txt")}'");
         var boot = LoadReplicates(bootstrapDir, "boot_", model);
         var seed = LoadReplicates(bootstrapDir, "seed_", model);
         if (boot.Count < 2) throw new GloVeVException($"{bootstrapDir}: {boot.Count} document-bootstrap replicate(s); at least 2 are needed for a standard deviation");

@@ -79,10 +79,10 @@ public static class Weat
         return new Resolved(ids, slot, rx.Ids.Length, ry.Ids.Length, ra.Ids.Length, missing);
     }
 
-    public static WeatResult Run(Propagation p, WeatLists lists, int permutations = 10000, IntervalMethod method = IntervalDefaults.Method,
+    public static WeatResult Run(Propagation p, WeatLists lists, int permutations = IntervalDefaults.Permutations, IntervalMethod method = IntervalDefaults.Method,
         double level = IntervalDefaults.Level, int draws = IntervalDefaults.Samples, ulong seed = IntervalDefaults.Seed)
     {
-        if (permutations < 1) throw new GloVeVException($"--permutations must be >= 1, got {permutations}");
+        if (permutations < 1) throw new GloVeVException($"permutations must be >= 1, got {permutations}");
         var r = Resolve(p.Model, lists);
         var (statS, effS) = Statistics(r.X, r.Y, r.A, r.B);
         var vecs = r.Ids.Select(p.Model.Vector).ToArray();

@@ -18,13 +18,13 @@ public static class TrainingGuards
         return e =>
         {
             if (!double.IsFinite(e.Cost))
-                throw new GloVeVException($"training diverged at epoch {e.Epoch} (cost is {e.Cost}); lower --eta or --x-max");
+                throw new GloVeVException($"training diverged at epoch {e.Epoch} (cost is {e.Cost}); lower eta or x_max");
             // The cost is per non-zero: with log co-occurrences of at most ~30 a sane run starts below ~1e3.
             if (e.Cost > AbsoluteLimit)
-                throw new GloVeVException($"training diverged at epoch {e.Epoch}: cost {e.Cost:G4} per co-occurrence entry; lower --eta (or --x-max) and train again");
+                throw new GloVeVException($"training diverged at epoch {e.Epoch}: cost {e.Cost:G4} per co-occurrence entry; lower eta (or x_max) and train again");
             if (double.IsNaN(first)) first = e.Cost;
             else if (e.Cost > DivergenceFactor * Math.Max(first, 1e-300))
-                throw new GloVeVException($"training diverged at epoch {e.Epoch}: cost {e.Cost:G4} is more than {DivergenceFactor:G0} times the first epoch's {first:G4}; lower --eta (or --x-max) and train again");
+                throw new GloVeVException($"training diverged at epoch {e.Epoch}: cost {e.Cost:G4} is more than {DivergenceFactor:G0} times the first epoch's {first:G4}; lower eta (or x_max) and train again");
             inner?.Invoke(e);
         };
     }

@@ -4,13 +4,13 @@ using GloVeV.Training;
 
 namespace GloVeV.IO;
 
-/// <summary>Exports trained parameters in GloVe C's and word2vec's formats.</summary>
+/// <summary>Exports trained parameters in GloVe C's formats (word2vec and gensim files: <see cref="VectorFiles"/>).</summary>
 public static class VectorExport
 {
     /// <summary>GloVe C <c>vectors.txt</c>: model 0 = W and C rows with their biases, 1 = W only, 2 = W + C (GloVe C's default).</summary>
     public static void GloVeText(GloVeParameters p, IReadOnlyList<string> words, string path, int model = 2)
     {
-        if (model is < 0 or > 2) throw new GloVeVException($"--model-type must be 0, 1 or 2, got {model}");
+        if (model is < 0 or > 2) throw new GloVeVException($"model_type must be 0, 1 or 2, got {model}");
         WriteText(path, null, words, p, (i, sb) =>
         {
             int d = p.Dim;
@@ -28,10 +28,6 @@ public static class VectorExport
             }
         });
     }
-
-    /// <summary>word2vec text format: a "V D" header, then one word and its centre vector per line.</summary>
-    public static void Word2VecText(GloVeParameters p, IReadOnlyList<string> words, string path) =>
-        WriteText(path, $"{p.VocabSize} {p.Dim}", words, p, (i, sb) => { foreach (var x in p.CenterRow(i)) Append(sb, x); });
 
     /// <summary>GloVe C <c>vectors.bin</c>: all parameters as float64, word rows [w, b] then context rows [c, c~].</summary>
     public static void GloVeBinary(GloVeParameters p, string path)

@@ -13,6 +13,9 @@ public static class CalibrationLimits
 {
     /// <summary>GV_FLAG_UNCALIBRATED: the interval method is known to under-cover at these words' noise ratios.</summary>
     public const int Flag = 16;
+    /// <summary>GV_FLAG_OMITTED_BOUND: a neighbour search whose omitted words may take more top-k places than
+    /// <see cref="NeighbourDefaults.Tolerance"/>.</summary>
+    public const int OmittedBoundFlag = 32;
 
     /// <summary>Noise ratio tr(Σ)/||w||² of the noisiest word from which the caveats below apply.</summary>
     public const double NoiseRatio = 0.5;
@@ -60,6 +63,9 @@ public static class CalibrationLimits
             foreach (var w in words) if (w.HasCovariance && !double.IsNaN(w.NoiseRatio) && !(nr >= w.NoiseRatio)) nr = w.NoiseRatio;
             lines.Add(Describe(nr));
         }
+        if ((flags & OmittedBoundFlag) != 0)
+            lines.Add($"neighbour search: the words left out of the draws may hold more than {NeighbourDefaults.Tolerance} of the top-k places in expectation, " +
+                      "so each P(top k) may be overstated by up to the search's omitted_bound");
         if (lines.Count == 0) lines.Add($"flags 0x{flags:x}");
         return lines;
     }

@@ -24,12 +24,12 @@ public sealed record CalibrationOptions
     public void Validate()
     {
         FrequencyBands.Validate(BandEdges);
-        if (WordsPerBand < 2) throw new BadArgumentException($"--words-per-band must be at least 2, got {WordsPerBand}");
-        if (Replicates < 1) throw new BadArgumentException($"--replicates must be at least 1, got {Replicates}");
-        if (Methods.Length == 0) throw new BadArgumentException("--methods: give at least one interval method");
-        if (Samples < 2) throw new BadArgumentException($"--samples must be at least 2, got {Samples}");
-        if (!(Level > 0 && Level < 1)) throw new BadArgumentException($"--level must be in (0, 1), got {Level}");
-        if (Threads < 1) throw new BadArgumentException($"--threads must be >= 1, got {Threads}");
+        if (WordsPerBand < 2) throw new BadArgumentException($"words_per_band must be at least 2, got {WordsPerBand}");
+        if (Replicates < 1) throw new BadArgumentException($"replicates must be at least 1, got {Replicates}");
+        if (Methods.Length == 0) throw new BadArgumentException("methods: give at least one interval method");
+        if (Samples < 2) throw new BadArgumentException($"samples must be at least 2, got {Samples}");
+        if (!(Level > 0 && Level < 1)) throw new BadArgumentException($"level must be in (0, 1), got {Level}");
+        if (Threads < 1) throw new BadArgumentException($"threads must be >= 1, got {Threads}");
     }
 }
 

@@ -15,7 +15,7 @@ public static class FrequencyBands
     public static void Validate(int[] edges)
     {
         if (edges.Length == 0 || edges[0] < 1 || edges.Zip(edges.Skip(1)).Any(p => p.Second <= p.First))
-            throw new BadArgumentException($"--bands must be increasing ranks >= 1, got '{string.Join(",", edges)}'");
+            throw new BadArgumentException($"bands must be increasing ranks >= 1, got '{string.Join(",", edges)}'");
     }
 
     /// <summary>The bands that exist for a vocabulary of <paramref name="vocabSize"/> words, each with the words of

@@ -34,6 +34,8 @@ public static class IntervalDefaults
     public const int Samples = 1000;
     public const ulong Seed = 1;
     public const double Level = 0.95;
+    /// <summary>WEAT's permutation test: re-partitions drawn (an exact test when there are fewer).</summary>
+    public const int Permutations = 10000;
     /// <summary>A word is flagged when its noise ratio tr(Σ)/||w||² reaches this, or cos(trained, WLS) falls below CosWlsFlag.</summary>
     public const double NoiseRatioFlag = 1.0;
     public const double CosWlsFlag = 0.9;

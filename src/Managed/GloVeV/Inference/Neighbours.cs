@@ -46,7 +46,7 @@ public static class Neighbours
     /// <summary>Ids of the <paramref name="k"/> most similar words to <paramref name="id"/> (itself excluded), best first.</summary>
     public static (int Id, double Cosine)[] TopK(GloVeModel m, int id, int k)
     {
-        if (k < 1) throw new GloVeVException($"--top must be >= 1, got {k}");
+        if (k < 1) throw new GloVeVException($"top must be >= 1, got {k}");
         var order = ByPluginCosine(m, id, out var cos);
         return order.Take(k).Select(i => (i, cos[i])).ToArray();
     }
@@ -77,10 +77,10 @@ public static class Neighbours
     {
         var m = p.Model;
         int id = m.IdOf(word);
-        if (k < 1) throw new GloVeVException($"--top must be >= 1, got {k}");
-        if (k > m.VocabSize - 1) throw new GloVeVException($"--top must be at most {m.VocabSize - 1} (the vocabulary less the query word), got {k}");
+        if (k < 1) throw new GloVeVException($"top must be >= 1, got {k}");
+        if (k > m.VocabSize - 1) throw new GloVeVException($"top must be at most {m.VocabSize - 1} (the vocabulary less the query word), got {k}");
         if (!(tolerance > 0)) throw new GloVeVException($"screening tolerance must be > 0, got {tolerance}");
-        if (maxCandidates < k + 1) throw new GloVeVException($"the candidate cap must exceed --top ({k}), got {maxCandidates}");
+        if (maxCandidates < k + 1) throw new GloVeVException($"the candidate cap must exceed top ({k}), got {maxCandidates}");
         p.Check([id]);
         if (method == IntervalMethod.Delta) draws = Math.Max(draws, IntervalDefaults.Samples); // P(top k) always draws
         int d = m.Dim, searched = m.VocabSize - 1;

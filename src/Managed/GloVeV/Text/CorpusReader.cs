@@ -130,7 +130,7 @@ public sealed class CorpusReader : IDisposable
         {
             int bad = FirstInvalid(span);
             long line = _line + span[..bad].Count((byte)'\n') + 1;
-            throw new GloVeVException($"{_path}: invalid UTF-8 at byte offset {_offset + bad} (line {line}); pass --replace-invalid to replace such bytes with U+FFFD");
+            throw new GloVeVException($"{_path}: invalid UTF-8 at byte offset {_offset + bad} (line {line}); pass replace_invalid to replace such bytes with U+FFFD");
         }
         var outBuf = new List<byte>(end + 64);
         for (int k = 0; k < p0; k++) outBuf.Add(buf[k]);

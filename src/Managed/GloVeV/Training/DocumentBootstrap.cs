@@ -29,12 +29,12 @@ public sealed record BootstrapOptions
 
     public void Validate()
     {
-        if (Replicates < 0) throw new BadArgumentException($"--replicates must be >= 0, got {Replicates}");
-        if (SeedReplicates < 0) throw new BadArgumentException($"--seed-replicates must be >= 0, got {SeedReplicates}");
-        if (Replicates + SeedReplicates == 0) throw new BadArgumentException("--replicates and --seed-replicates are both 0: nothing to do");
+        if (Replicates < 0) throw new BadArgumentException($"replicates must be >= 0, got {Replicates}");
+        if (SeedReplicates < 0) throw new BadArgumentException($"seed_replicates must be >= 0, got {SeedReplicates}");
+        if (Replicates + SeedReplicates == 0) throw new BadArgumentException("replicates and seed_replicates are both 0: nothing to do");
         if (Replicates > 9999 || SeedReplicates > 9999) throw new BadArgumentException("at most 9999 replicates of each kind");
-        if (MinCount < 1) throw new BadArgumentException($"--min-count must be at least 1, got {MinCount}");
-        if (Shards != 0 && (Shards < 1 || Shard < 1 || Shard > Shards)) throw new BadArgumentException($"--shard must be k/N with 1 <= k <= N, got {Shard}/{Shards}");
+        if (MinCount < 1) throw new BadArgumentException($"min_count must be at least 1, got {MinCount}");
+        if (Shards != 0 && (Shards < 1 || Shard < 1 || Shard > Shards)) throw new BadArgumentException($"shard must be k/N with 1 <= k <= N, got {Shard}/{Shards}");
         new CooccurrenceOptions { Window = Window, MemoryBytes = MemoryBytes, Threads = Training.Threads }.Validate();
         Training.Validate();
     }
@@ -62,7 +62,7 @@ public static class DocumentBootstrap
     {
         o.Validate();
         if (!File.Exists(corpus)) throw new MissingFileException($"{corpus}: corpus file not found");
-        if (o.VocabPath != null && !File.Exists(o.VocabPath)) throw new MissingFileException($"{o.VocabPath}: vocabulary file not found (--vocab)");
+        if (o.VocabPath != null && !File.Exists(o.VocabPath)) throw new MissingFileException($"{o.VocabPath}: vocabulary file not found (vocab)");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         Directory.CreateDirectory(outDir);
         var work = Path.Combine(outDir, ".work");
@@ -75,7 +75,7 @@ public static class DocumentBootstrap
         {
             var old = JsonDocument.Parse(File.ReadAllText(manifestPath)).RootElement.GetProperty("settings").GetString();
             if (old != settings)
-                throw new BadArgumentException($"{outDir} holds a bootstrap with other settings ({old}); this run has ({settings}). Use another --out or the same settings to resume");
+                throw new BadArgumentException($"{outDir} holds a bootstrap with other settings ({old}); this run has ({settings}). Use another out or the same settings to resume");
             vocab = Vocabulary.Load(vocabPath);
         }
         else

@@ -80,7 +80,7 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
         int start = 0;
         if (resume)
         {
-            if (outDir == null) throw new GloVeVException("--resume needs an output folder holding a checkpoint");
+            if (outDir == null) throw new GloVeVException("resume needs an output folder holding a checkpoint");
             start = LoadCheckpoint(Path.Combine(outDir, CheckpointFile));
             for (int e = 0; e < start; e++) Shuffle(e);
         }
@@ -95,7 +95,7 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
             Shuffle(epoch);
             double cost = RunEpoch(cancel);
             var r = new EpochReport(epoch + 1, _o.Epochs, cost / _entries.LongLength, sw.Elapsed.TotalSeconds, _entries.LongLength / sw.Elapsed.TotalSeconds);
-            if (!double.IsFinite(r.Cost)) throw new GloVeVException($"training diverged at epoch {epoch + 1} (cost is {r.Cost}); lower --eta or --x-max");
+            if (!double.IsFinite(r.Cost)) throw new GloVeVException($"training diverged at epoch {epoch + 1} (cost is {r.Cost}); lower eta or x_max");
             bool stop = false;
             if (probe != null)
             {
@@ -180,7 +180,7 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
                     acc = Vector256.FusedMultiplyAdd(Vector256.Load(w + 8 * b), Vector256.Load(c + 8 * b), acc);
                 float diff = Vector256.Sum(acc) + BW[e.I] + BC[e.J] - e.LogX;
                 float fdiff = e.F * diff;
-                if (!float.IsFinite(fdiff)) throw new GloVeVException($"training diverged: non-finite gradient at pair ({e.I}, {e.J}); lower --eta");
+                if (!float.IsFinite(fdiff)) throw new GloVeVException($"training diverged: non-finite gradient at pair ({e.I}, {e.J}); lower eta");
                 cost += 0.5 * fdiff * diff;
                 var vf = Vector256.Create(fdiff);
                 var s1 = Vector256<float>.Zero; var s2 = Vector256<float>.Zero;

@@ -18,7 +18,7 @@ public static class ModelTraining
         Action<AlsSweepReport>? onSweep = null, Action<RidgeCandidate>? onRidge = null)
     {
         o.Validate();
-        if (o.AutoStop != null && backend != null) throw new GloVeVException("--epochs auto is supported by the cpu backend only");
+        if (o.AutoStop != null && backend != null) throw new GloVeVException("epochs auto is supported by the cpu backend only");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var vocab = Vocabulary.Load(vocabPath);
         using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab, vocabPath);
@@ -64,7 +64,7 @@ public static class ModelTraining
         else if (o.RidgeAuto && sweepsDone > 0)
         {
             // Resuming: the search already ran; the checkpoint's sweeps used its lambda.
-            ridge = resumedRidge ?? throw new GloVeVException($"{ckPath}: checkpoint does not record the chosen ridge; cannot resume --ridge auto");
+            ridge = resumedRidge ?? throw new GloVeVException($"{ckPath}: checkpoint does not record the chosen ridge; cannot resume ridge auto");
         }
         if (o.AlsSweeps > 0 && sweepsDone < o.AlsSweeps)
         {
@@ -112,12 +112,12 @@ public static class ModelTraining
     static GloVeParameters LoadStart(string modelDir, Vocabulary vocab, int dim)
     {
         var path = Path.Combine(modelDir, GloVeParameters.ParamsFile);
-        if (!File.Exists(path)) throw new MissingFileException($"--init: no {GloVeParameters.ParamsFile} in {modelDir}");
+        if (!File.Exists(path)) throw new MissingFileException($"init_from: no {GloVeParameters.ParamsFile} in {modelDir}");
         var p = GloVeParameters.Load(path);
         if (p.VocabSize != vocab.Count || p.Dim != dim)
-            throw new GloVeVException($"--init: {path} has V={p.VocabSize}, D={p.Dim}; this run has V={vocab.Count}, D={dim} (--dim)");
+            throw new GloVeVException($"init_from: {path} has V={p.VocabSize}, D={p.Dim}; this run has V={vocab.Count}, D={dim} (dim)");
         if (p.Metadata.TryGetValue("vocab_hash", out var h) && h != vocab.Hash())
-            throw new GloVeVException($"--init: {path} was trained with another vocabulary than the one given");
+            throw new GloVeVException($"init_from: {path} was trained with another vocabulary than the one given");
         var fresh = new GloVeParameters(p.VocabSize, p.Dim, p.Center, p.Context, p.CenterBias, p.ContextBias);
         return fresh;
     }

@@ -54,7 +54,7 @@ public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] Cent
     /// <summary>Loads and checks a checkpoint against the run it should continue.</summary>
     public static TrainingCheckpoint Load(string path, int vocabSize, int dim, long nonZeros, int epochs, TrainingOptions? options = null)
     {
-        if (!File.Exists(path)) throw new GloVeVException($"--resume: no checkpoint at {path}");
+        if (!File.Exists(path)) throw new GloVeVException($"resume: no checkpoint at {path}");
         using var f = new SafeTensorsFile(path);
         if (options != null)
         {
@@ -62,7 +62,7 @@ public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] Cent
             var diffs = HyperParameters(options).Where(kv => f.Metadata.TryGetValue(kv.Key, out var was) && was != kv.Value)
                 .Select(kv => $"{Flags[kv.Key]} {kv.Value} (checkpoint: {f.Metadata[kv.Key]})").ToList();
             if (diffs.Count > 0)
-                throw new GloVeVException($"--resume: {path} was written with other hyper-parameters: {string.Join(", ", diffs)}; resume with the original values or train afresh without --resume");
+                throw new GloVeVException($"resume: {path} was written with other hyper-parameters: {string.Join(", ", diffs)}; resume with the original values or train afresh without resuming");
         }
         long v = vocabSize, d = dim;
         f.Expect("center_vectors", [v, d], TensorDType.F32);
@@ -70,7 +70,7 @@ public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] Cent
             throw new GloVeVException($"{path}: checkpoint lacks a valid epochs_done");
         if (f.Metadata.TryGetValue("nnz", out var nz) && nz != nonZeros.ToString())
             throw new GloVeVException($"{path}: checkpoint was made for a co-occurrence matrix with {nz} non-zeros, this one has {nonZeros}");
-        if (done > epochs) throw new GloVeVException($"{path}: checkpoint has {done} epochs done, more than --epochs {epochs}");
+        if (done > epochs) throw new GloVeVException($"{path}: checkpoint has {done} epochs done, more than epochs {epochs}");
         f.Expect("context_vectors", [v, d], TensorDType.F32);
         f.Expect("center_gradsq", [v, d], TensorDType.F32);
         f.Expect("context_gradsq", [v, d], TensorDType.F32);

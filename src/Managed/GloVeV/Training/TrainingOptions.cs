@@ -49,28 +49,28 @@ public sealed record TrainingOptions
 
     public void Validate()
     {
-        if (Dim <= 0) throw new GloVeVException($"--dim must be a positive integer, got {Dim}");
-        if (Dim > 4096) throw new GloVeVException($"--dim {Dim} is larger than the supported 4096");
+        if (Dim <= 0) throw new GloVeVException($"dim must be a positive integer, got {Dim}");
+        if (Dim > 4096) throw new GloVeVException($"dim {Dim} is larger than the supported 4096");
         if (Epochs < 0 || (Epochs == 0 && AlsSweeps == 0))
-            throw new GloVeVException($"--epochs must be a positive integer (or 0 with --als-sweeps), got {Epochs}");
-        if (AlsSweeps < 0) throw new GloVeVException($"--als-sweeps must be >= 0, got {AlsSweeps}");
-        if (!(AlsTolerance >= 0) || !double.IsFinite(AlsTolerance)) throw new GloVeVException($"--tol must be a finite number >= 0, got {AlsTolerance}");
-        if (!(Ridge >= 0) || !double.IsFinite(Ridge)) throw new GloVeVException($"--ridge must be a finite number >= 0, got {Ridge}");
-        if ((Ridge > 0 || RidgeAuto) && AlsSweeps == 0) throw new GloVeVException("--ridge applies to the ALS sweeps; give --als-sweeps N too");
-        if (InitFrom != null && (Epochs != 0 || AlsSweeps == 0)) throw new GloVeVException("--init starts ALS from a trained model: use it with --epochs 0 and --als-sweeps N");
+            throw new GloVeVException($"epochs must be a positive integer (or 0 with als_sweeps), got {Epochs}");
+        if (AlsSweeps < 0) throw new GloVeVException($"als_sweeps must be >= 0, got {AlsSweeps}");
+        if (!(AlsTolerance >= 0) || !double.IsFinite(AlsTolerance)) throw new GloVeVException($"als_tol must be a finite number >= 0, got {AlsTolerance}");
+        if (!(Ridge >= 0) || !double.IsFinite(Ridge)) throw new GloVeVException($"ridge must be a finite number >= 0, got {Ridge}");
+        if ((Ridge > 0 || RidgeAuto) && AlsSweeps == 0) throw new GloVeVException("ridge applies to the ALS sweeps; give als_sweeps N too");
+        if (InitFrom != null && (Epochs != 0 || AlsSweeps == 0)) throw new GloVeVException("init_from starts ALS from a trained model: use it with epochs 0 and als_sweeps N");
         if (AutoStop is { } a)
         {
-            if (Epochs < 1) throw new GloVeVException("--epochs auto needs a maximum of at least 1 epoch (--max-epochs)");
-            if (!(a.Tolerance > 0) || !double.IsFinite(a.Tolerance)) throw new GloVeVException($"--epochs-tol must be a positive number, got {a.Tolerance}");
-            if (!(a.Cosine > 0 && a.Cosine <= 1)) throw new GloVeVException($"--epochs-cos must be in (0, 1], got {a.Cosine}");
+            if (Epochs < 1) throw new GloVeVException("epochs auto needs a maximum of at least 1 epoch (max_epochs)");
+            if (!(a.Tolerance > 0) || !double.IsFinite(a.Tolerance)) throw new GloVeVException($"epochs_tol must be a positive number, got {a.Tolerance}");
+            if (!(a.Cosine > 0 && a.Cosine <= 1)) throw new GloVeVException($"epochs_cos must be in (0, 1], got {a.Cosine}");
         }
-        if (Threads <= 0) throw new GloVeVException($"--threads must be >= 1, got {Threads}");
-        if (!(Eta > 0) || !double.IsFinite(Eta)) throw new GloVeVException($"--eta must be a positive number, got {Eta}");
-        if (!(XMax > 0) || !double.IsFinite(XMax)) throw new GloVeVException($"--x-max must be a positive number, got {XMax}");
-        if (!(Alpha > 0) || !double.IsFinite(Alpha)) throw new GloVeVException($"--alpha must be a positive number, got {Alpha}");
-        if (!(GradClip > 0)) throw new GloVeVException($"--grad-clip must be positive, got {GradClip}");
-        if (BiasEta is { } b && !(b > 0)) throw new GloVeVException($"--bias-eta must be positive, got {b}");
-        if (CheckpointEvery < 0) throw new GloVeVException($"--checkpoint-every must be >= 0, got {CheckpointEvery}");
+        if (Threads <= 0) throw new GloVeVException($"threads must be >= 1, got {Threads}");
+        if (!(Eta > 0) || !double.IsFinite(Eta)) throw new GloVeVException($"eta must be a positive number, got {Eta}");
+        if (!(XMax > 0) || !double.IsFinite(XMax)) throw new GloVeVException($"x_max must be a positive number, got {XMax}");
+        if (!(Alpha > 0) || !double.IsFinite(Alpha)) throw new GloVeVException($"alpha must be a positive number, got {Alpha}");
+        if (!(GradClip > 0)) throw new GloVeVException($"grad_clip must be positive, got {GradClip}");
+        if (BiasEta is { } b && !(b > 0)) throw new GloVeVException($"bias_eta must be positive, got {b}");
+        if (CheckpointEvery < 0) throw new GloVeVException($"checkpoint_every must be >= 0, got {CheckpointEvery}");
     }
 
     /// <summary>The rule of <c>--epochs auto</c>.</summary>

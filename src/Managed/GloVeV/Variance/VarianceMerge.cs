@@ -96,7 +96,7 @@ public static class VarianceMerge
     {
         var files = parts.Select(p => Path.Combine(p, VarianceEngine.WlsVectorsFile)).Where(File.Exists).ToList();
         if (files.Count == 0) return;
-        if (files.Count != parts.Count) throw new GloVeVException("some shards were computed with --refine and some without");
+        if (files.Count != parts.Count) throw new GloVeVException("some shards were computed with refine and some without");
         double[]? merged = null;
         long[] shape = [];
         foreach (var (path, part) in files.Zip(parts))
