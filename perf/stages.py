@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -146,6 +147,16 @@ def variance_rows(var_dims, vocab, out, reps, row, done):
             "DGEMM x2 %.1f GF/s" % dgemm, "%.2f of DGEMM" % (gf / dgemm))
         row("variance D=%d (1 thr)" % d, "%d words" % one["words_done"], one["seconds"], "%.1f GFLOP/s" % one["gflops"], float("nan"),
             "numpy 1 thr %.1f GF/s on %d words (DGEMM x1 %.1f)" % (npj["gflops"], npj["words"], dgemm1), "%.1fx numpy" % (one["gflops"] / npj["gflops"]))
+        if d <= 100:
+            # The stage as a user runs it (complete + compact forms, written to disk) against the compute alone, both
+            # as wall time of the whole command in this run (at D = 300 the complete form alone is ~10 GB: skipped).
+            alone = statistics.median(r[1] for r in res)
+            full = [rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "2", "--out", out / ("v%d-default" % d), "--json"])
+                    for _ in range(reps)]
+            secs_full = statistics.median(r[1] for r in full)
+            row("variance D=%d default (2 thr)" % d, "%d words" % js0[0]["words_done"], secs_full, "complete + compact",
+                max(r[2] for r in full), "compute only %.2f s (wall)" % alone, "%.2fx compute only" % (secs_full / alone))
+            shutil.rmtree(out / ("v%d-default" % d), ignore_errors=True)
         # The same stage on the OpenBLAS backend (faster than MKL 2020's generic path on AMD CPUs).
         ob = dict(os.environ, GLOVEV_BLAS="openblas")
         res = [rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "2", "--approx", "0", "--no-complete", "--json"], ob) for _ in range(reps)]

@@ -90,16 +90,24 @@ public static class VarianceEngine
         var approxKept = new StringBuilder("word\tindex\tform\tkept\n");
         double totalFlops = eligible.Sum(i => WordVarianceSolver.Flops(x.RowLength(i), d)), doneFlops = 0;
         int chunks = 0;
+        Task? pendingWrite = null;
         try
         {
             var solvers = new WordVarianceSolver[o.Threads];
             for (int t = 0; t < o.Threads; t++) solvers[t] = new WordVarianceSolver(x, p, contexts, xMax, alpha, o.Refine, o.RcondThreshold, ridge);
-            var buffer = new double[(long)Math.Min(chunkWords, Math.Max(1, eligible.Count)) * d * d];
+            // Two chunk buffers: chunk k is written to disk in the background while chunk k + 1 is computed into the
+            // other one (at most one write in flight, so files and the text records stay in chunk order).
+            long bufferLength = (long)Math.Min(chunkWords, Math.Max(1, eligible.Count)) * d * d;
+            bool writes = o.Complete || o.ApproxTarget > 0;
+            var buffers = new[] { new double[bufferLength], writes && eligible.Count > chunkWords ? new double[bufferLength] : null };
             var inv = CultureInfo.InvariantCulture;
             for (int start = 0; start < eligible.Count; start += chunkWords)
             {
                 int n = Math.Min(chunkWords, eligible.Count - start);
                 var ids = eligible.GetRange(start, n);
+                var buffer = buffers[chunks % 2] ?? buffers[0];
+                // The compact form of each word is chosen by the thread that computed it, right after its covariance.
+                var forms = o.ApproxTarget > 0 ? new CompactCovariance[n] : null;
                 // Largest problems first, handed out dynamically: both cores stay busy to the end of the chunk.
                 var order = Enumerable.Range(0, n).OrderByDescending(l => WordVarianceSolver.Flops(x.RowLength(ids[l]), d)).ToArray();
                 int next = -1;
@@ -123,6 +131,7 @@ public static class VarianceEngine
                                     throw new GloVeVException($"non-finite covariance for word '{vocab[i]}' (this is a bug; please report it)");
                                 info[i] = r;
                                 status[i] = r.Status;
+                                if (forms != null) forms[local] = CompactCovariance.Choose(sigma, d, o.ApproxTarget);
                             }
                         }
                         catch (Exception e) { Interlocked.CompareExchange(ref err, e, null); }
@@ -134,14 +143,24 @@ public static class VarianceEngine
 
                 int k = chunks++;
                 var meta = new Dictionary<string, string> { ["dim"] = d.ToString(inv), ["refined"] = o.Refine ? "true" : "false", ["chunk"] = k.ToString(inv) };
-                if (o.Complete)
-                    SafeTensorsWriter.WriteAll(Path.Combine(stage, $"completechunk_{k}.safetensors"),
-                        [(new TensorSpec("variances", TensorDType.F64, [n, d, d]), w => w.Write<double>(buffer.AsSpan(0, n * d * d)))], meta);
-                if (o.ApproxTarget > 0) WriteApproxChunk(Path.Combine(stage, $"approxchunk_{k}.safetensors"), ids, buffer, d, o.ApproxTarget, vocab, approxInfo, approxKept, meta, o.Threads);
+                pendingWrite?.GetAwaiter().GetResult();
+                pendingWrite = null;
+                if (writes)
+                {
+                    var chunkBuffer = buffer;
+                    pendingWrite = Task.Run(() =>
+                    {
+                        if (o.Complete)
+                            SafeTensorsWriter.WriteAll(Path.Combine(stage, $"completechunk_{k}.safetensors"),
+                                [(new TensorSpec("variances", TensorDType.F64, [n, d, d]), w => w.Write<double>(chunkBuffer.AsSpan(0, n * d * d)))], meta);
+                        if (forms != null) WriteApproxChunk(Path.Combine(stage, $"approxchunk_{k}.safetensors"), ids, forms, d, vocab, approxInfo, approxKept, meta);
+                    });
+                }
                 for (int l = 0; l < n; l++) chunkMap.Append(vocab[ids[l]]).Append('\t').Append(ids[l]).Append('\t').Append(k).Append('\t').Append(l).Append('\n');
                 foreach (var i in ids) doneFlops += WordVarianceSolver.Flops(x.RowLength(i), d);
                 progress?.Invoke(totalFlops > 0 ? doneFlops / totalFlops : 1, doneFlops / 1e9 / sw.Elapsed.TotalSeconds);
             }
+            pendingWrite?.GetAwaiter().GetResult();
             double seconds = sw.Elapsed.TotalSeconds;
             var cosines = eligible.Select(i => info[i].CosineToWls).Order().ToArray();
             double median = cosines.Length == 0 ? double.NaN : cosines.Length % 2 == 1 ? cosines[cosines.Length / 2] : 0.5 * (cosines[cosines.Length / 2 - 1] + cosines[cosines.Length / 2]);
@@ -186,6 +205,8 @@ public static class VarianceEngine
         }
         finally
         {
+            // A failure while a chunk is being written: let that write end before the staging folder goes.
+            try { pendingWrite?.Wait(); } catch (AggregateException) { }
             if (Directory.Exists(stage)) try { Directory.Delete(stage, true); } catch (IOException) { }
         }
     }
@@ -196,15 +217,12 @@ public static class VarianceEngine
 
     static string Fmt(double v) => double.IsFinite(v) ? v.ToString("F3", CultureInfo.InvariantCulture) : "NA";
 
-    static void WriteApproxChunk(string path, List<int> ids, double[] buffer, int d, double target, Vocabulary vocab, StringBuilder approxInfo, StringBuilder approxKept,
-        Dictionary<string, string> meta, int threads)
+    /// <summary>Writes a chunk's compact forms (chosen per word, on the thread that computed it, so the result does not
+    /// depend on the thread count) in word order, and records them in approx_info.txt and approx_kept.tsv.</summary>
+    static void WriteApproxChunk(string path, List<int> ids, CompactCovariance[] forms, int d, Vocabulary vocab, StringBuilder approxInfo, StringBuilder approxKept,
+        Dictionary<string, string> meta)
     {
         var specs = new List<(TensorSpec, Action<SafeTensorsWriter>)>();
-        // Choosing a form costs an eigen-decomposition per word: on every thread (each word on its own, so the result
-        // does not depend on the thread count), then written in order.
-        var forms = new CompactCovariance[ids.Count];
-        Parallel.For(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
-            l => forms[l] = CompactCovariance.Choose(buffer.AsSpan(l * d * d, d * d), d, target));
         for (int l = 0; l < ids.Count; l++)
         {
             int idx = ids[l];
