@@ -182,16 +182,17 @@ public static unsafe class DenseLinearAlgebra
         double* bm = scratch.Take<double>(kk), w = scratch.Take<double>(k), ework = scratch.Take<double>(lworkEig);
         StartBlock(n, k).AsSpan().CopyTo(new Span<double>(q, checked((int)nk)));
         const int colMajor = 102, noTrans = 111, trans = 112;
+        // y = A^(powers + 1) q, alternating buffers, then one QR: the orthonormal basis is exact whatever the powers do to
+        // the columns' conditioning (they only decide how well the subspace holds the leading directions).
         for (int it = 0; it <= powers; it++)
         {
-            // y = A q, then q = orth(y).
             b.cblas_dgemm(colMajor, noTrans, noTrans, n, k, n, 1.0, a, n, q, n, 0.0, y, n);
-            b.dgeqrf(&n, &k, y, &ld, tau, work, &lwork, &info);
-            if (info != 0) throw new GloVeVException($"dgeqrf failed (info={info})");
-            b.dorgqr(&n, &k, &k, y, &ld, tau, work, &lwork, &info);
-            if (info != 0) throw new GloVeVException($"dorgqr failed (info={info})");
-            Buffer.MemoryCopy(y, q, nk * 8, nk * 8);
+            var t = q; q = y; y = t;
         }
+        b.dgeqrf(&n, &k, q, &ld, tau, work, &lwork, &info);
+        if (info != 0) throw new GloVeVException($"dgeqrf failed (info={info})");
+        b.dorgqr(&n, &k, &k, q, &ld, tau, work, &lwork, &info);
+        if (info != 0) throw new GloVeVException($"dorgqr failed (info={info})");
         // B = qᵀ A q (k x k), its eigenpairs, u = q V.
         b.cblas_dgemm(colMajor, noTrans, noTrans, n, k, n, 1.0, a, n, q, n, 0.0, y, n);
         b.cblas_dgemm(colMajor, trans, noTrans, k, k, n, 1.0, q, n, y, n, 0.0, bm, k);

@@ -1,0 +1,91 @@
+using GloVeV.Variance;
+using Xunit;
+
+namespace GloVeV.Tests;
+
+/// <summary>
+/// The compact form against covariances built from a known spectrum (A = Q diag(λ) Qᵀ with Q orthonormal by
+/// Gram-Schmidt here): the smallest rank that keeps the target is known without any eigen-solver, and the kept share
+/// is recomputed from the matrices.
+/// </summary>
+public class CompactCovarianceTests
+{
+    static double[] Known(int d, double[] lambda, Random rng)
+    {
+        var q = new double[d * d]; // columns q_j, stored q[i * d + j]
+        for (int j = 0; j < d; j++)
+        {
+            var v = new double[d];
+            for (int i = 0; i < d; i++) v[i] = rng.NextDouble() * 2 - 1;
+            for (int pass = 0; pass < 2; pass++)
+                for (int c = 0; c < j; c++)
+                {
+                    double dot = 0;
+                    for (int i = 0; i < d; i++) dot += v[i] * q[i * d + c];
+                    for (int i = 0; i < d; i++) v[i] -= dot * q[i * d + c];
+                }
+            double norm = Math.Sqrt(v.Sum(x => x * x));
+            for (int i = 0; i < d; i++) q[i * d + j] = v[i] / norm;
+        }
+        var a = new double[d * d];
+        for (int i = 0; i < d; i++)
+            for (int k = 0; k < d; k++)
+            {
+                double s = 0;
+                for (int j = 0; j < d; j++) s += q[i * d + j] * lambda[j] * q[k * d + j];
+                a[i * d + k] = s;
+            }
+        for (int i = 0; i < d; i++) for (int k = 0; k < i; k++) a[i * d + k] = a[k * d + i] = 0.5 * (a[i * d + k] + a[k * d + i]);
+        return a;
+    }
+
+    static int SmallestRank(double[] lambda, double target)
+    {
+        var sorted = lambda.OrderByDescending(x => x).ToArray();
+        double total = sorted.Sum(x => x * x), got = 0;
+        for (int r = 1; r <= sorted.Length; r++)
+        {
+            got += sorted[r - 1] * sorted[r - 1];
+            if (Math.Sqrt(got / total) >= target) return r;
+        }
+        return sorted.Length;
+    }
+
+    [Theory]
+    [InlineData(100, 0.85, 0.9)]   // fast decay: a handful of directions
+    [InlineData(100, 0.93, 0.9)]   // slower decay: ~20 directions, the Ritz subspace's range
+    [InlineData(100, 0.97, 0.9)]   // slow decay: beyond the subspace, the exact solver takes over
+    [InlineData(60, 0.9, 0.95)]
+    public void RankKeptShareAndReconstructionAgreeWithTheKnownSpectrum(int d, double decay, double target)
+    {
+        var rng = new Random(d * 1000 + (int)(decay * 100));
+        for (int rep = 0; rep < 5; rep++)
+        {
+            var lambda = Enumerable.Range(0, d).Select(j => Math.Pow(decay, j) * (1 + 0.2 * rng.NextDouble())).ToArray();
+            var a = Known(d, lambda, rng);
+            var c = CompactCovariance.Choose(a, d, target);
+            int best = SmallestRank(lambda, target);
+            var approx = c.Reconstruct(d);
+            double num = 0, den = 0;
+            for (int k = 0; k < d * d; k++) { num += (a[k] - approx[k]) * (a[k] - approx[k]); den += a[k] * a[k]; }
+            double kept = Math.Sqrt(Math.Max(0, 1 - num / den));
+            // The recorded share is the true one for the stored matrices, and it reaches the target.
+            Assert.Equal(kept, c.Ratio, 9);
+            Assert.True(kept >= target - 1e-12, $"kept {kept} < {target}");
+            if (c.Form == CompactForm.Svd)
+            {
+                // Never fewer directions than possible, and at most two more than the smallest rank that keeps the target.
+                Assert.InRange(c.Rank, best, best + 2);
+                // The stored directions are orthonormal.
+                for (int e = 0; e < c.Rank; e++)
+                    for (int f = 0; f <= e; f++)
+                    {
+                        double dot = 0;
+                        for (int q = 0; q < d; q++) dot += c.U[q * c.Rank + e] * c.U[q * c.Rank + f];
+                        Assert.Equal(e == f ? 1.0 : 0.0, dot, 10);
+                    }
+            }
+            else Assert.True(2L * d * best + best >= (long)d * d, $"complete form although rank {best} would be smaller");
+        }
+    }
+}
