@@ -50,7 +50,7 @@ static unsafe class PipelineExports
     public static int SpdInverse(double* a, long n, double* result, long resultLen) => Guard.Run(() =>
     {
         NotNull(a, "a");
-        if (n <= 0 || n > 100_000) throw new AbiException(Status.Argument, $"n must be in 1..100000, got {n}");
+        if (n <= 0 || n > 46_340) throw new AbiException(Status.Argument, $"n must be in 1..46340, got {n}");
         var dst = Out(result, resultLen, n * n, "out");
         var inv = DenseLinearAlgebra.InverseSpd(new ReadOnlySpan<double>(a, checked((int)(n * n))).ToArray(), (int)n);
         inv.CopyTo(dst);

@@ -96,6 +96,14 @@ static unsafe class QueryExports
     [UnmanagedCallersOnly(EntryPoint = "gv_method_name")]
     public static int MethodName(int method, byte* buf, long cap, long* needed) => Guard.Run(() => CopyString(Interval.MethodName(Method(method)), buf, cap, needed));
 
+    [UnmanagedCallersOnly(EntryPoint = "gv_status_name")]
+    public static int StatusName(int status, byte* buf, long cap, long* needed) => Guard.Run(() => CopyString(status switch
+    {
+        (int)IntervalStatus.Ok => Interval.StatusName(IntervalStatus.Ok),
+        (int)IntervalStatus.NotIdentifiable => Interval.StatusName(IntervalStatus.NotIdentifiable),
+        _ => throw new AbiException(Status.Argument, $"status must be GV_STATUS_OK (0) or GV_STATUS_NOT_IDENTIFIABLE (1), got {status}"),
+    }, buf, cap, needed));
+
     [UnmanagedCallersOnly(EntryPoint = "gv_method_parse")]
     public static int MethodParse(byte* name, int* method) => Guard.Run(() =>
     {
@@ -249,14 +257,25 @@ static unsafe class QueryExports
         // Pairs are independent queries (each exactly as one gv_similarity call with these options): run them side by side.
         var rows = new IntervalC[n];
         var errors = new Exception?[n];
-        Parallel.For(0, (int)n, k =>
+        Parallel.For(0, (int)n, (k, state) =>
         {
             try { rows[k] = ToC(SimilarityQueries.Similarity(o.Propagation(m), first[k], second[k], o.Method, o.Level, o.Samples, o.Seed).Interval); }
-            catch (Exception e) { errors[k] = e; }
+            catch (Exception e) { errors[k] = e; state.Break(); }
         });
+        // The first failing pair, with its index, and the status gv_similarity would have given it.
         for (int k = 0; k < n; k++)
             if (errors[k] is { } e)
-                throw e is GloVeVException g ? new GloVeVException($"pair {k} ('{first[k]}', '{second[k]}'): {g.Message}", g) : e;
+            {
+                string msg = $"pair {k} ('{first[k]}', '{second[k]}'): {e.Message}";
+                throw e switch
+                {
+                    AbiException x => new AbiException(x.Code, msg),
+                    MissingFileException => new MissingFileException(msg),
+                    BadArgumentException => new BadArgumentException(msg),
+                    GloVeVException => new GloVeVException(msg),
+                    _ => e,
+                };
+            }
         rows.CopyTo(dst);
         return Status.Ok;
     });

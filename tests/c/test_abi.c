@@ -199,6 +199,8 @@ static void test_model(const char* fixture) {
     char nm[32]; int64_t need = 0; int32_t code = -1;
     CHECK(gv_method_name(GV_METHOD_CALIBRATED, nm, sizeof nm, &need) == GV_OK && !strcmp(nm, "calibrated"), "method name");
     CHECK(gv_method_parse("composition", &code) == GV_OK && code == GV_METHOD_SAMPLE, "method parse");
+    CHECK(gv_status_name(GV_STATUS_NOT_IDENTIFIABLE, nm, sizeof nm, &need) == GV_OK && !strcmp(nm, "not_identifiable"), "status name");
+    CHECK(gv_status_name(7, nm, sizeof nm, &need) == GV_ERR_ARGUMENT, "unknown status");
     CHECK(gv_model_free(m) == GV_OK, "free");
     CHECK(gv_model_free(m) == GV_ERR_HANDLE, "double free is detected");
     CHECK(gv_model_vector(m, a, va, D) == GV_ERR_HANDLE && strstr(gv_last_error(), "handle") != NULL, "use after free is detected");

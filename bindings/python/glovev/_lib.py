@@ -226,6 +226,7 @@ _SIGNATURES = {
     "gv_interval_defaults": (c_int32, [_P(Defaults)]),
     "gv_method_name": (c_int32, [c_int32, c_char_p, c_int64, _P(c_int64)]),
     "gv_method_parse": (c_int32, [c_char_p, _P(c_int32)]),
+    "gv_status_name": (c_int32, [c_int32, c_char_p, c_int64, _P(c_int64)]),
     "gv_word_reliability": (c_int32, [c_void_p, c_char_p, _P(Reliability)]),
     "gv_benchmark_options_default": (c_int32, [_P(BenchmarkOptions)]),
     "gv_evaluate": (c_int32, [c_void_p, c_char_p, _P(BenchmarkOptions), _P(Benchmark)]),

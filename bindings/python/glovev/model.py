@@ -11,7 +11,20 @@ import numpy as np
 
 from . import _lib as L
 
-STATUS = {0: "ok", 1: "not_identifiable"}
+
+
+def _status_names():
+    """The core's names of the result statuses (gv_status_name), by code."""
+    out = {}
+    for code in (0, 1):
+        buf = ctypes.create_string_buffer(32)
+        need = c_int64()
+        L._check(L._lib.gv_status_name(code, buf, len(buf), byref(need)))
+        out[code] = buf.value.decode()
+    return out
+
+
+STATUS = _status_names()
 FLAG_NO_COVARIANCE, FLAG_NOISY, FLAG_NOT_CONVERGED, FLAG_APPROXIMATED, FLAG_UNCALIBRATED, FLAG_OMITTED_BOUND = 1, 2, 4, 8, 16, 32
 
 
@@ -150,6 +163,10 @@ def import_vectors(path, out_dir, format: str = "word2vec") -> int:
 
     Parameters
     ----------
+    path : path
+        The vector file.
+    out_dir : path
+        The model folder to write (replaced as a whole).
     format : {'word2vec', 'word2vec-bin', 'glove-txt'}
         gensim / word2vec text (a "V D" header line), gensim / word2vec float32 binary, or GloVe's header-less text.
     """
@@ -158,6 +175,66 @@ def import_vectors(path, out_dir, format: str = "word2vec") -> int:
     n = c_int64()
     L._check(L._lib.gv_import_vectors(L.encode(str(path), "path"), _FORMATS[format], L.encode(str(out_dir), "out_dir"), byref(n)))
     return n.value
+
+# numpy-style "Parameters" sections, each argument described once here; @_params adds the section for a function's
+# arguments (and fails at import when one has no description, so a new argument cannot go undocumented).
+_PARAMS = {
+    "path": "str or path-like\n    A model folder (load), a file to read or write, or a benchmark file (word1 word2 score per line).",
+    "word": "str\n    A word of the vocabulary (an unknown word raises InputError).",
+    "key": "str\n    A word of the vocabulary.",
+    "norm": "bool\n    Scale the vector to unit length.",
+    "ws1": "list of str\n    The first word list.",
+    "ws2": "list of str\n    The second word list.",
+    "words": "list of str\n    Words to compare.",
+    "approximate": "bool\n    Use the compact covariances (each word's share dropped is flagged and warned).",
+    "first": "sequence\n    compare: the first word pair (a, b); bias differences: the first setting's word lists.",
+    "second": "sequence\n    compare: the second word pair (c, d); bias differences: the second setting's word lists.",
+    "method": "{'calibrated', 'delta', 'sample'}\n    Interval method (default 'calibrated'; names and meanings as in :meth:`similarity`).",
+    "samples": "int, optional\n    Draws or replicates; None: the core's default (1000). The delta method takes none.",
+    "seed": "int, optional\n    Seed of the draws; None: the core's default (1). The delta method takes none.",
+    "ci": "float, optional\n    Confidence level in (0, 1); None: the core's default (0.95).",
+    "hold_fixed": "bool\n    Treat words without a covariance as exact (flagged and warned) instead of raising InputError.",
+    "topn": "int\n    Number of neighbours, 1 to the vocabulary size - 1.",
+    "positive": "list of str, optional\n    gensim's arithmetic: words added (plain cosines, no intervals).",
+    "negative": "list of str, optional\n    gensim's arithmetic: words subtracted.",
+    "other": "Model\n    The second model (B) of the paired comparison.",
+    "x": "list of str\n    WEAT target list X (unknown words are skipped; fewer than 2 left is an InputError).",
+    "y": "list of str\n    WEAT target list Y.",
+    "a": "list of str\n    WEAT attribute list A.",
+    "b": "list of str\n    WEAT attribute list B.",
+    "permutations": "int, optional\n    Re-partitions of WEAT's permutation test; None: the core's default (10000); exact when fewer exist.",
+    "group1": "list of str\n    RND: the first group's words.",
+    "group2": "list of str\n    RND: the second group's words.",
+    "neutral": "list of str\n    RND: the neutral words (e.g. occupations).",
+    "kind": "{'weat', 'rnd'}\n    Which bias score the difference is of.",
+    "out_dir": "str or path-like\n    The model folder to write (replaced as a whole).",
+    "binary": "bool\n    word2vec's float32 binary format instead of text.",
+    "no_header": "bool\n    GloVe's header-less text (e.g. glove.6B.100d.txt) instead of word2vec text.",
+    "write_header": "bool\n    False: GloVe's header-less text.",
+    "kv": "gensim.models.KeyedVectors\n    The vectors to bring in.",
+}
+
+
+def _params(returns=None, **own):
+    """Decorator: appends a numpy-style Parameters (and Returns) section to the docstring from _PARAMS (or `own`)."""
+    import inspect as _inspect
+
+    def wrap(f):
+        names = [n for n in _inspect.signature(f).parameters if n not in ("self", "cls")]
+        lines = ["", "Parameters", "----------"]
+        for n in names:
+            text = own.get(n, _PARAMS.get(n))
+            if text is None:
+                raise AssertionError("glovev: %s: argument %r has no description" % (f.__qualname__, n))
+            head, _, body = text.partition("\n")
+            lines.append("%s : %s" % (n, head))
+            lines += ["    " + l.strip() for l in body.split("\n") if l.strip()]
+        if returns:
+            head, _, body = returns.partition("\n")
+            lines += ["", "Returns", "-------", head] + ["    " + l.strip() for l in body.split("\n") if l.strip()]
+        f.__doc__ = _inspect.cleandoc(f.__doc__ or "") + "\n" + "\n".join(lines) + "\n"
+        return f
+    return wrap
 
 
 def _frame(columns, rows):
@@ -441,6 +518,7 @@ class Model:
         self.path = None
 
     @classmethod
+    @_params("Model")
     def load(cls, path) -> "Model":
         """Opens a model folder (vocab.txt, params.safetensors or vectors.safetensors, variances/ when present); the
         variance stage's findings about GloVe-V's premise are shown as ReliabilityWarnings."""
@@ -511,6 +589,7 @@ class Model:
         i = c_int64()
         return L._lib.gv_model_index(self._handle(), word.encode("utf-8"), byref(i)) == L.OK
 
+    @_params("int")
     def index(self, word: str) -> int:
         """The word's 0-based index (gensim's ``key_to_index[word]``); an unknown word raises InputError."""
         i = c_int64()
@@ -530,12 +609,14 @@ class Model:
         """Dimensionality D (gensim's name; also ``dim``)."""
         return self.dim
 
+    @_params("numpy.ndarray\n    float64, length D.")
     def vector(self, word: str) -> np.ndarray:
         """The trained centre vector of `word` (float64, length D)."""
         out = np.empty(self.dim, dtype=np.float64)
         L._check(L._lib.gv_model_vector(self._handle(), L.encode(word), out.ctypes.data_as(L._DP), out.size))
         return out
 
+    @_params("numpy.ndarray")
     def get_vector(self, key: str, norm: bool = False) -> np.ndarray:
         """gensim's ``get_vector``: the vector of `key`, scaled to unit length when `norm`."""
         v = self.vector(key)
@@ -601,6 +682,7 @@ class Model:
         words = self.index_to_key
         return [(words[i], float(sims[i])) for i in best]
 
+    @_params("float")
     def n_similarity(self, ws1, ws2) -> float:
         """gensim's ``n_similarity``: the cosine between the means of two word lists' vectors (trained vectors, no
         interval). Unknown words raise InputError (gensim skips them silently)."""
@@ -610,6 +692,7 @@ class Model:
         m2 = self[list(ws2)].mean(axis=0)
         return float(np.dot(m1 / np.linalg.norm(m1), m2 / np.linalg.norm(m2)))
 
+    @_params("str")
     def doesnt_match(self, words) -> str:
         """gensim's ``doesnt_match``: the word whose unit vector is least similar to the normalised mean of all the
         words' unit vectors (trained vectors, no interval). Unknown words are skipped with a warning, as gensim does."""
@@ -623,12 +706,14 @@ class Model:
         mean = mean / np.linalg.norm(mean)
         return sorted(zip(units @ mean, used), reverse=True)[-1][1]
 
+    @_params("bool")
     def has_covariance(self, word: str) -> bool:
         """Whether the word has a GloVe-V covariance (more contexts than dimensions, and computed)."""
         has = c_int32()
         L._check(L._lib.gv_model_has_covariance(self._handle(), L.encode(word), byref(has)))
         return bool(has.value)
 
+    @_params("numpy.ndarray\n    D x D float64.")
     def covariance(self, word: str, approximate: bool = False) -> np.ndarray:
         """The word's GloVe-V covariance Sigma_i (dim x dim float64); approximate=True reads the compact form."""
         out = np.empty((self.dim, self.dim), dtype=np.float64)
@@ -637,6 +722,7 @@ class Model:
         return out
 
     # --- questions ---------------------------------------------------------------------------------------------
+    @_params("WordReliability")
     def reliability(self, word: str) -> WordReliability:
         """One word's reliability: covariance or not, |K|, dof |K| - D, noise ratio, cos(trained, WLS), flags."""
         r = L.Reliability()
@@ -694,6 +780,7 @@ class Model:
                                       byref(iv)))
         return Similarity(Interval(**_interval(iv)), self._reliabilities([a, b], iv.flags, approximate=approximate))
 
+    @_params("Difference")
     def compare(self, first: Sequence[str], second: Sequence[str], method: str = "calibrated", samples: Optional[int] = None,
                 seed: Optional[int] = None, ci: Optional[float] = None, hold_fixed: bool = False,
                 approximate: bool = False) -> Difference:
@@ -745,8 +832,10 @@ class Model:
         self._reliabilities(firsts + seconds, flags, approximate=approximate)
         return _frame(["a", "b", "estimate", "plugin", "sd", "lower", "upper", "status", "method", "p_value", "flags"], rows)
 
+    @_params()
     def neighbour_table(self, word: str, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
-                        samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False):
+                        samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
+                        approximate: bool = False):
         """:meth:`most_similar` as a table, one row per neighbour.
 
         Returns
@@ -756,7 +845,8 @@ class Model:
             status, flags. With pandas, ``attrs["search"]`` is the NeighbourSearch (candidates drawn jointly, the bound on
             what the others may take).
         """
-        res = self.most_similar(word, topn=topn, ci=ci, method=method, samples=samples, seed=seed, hold_fixed=hold_fixed)
+        res = self.most_similar(word, topn=topn, ci=ci, method=method, samples=samples, seed=seed, hold_fixed=hold_fixed,
+                                approximate=approximate)
         rows = [(r.word, r.cosine, r.estimate, r.sd, r.ci[0], r.ci[1], r.mean, r.p_top_k, r.p_differs_from_next, r.status, r.flags)
                 for r in res]
         t = _frame(["word", "cosine", "estimate", "sd", "lower", "upper", "mean", "p_top_k", "p_differs_from_next", "status", "flags"], rows)
@@ -764,6 +854,7 @@ class Model:
             t.attrs["search"] = res.search
         return t
 
+    @_params("NeighbourList or list of (str, float)")
     def most_similar(self, word=None, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
                      samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False, *,
                      positive=None, negative=None, approximate: bool = False):
@@ -797,6 +888,7 @@ class Model:
         self._reliabilities([word] + [r.word for r in res], flags, approximate=approximate)
         return res
 
+    @_params("BenchmarkResult")
     def evaluate_word_pairs(self, path, samples: Optional[int] = None, seed: Optional[int] = None, ci: Optional[float] = None,
                             hold_fixed: bool = False) -> BenchmarkResult:
         """A word-similarity benchmark file (word1 word2 score per line): Spearman and Pearson correlations with intervals
@@ -814,6 +906,7 @@ class Model:
         return BenchmarkResult(r.pairs, r.used, r.oov, r.words, r.flagged_words, r.spearman, r.pearson,
                                _correlation(r.spearman_ci), _correlation(r.pearson_ci), r.spearman_p, r.pearson_p)
 
+    @_params("BenchmarkComparison")
     def compare_word_pairs(self, other: "Model", path, samples: Optional[int] = None, seed: Optional[int] = None,
                            ci: Optional[float] = None, hold_fixed: bool = False) -> BenchmarkComparison:
         """Paired comparison of this model (A) with `other` (B) on one benchmark file: Spearman A - B on the pairs both
@@ -830,6 +923,7 @@ class Model:
         return BenchmarkComparison(r.pairs, r.replicates, r.spearman_a, r.spearman_b, r.diff, r.sd, (r.lo, r.hi), r.p_value,
                                    r.sd_pairs, r.sd_noise, r.level, r.flags_a, r.flags_b)
 
+    @_params("WeatResult")
     def weat(self, x, y, a, b, permutations: Optional[int] = None, ci: Optional[float] = None, method: str = "calibrated",
              samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
              approximate: bool = False) -> WeatResult:
@@ -851,6 +945,7 @@ class Model:
                           Interval(**_interval(r.effect_size_ci)), Interval(**_interval(r.statistic_ci)),
                           self._reliabilities(x + y + a + b, flags, known_only=True, approximate=approximate))
 
+    @_params("RndResult")
     def relative_norm_distance(self, group1, group2, neutral, ci: Optional[float] = None, method: str = "calibrated",
                                samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
                                approximate: bool = False) -> RndResult:
@@ -871,6 +966,7 @@ class Model:
     def _bias_row(quantity, plugin, iv, permutation_p=float("nan")):
         return (quantity, plugin, iv.estimate, iv.sd, iv.ci[0], iv.ci[1], iv.status, iv.method, iv.p_value, permutation_p, iv.flags)
 
+    @_params()
     def weat_table(self, x, y, a, b, permutations: Optional[int] = None, ci: Optional[float] = None, method: str = "calibrated",
                    samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False, approximate: bool = False):
         """:meth:`weat` as a table: one row for the effect size, one for the statistic S.
@@ -888,6 +984,7 @@ class Model:
         return _frame(self._BIAS_COLUMNS, [self._bias_row("effect_size", r.effect_size, r.effect_size_interval, r.p_value),
                                            self._bias_row("statistic", r.statistic, r.statistic_interval, r.p_value)])
 
+    @_params()
     def rnd_table(self, group1, group2, neutral, ci: Optional[float] = None, method: str = "calibrated",
                   samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False, approximate: bool = False):
         """:meth:`relative_norm_distance` as a one-row table with the columns of :meth:`weat_table` (quantity 'rnd';
@@ -896,6 +993,7 @@ class Model:
                                         hold_fixed=hold_fixed, approximate=approximate)
         return _frame(self._BIAS_COLUMNS, [self._bias_row("rnd", r.value, r.interval)])
 
+    @_params()
     def bias_difference_table(self, kind: str, first, second, ci: Optional[float] = None, method: str = "calibrated",
                               samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
                               approximate: bool = False):
@@ -919,6 +1017,7 @@ class Model:
                     byref(r)))
         return r, f.words + s.words
 
+    @_params("BiasDifference")
     def weat_difference(self, first, second, ci: Optional[float] = None, method: str = "calibrated",
                         samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
                         approximate: bool = False) -> BiasDifference:
@@ -929,6 +1028,7 @@ class Model:
                                          seed, hold_fixed, approximate)
         return BiasDifference(r.first, r.second, Interval(**_interval(r.ci)), self._reliabilities(words, r.ci.flags, known_only=True, approximate=approximate))
 
+    @_params("BiasDifference")
     def rnd_difference(self, first, second, ci: Optional[float] = None, method: str = "calibrated",
                        samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
                        approximate: bool = False) -> BiasDifference:
@@ -940,6 +1040,7 @@ class Model:
 
     # --- gensim / word2vec / GloVe files (through the core's readers and writers) -------------------------------
     @classmethod
+    @_params("Model")
     def load_word2vec_format(cls, path, out_dir, binary: bool = False, no_header: bool = False) -> "Model":
         """Reads a word2vec / gensim vector file (or, with ``no_header=True``, GloVe's vectors.txt such as
         glove.6B.100d.txt), writes it as a model folder `out_dir` (vocab.txt, vectors.safetensors) and opens it, as
@@ -949,6 +1050,7 @@ class Model:
         import_vectors(path, out_dir, "word2vec-bin" if binary else ("glove-txt" if no_header else "word2vec"))
         return cls.load(out_dir)
 
+    @_params()
     def save_word2vec_format(self, path, binary: bool = False, write_header: bool = True) -> None:
         """Writes the centre vectors (the ones the queries use) as gensim's ``KeyedVectors.save_word2vec_format`` does:
         text, or float32 binary with ``binary=True``; ``write_header=False`` writes GloVe's header-less text."""
@@ -961,6 +1063,7 @@ class Model:
         L._check(L._lib.gv_export_vectors(L.encode(self.path, "model"), fmt, L.encode(str(path), "path"), byref(n)))
 
     @classmethod
+    @_params("Model", path="str or path-like\n    The model folder to write.")
     def from_keyed_vectors(cls, kv, path) -> "Model":
         """A gensim KeyedVectors as a model folder `path`, opened: gensim writes the vectors with its own
         ``save_word2vec_format`` (float32 binary) and the core reads them. Such a model has no GloVe-V covariances:

@@ -107,6 +107,12 @@ def cooccur(corpus, vocab, out_dir, window=None, symmetric=None, distance_weight
 
     Parameters
     ----------
+    corpus : path
+        Plain text or .gz, one document per line.
+    vocab : path
+        The vocab.txt to count with (its tokenisation record is checked).
+    out_dir : path
+        Output folder (written atomically).
     window : int, optional
         Context words on each side, 1..20 (None: the core's default, 10).
     symmetric, distance_weighting : bool, optional
@@ -157,6 +163,33 @@ def train(cooccur_dir, vocab, out_dir, dim=None, epochs=None, threads=None, eta=
 
     Parameters
     ----------
+    cooccur_dir : path
+        Co-occurrence folder (:func:`cooccur`).
+    vocab : path
+        The vocab.txt the counts were made with (checked by its hash).
+    out_dir : path
+        Model folder to write (params.safetensors, vectors.safetensors, vocab.txt).
+    dim : int, optional
+        Vector dimension D (default 100).
+    threads : int, optional
+        Worker threads (None or 0: all cores).
+    eta, x_max, alpha, grad_clip : float, optional
+        AdaGrad learning rate (0.05), weighting cut-off (100) and exponent (0.75) of f(x) = min(1, (x/x_max)^alpha),
+        gradient clip (100).
+    seed : int, optional
+        Seed of the initial vectors and shuffles (default 1).
+    bias_eta : float, optional
+        A learning rate for the biases (None: GloVe C's bias update without one).
+    checkpoint_every : int, optional
+        Write a resumable checkpoint every this many epochs (default 0: never).
+    resume : bool
+        Continue from out_dir's checkpoint (refused when the settings differ).
+    als_tol : float, optional
+        ALS stops once a sweep lowers the objective by less than this fraction (default 1e-4).
+    init_from : path, optional
+        With epochs=0: a model folder whose parameters start the ALS sweeps.
+    max_epochs, epochs_tol, epochs_cos : optional
+        The ``epochs="auto"`` rule: at most max_epochs (100); tolerance (0.002) and cosine (0.99).
     epochs : int or "auto"
         AdaGrad passes over the non-zeros (0: start the ALS sweeps from GloVe C's initial vectors, or from
         ``init_from``). ``"auto"`` runs at most ``max_epochs`` and stops once the cost changes by less than
@@ -242,6 +275,10 @@ def variance(model_dir, cooccur_dir, out_dir=None, threads=None, approx=None, co
 
     Parameters
     ----------
+    model_dir : path
+        Model folder (:func:`train`).
+    cooccur_dir : path
+        Its co-occurrence folder.
     out_dir : path, optional
         None: model_dir/variances.
     threads : int, optional
@@ -296,7 +333,18 @@ class CooccurrenceMatrix:
         self.nnz = n.value
 
     def row(self, i):
-        """Row i (0-based) as (column ids int32, values float64) numpy arrays."""
+        """Row i of the co-occurrence matrix.
+
+        Parameters
+        ----------
+        i : int
+            0-based row (word index).
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray)
+            Column ids (int32, increasing) and values X_ij (float64).
+        """
         if self._h is None:
             raise L.HandleError("matrix is closed")
         n = c_int64()

@@ -127,8 +127,22 @@ def bootstrap(corpus, out_dir, replicates=None, seed_replicates=None, vocab=None
 
     Parameters
     ----------
+    corpus : path
+        Corpus file (plain text or .gz, one document per line).
+    out_dir : path
+        Bootstrap folder (bootstrap.json, vocab.txt, replicates/).
     replicates, seed_replicates : int, optional
         Document-bootstrap replicates (default 8) and seed-only replicates (default 0).
+    vocab : path, optional
+        A vocab.txt to keep fixed (a model's, to compare with it); None: built from the corpus.
+    min_count : int, optional
+        Vocabulary cut-off when `vocab` is None (default 5).
+    window : int, optional
+        Context window (default 10).
+    memory : int or str, optional
+        Co-occurrence budget per replicate: bytes or "512M", "4G" (default 2G).
+    threads : int
+        Worker threads (0: all cores).
     dim, epochs, als_sweeps, ridge : optional
         The training schedule; default ``glovev run``'s (50, 10, 4, 0.3).
     lowercase, split_punctuation : bool
@@ -188,6 +202,19 @@ def compare_uncertainty(model_dir, bootstrap_dir, bands=None, pairs_per_band=Non
     paper's delta method at the plug-in vectors) is set beside its SD over the bootstrap folder's replicates (trained with
     ``vocab=<model>/vocab.txt``) and over its seed-only replicates. No alignment is applied: cosines do not change under
     rotation.
+
+    Parameters
+    ----------
+    model_dir : path
+        Model folder with variances.
+    bootstrap_dir : path
+        Folder written by :func:`bootstrap` with ``vocab=<model>/vocab.txt``.
+    bands : list of int, optional
+        Upper frequency ranks of the bands (None: the core's 300, 1000, 3000, 10000).
+    pairs_per_band : int, optional
+        Pairs sampled per band (None: the core's default, 80).
+    seed : int, optional
+        Seed of the word sample (None: the core's default).
 
     Returns
     -------

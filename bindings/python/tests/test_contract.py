@@ -287,3 +287,31 @@ def test_every_public_python_name_has_a_docstring():
                 if not attr.startswith("_") and inspect.isfunction(fn) and not (fn.__doc__ or "").strip():
                     missing.append("%s.%s" % (name, attr))
     assert not missing, missing
+
+
+def test_every_public_python_function_with_arguments_has_a_numpy_style_parameters_section():
+    import inspect
+    import glovev
+    missing = []
+    for name in glovev.__all__:
+        obj = getattr(glovev, name)
+        items = [(name, obj)]
+        if inspect.isclass(obj):
+            for attr, member in vars(obj).items():
+                fn = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+                if not attr.startswith("_"):
+                    items.append(("%s.%s" % (name, attr), fn))
+        for label, fn in items:
+            if not inspect.isfunction(fn):
+                continue
+            args = [p for p in inspect.signature(fn).parameters if p not in ("self", "cls")]
+            doc = fn.__doc__ or ""
+            if args and "Parameters\n" not in doc:
+                missing.append(label)
+            # Every argument is named in that section.
+            elif args:
+                section = doc.split("Parameters\n", 1)[1]
+                for a in args:
+                    if not any(line.strip().startswith(a) for line in section.split("\n")) and a not in section:
+                        missing.append("%s(%s)" % (label, a))
+    assert not missing, missing

@@ -92,10 +92,27 @@ def test_malformed_files_are_refused_with_file_and_line(tmp_path):
     assert "twice" in _bad(tmp_path, "2 2\na 1 2\na 3 4\n")
     assert "not a finite number" in _bad(tmp_path, "1 2\na 1 nan\n")
     assert "announces 3" in _bad(tmp_path, "3 2\na 1 2\nb 3 4\n")
-    short = b"2 3\n" + b"a " + struct.pack("<3f", 1, 2, 3) + b"\n" + b"b " + struct.pack("<2f", 1, 2)
+    short = b"2 3\n" + b"a_long_enough_word " + struct.pack("<3f", 1, 2, 3) + b"\n" + b"b " + struct.pack("<2f", 1, 2)
     assert "cut short" in _bad(tmp_path, short, binary=True)
     with pytest.raises(ValueError, match="format"):
         glovev.import_vectors(tmp_path / "x", tmp_path / "o", "fasttext")
+    # A forged header is refused before anything its size is allocated; words a vocab.txt cannot hold are refused.
+    assert "do not fit" in _bad(tmp_path, b"2000000000 300\n" + b"a " + struct.pack("<300f", *range(300)), binary=True)
+    assert "empty word" in _bad(tmp_path, b"1 2\n" + b"\n " + struct.pack("<2f", 1, 2), binary=True)
+    assert "after the 1 vectors" in _bad(tmp_path, b"1 2\na " + struct.pack("<2f", 1, 2) + b"\nzzz", binary=True)
+    assert ":2:" in _bad(tmp_path, "2 2\n\na 1 2\n")
+
+
+def test_text_files_split_on_spaces_only_and_accept_crlf(tmp_path):
+    # gensim splits on ' ': a no-break space belongs to the word; Windows line ends are fine.
+    f = tmp_path / "v.txt"
+    f.write_bytes("2 2\r\nnew\u00a0york 1 2\r\nb 3 4\r\n\r\n".encode("utf-8"))
+    with glovev.Model.load_word2vec_format(f, tmp_path / "m") as m:
+        assert m.index_to_key == ["new\u00a0york", "b"]
+        np.testing.assert_array_equal(m["b"], [3, 4])
+    from gensim.models import KeyedVectors
+    kv = KeyedVectors.load_word2vec_format(str(f))
+    assert kv.index_to_key == ["new\u00a0york", "b"]
 
 
 def test_cli_import_and_export(tmp_path, cli, small_kv):

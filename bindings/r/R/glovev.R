@@ -1,5 +1,6 @@
-.method_names <- c("delta", "sample", "calibrated")  # codes 0, 1, 2 (the core parses names: C_* calls)
-.status_names <- c("ok", "not_identifiable")
+# The core's method and status names by code (gv_method_name, gv_status_name), filled in by .onLoad.
+.method_names <- character()
+.status_names <- character()
 
 #' The core's interval defaults
 #'

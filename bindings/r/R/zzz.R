@@ -12,4 +12,8 @@ NULL
 
 .onLoad <- function(libname, pkgname) {
   .Call(C_load, normalizePath(.glovev_library_path(), mustWork = TRUE))
+  names <- .Call(C_names)
+  ns <- asNamespace(pkgname)
+  assign(".method_names", names[[1]], envir = ns)
+  assign(".status_names", names[[2]], envir = ns)
 }

@@ -14,7 +14,7 @@
 #define FN(name) static __typeof__(name)* p_##name = NULL
 FN(gv_version); FN(gv_abi_version); FN(gv_last_error); FN(gv_blas_backend); FN(gv_spd_inverse);
 FN(gv_vocab_options_default); FN(gv_cooccur_options_default); FN(gv_variance_options_default); FN(gv_query_options_default);
-FN(gv_benchmark_options_default); FN(gv_similarities); FN(gv_model_vectors); FN(gv_model_words); FN(gv_import_vectors); FN(gv_export_vectors);
+FN(gv_benchmark_options_default); FN(gv_method_name); FN(gv_status_name); FN(gv_similarities); FN(gv_model_vectors); FN(gv_model_words); FN(gv_import_vectors); FN(gv_export_vectors);
 FN(gv_vocab_build); FN(gv_cooccur); FN(gv_train_options_default); FN(gv_train); FN(gv_variance);
 FN(gv_model_open); FN(gv_model_warnings); FN(gv_model_free); FN(gv_model_shape); FN(gv_model_word); FN(gv_model_vector);
 FN(gv_model_covariance); FN(gv_model_has_covariance); FN(gv_similarity); FN(gv_compare); FN(gv_neighbours);
@@ -41,9 +41,11 @@ SEXP C_load(SEXP spath) {
             Rf_error("glovev: %s has ABI %d, this package needs ABI %d; reinstall it against a matching libglovev.so", path, abi, GV_ABI_MAJOR);
         }
     }
-    LOAD(gv_version); LOAD(gv_last_error); LOAD(gv_blas_backend); LOAD(gv_spd_inverse);
+    LOAD(gv_version); LOAD(gv_last_error); LOAD(gv_blas_backend);
+    /* A test helper (glovev_testing.h), not part of the ABI: optional. */
+    p_gv_spd_inverse = (__typeof__(gv_spd_inverse)*)dlsym(handle, "gv_spd_inverse");
     LOAD(gv_vocab_options_default); LOAD(gv_cooccur_options_default); LOAD(gv_variance_options_default); LOAD(gv_query_options_default);
-    LOAD(gv_benchmark_options_default); LOAD(gv_similarities); LOAD(gv_model_vectors); LOAD(gv_model_words); LOAD(gv_import_vectors);
+    LOAD(gv_benchmark_options_default); LOAD(gv_method_name); LOAD(gv_status_name); LOAD(gv_similarities); LOAD(gv_model_vectors); LOAD(gv_model_words); LOAD(gv_import_vectors);
     LOAD(gv_export_vectors);
     LOAD(gv_vocab_build); LOAD(gv_cooccur); LOAD(gv_train_options_default); LOAD(gv_train); LOAD(gv_variance);
     LOAD(gv_model_open); LOAD(gv_model_warnings); LOAD(gv_model_free); LOAD(gv_model_shape); LOAD(gv_model_word); LOAD(gv_model_vector);
@@ -81,6 +83,7 @@ SEXP C_backend(void) {
 SEXP C_spd_inverse(SEXP a) {
     need_lib();
     if (!Rf_isReal(a) || !Rf_isMatrix(a)) Rf_error("a must be a numeric matrix");
+    if (!p_gv_spd_inverse) Rf_error("glovev: this libglovev.so has no gv_spd_inverse (a test helper)");
     int n = Rf_nrows(a);
     if (Rf_ncols(a) != n) Rf_error("a must be square, got %d x %d", n, Rf_ncols(a));
     SEXP out = PROTECT(Rf_allocMatrix(REALSXP, n, n));
@@ -213,6 +216,21 @@ SEXP C_model_has_covariance(SEXP xp, SEXP word) {
     int32_t has = 0;
     check(p_gv_model_has_covariance(model_of(xp), str1(word, "word"), &has));
     return Rf_ScalarLogical(has != 0);
+}
+
+/* The core's names, by code: list(methods (GV_METHOD_* 0..2), statuses (GV_STATUS_* 0..1)). */
+SEXP C_names(void) {
+    need_lib();
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+    SEXP m = Rf_allocVector(STRSXP, 3);
+    SET_VECTOR_ELT(out, 0, m);
+    SEXP st = Rf_allocVector(STRSXP, 2);
+    SET_VECTOR_ELT(out, 1, st);
+    char buf[64]; int64_t need = 0;
+    for (int k = 0; k < 3; k++) { check(p_gv_method_name(k, buf, sizeof buf, &need)); SET_STRING_ELT(m, k, Rf_mkChar(buf)); }
+    for (int k = 0; k < 2; k++) { check(p_gv_status_name(k, buf, sizeof buf, &need)); SET_STRING_ELT(st, k, Rf_mkChar(buf)); }
+    UNPROTECT(1);
+    return out;
 }
 
 /* Method name -> code, by the core (names and aliases defined once there). */
@@ -721,7 +739,7 @@ static const R_CallMethodDef calls[] = {
     {"C_similarity", (DL_FUNC)&C_similarity, 9}, {"C_compare", (DL_FUNC)&C_compare, 11}, {"C_neighbours", (DL_FUNC)&C_neighbours, 9},
     {"C_similarities", (DL_FUNC)&C_similarities, 9}, {"C_model_vectors", (DL_FUNC)&C_model_vectors, 1},
     {"C_import_vectors", (DL_FUNC)&C_import_vectors, 3}, {"C_export_vectors", (DL_FUNC)&C_export_vectors, 3},
-    {"C_matrix_csr", (DL_FUNC)&C_matrix_csr, 1},
+    {"C_matrix_csr", (DL_FUNC)&C_matrix_csr, 1}, {"C_names", (DL_FUNC)&C_names, 0},
     {"C_reliability", (DL_FUNC)&C_reliability, 2}, {"C_defaults", (DL_FUNC)&C_defaults, 0},
     {"C_evaluate", (DL_FUNC)&C_evaluate, 6}, {"C_evaluate_compare", (DL_FUNC)&C_evaluate_compare, 7},
     {"C_weat", (DL_FUNC)&C_weat, 12}, {"C_rnd", (DL_FUNC)&C_rnd, 10},

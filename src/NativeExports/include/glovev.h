@@ -66,7 +66,9 @@ extern "C" {
 #define GV_FORMAT_WORD2VEC_TEXT 1    /* word2vec / gensim text: a "V D" header line, then "word x1 ... xD" per line */
 #define GV_FORMAT_WORD2VEC_BINARY 2  /* word2vec / gensim binary: a "V D\n" header, then "word " and D little-endian
                                         float32 per word (a newline after each vector is accepted on import) */
-#define GV_FORMAT_GLOVE_TEXT 3       /* GloVe's vectors.txt (e.g. glove.6B.100d.txt): "word x1 ... xD" per line, no header */
+#define GV_FORMAT_GLOVE_TEXT 3       /* GloVe's vectors.txt layout (e.g. glove.6B.100d.txt): "word x1 ... xD" per line, no
+                                        header. On export: the centre vectors the queries use (the CLI's `export --format
+                                        glove-txt` writes GloVe C's W + C from params.safetensors by default instead) */
 
 typedef struct gv_model gv_model;
 typedef struct gv_matrix gv_matrix;
@@ -586,7 +588,8 @@ typedef struct gv_query_options {
     int32_t hold_fixed, approximate;
 } gv_query_options;
 
-/* Fills *options with the core's defaults (method calibrated, the rest 0 = the defaults of gv_interval_defaults).
+/* Fills *options with the core's defaults (method calibrated, level 0.95; samples, seed, hold_fixed and approximate
+ * 0: samples and seed then take the defaults of gv_interval_defaults).
  * \param[out] options  the struct to fill (not NULL)
  * \return GV_OK; GV_ERR_ARGUMENT when options is NULL. */
 int gv_query_options_default(gv_query_options* options);
@@ -603,6 +606,14 @@ int gv_interval_defaults(gv_defaults* out);
  * \param[out] needed  bytes needed including the NUL (may be NULL)
  * \return GV_OK; GV_ERR_ARGUMENT (unknown method); GV_ERR_BUFFER. */
 int gv_method_name(int32_t method, char* buf, int64_t cap, int64_t* needed);
+
+/* Name of a result status ("ok", "not_identifiable"), as the CLI's JSON and the bindings print it.
+ * \param[in]  status  GV_STATUS_*
+ * \param[out] buf     buffer for the name; may be NULL with cap 0 (size query)
+ * \param[in]  cap     capacity of buf in bytes
+ * \param[out] needed  bytes needed including the NUL (may be NULL)
+ * \return GV_OK; GV_ERR_ARGUMENT (unknown status); GV_ERR_BUFFER. */
+int gv_status_name(int32_t status, char* buf, int64_t cap, int64_t* needed);
 
 /* Method of a name ("delta", "sample" or "composition", "calibrated").
  * \param[in]  name    the name

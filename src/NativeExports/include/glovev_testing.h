@@ -14,7 +14,7 @@ extern "C" {
 /* Inverse of a symmetric positive definite n x n matrix through the BLAS/LAPACK backend (Cholesky): checks that the
  * backend the library loaded computes correctly.
  * \param[in]  a    n * n doubles, row-major
- * \param[in]  n    order (1..100000)
+ * \param[in]  n    order (1..46340, so that n * n fits a 32-bit count)
  * \param[out] out  n * n doubles
  * \param[in]  cap  capacity of out in elements (>= n * n)
  * \return GV_OK (0); 1 (NULL a, bad n); 4 (short out); 2 (not positive definite). */

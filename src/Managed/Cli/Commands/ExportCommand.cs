@@ -12,7 +12,7 @@ static class ExportCommand
     public static Command Create()
     {
         var model = Required("--model", "Model folder");
-        var format = Required("--format", "glove-txt | glove-bin (GloVe C's files, from params.safetensors) | word2vec | word2vec-bin (the centre vectors the queries use; gensim's load_word2vec_format reads both)");
+        var format = Required("--format", "glove-txt | glove-bin (GloVe C's files, from params.safetensors; glove-txt's layout by --model-type) | word2vec | word2vec-bin (the centre vectors the queries use; gensim's load_word2vec_format reads both). Python's and R's glove-txt export is the centre vectors in GloVe's layout (--model-type 1 here)");
         var output = Required("--out", "Output file");
         var modelType = Int("--model-type", "GloVe C text layout (glove-txt): 0 = W,b,C,c~; 1 = W; 2 = W + C", 2);
         var json = Json();

@@ -252,7 +252,7 @@ public static class CooccurrenceCounter
     /// </summary>
     public static long CountShard(string corpusPath, Vocabulary vocab, string partDir, CooccurrenceOptions o, int shard, int count)
     {
-        if (count < 1 || shard < 1 || shard > count) throw new GloVeVException($"shard must be k/N with 1 <= k <= N, got {shard}/{count}");
+        if (count < 1 || shard < 1 || shard > count) throw new BadArgumentException($"shard must be k/N with 1 <= k <= N, got {shard}/{count}");
         o.Validate();
         vocab.CheckTokenizer(o.Tokenizer);
         CountingBytesPerThread(o, vocab, out _);

@@ -53,8 +53,16 @@ public static class VectorFiles
             while ((line = reader.ReadLine()) != null)
             {
                 lineNo++;
-                if (line.Length == 0 && reader.Peek() < 0) break;
-                var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                line = line.TrimEnd('\r', ' ', '\t');
+                if (line.Length == 0)
+                {
+                    // Blank lines at the end are harmless; one inside the file is not a vector.
+                    if (reader.Peek() < 0) break;
+                    throw new GloVeVException($"{path}:{lineNo}: an empty line where a word and its vector were expected");
+                }
+                // Fields are separated by spaces (or tabs), as gensim and GloVe write them; other whitespace, such as a
+                // no-break space, belongs to the word.
+                var parts = line.Split(FieldSeparators, StringSplitOptions.RemoveEmptyEntries);
                 if (header && lineNo == 1)
                 {
                     if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out expected)
@@ -69,6 +77,7 @@ public static class VectorFiles
                     if (dim == 1 && !header) throw new GloVeVException($"{path}:{lineNo}: a one-dimensional vector; is this a word2vec file with a 'V D' header (format word2vec)?");
                 }
                 if (parts.Length - 1 != dim) throw new GloVeVException($"{path}:{lineNo}: '{Clip(parts[0])}' has {parts.Length - 1} values, expected {dim}");
+                CheckWord(parts[0], path, $"{lineNo}");
                 words.Add(parts[0]);
                 for (int k = 1; k < parts.Length; k++)
                 {
@@ -84,14 +93,29 @@ public static class VectorFiles
         return new Vectors(words.ToArray(), values.ToArray(), Math.Max(dim, 0));
     }
 
+    static readonly char[] FieldSeparators = [' ', '\t'];
+
+    /// <summary>A word a vocab.txt can hold: not empty, no field separator, no control character.</summary>
+    static void CheckWord(string w, string path, string where)
+    {
+        if (w.Length == 0) throw new GloVeVException($"{path}:{where}: an empty word");
+        foreach (char c in w)
+            if (c == ' ' || c == '\t' || char.IsControl(c))
+                throw new GloVeVException($"{path}:{where}: the word '{Clip(w)}' holds a space, tab or control character (U+{(int)c:X4}), which a vocab.txt cannot store");
+    }
+
     static Vectors ReadBinary(string path)
     {
         using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        var headerLine = ReadToken(f, (byte)'\n', 256) ?? throw new GloVeVException($"{path}: empty file");
+        var headerLine = (ReadToken(f, (byte)'\n', 256, path) ?? throw new GloVeVException($"{path}: empty file")).TrimEnd('\r', ' ');
         var hp = headerLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (hp.Length != 2 || !int.TryParse(hp[0], NumberStyles.None, CultureInfo.InvariantCulture, out int v)
             || !int.TryParse(hp[1], NumberStyles.None, CultureInfo.InvariantCulture, out int dim) || v < 1 || dim < 1)
             throw new GloVeVException($"{path}: expected a word2vec binary header 'V D' (two positive integers), got '{Clip(headerLine)}'");
+        // Each vector takes at least a one-byte word, a space and D float32: a header promising more than the file holds
+        // is refused before anything that size is allocated.
+        if (dim > MaxDim || (long)v * (4L * dim + 2) > f.Length - f.Position)
+            throw new GloVeVException($"{path}: the header announces {v} vectors of D = {dim}, which do not fit in its {f.Length} bytes");
         var words = new string[v];
         var values = new float[checked((long)v * dim)];
         var row = new byte[dim * 4];
@@ -99,9 +123,10 @@ public static class VectorFiles
         {
             string? w;
             // gensim and word2vec write a newline after each vector; skip it (and any other leading newline).
-            do w = ReadToken(f, (byte)' ', 1 << 16); while (w != null && w.Length == 0);
+            w = ReadToken(f, (byte)' ', 1 << 16, path);
             if (w == null) throw new GloVeVException($"{path}: the header announces {v} vectors but the file ends after {i}");
             w = w.TrimStart('\n');
+            CheckWord(w, path, $"vector {i + 1}");
             if (f.ReadAtLeast(row, row.Length, throwOnEndOfStream: false) != row.Length)
                 throw new GloVeVException($"{path}: vector {i + 1} ('{Clip(w)}') is cut short: the file ends inside its {dim} float32 values");
             for (int k = 0; k < dim; k++)
@@ -112,22 +137,30 @@ public static class VectorFiles
             }
             words[i] = w;
         }
+        // Only the newline after the last vector may follow.
+        int rest;
+        while ((rest = f.ReadByte()) >= 0)
+            if (rest is not ('\n' or '\r' or ' '))
+                throw new GloVeVException($"{path}: data after the {v} vectors the header announces");
         return new Vectors(words, values, dim);
     }
 
     /// <summary>Bytes up to <paramref name="stop"/> (consumed, not returned) as UTF-8; null at the end of the file.</summary>
-    static string? ReadToken(Stream s, byte stop, int max)
+    /// <summary>Vector files with more dimensions than this are refused (training's limit is 4096).</summary>
+    const int MaxDim = 1 << 16;
+
+    static string? ReadToken(Stream s, byte stop, int max, string path)
     {
         var buf = new List<byte>();
         int b;
         while ((b = s.ReadByte()) >= 0 && b != stop)
         {
             buf.Add((byte)b);
-            if (buf.Count > max) throw new GloVeVException($"a word longer than {max} bytes: this is not a word2vec binary file");
+            if (buf.Count > max) throw new GloVeVException($"{path}: a word longer than {max} bytes: this is not a word2vec binary file");
         }
         if (b < 0 && buf.Count == 0) return null;
         try { return new UTF8Encoding(false, true).GetString(buf.ToArray()); }
-        catch (DecoderFallbackException) { throw new GloVeVException("a word that is not valid UTF-8 in the word2vec binary file"); }
+        catch (DecoderFallbackException) { throw new GloVeVException($"{path}: a word that is not valid UTF-8"); }
     }
 
     static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "...";
@@ -137,7 +170,7 @@ public static class VectorFiles
     {
         if (values.Length != (long)words.Count * dim) throw new GloVeVException($"{words.Count} words but {values.Length} values for D = {dim}");
         foreach (var w in words)
-            if (w.Length == 0 || w.Any(char.IsWhiteSpace)) throw new GloVeVException($"the word '{w}' is empty or holds whitespace, which these formats cannot store");
+            if (w.Length == 0 || w.Any(c => c is ' ' or '\t' or '\n' or '\r')) throw new GloVeVException($"the word '{w}' is empty or holds a space, tab or line break, which these formats cannot store");
         using var f = new AtomicFile(path);
         if (format == VectorFormat.Word2VecBinary)
         {

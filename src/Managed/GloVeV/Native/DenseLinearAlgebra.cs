@@ -174,12 +174,17 @@ public static unsafe class DenseLinearAlgebra
     {
         b ??= BlasBackend.Current;
         if (k < 1 || k > n) throw new ArgumentOutOfRangeException(nameof(k));
-        long nk = (long)n * k, kk = (long)k * k;
+        long nk = (long)n * k, kk = (long)k * k, nn = (long)n * n;
         int lwork = Math.Max(1, 64 * k), info = 0, ld = n;
         int lworkEig = Math.Max(1, 66 * k);
-        using var scratch = new AlignedScratch(AlignedScratch.Size(nk * 8, nk * 8, k * 8L, lwork * 8L, kk * 8, k * 8L, lworkEig * 8L));
+        // Aligned copies in and out, as everywhere here: MKL's results may depend on the alignment of its operands, and
+        // the caller's matrix sits at an arbitrary offset of a chunk buffer.
+        using var scratch = new AlignedScratch(AlignedScratch.Size(nn * 8, nk * 8, nk * 8, nk * 8, k * 8L, lwork * 8L, kk * 8, k * 8L, lworkEig * 8L));
+        double* ca = scratch.Take<double>(nn), cu = scratch.Take<double>(nk);
         double* q = scratch.Take<double>(nk), y = scratch.Take<double>(nk), tau = scratch.Take<double>(k), work = scratch.Take<double>(lwork);
         double* bm = scratch.Take<double>(kk), w = scratch.Take<double>(k), ework = scratch.Take<double>(lworkEig);
+        Buffer.MemoryCopy(a, ca, nn * 8, nn * 8);
+        a = ca;
         StartBlock(n, k).AsSpan().CopyTo(new Span<double>(q, checked((int)nk)));
         const int colMajor = 102, noTrans = 111, trans = 112;
         // y = A^(powers + 1) q, alternating buffers, then one QR: the orthonormal basis is exact whatever the powers do to
@@ -199,7 +204,8 @@ public static unsafe class DenseLinearAlgebra
         byte jobz = (byte)'V', uplo = (byte)'L';
         b.dsyev(&jobz, &uplo, &k, bm, &k, w, ework, &lworkEig, &info, 1, 1);
         if (info != 0) throw new GloVeVException($"dsyev failed to converge (info={info})");
-        b.cblas_dgemm(colMajor, noTrans, noTrans, n, k, k, 1.0, q, n, bm, k, 0.0, u, n);
+        b.cblas_dgemm(colMajor, noTrans, noTrans, n, k, k, 1.0, q, n, bm, k, 0.0, cu, n);
+        Buffer.MemoryCopy(cu, u, nk * 8, nk * 8);
         Buffer.MemoryCopy(w, theta, k * 8L, k * 8L);
     }
 
