@@ -27,6 +27,14 @@ static unsafe class Marshalling
         return new Span<T>(p, checked((int)needed));
     }
 
+    /// <summary>What every gv_*_options_default call does: the core's defaults into the caller's struct.</summary>
+    public static int FillDefaults<T>(T* options, T defaults) where T : unmanaged
+    {
+        NotNull(options, "options");
+        *options = defaults;
+        return Status.Ok;
+    }
+
     /// <summary>An options struct's size field: a struct not filled by its defaults call (or from another ABI) is refused.</summary>
     public static void CheckSize(int size, int expected, string name)
     {

@@ -66,12 +66,7 @@ static unsafe class PipelineExports
     static int Threads(int t) => t <= 0 ? Environment.ProcessorCount : t;
 
     [UnmanagedCallersOnly(EntryPoint = "gv_vocab_options_default")]
-    public static int VocabDefaults(VocabOptionsC* o) => Guard.Run(() =>
-    {
-        NotNull(o, "options");
-        *o = VocabDefaultsC();
-        return Status.Ok;
-    });
+    public static int VocabDefaults(VocabOptionsC* o) => Guard.Run(() => FillDefaults(o, VocabDefaultsC()));
 
     static VocabOptionsC VocabDefaultsC()
     {
@@ -94,12 +89,7 @@ static unsafe class PipelineExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_cooccur_options_default")]
-    public static int CooccurDefaults(CooccurOptionsC* o) => Guard.Run(() =>
-    {
-        NotNull(o, "options");
-        *o = CooccurDefaultsC();
-        return Status.Ok;
-    });
+    public static int CooccurDefaults(CooccurOptionsC* o) => Guard.Run(() => FillDefaults(o, CooccurDefaultsC()));
 
     static CooccurOptionsC CooccurDefaultsC()
     {
@@ -154,12 +144,7 @@ static unsafe class PipelineExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_variance_options_default")]
-    public static int VarianceDefaults(VarianceOptionsC* o) => Guard.Run(() =>
-    {
-        NotNull(o, "options");
-        *o = VarianceDefaultsC();
-        return Status.Ok;
-    });
+    public static int VarianceDefaults(VarianceOptionsC* o) => Guard.Run(() => FillDefaults(o, VarianceDefaultsC()));
 
     static VarianceOptionsC VarianceDefaultsC()
     {
@@ -192,12 +177,7 @@ static unsafe class PipelineExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_train_options_default")]
-    public static int TrainDefaults(TrainOptions* o) => Guard.Run(() =>
-    {
-        NotNull(o, "options");
-        *o = DefaultTrainOptions();
-        return Status.Ok;
-    });
+    public static int TrainDefaults(TrainOptions* o) => Guard.Run(() => FillDefaults(o, DefaultTrainOptions()));
 
     static TrainOptions DefaultTrainOptions()
     {

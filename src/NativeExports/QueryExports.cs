@@ -16,8 +16,6 @@ static unsafe class QueryExports
         _ => throw new AbiException(Status.Argument, $"method must be GV_METHOD_DELTA (0), GV_METHOD_SAMPLE (1) or GV_METHOD_CALIBRATED (2), got {m}"),
     };
 
-    static int Samples(long k) => k is >= 2 and <= 10_000_000 ? (int)k : throw new AbiException(Status.Argument, $"samples must be in 2..10000000, got {k}");
-
     static double Level(double l) => l > 0 && l < 1 ? l : throw new AbiException(Status.Argument, $"level must be in (0, 1), got {l}");
 
     static QueryOptionsC QueryDefaultsC() => new() { Size = sizeof(QueryOptionsC), Method = (int)IntervalDefaults.Method, Level = IntervalDefaults.Level };
@@ -45,22 +43,12 @@ static unsafe class QueryExports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "gv_query_options_default")]
-    public static int QueryDefaults(QueryOptionsC* o) => Guard.Run(() =>
-    {
-        NotNull(o, "options");
-        *o = QueryDefaultsC();
-        return Status.Ok;
-    });
+    public static int QueryDefaults(QueryOptionsC* o) => Guard.Run(() => FillDefaults(o, QueryDefaultsC()));
 
     static BenchmarkOptionsC BenchmarkDefaultsC() => new() { Size = sizeof(BenchmarkOptionsC), HoldFixed = 0, Samples = 0, Seed = 0, Level = IntervalDefaults.Level };
 
     [UnmanagedCallersOnly(EntryPoint = "gv_benchmark_options_default")]
-    public static int BenchmarkDefaults(BenchmarkOptionsC* o) => Guard.Run(() =>
-    {
-        NotNull(o, "options");
-        *o = BenchmarkDefaultsC();
-        return Status.Ok;
-    });
+    public static int BenchmarkDefaults(BenchmarkOptionsC* o) => Guard.Run(() => FillDefaults(o, BenchmarkDefaultsC()));
 
     /// <summary>Samples, seed, level and hold_fixed of a benchmark (it draws: the method of composition with pair resampling).</summary>
     static (int Samples, ulong Seed, double Level, bool HoldFixed) BenchmarkOptions(BenchmarkOptionsC* opts)

@@ -56,12 +56,7 @@ static unsafe class StudyExports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "gv_calibrate_options_default")]
-    public static int CalibrateDefaults(CalibrateOptionsC* o) => Guard.Run(() =>
-    {
-        NotNull(o, "options");
-        *o = CalibrateDefaultsC();
-        return Status.Ok;
-    });
+    public static int CalibrateDefaults(CalibrateOptionsC* o) => Guard.Run(() => FillDefaults(o, CalibrateDefaultsC()));
 
     static CalibrateOptionsC CalibrateDefaultsC()
     {
@@ -94,12 +89,7 @@ static unsafe class StudyExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_bootstrap_options_default")]
-    public static int BootstrapDefaults(BootstrapOptionsC* o) => Guard.Run(() =>
-    {
-        NotNull(o, "options");
-        *o = BootstrapDefaultsC();
-        return Status.Ok;
-    });
+    public static int BootstrapDefaults(BootstrapOptionsC* o) => Guard.Run(() => FillDefaults(o, BootstrapDefaultsC()));
 
     static BootstrapOptionsC BootstrapDefaultsC()
     {
@@ -134,12 +124,7 @@ static unsafe class StudyExports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_compare_uncertainty_options_default")]
-    public static int CompareDefaults(CompareUncertaintyOptionsC* o) => Guard.Run(() =>
-    {
-        NotNull(o, "options");
-        *o = CompareDefaultsC();
-        return Status.Ok;
-    });
+    public static int CompareDefaults(CompareUncertaintyOptionsC* o) => Guard.Run(() => FillDefaults(o, CompareDefaultsC()));
 
     static CompareUncertaintyOptionsC CompareDefaultsC()
     {

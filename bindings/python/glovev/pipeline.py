@@ -27,6 +27,19 @@ def _num(x, name):
 _I32 = (1 << 31) - 1
 
 
+def _set(o, **fields):
+    """Sets the given fields of an options struct: name=(value, check), the value checked by check(value, name); a value
+    of None leaves the core's default in place."""
+    for name, (value, check) in fields.items():
+        if value is not None:
+            setattr(o, name, check(value, name))
+    return o
+
+
+def _count(lo, hi):
+    return lambda x, name: _int(x, name, lo, hi)
+
+
 def _flags(lowercase=False, split_punctuation=False, replace_invalid=False):
     return (1 if lowercase else 0) | (2 if split_punctuation else 0) | (4 if replace_invalid else 0)
 
@@ -43,13 +56,8 @@ def vocab_options(min_count=None, max_vocab=None, lowercase=False, split_punctua
     o = L.VocabOptions()
     L._check(L._lib.gv_vocab_options_default(byref(o)))
     o.flags = _flags(lowercase, split_punctuation, replace_invalid)
-    if min_count is not None:
-        o.min_count = _int(min_count, "min_count", 1, (1 << 63) - 1)
-    if max_vocab is not None:
-        o.max_vocab = _int(max_vocab, "max_vocab", 0, _I32)
-    if threads is not None:
-        o.threads = _int(threads, "threads", 0, _I32)
-    return o
+    return _set(o, min_count=(min_count, _count(1, (1 << 63) - 1)), max_vocab=(max_vocab, _count(0, _I32)),
+                threads=(threads, _count(0, _I32)))
 
 
 def build_vocab(corpus, out, min_count=None, max_vocab=None, lowercase=False, split_punctuation=False,
@@ -87,18 +95,9 @@ def cooccur_options(window=None, symmetric=None, distance_weighting=None, memory
     """A gv_cooccur_options filled with the core's defaults (gv_cooccur_options_default), then the given arguments."""
     o = L.CooccurOptions()
     L._check(L._lib.gv_cooccur_options_default(byref(o)))
-    if window is not None:
-        o.window = _int(window, "window", 1, _I32)
-    if symmetric is not None:
-        o.symmetric = _bool(symmetric, "symmetric")
-    if distance_weighting is not None:
-        o.distance_weighting = _bool(distance_weighting, "distance_weighting")
-    if memory is not None:
-        o.memory_bytes = _size(memory)
-    if threads is not None:
-        o.threads = _int(threads, "threads", 0, _I32)
     o.flags = _flags(lowercase, split_punctuation, replace_invalid)
-    return o
+    return _set(o, window=(window, _count(1, _I32)), symmetric=(symmetric, _bool), distance_weighting=(distance_weighting, _bool),
+                memory_bytes=(memory, lambda x, _: _size(x)), threads=(threads, _count(0, _I32)))
 
 
 def cooccur(corpus, vocab, out_dir, window=None, symmetric=None, distance_weighting=None, memory=None,
@@ -214,24 +213,12 @@ def train(cooccur_dir, vocab, out_dir, dim=None, epochs=None, threads=None, eta=
             o.auto_tol = _num(epochs_tol, "epochs_tol")
         if epochs_cos is not None:
             o.auto_cos = _num(epochs_cos, "epochs_cos")
-    if als_sweeps is not None:
-        o.als_sweeps = _int(als_sweeps, "als_sweeps", 0, _I32)
-    if ridge is not None:
-        o.ridge = _num(ridge, "ridge")
-    if als_tol is not None:
-        o.als_tol = _num(als_tol, "als_tol")
     keep = L.encode(str(init_from), "init_from") if init_from is not None else None
     o.init_from = keep
-    for name, value, lo in (("dim", dim, 1), ("epochs", epochs, 0), ("threads", threads, 0), ("checkpoint_every", checkpoint_every, 0)):
-        if value is not None:
-            setattr(o, name, _int(value, name, lo, _I32))
-    for name, value in (("eta", eta), ("x_max", x_max), ("alpha", alpha), ("grad_clip", grad_clip)):
-        if value is not None:
-            setattr(o, name, _num(value, name))
-    if bias_eta:
-        o.bias_eta = _num(bias_eta, "bias_eta")
-    if seed is not None:
-        o.seed = _int(seed, "seed", 0, (1 << 64) - 1)
+    _set(o, als_sweeps=(als_sweeps, _count(0, _I32)), ridge=(ridge, _num), als_tol=(als_tol, _num), dim=(dim, _count(1, _I32)),
+         epochs=(epochs, _count(0, _I32)), threads=(threads, _count(0, _I32)), checkpoint_every=(checkpoint_every, _count(0, _I32)),
+         eta=(eta, _num), x_max=(x_max, _num), alpha=(alpha, _num), grad_clip=(grad_clip, _num),
+         bias_eta=(bias_eta or None, _num), seed=(seed, _count(0, (1 << 64) - 1)))
     o.resume = _bool(resume, "resume")
 
     raised = []
@@ -259,15 +246,7 @@ def variance_options(threads=None, approx=None, complete=None, refine=None) -> L
     """A gv_variance_options filled with the core's defaults (gv_variance_options_default), then the given arguments."""
     o = L.VarianceOptions()
     L._check(L._lib.gv_variance_options_default(byref(o)))
-    if threads is not None:
-        o.threads = _int(threads, "threads", 0, _I32)
-    if approx is not None:
-        o.approx = _num(approx, "approx")
-    if complete is not None:
-        o.complete = _bool(complete, "complete")
-    if refine is not None:
-        o.refine = _bool(refine, "refine")
-    return o
+    return _set(o, threads=(threads, _count(0, _I32)), approx=(approx, _num), complete=(complete, _bool), refine=(refine, _bool))
 
 
 def variance(model_dir, cooccur_dir, out_dir=None, threads=None, approx=None, complete=None, refine=None) -> int:

@@ -528,12 +528,15 @@ static double opt_real(SEXP s, const char* name, double dflt) {
     return Rf_asReal(s);
 }
 
-static uint64_t seed_or(SEXP s, uint64_t dflt) {
+/* NULL keeps the default; otherwise one finite whole number >= lo (64-bit). */
+static int64_t opt_int64(SEXP s, const char* name, int64_t dflt, int64_t lo) {
     if (Rf_isNull(s)) return dflt;
-    double v = opt_real(s, "seed", 0);
-    if (v < 0 || v != (double)(uint64_t)v) Rf_error("seed must be a whole number >= 0, got %g", v);
-    return (uint64_t)v;
+    double v = opt_real(s, name, 0);
+    if (v < (double)lo || v != (double)(int64_t)v) Rf_error("%s must be a whole number >= %lld, got %g", name, (long long)lo, v);
+    return (int64_t)v;
 }
+
+static uint64_t seed_or(SEXP s, uint64_t dflt) { return Rf_isNull(s) ? dflt : (uint64_t)opt_int64(s, "seed", 0, 0); }
 
 /* Band edges from a numeric vector (NULL: the defaults); the buffer holds at most 64. */
 static int64_t band_edges(SEXP s, int64_t* buf) {
@@ -548,18 +551,11 @@ static int64_t band_edges(SEXP s, int64_t* buf) {
 }
 
 /* ---- pipeline: options structs from the core's defaults calls; NULL arguments keep those defaults ---- */
-static int64_t opt_bytes(SEXP s, int64_t dflt) {
-    if (Rf_isNull(s)) return dflt;
-    double v = opt_real(s, "memory", 0);
-    if (v < 1 || v != (double)(int64_t)v) Rf_error("memory must be a whole number of bytes >= 1, got %g", v);
-    return (int64_t)v;
-}
-
 SEXP C_vocab_build(SEXP corpus, SEXP out, SEXP min_count, SEXP max_vocab, SEXP flags, SEXP threads) {
     need_lib();
     gv_vocab_options o;
     check(p_gv_vocab_options_default(&o));
-    if (!Rf_isNull(min_count)) { double v = opt_real(min_count, "min_count", 0); if (v < 1 || v != (double)(int64_t)v) Rf_error("min_count must be a whole number >= 1, got %g", v); o.min_count = (int64_t)v; }
+    o.min_count = opt_int64(min_count, "min_count", o.min_count, 1);
     o.max_vocab = opt_int(max_vocab, "max_vocab", (int)o.max_vocab, 0);
     o.flags = Rf_asInteger(flags);
     o.threads = opt_int(threads, "threads", o.threads, 0);
@@ -575,7 +571,7 @@ SEXP C_cooccur(SEXP corpus, SEXP vocab, SEXP out, SEXP window, SEXP symmetric, S
     o.window = opt_int(window, "window", o.window, 1);
     if (!Rf_isNull(symmetric)) o.symmetric = flag(symmetric);
     if (!Rf_isNull(dist)) o.distance_weighting = flag(dist);
-    o.memory_bytes = opt_bytes(memory, o.memory_bytes);
+    o.memory_bytes = opt_int64(memory, "memory", o.memory_bytes, 1);
     o.threads = opt_int(threads, "threads", o.threads, 0);
     o.flags = Rf_asInteger(flags);
     int64_t n = 0;
