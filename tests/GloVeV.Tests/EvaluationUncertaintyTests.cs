@@ -311,4 +311,77 @@ public class EvaluationUncertaintyTests
         Assert.Equal(fdR, rdiff.Difference.Sd, 5);
         Assert.True(rdiff.Difference.Lo <= rdiff.Difference.Estimate && rdiff.Difference.Estimate <= rdiff.Difference.Hi);
     }
+
+    /// <summary>Garg et al.'s RND written from a matrix of cosines: ‖u_n − c_g‖² = 1 − (2/G) Σ_k cos(n, k) + (1/G²) Σ_{k,l} cos(k, l).
+    /// With <paramref name="cos"/> the debiased cosines (1 on the diagonal) this is the debiased RND.</summary>
+    static double RndFromCosines(Func<int, int, double> cos, int[] g1, int[] g2, int[] neutral)
+    {
+        double D(int n, int[] g) => Math.Sqrt(1 - 2.0 / g.Length * g.Sum(k => cos(n, k)) + g.Sum(k => g.Sum(l => cos(k, l))) / (g.Length * (double)g.Length));
+        return neutral.Sum(n => D(n, g1) - D(n, g2));
+    }
+
+    [Fact]
+    public void DebiasedRndIsTheRndOfDebiasedCosines()
+    {
+        var rng = new SplitMix64(21);
+        int d = 8, n = 10;
+        var v = Enumerable.Range(0, n).Select(_ => Rand(ref rng, d).Select(x => x + 0.8).ToArray()).ToArray();
+        var tr = v.Select((w, i) => (0.05 + 0.02 * i) * Dot(w, w)).ToArray();
+        double DebiasedCos(int s, int t) => s == t ? 1 : Dot(v[s], v[t]) / Math.Sqrt((Dot(v[s], v[s]) - tr[s]) * (Dot(v[t], v[t]) - tr[t]));
+        double PlainCos(int s, int t) => Dot(v[s], v[t]) / Math.Sqrt(Dot(v[s], v[s]) * Dot(v[t], v[t]));
+        // The second design puts group words among the neutral words (a word in a group and the neutral list).
+        foreach (var (g1, g2, neutral) in new (int[], int[], int[])[] { ([0, 1, 2], [3, 4], [5, 6, 7, 8, 9]), ([0, 1, 2], [3, 4], [2, 3, 7, 8]) })
+        {
+            var stat = RelativeNormDistance.Statistic(g1, g2, neutral);
+            Assert.Equal(RndFromCosines(DebiasedCos, g1, g2, neutral), stat.ValueDebiased(v, tr), 12);
+            Assert.Equal(RndFromCosines(PlainCos, g1, g2, neutral), stat.ValueDebiased(v, new double[n]), 12);
+            Assert.Equal(stat.Value(v), stat.ValueDebiased(v, new double[n]), 12);
+            // Its gradient against central differences of the cosine-matrix formula.
+            var g = v.Select(_ => new double[d]).ToArray();
+            stat.AddGradientDebiased(v, tr, 1, g);
+            for (int s = 0; s < n; s++)
+                for (int q = 0; q < d; q++)
+                {
+                    double keep = v[s][q], h = 1e-6;
+                    v[s][q] = keep + h; double up = RndFromCosines(DebiasedCos, g1, g2, neutral);
+                    v[s][q] = keep - h; double down = RndFromCosines(DebiasedCos, g1, g2, neutral);
+                    v[s][q] = keep;
+                    Assert.Equal((up - down) / (2 * h), g[s][q], 6);
+                }
+        }
+        // Noise as large as a vector: not defined (NaN), never clamped.
+        var big = (double[])tr.Clone(); big[6] = 2 * Dot(v[6], v[6]);
+        Assert.True(double.IsNaN(RelativeNormDistance.Statistic([0, 1, 2], [3, 4], [5, 6]).ValueDebiased(v, big)));
+    }
+
+    [Fact]
+    public void DebiasedRndRemovesTheNoiseAttenuation()
+    {
+        // Monte Carlo with known isotropic noise (tr Σ / ‖w‖² = 0.4 per word): the plug-in RND is pulled toward 0 by the
+        // noise (unit vectors of noisy words spread out), the debiased one stays near the truth.
+        var rng = new SplitMix64(5);
+        int d = 20;
+        var truth = new double[9][];
+        for (int i = 0; i < 9; i++)
+        {
+            var x = Rand(ref rng, d).Select(t => 0.3 * t).ToArray();
+            x[i < 3 ? 0 : i < 6 ? 1 : 0] += 1; // groups on axes 0 and 1, neutral words near group 1
+            double nn = Math.Sqrt(Dot(x, x)); truth[i] = x.Select(t => t / nn).ToArray();
+        }
+        var stat = RelativeNormDistance.Statistic([0, 1, 2], [3, 4, 5], [6, 7, 8]);
+        double theta = stat.Value(truth), s2 = 0.4 / d;
+        var tr = Enumerable.Repeat(s2 * d, 9).ToArray();
+        double plug = 0, deb = 0; int reps = 4000, ok = 0;
+        for (int r = 0; r < reps; r++)
+        {
+            var w = truth.Select(t => t.Select(x => x + Math.Sqrt(s2) * rng.NextGaussian()).ToArray()).ToArray();
+            double t1 = stat.ValueDebiased(w, tr);
+            if (!double.IsFinite(t1)) continue;
+            ok++; plug += stat.Value(w); deb += t1;
+        }
+        plug /= ok; deb /= ok;
+        Assert.True(ok > 0.95 * reps);
+        Assert.True(Math.Abs(plug - theta) > 0.15 * Math.Abs(theta), $"plug-in {plug} vs truth {theta}");
+        Assert.True(Math.Abs(deb - theta) < Math.Abs(plug - theta) / 3, $"debiased {deb}, plug-in {plug}, truth {theta}");
+    }
 }

@@ -5,6 +5,8 @@ bench <- file.path(source_dir, "tests", "data", "ws_tiny.txt")
 X <- c("war", "army", "navy"); Y <- c("peace", "treaty", "commerce")
 A <- c("enemy", "force", "defense"); B <- c("friendship", "harmony", "trade")
 G1 <- c("war", "army"); G2 <- c("peace", "treaty"); N <- c("enemy", "force", "trade")
+# "army" and "enemy" are too noisy for the calibrated method's debiased cosines (not_identifiable); these lists are not.
+CG1 <- c("war", "force"); CN <- c("trade", "commerce")
 z975 <- qnorm(0.975)
 
 open_model <- function() suppressWarnings(glovev_load(file.path(fixture, "model")))
@@ -44,16 +46,23 @@ test_that("WEAT intervals centre on the plug-in values with delta and flagged wo
 test_that("RND matches the formula in R and its z and p come from its interval", {
   m <- open_model()
   for (method in c("delta", "calibrated")) {
-    r <- suppressWarnings(glovev_rnd(m, G1, G2, c(N, "zz-not-a-word"), method = method))
-    expect_equal(r$value, rnd_r(m, G1, G2, N), tolerance = 1e-10)
+    g1 <- if (method == "delta") G1 else CG1; n <- if (method == "delta") N else CN
+    r <- suppressWarnings(glovev_rnd(m, g1, G2, c(n, "zz-not-a-word"), method = method))
+    expect_equal(r$value, rnd_r(m, g1, G2, n), tolerance = 1e-10)
     expect_equal(r$interval$plugin, r$value, tolerance = 1e-12)
     expect_equal(r$interval$method, method)
-    expect_equal(r$neutral, 3)
+    expect_equal(r$interval$status, "ok")
+    expect_equal(r$neutral, length(n))
     expect_equal(r$z, r$interval$estimate / r$interval$sd, tolerance = 1e-12)
     expect_identical(r$p_value, r$interval$p_value)
     expect_identical(r$sd, r$interval$sd); expect_identical(r$ci, r$interval$ci)
-    if (r$interval$status == "ok") expect_true(r$ci[1] <= r$interval$estimate && r$interval$estimate <= r$ci[2])
+    expect_true(r$ci[1] <= r$interval$estimate && r$interval$estimate <= r$ci[2])
   }
+  # A noisy word (army) makes the calibrated RND not identifiable: NA numbers, the plug-in value still there.
+  r <- suppressWarnings(glovev_rnd(m, G1, G2, N, method = "calibrated", samples = 200))
+  expect_equal(r$interval$status, "not_identifiable")
+  expect_true(is.nan(r$sd) && is.nan(r$z) && is.nan(r$ci[1]))
+  expect_equal(r$value, rnd_r(m, G1, G2, N), tolerance = 1e-10)
   glovev_close(m)
 })
 
@@ -75,7 +84,7 @@ test_that("the difference of two bias scores: identical lists give 0, swapped at
   expect_equal(r$second, suppressWarnings(glovev_rnd(m, second[[1]], second[[2]], second[[3]], method = "delta"))$value, tolerance = 1e-12)
   expect_equal(r$difference$status, "ok")
   expect_equal(vapply(r$words, function(x) x$word, ""), c(G1, G2, N, "commerce"))
-  r0 <- suppressWarnings(glovev_rnd_difference(m, list(G1, G2, N), list(G1, G2, N), samples = 200, seed = 2))
+  r0 <- suppressWarnings(glovev_rnd_difference(m, list(CG1, G2, CN), list(CG1, G2, CN), samples = 200, seed = 2))
   expect_equal(r0$difference$method, "calibrated")
   expect_true(abs(r0$estimate) < 1e-12)
   glovev_close(m)

@@ -9,7 +9,7 @@ static class BiasCommand
     public static Command Create()
     {
         var q = new QueryOptions("calibrated", IntervalDefaults.Help + ". For bias scores (README, bias-score table): delta covers the WEAT effect size 0.88-0.98, " +
-            "calibrated is not_identifiable for it from noise ratio 1; no method covers RND once noise ratios reach 0.5 (0.64-0.88)");
+            "calibrated is not_identifiable for it from noise ratio 1; no method covers RND once noise ratios reach 0.5 (delta 0.68-0.84, calibrated 0.91, then not_identifiable)");
         var weat = new Option<string[]>("--weat") { Description = "WEAT word-list files X Y A B", AllowMultipleArgumentsPerToken = true };
         var rnd = new Option<string[]>("--rnd") { Description = "Relative norm distance word-list files GROUP1 GROUP2 NEUTRAL", AllowMultipleArgumentsPerToken = true };
         var weat2 = new Option<string[]>("--vs-weat") { Description = "Second WEAT lists X Y A B: also report effect size (first) - effect size (second) with its interval and test; shared words enter once", AllowMultipleArgumentsPerToken = true };

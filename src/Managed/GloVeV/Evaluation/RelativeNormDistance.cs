@@ -12,8 +12,9 @@ public sealed record RndLists(IReadOnlyList<string> Group1, IReadOnlyList<string
 /// Relative norm distance (Garg, Schiebinger, Jurafsky &amp; Zou 2018): with every vector scaled to unit length and
 /// v1, v2 the mean vectors of the two groups, RND = Σ_{w∈neutral} (‖w − v1‖ − ‖w − v2‖). Negative: the neutral words
 /// sit closer to group 1. Its interval and the test of RND = 0 come from <see cref="Propagation.Estimate"/> with the
-/// chosen method (RND as a <see cref="Statistic"/> with an analytic gradient). Built on unit vectors, it has no
-/// squared norm to debias: the calibrated method's estimate is the plug-in value.
+/// chosen method (RND as a <see cref="Statistic"/> with an analytic gradient). RND depends on the vectors only through
+/// the cosines of distinct words, so its debiased value (the calibrated method's estimate) takes the debiased cosines
+/// of <see cref="Inference.Statistic.Cosine"/>: unit vectors become w / sqrt(‖w‖² − tr Σ).
 /// </summary>
 public static class RelativeNormDistance
 {
@@ -86,6 +87,97 @@ public static class RelativeNormDistance
                 if (norms[s] == 0) continue;
                 double proj = DotP(u[s], gu[s]);
                 for (int q = 0; q < d; q++) g[s][q] += scale * (gu[s][q] - proj * u[s][q]) / norms[s];
+            }
+        }
+
+        // Debiased RND. RND depends on the vectors only through cosines of distinct words (cos(s, s) = 1):
+        // ‖u_n − c_g‖² = 1 − 2 A_g(n) + M_g with A_g(n) = (1/G) Σ_{k∈g} cos(n, k) and M_g = (1/G²) Σ_{k,l∈g} cos(k, l).
+        // Debiased cosines of distinct words are ũ_s·ũ_t with ũ_s = w_s / sqrt(‖w_s‖² − tr Σ_s) (as Statistic.Cosine), so
+        // with S_g = Σ_{k∈g} ũ_k: A_g(n) = (ũ_n·S_g − [n∈g] ‖ũ_n‖² + [n∈g]) / G, M_g = (‖S_g‖² − Σ_k ‖ũ_k‖² + G) / G².
+        // NaN where a debiased squared norm or a debiased squared distance is <= 0.
+        sealed class Debiasing
+        {
+            public required double[][] U;
+            public required double[] P;
+            public required double[] S1, S2;
+            public required double M1, M2;
+            public required double[] D1, D2; // per neutral word
+        }
+
+        Debiasing? Debias(IReadOnlyList<double[]> v, double[] tr)
+        {
+            int d = v[0].Length;
+            var p = new double[v.Count];
+            var u = new double[v.Count][];
+            for (int s = 0; s < v.Count; s++)
+            {
+                p[s] = Inference.Statistic.Debiased(DotP(v[s], v[s]), tr[s]);
+                if (!(p[s] > 0)) return null;
+                double k = 1 / Math.Sqrt(p[s]);
+                u[s] = v[s].Select(x => x * k).ToArray();
+            }
+            double[] Sum(int[] g) { var c = new double[d]; foreach (var s in g) for (int q = 0; q < d; q++) c[q] += u[s][q]; return c; }
+            double M(int[] g, double[] sg) => (DotP(sg, sg) - g.Sum(s => DotP(u[s], u[s])) + g.Length) / ((double)g.Length * g.Length);
+            double Dist(int n, int[] g, double[] sg, double mg)
+            {
+                bool inG = g.Contains(n);
+                double a = (DotP(u[n], sg) - (inG ? DotP(u[n], u[n]) - 1 : 0)) / g.Length;
+                double d2 = 1 - 2 * a + mg;
+                return d2 > 0 ? Math.Sqrt(d2) : double.NaN;
+            }
+            var s1 = Sum(g1); var s2 = Sum(g2);
+            double m1 = M(g1, s1), m2 = M(g2, s2);
+            var d1 = neutral.Select(n => Dist(n, g1, s1, m1)).ToArray();
+            var d2 = neutral.Select(n => Dist(n, g2, s2, m2)).ToArray();
+            if (!d1.All(double.IsFinite) || !d2.All(double.IsFinite)) return null;
+            return new Debiasing { U = u, P = p, S1 = s1, S2 = s2, M1 = m1, M2 = m2, D1 = d1, D2 = d2 };
+        }
+
+        public override double ValueDebiased(IReadOnlyList<double[]> v, double[] tr)
+        {
+            var b = Debias(v, tr);
+            return b == null ? double.NaN : b.D1.Sum() - b.D2.Sum();
+        }
+
+        public override void AddGradientDebiased(IReadOnlyList<double[]> v, double[] tr, double scale, double[][] g)
+        {
+            var b = Debias(v, tr);
+            if (b == null) return;
+            int d = v[0].Length;
+            var gu = v.Select(_ => new double[d]).ToArray();
+            // ∂RND/∂d_g(n)² = ±1 / (2 d_g(n)); ∂A_g(n)/∂ũ_k = ũ_n / G (k ∈ g, k ≠ n), ∂A_g(n)/∂ũ_n = (S_g − [n∈g] ũ_n) / G;
+            // ∂M_g/∂ũ_k = 2 (S_g − ũ_k) / G² (k ∈ g).
+            void Group(int[] grp, double[] sg, double[] dist, double sign)
+            {
+                double G = grp.Length, alphaSum = 0;
+                var t = new double[d];
+                for (int i = 0; i < neutral.Length; i++)
+                {
+                    int n = neutral[i];
+                    double alpha = sign / (2 * dist[i]);
+                    alphaSum += alpha;
+                    bool inG = grp.Contains(n);
+                    for (int q = 0; q < d; q++)
+                    {
+                        t[q] += alpha * b.U[n][q];
+                        gu[n][q] += -2 * alpha * (sg[q] - (inG ? b.U[n][q] : 0)) / G;
+                    }
+                }
+                foreach (var k in grp)
+                {
+                    int ik = Array.IndexOf(neutral, k);
+                    double ak = ik >= 0 ? sign / (2 * dist[ik]) : 0;
+                    for (int q = 0; q < d; q++)
+                        gu[k][q] += alphaSum * 2 * (sg[q] - b.U[k][q]) / (G * G) - 2 * (t[q] - ak * b.U[k][q]) / G;
+                }
+            }
+            Group(g1, b.S1, b.D1, 1);
+            Group(g2, b.S2, b.D2, -1);
+            // Through ũ = w / sqrt(p), p = ‖w‖² − tr: ∂ũ/∂w = (I − w wᵀ / p) / sqrt(p).
+            for (int s = 0; s < v.Count; s++)
+            {
+                double proj = DotP(v[s], gu[s]) / b.P[s], k = 1 / Math.Sqrt(b.P[s]);
+                for (int q = 0; q < d; q++) g[s][q] += scale * (gu[s][q] - proj * v[s][q]) * k;
             }
         }
 

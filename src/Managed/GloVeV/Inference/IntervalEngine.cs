@@ -129,7 +129,7 @@ public static class IntervalEngine
         Interval NotIdentifiable(double e, double sd, string why) =>
             new(plugin, e, sd, double.NaN, double.NaN, IntervalMethod.Calibrated, level) { Estimate = e, Status = IntervalStatus.NotIdentifiable, Reason = why };
         if (!double.IsFinite(est))
-            return NotIdentifiable(double.NaN, double.NaN, "a debiased squared norm ||w||^2 - tr(Sigma) is <= 0: the noise is as large as the vector");
+            return NotIdentifiable(double.NaN, double.NaN, "the debiased statistic is undefined: a debiased squared norm ||w||^2 - tr(Sigma) or squared distance is <= 0 (the noise is as large as the vector)");
         double se = Math.Sqrt(Math.Max(0, Variance(stat, v, cov, null, tr)));
         if (se == 0)
             return new Interval(plugin, est, 0, est, est, IntervalMethod.Calibrated, level) { Estimate = est };
