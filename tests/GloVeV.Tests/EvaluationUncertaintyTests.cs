@@ -346,12 +346,23 @@ public class EvaluationUncertaintyTests
                     v[s][q] = keep + h; double up = RndFromCosines(DebiasedCos, g1, g2, neutral);
                     v[s][q] = keep - h; double down = RndFromCosines(DebiasedCos, g1, g2, neutral);
                     v[s][q] = keep;
-                    Assert.Equal((up - down) / (2 * h), g[s][q], 6);
+                    double fd = (up - down) / (2 * h);
+                    Assert.True(Math.Abs(fd - g[s][q]) < 1e-6 * Math.Max(1, Math.Abs(fd)), $"slot {s}, coordinate {q}: {g[s][q]} vs {fd}");
                 }
         }
-        // Noise as large as a vector: not defined (NaN), never clamped.
+        // A word in both groups: the same identity holds.
+        var both = RelativeNormDistance.Statistic([0, 1, 2], [2, 3, 4], [5, 6, 7]);
+        Assert.Equal(RndFromCosines(DebiasedCos, [0, 1, 2], [2, 3, 4], [5, 6, 7]), both.ValueDebiased(v, tr), 12);
+        // A repeated slot within a list is refused (the debiased form counts each slot of a list once).
+        Assert.Throws<GloVeVException>(() => RelativeNormDistance.Statistic([0, 1, 1], [3, 4], [5, 6]));
+        Assert.Throws<GloVeVException>(() => RelativeNormDistance.Statistic([0, 1], [3, 4], [5, 5]));
+        // Noise as large as a vector: not defined (NaN), never clamped, and no gradient is added.
         var big = (double[])tr.Clone(); big[6] = 2 * Dot(v[6], v[6]);
-        Assert.True(double.IsNaN(RelativeNormDistance.Statistic([0, 1, 2], [3, 4], [5, 6]).ValueDebiased(v, big)));
+        var small = RelativeNormDistance.Statistic([0, 1, 2], [3, 4], [5, 6]);
+        Assert.True(double.IsNaN(small.ValueDebiased(v, big)));
+        var none = v.Select(_ => new double[d]).ToArray();
+        small.AddGradientDebiased(v, big, 1, none);
+        Assert.All(none, row => Assert.All(row, x => Assert.Equal(0.0, x)));
     }
 
     [Fact]

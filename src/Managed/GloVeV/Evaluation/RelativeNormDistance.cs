@@ -19,7 +19,14 @@ public sealed record RndLists(IReadOnlyList<string> Group1, IReadOnlyList<string
 public static class RelativeNormDistance
 {
     /// <summary>RND over slots: group 1, group 2 and the neutral words.</summary>
-    public static Statistic Statistic(int[] g1, int[] g2, int[] neutral) => new RndStat(g1, g2, neutral);
+    /// <summary>RND over slots: group 1, group 2 and the neutral words. A list may share slots with another list but
+    /// must not repeat one (the debiased form treats each slot of a list once; word lists are deduplicated on reading).</summary>
+    public static Statistic Statistic(int[] g1, int[] g2, int[] neutral)
+    {
+        foreach (var (name, list) in new[] { ("group 1", g1), ("group 2", g2), ("neutral", neutral) })
+            if (list.Distinct().Count() != list.Length) throw new GloVeVException($"relative norm distance: the {name} list repeats a slot");
+        return new RndStat(g1, g2, neutral);
+    }
 
     sealed class RndStat(int[] g1, int[] g2, int[] neutral) : Inference.Statistic
     {
@@ -181,7 +188,8 @@ public static class RelativeNormDistance
             }
         }
 
-        // Each neutral word contributes ‖u − v1‖ − ‖u − v2‖ ∈ [-2, 2].
+        // Each neutral word contributes ‖u − v1‖ − ‖u − v2‖ ∈ [-2, 2] (the true score's range; a debiased estimate can
+        // leave it, as a debiased cosine can leave [-1, 1]).
         public override (double Lo, double Hi) Bounds => (-2.0 * neutral.Length, 2.0 * neutral.Length);
     }
 
