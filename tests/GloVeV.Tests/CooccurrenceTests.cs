@@ -99,6 +99,90 @@ public class CooccurrenceTests
         AssertSame(Reference(corpus, v, 5, true, true, tok), ReadBinary(r.BinaryPath, v.Count));
     }
 
+    /// <summary>Dense cells are 32-bit: a pair counted past 2^32 weight units hands its carries to the pair buffer, and
+    /// the merge adds them back. One word repeated makes its diagonal cell wrap several times.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void DenseCellsThatWrapPast32BitsKeepTheirCarries(int threads)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int line = 0; line < 8; line++)
+        {
+            for (int k = 0; k < 200_000; k++) sb.Append(k % 97 == 0 ? "b " : "a ");
+            sb.Append('\n');
+        }
+        var dir = TestPaths.TempDir();
+        var corpus = TestPaths.WriteCorpus(dir, sb.ToString());
+        var v = new Vocabulary(["a", "b"], [1_190_000, 12_400]);
+        var o = new CooccurrenceOptions { Window = 10, Threads = threads };
+        var r = CooccurrenceCounter.Count(corpus, v, Path.Combine(dir, "out"), o);
+        // Exact reference in integer weight units (summing millions of 1/d in doubles drifts by ~1e-11).
+        var units = new Dictionary<(int, int), long>();
+        foreach (var line in File.ReadAllText(corpus).Split('\n'))
+        {
+            var ids = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => t == "a" ? 0 : 1).ToArray();
+            for (int j = 0; j < ids.Length; j++)
+                for (int k = Math.Max(0, j - 10); k < j; k++)
+                {
+                    long u = o.WeightScale / (j - k);
+                    units[(ids[k], ids[j])] = units.GetValueOrDefault((ids[k], ids[j])) + u;
+                    units[(ids[j], ids[k])] = units.GetValueOrDefault((ids[j], ids[k])) + u;
+                }
+        }
+        Assert.True(units[(0, 0)] > 4 * (1L << 32), "the diagonal must wrap a 32-bit cell several times");
+        AssertSame(units.ToDictionary(p => p.Key, p => p.Value / (double)o.WeightScale), ReadBinary(r.BinaryPath, v.Count));
+    }
+
+    /// <summary>The pair buffer's in-place radix sort and reduction against LINQ, for key ranges from a few bits to 64.</summary>
+    [Theory]
+    [InlineData(0, 40)]
+    [InlineData(1, 40)]
+    [InlineData(3_000, 12)]
+    [InlineData(200_000, 20)]
+    [InlineData(200_000, 45)]
+    [InlineData(100_000, 64)]
+    public void SortAndReduceMatchesLinq(int n, int bits)
+    {
+        var rng = new Random(n + bits);
+        var keys = new ulong[n]; var values = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            ulong k = (ulong)rng.NextInt64() ^ ((ulong)rng.Next() << 62);
+            keys[i] = bits == 64 ? k : k & ((1UL << bits) - 1);
+            if (i > 0 && rng.Next(3) == 0) keys[i] = keys[rng.Next(i)];
+            values[i] = rng.Next(1, 1000);
+        }
+        var expect = keys.Zip(values).GroupBy(p => p.First).OrderBy(g => g.Key).Select(g => (g.Key, g.Sum(p => p.Second))).ToArray();
+        int m = SortedRun.SortAndReduce(keys, values, n);
+        Assert.Equal(expect.Length, m);
+        for (int i = 0; i < m; i++) Assert.Equal(expect[i], (keys[i], values[i]));
+    }
+
+    /// <summary>The k-way merge sums a key present in several sources, with sources ending at different points, both for
+    /// a few sources (a linear scan) and for many (a heap).</summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(20)]
+    public void KWayMergeSumsKeysAcrossSources(int count)
+    {
+        var rng = new Random(count);
+        var expect = new SortedDictionary<ulong, long>();
+        var sources = new List<IRunSource>();
+        for (int s = 0; s < count; s++)
+        {
+            var d = new SortedDictionary<ulong, long>();
+            int n = rng.Next(0, 300);
+            for (int i = 0; i < n; i++) d[(ulong)rng.Next(0, 500)] = rng.Next(1, 100);
+            foreach (var (k, x) in d) expect[k] = expect.GetValueOrDefault(k) + x;
+            sources.Add(new MemoryRun(d.Keys.ToArray(), d.Values.ToArray(), d.Count));
+        }
+        var got = new List<(ulong, long)>();
+        CooccurrenceCounter.KWayMerge(sources, (k, x) => got.Add((k, x)));
+        Assert.Equal(expect.Select(p => (p.Key, p.Value)).ToList(), got);
+    }
+
     [Fact]
     public void TinyMemoryBudgetsSpillAndMergeToTheSameMatrix()
     {

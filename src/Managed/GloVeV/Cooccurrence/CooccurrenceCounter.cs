@@ -24,13 +24,15 @@ public static class CooccurrenceCounter
     /// <summary>Garbage the collector has not returned yet, heap bookkeeping (measured 6-9 MB near the minimum).</summary>
     const long CollectorSlackBytes = 8L << 20;
 
-    sealed class Worker
+    sealed unsafe class Worker : IDisposable
     {
         public readonly Tokenizer Tokenizer;
         public readonly Vocabulary Vocab;
         public readonly int[] History;
         public readonly long[] DistanceWeight;
         public readonly DenseBlock Dense;
+        readonly uint* _cells;
+        readonly long[] _rowStart;
         public readonly long MaxProduct;
         public readonly ulong[] Keys;
         public readonly long[] Values;
@@ -44,6 +46,11 @@ public static class CooccurrenceCounter
         public bool ContextOnly;
         // Shards count only the lines in [LineLo, LineHi); Line is the current line's global number.
         public long Line, LineLo, LineHi = long.MaxValue;
+        // A token's dense updates (up to 2 x window random cells) are prefetched when queued and applied one token
+        // later, so their cache misses overlap instead of each waiting for the one before.
+        long[] _queuedCell, _pendingCell;
+        uint[] _queuedWeight, _pendingWeight;
+        int _queued, _pending;
         static int _runCounter;
 
         public Worker(CooccurrenceOptions o, Vocabulary v, long maxProduct, int bufferEntries, string tempDir)
@@ -56,20 +63,66 @@ public static class CooccurrenceCounter
             for (int d = 1; d <= o.Window; d++) DistanceWeight[d] = o.DistanceWeighting ? scale / d : 1;
             MaxProduct = maxProduct;
             Dense = new DenseBlock(v.Count, maxProduct);
+            _cells = Dense.Values;
+            _rowStart = Dense.RowStart;
             Keys = new ulong[bufferEntries];
             Values = new long[bufferEntries];
             Symmetric = o.Symmetric;
             TempDir = tempDir;
+            _queuedCell = new long[2 * o.Window]; _pendingCell = new long[2 * o.Window];
+            _queuedWeight = new uint[2 * o.Window]; _pendingWeight = new uint[2 * o.Window];
         }
 
         public void Add(int a, int b, long w)
         {
-            if ((long)(a + 1) * (b + 1) < MaxProduct) { Dense.Values[Dense.RowStart[a] + b] += w; return; }
+            if ((long)(a + 1) * (b + 1) < MaxProduct)
+            {
+                long cell = _rowStart[a] + b;
+                if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(_cells + cell);
+                _queuedCell[_queued] = cell;
+                _queuedWeight[_queued++] = (uint)w; // w <= WeightScale, far below 2^32
+                return;
+            }
+            AddToBuffer(a, b, w);
+        }
+
+        /// <summary>Applies the previous token's queued dense updates; this token's become the pending ones.</summary>
+        public void EndToken()
+        {
+            uint* cells = _cells;
+            var pc = _pendingCell; var pw = _pendingWeight;
+            for (int k = 0; k < _pending; k++)
+            {
+                long c = pc[k];
+                uint old = cells[c], sum = old + pw[k];
+                cells[c] = sum;
+                if (sum < old) Carry(c);
+            }
+            (_pendingCell, _queuedCell) = (_queuedCell, _pendingCell);
+            (_pendingWeight, _queuedWeight) = (_queuedWeight, _pendingWeight);
+            _pending = _queued;
+            _queued = 0;
+        }
+
+        public void Dispose() => Dense.Dispose();
+
+        /// <summary>A dense cell wrapped past 2^32: its carry goes to the pair buffer, which the merge sums with the cell.</summary>
+        void Carry(long cell)
+        {
+            int a = Dense.RowOf(cell);
+            AddToBuffer(a, (int)(cell - _rowStart[a]), 1L << 32);
+        }
+
+        void AddToBuffer(int a, int b, long w)
+        {
             if (Fill == Keys.Length) Flush();
             Keys[Fill] = ((ulong)(uint)a << 32) | (uint)b;
             Values[Fill] = w;
             Fill++;
         }
+
+        /// <summary>Applies every queued update (end of a block: the counts must be complete).</summary>
+        public void Drain() { EndToken(); EndToken(); }
 
         void Flush()
         {
@@ -102,6 +155,7 @@ public static class CooccurrenceCounter
                 w.Add(left, id, wt);
                 if (w.Symmetric) w.Add(id, left, wt);
             }
+            w.EndToken();
             w.History[j % window] = id;
             w.Pos = j + 1;
         }
@@ -148,13 +202,13 @@ public static class CooccurrenceCounter
         o.Validate();
         int threads = o.Threads;
         long perThread = CountingBytesPerThread(o, vocab, out int blockSize);
-        // The dense block pays off only while it is small next to the number of pair updates (~ corpus bytes),
-        // since every cell is zeroed, summed across threads and scanned once.
+        // The dense block pays off only while it is small next to the number of pair updates a thread makes (~ corpus
+        // bytes / threads), since every cell is zeroed (fresh memory costs about as much as the counting) and scanned.
         long fileBytes = File.Exists(corpusPath) ? new FileInfo(corpusPath).Length : 0;
         if (corpusPath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) fileBytes *= 3;
-        long cellCap = Math.Max(1 << 20, fileBytes * 2);
-        long maxProduct = ChooseMaxProduct(vocab.Count, Math.Min(cellCap, perThread / 2 / sizeof(long)));
-        long denseBytes = DenseBlock.CellsFor(vocab.Count, maxProduct) * sizeof(long);
+        long cellCap = Math.Max(1 << 20, fileBytes * 2 / threads);
+        long maxProduct = ChooseMaxProduct(vocab.Count, Math.Min(cellCap, perThread / 2 / sizeof(uint)));
+        long denseBytes = DenseBlock.CellsFor(vocab.Count, maxProduct) * sizeof(uint);
         int bufferEntries = (int)Math.Clamp((perThread - denseBytes) / 16, 1024, int.MaxValue / 2);
         CorpusPipeline.Run(corpusPath, o.Tokenizer, threads,
             _ => new Worker(o, vocab, maxProduct, bufferEntries, tempDir) { LineLo = lineLo, LineHi = lineHi },
@@ -169,6 +223,7 @@ public static class CooccurrenceCounter
                     w.ContextOnly = false;
                 }
                 w.Tokenizer.Tokenize(block.Span, ref sink);
+                w.Drain();
             },
             out var workers, bytes => progress?.Invoke("counting", fileBytes > 0 ? Math.Min(1.0, (double)bytes / fileBytes) : 0),
             LineContext.For(vocab, o.Tokenizer, o.Window), blockSize);
@@ -184,16 +239,13 @@ public static class CooccurrenceCounter
             MergeToRun(group.Select(p => (IRunSource)new FileRun(p)).ToList(), merged);
             spilled.Add(merged);
         }
-        var sources = new List<IRunSource>();
-        // Independent per worker: sort the workers' pair buffers on the counting threads' cores while the dense
-        // blocks are summed.
-        var dense = workers[0].Dense;
+        // Each worker's dense block is a source of its own (its carries sit in its buffer): summing blocks would need
+        // carries too, and costs the same pass over the cells as merging them. The buffers are sorted in parallel.
         var reduced = new int[workers.Length];
-        Parallel.Invoke(
-            () => Parallel.For(0, workers.Length, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                t => reduced[t] = SortedRun.SortAndReduce(workers[t].Keys, workers[t].Values, workers[t].Fill)),
-            () => { for (int t = 1; t < workers.Length; t++) dense.AddFrom(workers[t].Dense); });
-        sources.Add(dense.Iterate());
+        Parallel.For(0, workers.Length, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            t => reduced[t] = SortedRun.SortAndReduce(workers[t].Keys, workers[t].Values, workers[t].Fill));
+        var sources = new List<IRunSource>();
+        foreach (var w in workers) sources.Add(w.Dense.Iterate());
         for (int t = 0; t < workers.Length; t++)
             if (reduced[t] > 0) sources.Add(new MemoryRun(workers[t].Keys, workers[t].Values, reduced[t]));
         sources.AddRange(spilled.Select(p => (IRunSource)new FileRun(p)));
@@ -405,6 +457,9 @@ public static class CooccurrenceCounter
     /// <summary>Merges sorted sources, summing equal keys; disposes the sources.</summary>
     internal static void KWayMerge(List<IRunSource> sources, Action<ulong, long> emit)
     {
+        // A count merges its dense block with one buffer per thread (and any spilled runs): for a handful of sources
+        // a linear scan for the smallest key beats a heap.
+        if (sources.Count <= 8) { LinearMerge(sources, emit); return; }
         var pq = new PriorityQueue<int, ulong>(sources.Count);
         for (int s = 0; s < sources.Count; s++) if (sources[s].MoveNext()) pq.Enqueue(s, sources[s].Key);
         bool have = false;
@@ -422,5 +477,37 @@ public static class CooccurrenceCounter
         }
         if (have) emit(curKey, curVal);
         foreach (var s in sources) s.Dispose();
+    }
+
+    static void LinearMerge(List<IRunSource> sources, Action<ulong, long> emit)
+    {
+        var live = new List<IRunSource>(sources.Count);
+        foreach (var src in sources) if (src.MoveNext()) live.Add(src);
+        var keys = new ulong[live.Count];
+        for (int s = 0; s < live.Count; s++) keys[s] = live[s].Key;
+        int n = live.Count;
+        while (n > 0)
+        {
+            ulong min = keys[0];
+            for (int s = 1; s < n; s++) if (keys[s] < min) min = keys[s];
+            long sum = 0;
+            for (int s = 0; s < n; s++)
+            {
+                if (keys[s] != min) continue;
+                var src = live[s];
+                sum += src.Value;
+                if (src.MoveNext()) keys[s] = src.Key;
+                else
+                {
+                    // Exhausted: move the last live source into this slot and look at the slot again.
+                    n--;
+                    live[s] = live[n]; keys[s] = keys[n];
+                    live.RemoveAt(n);
+                    s--;
+                }
+            }
+            emit(min, sum);
+        }
+        foreach (var src in sources) src.Dispose();
     }
 }

@@ -11,11 +11,18 @@ public struct CoocRecord
     public double Value;
 }
 
-/// <summary>Streams records into a GloVe C <c>cooccurrence.bin</c>, atomically.</summary>
+/// <summary>
+/// Streams records into a GloVe C <c>cooccurrence.bin</c>, atomically. Two buffers alternate: while the caller fills
+/// one, the other is written and hashed on a pool thread, so the merge that feeds this writer does not wait for the
+/// page cache (writing is most of a merge's time).
+/// </summary>
 public sealed class GloVeBinaryWriter : IDisposable
 {
+    const int BufferBytes = 16 << 16; // 1 MiB: a whole number of records
     readonly IO.AtomicFile _file;
-    readonly byte[] _buf = new byte[16 * 8192];
+    byte[] _buf = new byte[BufferBytes];
+    byte[] _spare = new byte[BufferBytes];
+    Task? _writing;
     readonly System.Security.Cryptography.IncrementalHash _sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
     int _fill;
 
@@ -26,16 +33,32 @@ public sealed class GloVeBinaryWriter : IDisposable
 
     public void Write(int word1, int word2, double value)
     {
-        var s = _buf.AsSpan(_fill);
-        BitConverter.TryWriteBytes(s, word1);
-        BitConverter.TryWriteBytes(s[4..], word2);
-        BitConverter.TryWriteBytes(s[8..], value);
+        var r = new CoocRecord { Word1 = word1, Word2 = word2, Value = value };
+        MemoryMarshal.Write(_buf.AsSpan(_fill), in r);
         _fill += 16;
-        if (_fill == _buf.Length) { _file.Stream.Write(_buf, 0, _fill); _sha.AppendData(_buf, 0, _fill); _fill = 0; }
+        if (_fill == _buf.Length) HandOff();
+    }
+
+    void HandOff()
+    {
+        WaitForWrite();
+        var full = _buf; int n = _fill;
+        _writing = Task.Run(() => { _file.Stream.Write(full, 0, n); _sha.AppendData(full, 0, n); });
+        (_buf, _spare) = (_spare, full);
+        _fill = 0;
+    }
+
+    /// <summary>Waits for the buffer in flight; its failure (a full disk) surfaces here, on the caller's thread.</summary>
+    void WaitForWrite()
+    {
+        if (_writing == null) return;
+        var t = _writing; _writing = null;
+        t.GetAwaiter().GetResult(); // rethrows the original exception
     }
 
     public void Commit()
     {
+        WaitForWrite();
         _file.Stream.Write(_buf, 0, _fill);
         _sha.AppendData(_buf, 0, _fill);
         _fill = 0;
@@ -43,7 +66,12 @@ public sealed class GloVeBinaryWriter : IDisposable
         _file.Commit();
     }
 
-    public void Dispose() { _file.Dispose(); _sha.Dispose(); }
+    public void Dispose()
+    {
+        // An abandoned write (the merge failed) must finish before the stream is closed under it.
+        if (_writing != null) try { _writing.Wait(); } catch (AggregateException) { }
+        _file.Dispose(); _sha.Dispose();
+    }
 }
 
 /// <summary>Reads a GloVe C <c>cooccurrence.bin</c> (checked: whole records, ids within the vocabulary).</summary>

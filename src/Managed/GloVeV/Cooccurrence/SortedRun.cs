@@ -17,7 +17,10 @@ internal static class SortedRun
     public static int SortAndReduce(ulong[] keys, long[] values, int n)
     {
         if (n == 0) return 0;
-        Array.Sort(keys, values, 0, n);
+        ulong max = 0;
+        for (int i = 0; i < n; i++) max |= keys[i];
+        int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(max);
+        RadixSort(keys, values, 0, n, Math.Max(0, bits - 8));
         int w = 0;
         for (int r = 1; r < n; r++)
         {
@@ -25,6 +28,53 @@ internal static class SortedRun
             else { w++; keys[w] = keys[r]; values[w] = values[r]; }
         }
         return w + 1;
+    }
+
+    /// <summary>
+    /// In-place most-significant-digit radix sort (American flag sort) on 8-bit digits from <paramref name="shift"/>
+    /// down, finishing small buckets with a comparison sort: no second buffer (the pair buffer is most of the memory
+    /// budget), and buckets soon fit in cache, where the comparison sort is fast.
+    /// </summary>
+    static void RadixSort(ulong[] keys, long[] values, int lo, int hi, int shift)
+    {
+        if (hi - lo <= 4096 || shift < 0)
+        {
+            Array.Sort(keys, values, lo, hi - lo);
+            return;
+        }
+        Span<int> count = stackalloc int[256];
+        Span<int> next = stackalloc int[256];
+        Span<int> end = stackalloc int[256];
+        count.Clear();
+        for (int i = lo; i < hi; i++) count[(int)(keys[i] >> shift) & 0xFF]++;
+        int pos = lo;
+        for (int d = 0; d < 256; d++) { next[d] = pos; pos += count[d]; end[d] = pos; }
+        for (int d = 0; d < 256; d++)
+        {
+            while (next[d] < end[d])
+            {
+                int i = next[d];
+                ulong k = keys[i]; long v = values[i];
+                int dk = (int)(k >> shift) & 0xFF;
+                // Follow the cycle: drop the element into its bucket and pick up the one it displaces.
+                while (dk != d)
+                {
+                    int j = next[dk]++;
+                    (k, keys[j]) = (keys[j], k);
+                    (v, values[j]) = (values[j], v);
+                    dk = (int)(k >> shift) & 0xFF;
+                }
+                keys[i] = k; values[i] = v;
+                next[d]++;
+            }
+        }
+        int start = lo;
+        for (int d = 0; d < 256; d++)
+        {
+            int stop = end[d];
+            if (stop - start > 1) RadixSort(keys, values, start, stop, shift - 8);
+            start = stop;
+        }
     }
 
     public static void Write(string path, ulong[] keys, long[] values, int n)
@@ -98,71 +148,4 @@ internal sealed class FileRun(string path, bool deleteOnClose = true) : IRunSour
     }
 
     public void Dispose() => _fs.Dispose();
-}
-
-/// <summary>The dense block of frequent pairs ((i+1)(j+1) &lt; maxProduct, as in GloVe C), iterated in key order.</summary>
-internal sealed class DenseBlock
-{
-    public readonly long[] Values;
-    public readonly long[] RowStart;   // V + 1 offsets
-    public readonly int[] RowLength;
-    public DenseBlock(int vocab, long maxProduct)
-    {
-        RowStart = new long[vocab + 1];
-        RowLength = new int[vocab];
-        for (int a = 0; a < vocab; a++)
-        {
-            RowLength[a] = (int)Math.Min(vocab, (maxProduct - 1) / (a + 1));
-            RowStart[a + 1] = RowStart[a] + RowLength[a];
-        }
-        Values = new long[RowStart[vocab]];
-    }
-
-    static readonly DenseBlock Empty = new(0, 1);
-
-    public static long CellsFor(int vocab, long maxProduct)
-    {
-        long total = 0;
-        for (int a = 0; a < vocab; a++)
-        {
-            long len = Math.Min(vocab, (maxProduct - 1) / (a + 1));
-            if (len <= 0) break;
-            total += len;
-        }
-        return total;
-    }
-
-    public void AddFrom(DenseBlock other)
-    {
-        var src = other.Values; var dst = Values;
-        for (long k = 0; k < dst.LongLength; k++) dst[k] += src[k];
-    }
-
-    public IRunSource Iterate() => new Iterator(this);
-
-    sealed class Iterator(DenseBlock block) : IRunSource
-    {
-        DenseBlock d = block;
-        int _row;
-        long _k = -1;
-        public ulong Key { get; private set; }
-        public long Value { get; private set; }
-        public bool MoveNext()
-        {
-            var vals = d.Values;
-            while (true)
-            {
-                _k++;
-                while (_row < d.RowLength.Length && _k >= d.RowStart[_row + 1]) _row++;
-                if (_row >= d.RowLength.Length) return false;
-                if (vals[_k] != 0)
-                {
-                    Key = ((ulong)_row << 32) | (ulong)(_k - d.RowStart[_row]);
-                    Value = vals[_k];
-                    return true;
-                }
-            }
-        }
-        public void Dispose() => d = Empty;
-    }
 }

@@ -22,7 +22,13 @@ public static class CorpusPipeline
     {
         threads = Math.Max(1, threads);
         var ws = new TWorker[threads];
-        for (int t = 0; t < threads; t++) ws[t] = makeWorker(t);
+        // Workers are built on their own cores: a counting worker zeroes a large table, which is most of its cost.
+        try { Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => ws[t] = makeWorker(t)); }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            foreach (var w in ws) (w as IDisposable)?.Dispose();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         workers = ws;
         // Block buffers circulate between the reader and the workers instead of being garbage after every block.
         var pool = new ConcurrentBag<byte[]>();
@@ -62,7 +68,12 @@ public static class CorpusPipeline
         catch (Exception e) { Interlocked.CompareExchange(ref failure, e, null); cts.Cancel(); }
         finally { queue.CompleteAdding(); }
         foreach (var th in tasks) th.Join();
-        if (failure != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        if (failure != null)
+        {
+            // Workers may hold large native tables: release them now rather than at some later collection.
+            foreach (var w in ws) (w as IDisposable)?.Dispose();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }
         return new Stats(reader.BytesRead, reader.InvalidSequencesReplaced);
     }
 }

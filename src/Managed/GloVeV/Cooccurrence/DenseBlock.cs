@@ -1,0 +1,84 @@
+using GloVeV.Native;
+
+namespace GloVeV.Cooccurrence;
+
+/// <summary>
+/// The dense block of frequent pairs ((i+1)(j+1) &lt; maxProduct, as in GloVe C): row i holds columns
+/// 0 .. min(V, (maxProduct-1)/(i+1)) - 1, rows back to back. Nearly every pair update of a count lands here at a
+/// random cell, so the cells live in huge-page memory (a 4 KiB page per update would also cost a TLB miss) and are
+/// released as soon as the block is merged. Cells are 32-bit (half the memory to zero and to cache: touching fresh
+/// memory is a large part of a count); a cell that wraps past 2^32 hands the carry to its worker's pair buffer (see
+/// <see cref="RowOf"/>), where the merge adds it back. Iterated in key order.
+/// </summary>
+internal sealed unsafe class DenseBlock : IDisposable
+{
+    HugePageBuffer? _memory;
+    public readonly long[] RowStart;   // V + 1 offsets
+    public readonly long Cells;
+
+    public DenseBlock(int vocab, long maxProduct)
+    {
+        RowStart = new long[vocab + 1];
+        for (int a = 0; a < vocab; a++)
+            RowStart[a + 1] = RowStart[a] + Math.Max(0, Math.Min(vocab, (maxProduct - 1) / (a + 1)));
+        Cells = RowStart[vocab];
+        _memory = new HugePageBuffer(Math.Max(1, Cells) * sizeof(uint));
+    }
+
+    /// <summary>The cells (zeroed at construction); valid until <see cref="Dispose"/>.</summary>
+    public uint* Values => _memory != null ? (uint*)_memory.Pointer : throw new ObjectDisposedException(nameof(DenseBlock));
+
+    public static long CellsFor(int vocab, long maxProduct)
+    {
+        long total = 0;
+        for (int a = 0; a < vocab; a++)
+        {
+            long len = Math.Min(vocab, (maxProduct - 1) / (a + 1));
+            if (len <= 0) break;
+            total += len;
+        }
+        return total;
+    }
+
+    /// <summary>The row holding cell <paramref name="cell"/> (rows are never empty before the last non-empty one).</summary>
+    public int RowOf(long cell)
+    {
+        int lo = 0, hi = RowStart.Length - 2;
+        while (lo < hi)
+        {
+            int mid = lo + (hi - lo + 1) / 2;
+            if (RowStart[mid] <= cell) lo = mid; else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    public void Dispose() { _memory?.Dispose(); _memory = null; }
+
+    /// <summary>The non-zero cells in key order; disposing the source releases the block.</summary>
+    public IRunSource Iterate() => new Iterator(this);
+
+    sealed class Iterator(DenseBlock block) : IRunSource
+    {
+        readonly DenseBlock _d = block;
+        int _row;
+        long _k = -1;
+        public ulong Key { get; private set; }
+        public long Value { get; private set; }
+        public bool MoveNext()
+        {
+            uint* vals = _d.Values;
+            long cells = _d.Cells;
+            var rowStart = _d.RowStart;
+            while (++_k < cells)
+            {
+                if (vals[_k] == 0) continue;
+                while (_k >= rowStart[_row + 1]) _row++;
+                Key = ((ulong)_row << 32) | (ulong)(_k - rowStart[_row]);
+                Value = vals[_k];
+                return true;
+            }
+            return false;
+        }
+        public void Dispose() => _d.Dispose();
+    }
+}
