@@ -66,7 +66,7 @@ static unsafe class QueryExports
     static IntervalC ToC(Interval iv) => new()
     {
         Estimate = iv.Estimate, Plugin = iv.Plugin, Mean = iv.Mean, Sd = iv.Sd, Lo = iv.Lo, Hi = iv.Hi, PValue = iv.PValueZero,
-        Method = (int)iv.Method, Status = (int)iv.Status, Flags = Flags(iv),
+        Method = (int)iv.Method, Status = (int)iv.Status, Flags = Flags(iv), Reason = (int)iv.ReasonCode,
     };
 
     [UnmanagedCallersOnly(EntryPoint = "gv_interval_defaults")]
@@ -91,6 +91,12 @@ static unsafe class QueryExports
         (int)IntervalStatus.NotIdentifiable => Interval.StatusName(IntervalStatus.NotIdentifiable),
         _ => throw new AbiException(Status.Argument, $"status must be GV_STATUS_OK (0) or GV_STATUS_NOT_IDENTIFIABLE (1), got {status}"),
     }, buf, cap, needed));
+
+    [UnmanagedCallersOnly(EntryPoint = "gv_reason_name")]
+    public static int ReasonName(int reason, byte* buf, long cap, long* needed) => Guard.Run(() => CopyString(
+        Enum.IsDefined((IntervalReason)reason) ? Interval.ReasonName((IntervalReason)reason)
+            : throw new AbiException(Status.Argument, $"reason must be a GV_REASON_* code (0..{(int)Enum.GetValues<IntervalReason>().Max()}), got {reason}"),
+        buf, cap, needed));
 
     [UnmanagedCallersOnly(EntryPoint = "gv_method_parse")]
     public static int MethodParse(byte* name, int* method) => Guard.Run(() =>
@@ -279,7 +285,7 @@ static unsafe class QueryExports
         *result = new DifferenceC
         {
             Diff = r.Diff, Plugin = iv.Plugin, Sd = r.Sd, Lo = iv.Lo, Hi = iv.Hi, Z = r.Z, PValue = r.PValue,
-            Method = (int)iv.Method, Status = (int)iv.Status, Flags = Flags(iv),
+            Method = (int)iv.Method, Status = (int)iv.Status, Flags = Flags(iv), Reason = (int)iv.ReasonCode,
         };
         return Status.Ok;
     });

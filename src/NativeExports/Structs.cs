@@ -31,10 +31,10 @@ struct QueryOptionsC { public int Size, Method; public double Level; public long
 struct BenchmarkOptionsC { public int Size, HoldFixed; public long Samples; public ulong Seed; public double Level; }
 
 [StructLayout(LayoutKind.Sequential)]
-struct IntervalC { public double Estimate, Plugin, Mean, Sd, Lo, Hi, PValue; public int Method, Status, Flags, Reserved; }
+struct IntervalC { public double Estimate, Plugin, Mean, Sd, Lo, Hi, PValue; public int Method, Status, Flags, Reason; }
 
 [StructLayout(LayoutKind.Sequential)]
-struct DifferenceC { public double Diff, Plugin, Sd, Lo, Hi, Z, PValue; public int Method, Status, Flags, Reserved; }
+struct DifferenceC { public double Diff, Plugin, Sd, Lo, Hi, Z, PValue; public int Method, Status, Flags, Reason; }
 
 [StructLayout(LayoutKind.Sequential)]
 struct NeighbourC { public long Index; public double Cosine, Estimate, Mean, Sd, Lo, Hi, PTopK, PDiffersFromNext; public int Status, Flags; }

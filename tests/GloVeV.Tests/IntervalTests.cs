@@ -111,6 +111,10 @@ public class IntervalTests
         Assert.Equal(IntervalStatus.NotIdentifiable, iv.Status);
         Assert.True(double.IsNaN(iv.Lo) && double.IsNaN(iv.Hi));
         Assert.Contains("debiased squared norm", iv.Reason);
+        Assert.Equal(IntervalReason.DebiasedNormNotPositive, iv.ReasonCode);
+        Assert.Equal("debiased_norm_not_positive", Interval.ReasonName(iv.ReasonCode));
+        // Every code has its own name.
+        Assert.Equal(Enum.GetValues<IntervalReason>().Length, Enum.GetValues<IntervalReason>().Select(Interval.ReasonName).Distinct().Count());
         // Delta and composition stay as the paper defines them (status ok, plug-in centred).
         Assert.Equal(IntervalStatus.Ok, IntervalEngine.Delta(Statistic.Cosine(0, 1), v, cov, 0.95).Status);
     }

@@ -201,6 +201,12 @@ static void test_model(const char* fixture) {
     CHECK(gv_method_parse("composition", &code) == GV_OK && code == GV_METHOD_SAMPLE, "method parse");
     CHECK(gv_status_name(GV_STATUS_NOT_IDENTIFIABLE, nm, sizeof nm, &need) == GV_OK && !strcmp(nm, "not_identifiable"), "status name");
     CHECK(gv_status_name(7, nm, sizeof nm, &need) == GV_ERR_ARGUMENT, "unknown status");
+    CHECK((iv.status == GV_STATUS_OK) == (iv.reason == GV_REASON_NONE), "reason set exactly when not identifiable");
+    CHECK(gv_reason_name(GV_REASON_NONE, nm, sizeof nm, &need) == GV_OK && !strcmp(nm, "none"), "reason name none");
+    CHECK(gv_reason_name(GV_REASON_DEBIASED_NORM_NOT_POSITIVE, nm, sizeof nm, &need) == GV_OK && !strcmp(nm, "debiased_norm_not_positive"), "reason name");
+    CHECK(gv_reason_name(GV_REASON_COVERS_RANGE, nm, sizeof nm, &need) == GV_OK && !strcmp(nm, "covers_range"), "reason name covers_range");
+    CHECK(gv_reason_name(GV_REASON_SINGULAR_WITHOUT_RIDGE + 1, nm, sizeof nm, &need) == GV_ERR_ARGUMENT, "unknown reason");
+    CHECK(gv_reason_name(-1, nm, sizeof nm, &need) == GV_ERR_ARGUMENT, "negative reason");
     CHECK(gv_model_free(m) == GV_OK, "free");
     CHECK(gv_model_free(m) == GV_ERR_HANDLE, "double free is detected");
     CHECK(gv_model_vector(m, a, va, D) == GV_ERR_HANDLE && strstr(gv_last_error(), "handle") != NULL, "use after free is detected");

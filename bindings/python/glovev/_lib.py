@@ -60,13 +60,13 @@ _lib, LIBRARY_PATH = _load()
 class Interval(ctypes.Structure):
     _fields_ = [("estimate", c_double), ("plugin", c_double), ("mean", c_double), ("sd", c_double), ("lo", c_double),
                 ("hi", c_double), ("p_value", c_double), ("method", c_int32), ("status", c_int32), ("flags", c_int32),
-                ("reserved", c_int32)]
+                ("reason", c_int32)]
 
 
 class Difference(ctypes.Structure):
     _fields_ = [("diff", c_double), ("plugin", c_double), ("sd", c_double), ("lo", c_double), ("hi", c_double),
                 ("z", c_double), ("p_value", c_double), ("method", c_int32), ("status", c_int32), ("flags", c_int32),
-                ("reserved", c_int32)]
+                ("reason", c_int32)]
 
 
 class Neighbour(ctypes.Structure):
@@ -227,6 +227,7 @@ _SIGNATURES = {
     "gv_method_name": (c_int32, [c_int32, c_char_p, c_int64, _P(c_int64)]),
     "gv_method_parse": (c_int32, [c_char_p, _P(c_int32)]),
     "gv_status_name": (c_int32, [c_int32, c_char_p, c_int64, _P(c_int64)]),
+    "gv_reason_name": (c_int32, [c_int32, c_char_p, c_int64, _P(c_int64)]),
     "gv_word_reliability": (c_int32, [c_void_p, c_char_p, _P(Reliability)]),
     "gv_benchmark_options_default": (c_int32, [_P(BenchmarkOptions)]),
     "gv_evaluate": (c_int32, [c_void_p, c_char_p, _P(BenchmarkOptions), _P(Benchmark)]),

@@ -25,6 +25,22 @@ def _status_names():
 
 
 STATUS = _status_names()
+
+
+def _reason_names():
+    """The core's names of the not-identifiable reasons (gv_reason_name), by code; code 0 (none) maps to None."""
+    out = {0: None}
+    code = 1
+    while True:
+        buf = ctypes.create_string_buffer(64)
+        need = c_int64()
+        if L._lib.gv_reason_name(code, buf, len(buf), byref(need)) != 0:
+            return out
+        out[code] = buf.value.decode()
+        code += 1
+
+
+REASON = _reason_names()
 FLAG_NO_COVARIANCE, FLAG_NOISY, FLAG_NOT_CONVERGED, FLAG_APPROXIMATED, FLAG_UNCALIBRATED, FLAG_OMITTED_BOUND = 1, 2, 4, 8, 16, 32
 
 
@@ -142,7 +158,9 @@ def _level(ci):
 class Interval:
     """One statistic with its interval (the core's gv_interval): estimate: the centre of the interval (plug-in for delta,
     mean of draws for sample, debiased value for calibrated); plugin: the statistic at the trained vectors; status 'ok'
-    or 'not_identifiable' (then ci is (nan, nan)); p_value: the test of statistic = 0; flags: GV_FLAG_* over the words."""
+    or 'not_identifiable' (then ci is (nan, nan)); reason: why it is not identifiable (the core's name, e.g.
+    'debiased_norm_not_positive', 'bootstrap_undefined', 'covers_range'; None when ok); p_value: the test of
+    statistic = 0; flags: GV_FLAG_* over the words."""
     estimate: float
     plugin: float
     sd: float
@@ -152,6 +170,7 @@ class Interval:
     status: str
     p_value: float
     flags: int
+    reason: Optional[str] = None
 
 
 _FORMATS = {"word2vec": 1, "word2vec-bin": 2, "glove-txt": 3}
@@ -245,7 +264,7 @@ def _frame(columns, rows):
         kinds = []
         for k, c in enumerate(columns):
             vals = [r[k] for r in rows]
-            kinds.append((c, "U64" if any(isinstance(v, str) for v in vals) else ("i8" if all(isinstance(v, int) for v in vals) else "f8")))
+            kinds.append((c, "U64" if any(isinstance(v, str) or v is None for v in vals) else ("i8" if all(isinstance(v, int) for v in vals) else "f8")))
         return np.array(rows, dtype=kinds)
     return pd.DataFrame.from_records(rows, columns=columns)
 
@@ -253,14 +272,14 @@ def _frame(columns, rows):
 def _interval(iv) -> dict:
     """The fields of an :class:`Interval` from a gv_interval."""
     return dict(estimate=iv.estimate, plugin=iv.plugin, sd=iv.sd, ci=(iv.lo, iv.hi), method=_method_name(iv.method),
-                mean=iv.mean, status=STATUS[iv.status], p_value=iv.p_value, flags=iv.flags)
+                mean=iv.mean, status=STATUS[iv.status], p_value=iv.p_value, flags=iv.flags, reason=REASON[iv.reason])
 
 
 class Similarity(float):
     """What :meth:`Model.similarity` returns: a float, the plug-in cosine (the number gensim's ``similarity`` returns,
     so ``float(s)``, ``s > 0.5`` and numpy work as there), that also carries its interval: every field of
     :class:`Interval` as an attribute (``estimate``, ``plugin``, ``sd``, ``ci``, ``method``, ``mean``, ``status``,
-    ``p_value``, ``flags``), the interval itself as ``interval``, and ``words``: each word's reliability."""
+    ``p_value``, ``flags``, ``reason``), the interval itself as ``interval``, and ``words``: each word's reliability."""
 
     def __new__(cls, interval: Interval, words: Tuple[WordReliability, ...]):
         obj = super().__new__(cls, interval.plugin)
@@ -299,6 +318,7 @@ class Difference:
     status: str
     flags: int
     words: Tuple[WordReliability, ...]
+    reason: Optional[str] = None
 
 
 class Neighbour(tuple):
@@ -791,7 +811,7 @@ class Model:
         L._check(L._lib.gv_compare(self._handle(), L.encode(a), L.encode(b), L.encode(c), L.encode(d),
                                    byref(_query(ci, method, samples, seed, hold_fixed, approximate)), byref(r)))
         return Difference(r.diff, r.plugin, r.sd, (r.lo, r.hi), r.z, r.p_value, _method_name(r.method), STATUS[r.status],
-                          r.flags, self._reliabilities([a, b, c, d], r.flags, approximate=approximate))
+                          r.flags, self._reliabilities([a, b, c, d], r.flags, approximate=approximate), REASON[r.reason])
 
     def similarity_table(self, pairs, ci: Optional[float] = None, method: str = "calibrated", samples: Optional[int] = None,
                          seed: Optional[int] = None, hold_fixed: bool = False, approximate: bool = False):
@@ -808,7 +828,7 @@ class Model:
         pandas.DataFrame (a numpy structured array without pandas)
             Columns: a, b, estimate (the interval's centre), plugin (cosine of the trained vectors), sd, lower, upper,
             status ('ok' or 'not_identifiable'; then lower/upper are NaN), method, p_value (statistic = 0), flags
-            (GV_FLAG_* over the pair's words). One ReliabilityWarning names every flagged word of the table.
+            (GV_FLAG_* over the pair's words), reason (why not identifiable; None when ok). One ReliabilityWarning names every flagged word of the table.
         """
         firsts, seconds = [], []
         for pair in pairs:
@@ -827,10 +847,11 @@ class Model:
         rows, flags = [], 0
         for a, b, iv in zip(firsts, seconds, out[:n]):
             d = _interval(iv)
-            rows.append((a, b, d["estimate"], d["plugin"], d["sd"], d["ci"][0], d["ci"][1], d["status"], d["method"], d["p_value"], d["flags"]))
+            rows.append((a, b, d["estimate"], d["plugin"], d["sd"], d["ci"][0], d["ci"][1], d["status"], d["method"], d["p_value"], d["flags"],
+                         d["reason"]))
             flags |= iv.flags
         self._reliabilities(firsts + seconds, flags, approximate=approximate)
-        return _frame(["a", "b", "estimate", "plugin", "sd", "lower", "upper", "status", "method", "p_value", "flags"], rows)
+        return _frame(["a", "b", "estimate", "plugin", "sd", "lower", "upper", "status", "method", "p_value", "flags", "reason"], rows)
 
     @_params()
     def neighbour_table(self, word: str, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",

@@ -132,6 +132,7 @@ def test_rnd_value_matches_numpy_and_its_test_comes_from_its_interval(model):
     # that look precise, the plug-in value still reported.
     r = quiet(model.relative_norm_distance, G1, G2, N, method="calibrated", samples=300, seed=4)
     assert r.interval.status == "not_identifiable" and math.isnan(r.sd) and math.isnan(r.z) and math.isnan(r.ci[0])
+    assert r.interval.reason == "debiased_norm_not_positive"
     assert r.value == pytest.approx(rnd_numpy(model, G1, G2, N), rel=1e-10)
 
 
@@ -178,6 +179,7 @@ def test_rnd_skips_unknown_neutral_words_and_matches_the_cli(model, cli, fixture
     c = quiet(model.relative_norm_distance, *words)
     assert c.interval.method == js["method"] == "calibrated"
     assert close12(c.value, js["value"]) and c.interval.status == js["status"]
+    assert c.interval.reason == js.get("reason_code")  # the core's reason name, absent from JSON when ok
     # JSON writes a number that is not there (not_identifiable) as null.
     same = lambda a, b: (b is None and math.isnan(a)) or close12(a, b)
     assert same(c.sd, js["sd"]) and same(c.z, js["z"]) and same(c.p_value, js["p_value"])

@@ -136,11 +136,12 @@ def test_uncertainty_tables_are_dataframes_with_the_documented_columns(pair):
         t = m.similarity_table(pairs, hold_fixed=True)
     assert len([w for w in rec if "unreliable words" in str(w.message)]) <= 1  # one warning for the table, not one per row
     assert isinstance(t, pd.DataFrame)
-    assert list(t.columns) == ["a", "b", "estimate", "plugin", "sd", "lower", "upper", "status", "method", "p_value", "flags"]
+    assert list(t.columns) == ["a", "b", "estimate", "plugin", "sd", "lower", "upper", "status", "method", "p_value", "flags",
+                               "reason"]
     assert list(zip(t.a, t.b)) == pairs
     for (a, b), row in zip(pairs, t.itertuples()):
         s = quiet(m.similarity, a, b, hold_fixed=True)
-        assert (row.estimate, row.plugin, row.sd, row.status) == (s.estimate, s.plugin, s.sd, s.status)
+        assert (row.estimate, row.plugin, row.sd, row.status, row.reason) == (s.estimate, s.plugin, s.sd, s.status, s.reason)
         assert row.plugin == pytest.approx(float(s))
         if row.status == "ok":
             assert row.lower <= row.estimate <= row.upper

@@ -1,6 +1,7 @@
 # The core's method and status names by code (gv_method_name, gv_status_name), filled in by .onLoad.
 .method_names <- character()
 .status_names <- character()
+.reason_names <- character()
 
 #' The core's interval defaults
 #'
@@ -25,12 +26,18 @@ glovev_reliability <- function(m, word) {
        cos_trained_wls = r[[5]], flags = as.integer(r[[6]]))
 }
 
-# One interval (C glue's 10 doubles from offset + 1: estimate, plugin, mean, sd, lo, hi, p_value, method, status, flags).
+# One interval (C glue's .interval_len doubles from offset + 1: estimate, plugin, mean, sd, lo, hi, p_value, method,
+# status, flags, reason).
+.interval_len <- 11
 .interval <- function(r, offset = 0) {
-  r <- r[offset + seq_len(10)]
+  r <- r[offset + seq_len(.interval_len)]
   list(estimate = r[[1]], plugin = r[[2]], sd = r[[4]], ci = c(r[[5]], r[[6]]), method = .method_names[r[[8]] + 1],
-       mean = r[[3]], status = .status_names[r[[9]] + 1], p_value = r[[7]], flags = as.integer(r[[10]]))
+       mean = r[[3]], status = .status_names[r[[9]] + 1], p_value = r[[7]], flags = as.integer(r[[10]]),
+       reason = .reason(r[[11]]))
 }
+
+# The core's name of a not-identifiable reason code; NA where the status is ok (code 0).
+.reason <- function(code) ifelse(code == 0, NA_character_, .reason_names[code + 1])
 
 # A benchmark correlation's uncertainty (9 doubles: estimate, sd, lo, hi, sd_pairs, sd_noise, noise_shift, level, replicates).
 .correlation <- function(r, offset = 0) {
@@ -186,7 +193,8 @@ glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covari
 #' Cosine similarity with an interval
 #'
 #' Cosine similarity with an interval: list(estimate, plugin, sd, ci, method, mean, status, p_value, flags,
-#' words). samples/seed/ci NULL = the core's defaults (the delta method takes neither samples nor seed). A word
+#' reason, words); reason is the core's name of why the status is "not_identifiable" (e.g.
+#' "debiased_norm_not_positive", "bootstrap_undefined", "covers_range"), NA when it is "ok". samples/seed/ci NULL = the core's defaults (the delta method takes neither samples nor seed). A word
 #' without a covariance is an error unless hold_fixed = TRUE (then it is exact, and a warning says so).
 #' @param m A model from glovev_load.
 #' @param a A word.
@@ -209,7 +217,7 @@ glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples
 #'
 #' Vectorised cosine similarities with intervals: a and b are recycled to a common length (as R's arithmetic
 #' does) and the result is a data.frame with one row per pair: a, b, estimate, plugin, sd, lower, upper, status,
-#' method, p_value, flags. One warning names every flagged word of the table. Arguments as glovev_similarity.
+#' method, p_value, flags, reason. One warning names every flagged word of the table. Arguments as glovev_similarity.
 #' @param m A model from glovev_load.
 #' @param a Words (recycled against b).
 #' @param b Words (recycled against a).
@@ -230,7 +238,7 @@ glovev_similarities <- function(m, a, b, ci = NULL, method = "calibrated", sampl
   r <- .Call(C_similarities, .ptr(m), a, b, method, ci, samples, seed, hold_fixed, approximate)
   df <- data.frame(a = a, b = b, estimate = r[, 1], plugin = r[, 2], sd = r[, 4], lower = r[, 5], upper = r[, 6],
                    status = .status_names[r[, 9] + 1], method = .method_names[r[, 8] + 1], p_value = r[, 7],
-                   flags = as.integer(r[, 10]), stringsAsFactors = FALSE)
+                   flags = as.integer(r[, 10]), reason = .reason(r[, 11]), stringsAsFactors = FALSE)
   .words(m, c(a, b), Reduce(bitwOr, df$flags, 0L), approximate)
   df
 }
@@ -256,7 +264,7 @@ glovev_sim2 <- function(m, x, y = NULL) {
 
 #' Test of two cosine similarities
 #'
-#' Tests cos(a,b) = cos(c,d): list(diff, plugin, sd, ci, z, p_value, method, status, flags, words).
+#' Tests cos(a,b) = cos(c,d): list(diff, plugin, sd, ci, z, p_value, method, status, flags, reason, words).
 #' @param m A model from glovev_load.
 #' @param first The first word pair, c(a, b).
 #' @param second The second word pair (or a list of word lists for the bias differences).
@@ -272,7 +280,7 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
   r <- .Call(C_compare, .ptr(m), first[[1]], first[[2]], second[[1]], second[[2]], method, ci, samples, seed, hold_fixed, approximate)
   list(diff = r[[1]], plugin = r[[2]], sd = r[[3]], ci = c(r[[4]], r[[5]]), z = r[[6]], p_value = r[[7]],
        method = .method_names[r[[8]] + 1], status = .status_names[r[[9]] + 1], flags = as.integer(r[[10]]),
-       words = .words(m, c(first[[1]], first[[2]], second[[1]], second[[2]]), r[[10]], approximate))
+       reason = .reason(r[[11]]), words = .words(m, c(first[[1]], first[[2]], second[[1]], second[[2]]), r[[10]], approximate))
 }
 
 #' Nearest neighbours with intervals
@@ -383,7 +391,7 @@ glovev_weat <- function(m, x, y, a, b, permutations = NULL, ci = NULL, method = 
                         hold_fixed = FALSE, approximate = FALSE) {
   x <- as.character(x); y <- as.character(y); a <- as.character(a); b <- as.character(b)
   r <- .Call(C_weat, .ptr(m), x, y, a, b, permutations, method, ci, samples, seed, hold_fixed, approximate)
-  e <- .interval(r, 5); s <- .interval(r, 15)
+  e <- .interval(r, 5); s <- .interval(r, 5 + .interval_len)
   list(statistic = r[[1]], effect_size = r[[2]], p_value = r[[3]], permutations = r[[4]], exact = r[[5]] == 1,
        effect_size_interval = e, statistic_interval = s, effect_size_sd = e$sd, effect_size_ci = e$ci,
        words = .words(m, .known(m, c(x, y, a, b)), bitwOr(e$flags, s$flags), approximate))

@@ -16,4 +16,5 @@ NULL
   ns <- asNamespace(pkgname)
   assign(".method_names", names[[1]], envir = ns)
   assign(".status_names", names[[2]], envir = ns)
+  assign(".reason_names", names[[3]], envir = ns)
 }

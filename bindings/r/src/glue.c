@@ -14,7 +14,7 @@
 #define FN(name) static __typeof__(name)* p_##name = NULL
 FN(gv_version); FN(gv_abi_version); FN(gv_last_error); FN(gv_blas_backend); FN(gv_spd_inverse);
 FN(gv_vocab_options_default); FN(gv_cooccur_options_default); FN(gv_variance_options_default); FN(gv_query_options_default);
-FN(gv_benchmark_options_default); FN(gv_method_name); FN(gv_status_name); FN(gv_similarities); FN(gv_model_vectors); FN(gv_model_words); FN(gv_import_vectors); FN(gv_export_vectors);
+FN(gv_benchmark_options_default); FN(gv_method_name); FN(gv_status_name); FN(gv_reason_name); FN(gv_similarities); FN(gv_model_vectors); FN(gv_model_words); FN(gv_import_vectors); FN(gv_export_vectors);
 FN(gv_vocab_build); FN(gv_cooccur); FN(gv_train_options_default); FN(gv_train); FN(gv_variance);
 FN(gv_model_open); FN(gv_model_warnings); FN(gv_model_free); FN(gv_model_shape); FN(gv_model_word); FN(gv_model_vector);
 FN(gv_model_covariance); FN(gv_model_has_covariance); FN(gv_similarity); FN(gv_compare); FN(gv_neighbours);
@@ -45,7 +45,7 @@ SEXP C_load(SEXP spath) {
     /* A test helper (glovev_testing.h), not part of the ABI: optional. */
     p_gv_spd_inverse = (__typeof__(gv_spd_inverse)*)dlsym(handle, "gv_spd_inverse");
     LOAD(gv_vocab_options_default); LOAD(gv_cooccur_options_default); LOAD(gv_variance_options_default); LOAD(gv_query_options_default);
-    LOAD(gv_benchmark_options_default); LOAD(gv_method_name); LOAD(gv_status_name); LOAD(gv_similarities); LOAD(gv_model_vectors); LOAD(gv_model_words); LOAD(gv_import_vectors);
+    LOAD(gv_benchmark_options_default); LOAD(gv_method_name); LOAD(gv_status_name); LOAD(gv_reason_name); LOAD(gv_similarities); LOAD(gv_model_vectors); LOAD(gv_model_words); LOAD(gv_import_vectors);
     LOAD(gv_export_vectors);
     LOAD(gv_vocab_build); LOAD(gv_cooccur); LOAD(gv_train_options_default); LOAD(gv_train); LOAD(gv_variance);
     LOAD(gv_model_open); LOAD(gv_model_warnings); LOAD(gv_model_free); LOAD(gv_model_shape); LOAD(gv_model_word); LOAD(gv_model_vector);
@@ -218,10 +218,11 @@ SEXP C_model_has_covariance(SEXP xp, SEXP word) {
     return Rf_ScalarLogical(has != 0);
 }
 
-/* The core's names, by code: list(methods (GV_METHOD_* 0..2), statuses (GV_STATUS_* 0..1)). */
+/* The core's names, by code: list(methods (GV_METHOD_* 0..2), statuses (GV_STATUS_* 0..1), reasons (GV_REASON_* from 0,
+ * as many as the core names)). */
 SEXP C_names(void) {
     need_lib();
-    SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+    SEXP out = PROTECT(Rf_allocVector(VECSXP, 3));
     SEXP m = Rf_allocVector(STRSXP, 3);
     SET_VECTOR_ELT(out, 0, m);
     SEXP st = Rf_allocVector(STRSXP, 2);
@@ -229,6 +230,11 @@ SEXP C_names(void) {
     char buf[64]; int64_t need = 0;
     for (int k = 0; k < 3; k++) { check(p_gv_method_name(k, buf, sizeof buf, &need)); SET_STRING_ELT(m, k, Rf_mkChar(buf)); }
     for (int k = 0; k < 2; k++) { check(p_gv_status_name(k, buf, sizeof buf, &need)); SET_STRING_ELT(st, k, Rf_mkChar(buf)); }
+    int nr = 0;
+    while (nr < 64 && p_gv_reason_name(nr, buf, sizeof buf, &need) == GV_OK) nr++;
+    SEXP rs = Rf_allocVector(STRSXP, nr);
+    SET_VECTOR_ELT(out, 2, rs);
+    for (int k = 0; k < nr; k++) { check(p_gv_reason_name(k, buf, sizeof buf, &need)); SET_STRING_ELT(rs, k, Rf_mkChar(buf)); }
     UNPROTECT(1);
     return out;
 }
@@ -264,11 +270,11 @@ static const gv_query_options* query(gv_query_options* o, SEXP method, SEXP leve
     return o;
 }
 
-/* A gv_interval as 10 doubles: estimate, plugin, mean, sd, lo, hi, p_value, method, status, flags (R: .interval). */
-#define INTERVAL_LEN 10
+/* A gv_interval as 11 doubles: estimate, plugin, mean, sd, lo, hi, p_value, method, status, flags, reason (R: .interval). */
+#define INTERVAL_LEN 11
 static void put_interval(double* o, const gv_interval* iv) {
     o[0] = iv->estimate; o[1] = iv->plugin; o[2] = iv->mean; o[3] = iv->sd; o[4] = iv->lo; o[5] = iv->hi; o[6] = iv->p_value;
-    o[7] = iv->method; o[8] = iv->status; o[9] = iv->flags;
+    o[7] = iv->method; o[8] = iv->status; o[9] = iv->flags; o[10] = iv->reason;
 }
 
 SEXP C_similarity(SEXP xp, SEXP a, SEXP b, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
@@ -283,10 +289,10 @@ SEXP C_similarity(SEXP xp, SEXP a, SEXP b, SEXP method, SEXP level, SEXP samples
 SEXP C_compare(SEXP xp, SEXP a, SEXP b, SEXP c, SEXP d, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
     gv_difference r; gv_query_options q;
     check(p_gv_compare(model_of(xp), str1(a, "a"), str1(b, "b"), str1(c, "c"), str1(d, "d"), query(&q, method, level, samples, seed, hold, approx), &r));
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 10));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 11));
     double* o = REAL(out);
     o[0] = r.diff; o[1] = r.plugin; o[2] = r.sd; o[3] = r.lo; o[4] = r.hi; o[5] = r.z; o[6] = r.p_value;
-    o[7] = r.method; o[8] = r.status; o[9] = r.flags;
+    o[7] = r.method; o[8] = r.status; o[9] = r.flags; o[10] = r.reason;
     UNPROTECT(1);
     return out;
 }
@@ -411,7 +417,7 @@ SEXP C_weat(SEXP xp, SEXP x, SEXP y, SEXP a, SEXP b, SEXP perms, SEXP method, SE
     return out;
 }
 
-/* value, z, p_value, neutral, then the gv_interval (10). */
+/* value, z, p_value, neutral, then the gv_interval (INTERVAL_LEN). */
 SEXP C_rnd(SEXP xp, SEXP g1, SEXP g2, SEXP neutral, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
     gv_model* m = model_of(xp);
     int64_t n1, n2, nn;
@@ -440,7 +446,7 @@ static void string_lists(SEXP l, int n, const char* name, const char* const* lab
 typedef int (*bias_difference_fn)(gv_model*, const char* const* const*, const int64_t*, const char* const* const*, const int64_t*,
                                   const gv_query_options*, gv_bias_difference*);
 
-/* first, second, then the difference's gv_interval (10). */
+/* first, second, then the difference's gv_interval (INTERVAL_LEN). */
 static SEXP bias_difference(bias_difference_fn fn, int n, const char* const* labels, SEXP xp, SEXP first, SEXP second, SEXP method,
                             SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
     gv_model* m = model_of(xp);

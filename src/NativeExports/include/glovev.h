@@ -50,6 +50,13 @@ extern "C" {
 /* Result status (the .status field). */
 #define GV_STATUS_OK 0
 #define GV_STATUS_NOT_IDENTIFIABLE 1  /* lo/hi are NaN: a debiased squared norm <= 0, or the interval covers most of the range */
+/* Why a result is GV_STATUS_NOT_IDENTIFIABLE (gv_interval.reason, gv_difference.reason; names from gv_reason_name). */
+#define GV_REASON_NONE 0                        /* the status is GV_STATUS_OK */
+#define GV_REASON_DEBIASED_NORM_NOT_POSITIVE 1  /* a debiased squared norm |w|^2 - tr(Sigma) (or squared distance) is <= 0 */
+#define GV_REASON_BOOTSTRAP_UNDEFINED 2         /* fewer than half of the calibrated bootstrap replicates are defined */
+#define GV_REASON_QUANTILE_INFINITE 3           /* the bootstrap quantile of the studentized error is infinite */
+#define GV_REASON_COVERS_RANGE 4                /* the interval, clipped to the statistic's range, covers most of it */
+#define GV_REASON_SINGULAR_WITHOUT_RIDGE 5      /* a ridge model's word with singular H_i: no un-shrunk estimate */
 /* Per-word reliability flags (the .flags field: OR over the words involved). */
 #define GV_FLAG_NO_COVARIANCE 1   /* a word has no covariance and was held fixed (hold_fixed != 0) */
 #define GV_FLAG_NOISY 2           /* a word's noise ratio tr(Sigma)/|w|^2 >= 1 */
@@ -555,11 +562,12 @@ int gv_model_covariance(gv_model* m, const char* word, int32_t approximate, doub
 
 /* estimate: the centre the interval is built around (plug-in for delta, mean of draws for sample, debiased value for
  * calibrated); plugin: the statistic at the trained vectors; mean: mean of draws (else the estimate); sd; [lo, hi];
- * p_value: test of statistic = 0; method: GV_METHOD_*; status: GV_STATUS_*; flags: GV_FLAG_* over the words involved. */
-typedef struct gv_interval { double estimate, plugin, mean, sd, lo, hi, p_value; int32_t method, status, flags, reserved; } gv_interval;
+ * p_value: test of statistic = 0; method: GV_METHOD_*; status: GV_STATUS_*; flags: GV_FLAG_* over the words involved;
+ * reason: GV_REASON_* (why the status is not GV_STATUS_OK; GV_REASON_NONE when it is). */
+typedef struct gv_interval { double estimate, plugin, mean, sd, lo, hi, p_value; int32_t method, status, flags, reason; } gv_interval;
 /* A difference of two statistics: diff (the centre), plugin, sd, [lo, hi], z = diff / sd, p_value of "equal";
- * method, status, flags as gv_interval. */
-typedef struct gv_difference { double diff, plugin, sd, lo, hi, z, p_value; int32_t method, status, flags, reserved; } gv_difference;
+ * method, status, flags, reason as gv_interval. */
+typedef struct gv_difference { double diff, plugin, sd, lo, hi, z, p_value; int32_t method, status, flags, reason; } gv_difference;
 /* A neighbour: its index, plug-in cosine, interval of the cosine (estimate, mean, sd, lo, hi), P(truly in the top k),
  * P(its cosine differs from the next one's); status, flags as gv_interval. */
 typedef struct gv_neighbour { int64_t index; double cosine, estimate, mean, sd, lo, hi, p_top_k, p_differs_from_next; int32_t status, flags; } gv_neighbour;
@@ -614,6 +622,15 @@ int gv_method_name(int32_t method, char* buf, int64_t cap, int64_t* needed);
  * \param[out] needed  bytes needed including the NUL (may be NULL)
  * \return GV_OK; GV_ERR_ARGUMENT (unknown status); GV_ERR_BUFFER. */
 int gv_status_name(int32_t status, char* buf, int64_t cap, int64_t* needed);
+
+/* Name of a not-identifiable reason ("none", "debiased_norm_not_positive", "bootstrap_undefined",
+ * "quantile_infinite", "covers_range", "singular_without_ridge"), as the CLI's JSON and the bindings print it.
+ * \param[in]  reason  GV_REASON_*
+ * \param[out] buf     buffer for the name; may be NULL with cap 0 (size query)
+ * \param[in]  cap     capacity of buf in bytes
+ * \param[out] needed  bytes needed including the NUL (may be NULL)
+ * \return GV_OK; GV_ERR_ARGUMENT (unknown reason); GV_ERR_BUFFER. */
+int gv_reason_name(int32_t reason, char* buf, int64_t cap, int64_t* needed);
 
 /* Method of a name ("delta", "sample" or "composition", "calibrated").
  * \param[in]  name    the name

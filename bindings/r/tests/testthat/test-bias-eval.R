@@ -51,7 +51,7 @@ test_that("RND matches the formula in R and its z and p come from its interval",
     expect_equal(r$value, rnd_r(m, g1, G2, n), tolerance = 1e-10)
     expect_equal(r$interval$plugin, r$value, tolerance = 1e-12)
     expect_equal(r$interval$method, method)
-    expect_equal(r$interval$status, "ok")
+    expect_equal(r$interval$status, "ok"); expect_true(is.na(r$interval$reason))
     expect_equal(r$neutral, length(n))
     expect_equal(r$z, r$interval$estimate / r$interval$sd, tolerance = 1e-12)
     expect_identical(r$p_value, r$interval$p_value)
@@ -61,6 +61,7 @@ test_that("RND matches the formula in R and its z and p come from its interval",
   # A noisy word (army) makes the calibrated RND not identifiable: NA numbers, the plug-in value still there.
   r <- suppressWarnings(glovev_rnd(m, G1, G2, N, method = "calibrated", samples = 200))
   expect_equal(r$interval$status, "not_identifiable")
+  expect_equal(r$interval$reason, "debiased_norm_not_positive")
   expect_true(is.nan(r$sd) && is.nan(r$z) && is.nan(r$ci[1]))
   expect_equal(r$value, rnd_r(m, G1, G2, N), tolerance = 1e-10)
   glovev_close(m)

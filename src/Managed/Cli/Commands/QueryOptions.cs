@@ -50,7 +50,7 @@ sealed class QueryOptions(string defaultMethod = "calibrated", string? methodHel
         w.WriteStartArray("ci"); WriteNumberOrNull(w, iv.Lo); WriteNumberOrNull(w, iv.Hi); w.WriteEndArray();
         w.WriteNumber("level", iv.Level);
         w.WriteString("status", Interval.StatusName(iv.Status));
-        if (!iv.Identifiable) w.WriteString("reason", iv.Reason);
+        if (!iv.Identifiable) { w.WriteString("reason", iv.Reason); w.WriteString("reason_code", Interval.ReasonName(iv.ReasonCode)); }
         w.WriteString("method", Interval.MethodName(iv.Method));
         WriteWords(w, iv);
     }

@@ -27,6 +27,23 @@ public enum IntervalStatus
     NotIdentifiable = 1,
 }
 
+/// <summary>Why an interval is <see cref="IntervalStatus.NotIdentifiable"/> (C ABI GV_REASON_*; names from
+/// <see cref="Interval.ReasonName"/>). The codes are part of the C ABI: never renumber them.</summary>
+public enum IntervalReason
+{
+    None = 0,
+    /// <summary>A debiased squared norm ||w||^2 - tr(Sigma) (or squared distance) is <= 0: the noise is as large as the vector.</summary>
+    DebiasedNormNotPositive = 1,
+    /// <summary>Fewer than half of the calibrated method's bootstrap replicates have a defined statistic.</summary>
+    BootstrapUndefined = 2,
+    /// <summary>The bootstrap quantile of the studentized error is infinite.</summary>
+    QuantileInfinite = 3,
+    /// <summary>The interval, clipped to the statistic's range, covers most of that range.</summary>
+    CoversRange = 4,
+    /// <summary>A ridge model's word whose H_i is singular: its vector has no unbiased (un-shrunk) estimate.</summary>
+    SingularWithoutRidge = 5,
+}
+
 /// <summary>The interval methods, their names and defaults: defined once here, used by the CLI, the C ABI, Python and R.</summary>
 public static class IntervalDefaults
 {
@@ -75,8 +92,10 @@ public sealed record Interval(double Value, double Mean, double Sd, double Lo, d
     public double Plugin => Value;
     public double Estimate { get; init; } = Value;
     public IntervalStatus Status { get; init; } = IntervalStatus.Ok;
-    /// <summary>Why the status is not ok (empty when ok).</summary>
+    /// <summary>Why the status is not ok, in words (empty when ok).</summary>
     public string Reason { get; init; } = "";
+    /// <summary>Why the status is not ok, as a code (<see cref="IntervalReason.None"/> when ok).</summary>
+    public IntervalReason ReasonCode { get; init; } = IntervalReason.None;
     /// <summary>Two-sided p-value of the test that the statistic is 0 (NaN where not computed).</summary>
     public double PValueZero { get; init; } = double.NaN;
     public IReadOnlyList<WordReliability> Words { get; init; } = [];
@@ -99,6 +118,18 @@ public sealed record Interval(double Value, double Mean, double Sd, double Lo, d
     };
 
     public static string StatusName(IntervalStatus s) => s == IntervalStatus.Ok ? "ok" : "not_identifiable";
+
+    /// <summary>The name of a reason code, the same in JSON, C (gv_reason_name), Python and R.</summary>
+    public static string ReasonName(IntervalReason r) => r switch
+    {
+        IntervalReason.None => "none",
+        IntervalReason.DebiasedNormNotPositive => "debiased_norm_not_positive",
+        IntervalReason.BootstrapUndefined => "bootstrap_undefined",
+        IntervalReason.QuantileInfinite => "quantile_infinite",
+        IntervalReason.CoversRange => "covers_range",
+        IntervalReason.SingularWithoutRidge => "singular_without_ridge",
+        _ => throw new ArgumentOutOfRangeException(nameof(r)),
+    };
 
     public static IntervalMethod ParseMethod(string s) => s.Trim().ToLowerInvariant() switch
     {

@@ -126,10 +126,10 @@ public static class IntervalEngine
         double plugin = stat.Value(v);
         var tr = cov.Select(c => Trace(c, d)).ToArray();
         double est = stat.ValueDebiased(v, tr);
-        Interval NotIdentifiable(double e, double sd, string why) =>
-            new(plugin, e, sd, double.NaN, double.NaN, IntervalMethod.Calibrated, level) { Estimate = e, Status = IntervalStatus.NotIdentifiable, Reason = why };
+        Interval NotIdentifiable(double e, double sd, IntervalReason code, string why) =>
+            new(plugin, e, sd, double.NaN, double.NaN, IntervalMethod.Calibrated, level) { Estimate = e, Status = IntervalStatus.NotIdentifiable, ReasonCode = code, Reason = why };
         if (!double.IsFinite(est))
-            return NotIdentifiable(double.NaN, double.NaN, "the debiased statistic is undefined: a debiased squared norm ||w||^2 - tr(Sigma) or squared distance is <= 0 (the noise is as large as the vector)");
+            return NotIdentifiable(double.NaN, double.NaN, IntervalReason.DebiasedNormNotPositive, "the debiased statistic is undefined: a debiased squared norm ||w||^2 - tr(Sigma) or squared distance is <= 0 (the noise is as large as the vector)");
         double se = Math.Sqrt(Math.Max(0, Variance(stat, v, cov, null, tr)));
         if (se == 0)
             return new Interval(plugin, est, 0, est, est, IntervalMethod.Calibrated, level) { Estimate = est };
@@ -144,7 +144,7 @@ public static class IntervalEngine
         }
         double theta = stat.Value(vp);
         if (!double.IsFinite(theta))
-            return NotIdentifiable(est, se, "the pseudo-truth has a zero vector (a debiased squared norm is <= 0)");
+            return NotIdentifiable(est, se, IntervalReason.DebiasedNormNotPositive, "the pseudo-truth has a zero vector (a debiased squared norm is <= 0)");
 
         var abst = new double[draws];
         var scale = new double[n];
@@ -166,17 +166,17 @@ public static class IntervalEngine
         // conditional on that: replicates with a debiased squared norm <= 0 are left out (too many -> not identifiable).
         var sorted = abst.Where(x => !double.IsNaN(x)).Order().ToArray();
         if (sorted.Length < MinDefinedShare * draws)
-            return NotIdentifiable(est, se, $"{draws - sorted.Length} of {draws} bootstrap replicates have a debiased squared norm <= 0");
+            return NotIdentifiable(est, se, IntervalReason.BootstrapUndefined, $"{draws - sorted.Length} of {draws} bootstrap replicates have a debiased squared norm <= 0");
         double q = Quantile(sorted, level);
         double tObs = Math.Abs(est) / se;
         double p = (1.0 + sorted.Count(x => x >= tObs)) / (sorted.Length + 1.0);
         if (!double.IsFinite(q))
-            return NotIdentifiable(est, se, "the bootstrap quantile is infinite") with { PValueZero = p };
+            return NotIdentifiable(est, se, IntervalReason.QuantileInfinite, "the bootstrap quantile is infinite") with { PValueZero = p };
         double lo = est - q * se, hi = est + q * se;
         var (blo, bhi) = stat.Bounds;
         double clipped = Math.Min(hi, bhi) - Math.Max(lo, blo);
         if (double.IsFinite(bhi - blo) && clipped > MaxRangeShare * (bhi - blo))
-            return NotIdentifiable(est, se, $"the interval [{lo:G3}, {hi:G3}] covers more than {MaxRangeShare:P0} of the statistic's range [{blo:G3}, {bhi:G3}]") with { PValueZero = p };
+            return NotIdentifiable(est, se, IntervalReason.CoversRange, $"the interval [{lo:G3}, {hi:G3}] covers more than {MaxRangeShare:P0} of the statistic's range [{blo:G3}, {bhi:G3}]") with { PValueZero = p };
         return new Interval(plugin, est, se, lo, hi, IntervalMethod.Calibrated, level) { Estimate = est, PValueZero = p };
     }
 

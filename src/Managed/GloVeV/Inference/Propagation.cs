@@ -95,7 +95,7 @@ public sealed class Propagation(GloVeModel model, bool approximate = false, bool
                 if (u == null)
                     return new Interval(stat.Value(v), double.NaN, double.NaN, double.NaN, double.NaN, IntervalMethod.Calibrated, level)
                     {
-                        Estimate = double.NaN, Status = IntervalStatus.NotIdentifiable,
+                        Estimate = double.NaN, Status = IntervalStatus.NotIdentifiable, ReasonCode = IntervalReason.SingularWithoutRidge,
                         Reason = $"'{Model.Vocabulary[ids[s]]}': without the ridge its H_i is singular, so its vector has no unbiased estimate",
                     };
                 points[s] = CovarianceMath.Apply(u.Value.Unshrink, v[s]);
