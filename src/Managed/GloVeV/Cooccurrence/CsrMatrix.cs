@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GloVeV.IO;
 
 namespace GloVeV.Cooccurrence;
@@ -135,6 +136,24 @@ public sealed unsafe class CsrMatrix : IDisposable
     /// <summary>Writes the CSR file from a (row, col)-sorted, duplicate-free stream that can be replayed.</summary>
     public static void Write(string path, long[] rowCounts, Action<Action<int, int, double>> replay, IReadOnlyDictionary<string, string> metadata)
     {
+        Write(path, rowCounts, w =>
+        {
+            var ibuf = new int[65536]; int fill = 0;
+            replay((_, j, _) => { ibuf[fill++] = j; if (fill == ibuf.Length) { w.Write<int>(ibuf); fill = 0; } });
+            w.Write<int>(ibuf.AsSpan(0, fill));
+        }, w =>
+        {
+            var dbuf = new double[65536]; int fill = 0;
+            replay((_, _, x) => { dbuf[fill++] = x; if (fill == dbuf.Length) { w.Write<double>(dbuf); fill = 0; } });
+            w.Write<double>(dbuf.AsSpan(0, fill));
+        }, metadata);
+    }
+
+    /// <summary>Writes the CSR file: the header and indptr, then <paramref name="writeIndices"/> writes the nnz column
+    /// ids and <paramref name="writeValues"/> the nnz values, both in (row, col) order.</summary>
+    static void Write(string path, long[] rowCounts, Action<SafeTensorsWriter> writeIndices, Action<SafeTensorsWriter> writeValues,
+        IReadOnlyDictionary<string, string> metadata)
+    {
         int v = rowCounts.Length;
         long nnz = rowCounts.Sum();
         var indptr = new long[v + 1];
@@ -145,17 +164,35 @@ public sealed unsafe class CsrMatrix : IDisposable
             new TensorSpec("data", TensorDType.F64, [nnz]),
         ], metadata);
         w.Write<long>(indptr);
-        var ibuf = new int[65536]; int fill = 0;
-        replay((_, j, _) => { ibuf[fill++] = j; if (fill == ibuf.Length) { w.Write<int>(ibuf); fill = 0; } });
-        w.Write<int>(ibuf.AsSpan(0, fill));
-        var dbuf = new double[65536]; fill = 0;
-        replay((_, _, x) => { dbuf[fill++] = x; if (fill == dbuf.Length) { w.Write<double>(dbuf); fill = 0; } });
-        w.Write<double>(dbuf.AsSpan(0, fill));
+        writeIndices(w);
+        writeValues(w);
         w.Commit();
     }
 
-    public static void WriteFromSortedBinary(string binPath, long[] rowCounts, string csrPath, IReadOnlyDictionary<string, string> metadata) =>
-        Write(csrPath, rowCounts, emit => GloVeBinaryReader.ForEach(binPath, rowCounts.Length, r => emit(r.Word1 - 1, r.Word2 - 1, r.Value)), metadata);
+    public static void WriteFromSortedBinary(string binPath, long[] rowCounts, string csrPath, IReadOnlyDictionary<string, string> metadata)
+    {
+        // The .bin was written by this process a moment ago (sorted, checked while merging): two sequential passes
+        // over it in large chunks, one for the column ids and one for the values, without a call per record.
+        long n = GloVeBinaryReader.RecordCount(binPath);
+        if (n != rowCounts.Sum()) throw new GloVeVException($"{binPath}: {n} records, but the merge counted {rowCounts.Sum()}");
+        void Pass(SafeTensorsWriter w, bool values)
+        {
+            using var fs = new FileStream(binPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            var buf = new byte[16 << 16];
+            var ints = new int[1 << 16];
+            var doubles = new double[1 << 16];
+            for (long done = 0; done < n;)
+            {
+                int m = (int)Math.Min(1 << 16, n - done);
+                fs.ReadExactly(buf, 0, m * 16);
+                var recs = MemoryMarshal.Cast<byte, CoocRecord>(buf.AsSpan(0, m * 16));
+                if (values) { for (int k = 0; k < m; k++) doubles[k] = recs[k].Value; w.Write<double>(doubles.AsSpan(0, m)); }
+                else { for (int k = 0; k < m; k++) ints[k] = recs[k].Word2 - 1; w.Write<int>(ints.AsSpan(0, m)); }
+                done += m;
+            }
+        }
+        Write(csrPath, rowCounts, w => Pass(w, false), w => Pass(w, true), metadata);
+    }
 
     /// <summary>Converts a GloVe C <c>cooccurrence.bin</c> made elsewhere (sorted or shuffled; a pair listed twice is
     /// an error), recording the source's size, time and hash so a changed source is noticed.</summary>

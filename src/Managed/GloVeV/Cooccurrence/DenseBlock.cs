@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using GloVeV.Native;
 
 namespace GloVeV.Cooccurrence;
@@ -69,14 +70,22 @@ internal sealed unsafe class DenseBlock : IDisposable
             uint* vals = _d.Values;
             long cells = _d.Cells;
             var rowStart = _d.RowStart;
-            while (++_k < cells)
+            long k = _k + 1;
+            while (k < cells)
             {
-                if (vals[_k] == 0) continue;
-                while (_k >= rowStart[_row + 1]) _row++;
-                Key = ((ulong)_row << 32) | (ulong)(_k - rowStart[_row]);
-                Value = vals[_k];
-                return true;
+                // Most cells are empty: skip them eight at a time.
+                if (k + 8 <= cells && Vector256.Load(vals + k) == Vector256<uint>.Zero) { k += 8; continue; }
+                if (vals[k] != 0)
+                {
+                    while (k >= rowStart[_row + 1]) _row++;
+                    Key = ((ulong)_row << 32) | (ulong)(k - rowStart[_row]);
+                    Value = vals[k];
+                    _k = k;
+                    return true;
+                }
+                k++;
             }
+            _k = cells;
             return false;
         }
         public void Dispose() => _d.Dispose();
