@@ -100,38 +100,83 @@ public class CooccurrenceTests
     }
 
     /// <summary>Dense cells are 32-bit: a pair counted past 2^32 weight units hands its carries to the pair buffer, and
-    /// the merge adds them back. One word repeated makes its diagonal cell wrap several times.</summary>
+    /// the merge adds them back. Symmetric: two words in random order make all four cells wrap at least twice.
+    /// Asymmetric: the cycle "a b c" makes (a, b) wrap more often than (b, a), so a carry filed under the wrong cell
+    /// fails (checked by swapping row and column in the carry). Each worker counts its share of the lines, so the corpus is large enough for each one's cells to wrap
+    /// (small blocks at a 64 MB budget spread the lines over both workers).</summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void DenseCellsThatWrapPast32BitsKeepTheirCarries(int threads)
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    public void DenseCellsThatWrapPast32BitsKeepTheirCarries(int threads, bool symmetric)
     {
+        var rng = new Random(11);
+        string[] words = symmetric ? ["a", "b"] : ["a", "b", "c"];
         var sb = new System.Text.StringBuilder();
         for (int line = 0; line < 8; line++)
         {
-            for (int k = 0; k < 200_000; k++) sb.Append(k % 97 == 0 ? "b " : "a ");
+            for (int k = 0; k < (symmetric ? 600_000 : 900_000); k++)
+                sb.Append(symmetric ? words[rng.Next(2)] : words[k % 3]).Append(' ');
             sb.Append('\n');
         }
         var dir = TestPaths.TempDir();
         var corpus = TestPaths.WriteCorpus(dir, sb.ToString());
-        var v = new Vocabulary(["a", "b"], [1_190_000, 12_400]);
-        var o = new CooccurrenceOptions { Window = 10, Threads = threads };
+        var v = new Vocabulary(words, words.Select(_ => 1_600_000L).ToArray());
+        var o = new CooccurrenceOptions { Window = 10, Threads = threads, MemoryBytes = 64L << 20, Symmetric = symmetric };
         var r = CooccurrenceCounter.Count(corpus, v, Path.Combine(dir, "out"), o);
         // Exact reference in integer weight units (summing millions of 1/d in doubles drifts by ~1e-11).
-        var units = new Dictionary<(int, int), long>();
+        int n = words.Length;
+        var units = new long[n, n];
         foreach (var line in File.ReadAllText(corpus).Split('\n'))
         {
-            var ids = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => t == "a" ? 0 : 1).ToArray();
+            var ids = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => Array.IndexOf(words, t)).ToArray();
             for (int j = 0; j < ids.Length; j++)
                 for (int k = Math.Max(0, j - 10); k < j; k++)
                 {
                     long u = o.WeightScale / (j - k);
-                    units[(ids[k], ids[j])] = units.GetValueOrDefault((ids[k], ids[j])) + u;
-                    units[(ids[j], ids[k])] = units.GetValueOrDefault((ids[j], ids[k])) + u;
+                    units[ids[k], ids[j]] += u;
+                    if (symmetric) units[ids[j], ids[k]] += u;
                 }
         }
-        Assert.True(units[(0, 0)] > 4 * (1L << 32), "the diagonal must wrap a 32-bit cell several times");
-        AssertSame(units.ToDictionary(p => p.Key, p => p.Value / (double)o.WeightScale), ReadBinary(r.BinaryPath, v.Count));
+        long wraps(int a, int b) => units[a, b] >> 32;
+        if (symmetric)
+            for (int a = 0; a < 2; a++) for (int b = 0; b < 2; b++) Assert.True(wraps(a, b) >= 2, $"cell ({a}, {b}) must wrap twice");
+        else Assert.True(wraps(0, 1) >= 2 && wraps(0, 1) > wraps(1, 0), $"(a, b) wraps {wraps(0, 1)} times, (b, a) {wraps(1, 0)}");
+        var expect = new Dictionary<(int, int), double>();
+        for (int a = 0; a < n; a++) for (int b = 0; b < n; b++) if (units[a, b] > 0) expect[(a, b)] = units[a, b] / (double)o.WeightScale;
+        AssertSame(expect, ReadBinary(r.BinaryPath, v.Count));
+    }
+
+    /// <summary>The row of a dense cell, including blocks whose last rows are empty.</summary>
+    [Theory]
+    [InlineData(10, 5)]
+    [InlineData(10, 12)]
+    [InlineData(7, 50)]
+    [InlineData(1, 2)]
+    public void DenseRowOfFindsTheRowHoldingACell(int vocab, long maxProduct)
+    {
+        using var d = new DenseBlock(vocab, maxProduct);
+        Assert.Equal(DenseBlock.CellsFor(vocab, maxProduct), d.Cells);
+        for (long c = 0; c < d.Cells; c++)
+        {
+            int row = d.RowOf(c);
+            Assert.True(d.RowStart[row] <= c && c < d.RowStart[row + 1], $"cell {c}: row {row}");
+        }
+    }
+
+    /// <summary>Blocks are whole huge pages from 2 MiB on and exact below; the plan's cell limit keeps a block within
+    /// its byte budget.</summary>
+    [Fact]
+    public void DenseBlockBytesStayWithinTheirBudget()
+    {
+        foreach (long budget in new[] { 1L, 4096, (2L << 20) - 1, 2L << 20, (2L << 20) + 4095, 5L << 20, 123_456_789 })
+        {
+            long cells = DenseBlock.CellsWithin(budget);
+            Assert.True(DenseBlock.BytesFor(cells) <= Math.Max(budget, 4), $"budget {budget}: {cells} cells take {DenseBlock.BytesFor(cells)} bytes");
+        }
+        Assert.Equal(4L << 20, DenseBlock.BytesFor((3L << 20) / 4));
+        Assert.Equal(4000, DenseBlock.BytesFor(1000));
     }
 
     /// <summary>The pair buffer's in-place radix sort and reduction against LINQ, for key ranges from a few bits to 64.</summary>
@@ -159,6 +204,27 @@ public class CooccurrenceTests
         for (int i = 0; i < m; i++) Assert.Equal(expect[i], (keys[i], values[i]));
     }
 
+    /// <summary>Keys clustered in a few rows (row &lt;&lt; 32 | col, as the pair buffer holds them): the top digits split
+    /// them into few large buckets, so the radix sort recurses several levels before the comparison sort.</summary>
+    [Theory]
+    [InlineData(300_000, 1)]
+    [InlineData(300_000, 3)]
+    [InlineData(50_000, 40)]
+    public void SortAndReduceMatchesLinqOnClusteredKeys(int n, int rows)
+    {
+        var rng = new Random(n + rows);
+        var keys = new ulong[n]; var values = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            keys[i] = ((ulong)rng.Next(rows) << 32) | (uint)rng.Next(1 << 17);
+            values[i] = rng.Next(1, 1000);
+        }
+        var expect = keys.Zip(values).GroupBy(p => p.First).OrderBy(g => g.Key).Select(g => (g.Key, g.Sum(p => p.Second))).ToArray();
+        int m = SortedRun.SortAndReduce(keys, values, n);
+        Assert.Equal(expect.Length, m);
+        for (int i = 0; i < m; i++) Assert.Equal(expect[i], (keys[i], values[i]));
+    }
+
     /// <summary>The k-way merge sums a key present in several sources, with sources ending at different points, both for
     /// a few sources (a linear scan) and for many (a heap).</summary>
     [Theory]
@@ -175,8 +241,11 @@ public class CooccurrenceTests
             var d = new SortedDictionary<ulong, long>();
             int n = rng.Next(0, 300);
             for (int i = 0; i < n; i++) d[(ulong)rng.Next(0, 500)] = rng.Next(1, 100);
-            foreach (var (k, x) in d) expect[k] = expect.GetValueOrDefault(k) + x;
-            sources.Add(new MemoryRun(d.Keys.ToArray(), d.Values.ToArray(), d.Count));
+            var ks = d.Keys.ToList(); var xs = d.Values.ToList();
+            // Now and then a source repeats a key (a hand-made shard run): both merges sum it.
+            if (ks.Count > 2 && s % 3 == 0) { ks.Insert(1, ks[1]); xs.Insert(1, 7); }
+            for (int i = 0; i < ks.Count; i++) expect[ks[i]] = expect.GetValueOrDefault(ks[i]) + xs[i];
+            sources.Add(new MemoryRun(ks.ToArray(), xs.ToArray(), ks.Count));
         }
         var got = new List<(ulong, long)>();
         CooccurrenceCounter.KWayMerge(sources, (k, x) => got.Add((k, x)));

@@ -65,8 +65,12 @@ public static class CooccurrenceCounter
             Dense = new DenseBlock(v.Count, maxProduct);
             _cells = Dense.Values;
             _rowStart = Dense.RowStart;
-            Keys = new ulong[bufferEntries];
-            Values = new long[bufferEntries];
+            try
+            {
+                Keys = new ulong[bufferEntries];
+                Values = new long[bufferEntries];
+            }
+            catch { Dense.Dispose(); throw; }
             Symmetric = o.Symmetric;
             TempDir = tempDir;
             _queuedCell = new long[2 * o.Window]; _pendingCell = new long[2 * o.Window];
@@ -180,7 +184,11 @@ public static class CooccurrenceCounter
         {
             List<IRunSource> sources;
             (sources, tokens, spilled) = CountSources(corpusPath, vocab, o, tempDir, 0, long.MaxValue, progress);
-            if (tokens == 0) throw new GloVeVException($"{corpusPath}: corpus is empty (no tokens)");
+            if (tokens == 0)
+            {
+                DisposeAll(sources);
+                throw new GloVeVException($"{corpusPath}: corpus is empty (no tokens)");
+            }
             (_, _, nnz) = WriteMatrix(sources, vocab, publish.Staging, o, tokens, progress);
         }
         finally
@@ -207,8 +215,8 @@ public static class CooccurrenceCounter
         long fileBytes = File.Exists(corpusPath) ? new FileInfo(corpusPath).Length : 0;
         if (corpusPath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) fileBytes *= 3;
         long cellCap = Math.Max(1 << 20, fileBytes * 2 / threads);
-        long maxProduct = ChooseMaxProduct(vocab.Count, Math.Min(cellCap, perThread / 2 / sizeof(uint)));
-        long denseBytes = DenseBlock.CellsFor(vocab.Count, maxProduct) * sizeof(uint);
+        long maxProduct = ChooseMaxProduct(vocab.Count, Math.Min(cellCap, DenseBlock.CellsWithin(perThread / 2)));
+        long denseBytes = DenseBlock.BytesFor(DenseBlock.CellsFor(vocab.Count, maxProduct));
         int bufferEntries = (int)Math.Clamp((perThread - denseBytes) / 16, 1024, int.MaxValue / 2);
         CorpusPipeline.Run(corpusPath, o.Tokenizer, threads,
             _ => new Worker(o, vocab, maxProduct, bufferEntries, tempDir) { LineLo = lineLo, LineHi = lineHi },
@@ -227,6 +235,14 @@ public static class CooccurrenceCounter
             },
             out var workers, bytes => progress?.Invoke("counting", fileBytes > 0 ? Math.Min(1.0, (double)bytes / fileBytes) : 0),
             LineContext.For(vocab, o.Tokenizer, o.Window), blockSize);
+        try { return CollectSources(workers, threads, tempDir); }
+        catch { foreach (var w in workers) w.Dispose(); throw; }
+    }
+
+    /// <summary>The workers' counts as sorted sources: their dense blocks, their sorted buffers, the spilled runs
+    /// (collapsed so that no more than <see cref="MaxOpenRuns"/> are open at once).</summary>
+    static (List<IRunSource> Sources, long Tokens, int Spilled) CollectSources(Worker[] workers, int threads, string tempDir)
+    {
         long tokens = workers.Sum(w => w.Tokens);
         var spilled = workers.SelectMany(w => w.Spilled).ToList();
         int spilledCount = spilled.Count;
@@ -457,7 +473,16 @@ public static class CooccurrenceCounter
     /// <summary>Merges sorted sources, summing equal keys; disposes the sources.</summary>
     internal static void KWayMerge(List<IRunSource> sources, Action<ulong, long> emit)
     {
-        // A count merges its dense block with one buffer per thread (and any spilled runs): for a handful of sources
+        // The sources may hold large native blocks: release them whether the merge completes or fails (a full disk).
+        try { Merge(sources, emit); }
+        finally { DisposeAll(sources); }
+    }
+
+    static void DisposeAll(List<IRunSource> sources) { foreach (var s in sources) s.Dispose(); }
+
+    static void Merge(List<IRunSource> sources, Action<ulong, long> emit)
+    {
+        // A count merges its dense blocks with one buffer per thread (and any spilled runs): for a handful of sources
         // a linear scan for the smallest key beats a heap.
         if (sources.Count <= 8) { LinearMerge(sources, emit); return; }
         var pq = new PriorityQueue<int, ulong>(sources.Count);
@@ -476,7 +501,6 @@ public static class CooccurrenceCounter
             if (src.MoveNext()) pq.Enqueue(s, src.Key);
         }
         if (have) emit(curKey, curVal);
-        foreach (var s in sources) s.Dispose();
     }
 
     static void LinearMerge(List<IRunSource> sources, Action<ulong, long> emit)
@@ -496,7 +520,10 @@ public static class CooccurrenceCounter
                 if (keys[s] != min) continue;
                 var src = live[s];
                 sum += src.Value;
-                if (src.MoveNext()) keys[s] = src.Key;
+                // A source that repeats a key (a hand-made shard run) is summed, as the heap merge does.
+                bool more;
+                while ((more = src.MoveNext()) && src.Key == min) sum += src.Value;
+                if (more) keys[s] = src.Key;
                 else
                 {
                     // Exhausted: move the last live source into this slot and look at the slot again.
@@ -508,6 +535,5 @@ public static class CooccurrenceCounter
             }
             emit(min, sum);
         }
-        foreach (var src in sources) src.Dispose();
     }
 }

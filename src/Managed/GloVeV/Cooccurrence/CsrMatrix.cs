@@ -172,18 +172,19 @@ public sealed unsafe class CsrMatrix : IDisposable
     public static void WriteFromSortedBinary(string binPath, long[] rowCounts, string csrPath, IReadOnlyDictionary<string, string> metadata)
     {
         // The .bin was written by this process a moment ago (sorted, checked while merging): two sequential passes
-        // over it in large chunks, one for the column ids and one for the values, without a call per record.
+        // over it in chunks, one for the column ids and one for the values, without a call per record.
         long n = GloVeBinaryReader.RecordCount(binPath);
         if (n != rowCounts.Sum()) throw new GloVeVException($"{binPath}: {n} records, but the merge counted {rowCounts.Sum()}");
         void Pass(SafeTensorsWriter w, bool values)
         {
             using var fs = new FileStream(binPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            var buf = new byte[16 << 16];
-            var ints = new int[1 << 16];
-            var doubles = new double[1 << 16];
+            const int Chunk = 1 << 14; // records: 256 KiB read at a time
+            var buf = new byte[16 * Chunk];
+            var ints = new int[Chunk];
+            var doubles = new double[Chunk];
             for (long done = 0; done < n;)
             {
-                int m = (int)Math.Min(1 << 16, n - done);
+                int m = (int)Math.Min(Chunk, n - done);
                 fs.ReadExactly(buf, 0, m * 16);
                 var recs = MemoryMarshal.Cast<byte, CoocRecord>(buf.AsSpan(0, m * 16));
                 if (values) { for (int k = 0; k < m; k++) doubles[k] = recs[k].Value; w.Write<double>(doubles.AsSpan(0, m)); }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using GloVeV.Native;
 
@@ -7,13 +8,15 @@ namespace GloVeV.Cooccurrence;
 /// The dense block of frequent pairs ((i+1)(j+1) &lt; maxProduct, as in GloVe C): row i holds columns
 /// 0 .. min(V, (maxProduct-1)/(i+1)) - 1, rows back to back. Nearly every pair update of a count lands here at a
 /// random cell, so the cells live in huge-page memory (a 4 KiB page per update would also cost a TLB miss) and are
-/// released as soon as the block is merged. Cells are 32-bit (half the memory to zero and to cache: touching fresh
+/// released when the merge that reads them ends (or fails). Cells are 32-bit (half the memory to zero and to cache: touching fresh
 /// memory is a large part of a count); a cell that wraps past 2^32 hands the carry to its worker's pair buffer (see
 /// <see cref="RowOf"/>), where the merge adds it back. Iterated in key order.
 /// </summary>
 internal sealed unsafe class DenseBlock : IDisposable
 {
-    HugePageBuffer? _memory;
+    const long HugePage = 2 << 20;
+    HugePageBuffer? _memory;   // blocks of at least one huge page
+    uint* _small;              // smaller blocks: ordinary zeroed memory, no rounding up to 2 MiB
     public readonly long[] RowStart;   // V + 1 offsets
     public readonly long Cells;
 
@@ -23,11 +26,23 @@ internal sealed unsafe class DenseBlock : IDisposable
         for (int a = 0; a < vocab; a++)
             RowStart[a + 1] = RowStart[a] + Math.Max(0, Math.Min(vocab, (maxProduct - 1) / (a + 1)));
         Cells = RowStart[vocab];
-        _memory = new HugePageBuffer(Math.Max(1, Cells) * sizeof(uint));
+        long bytes = Math.Max(1, Cells) * sizeof(uint);
+        if (bytes >= HugePage) _memory = new HugePageBuffer(bytes);
+        else _small = (uint*)NativeMemory.AllocZeroed((nuint)bytes);
     }
 
+    /// <summary>Bytes a block of <paramref name="cells"/> cells occupies (huge-page blocks are whole huge pages).</summary>
+    public static long BytesFor(long cells)
+    {
+        long bytes = Math.Max(1, cells) * sizeof(uint);
+        return bytes >= HugePage ? (bytes + HugePage - 1) / HugePage * HugePage : bytes;
+    }
+
+    /// <summary>The most cells whose block fits in <paramref name="bytes"/> (see <see cref="BytesFor"/>).</summary>
+    public static long CellsWithin(long bytes) => (bytes >= HugePage ? bytes / HugePage * HugePage : Math.Min(bytes, HugePage - 1)) / sizeof(uint);
+
     /// <summary>The cells (zeroed at construction); valid until <see cref="Dispose"/>.</summary>
-    public uint* Values => _memory != null ? (uint*)_memory.Pointer : throw new ObjectDisposedException(nameof(DenseBlock));
+    public uint* Values => _small != null ? _small : _memory != null ? (uint*)_memory.Pointer : throw new ObjectDisposedException(nameof(DenseBlock));
 
     public static long CellsFor(int vocab, long maxProduct)
     {
@@ -53,7 +68,14 @@ internal sealed unsafe class DenseBlock : IDisposable
         return lo;
     }
 
-    public void Dispose() { _memory?.Dispose(); _memory = null; }
+    public void Dispose()
+    {
+        _memory?.Dispose(); _memory = null;
+        if (_small != null) { NativeMemory.Free(_small); _small = null; }
+        GC.SuppressFinalize(this);
+    }
+
+    ~DenseBlock() { if (_small != null) NativeMemory.Free(_small); }
 
     /// <summary>The non-zero cells in key order; disposing the source releases the block.</summary>
     public IRunSource Iterate() => new Iterator(this);

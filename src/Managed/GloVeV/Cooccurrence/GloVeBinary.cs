@@ -18,7 +18,9 @@ public struct CoocRecord
 /// </summary>
 public sealed class GloVeBinaryWriter : IDisposable
 {
-    const int BufferBytes = 16 << 16; // 1 MiB: a whole number of records
+    // 256 KiB each, a whole number of records: large enough that a hand-off per buffer costs nothing, small enough
+    // for the merge's share of the --memory plan.
+    const int BufferBytes = 16 << 14;
     readonly IO.AtomicFile _file;
     byte[] _buf = new byte[BufferBytes];
     byte[] _spare = new byte[BufferBytes];

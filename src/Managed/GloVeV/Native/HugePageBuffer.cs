@@ -27,11 +27,14 @@ public sealed unsafe partial class HugePageBuffer : IDisposable
             try { MAdvise(Pointer, Bytes, MadvHugePage); }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
         NativeMemory.Clear(Pointer, Bytes);
+        // The collector cannot see native memory: tell it, so an abandoned buffer is finalised soon, not at some distant
+        // collection (a long-lived Python or R process that catches an error and goes on).
+        GC.AddMemoryPressure((long)Bytes);
     }
 
     public void Dispose()
     {
-        if (Pointer != null) { NativeMemory.AlignedFree(Pointer); Pointer = null; }
+        if (Pointer != null) { NativeMemory.AlignedFree(Pointer); Pointer = null; GC.RemoveMemoryPressure((long)Bytes); }
         GC.SuppressFinalize(this);
     }
 

@@ -21,8 +21,13 @@ public static class CorpusPipeline
         Func<ReadOnlySpan<byte>, byte[]?>? continuation = null, int blockSize = DefaultBlockSize)
     {
         threads = Math.Max(1, threads);
+        // Block buffers circulate between the reader and the workers instead of being garbage after every block.
+        var pool = new ConcurrentBag<byte[]>();
+        // Open the corpus first: a missing or unreadable file fails before any worker allocates its tables.
+        using var reader = new CorpusReader(path, options.ReplaceInvalidUtf8, blockSize,
+            want => want == blockSize && pool.TryTake(out var b) ? b : new byte[want], continuation);
         var ws = new TWorker[threads];
-        // Workers are built on their own cores: a counting worker zeroes a large table, which is most of its cost.
+        // Workers are built in parallel (up to one per thread): a counting worker zeroes a large table.
         try { Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => ws[t] = makeWorker(t)); }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
@@ -30,10 +35,6 @@ public static class CorpusPipeline
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
         workers = ws;
-        // Block buffers circulate between the reader and the workers instead of being garbage after every block.
-        var pool = new ConcurrentBag<byte[]>();
-        using var reader = new CorpusReader(path, options.ReplaceInvalidUtf8, blockSize,
-            want => want == blockSize && pool.TryTake(out var b) ? b : new byte[want], continuation);
         using var queue = new BlockingCollection<CorpusBlock>(boundedCapacity: threads * 2);
         Exception? failure = null;
         using var cts = new CancellationTokenSource();
