@@ -179,6 +179,14 @@ public class CooccurrenceTests
         Assert.Equal(4000, DenseBlock.BytesFor(1000));
     }
 
+    static void AssertSortAndReduceMatchesLinq(ulong[] keys, long[] values)
+    {
+        var expect = keys.Zip(values).GroupBy(p => p.First).OrderBy(g => g.Key).Select(g => (g.Key, g.Sum(p => p.Second))).ToArray();
+        int m = SortedRun.SortAndReduce(keys, values, keys.Length);
+        Assert.Equal(expect.Length, m);
+        for (int i = 0; i < m; i++) Assert.Equal(expect[i], (keys[i], values[i]));
+    }
+
     /// <summary>The pair buffer's in-place radix sort and reduction against LINQ, for key ranges from a few bits to 64.</summary>
     [Theory]
     [InlineData(0, 40)]
@@ -198,10 +206,7 @@ public class CooccurrenceTests
             if (i > 0 && rng.Next(3) == 0) keys[i] = keys[rng.Next(i)];
             values[i] = rng.Next(1, 1000);
         }
-        var expect = keys.Zip(values).GroupBy(p => p.First).OrderBy(g => g.Key).Select(g => (g.Key, g.Sum(p => p.Second))).ToArray();
-        int m = SortedRun.SortAndReduce(keys, values, n);
-        Assert.Equal(expect.Length, m);
-        for (int i = 0; i < m; i++) Assert.Equal(expect[i], (keys[i], values[i]));
+        AssertSortAndReduceMatchesLinq(keys, values);
     }
 
     /// <summary>Keys clustered in a few rows (row &lt;&lt; 32 | col, as the pair buffer holds them): the top digits split
@@ -219,10 +224,7 @@ public class CooccurrenceTests
             keys[i] = ((ulong)rng.Next(rows) << 32) | (uint)rng.Next(1 << 17);
             values[i] = rng.Next(1, 1000);
         }
-        var expect = keys.Zip(values).GroupBy(p => p.First).OrderBy(g => g.Key).Select(g => (g.Key, g.Sum(p => p.Second))).ToArray();
-        int m = SortedRun.SortAndReduce(keys, values, n);
-        Assert.Equal(expect.Length, m);
-        for (int i = 0; i < m; i++) Assert.Equal(expect[i], (keys[i], values[i]));
+        AssertSortAndReduceMatchesLinq(keys, values);
     }
 
     /// <summary>The k-way merge sums a key present in several sources, with sources ending at different points, both for

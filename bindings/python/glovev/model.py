@@ -13,14 +13,20 @@ from . import _lib as L
 
 
 
+def _core_name(fn, code):
+    """(status, name) of a code from one of the core's name calls (gv_status_name, gv_reason_name)."""
+    buf = ctypes.create_string_buffer(64)
+    need = c_int64()
+    rc = fn(code, buf, len(buf), byref(need))
+    return rc, buf.value.decode()
+
+
 def _status_names():
     """The core's names of the result statuses (gv_status_name), by code."""
     out = {}
     for code in (0, 1):
-        buf = ctypes.create_string_buffer(32)
-        need = c_int64()
-        L._check(L._lib.gv_status_name(code, buf, len(buf), byref(need)))
-        out[code] = buf.value.decode()
+        rc, out[code] = _core_name(L._lib.gv_status_name, code)
+        L._check(rc)
     return out
 
 
@@ -30,14 +36,11 @@ STATUS = _status_names()
 def _reason_names():
     """The core's names of the not-identifiable reasons (gv_reason_name), by code; code 0 (none) maps to None."""
     out = {0: None}
-    code = 1
     while True:
-        buf = ctypes.create_string_buffer(64)
-        need = c_int64()
-        if L._lib.gv_reason_name(code, buf, len(buf), byref(need)) != 0:
+        rc, name = _core_name(L._lib.gv_reason_name, len(out))
+        if rc != 0:
             return out
-        out[code] = buf.value.decode()
-        code += 1
+        out[len(out)] = name
 
 
 REASON = _reason_names()

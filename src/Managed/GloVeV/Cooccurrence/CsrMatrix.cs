@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using GloVeV.IO;
 
 namespace GloVeV.Cooccurrence;
@@ -177,20 +176,14 @@ public sealed unsafe class CsrMatrix : IDisposable
         if (n != rowCounts.Sum()) throw new GloVeVException($"{binPath}: {n} records, but the merge counted {rowCounts.Sum()}");
         void Pass(SafeTensorsWriter w, bool values)
         {
-            using var fs = new FileStream(binPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            const int Chunk = 1 << 14; // records: 256 KiB read at a time
-            var buf = new byte[16 * Chunk];
-            var ints = new int[Chunk];
-            var doubles = new double[Chunk];
-            for (long done = 0; done < n;)
+            var ints = new int[1 << 14];
+            var doubles = new double[1 << 14];
+            GloVeBinaryReader.ForEachChunk(binPath, (recs, _) =>
             {
-                int m = (int)Math.Min(Chunk, n - done);
-                fs.ReadExactly(buf, 0, m * 16);
-                var recs = MemoryMarshal.Cast<byte, CoocRecord>(buf.AsSpan(0, m * 16));
+                int m = recs.Length;
                 if (values) { for (int k = 0; k < m; k++) doubles[k] = recs[k].Value; w.Write<double>(doubles.AsSpan(0, m)); }
                 else { for (int k = 0; k < m; k++) ints[k] = recs[k].Word2 - 1; w.Write<int>(ints.AsSpan(0, m)); }
-                done += m;
-            }
+            });
         }
         Write(csrPath, rowCounts, w => Pass(w, false), w => Pass(w, true), metadata);
     }
