@@ -115,6 +115,41 @@ switch (args.FirstOrDefault())
         }
         return 0;
     }
+    case "calibrated":
+    {
+        // calibrated [D=100] [DRAWS=1000] [REPS=21]: median ms of one calibrated interval of a cosine (2 words) and of a
+        // difference of cosines sharing a word (3 words), random SPD covariances, in process, against the delta method's.
+        int d = args.Length > 1 ? int.Parse(args[1], inv) : 100;
+        int draws = args.Length > 2 ? int.Parse(args[2], inv) : GloVeV.Inference.IntervalDefaults.Samples;
+        int reps = args.Length > 3 ? int.Parse(args[3], inv) : 21;
+        var rng = new Random(7);
+        double[] Vec() => Enumerable.Range(0, d).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        double[] Spd()
+        {
+            var a = Vec().Concat(Enumerable.Range(1, d - 1).SelectMany(_ => Vec())).ToArray();
+            var c = new double[d * d];
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++) { double t = 0; for (int k = 0; k < d; k++) t += a[i * d + k] * a[j * d + k]; c[i * d + j] = t * 0.2 / (d * d) + (i == j ? 1e-3 : 0); }
+            return c;
+        }
+        var v = new[] { Vec(), Vec(), Vec() };
+        var cov = new[] { Spd(), Spd(), Spd() };
+        var l = cov.Select(c => (double[]?)GloVeV.Inference.CovarianceMath.SquareRoot(c, d)).ToArray();
+        var covN = cov.Select(c => (double[]?)c).ToArray();
+        static double Median(List<double> t) { t.Sort(); return t[t.Count / 2]; }
+        static List<double> Time(int n, Action a) { a(); var t = new List<double>(); for (int i = 0; i < n; i++) { var sw = System.Diagnostics.Stopwatch.StartNew(); a(); t.Add(sw.Elapsed.TotalMilliseconds); } return t; }
+        var pair = GloVeV.Inference.Statistic.Cosine(0, 1);
+        var diff = GloVeV.Inference.Statistic.Cosine(0, 1) - GloVeV.Inference.Statistic.Cosine(0, 2);
+        Console.WriteLine($"D = {d}, {draws} draws, medians of {reps}");
+        foreach (var (name, stat, n) in new[] { ("cosine", pair, 2), ("difference", diff, 3) })
+        {
+            var vs = v.Take(n).ToArray(); var cs = covN.Take(n).ToArray(); var ls = l.Take(n).ToArray(); var dof = Enumerable.Repeat(100, n).ToArray();
+            double delta = Median(Time(reps, () => GloVeV.Inference.IntervalEngine.Delta(stat, vs, cs, 0.95)));
+            double cal = Median(Time(reps, () => GloVeV.Inference.IntervalEngine.Calibrated(stat, vs, cs, ls, dof, 0.95, draws, 1)));
+            Console.WriteLine(string.Create(inv, $"{name,-11} calibrated {cal,9:F2} ms   delta {delta,8:F4} ms   ratio {cal / delta,8:F0}"));
+        }
+        return 0;
+    }
     case "coverage":
     {
         // coverage [REPS=1000] [DRAWS=1000] [METHODS=delta,sample,calibrated] [CONTEXTS=120,25] [RHOS=0.1,0.5,0.9] [NRS=0.1,0.5,1,2]: the exact-model coverage

@@ -1,3 +1,4 @@
+using GloVeV.Native;
 using GloVeV.Training;
 
 namespace GloVeV.Inference;
@@ -146,22 +147,7 @@ public static class IntervalEngine
         if (!double.IsFinite(theta))
             return NotIdentifiable(est, se, IntervalReason.DebiasedNormNotPositive, "the pseudo-truth has a zero vector (a debiased squared norm is <= 0)");
 
-        var abst = new double[draws];
-        var scale = new double[n];
-        var trStar = new double[n];
-        var rng = new SplitMix64(SplitMix64.Derive(seed, 0x5eed));
-        Draw(vp, l, draws, seed, (b, w) =>
-        {
-            for (int s = 0; s < n; s++)
-            {
-                scale[s] = cov[s] != null && dof[s] > 0 ? ChiSquare(ref rng, dof[s]) / dof[s] : 1;
-                trStar[s] = scale[s] * tr[s];
-            }
-            double t = stat.ValueDebiased(w, trStar);
-            if (!double.IsFinite(t)) { abst[b] = double.NaN; return; }
-            double sd = Math.Sqrt(Math.Max(0, Variance(stat, w, cov, scale, trStar)));
-            abst[b] = sd > 0 ? Math.Abs(t - theta) / sd : t == theta ? 0 : double.PositiveInfinity;
-        });
+        var abst = Replicates(stat, vp, cov, l, dof, tr, theta, draws, seed);
         // The answer is reported only where the statistic is defined, so its error distribution is the bootstrap's
         // conditional on that: replicates with a debiased squared norm <= 0 are left out (too many -> not identifiable).
         var sorted = abst.Where(x => !double.IsNaN(x)).Order().ToArray();
@@ -178,6 +164,102 @@ public static class IntervalEngine
         if (double.IsFinite(bhi - blo) && clipped > MaxRangeShare * (bhi - blo))
             return NotIdentifiable(est, se, IntervalReason.CoversRange, $"the interval [{lo:G3}, {hi:G3}] covers more than {MaxRangeShare:P0} of the statistic's range [{blo:G3}, {bhi:G3}]") with { PValueZero = p };
         return new Interval(plugin, est, se, lo, hi, IntervalMethod.Calibrated, level) { Estimate = est, PValueZero = p };
+    }
+
+    /// <summary>
+    /// The calibrated method's bootstrap: |T* - θ°|/sd* per replicate (NaN where T* is undefined). Draws w* = w° + L z
+    /// in the order of <see cref="Draw"/> (so the same seed gives the same replicates) and σ²* = σ² χ²_ν/ν per slot;
+    /// batched, because the D x D work dominates: all draws of a slot are one GEMM (Z Lᵀ), and the delta variances
+    /// g*ᵀ Σ* g* one GEMM of the stacked gradients with Σ per slot plus a dot per replicate.
+    /// </summary>
+    static unsafe double[] Replicates(Statistic stat, double[][] vp, double[]?[] cov, double[]?[] l, int[] dof, double[] tr,
+        double theta, int draws, ulong seed)
+    {
+        int n = vp.Length, d = vp[0].Length;
+        long bd = (long)draws * d;
+        var z = new double[n][];
+        for (int s = 0; s < n; s++) z[s] = new double[bd];
+        {
+            // SplitMix64.NextGaussian's Box-Muller, its uniforms drawn in the same order, the transcendental functions
+            // vectorised over a draw's slots.
+            var gen = new SplitMix64(seed);
+            var u1 = new double[n * d]; var u2 = new double[n * d];
+            for (int b = 0; b < draws; b++)
+            {
+                for (int k = 0; k < n * d; k++) { u1[k] = 1.0 - gen.NextDouble(); u2[k] = gen.NextDouble(); }
+                System.Numerics.Tensors.TensorPrimitives.Log(u1, u1);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(u1, -2.0, u1);
+                System.Numerics.Tensors.TensorPrimitives.Sqrt(u1, u1);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(u2, 2 * Math.PI, u2);
+                System.Numerics.Tensors.TensorPrimitives.Cos(u2, u2);
+                for (int s = 0; s < n; s++)
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(new ReadOnlySpan<double>(u1, s * d, d), new ReadOnlySpan<double>(u2, s * d, d),
+                        new Span<double>(z[s], b * d, d));
+            }
+        }
+        // W*_s (draws x D, row-major) = Z_s L_sᵀ: in column-major terms (D x draws) = L_s · Z_sᵀ, with L_s column-major =
+        // the row-major transpose.
+        var wstar = new double[n][];
+        for (int s = 0; s < n; s++)
+        {
+            if (l[s] == null) { wstar[s] = z[s]; continue; }
+            var lt = new double[d * d];
+            for (int r = 0; r < d; r++) for (int c = 0; c < d; c++) lt[c * d + r] = l[s]![r * d + c];
+            var w = new double[bd];
+            fixed (double* pl = lt, pz = z[s], pw = w) DenseLinearAlgebra.Gemm(d, draws, d, pl, pz, pw);
+            wstar[s] = w;
+        }
+        var t = new double[draws];
+        var scales = new double[n][];
+        for (int s = 0; s < n; s++) scales[s] = new double[draws];
+        var grads = new double[n][];
+        for (int s = 0; s < n; s++) grads[s] = new double[bd];
+        var cur = new double[n][];
+        for (int s = 0; s < n; s++) cur[s] = new double[d];
+        var g = new double[n][];
+        for (int s = 0; s < n; s++) g[s] = new double[d];
+        var scale = new double[n];
+        var trStar = new double[n];
+        var rng = new SplitMix64(SplitMix64.Derive(seed, 0x5eed));
+        for (int b = 0; b < draws; b++)
+        {
+            for (int s = 0; s < n; s++)
+            {
+                if (l[s] == null) vp[s].CopyTo(cur[s], 0);
+                else
+                {
+                    var row = new ReadOnlySpan<double>(wstar[s], b * d, d);
+                    for (int q = 0; q < d; q++) cur[s][q] = vp[s][q] + row[q];
+                }
+                scale[s] = cov[s] != null && dof[s] > 0 ? ChiSquare(ref rng, dof[s]) / dof[s] : 1;
+                trStar[s] = scale[s] * tr[s];
+                scales[s][b] = scale[s];
+            }
+            t[b] = stat.ValueDebiased(cur, trStar);
+            if (!double.IsFinite(t[b])) continue;
+            for (int s = 0; s < n; s++) Array.Clear(g[s]);
+            stat.AddGradientDebiased(cur, trStar, 1, g);
+            for (int s = 0; s < n; s++) g[s].CopyTo(grads[s], (long)b * d);
+        }
+        // var*_b = Σ_s scale_s,b · g_s,bᵀ Σ_s g_s,b; G_s Σ_s (draws x D, row-major) = Σ_s · G_sᵀ column-major (Σ symmetric).
+        var variance = new double[draws];
+        var gs = new double[bd];
+        for (int s = 0; s < n; s++)
+        {
+            if (cov[s] == null) continue;
+            fixed (double* pc = cov[s], pg = grads[s], po = gs) DenseLinearAlgebra.Gemm(d, draws, d, pc, pg, po);
+            for (int b = 0; b < draws; b++)
+                variance[b] += scales[s][b] * System.Numerics.Tensors.TensorPrimitives.Dot(
+                    new ReadOnlySpan<double>(grads[s], b * d, d), new ReadOnlySpan<double>(gs, b * d, d));
+        }
+        var abst = new double[draws];
+        for (int b = 0; b < draws; b++)
+        {
+            if (!double.IsFinite(t[b])) { abst[b] = double.NaN; continue; }
+            double sd = Math.Sqrt(Math.Max(0, variance[b]));
+            abst[b] = sd > 0 ? Math.Abs(t[b] - theta) / sd : t[b] == theta ? 0 : double.PositiveInfinity;
+        }
+        return abst;
     }
 
     /// <summary>χ²_ν draw: 2·Gamma(ν/2) by Marsaglia and Tsang (2000).</summary>
