@@ -101,55 +101,89 @@ public class IntervalTests
         Assert.Equal(iv.Lo, IntervalEngine.Calibrated(stat, v, cov, l, [100, 100], 0.95, 1000, 7).Lo);
     }
 
+    static double[] Spd(ref SplitMix64 r, int d, double scale)
+    {
+        var m = Rand(ref r, d * d);
+        var c = new double[d * d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+            {
+                double t = 0; for (int k = 0; k < d; k++) t += m[i * d + k] * m[j * d + k];
+                c[i * d + j] = scale * t + (i == j ? scale / 2 : 0);
+            }
+        return c;
+    }
+
+    /// <summary>The calibrated method's bootstrap written from its definition, one replicate at a time: pseudo-truth w° =
+    /// w_hat scaled to its debiased norm, draws w* = w° + L z from <see cref="IntervalEngine.Draw"/>, σ²* = σ² χ²_ν/ν in slot
+    /// order, T* = the debiased statistic, sd* its delta sd by <see cref="CovarianceMath.Quadratic"/>.</summary>
+    static (double Theta, List<double> T, List<double> Sd) ReferenceReplicates(Statistic stat, double[][] v, double[]?[] cov, double[]?[] l, int[] dof, int draws, ulong seed)
+    {
+        int n = v.Length, d = v[0].Length;
+        var tr = cov.Select(c => Enumerable.Range(0, d).Sum(q => c![q * d + q])).ToArray();
+        var vp = v.Select((w, s) => { double n2 = Dot(w, w); double k = Math.Sqrt((n2 - tr[s]) / n2); return w.Select(x => x * k).ToArray(); }).ToArray();
+        var chi = new SplitMix64(SplitMix64.Derive(seed, 0x5eed));
+        var ts = new List<double>(); var sds = new List<double>();
+        IntervalEngine.Draw(vp, l, draws, seed, (b, w) =>
+        {
+            var scale = new double[n]; var trStar = new double[n];
+            for (int s = 0; s < n; s++) { scale[s] = dof[s] > 0 ? IntervalEngine.ChiSquare(ref chi, dof[s]) / dof[s] : 1; trStar[s] = scale[s] * tr[s]; }
+            double t = stat.ValueDebiased(w, trStar);
+            if (!double.IsFinite(t)) return;
+            var g = Enumerable.Range(0, n).Select(_ => new double[d]).ToArray();
+            stat.AddGradientDebiased(w, trStar, 1, g);
+            double var = 0; for (int s = 0; s < n; s++) var += scale[s] * CovarianceMath.Quadratic(g[s], cov[s]!);
+            ts.Add(t); sds.Add(Math.Sqrt(var));
+        });
+        return (stat.Value(vp), ts, sds);
+    }
+
     /// <summary>The batched bootstrap (one GEMM per word for the draws, one for the replicates' variances) against the
-    /// plain per-replicate loop written from the definition: draws w* = w° + L z from <see cref="IntervalEngine.Draw"/>,
-    /// σ²* = σ² χ²_ν/ν in slot order, T* and its delta sd by <see cref="CovarianceMath.Quadratic"/>. Anisotropic
-    /// covariances, so a transposed factor or product would show.</summary>
+    /// per-replicate loop. Anisotropic covariances, so a transposed factor or product would show.</summary>
     [Fact]
     public void CalibratedBootstrapEqualsThePerReplicateLoop()
     {
         var rng = new SplitMix64(23);
         const int d = 9, draws = 400;
-        double[] Spd(ref SplitMix64 r)
-        {
-            var m = Rand(ref r, d * d);
-            var c = new double[d * d];
-            for (int i = 0; i < d; i++)
-                for (int j = 0; j < d; j++)
-                {
-                    double t = 0; for (int k = 0; k < d; k++) t += m[i * d + k] * m[j * d + k];
-                    c[i * d + j] = 0.02 * t + (i == j ? 0.01 : 0);
-                }
-            return c;
-        }
         var v = new[] { Rand(ref rng, d), Rand(ref rng, d), Rand(ref rng, d) };
-        var cov = new double[]?[] { Spd(ref rng), Spd(ref rng), Spd(ref rng) };
+        var cov = new double[]?[] { Spd(ref rng, d, 0.02), Spd(ref rng, d, 0.02), Spd(ref rng, d, 0.02) };
         var l = cov.Select(c => (double[]?)CovarianceMath.SquareRoot(c!, d)).ToArray();
         int[] dof = [7, 40, 0];
         var stat = Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2);
+        Assert.False(stat.BootstrapBiasCorrected);
         var iv = IntervalEngine.Calibrated(stat, v, cov, l, dof, 0.9, draws, 5);
         Assert.Equal(IntervalStatus.Ok, iv.Status);
-
-        var tr = cov.Select(c => Enumerable.Range(0, d).Sum(q => c![q * d + q])).ToArray();
-        var vp = v.Select((w, s) => { double n2 = Dot(w, w); double k = Math.Sqrt((n2 - tr[s]) / n2); return w.Select(x => x * k).ToArray(); }).ToArray();
-        double theta = stat.Value(vp);
-        var chi = new SplitMix64(SplitMix64.Derive(5, 0x5eed));
-        var abst = new List<double>();
-        IntervalEngine.Draw(vp, l, draws, 5, (b, w) =>
-        {
-            var scale = new double[3]; var trStar = new double[3];
-            for (int s = 0; s < 3; s++) { scale[s] = dof[s] > 0 ? IntervalEngine.ChiSquare(ref chi, dof[s]) / dof[s] : 1; trStar[s] = scale[s] * tr[s]; }
-            double t = stat.ValueDebiased(w, trStar);
-            if (!double.IsFinite(t)) return;
-            var g = new[] { new double[d], new double[d], new double[d] };
-            stat.AddGradientDebiased(w, trStar, 1, g);
-            double var = 0; for (int s = 0; s < 3; s++) var += scale[s] * CovarianceMath.Quadratic(g[s], cov[s]!);
-            abst.Add(Math.Abs(t - theta) / Math.Sqrt(var));
-        });
-        double q = IntervalEngine.Quantile(abst.Order().ToArray(), 0.9);
-        Assert.Equal(q, (iv.Hi - iv.Estimate) / iv.Sd, 9);
+        var (theta, ts, sds) = ReferenceReplicates(stat, v, cov, l, dof, draws, 5);
+        var abst = ts.Select((t, b) => Math.Abs(t - theta) / sds[b]).ToList();
+        Assert.Equal(IntervalEngine.Quantile(abst.Order().ToArray(), 0.9), (iv.Hi - iv.Estimate) / iv.Sd, 9);
         double tObs = Math.Abs(iv.Estimate) / iv.Sd;
         Assert.Equal((1.0 + abst.Count(x => x >= tObs)) / (abst.Count + 1.0), iv.PValueZero, 12);
+    }
+
+    /// <summary>RND is centred by its bootstrap: estimate = debiased RND - (median T* - θ°), half-width from
+    /// |T* - b - θ°|/sd*; a difference of two RNDs is too, a cosine is not.</summary>
+    [Fact]
+    public void CalibratedRndIsCentredByTheMedianErrorOfItsReplicates()
+    {
+        var rng = new SplitMix64(31);
+        const int d = 8, draws = 300;
+        var v = Enumerable.Range(0, 6).Select(_ => Rand(ref rng, d)).ToArray();
+        var cov = Enumerable.Range(0, 6).Select(_ => (double[]?)Spd(ref rng, d, 0.01)).ToArray();
+        var l = cov.Select(c => (double[]?)CovarianceMath.SquareRoot(c!, d)).ToArray();
+        int[] dof = [30, 30, 12, 12, 60, 0];
+        var rnd = GloVeV.Evaluation.RelativeNormDistance.Statistic([0, 1], [2, 3], [4, 5]);
+        Assert.True(rnd.BootstrapBiasCorrected);
+        Assert.True((rnd - GloVeV.Evaluation.RelativeNormDistance.Statistic([0, 1], [2, 3], [4])).BootstrapBiasCorrected);
+        var iv = IntervalEngine.Calibrated(rnd, v, cov, l, dof, 0.95, draws, 9);
+        Assert.Equal(IntervalStatus.Ok, iv.Status);
+        var (theta, ts, sds) = ReferenceReplicates(rnd, v, cov, l, dof, draws, 9);
+        double b = IntervalEngine.Quantile(ts.Order().ToArray(), 0.5) - theta;
+        Assert.NotEqual(0, b);
+        var tr = cov.Select(c => Enumerable.Range(0, d).Sum(q => c![q * d + q])).ToArray();
+        Assert.Equal(rnd.ValueDebiased(v, tr) - b, iv.Estimate, 9);
+        var abst = ts.Select((t, k) => Math.Abs(t - b - theta) / sds[k]).Order().ToArray();
+        Assert.Equal(IntervalEngine.Quantile(abst, 0.95), (iv.Hi - iv.Estimate) / iv.Sd, 9);
+        Assert.True(iv.Lo < iv.Estimate && iv.Estimate < iv.Hi);
     }
 
     [Fact]

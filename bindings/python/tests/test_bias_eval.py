@@ -146,10 +146,14 @@ def test_intervals_the_studies_show_under_covering_warn(model, cli, fixture_dir,
         warnings.simplefilter("always")
         r = model.relative_norm_distance(*calm, method="delta")
     assert not r.interval.flags & FLAG_UNCALIBRATED and not any("not calibrated" in str(w.message) for w in seen)
-    for method in ("delta", "calibrated"):
-        with pytest.warns(glovev.ReliabilityWarning, match=r"interval not calibrated: at noise ratios >= 0.5 \(here up to 0.871\)"):
-            r = model.relative_norm_distance(G1, G2, N, method=method, **({} if method == "delta" else {"samples": 200}))
-        assert r.interval.flags & FLAG_UNCALIBRATED
+    with pytest.warns(glovev.ReliabilityWarning, match=r"interval not calibrated: at noise ratios >= 0.5 \(here up to 0.871\)"):
+        r = model.relative_norm_distance(G1, G2, N, method="delta")
+    assert r.interval.flags & FLAG_UNCALIBRATED
+    # The calibrated RND (centred by its bootstrap) covered 0.94-1.00 in the study: no caveat.
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        r = model.relative_norm_distance(G1, G2, N, method="calibrated", samples=200)
+    assert not r.interval.flags & FLAG_UNCALIBRATED and not any("not calibrated" in str(w.message) for w in seen)
     with pytest.warns(glovev.ReliabilityWarning, match="interval not calibrated"):
         d = model.rnd_difference((G1, G2, N), calm, method="delta")
     assert d.difference.flags & FLAG_UNCALIBRATED

@@ -64,8 +64,8 @@ extern "C" {
 #define GV_FLAG_APPROXIMATED 8    /* approximate != 0 and a word's compact covariance drops part of the complete one
                                      (or the variance folder does not record how much) */
 #define GV_FLAG_UNCALIBRATED 16   /* the exact-model coverage studies show this method under-covering at these words'
-                                     noise ratios (>= 0.5): the 'sample' method for any statistic, every method for
-                                     relative norm distance; the CLI and bindings print the measured coverage */
+                                     noise ratios (>= 0.5): the 'sample' method for any statistic, 'delta' and 'sample'
+                                     for relative norm distance; the CLI and bindings print the measured coverage */
 #define GV_FLAG_OMITTED_BOUND 32  /* a neighbour search: the words left out of the draws may take more than the core's
                                      tolerance of top-k places (gv_neighbour_search.omitted_bound) */
 

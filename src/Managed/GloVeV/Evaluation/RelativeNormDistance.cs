@@ -30,6 +30,8 @@ public static class RelativeNormDistance
 
     sealed class RndStat(int[] g1, int[] g2, int[] neutral) : Inference.Statistic
     {
+        // Distances of debiased unit vectors summed over the neutral words: the second-order bias of each adds up.
+        public override bool BootstrapBiasCorrected => true;
         static double[] Unit(double[] x, out double norm)
         {
             norm = NormP(x);

@@ -13,7 +13,8 @@ public enum IntervalMethod
     Sample = 1,
     /// <summary>The default: estimate = the noise-debiased statistic (squared norms minus tr Σ, no floor, no clamp);
     /// interval = symmetric studentized parametric bootstrap (bootstrap-t) from a debiased pseudo-truth, redrawing
-    /// σ² with its |K| - D degrees of freedom. Reported as not identifiable when a debiased squared norm is <= 0 or the
+    /// σ² with its |K| - D degrees of freedom; a statistic whose leftover second-order bias adds up over many words (relative
+    /// norm distance) is also centred by the median error of its bootstrap replicates. Reported as not identifiable when a debiased squared norm is <= 0 or the
     /// interval would span more than half the statistic's range.</summary>
     Calibrated = 2,
 }

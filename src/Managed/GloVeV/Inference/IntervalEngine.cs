@@ -114,7 +114,9 @@ public static class IntervalEngine
     /// the studentized error t = (T - θ)/sd is taken from a parametric bootstrap: a pseudo-truth w° = w_hat scaled to its
     /// debiased norm sqrt(||w_hat||² - tr Σ) (the truth's expected norm), draws w* ~ N(w°, Σ) and σ²* = σ² χ²_ν/ν (ν = |K| - D;
     /// Σ* = σ²*/σ² Σ), T* and sd* recomputed exactly as for the data, θ° = the statistic at w°. The interval is
-    /// T ± q·sd with q the level quantile of |t*| (symmetric, so it always contains T); replicates whose debiased squared
+    /// T ± q·sd with q the level quantile of |t*| (symmetric, so it always contains T); for a statistic that is
+    /// <see cref="Statistic.BootstrapBiasCorrected"/>, T is first shifted by the replicates' median error, b = median(T*) - θ°,
+    /// and t* = (T* - b - θ°)/sd*; replicates whose debiased squared
     /// norm is <= 0 are left out (the answer is conditional on the statistic being defined). The p-value of "statistic = 0" is (1 + #{|t*| >= |T|/sd})/(B + 1).
     /// Not identifiable: T undefined (a debiased squared norm <= 0), q infinite, or the interval clipped to the
     /// statistic's range covering more than <see cref="MaxRangeShare"/> of it.
@@ -147,7 +149,22 @@ public static class IntervalEngine
         if (!double.IsFinite(theta))
             return NotIdentifiable(est, se, IntervalReason.DebiasedNormNotPositive, "the pseudo-truth has a zero vector (a debiased squared norm is <= 0)");
 
-        var abst = Replicates(stat, vp, cov, l, dof, tr, theta, draws, seed);
+        var (tStar, sdStar) = Replicates(stat, vp, cov, l, dof, tr, draws, seed);
+        // A statistic whose debiased form keeps a second-order bias that adds up over many words (RND) is also centred by
+        // the bootstrap: minus the median error of its replicates at the pseudo-truth (see Statistic.BootstrapBiasCorrected).
+        double bias = 0;
+        if (stat.BootstrapBiasCorrected)
+        {
+            var defined = tStar.Where(double.IsFinite).Order().ToArray();
+            if (defined.Length > 0) bias = Quantile(defined, 0.5) - theta;
+        }
+        est -= bias;
+        var abst = new double[draws];
+        for (int b = 0; b < draws; b++)
+        {
+            double t = tStar[b] - bias, sd = sdStar[b];
+            abst[b] = !double.IsFinite(t) ? double.NaN : sd > 0 ? Math.Abs(t - theta) / sd : t == theta ? 0 : double.PositiveInfinity;
+        }
         // The answer is reported only where the statistic is defined, so its error distribution is the bootstrap's
         // conditional on that: replicates with a debiased squared norm <= 0 are left out (too many -> not identifiable).
         var sorted = abst.Where(x => !double.IsNaN(x)).Order().ToArray();
@@ -172,19 +189,39 @@ public static class IntervalEngine
     /// batched, because the D x D work dominates: all draws of a slot are one GEMM (Z Lᵀ), and the delta variances
     /// g*ᵀ Σ* g* one GEMM of the stacked gradients with Σ per slot plus a dot per replicate.
     /// </summary>
-    static unsafe double[] Replicates(Statistic stat, double[][] vp, double[]?[] cov, double[]?[] l, int[] dof, double[] tr,
-        double theta, int draws, ulong seed)
+    static unsafe (double[] T, double[] Sd) Replicates(Statistic stat, double[][] vp, double[]?[] cov, double[]?[] l, int[] dof, double[] tr,
+        int draws, ulong seed)
     {
         int n = vp.Length, d = vp[0].Length;
-        long bd = (long)draws * d;
-        var z = new double[n][];
-        for (int s = 0; s < n; s++) z[s] = new double[bd];
+        // Draws go in blocks, so memory stays a few MB whatever the number of draws and words (three n x block x D buffers).
+        int block = Math.Clamp((1 << 19) / Math.Max(1, n * d), 16, 256);
+        var lt = new double[n][]; // L_s column-major (the row-major transpose), for W*_s (block x D, row-major) = Z_s L_sᵀ
+        for (int s = 0; s < n; s++)
         {
-            // SplitMix64.NextGaussian's Box-Muller, its uniforms drawn in the same order, the transcendental functions
-            // vectorised over a draw's slots.
-            var gen = new SplitMix64(seed);
-            var u1 = new double[n * d]; var u2 = new double[n * d];
-            for (int b = 0; b < draws; b++)
+            if (l[s] == null) continue;
+            var m = new double[d * d];
+            for (int r = 0; r < d; r++) for (int c = 0; c < d; c++) m[c * d + r] = l[s]![r * d + c];
+            lt[s] = m;
+        }
+        var z = new double[n][]; var wstar = new double[n][]; var grads = new double[n][]; var scales = new double[n][];
+        for (int s = 0; s < n; s++) { z[s] = new double[block * d]; wstar[s] = new double[block * d]; grads[s] = new double[block * d]; scales[s] = new double[block]; }
+        var gs = new double[block * d];
+        var u1 = new double[n * d]; var u2 = new double[n * d];
+        var cur = new double[n][]; var g = new double[n][];
+        for (int s = 0; s < n; s++) { cur[s] = new double[d]; g[s] = new double[d]; }
+        var scale = new double[n];
+        var trStar = new double[n];
+        var t = new double[draws];
+        var sds = new double[draws];
+        var variance = new double[block];
+        var gen = new SplitMix64(seed);
+        var rng = new SplitMix64(SplitMix64.Derive(seed, 0x5eed));
+        for (int b0 = 0; b0 < draws; b0 += block)
+        {
+            int nb = Math.Min(block, draws - b0);
+            // SplitMix64.NextGaussian's Box-Muller with its uniforms in the same order (draw by draw, slot by slot), the
+            // transcendental functions vectorised over a draw's slots.
+            for (int b = 0; b < nb; b++)
             {
                 for (int k = 0; k < n * d; k++) { u1[k] = 1.0 - gen.NextDouble(); u2[k] = gen.NextDouble(); }
                 System.Numerics.Tensors.TensorPrimitives.Log(u1, u1);
@@ -196,70 +233,42 @@ public static class IntervalEngine
                     System.Numerics.Tensors.TensorPrimitives.Multiply(new ReadOnlySpan<double>(u1, s * d, d), new ReadOnlySpan<double>(u2, s * d, d),
                         new Span<double>(z[s], b * d, d));
             }
-        }
-        // W*_s (draws x D, row-major) = Z_s L_sᵀ: in column-major terms (D x draws) = L_s · Z_sᵀ, with L_s column-major =
-        // the row-major transpose.
-        var wstar = new double[n][];
-        for (int s = 0; s < n; s++)
-        {
-            if (l[s] == null) { wstar[s] = z[s]; continue; }
-            var lt = new double[d * d];
-            for (int r = 0; r < d; r++) for (int c = 0; c < d; c++) lt[c * d + r] = l[s]![r * d + c];
-            var w = new double[bd];
-            fixed (double* pl = lt, pz = z[s], pw = w) DenseLinearAlgebra.Gemm(d, draws, d, pl, pz, pw);
-            wstar[s] = w;
-        }
-        var t = new double[draws];
-        var scales = new double[n][];
-        for (int s = 0; s < n; s++) scales[s] = new double[draws];
-        var grads = new double[n][];
-        for (int s = 0; s < n; s++) grads[s] = new double[bd];
-        var cur = new double[n][];
-        for (int s = 0; s < n; s++) cur[s] = new double[d];
-        var g = new double[n][];
-        for (int s = 0; s < n; s++) g[s] = new double[d];
-        var scale = new double[n];
-        var trStar = new double[n];
-        var rng = new SplitMix64(SplitMix64.Derive(seed, 0x5eed));
-        for (int b = 0; b < draws; b++)
-        {
+            // In column-major terms W*_sᵀ (D x nb) = L_s · Z_sᵀ.
+            for (int s = 0; s < n; s++)
+                if (lt[s] != null)
+                    fixed (double* pl = lt[s], pz = z[s], pw = wstar[s]) DenseLinearAlgebra.Gemm(d, nb, d, pl, pz, pw);
+            for (int b = 0; b < nb; b++)
+            {
+                for (int s = 0; s < n; s++)
+                {
+                    if (l[s] == null) vp[s].CopyTo(cur[s], 0);
+                    else
+                    {
+                        var row = new ReadOnlySpan<double>(wstar[s], b * d, d);
+                        for (int q = 0; q < d; q++) cur[s][q] = vp[s][q] + row[q];
+                    }
+                    scale[s] = cov[s] != null && dof[s] > 0 ? ChiSquare(ref rng, dof[s]) / dof[s] : 1;
+                    trStar[s] = scale[s] * tr[s];
+                    scales[s][b] = scale[s];
+                }
+                double tb = t[b0 + b] = stat.ValueDebiased(cur, trStar);
+                for (int s = 0; s < n; s++) Array.Clear(g[s]);
+                if (double.IsFinite(tb)) stat.AddGradientDebiased(cur, trStar, 1, g);
+                for (int s = 0; s < n; s++) g[s].CopyTo(grads[s], b * d);
+            }
+            // var*_b = Σ_s scale_s,b · g_s,bᵀ Σ_s g_s,b; G_s Σ_s (nb x D, row-major) = Σ_s · G_sᵀ column-major (Σ symmetric).
+            Array.Clear(variance);
             for (int s = 0; s < n; s++)
             {
-                if (l[s] == null) vp[s].CopyTo(cur[s], 0);
-                else
-                {
-                    var row = new ReadOnlySpan<double>(wstar[s], b * d, d);
-                    for (int q = 0; q < d; q++) cur[s][q] = vp[s][q] + row[q];
-                }
-                scale[s] = cov[s] != null && dof[s] > 0 ? ChiSquare(ref rng, dof[s]) / dof[s] : 1;
-                trStar[s] = scale[s] * tr[s];
-                scales[s][b] = scale[s];
+                if (cov[s] == null) continue;
+                fixed (double* pc = cov[s], pg = grads[s], po = gs) DenseLinearAlgebra.Gemm(d, nb, d, pc, pg, po);
+                for (int b = 0; b < nb; b++)
+                    variance[b] += scales[s][b] * System.Numerics.Tensors.TensorPrimitives.Dot(
+                        new ReadOnlySpan<double>(grads[s], b * d, d), new ReadOnlySpan<double>(gs, b * d, d));
             }
-            t[b] = stat.ValueDebiased(cur, trStar);
-            if (!double.IsFinite(t[b])) continue;
-            for (int s = 0; s < n; s++) Array.Clear(g[s]);
-            stat.AddGradientDebiased(cur, trStar, 1, g);
-            for (int s = 0; s < n; s++) g[s].CopyTo(grads[s], (long)b * d);
+            for (int b = 0; b < nb; b++) sds[b0 + b] = double.IsFinite(t[b0 + b]) ? Math.Sqrt(Math.Max(0, variance[b])) : double.NaN;
         }
-        // var*_b = Σ_s scale_s,b · g_s,bᵀ Σ_s g_s,b; G_s Σ_s (draws x D, row-major) = Σ_s · G_sᵀ column-major (Σ symmetric).
-        var variance = new double[draws];
-        var gs = new double[bd];
-        for (int s = 0; s < n; s++)
-        {
-            if (cov[s] == null) continue;
-            fixed (double* pc = cov[s], pg = grads[s], po = gs) DenseLinearAlgebra.Gemm(d, draws, d, pc, pg, po);
-            for (int b = 0; b < draws; b++)
-                variance[b] += scales[s][b] * System.Numerics.Tensors.TensorPrimitives.Dot(
-                    new ReadOnlySpan<double>(grads[s], b * d, d), new ReadOnlySpan<double>(gs, b * d, d));
-        }
-        var abst = new double[draws];
-        for (int b = 0; b < draws; b++)
-        {
-            if (!double.IsFinite(t[b])) { abst[b] = double.NaN; continue; }
-            double sd = Math.Sqrt(Math.Max(0, variance[b]));
-            abst[b] = sd > 0 ? Math.Abs(t[b] - theta) / sd : t[b] == theta ? 0 : double.PositiveInfinity;
-        }
-        return abst;
+        return (t, sds);
     }
 
     /// <summary>χ²_ν draw: 2·Gamma(ν/2) by Marsaglia and Tsang (2000).</summary>
