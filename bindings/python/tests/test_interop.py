@@ -152,6 +152,23 @@ def test_bulk_calls_equal_one_call_each(model):
     assert [model.index(w) for w in model.index_to_key[:50]] == list(range(50))
 
 
+def test_the_first_call_in_a_process_gives_the_same_bits(model, fixture_dir):
+    # A fresh process makes the library's first BLAS calls there; the answer must not depend on that (nor on where the
+    # buffers lie): the same seed gives the same bits, alone or in a bulk call.
+    import sys
+    code = ("import glovev, json, warnings; warnings.simplefilter('ignore'); m = glovev.Model.load(%r); "
+            "s = m.similarity('peace', 'treaty', samples=200, seed=3); print(json.dumps([s.ci[0].hex(), s.ci[1].hex(), s.p_value.hex()]))")
+    import json
+    first = json.loads(subprocess.run([sys.executable, "-c", code % str(fixture_dir / "model")], check=True, capture_output=True,
+                                      text=True).stdout)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReliabilityWarning)
+        later = model.similarity("peace", "treaty", samples=200, seed=3)
+        row = model.similarity_table([("war", "peace"), ("peace", "treaty")], samples=200, seed=3).iloc[1]
+    assert first == [later.ci[0].hex(), later.ci[1].hex(), later.p_value.hex()]
+    assert [float(row["lower"]).hex(), float(row["upper"]).hex()] == first[:2]
+
+
 def test_pipeline_defaults_are_the_cores(tmp_path, cli, fixture_dir):
     # None arguments take the core's defaults: the same vocabulary as `glovev vocab` with no flags.
     from conftest import REPO

@@ -9,7 +9,7 @@ static class BiasCommand
     public static Command Create()
     {
         var q = new QueryOptions("calibrated", IntervalDefaults.Help + ". For bias scores (README, bias-score table): delta covers the WEAT effect size 0.88-0.98, " +
-            "calibrated is not_identifiable for it from noise ratio 1; no method covers RND once noise ratios reach 0.5 (delta 0.68-0.84, calibrated 0.91, then not_identifiable)");
+            "calibrated is not_identifiable for it from noise ratio 1; for RND from noise ratio 0.5 delta covers 0.68-0.84 and sample 0.11-0.47, calibrated 0.94-1.00 (its estimate centred by its bootstrap; not_identifiable from noise ratio 1)");
         var weat = new Option<string[]>("--weat") { Description = "WEAT word-list files X Y A B", AllowMultipleArgumentsPerToken = true };
         var rnd = new Option<string[]>("--rnd") { Description = "Relative norm distance word-list files GROUP1 GROUP2 NEUTRAL", AllowMultipleArgumentsPerToken = true };
         var weat2 = new Option<string[]>("--vs-weat") { Description = "Second WEAT lists X Y A B: also report effect size (first) - effect size (second) with its interval and test; shared words enter once", AllowMultipleArgumentsPerToken = true };

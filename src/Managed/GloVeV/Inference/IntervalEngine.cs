@@ -117,7 +117,7 @@ public static class IntervalEngine
     /// T ± q·sd with q the level quantile of |t*| (symmetric, so it always contains T); for a statistic that is
     /// <see cref="Statistic.BootstrapBiasCorrected"/>, T is first shifted by the replicates' median error, b = median(T*) - θ°,
     /// and t* = (T* - b - θ°)/sd*; replicates whose debiased squared
-    /// norm is <= 0 are left out (the answer is conditional on the statistic being defined). The p-value of "statistic = 0" is (1 + #{|t*| >= |T|/sd})/(B + 1).
+    /// norm is <= 0 are left out (the answer is conditional on the statistic being defined). The p-value of "statistic = 0" is (1 + #{|t*| >= |T|/sd})/(B + 1), B the number of defined replicates.
     /// Not identifiable: T undefined (a debiased squared norm <= 0), q infinite, or the interval clipped to the
     /// statistic's range covering more than <see cref="MaxRangeShare"/> of it.
     /// </summary>
@@ -149,27 +149,23 @@ public static class IntervalEngine
         if (!double.IsFinite(theta))
             return NotIdentifiable(est, se, IntervalReason.DebiasedNormNotPositive, "the pseudo-truth has a zero vector (a debiased squared norm is <= 0)");
 
-        var (tStar, sdStar) = Replicates(stat, vp, cov, l, dof, tr, draws, seed);
-        // A statistic whose debiased form keeps a second-order bias that adds up over many words (RND) is also centred by
-        // the bootstrap: minus the median error of its replicates at the pseudo-truth (see Statistic.BootstrapBiasCorrected).
-        double bias = 0;
-        if (stat.BootstrapBiasCorrected)
-        {
-            var defined = tStar.Where(double.IsFinite).Order().ToArray();
-            if (defined.Length > 0) bias = Quantile(defined, 0.5) - theta;
-        }
-        est -= bias;
-        var abst = new double[draws];
-        for (int b = 0; b < draws; b++)
-        {
-            double t = tStar[b] - bias, sd = sdStar[b];
-            abst[b] = !double.IsFinite(t) ? double.NaN : sd > 0 ? Math.Abs(t - theta) / sd : t == theta ? 0 : double.PositiveInfinity;
-        }
+        var (tStar, abst) = Replicates(stat, vp, cov, l, dof, tr, draws, seed);
         // The answer is reported only where the statistic is defined, so its error distribution is the bootstrap's
         // conditional on that: replicates with a debiased squared norm <= 0 are left out (too many -> not identifiable).
+        int defined = tStar.Count(double.IsFinite);
+        if (defined < MinDefinedShare * draws)
+            return NotIdentifiable(est, se, IntervalReason.BootstrapUndefined, $"{draws - defined} of {draws} bootstrap replicates have a debiased squared norm <= 0");
+        // A statistic whose debiased form keeps a second-order bias that adds up over many words (RND) is also centred by
+        // the bootstrap: minus the median error of its replicates at the pseudo-truth (see Statistic.BootstrapBiasCorrected).
+        double bias = stat.BootstrapBiasCorrected ? Quantile(tStar.Where(double.IsFinite).Order().ToArray(), 0.5) - theta : 0;
+        est -= bias;
+        // |t*| = |T* - b - θ°|/sd*, in place of sd*.
+        for (int b = 0; b < draws; b++)
+        {
+            double t = tStar[b] - bias, sd = abst[b];
+            abst[b] = !double.IsFinite(t) ? double.NaN : sd > 0 ? Math.Abs(t - theta) / sd : t == theta ? 0 : double.PositiveInfinity;
+        }
         var sorted = abst.Where(x => !double.IsNaN(x)).Order().ToArray();
-        if (sorted.Length < MinDefinedShare * draws)
-            return NotIdentifiable(est, se, IntervalReason.BootstrapUndefined, $"{draws - sorted.Length} of {draws} bootstrap replicates have a debiased squared norm <= 0");
         double q = Quantile(sorted, level);
         double tObs = Math.Abs(est) / se;
         double p = (1.0 + sorted.Count(x => x >= tObs)) / (sorted.Length + 1.0);
@@ -184,7 +180,7 @@ public static class IntervalEngine
     }
 
     /// <summary>
-    /// The calibrated method's bootstrap: |T* - θ°|/sd* per replicate (NaN where T* is undefined). Draws w* = w° + L z
+    /// The calibrated method's bootstrap: T* and sd* per replicate (both NaN where T* is undefined). Draws w* = w° + L z
     /// in the order of <see cref="Draw"/> (so the same seed gives the same replicates) and σ²* = σ² χ²_ν/ν per slot;
     /// batched, because the D x D work dominates: all draws of a slot are one GEMM (Z Lᵀ), and the delta variances
     /// g*ᵀ Σ* g* one GEMM of the stacked gradients with Σ per slot plus a dot per replicate.
@@ -193,20 +189,21 @@ public static class IntervalEngine
         int draws, ulong seed)
     {
         int n = vp.Length, d = vp[0].Length;
-        // Draws go in blocks, so memory stays a few MB whatever the number of draws and words (three n x block x D buffers).
-        int block = Math.Clamp((1 << 19) / Math.Max(1, n * d), 16, 256);
-        var lt = new double[n][]; // L_s column-major (the row-major transpose), for W*_s (block x D, row-major) = Z_s L_sᵀ
-        for (int s = 0; s < n; s++)
-        {
-            if (l[s] == null) continue;
-            var m = new double[d * d];
-            for (int r = 0; r < d; r++) for (int c = 0; c < d; c++) m[c * d + r] = l[s]![r * d + c];
-            lt[s] = m;
-        }
-        var z = new double[n][]; var wstar = new double[n][]; var grads = new double[n][]; var scales = new double[n][];
-        for (int s = 0; s < n; s++) { z[s] = new double[block * d]; wstar[s] = new double[block * d]; grads[s] = new double[block * d]; scales[s] = new double[block]; }
-        var gs = new double[block * d];
-        var u1 = new double[n * d]; var u2 = new double[n * d];
+        // Draws go in blocks, so the working buffers (three of n x block x D doubles) stay within 3 MB however many words
+        // there are; a block of one draw is a GEMV. Every BLAS operand lives in a 64-byte aligned buffer at offsets that
+        // depend only on (n, D, block): MKL picks kernels by alignment, and the same seed must give the same bits in
+        // every call (one pair alone or among many, gv_similarity and gv_similarities).
+        int block = Math.Clamp((1 << 17) / Math.Max(1, n * d), 1, 256);
+        int stride = (block * d + 7) & ~7;
+        var zb = new AlignedBuffer(n * stride); var wb = new AlignedBuffer(n * stride); var gb = new AlignedBuffer(n * stride);
+        var gsb = new AlignedBuffer(stride); var ab = new AlignedBuffer(d * d);
+        var ub = new AlignedBuffer(2 * ((n * d + 7) & ~7));
+        var u1 = new Span<double>(ub.Pointer, n * d); var u2 = new Span<double>(ub.Pointer + ((n * d + 7) & ~7), n * d);
+        double* Z(int s) => zb.Pointer + (long)s * stride;
+        double* W(int s) => wb.Pointer + (long)s * stride;
+        double* G(int s) => gb.Pointer + (long)s * stride;
+        var scales = new double[n][];
+        for (int s = 0; s < n; s++) scales[s] = new double[block];
         var cur = new double[n][]; var g = new double[n][];
         for (int s = 0; s < n; s++) { cur[s] = new double[d]; g[s] = new double[d]; }
         var scale = new double[n];
@@ -230,13 +227,16 @@ public static class IntervalEngine
                 System.Numerics.Tensors.TensorPrimitives.Multiply(u2, 2 * Math.PI, u2);
                 System.Numerics.Tensors.TensorPrimitives.Cos(u2, u2);
                 for (int s = 0; s < n; s++)
-                    System.Numerics.Tensors.TensorPrimitives.Multiply(new ReadOnlySpan<double>(u1, s * d, d), new ReadOnlySpan<double>(u2, s * d, d),
-                        new Span<double>(z[s], b * d, d));
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(u1.Slice(s * d, d), u2.Slice(s * d, d), new Span<double>(Z(s) + (long)b * d, d));
             }
-            // In column-major terms W*_sᵀ (D x nb) = L_s · Z_sᵀ.
+            // W*_s (nb x D, row-major) = Z_s L_sᵀ, in column-major terms W*_sᵀ (D x nb) = L_s · Z_sᵀ: L_s row-major is
+            // L_sᵀ column-major, hence the transposed A.
             for (int s = 0; s < n; s++)
-                if (lt[s] != null)
-                    fixed (double* pl = lt[s], pz = z[s], pw = wstar[s]) DenseLinearAlgebra.Gemm(d, nb, d, pl, pz, pw);
+                if (l[s] != null)
+                {
+                    l[s].AsSpan().CopyTo(ab.Span);
+                    DenseLinearAlgebra.GemmTransA(d, nb, d, ab.Pointer, Z(s), W(s));
+                }
             for (int b = 0; b < nb; b++)
             {
                 for (int s = 0; s < n; s++)
@@ -244,7 +244,7 @@ public static class IntervalEngine
                     if (l[s] == null) vp[s].CopyTo(cur[s], 0);
                     else
                     {
-                        var row = new ReadOnlySpan<double>(wstar[s], b * d, d);
+                        var row = new ReadOnlySpan<double>(W(s) + (long)b * d, d);
                         for (int q = 0; q < d; q++) cur[s][q] = vp[s][q] + row[q];
                     }
                     scale[s] = cov[s] != null && dof[s] > 0 ? ChiSquare(ref rng, dof[s]) / dof[s] : 1;
@@ -254,17 +254,18 @@ public static class IntervalEngine
                 double tb = t[b0 + b] = stat.ValueDebiased(cur, trStar);
                 for (int s = 0; s < n; s++) Array.Clear(g[s]);
                 if (double.IsFinite(tb)) stat.AddGradientDebiased(cur, trStar, 1, g);
-                for (int s = 0; s < n; s++) g[s].CopyTo(grads[s], b * d);
+                for (int s = 0; s < n; s++) g[s].CopyTo(new Span<double>(G(s) + (long)b * d, d));
             }
             // var*_b = Σ_s scale_s,b · g_s,bᵀ Σ_s g_s,b; G_s Σ_s (nb x D, row-major) = Σ_s · G_sᵀ column-major (Σ symmetric).
             Array.Clear(variance);
             for (int s = 0; s < n; s++)
             {
                 if (cov[s] == null) continue;
-                fixed (double* pc = cov[s], pg = grads[s], po = gs) DenseLinearAlgebra.Gemm(d, nb, d, pc, pg, po);
+                cov[s].AsSpan().CopyTo(ab.Span);
+                DenseLinearAlgebra.Gemm(d, nb, d, ab.Pointer, G(s), gsb.Pointer);
                 for (int b = 0; b < nb; b++)
                     variance[b] += scales[s][b] * System.Numerics.Tensors.TensorPrimitives.Dot(
-                        new ReadOnlySpan<double>(grads[s], b * d, d), new ReadOnlySpan<double>(gs, b * d, d));
+                        new ReadOnlySpan<double>(G(s) + (long)b * d, d), new ReadOnlySpan<double>(gsb.Pointer + (long)b * d, d));
             }
             for (int b = 0; b < nb; b++) sds[b0 + b] = double.IsFinite(t[b0 + b]) ? Math.Sqrt(Math.Max(0, variance[b])) : double.NaN;
         }

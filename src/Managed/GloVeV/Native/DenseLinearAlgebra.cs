@@ -44,6 +44,14 @@ public static unsafe class DenseLinearAlgebra
         b.cblas_dgemm(ColMajor, NoTrans, NoTrans, m, n, k, 1.0, a, m, bm, k, 0.0, c, m);
     }
 
+    /// <summary>C = Aᵀ B for column-major matrices, A (k x m), B (k x n): with A a row-major m x k array, C = A B.</summary>
+    public static void GemmTransA(int m, int n, int k, double* a, double* bm, double* c, BlasBackend? b = null)
+    {
+        const int Trans = 112;
+        b ??= BlasBackend.Current;
+        b.cblas_dgemm(ColMajor, Trans, NoTrans, m, n, k, 1.0, a, k, bm, k, 0.0, c, m);
+    }
+
     /// <summary>1-norm of a symmetric matrix from its lower triangle.</summary>
     public static double NormOne(double* a, int n, double* work, BlasBackend? b = null)
     {
