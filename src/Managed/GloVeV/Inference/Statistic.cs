@@ -25,7 +25,8 @@ public abstract class Statistic
     /// <summary>
     /// Whether the calibrated method also centres this statistic by its bootstrap: the debiased form removes the noise bias
     /// of squared norms to first order, but 1/sqrt(||w||² - tr Σ) is still biased upwards to second order. For a cosine or
-    /// the WEAT effect size that leftover is small against the sd (and common to all cosines, it cancels from a ratio); in
+    /// the WEAT effect size that leftover is small against the sd (and common to all cosines, it cancels from a ratio;
+    /// centring the WEAT effect size this way dropped its coverage to 0.87; for cosines see README, "Tried"); in
     /// the relative norm distance it adds up over the neutral words while their noise averages out, and its interval
     /// covered 0.91-0.92 at noise ratio 0.5 (true-null tests rejecting 7.4-8.3%). Only such statistics say true; a combination
     /// says true when any of its parts does.
