@@ -117,11 +117,13 @@ switch (args.FirstOrDefault())
     }
     case "calibrated":
     {
-        // calibrated [D=100] [DRAWS=1000] [REPS=21]: median ms of one calibrated interval of a cosine (2 words) and of a
-        // difference of cosines sharing a word (3 words), random SPD covariances, in process, against the delta method's.
+        // calibrated [D=100] [DRAWS=1000] [REPS=21] [WORDS=0]: median ms of one calibrated interval of a cosine (2 words) and
+        // of a difference of cosines sharing a word (3 words), random SPD covariances, in process, against the delta
+        // method's; WORDS > 3 adds a sum of WORDS - 1 cosines with one word (WORDS slots, as a long WEAT list has).
         int d = args.Length > 1 ? int.Parse(args[1], inv) : 100;
         int draws = args.Length > 2 ? int.Parse(args[2], inv) : GloVeV.Inference.IntervalDefaults.Samples;
         int reps = args.Length > 3 ? int.Parse(args[3], inv) : 21;
+        int words = args.Length > 4 ? int.Parse(args[4], inv) : 0;
         var rng = new Random(7);
         double[] Vec() => Enumerable.Range(0, d).Select(_ => rng.NextDouble() - 0.5).ToArray();
         double[] Spd()
@@ -132,8 +134,9 @@ switch (args.FirstOrDefault())
                 for (int j = 0; j < d; j++) { double t = 0; for (int k = 0; k < d; k++) t += a[i * d + k] * a[j * d + k]; c[i * d + j] = t * 0.2 / (d * d) + (i == j ? 1e-3 : 0); }
             return c;
         }
-        var v = new[] { Vec(), Vec(), Vec() };
-        var cov = new[] { Spd(), Spd(), Spd() };
+        int slots = Math.Max(3, words);
+        var v = Enumerable.Range(0, slots).Select(_ => Vec()).ToArray();
+        var cov = Enumerable.Range(0, slots).Select(_ => Spd()).ToArray();
         var l = cov.Select(c => (double[]?)GloVeV.Inference.CovarianceMath.SquareRoot(c, d)).ToArray();
         var covN = cov.Select(c => (double[]?)c).ToArray();
         static double Median(List<double> t) { t.Sort(); return t[t.Count / 2]; }
@@ -144,10 +147,13 @@ switch (args.FirstOrDefault())
         for (int i = 0; i < 30; i++)
         {
             GloVeV.Inference.IntervalEngine.Calibrated(pair, v.Take(2).ToArray(), covN.Take(2).ToArray(), l.Take(2).ToArray(), [100, 100], 0.95, 200, 1);
-            GloVeV.Inference.IntervalEngine.Calibrated(diff, v, covN, l, [100, 100, 100], 0.95, 200, 1);
+            GloVeV.Inference.IntervalEngine.Calibrated(diff, v.Take(3).ToArray(), covN.Take(3).ToArray(), l.Take(3).ToArray(), [100, 100, 100], 0.95, 200, 1);
         }
         Console.WriteLine($"D = {d}, {draws} draws, medians of {reps}");
-        foreach (var (name, stat, n) in new[] { ("cosine", pair, 2), ("difference", diff, 3) })
+        var cases = new List<(string, GloVeV.Inference.Statistic, int)> { ("cosine", pair, 2), ("difference", diff, 3) };
+        if (words > 3)
+            cases.Add(($"{words} words", GloVeV.Inference.Statistic.Lin(Enumerable.Range(1, words - 1).Select(k => (1.0, GloVeV.Inference.Statistic.Cosine(0, k))).ToArray()), words));
+        foreach (var (name, stat, n) in cases)
         {
             var vs = v.Take(n).ToArray(); var cs = covN.Take(n).ToArray(); var ls = l.Take(n).ToArray(); var dof = Enumerable.Repeat(100, n).ToArray();
             double delta = Median(Time(reps, () => GloVeV.Inference.IntervalEngine.Delta(stat, vs, cs, 0.95)));

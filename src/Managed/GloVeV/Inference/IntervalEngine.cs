@@ -189,14 +189,28 @@ public static class IntervalEngine
         int draws, ulong seed)
     {
         int n = vp.Length, d = vp[0].Length;
-        // Draws go in blocks, so the working buffers (three of n x block x D doubles) stay within 3 MB however many words
-        // there are; a block of one draw is a GEMV. Every BLAS operand lives in a 64-byte aligned buffer at offsets that
+        // Draws go in blocks, so the working buffers (three of n x block x D doubles) stay within 12 MB however many words
+        // there are (a block of one draw is a GEMV), except past 128 MB of factors (below), where blocks keep 32 draws. Every BLAS operand lives in a 64-byte aligned buffer at offsets that
         // depend only on (n, D, block): MKL picks kernels by alignment, and the same seed must give the same bits in
         // every call (one pair alone or among many, gv_similarity and gv_similarities).
-        int block = Math.Clamp((1 << 17) / Math.Max(1, n * d), 1, 256);
+        int block = Math.Clamp((1 << 19) / Math.Max(1, n * d), 1, 256);
+        if (2L * n * ((d * d + 7) & ~7) > 1 << 24) block = Math.Max(block, 32);
         int stride = (block * d + 7) & ~7;
         var zb = new AlignedBuffer(n * stride); var wb = new AlignedBuffer(n * stride); var gb = new AlignedBuffer(n * stride);
-        var gsb = new AlignedBuffer(stride); var ab = new AlignedBuffer(d * d);
+        var gsb = new AlignedBuffer(stride);
+        // Aligned copies of the factors and covariances: once per call while they take at most 128 MB (as many as the
+        // inputs themselves: 90 words at D = 300), else one at a time per block of at least 32 draws.
+        int dd = (d * d + 7) & ~7;
+        bool keep = 2L * n * dd <= 1 << 24;
+        var ab = new AlignedBuffer(keep ? 2 * n * dd : dd);
+        if (keep)
+            for (int s = 0; s < n; s++)
+            {
+                l[s]?.AsSpan().CopyTo(new Span<double>(ab.Pointer + (long)(2 * s) * dd, d * d));
+                cov[s]?.AsSpan().CopyTo(new Span<double>(ab.Pointer + (long)(2 * s + 1) * dd, d * d));
+            }
+        double* Factor(int s) { if (keep) return ab.Pointer + (long)(2 * s) * dd; l[s].AsSpan().CopyTo(ab.Span); return ab.Pointer; }
+        double* Covariance(int s) { if (keep) return ab.Pointer + (long)(2 * s + 1) * dd; cov[s].AsSpan().CopyTo(ab.Span); return ab.Pointer; }
         var ub = new AlignedBuffer(2 * ((n * d + 7) & ~7));
         var u1 = new Span<double>(ub.Pointer, n * d); var u2 = new Span<double>(ub.Pointer + ((n * d + 7) & ~7), n * d);
         double* Z(int s) => zb.Pointer + (long)s * stride;
@@ -232,11 +246,7 @@ public static class IntervalEngine
             // W*_s (nb x D, row-major) = Z_s L_sᵀ, in column-major terms W*_sᵀ (D x nb) = L_s · Z_sᵀ: L_s row-major is
             // L_sᵀ column-major, hence the transposed A.
             for (int s = 0; s < n; s++)
-                if (l[s] != null)
-                {
-                    l[s].AsSpan().CopyTo(ab.Span);
-                    DenseLinearAlgebra.GemmTransA(d, nb, d, ab.Pointer, Z(s), W(s));
-                }
+                if (l[s] != null) DenseLinearAlgebra.GemmTransA(d, nb, d, Factor(s), Z(s), W(s));
             for (int b = 0; b < nb; b++)
             {
                 for (int s = 0; s < n; s++)
@@ -261,8 +271,7 @@ public static class IntervalEngine
             for (int s = 0; s < n; s++)
             {
                 if (cov[s] == null) continue;
-                cov[s].AsSpan().CopyTo(ab.Span);
-                DenseLinearAlgebra.Gemm(d, nb, d, ab.Pointer, G(s), gsb.Pointer);
+                DenseLinearAlgebra.Gemm(d, nb, d, Covariance(s), G(s), gsb.Pointer);
                 for (int b = 0; b < nb; b++)
                     variance[b] += scales[s][b] * System.Numerics.Tensors.TensorPrimitives.Dot(
                         new ReadOnlySpan<double>(G(s) + (long)b * d, d), new ReadOnlySpan<double>(gsb.Pointer + (long)b * d, d));
