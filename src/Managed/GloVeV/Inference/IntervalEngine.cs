@@ -190,9 +190,10 @@ public static class IntervalEngine
     {
         int n = vp.Length, d = vp[0].Length;
         // Draws go in blocks, so the working buffers (three of n x block x D doubles) stay within 12 MB however many words
-        // there are (a block of one draw is a GEMV), except past 128 MB of factors (below), where blocks keep 32 draws. Every BLAS operand lives in a 64-byte aligned buffer at offsets that
-        // depend only on (n, D, block): MKL picks kernels by alignment, and the same seed must give the same bits in
-        // every call (one pair alone or among many, gv_similarity and gv_similarities).
+        // there are (a block of one draw is a GEMV), except past 128 MB of factors (below), where blocks keep 32 draws.
+        // Every BLAS operand lives in a 64-byte aligned buffer at offsets that depend only on (n, D, block): MKL picks
+        // kernels by alignment, and the same seed must give the same bits in every call (one pair alone or among many,
+        // gv_similarity and gv_similarities).
         int block = Math.Clamp((1 << 19) / Math.Max(1, n * d), 1, 256);
         if (2L * n * ((d * d + 7) & ~7) > 1 << 24) block = Math.Max(block, 32);
         int stride = (block * d + 7) & ~7;
