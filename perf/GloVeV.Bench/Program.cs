@@ -4,6 +4,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using GloVeV.Bench;
+using static GloVeV.Bench.InProcessTiming;
 using GloVeV.Cooccurrence;
 using GloVeV.Text;
 
@@ -98,8 +99,6 @@ switch (args.FirstOrDefault())
         var p = new GloVeV.Inference.Propagation(m, holdFixed: true);
         int reps = args.Length > 3 ? int.Parse(args[3], inv) : 5, draws = args.Length > 4 ? int.Parse(args[4], inv) : 1000;
         int cap = args.Length > 5 ? int.Parse(args[5], inv) : GloVeV.Inference.NeighbourDefaults.MaxCandidates;
-        static double Median(List<double> t) { t.Sort(); return t[t.Count / 2]; }
-        static List<double> Time(int n, Action a) { a(); var t = new List<double>(); for (int i = 0; i < n; i++) { var sw = System.Diagnostics.Stopwatch.StartNew(); a(); t.Add(sw.Elapsed.TotalMilliseconds); } return t; }
         Console.WriteLine($"vocabulary {m.VocabSize}, dim {m.Dim}, {draws} draws, {Environment.ProcessorCount} threads, candidate cap {cap}");
         Console.WriteLine("word            method       median ms   plug-in ms   ratio  candidates  omitted<=");
         foreach (var word in args[2].Split(','))
@@ -139,8 +138,6 @@ switch (args.FirstOrDefault())
         var cov = Enumerable.Range(0, slots).Select(_ => Spd()).ToArray();
         var l = cov.Select(c => (double[]?)GloVeV.Inference.CovarianceMath.SquareRoot(c, d)).ToArray();
         var covN = cov.Select(c => (double[]?)c).ToArray();
-        static double Median(List<double> t) { t.Sort(); return t[t.Count / 2]; }
-        static List<double> Time(int n, Action a) { a(); var t = new List<double>(); for (int i = 0; i < n; i++) { var sw = System.Diagnostics.Stopwatch.StartNew(); a(); t.Add(sw.Elapsed.TotalMilliseconds); } return t; }
         var pair = GloVeV.Inference.Statistic.Cosine(0, 1);
         var diff = GloVeV.Inference.Statistic.Cosine(0, 1) - GloVeV.Inference.Statistic.Cosine(0, 2);
         // Warm-up for the JIT's tiers, so neither row is timed on first-tier code.
