@@ -54,7 +54,9 @@ public class CompactCovarianceTests
     [Theory]
     [InlineData(100, 0.85, 0.9)]   // fast decay: a handful of directions
     [InlineData(100, 0.93, 0.9)]   // slower decay: ~20 directions, the Ritz subspace's range
-    [InlineData(100, 0.97, 0.9)]   // slow decay: beyond the subspace, the exact solver takes over
+    [InlineData(100, 0.97, 0.9)]   // slow decay: beyond the small subspace, the largest one takes over
+    [InlineData(100, 0.982, 0.9)]  // ranks in the 40s, near the largest a rank-r form may have (49)
+    [InlineData(100, 0.999, 0.9)]  // nearly flat: only the complete form keeps the target, found by the exact solver
     [InlineData(60, 0.9, 0.95)]
     public void RankKeptShareAndReconstructionAgreeWithTheKnownSpectrum(int d, double decay, double target)
     {

@@ -8,23 +8,28 @@ public sealed class AtomicFile : IDisposable
 {
     public string FinalPath { get; }
     public string TempPath { get; }
-    public FileStream Stream { get; }
+    /// <summary>A buffered <see cref="FileStream"/>, or a <see cref="DirectWriteStream"/> when asked for.</summary>
+    public Stream Stream { get; }
     bool _done;
 
-    public AtomicFile(string path, int bufferSize = 1 << 20)
+    /// <param name="direct">Write around the page cache (<see cref="DirectWriteStream"/>): for large files this
+    /// process does not read back.</param>
+    public AtomicFile(string path, int bufferSize = 1 << 20, bool direct = false)
     {
         FinalPath = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(FinalPath)!;
         if (!Directory.Exists(dir)) throw new GloVeVException($"output folder does not exist: {dir}");
         RemoveDeadTemporaries(dir, Path.GetFileName(FinalPath));
         TempPath = Path.Combine(dir, $".{Path.GetFileName(FinalPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        Stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize);
+        Stream = direct ? new DirectWriteStream(TempPath, Math.Max(bufferSize, 4 << 20))
+            : new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize);
     }
 
     public void Commit()
     {
         if (_done) return;
-        Stream.Flush(true);
+        if (Stream is DirectWriteStream d) d.Complete();
+        else ((FileStream)Stream).Flush(true);
         Stream.Dispose();
         File.Move(TempPath, FinalPath, overwrite: true);
         _done = true;

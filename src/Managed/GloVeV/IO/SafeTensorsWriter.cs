@@ -42,7 +42,9 @@ public sealed class SafeTensorsWriter : IDisposable
     long _written;
     readonly long _total;
 
-    public SafeTensorsWriter(string path, IReadOnlyList<TensorSpec> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <param name="direct">Write around the page cache (<see cref="DirectWriteStream"/>): for large files this process
+    /// does not read back, written off the computing threads (each buffer waits for the disk).</param>
+    public SafeTensorsWriter(string path, IReadOnlyList<TensorSpec> tensors, IReadOnlyDictionary<string, string>? metadata = null, bool direct = false)
     {
         _specs = tensors.ToList();
         var names = new HashSet<string>();
@@ -72,7 +74,7 @@ public sealed class SafeTensorsWriter : IDisposable
         }
         // Pad the header with spaces so tensor data starts 8-byte aligned (what the reference implementation does).
         while (buffer.Length % 8 != 0) buffer.WriteByte((byte)' ');
-        _file = new AtomicFile(path);
+        _file = new AtomicFile(path, direct: direct);
         Span<byte> len = stackalloc byte[8];
         BitConverter.TryWriteBytes(len, (ulong)buffer.Length);
         _file.Stream.Write(len);
@@ -99,9 +101,9 @@ public sealed class SafeTensorsWriter : IDisposable
 
     /// <summary>Writes whole in-memory tensors at once.</summary>
     public static void WriteAll(string path, IReadOnlyList<(TensorSpec Spec, Action<SafeTensorsWriter> Write)> tensors,
-        IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, string>? metadata = null, bool direct = false)
     {
-        using var w = new SafeTensorsWriter(path, tensors.Select(t => t.Spec).ToList(), metadata);
+        using var w = new SafeTensorsWriter(path, tensors.Select(t => t.Spec).ToList(), metadata, direct);
         foreach (var t in tensors) t.Write(w);
         w.Commit();
     }

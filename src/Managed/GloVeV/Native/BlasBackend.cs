@@ -34,6 +34,8 @@ public sealed unsafe class BlasBackend
     // DSYEVR(JOBZ, RANGE, UPLO, N, A, LDA, VL, VU, IL, IU, ABSTOL, M, W, Z, LDZ, ISUPPZ, WORK, LWORK, IWORK, LIWORK, INFO)
     internal readonly delegate* unmanaged<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*,
         double*, int*, int*, double*, int*, int*, int*, int*, nint, nint, nint, void> dsyevr;
+    // DSYEVD(JOBZ, UPLO, N, A, LDA, W, WORK, LWORK, IWORK, LIWORK, INFO)
+    internal readonly delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nint, nint, void> dsyevd;
     internal readonly delegate* unmanaged<int*, int*, double*, int*, double*, double*, int*, int*, void> dgeqrf;
     internal readonly delegate* unmanaged<int*, int*, int*, double*, int*, double*, double*, int*, int*, void> dorgqr;
 
@@ -115,6 +117,7 @@ public sealed unsafe class BlasBackend
         dsyev = (delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, nint, nint, void>)Sym("dsyev_");
         dsyevr = (delegate* unmanaged<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*,
             double*, int*, int*, double*, int*, int*, int*, int*, nint, nint, nint, void>)Sym("dsyevr_");
+        dsyevd = (delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nint, nint, void>)Sym("dsyevd_");
         dgeqrf = (delegate* unmanaged<int*, int*, double*, int*, double*, double*, int*, int*, void>)Sym("dgeqrf_");
         dorgqr = (delegate* unmanaged<int*, int*, int*, double*, int*, double*, double*, int*, int*, void>)Sym("dorgqr_");
     }

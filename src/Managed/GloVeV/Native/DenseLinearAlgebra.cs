@@ -184,13 +184,14 @@ public static unsafe class DenseLinearAlgebra
         if (k < 1 || k > n) throw new ArgumentOutOfRangeException(nameof(k));
         long nk = (long)n * k, kk = (long)k * k, nn = (long)n * n;
         int lwork = Math.Max(1, 64 * k), info = 0, ld = n;
-        int lworkEig = Math.Max(1, 66 * k);
+        int lworkEig = 1 + 6 * k + 2 * k * k, liworkEig = 3 + 5 * k;
         // Aligned copies in and out, as everywhere here: MKL's results may depend on the alignment of its operands, and
         // the caller's matrix sits at an arbitrary offset of a chunk buffer.
-        using var scratch = new AlignedScratch(AlignedScratch.Size(nn * 8, nk * 8, nk * 8, nk * 8, k * 8L, lwork * 8L, kk * 8, k * 8L, lworkEig * 8L));
+        using var scratch = new AlignedScratch(AlignedScratch.Size(nn * 8, nk * 8, nk * 8, nk * 8, k * 8L, lwork * 8L, kk * 8, k * 8L, lworkEig * 8L, liworkEig * 4L));
         double* ca = scratch.Take<double>(nn), cu = scratch.Take<double>(nk);
         double* q = scratch.Take<double>(nk), y = scratch.Take<double>(nk), tau = scratch.Take<double>(k), work = scratch.Take<double>(lwork);
         double* bm = scratch.Take<double>(kk), w = scratch.Take<double>(k), ework = scratch.Take<double>(lworkEig);
+        int* eiwork = scratch.Take<int>(liworkEig);
         Buffer.MemoryCopy(a, ca, nn * 8, nn * 8);
         a = ca;
         StartBlock(n, k).AsSpan().CopyTo(new Span<double>(q, checked((int)nk)));
@@ -210,8 +211,8 @@ public static unsafe class DenseLinearAlgebra
         b.cblas_dgemm(colMajor, noTrans, noTrans, n, k, n, 1.0, a, n, q, n, 0.0, y, n);
         b.cblas_dgemm(colMajor, trans, noTrans, k, k, n, 1.0, q, n, y, n, 0.0, bm, k);
         byte jobz = (byte)'V', uplo = (byte)'L';
-        b.dsyev(&jobz, &uplo, &k, bm, &k, w, ework, &lworkEig, &info, 1, 1);
-        if (info != 0) throw new GloVeVException($"dsyev failed to converge (info={info})");
+        b.dsyevd(&jobz, &uplo, &k, bm, &k, w, ework, &lworkEig, eiwork, &liworkEig, &info, 1, 1);
+        if (info != 0) throw new GloVeVException($"dsyevd failed to converge (info={info})");
         b.cblas_dgemm(colMajor, noTrans, noTrans, n, k, k, 1.0, q, n, bm, k, 0.0, cu, n);
         Buffer.MemoryCopy(cu, u, nk * 8, nk * 8);
         Buffer.MemoryCopy(w, theta, k * 8L, k * 8L);

@@ -40,32 +40,19 @@ public sealed class CompactCovariance
             for (int q = 0; q < d; q++) dg[q] = sigma[q * d + q];
             return new CompactCovariance { Form = CompactForm.Diagonal, Diagonal = dg, Ratio = fro2 == 0 ? 1 : Math.Sqrt(diag2 / fro2) };
         }
-        // Most covariances need a few leading directions (gutenberg_10M, D = 100: ranks 1-41, median ~15). Rayleigh-Ritz
-        // on a small power-iterated subspace finds them with DGEMM and QR only; the kept share it reports is exact for
-        // the stored form (see RitzTop). The exact eigen-decomposition below remains for what the subspace cannot hold.
+        // Most covariances need a few leading directions (gutenberg_10M, D = 100: ranks 1-49, median ~15-25 by how far
+        // training went). Rayleigh-Ritz on a small power-iterated subspace finds them with DGEMM and QR only; the kept
+        // share it reports is exact for the stored form (see RitzTop). A covariance the small subspace cannot hold gets
+        // one more try with the largest subspace a rank-r form can use (r <= rMax) before the exact eigen-decomposition:
+        // on an under-trained model half the words need ranks 25-49, where the Ritz pass costs a third of the two
+        // dsyevr calls below.
         int rMax = (d * d - 1) / (2 * d + 1);
-        int rSub = Math.Min(rMax, SubspaceRank), k = rSub + SubspaceOversampling;
-        if (rSub >= 1 && k < d)
+        foreach (int rSub in (ReadOnlySpan<int>)[Math.Min(rMax, SubspaceRank), rMax])
         {
-            var theta = new double[k];
-            var uk = new double[d * k];
-            fixed (double* ps = sigma, pt = theta, pu = uk) DenseLinearAlgebra.RitzTop(ps, d, k, SubspacePowers, pt, pu);
-            double got = 0;
-            for (int rr = 1; rr <= rSub; rr++)
-            {
-                double l = theta[k - rr];
-                got += l * l;
-                if (Math.Sqrt(Math.Min(1, got / fro2)) < target) continue;
-                var u1 = new double[d * rr];
-                var s1 = new double[rr];
-                for (int e = 0; e < rr; e++)
-                {
-                    int col = k - 1 - e;
-                    s1[e] = theta[col];
-                    for (int q = 0; q < d; q++) u1[q * rr + e] = uk[col * d + q];
-                }
-                return new CompactCovariance { Form = CompactForm.Svd, Rank = rr, U = u1, S = s1, Ratio = Math.Sqrt(Math.Min(1, got / fro2)) };
-            }
+            int k = rSub + SubspaceOversampling;
+            if (rSub < 1 || k >= d || (rSub == rMax && rMax <= SubspaceRank)) continue;
+            var found = RitzForm(sigma, d, rSub, k, fro2, target);
+            if (found != null) return found;
         }
         // The eigenvalues alone choose the rank; eigenvectors are computed only for the rank-r form, and only r of them.
         var a = sigma.ToArray();
@@ -96,6 +83,32 @@ public sealed class CompactCovariance
             for (int q = 0; q < d; q++) uu[q * r + e] = z[col * d + q];
         }
         return new CompactCovariance { Form = CompactForm.Svd, Rank = r, U = uu, S = s, Ratio = ratio };
+    }
+
+    /// <summary>The smallest rank r &lt;= <paramref name="rSub"/> whose Ritz pairs (subspace of <paramref name="k"/>)
+    /// keep the target share, as an Svd form; null when the subspace does not reach it.</summary>
+    static unsafe CompactCovariance? RitzForm(ReadOnlySpan<double> sigma, int d, int rSub, int k, double fro2, double target)
+    {
+        var theta = new double[k];
+        var uk = new double[d * k];
+        fixed (double* ps = sigma, pt = theta, pu = uk) DenseLinearAlgebra.RitzTop(ps, d, k, SubspacePowers, pt, pu);
+        double got = 0;
+        for (int rr = 1; rr <= rSub; rr++)
+        {
+            double l = theta[k - rr];
+            got += l * l;
+            if (Math.Sqrt(Math.Min(1, got / fro2)) < target) continue;
+            var u1 = new double[d * rr];
+            var s1 = new double[rr];
+            for (int e = 0; e < rr; e++)
+            {
+                int col = k - 1 - e;
+                s1[e] = theta[col];
+                for (int q = 0; q < d; q++) u1[q * rr + e] = uk[col * d + q];
+            }
+            return new CompactCovariance { Form = CompactForm.Svd, Rank = rr, U = u1, S = s1, Ratio = Math.Sqrt(Math.Min(1, got / fro2)) };
+        }
+        return null;
     }
 
     /// <summary>The matrix this form stands for (D x D).</summary>

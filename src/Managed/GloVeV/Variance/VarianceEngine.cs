@@ -152,7 +152,7 @@ public static class VarianceEngine
                     {
                         if (o.Complete)
                             SafeTensorsWriter.WriteAll(Path.Combine(stage, $"completechunk_{k}.safetensors"),
-                                [(new TensorSpec("variances", TensorDType.F64, [n, d, d]), w => w.Write<double>(chunkBuffer.AsSpan(0, n * d * d)))], meta);
+                                [(new TensorSpec("variances", TensorDType.F64, [n, d, d]), w => w.Write<double>(chunkBuffer.AsSpan(0, n * d * d)))], meta, direct: true);
                         if (forms != null) WriteApproxChunk(Path.Combine(stage, $"approxchunk_{k}.safetensors"), ids, forms, d, vocab, approxInfo, approxKept, meta);
                     });
                 }
@@ -250,7 +250,7 @@ public static class VarianceEngine
                     break;
             }
         }
-        SafeTensorsWriter.WriteAll(path, specs, meta);
+        SafeTensorsWriter.WriteAll(path, specs, meta, direct: true);
     }
 
     static void WriteInfo(string path, Vocabulary vocab, WordVarianceStatus[] status, WordVariance[] info)
