@@ -21,7 +21,7 @@ public sealed class AtomicFile : IDisposable
         if (!Directory.Exists(dir)) throw new GloVeVException($"output folder does not exist: {dir}");
         RemoveDeadTemporaries(dir, Path.GetFileName(FinalPath));
         TempPath = Path.Combine(dir, $".{Path.GetFileName(FinalPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        Stream = direct ? new DirectWriteStream(TempPath, Math.Max(bufferSize, 4 << 20))
+        Stream = direct && DirectWriteStream.IsAvailable ? new DirectWriteStream(TempPath, Math.Max(bufferSize, 4 << 20))
             : new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize);
     }
 

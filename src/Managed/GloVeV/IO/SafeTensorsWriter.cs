@@ -75,11 +75,20 @@ public sealed class SafeTensorsWriter : IDisposable
         // Pad the header with spaces so tensor data starts 8-byte aligned (what the reference implementation does).
         while (buffer.Length % 8 != 0) buffer.WriteByte((byte)' ');
         _file = new AtomicFile(path, direct: direct);
-        Span<byte> len = stackalloc byte[8];
-        BitConverter.TryWriteBytes(len, (ulong)buffer.Length);
-        _file.Stream.Write(len);
-        buffer.Position = 0;
-        buffer.CopyTo(_file.Stream);
+        try
+        {
+            Span<byte> len = stackalloc byte[8];
+            BitConverter.TryWriteBytes(len, (ulong)buffer.Length);
+            _file.Stream.Write(len);
+            buffer.Position = 0;
+            buffer.CopyTo(_file.Stream);
+        }
+        catch
+        {
+            // The caller never gets this writer to dispose: remove the temporary file here (a full disk in the header).
+            _file.Dispose();
+            throw;
+        }
         _dataStart = 8 + buffer.Length;
     }
 

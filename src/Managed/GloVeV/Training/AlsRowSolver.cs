@@ -75,7 +75,7 @@ public sealed unsafe class AlsRowSolver
         // The ridge is a prior on the vector only; the bias stays unpenalised.
         if (_ridge > 0) for (int q = 0; q < d; q++) h[(long)q * dp + q] += _ridge;
         // h holds the lower triangle row-major = the upper triangle column-major: factor in place.
-        if (DenseLinearAlgebra.Cholesky(h, n, lda: dp, upper: true) != 0) return false;
+        if (RowCholesky.Factor(h, n, dp) != 0) return false;
         DenseLinearAlgebra.SolveCholesky(h, n, rhs, lda: dp, upper: true);
         for (int q = 0; q < n; q++) if (!double.IsFinite(rhs[q])) return false;
         // The objective at the rows' float32 precision, old against new (the new one is stored as float32 too).

@@ -106,7 +106,7 @@ public sealed unsafe class WordVarianceSolver
         for (int q = d; q < dp; q++) hp[(long)q * dp + q] = 1.0;
         if (_ridge > 0) for (int q = 0; q < d; q++) hp[(long)q * dp + q] += _ridge;
         double anorm = NormOneFromLowerRows(hp, dp, d);
-        int info = DenseLinearAlgebra.Cholesky(hp, d, lda: dp, upper: true);
+        int info = RowCholesky.Factor(hp, d, dp);
         new Span<double>(wls, dp).Clear();
         fixed (double* sg = sigma)
         {
