@@ -170,6 +170,10 @@ public class VarianceTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         var (modelDir, cooc) = SmallModel(dim: 10);
         var outDir = Path.Combine(modelDir, "v");
         VarianceEngine.Run(modelDir, cooc, outDir, new VarianceOptions { Threads = 2, ApproxTarget = 0.95, ChunkWords = 200 });
+        // The chunks' hashes were taken while they were written; the manifest must agree with the files' bytes.
+        var manifest = AtomicDirectory.ReadManifest(outDir)!;
+        Assert.Contains(manifest, kv => kv.Key.StartsWith("approxchunk_") && kv.Value.Sha256 != "-");
+        AtomicDirectory.Verify(outDir, hashes: true);
         var vocab = Vocabulary.Load(Path.Combine(modelDir, "vocab.txt"));
         using var store = new VarianceStore(outDir);
         var forms = File.ReadAllLines(Path.Combine(outDir, "approx_info.txt")).Select(l => l.Split('\t')[1]).GroupBy(f => f).ToDictionary(g => g.Key, g => g.Count());

@@ -276,6 +276,15 @@ public sealed class AtomicDirectory : IDisposable
     /// record it as their provenance).</summary>
     public string RunId { get; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>Files up to this size get a SHA-256 in the manifest (larger ones their size only).</summary>
+    public const long ManifestHashLimit = 64L << 20;
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Bytes, string Sha256)> _known = new(StringComparer.Ordinal);
+
+    /// <summary>Records the SHA-256 of a staged file computed while it was written, so the manifest need not read it
+    /// back (files written around the page cache would come from the disk). Used only if the size still matches.</summary>
+    public void RecordHash(string fileName, long bytes, string sha256) => _known[fileName] = (bytes, sha256);
+
     void WriteManifest(string dir)
     {
         var sb = new StringBuilder("# glovev folder manifest: file<TAB>bytes<TAB>sha256 (- for files over 64 MiB)\n");
@@ -285,7 +294,8 @@ public sealed class AtomicDirectory : IDisposable
             var n = Path.GetFileName(f);
             if (n == ManifestFile || _carried.Contains(n)) continue;
             long len = new FileInfo(f).Length;
-            sb.Append(n).Append('\t').Append(len.ToString(CultureInfo.InvariantCulture)).Append('\t').Append(len <= (64L << 20) ? Sha256(f) : "-").Append('\n');
+            string sha = len > ManifestHashLimit ? "-" : _known.TryGetValue(n, out var k) && k.Bytes == len ? k.Sha256 : Sha256(f);
+            sb.Append(n).Append('\t').Append(len.ToString(CultureInfo.InvariantCulture)).Append('\t').Append(sha).Append('\n');
         }
         var path = Path.Combine(dir, ManifestFile);
         using var fs = new FileStream(path, FileMode.Create, FileAccess.Write);

@@ -44,7 +44,10 @@ public sealed class SafeTensorsWriter : IDisposable
 
     /// <param name="direct">Write around the page cache (<see cref="DirectWriteStream"/>): for large files this process
     /// does not read back, written off the computing threads (each buffer waits for the disk).</param>
-    public SafeTensorsWriter(string path, IReadOnlyList<TensorSpec> tensors, IReadOnlyDictionary<string, string>? metadata = null, bool direct = false)
+    /// <param name="hashSmall">Compute the file's SHA-256 while writing when the file is small enough for a folder
+    /// manifest to hash it (<see cref="Sha256"/> after <see cref="Commit"/>).</param>
+    public SafeTensorsWriter(string path, IReadOnlyList<TensorSpec> tensors, IReadOnlyDictionary<string, string>? metadata = null, bool direct = false,
+        bool hashSmall = false)
     {
         _specs = tensors.ToList();
         var names = new HashSet<string>();
@@ -82,6 +85,12 @@ public sealed class SafeTensorsWriter : IDisposable
             _file.Stream.Write(len);
             buffer.Position = 0;
             buffer.CopyTo(_file.Stream);
+            if (hashSmall && 8 + buffer.Length + _total <= AtomicDirectory.ManifestHashLimit)
+            {
+                _sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                _sha.AppendData(len);
+                _sha.AppendData(buffer.GetBuffer(), 0, (int)buffer.Length);
+            }
         }
         catch
         {
@@ -97,6 +106,7 @@ public sealed class SafeTensorsWriter : IDisposable
         var bytes = MemoryMarshal.AsBytes(data);
         if (_written + bytes.Length > _total) throw new GloVeVException("more tensor data written than declared");
         _file.Stream.Write(bytes);
+        _sha?.AppendData(bytes);
         _written += bytes.Length;
     }
 
@@ -104,16 +114,26 @@ public sealed class SafeTensorsWriter : IDisposable
     {
         if (_written != _total) throw new GloVeVException($"declared {_total} bytes of tensor data, wrote {_written}");
         _file.Commit();
+        if (_sha != null) Sha256 = Convert.ToHexStringLower(_sha.GetHashAndReset());
     }
 
-    public void Dispose() => _file.Dispose();
+    /// <summary>The file's length in bytes (header included).</summary>
+    public long Length => _dataStart + _total;
+    /// <summary>With hashSmall and a small file: its SHA-256 (lower-case hex) after <see cref="Commit"/>; else null.</summary>
+    public string? Sha256 { get; private set; }
+    System.Security.Cryptography.IncrementalHash? _sha;
+
+    public void Dispose() { _file.Dispose(); _sha?.Dispose(); }
 
     /// <summary>Writes whole in-memory tensors at once.</summary>
+    /// <param name="known">With it, a file small enough for a folder manifest to hash is hashed while written and
+    /// recorded there (see <see cref="AtomicDirectory.RecordHash"/>).</param>
     public static void WriteAll(string path, IReadOnlyList<(TensorSpec Spec, Action<SafeTensorsWriter> Write)> tensors,
-        IReadOnlyDictionary<string, string>? metadata = null, bool direct = false)
+        IReadOnlyDictionary<string, string>? metadata = null, bool direct = false, AtomicDirectory? known = null)
     {
-        using var w = new SafeTensorsWriter(path, tensors.Select(t => t.Spec).ToList(), metadata, direct);
+        using var w = new SafeTensorsWriter(path, tensors.Select(t => t.Spec).ToList(), metadata, direct, hashSmall: known != null);
         foreach (var t in tensors) t.Write(w);
         w.Commit();
+        if (known != null && w.Sha256 != null) known.RecordHash(Path.GetFileName(path), w.Length, w.Sha256);
     }
 }

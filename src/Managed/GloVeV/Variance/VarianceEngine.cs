@@ -152,8 +152,8 @@ public static class VarianceEngine
                     {
                         if (o.Complete)
                             SafeTensorsWriter.WriteAll(Path.Combine(stage, $"completechunk_{k}.safetensors"),
-                                [(new TensorSpec("variances", TensorDType.F64, [n, d, d]), w => w.Write<double>(chunkBuffer.AsSpan(0, n * d * d)))], meta, direct: true);
-                        if (forms != null) WriteApproxChunk(Path.Combine(stage, $"approxchunk_{k}.safetensors"), ids, forms, d, vocab, approxInfo, approxKept, meta);
+                                [(new TensorSpec("variances", TensorDType.F64, [n, d, d]), w => w.Write<double>(chunkBuffer.AsSpan(0, n * d * d)))], meta, direct: true, known: publish);
+                        if (forms != null) WriteApproxChunk(Path.Combine(stage, $"approxchunk_{k}.safetensors"), ids, forms, d, vocab, approxInfo, approxKept, meta, publish);
                     });
                 }
                 for (int l = 0; l < n; l++) chunkMap.Append(vocab[ids[l]]).Append('\t').Append(ids[l]).Append('\t').Append(k).Append('\t').Append(l).Append('\n');
@@ -220,7 +220,7 @@ public static class VarianceEngine
     /// <summary>Writes a chunk's compact forms (chosen per word, on the thread that computed it, so the result does not
     /// depend on the thread count) in word order, and records them in approx_info.txt and approx_kept.tsv.</summary>
     static void WriteApproxChunk(string path, List<int> ids, CompactCovariance[] forms, int d, Vocabulary vocab, StringBuilder approxInfo, StringBuilder approxKept,
-        Dictionary<string, string> meta)
+        Dictionary<string, string> meta, AtomicDirectory publish)
     {
         var specs = new List<(TensorSpec, Action<SafeTensorsWriter>)>();
         for (int l = 0; l < ids.Count; l++)
@@ -250,7 +250,7 @@ public static class VarianceEngine
                     break;
             }
         }
-        SafeTensorsWriter.WriteAll(path, specs, meta, direct: true);
+        SafeTensorsWriter.WriteAll(path, specs, meta, direct: true, known: publish);
     }
 
     static void WriteInfo(string path, Vocabulary vocab, WordVarianceStatus[] status, WordVariance[] info)
