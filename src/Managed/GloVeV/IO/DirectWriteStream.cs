@@ -31,8 +31,7 @@ public sealed unsafe class DirectWriteStream : Stream
     readonly SafeFileHandle _handle;
     readonly string _path;
     readonly int _fd;
-    // Native memory (malloc reuses it from one file to the next; a fresh pinned array per file cost page faults),
-    // freed by Dispose or, for a stream dropped undisposed, by the finalizer.
+    // Aligned native memory, freed by Dispose or, for a stream dropped undisposed, by the finalizer.
     byte* _buffer;
     readonly int _capacity;
     int _fill;
