@@ -90,4 +90,19 @@ public class CompactCovarianceTests
             else Assert.True(2L * d * best + best >= (long)d * d, $"complete form although rank {best} would be smaller");
         }
     }
+
+    [Theory]
+    [InlineData(20, 0.6, 1)]    // rank-r forms up to 9: one pass
+    [InlineData(50, 0.85, 1)]   // up to 24: one pass (a regression once sent every D <= 50 word to the exact solver)
+    [InlineData(100, 0.85, 1)]
+    [InlineData(100, 0.97, 2)]  // ranks near 28: the second pass
+    [InlineData(300, 0.8, 1)]
+    public void TheCheapRitzPassesAreTheOnesTaken(int d, double decay, int pass)
+    {
+        var rng = new Random(d + (int)(decay * 1000));
+        var lambda = Enumerable.Range(0, d).Select(j => Math.Pow(decay, j) * (1 + 0.2 * rng.NextDouble())).ToArray();
+        var c = CompactCovariance.Choose(Known(d, lambda, rng), d, 0.9);
+        Assert.Equal(CompactForm.Svd, c.Form);
+        Assert.Equal(pass, c.RitzPass);
+    }
 }

@@ -21,6 +21,9 @@ public sealed class CompactCovariance
     public double[] U { get; private init; } = [];
     public double[] S { get; private init; } = [];
     public double[] Full { get; private init; } = [];
+    /// <summary>Which Rayleigh-Ritz pass chose the form (1 or 2), or 0 for the diagonal test and the exact
+    /// eigen-decomposition (tests check that the cheap passes are the ones taken).</summary>
+    internal int RitzPass { get; private init; }
 
     /// <summary>Largest rank the Ritz subspace is asked to hold, its extra directions (they make the leading Ritz pairs
     /// accurate) and its block power steps.</summary>
@@ -49,12 +52,14 @@ public sealed class CompactCovariance
         // on an under-trained model half the words need ranks 25-49, where the Ritz pass costs a third of the two
         // dsyevr calls below.
         int rMax = (d * d - 1) / (2 * d + 1);
-        foreach (int rSub in (ReadOnlySpan<int>)[Math.Min(rMax, SubspaceRank), rMax])
+        int first = Math.Min(rMax, SubspaceRank);
+        // The second pass only where it can hold clearly more than the first (from D = 65 on).
+        ReadOnlySpan<int> passes = rMax >= SubspaceRank + SubspaceOversampling ? [first, rMax] : [first];
+        for (int pass = 0; pass < passes.Length; pass++)
         {
-            int k = rSub + SubspaceOversampling;
-            // The second pass only where it can hold clearly more than the first (from D = 65 on).
-            if (rSub < 1 || k >= d || (rSub == rMax && rMax < SubspaceRank + SubspaceOversampling)) continue;
-            var found = RitzForm(sigma, d, rSub, k, fro2, target);
+            int rSub = passes[pass], k = rSub + SubspaceOversampling;
+            if (rSub < 1 || k >= d) continue;
+            var found = RitzForm(sigma, d, rSub, k, fro2, target, pass + 1);
             if (found != null) return found;
         }
         // The eigenvalues alone choose the rank; eigenvectors are computed only for the rank-r form, and only r of them.
@@ -90,7 +95,7 @@ public sealed class CompactCovariance
 
     /// <summary>The smallest rank r &lt;= <paramref name="rSub"/> whose Ritz pairs (subspace of <paramref name="k"/>)
     /// keep the target share, as an Svd form; null when the subspace does not reach it.</summary>
-    static unsafe CompactCovariance? RitzForm(ReadOnlySpan<double> sigma, int d, int rSub, int k, double fro2, double target)
+    static unsafe CompactCovariance? RitzForm(ReadOnlySpan<double> sigma, int d, int rSub, int k, double fro2, double target, int pass)
     {
         var theta = new double[k];
         var uk = new double[d * k];
@@ -109,7 +114,7 @@ public sealed class CompactCovariance
                 s1[e] = theta[col];
                 for (int q = 0; q < d; q++) u1[q * rr + e] = uk[col * d + q];
             }
-            return new CompactCovariance { Form = CompactForm.Svd, Rank = rr, U = u1, S = s1, Ratio = Math.Sqrt(Math.Min(1, got / fro2)) };
+            return new CompactCovariance { Form = CompactForm.Svd, Rank = rr, U = u1, S = s1, Ratio = Math.Sqrt(Math.Min(1, got / fro2)), RitzPass = pass };
         }
         return null;
     }
