@@ -24,6 +24,18 @@ public unsafe class RowCholeskyTests
         return a;
     }
 
+    /// <summary>Copies of <paramref name="a"/> factored by RowCholesky and by LAPACK's dpotrf on the same memory layout,
+    /// with each one's info.</summary>
+    static (double[] Mine, int InfoMine, double[] Lapack, int InfoLapack) FactorBothWays(double[] a, int n, int lda)
+    {
+        var mine = (double[])a.Clone();
+        var lapack = (double[])a.Clone();
+        int infoMine, infoLapack;
+        fixed (double* p = mine) infoMine = RowCholesky.Factor(p, n, lda);
+        fixed (double* p = lapack) infoLapack = DenseLinearAlgebra.Cholesky(p, n, lda: lda, upper: true);
+        return (mine, infoMine, lapack, infoLapack);
+    }
+
     [Theory]
     [InlineData(1, 1)]
     [InlineData(2, 2)]
@@ -42,12 +54,9 @@ public unsafe class RowCholeskyTests
     {
         var rng = new Random(n * 31 + lda);
         var a = RandomSpd(n, lda, rng, 0.1);
-        var mine = (double[])a.Clone();
-        var lapack = (double[])a.Clone();
-        int info;
-        fixed (double* p = mine) info = RowCholesky.Factor(p, n, lda);
-        Assert.Equal(0, info);
-        fixed (double* p = lapack) Assert.Equal(0, DenseLinearAlgebra.Cholesky(p, n, lda: lda, upper: true));
+        var (mine, infoMine, lapack, infoLapack) = FactorBothWays(a, n, lda);
+        Assert.Equal(0, infoMine);
+        Assert.Equal(0, infoLapack);
         double scale = 0;
         for (int i = 0; i < n; i++) scale = Math.Max(scale, a[i * lda + i]);
         for (int i = 0; i < n; i++)
@@ -84,11 +93,7 @@ public unsafe class RowCholeskyTests
             for (int j = 0; j < n; j++) { a[bad * n + j] = a[j]; a[j * n + bad] = a[j]; }
             a[bad * n + bad] = a[0] - 1e-3;
         }
-        var mine = (double[])a.Clone();
-        var lapack = (double[])a.Clone();
-        int infoMine, infoLapack;
-        fixed (double* p = mine) infoMine = RowCholesky.Factor(p, n, n);
-        fixed (double* p = lapack) infoLapack = DenseLinearAlgebra.Cholesky(p, n, lda: n, upper: true);
+        var (_, infoMine, _, infoLapack) = FactorBothWays(a, n, n);
         Assert.Equal(bad + 1, infoLapack);
         Assert.Equal(infoLapack, infoMine);
     }
