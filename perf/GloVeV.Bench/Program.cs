@@ -52,37 +52,60 @@ switch (args.FirstOrDefault())
     }
     case "compact":
     {
-        // compact CHUNK [TARGET=0.9] [WORDS=500]: per-word cost of choosing the compact covariance form, against a full
-        // eigen-decomposition (dsyev, eigenvectors) of the same matrices in the same process; median of 5 passes.
-        var f = new GloVeV.IO.SafeTensorsFile(args[1]);
-        var all = f.ReadDoubles("variances");
-        int d = (int)f.Entry("variances").Shape[1];
+        // compact CHUNK|VARIANCE_DIR [TARGET=0.9] [WORDS=500]: per-word cost of choosing the compact covariance form (the
+        // first WORDS covariances of each complete chunk; 0 = all), median of 3 passes, against a full eigen-decomposition
+        // (dsyev, eigenvectors) of up to 500 of the same matrices in the same process; and how far each chosen rank is
+        // above the smallest rank that keeps the target, from the exact eigenvalues (dsyevr).
+        var files = Directory.Exists(args[1]) ? Directory.GetFiles(args[1], "completechunk_*.safetensors").Order().ToArray() : [args[1]];
         double target = args.Length > 2 ? double.Parse(args[2], inv) : 0.9;
-        int n = Math.Min(args.Length > 3 ? int.Parse(args[3], inv) : 500, all.Length / (d * d));
-        double Pass(Action<int> one)
+        int per = args.Length > 3 ? int.Parse(args[3], inv) : 500;
+        var mats = new List<double[]>();
+        int d = 0;
+        foreach (var file in files)
+        {
+            using var f = new GloVeV.IO.SafeTensorsFile(file);
+            var all = f.ReadDoubles("variances");
+            d = (int)f.Entry("variances").Shape[1];
+            int n = all.Length / (d * d);
+            for (int l = 0; l < (per > 0 ? Math.Min(per, n) : n); l++) mats.Add(all.AsSpan(l * d * d, d * d).ToArray());
+        }
+        double Pass(int count, Action<int> one)
         {
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            for (int l = 0; l < n; l++) one(l);
-            return sw.Elapsed.TotalMilliseconds / n;
+            for (int l = 0; l < count; l++) one(l);
+            return sw.Elapsed.TotalMilliseconds / count;
         }
-        double Median(Func<double> pass) { var t = Enumerable.Range(0, 5).Select(_ => pass()).Order().ToArray(); return t[2]; }
-        double choose = Median(() => Pass(l => GloVeV.Variance.CompactCovariance.Choose(all.AsSpan(l * d * d, d * d), d, target)));
-        double full = Median(() => Pass(l =>
+        double Median3(Func<double> pass) { var t = Enumerable.Range(0, 3).Select(_ => pass()).Order().ToArray(); return t[1]; }
+        var forms = new GloVeV.Variance.CompactCovariance[mats.Count];
+        double choose = Median3(() => Pass(mats.Count, l => forms[l] = GloVeV.Variance.CompactCovariance.Choose(mats[l], d, target)));
+        double full = Median3(() => Pass(Math.Min(500, mats.Count), l =>
         {
-            var a = all.AsSpan(l * d * d, d * d).ToArray(); var w = new double[d];
+            var a = (double[])mats[l].Clone(); var w = new double[d];
             unsafe { fixed (double* pa = a, pw = w) GloVeV.Native.DenseLinearAlgebra.SymmetricEigen(pa, d, pw); }
         }));
-        double values = Median(() => Pass(l =>
+        // Rank above the exact minimum, for the rank-r forms.
+        long svd = 0, firstPass = 0, excessSum = 0, excessMax = 0;
+        for (int l = 0; l < mats.Count; l++)
         {
-            var a = all.AsSpan(l * d * d, d * d).ToArray(); var w = new double[d];
+            var c = forms[l];
+            if (c.Form != GloVeV.Variance.CompactForm.Svd) continue;
+            var a = (double[])mats[l].Clone(); var w = new double[d];
             unsafe { fixed (double* pa = a, pw = w) GloVeV.Native.DenseLinearAlgebra.SymmetricEigenTop(pa, d, d, pw, null); }
-        }));
-        double top = Median(() => Pass(l =>
+            double fro2 = mats[l].Sum(x => x * x), got = 0;
+            int r = 0;
+            while (r < d && Math.Sqrt(got / fro2) < target) { got += w[d - 1 - r] * w[d - 1 - r]; r++; }
+            svd++;
+            if (c.RitzPass == 1) firstPass++;
+            excessSum += c.Rank - r;
+            excessMax = Math.Max(excessMax, c.Rank - r);
+        }
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double>
         {
-            var a = all.AsSpan(l * d * d, d * d).ToArray(); var w = new double[15]; var z = new double[15 * d];
-            unsafe { fixed (double* pa = a, pw = w, pz = z) GloVeV.Native.DenseLinearAlgebra.SymmetricEigenTop(pa, d, 15, pw, pz); }
-        }));
-        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["dim"] = d, ["words"] = n, ["choose_ms"] = choose, ["dsyev_ms"] = full, ["values_ms"] = values, ["top15_ms"] = top, ["ratio"] = full / choose }, BenchJson.Default.DictionaryStringDouble));
+            ["dim"] = d, ["words"] = mats.Count, ["choose_ms"] = choose, ["dsyev_ms"] = full, ["ratio"] = full / choose,
+            ["diagonal"] = forms.Count(c => c.Form == GloVeV.Variance.CompactForm.Diagonal), ["svd"] = svd,
+            ["complete"] = forms.Count(c => c.Form == GloVeV.Variance.CompactForm.Complete), ["svd_first_pass"] = firstPass,
+            ["rank_excess_mean"] = svd == 0 ? 0 : (double)excessSum / svd, ["rank_excess_max"] = excessMax,
+        }, BenchJson.Default.DictionaryStringDouble));
         return 0;
     }
     case "dgemm":

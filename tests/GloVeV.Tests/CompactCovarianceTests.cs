@@ -58,6 +58,7 @@ public class CompactCovarianceTests
     [InlineData(100, 0.982, 0.9)]  // ranks in the 40s, near the largest a rank-r form may have (49)
     [InlineData(100, 0.999, 0.9)]  // nearly flat: only the complete form keeps the target, found by the exact solver
     [InlineData(60, 0.9, 0.95)]
+    [InlineData(300, 0.99, 0.9)]   // ranks near 80: a fixed 8 extra directions left them 5-7 above the minimum
     public void RankKeptShareAndReconstructionAgreeWithTheKnownSpectrum(int d, double decay, double target)
     {
         var rng = new Random(d * 1000 + (int)(decay * 100));
@@ -95,7 +96,7 @@ public class CompactCovarianceTests
     [InlineData(20, 0.6, 1)]    // rank-r forms up to 9: one pass
     [InlineData(50, 0.85, 1)]   // up to 24: one pass (a regression once sent every D <= 50 word to the exact solver)
     [InlineData(100, 0.85, 1)]
-    [InlineData(100, 0.97, 2)]  // ranks near 28: the second pass
+    [InlineData(100, 0.97, 1)]  // ranks near 28: the first subspace is sized for them (participation ratio ~59)
     [InlineData(300, 0.8, 1)]
     public void TheCheapRitzPassesAreTheOnesTaken(int d, double decay, int pass)
     {
@@ -104,5 +105,20 @@ public class CompactCovarianceTests
         var c = CompactCovariance.Choose(Known(d, lambda, rng), d, 0.9);
         Assert.Equal(CompactForm.Svd, c.Form);
         Assert.Equal(pass, c.RitzPass);
+    }
+
+    [Fact]
+    public void AFlatLeadingBlockBeyondTheFirstSubspaceGetsTheSecondPass()
+    {
+        // 30 nearly equal leading eigenvalues: participation ratio ~30, so the first subspace holds 19 ranks, and the
+        // target needs about 25.
+        int d = 100;
+        var rng = new Random(7);
+        var lambda = Enumerable.Range(0, d).Select(j => (j < 30 ? 1.0 : 0.01) * (1 + 0.1 * rng.NextDouble())).ToArray();
+        var a = Known(d, lambda, rng);
+        var c = CompactCovariance.Choose(a, d, 0.9);
+        Assert.Equal(CompactForm.Svd, c.Form);
+        Assert.Equal(2, c.RitzPass);
+        Assert.InRange(c.Rank, SmallestRank(lambda, 0.9), SmallestRank(lambda, 0.9) + 1);
     }
 }

@@ -171,11 +171,14 @@ public static unsafe class DenseLinearAlgebra
     }
 
     /// <summary>
-    /// Rayleigh-Ritz on a block Krylov-like subspace of the symmetric <paramref name="a"/> (n x n, both triangles
-    /// filled): <paramref name="powers"/> block power steps from a fixed start block, then the k Ritz pairs of the
-    /// subspace: <paramref name="theta"/> ascending and their vectors as the columns of <paramref name="u"/> (n x k,
-    /// column-major, orthonormal). With U orthonormal and UᵀAU = diag(θ), ||A - U_r Θ_r U_rᵀ||²_F = ||A||²_F - Σ_{i≤r} θ_i²
-    /// exactly, so a caller can state what a truncation keeps without the exact eigenvectors. All BLAS-3 (DGEMM, QR):
+    /// Rayleigh-Ritz on a power-iterated block of the symmetric positive semi-definite <paramref name="a"/> (n x n, both
+    /// triangles filled, left intact): the subspace is span(A^(powers + 1) E), E the k coordinate directions with the
+    /// largest diagonal entries (ties to the lower index), and <paramref name="theta"/> receives its k Ritz values
+    /// ascending, <paramref name="u"/> their vectors as columns (n x k, column-major, orthonormal). With U orthonormal and
+    /// UᵀAU = diag(θ), ||A - U_r Θ_r U_rᵀ||²_F = ||A||²_F - Σ_{i≤r} θ_i² exactly, so a caller can state what a
+    /// truncation keeps without the exact eigenvectors. Why A E as the start: its columns are columns of A, a power step
+    /// that costs no product, and the columns with the largest diagonals carry the most of A's leading directions; the
+    /// start is a function of A alone, so the result does not depend on which word came before. All DGEMM and one QR:
     /// on small matrices several times cheaper than a tridiagonal reduction.
     /// </summary>
     public static void RitzTop(double* a, int n, int k, int powers, double* theta, double* u, BlasBackend? b = null)
@@ -187,18 +190,30 @@ public static unsafe class DenseLinearAlgebra
         int lworkEig = 1 + 6 * k + 2 * k * k, liworkEig = 3 + 5 * k;
         // Aligned copies in and out, as everywhere here: MKL's results may depend on the alignment of its operands, and
         // the caller's matrix sits at an arbitrary offset of a chunk buffer.
-        using var scratch = new AlignedScratch(AlignedScratch.Size(nn * 8, nk * 8, nk * 8, nk * 8, k * 8L, lwork * 8L, kk * 8, k * 8L, lworkEig * 8L, liworkEig * 4L));
-        double* ca = scratch.Take<double>(nn), cu = scratch.Take<double>(nk);
+        using var scratch = new AlignedScratch(AlignedScratch.Size(nn * 8, nk * 8, nk * 8, k * 8L, lwork * 8L, kk * 8, k * 8L, lworkEig * 8L, liworkEig * 4L, n * 4L));
+        double* ca = scratch.Take<double>(nn);
         double* q = scratch.Take<double>(nk), y = scratch.Take<double>(nk), tau = scratch.Take<double>(k), work = scratch.Take<double>(lwork);
         double* bm = scratch.Take<double>(kk), w = scratch.Take<double>(k), ework = scratch.Take<double>(lworkEig);
-        int* eiwork = scratch.Take<int>(liworkEig);
+        int* eiwork = scratch.Take<int>(liworkEig), order = scratch.Take<int>(n);
         Buffer.MemoryCopy(a, ca, nn * 8, nn * 8);
         a = ca;
-        StartBlock(n, k).AsSpan().CopyTo(new Span<double>(q, checked((int)nk)));
+        // The k largest diagonal entries by partial selection (k <= n, both small); their columns of A start the block.
+        for (int i = 0; i < n; i++) order[i] = i;
+        for (int j = 0; j < k; j++)
+        {
+            int best = j;
+            for (int i = j + 1; i < n; i++)
+            {
+                double di = a[(long)order[i] * n + order[i]], db = a[(long)order[best] * n + order[best]];
+                if (di > db || (di == db && order[i] < order[best])) best = i;
+            }
+            (order[j], order[best]) = (order[best], order[j]);
+            Buffer.MemoryCopy(a + (long)order[j] * n, q + (long)j * n, n * 8L, n * 8L);
+        }
         const int colMajor = 102, noTrans = 111, trans = 112;
-        // y = A^(powers + 1) q, alternating buffers, then one QR: the orthonormal basis is exact whatever the powers do to
-        // the columns' conditioning (they only decide how well the subspace holds the leading directions).
-        for (int it = 0; it <= powers; it++)
+        // y = A^powers q, alternating buffers, then one QR: the orthonormal basis is exact whatever the powers do to the
+        // columns' conditioning (they only decide how well the subspace holds the leading directions).
+        for (int it = 0; it < powers; it++)
         {
             b.cblas_dgemm(colMajor, noTrans, noTrans, n, k, n, 1.0, a, n, q, n, 0.0, y, n);
             var t = q; q = y; y = t;
@@ -213,22 +228,10 @@ public static unsafe class DenseLinearAlgebra
         byte jobz = (byte)'V', uplo = (byte)'L';
         b.dsyevd(&jobz, &uplo, &k, bm, &k, w, ework, &lworkEig, eiwork, &liworkEig, &info, 1, 1);
         if (info != 0) throw new GloVeVException($"dsyevd failed to converge (info={info})");
-        b.cblas_dgemm(colMajor, noTrans, noTrans, n, k, k, 1.0, q, n, bm, k, 0.0, cu, n);
-        Buffer.MemoryCopy(cu, u, nk * 8, nk * 8);
+        b.cblas_dgemm(colMajor, noTrans, noTrans, n, k, k, 1.0, q, n, bm, k, 0.0, y, n);
+        Buffer.MemoryCopy(y, u, nk * 8, nk * 8);
         Buffer.MemoryCopy(w, theta, k * 8L, k * 8L);
     }
-
-    static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int), double[]> StartBlocks = new();
-
-    /// <summary>A fixed start block (n x k, column-major) from a seeded generator: the same for every word and thread,
-    /// so results do not depend on the order words are processed in.</summary>
-    static double[] StartBlock(int n, int k) => StartBlocks.GetOrAdd((n, k), key =>
-    {
-        var rng = new Random(20241112);
-        var m = new double[(long)key.Item1 * key.Item2];
-        for (long i = 0; i < m.Length; i++) m[i] = rng.NextDouble() * 2 - 1;
-        return m;
-    });
 
     /// <summary>Copies the lower triangle to the upper one (column-major).</summary>
     public static void SymmetrizeFromLower(double* a, int n)

@@ -20,4 +20,26 @@ public static class Simd
         for (; i < n; i++) s += a[i] * b[i];
         return s;
     }
+
+    /// <summary>Σ x² with four independent accumulators (TensorPrimitives.SumOfSquares took 3-4x as long on a 100 x 100
+    /// covariance in the compact-form choice).</summary>
+    public static double SumOfSquares(ReadOnlySpan<double> x)
+    {
+        int n = x.Length, i = 0;
+        Vector256<double> a0 = Vector256<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        for (; i + 16 <= n; i += 16)
+        {
+            var v0 = Vector256.Create(x.Slice(i, 4));
+            var v1 = Vector256.Create(x.Slice(i + 4, 4));
+            var v2 = Vector256.Create(x.Slice(i + 8, 4));
+            var v3 = Vector256.Create(x.Slice(i + 12, 4));
+            a0 = Vector256.FusedMultiplyAdd(v0, v0, a0);
+            a1 = Vector256.FusedMultiplyAdd(v1, v1, a1);
+            a2 = Vector256.FusedMultiplyAdd(v2, v2, a2);
+            a3 = Vector256.FusedMultiplyAdd(v3, v3, a3);
+        }
+        double s = Vector256.Sum((a0 + a1) + (a2 + a3));
+        for (; i < n; i++) s += x[i] * x[i];
+        return s;
+    }
 }
