@@ -56,6 +56,46 @@ public class VarianceTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
     }
 
     [Fact]
+    public void TheSpreadAndConditionColumnsAreThoseOfTheMatricesThemselves()
+    {
+        // D = 13 is not a multiple of the 4- and 8-wide vector loops, so their scalar tails take part.
+        var (modelDir, cooc) = SmallModel(dim: 13);
+        VarianceEngine.Run(modelDir, cooc, null, new VarianceOptions { Threads = 2 });
+        var p = GloVeParameters.Load(Path.Combine(modelDir, "params.safetensors"));
+        var vocab = Vocabulary.Load(Path.Combine(modelDir, "vocab.txt"));
+        using var x = CsrMatrix.OpenDirectory(cooc, vocab.Count);
+        using var store = new VarianceStore(Path.Combine(modelDir, "variances"));
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        static void Near(double expect, double got, double rel, string what) =>
+            Assert.True(Math.Abs(expect - got) <= rel * Math.Max(Math.Abs(expect), Math.Abs(got)), $"{what}: expected {expect:R}, got {got:R}");
+        int d = p.Dim, checkedWords = 0;
+        foreach (var f in File.ReadLines(Path.Combine(modelDir, "variances", "variance_info.tsv")).Skip(1).Select(l => l.Split('\t')))
+        {
+            if (f[4] != "ok" || checkedWords >= 300) continue;
+            int i = int.Parse(f[1], inv);
+            var sigma = store.Covariance(i, vocab[i]);
+            double trace = 0, square = 0, normOne = 0;
+            for (int a = 0; a < d; a++)
+            {
+                double row = 0;
+                for (int b = 0; b < d; b++) { square += sigma[a * d + b] * sigma[a * d + b]; row += Math.Abs(sigma[a * d + b]); }
+                trace += sigma[a * d + a];
+                normOne = Math.Max(normOne, row);
+            }
+            Near(trace, double.Parse(f[8], inv), 1e-12, $"trace of '{vocab[i]}'");
+            Near(square, double.Parse(f[9], inv), 1e-12, $"trace of the square of '{vocab[i]}'");
+            Near(normOne, double.Parse(f[10], inv), 1e-12, $"1-norm of '{vocab[i]}'");
+            // condition = ||H||_1 ||H^-1||_1 with H^-1 = Sigma / sigma^2 (printed to 6 digits).
+            var (h, _, _) = ReferenceMath.NormalEquations(x, p, i, 100, 0.75);
+            double hNorm = 0;
+            for (int b = 0; b < d; b++) { double col = 0; for (int a = 0; a < d; a++) col += Math.Abs(h[a, b]); hNorm = Math.Max(hNorm, col); }
+            Near(hNorm * normOne / double.Parse(f[3], inv), double.Parse(f[5], inv), 1e-5, $"condition of '{vocab[i]}'");
+            checkedWords++;
+        }
+        Assert.True(checkedWords >= 100, $"only {checkedWords} words checked");
+    }
+
+    [Fact]
     public void SyntheticDataWithKnownTruthRecoversTheNoiseAndCovariance()
     {
         // One word with K contexts, f = 1 everywhere (x_max tiny), log X = b + c~_j + w.c_j + eps, eps ~ N(0, s^2):
