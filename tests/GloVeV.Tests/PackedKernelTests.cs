@@ -47,6 +47,21 @@ public unsafe class PackedKernelTests
                     maxNorm = Math.Max(maxNorm, col);
                 }
                 Assert.Equal(maxNorm, norm, 1e-9 * maxNorm);
+                // Scaled into a destination with a wider leading dimension: every entry scaled, the padding untouched,
+                // the trace that of the scaled matrix.
+                int ld = d + 3;
+                var wide = Enumerable.Repeat(-7.0, d * ld).ToArray();
+                double trace, scaledNorm;
+                fixed (double* pw = wide, ps = sums) scaledNorm = PackedGram.Finish(hp.Pointer, dp, d, pw, ld, 2.5, ps, out trace);
+                double expectTrace = 0;
+                for (int i = 0; i < d; i++)
+                {
+                    expectTrace += 2.5 * h[i * d + i];
+                    for (int j = 0; j < d; j++) Assert.Equal(2.5 * h[i * d + j], wide[i * ld + j]);
+                    for (int j = d; j < ld; j++) Assert.Equal(-7.0, wide[i * ld + j]);
+                }
+                Assert.Equal(expectTrace, trace, 1e-12 * Math.Abs(expectTrace));
+                Assert.Equal(norm, scaledNorm);
             }
     }
 
