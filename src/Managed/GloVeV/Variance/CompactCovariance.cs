@@ -22,7 +22,7 @@ public sealed class CompactCovariance
     public double[] U { get; private init; } = [];
     public double[] S { get; private init; } = [];
     public double[] Full { get; private init; } = [];
-    /// <summary>Which Rayleigh-Ritz pass chose the form (1 or 2), or 0 for the diagonal test and the exact
+    /// <summary>Which Rayleigh-Ritz pass chose the form (1, 2, ...), or 0 for the diagonal test and the exact
     /// eigen-decomposition (tests check that the cheap passes are the ones taken).</summary>
     internal int RitzPass { get; private init; }
 
@@ -36,8 +36,8 @@ public sealed class CompactCovariance
     /// eigenvalues, free to compute): the rank that keeps a 0.9 share was 0.26-0.76 of it, median 0.38-0.64, over
     /// gutenberg_10M covariances of a 1-epoch and a 25-epoch model at D = 100. Half of it, plus the extra directions a pass
     /// may take, held 99.5-100% of the rank-r forms of both models in one pass; a subspace sized for the largest
-    /// rank would cost 2-3x as much on the many covariances that need ranks near 10. A word it does not hold gets the
-    /// largest subspace next, so the guess only decides the cost, never the form.
+    /// rank would cost 2-3x as much on the many covariances that need ranks near 10. A word it does not hold gets larger
+    /// subspaces next, so the guess only decides the cost, never the form.
     /// </summary>
     const double RankPerParticipation = 0.5;
 
@@ -59,21 +59,26 @@ public sealed class CompactCovariance
         // Most covariances need a few leading directions (gutenberg_10M, D = 100: ranks 1-49, median ~10-25 by how far
         // training went). Rayleigh-Ritz on a small power-iterated subspace finds them with DGEMM and QR only; the kept
         // share it reports is exact for the stored form (see RitzTop). A covariance the first subspace cannot hold gets
-        // one more try with the largest subspace a rank-r form can use (r <= rMax) before the exact eigen-decomposition.
+        // larger ones, up to the largest a rank-r form can use (r <= rMax), before the exact eigen-decomposition.
         int rMax = (d * d - 1) / (2 * d + 1);
         double participation = trace * trace / fro2;
         int guess = (int)Math.Clamp(Math.Ceiling(RankPerParticipation * participation), 1, rMax);
-        int held = 0;
-        for (int pass = 1; pass <= 2 && held < rMax; pass++)
+        // A subspace that does not hold the target is followed by one asked for twice the ranks it could take (a flat
+        // leading block needs 0.8 of the participation ratio, which the first guess misses).
+        int held = 0, asked = guess;
+        for (int pass = 1; held < rMax; pass++)
         {
-            int asked = pass == 1 ? guess : rMax;
-            int over = Math.Max(MinOversampling, (asked + 1) / 2), k = asked + over;
+            asked = Math.Min(asked, rMax);
+            // Later subspaces are asked for about twice the ranks needed, which leaves room enough with 8 extra
+            // directions (half their ranks made a flat block at D = 100 cost 2.5x the exact eigen-decomposition).
+            int over = pass == 1 ? Math.Max(MinOversampling, (asked + 1) / 2) : MinOversampling, k = asked + over;
             if (k >= d) break;
             // The pass may take half of its extra directions too: their Ritz values are accurate enough to stop at.
             int accept = Math.Min(rMax, asked + over / 2);
             var found = RitzForm(sigma, d, accept, k, fro2, target, pass);
             if (found != null) return found;
             held = accept;
+            asked = 2 * accept;
         }
         // The eigenvalues alone choose the rank; eigenvectors are computed only for the rank-r form, and only r of them.
         var a = sigma.ToArray();
