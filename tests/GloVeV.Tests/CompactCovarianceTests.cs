@@ -108,6 +108,33 @@ public class CompactCovarianceTests
     }
 
     [Fact]
+    public void TinyAndRankDeficientCovariancesKeepTheirStatedShare()
+    {
+        // D = 2..40, spectra with exact zeros (a pseudo-inverse's null space), ties and one dominant direction: whatever
+        // pass or solver is taken, the stored form keeps the target and states its share exactly.
+        var rng = new Random(31);
+        for (int d = 2; d <= 40; d += 3)
+            foreach (int kind in new[] { 0, 1, 2 })
+            {
+                var lambda = Enumerable.Range(0, d).Select(j => kind switch
+                {
+                    0 => j < d / 3 ? 0.0 : rng.NextDouble(),  // a third of the eigenvalues exactly zero
+                    1 => 1.0,                                  // all tied
+                    _ => j == 0 ? 100.0 : 0.01 * rng.NextDouble(),
+                }).ToArray();
+                var a = Known(d, lambda, rng);
+                var c = CompactCovariance.Choose(a, d, 0.9);
+                var approx = c.Reconstruct(d);
+                double num = 0, den = 0;
+                for (int k = 0; k < d * d; k++) { num += (a[k] - approx[k]) * (a[k] - approx[k]); den += a[k] * a[k]; }
+                double kept = Math.Sqrt(Math.Max(0, 1 - num / den));
+                Assert.True(kept >= 0.9 - 1e-9, $"D={d} kind {kind}: kept {kept}");
+                Assert.Equal(kept, c.Ratio, 8);
+                if (c.Form == CompactForm.Svd) Assert.InRange(c.Rank, SmallestRank(lambda, 0.9), SmallestRank(lambda, 0.9) + 2);
+            }
+    }
+
+    [Fact]
     public void AFlatLeadingBlockBeyondTheFirstSubspaceGetsTheSecondPass()
     {
         // 30 nearly equal leading eigenvalues: participation ratio ~30, so the first subspace holds 19 ranks, and the

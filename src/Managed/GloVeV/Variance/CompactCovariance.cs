@@ -62,7 +62,8 @@ public sealed class CompactCovariance
         // larger ones, up to the largest a rank-r form can use (r <= rMax), before the exact eigen-decomposition.
         int rMax = (d * d - 1) / (2 * d + 1);
         double participation = trace * trace / fro2;
-        int guess = (int)Math.Clamp(Math.Ceiling(RankPerParticipation * participation), 1, rMax);
+        // (rMax is 0 at D = 2: no rank-r form is smaller than the complete one, and the loop below does not run.)
+        int guess = (int)Math.Clamp(Math.Ceiling(RankPerParticipation * participation), 1, Math.Max(1, rMax));
         // A subspace that does not hold the target is followed by one asked for twice the ranks it could take (a flat
         // leading block needs 0.8 of the participation ratio, which the first guess misses).
         int held = 0, asked = guess;
