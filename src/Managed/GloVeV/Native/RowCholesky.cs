@@ -45,13 +45,7 @@ public static unsafe class RowCholesky
                         int j = j0 + c;
                         double* lj = a + (long)j * lda;
                         double inv = 1.0 / lj[j];
-                        for (int r = 0; r < rb; r++)
-                        {
-                            double* li = a + (long)(i0 + r) * lda;
-                            double v = li[j] - t[4 * c + r];
-                            for (int e = j0; e < j; e++) v -= li[e] * lj[e];
-                            li[j] = v * inv;
-                        }
+                        for (int r = 0; r < rb; r++) SolveEntry(a + (long)(i0 + r) * lda, lj, j, j0, t[4 * c + r], inv);
                     }
                     for (int k = j0; k < j0 + 4; k++)
                         for (int r = 0; r < 4; r++) s[4 * k + r] = r < rb ? a[(long)(i0 + r) * lda + k] : 0.0;
@@ -68,17 +62,21 @@ public static unsafe class RowCholesky
                     double djj = Math.Sqrt(dv);
                     lj[j] = djj;
                     double inv = 1.0 / djj;
-                    for (int r = c + 1; r < rb; r++)
-                    {
-                        double* li = a + (long)(i0 + r) * lda;
-                        double v = li[j] - t[4 * c + r];
-                        for (int e = i0; e < j; e++) v -= li[e] * lj[e];
-                        li[j] = v * inv;
-                    }
+                    for (int r = c + 1; r < rb; r++) SolveEntry(a + (long)(i0 + r) * lda, lj, j, i0, t[4 * c + r], inv);
                 }
             }
         }
         return 0;
+    }
+
+    /// <summary>L[i, j] = (A[i, j] - dot - Σ_{from &lt;= e &lt; j} L[i, e] L[j, e]) / L[j, j], given <paramref name="dot"/>
+    /// (the part of the sum left of the block, from <see cref="DotBlock"/>) and 1 / L[j, j].</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    static void SolveEntry(double* li, double* lj, int j, int from, double dot, double inv)
+    {
+        double v = li[j] - dot;
+        for (int e = from; e < j; e++) v -= li[e] * lj[e];
+        li[j] = v * inv;
     }
 
     /// <summary>t[4c + r] = Σ_{k &lt; len} strip[4k + r] · rowsJ[c][k] for c &lt; cols (rows of J at stride lda).</summary>

@@ -41,15 +41,19 @@ public sealed class CompactCovariance
     /// </summary>
     const double RankPerParticipation = 0.5;
 
-    public static unsafe CompactCovariance Choose(ReadOnlySpan<double> sigma, int d, double target)
+    public static CompactCovariance Choose(ReadOnlySpan<double> sigma, int d, double target)
     {
-        double fro2 = Simd.SumOfSquares(sigma[..(d * d)]), diag2 = 0, trace = 0;
-        for (int q = 0; q < d; q++)
-        {
-            double v = sigma[q * d + q];
-            diag2 += v * v;
-            trace += v;
-        }
+        double trace = 0;
+        for (int q = 0; q < d; q++) trace += sigma[q * d + q];
+        return Choose(sigma, d, target, Simd.SumOfSquares(sigma[..(d * d)]), trace);
+    }
+
+    /// <summary>The same, with ||Σ||²_F and tr(Σ) already known (the variance solver computes both for every
+    /// covariance, so the engine does not sum the matrix twice).</summary>
+    public static unsafe CompactCovariance Choose(ReadOnlySpan<double> sigma, int d, double target, double fro2, double trace)
+    {
+        double diag2 = 0;
+        for (int q = 0; q < d; q++) diag2 += sigma[q * d + q] * sigma[q * d + q];
         if (fro2 == 0 || Math.Sqrt(diag2 / fro2) >= target)
         {
             var dg = new double[d];

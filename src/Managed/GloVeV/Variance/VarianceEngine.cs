@@ -131,7 +131,7 @@ public static class VarianceEngine
                                     throw new GloVeVException($"non-finite covariance for word '{vocab[i]}' (this is a bug; please report it)");
                                 info[i] = r;
                                 status[i] = r.Status;
-                                if (forms != null) forms[local] = CompactCovariance.Choose(sigma, d, o.ApproxTarget);
+                                if (forms != null) forms[local] = CompactCovariance.Choose(sigma, d, o.ApproxTarget, r.TraceOfSquare, r.Trace);
                             }
                         }
                         catch (Exception e) { Interlocked.CompareExchange(ref err, e, null); }
