@@ -150,19 +150,87 @@ public class CooccurrenceTests
 
     /// <summary>The row of a dense cell, including blocks whose last rows are empty.</summary>
     [Theory]
-    [InlineData(10, 5)]
-    [InlineData(10, 12)]
-    [InlineData(7, 50)]
-    [InlineData(1, 2)]
-    public void DenseRowOfFindsTheRowHoldingACell(int vocab, long maxProduct)
+    [InlineData(10, 5, false)]
+    [InlineData(10, 12, false)]
+    [InlineData(7, 50, false)]
+    [InlineData(1, 2, false)]
+    [InlineData(10, 5, true)]
+    [InlineData(10, 40, true)]
+    [InlineData(7, 50, true)]
+    [InlineData(1, 2, true)]
+    public void DenseRowOfFindsTheRowHoldingACell(int vocab, long maxProduct, bool upper)
     {
-        using var d = new DenseBlock(vocab, maxProduct);
-        Assert.Equal(DenseBlock.CellsFor(vocab, maxProduct), d.Cells);
+        using var d = new DenseBlock(vocab, maxProduct, upper);
+        Assert.Equal(DenseBlock.CellsFor(vocab, maxProduct, upper), d.Cells);
         for (long c = 0; c < d.Cells; c++)
         {
             int row = d.RowOf(c);
             Assert.True(d.RowStart[row] <= c && c < d.RowStart[row + 1], $"cell {c}: row {row}");
         }
+        // Every pair the product rule admits (the upper triangle only: row <= column) has exactly one cell.
+        var seen = new HashSet<long>();
+        for (int a = 0; a < vocab; a++)
+            for (int b = upper ? a : 0; b < vocab; b++)
+                if ((long)(a + 1) * (b + 1) < maxProduct)
+                {
+                    long cell = d.ColumnBase[a] + b;
+                    Assert.True(cell >= d.RowStart[a] && cell < d.RowStart[a + 1], $"pair ({a}, {b}) outside its row");
+                    Assert.True(seen.Add(cell));
+                }
+        Assert.Equal(d.Cells, seen.Count);
+    }
+
+    /// <summary>An upper-triangle block read back is the whole symmetric matrix in key order: the mirror of each row
+    /// (transposed in tiles of 16 rows) then its own cells. Blocks from a few rows to several tiles, with cells at
+    /// the ends of rows, empty rows and a diagonal, against a brute-force list.</summary>
+    [Theory]
+    [InlineData(5, 30, 0.7)]
+    [InlineData(40, 400, 0.3)]
+    [InlineData(300, 5_000, 0.05)]
+    [InlineData(300, 90_001, 0.5)]
+    [InlineData(1000, 20_000, 0.01)]
+    public unsafe void UpperTriangleBlocksReadBackAsTheSymmetricMatrix(int vocab, long maxProduct, double density)
+    {
+        var rng = new Random(vocab);
+        using var d = new DenseBlock(vocab, maxProduct, upper: true);
+        var expect = new List<(ulong, long)>();
+        for (int a = 0; a < vocab; a++)
+            for (int b = a; b < vocab; b++)
+            {
+                if ((long)(a + 1) * (b + 1) >= maxProduct) continue;
+                bool rowEnd = (long)(a + 1) * (b + 2) >= maxProduct || b == vocab - 1;
+                if (!(rowEnd || rng.NextDouble() < density)) continue;
+                uint v = (uint)rng.Next(1, int.MaxValue);
+                d.Values[d.ColumnBase[a] + b] = v;
+                expect.Add((((ulong)a << 32) | (uint)b, v));
+                if (a != b) expect.Add((((ulong)b << 32) | (uint)a, v));
+            }
+        expect.Sort();
+        var got = new List<(ulong, long)>();
+        var it = d.Iterate();
+        while (it.MoveNext()) got.Add((it.Key, it.Value));
+        Assert.Equal(expect, got);
+    }
+
+    /// <summary>The mirror of a sorted upper-triangle buffer, in place and beside it, against LINQ.</summary>
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(5000, false)]
+    [InlineData(5000, true)]
+    public void MirrorIsTheSortedTransposeWithoutTheDiagonal(int n, bool inPlace)
+    {
+        var rng = new Random(n + 1);
+        var pairs = Enumerable.Range(0, n).Select(_ => { uint a = (uint)rng.Next(300), b = (uint)rng.Next(300); return (Math.Min(a, b), Math.Max(a, b)); })
+            .Distinct().Order().ToArray();
+        var keys = new ulong[2 * pairs.Length + 1];
+        var values = new long[keys.Length];
+        for (int k = 0; k < pairs.Length; k++) { keys[k] = ((ulong)pairs[k].Item1 << 32) | pairs[k].Item2; values[k] = k + 1; }
+        var expect = pairs.Select((p, k) => (p, v: (long)k + 1)).Where(x => x.p.Item1 != x.p.Item2)
+            .Select(x => (((ulong)x.p.Item2 << 32) | x.p.Item1, x.v)).Order().ToArray();
+        int to = inPlace ? 0 : pairs.Length;
+        int m = SortedRun.Mirror(keys, values, 0, pairs.Length, to);
+        Assert.Equal(expect, Enumerable.Range(to, m).Select(k => (keys[k], values[k])).ToArray());
+        if (!inPlace && pairs.Length > 1) Assert.Throws<ArgumentOutOfRangeException>(() => SortedRun.Mirror(keys, values, 0, pairs.Length, 1));
     }
 
     /// <summary>Blocks are whole huge pages from 2 MiB on and exact below; the plan's cell limit keeps a block within
@@ -247,7 +315,7 @@ public class CooccurrenceTests
             // Now and then a source repeats a key (a hand-made shard run): both merges sum it.
             if (ks.Count > 2 && s % 3 == 0) { ks.Insert(1, ks[1]); xs.Insert(1, 7); }
             for (int i = 0; i < ks.Count; i++) expect[ks[i]] = expect.GetValueOrDefault(ks[i]) + xs[i];
-            sources.Add(new MemoryRun(ks.ToArray(), xs.ToArray(), ks.Count));
+            sources.Add(new MemoryRun(ks.ToArray(), xs.ToArray(), 0, ks.Count));
         }
         var got = new List<(ulong, long)>();
         CooccurrenceCounter.KWayMerge(sources, (k, x) => got.Add((k, x)));
@@ -257,7 +325,10 @@ public class CooccurrenceTests
     [Fact]
     public void TinyMemoryBudgetsSpillAndMergeToTheSameMatrix()
     {
-        var corpus = TestPaths.Data("sotu_small.txt");
+        // Twice the small corpus: enough spill runs at the smallest budget for a multi-pass merge (a symmetric count
+        // buffers each unordered pair once).
+        var text = File.ReadAllText(TestPaths.Data("sotu_small.txt"));
+        var corpus = TestPaths.WriteCorpus(TestPaths.TempDir(), text + text);
         var v = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 2 }).Vocabulary;
         var big = CooccurrenceCounter.Count(corpus, v, TestPaths.TempDir(), new CooccurrenceOptions { Threads = 1 });
         long least = CooccurrenceCounter.MinimumMemoryBytes(v, 2);

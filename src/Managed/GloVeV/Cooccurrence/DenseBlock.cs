@@ -6,11 +6,14 @@ namespace GloVeV.Cooccurrence;
 
 /// <summary>
 /// The dense block of frequent pairs ((i+1)(j+1) &lt; maxProduct, as in GloVe C): row i holds columns
-/// 0 .. min(V, (maxProduct-1)/(i+1)) - 1, rows back to back. Nearly every pair update of a count lands here at a
-/// random cell, so the cells live in huge-page memory (a 4 KiB page per update would also cost a TLB miss) and are
-/// released when the merge that reads them ends (or fails). Cells are 32-bit (half the memory to zero and to cache: touching fresh
-/// memory is a large part of a count); a cell that wraps past 2^32 hands the carry to its worker's pair buffer (see
-/// <see cref="RowOf"/>), where the merge adds it back. Iterated in key order.
+/// 0 .. min(V, (maxProduct-1)/(i+1)) - 1, rows back to back. A symmetric count keeps only the upper triangle (row i from
+/// column i on): its pairs arrive in both orders with the same weight, so one cell per unordered pair takes half the
+/// updates, half the memory to zero and half the cells to scan, and the merge reads the lower triangle as the mirror
+/// (<see cref="Iterate"/>). Nearly every pair update of a count lands here at a random cell, so the cells live in
+/// huge-page memory (a 4 KiB page per update would also cost a TLB miss) and are released when the merge that reads them
+/// ends (or fails). Cells are 32-bit (half the memory to zero and to cache: touching fresh memory is a large part of a
+/// count); a cell that wraps past 2^32 hands the carry to its worker's pair buffer (see <see cref="RowOf"/>), where the
+/// merge adds it back. Iterated in key order.
 /// </summary>
 internal sealed unsafe class DenseBlock : IDisposable
 {
@@ -18,18 +21,32 @@ internal sealed unsafe class DenseBlock : IDisposable
     HugePageBuffer? _memory;   // blocks of at least one huge page
     uint* _small;              // smaller blocks: ordinary zeroed memory, no rounding up to 2 MiB
     public readonly long[] RowStart;   // V + 1 offsets
+    /// <summary>Cell (i, j) is at ColumnBase[i] + j: RowStart[i] less the row's first column (i for the upper triangle).</summary>
+    public readonly long[] ColumnBase;
     public readonly long Cells;
+    public readonly bool Upper;
+    readonly long _maxProduct;
 
-    public DenseBlock(int vocab, long maxProduct)
+    public DenseBlock(int vocab, long maxProduct, bool upper = false)
     {
+        Upper = upper;
+        _maxProduct = maxProduct;
         RowStart = new long[vocab + 1];
+        ColumnBase = new long[vocab];
         for (int a = 0; a < vocab; a++)
-            RowStart[a + 1] = RowStart[a] + Math.Max(0, Math.Min(vocab, (maxProduct - 1) / (a + 1)));
+        {
+            RowStart[a + 1] = RowStart[a] + RowLength(vocab, maxProduct, a, upper);
+            ColumnBase[a] = RowStart[a] - (upper ? a : 0);
+        }
         Cells = RowStart[vocab];
         long bytes = Math.Max(1, Cells) * sizeof(uint);
         if (bytes >= HugePage) _memory = new HugePageBuffer(bytes);
         else _small = (uint*)NativeMemory.AllocZeroed((nuint)bytes);
     }
+
+    /// <summary>Cells of row <paramref name="a"/>: columns (upper ? a : 0) .. min(V, (maxProduct-1)/(a+1)) - 1.</summary>
+    static long RowLength(int vocab, long maxProduct, int a, bool upper) =>
+        Math.Max(0, Math.Min(vocab, (maxProduct - 1) / (a + 1)) - (upper ? a : 0));
 
     /// <summary>Bytes a block of <paramref name="cells"/> cells occupies (huge-page blocks are whole huge pages).</summary>
     public static long BytesFor(long cells)
@@ -44,12 +61,12 @@ internal sealed unsafe class DenseBlock : IDisposable
     /// <summary>The cells (zeroed at construction); valid until <see cref="Dispose"/>.</summary>
     public uint* Values => _small != null ? _small : _memory != null ? (uint*)_memory.Pointer : throw new ObjectDisposedException(nameof(DenseBlock));
 
-    public static long CellsFor(int vocab, long maxProduct)
+    public static long CellsFor(int vocab, long maxProduct, bool upper = false)
     {
         long total = 0;
         for (int a = 0; a < vocab; a++)
         {
-            long len = Math.Min(vocab, (maxProduct - 1) / (a + 1));
+            long len = RowLength(vocab, maxProduct, a, upper);
             if (len <= 0) break;
             total += len;
         }
@@ -77,8 +94,10 @@ internal sealed unsafe class DenseBlock : IDisposable
 
     ~DenseBlock() { if (_small != null) NativeMemory.Free(_small); }
 
-    /// <summary>The non-zero cells in key order; disposing the source releases the block.</summary>
-    public IRunSource Iterate() => new Iterator(this);
+    /// <summary>The non-zero cells in key order; disposing the source releases the block. The upper triangle yields
+    /// every pair of the symmetric matrix: row i is column i of the rows above it (the mirror, columns &lt; i) followed
+    /// by row i's own cells.</summary>
+    public IRunSource Iterate() => Upper ? new TriangleIterator(this) : new Iterator(this);
 
     sealed class Iterator(DenseBlock block) : IRunSource
     {
@@ -100,7 +119,7 @@ internal sealed unsafe class DenseBlock : IDisposable
                 if (vals[k] != 0)
                 {
                     while (k >= rowStart[_row + 1]) _row++;
-                    Key = ((ulong)_row << 32) | (ulong)(k - rowStart[_row]);
+                    Key = ((ulong)_row << 32) | (ulong)(k - _d.ColumnBase[_row]);
                     Value = vals[k];
                     _k = k;
                     return true;
@@ -109,6 +128,113 @@ internal sealed unsafe class DenseBlock : IDisposable
             }
             _k = cells;
             return false;
+        }
+        public void Dispose() => _d.Dispose();
+    }
+
+    /// <summary>Rows of the symmetric matrix an upper-triangle block stands for. The mirror of row i is column i of the
+    /// rows above it; read cell by cell, each of its cache lines would be a miss of its own (thousands of column streams,
+    /// measured at 8 ns a cell). So the mirror is transposed a tile of <see cref="TileRows"/> rows at a time: row j's
+    /// cells of those columns are one cache line, read once (prefetched a few rows ahead), and the tile's rows are then
+    /// scanned like the block's own.</summary>
+    sealed class TriangleIterator : IRunSource
+    {
+        const int TileRows = 16, PrefetchRows = 8;
+        readonly DenseBlock _d;
+        readonly uint[] _tile;
+        readonly int _tileStride;
+        int _row = -1, _tileStart = int.MinValue;
+        // Mirror phase: next row j above _row to look at, and where it stops; then the own row's next cell and end.
+        int _j, _jEnd;
+        long _k, _kEnd;
+        public ulong Key { get; private set; }
+        public long Value { get; private set; }
+
+        public TriangleIterator(DenseBlock block)
+        {
+            _d = block;
+            // A mirror row has at most min(i, (maxProduct-1)/(i+1)) <= sqrt(maxProduct) cells.
+            _tileStride = (int)Math.Min(block.ColumnBase.Length, (long)Math.Sqrt(block._maxProduct) + 2);
+            _tile = new uint[TileRows * Math.Max(1, _tileStride)];
+        }
+
+        /// <summary>Mirror cells (j, i) for j &lt; MirrorLength(i): (j + 1)(i + 1) &lt; maxProduct and j &lt; i.</summary>
+        int MirrorLength(int i) => (int)Math.Min(i, (_d._maxProduct - 1) / (i + 1));
+
+        /// <summary>Transposes the mirror cells of rows i0 .. i0 + TileRows - 1 into the tile (row r at r * stride).</summary>
+        void FillTile(int i0)
+        {
+            uint* vals = _d.Values;
+            var columnBase = _d.ColumnBase;
+            int rows = columnBase.Length;
+            int jMax = MirrorLength(Math.Min(rows - 1, i0));
+            for (int r = 1; r < TileRows && i0 + r < rows; r++) jMax = Math.Max(jMax, MirrorLength(i0 + r));
+            long mp = _d._maxProduct - 1;
+            fixed (uint* tile = _tile)
+                for (int j = 0; j < jMax; j++)
+                {
+                    if (j + PrefetchRows < jMax && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    {
+                        uint* ahead = vals + columnBase[j + PrefetchRows] + i0;
+                        System.Runtime.Intrinsics.X86.Sse.Prefetch0(ahead);
+                        System.Runtime.Intrinsics.X86.Sse.Prefetch0(ahead + TileRows - 1);
+                    }
+                    // Row j holds columns j .. min(V, mp / (j + 1)) - 1; the tile takes those in [i0, i0 + TileRows).
+                    int lo = Math.Max(i0, j + 1), hi = (int)Math.Min(Math.Min(rows, mp / (j + 1)), i0 + TileRows);
+                    uint* src = vals + columnBase[j];
+                    for (int i = lo; i < hi; i++) tile[(i - i0) * _tileStride + j] = src[i];
+                }
+            _tileStart = i0;
+        }
+
+        public bool MoveNext()
+        {
+            uint* vals = _d.Values;
+            var columnBase = _d.ColumnBase;
+            int rows = columnBase.Length;
+            while (true)
+            {
+                int j = _j, jEnd = _jEnd, row = _row;
+                if (j < jEnd)
+                    fixed (uint* tile = _tile)
+                    {
+                        uint* t = tile + (row - _tileStart) * _tileStride;
+                        while (j < jEnd)
+                        {
+                            if (j + 8 <= jEnd && Vector256.Load(t + j) == Vector256<uint>.Zero) { j += 8; continue; }
+                            uint v = t[j];
+                            if (v != 0)
+                            {
+                                Key = ((ulong)row << 32) | (uint)j;
+                                Value = v;
+                                _j = j + 1;
+                                return true;
+                            }
+                            j++;
+                        }
+                        _j = jEnd;
+                    }
+                long k = _k, kEnd = _kEnd;
+                while (k < kEnd)
+                {
+                    if (k + 8 <= kEnd && Vector256.Load(vals + k) == Vector256<uint>.Zero) { k += 8; continue; }
+                    uint v = vals[k];
+                    if (v != 0)
+                    {
+                        Key = ((ulong)row << 32) | (ulong)(k - columnBase[row]);
+                        Value = v;
+                        _k = k + 1;
+                        return true;
+                    }
+                    k++;
+                }
+                if (++_row >= rows) { _row = rows; _jEnd = _j = 0; _k = _kEnd = 0; return false; }
+                _j = 0;
+                _jEnd = MirrorLength(_row);
+                if (_jEnd > 0 && _row >= _tileStart + TileRows) FillTile(_row);
+                _k = _d.RowStart[_row];
+                _kEnd = _d.RowStart[_row + 1];
+            }
         }
         public void Dispose() => _d.Dispose();
     }

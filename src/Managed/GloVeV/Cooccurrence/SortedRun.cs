@@ -13,21 +13,42 @@ internal interface IRunSource : IDisposable
 
 internal static class SortedRun
 {
-    /// <summary>Sorts keys with their values and sums duplicates in place; returns the new length.</summary>
-    public static int SortAndReduce(ulong[] keys, long[] values, int n)
+    /// <summary>Sorts keys[start..start+n) with their values and sums duplicates in place; returns the new length.</summary>
+    public static int SortAndReduce(ulong[] keys, long[] values, int n, int start = 0)
     {
         if (n == 0) return 0;
         ulong max = 0;
-        for (int i = 0; i < n; i++) max |= keys[i];
+        for (int i = start; i < start + n; i++) max |= keys[i];
         int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(max);
-        RadixSort(keys, values, 0, n, Math.Max(0, bits - 8));
-        int w = 0;
-        for (int r = 1; r < n; r++)
+        RadixSort(keys, values, start, start + n, Math.Max(0, bits - 8));
+        int w = start;
+        for (int r = start + 1; r < start + n; r++)
         {
             if (keys[r] == keys[w]) values[w] += values[r];
             else { w++; keys[w] = keys[r]; values[w] = values[r]; }
         }
-        return w + 1;
+        return w + 1 - start;
+    }
+
+    /// <summary>
+    /// Writes the mirror (j, i) of every off-diagonal pair (i, j) of the sorted, reduced keys[from..from+n) to
+    /// keys[to..], sorted; returns how many. <paramref name="to"/> is <paramref name="from"/> (in place: the write never
+    /// passes the read) or at least from + n. A symmetric count stores each unordered pair once; this is its other half.
+    /// </summary>
+    public static int Mirror(ulong[] keys, long[] values, int from, int n, int to)
+    {
+        if (to != from && to < from + n) throw new ArgumentOutOfRangeException(nameof(to));
+        int m = 0;
+        for (int r = from; r < from + n; r++)
+        {
+            ulong k = keys[r];
+            uint i = (uint)(k >> 32), j = (uint)k;
+            if (i == j) continue;
+            keys[to + m] = ((ulong)j << 32) | i;
+            values[to + m] = values[r];
+            m++;
+        }
+        return SortAndReduce(keys, values, m, to);
     }
 
     /// <summary>
@@ -77,10 +98,10 @@ internal static class SortedRun
         }
     }
 
-    public static void Write(string path, ulong[] keys, long[] values, int n)
+    public static void Write(string path, ulong[] keys, long[] values, int start, int n)
     {
         using var w = new RunFileWriter(path);
-        for (int i = 0; i < n; i++) w.Append(keys[i], values[i]);
+        for (int i = start; i < start + n; i++) w.Append(keys[i], values[i]);
     }
 }
 
@@ -110,16 +131,39 @@ internal sealed class RunFileWriter(string path) : IDisposable
     }
 }
 
-internal sealed class MemoryRun(ulong[] keys, long[] values, int count) : IRunSource
+internal sealed class MemoryRun(ulong[] keys, long[] values, int start, int count) : IRunSource
 {
     // Released on Dispose, so a merged buffer can be collected before the next pass allocates its own.
     ulong[] _keys = keys;
     long[] _values = values;
-    int _i = -1;
-    public bool MoveNext() => ++_i < count;
+    int _i = start - 1;
+    public bool MoveNext() => ++_i < start + count;
     public ulong Key => _keys[_i];
     public long Value => _values[_i];
     public void Dispose() { _keys = []; _values = []; }
+}
+
+/// <summary>Two sorted sources with no key in common, read as one (a symmetric buffer: its upper triangle and the
+/// mirror, whose rows interleave), so a count with many threads still merges few sources.</summary>
+internal sealed class DisjointUnionRun(IRunSource a, IRunSource b) : IRunSource
+{
+    bool _started, _hasA, _hasB, _fromA;
+    public ulong Key { get; private set; }
+    public long Value { get; private set; }
+
+    public bool MoveNext()
+    {
+        if (!_started) { _hasA = a.MoveNext(); _hasB = b.MoveNext(); _started = true; }
+        else if (_fromA) _hasA = a.MoveNext();
+        else _hasB = b.MoveNext();
+        if (!_hasA && !_hasB) return false;
+        _fromA = _hasA && (!_hasB || a.Key < b.Key);
+        var s = _fromA ? a : b;
+        Key = s.Key; Value = s.Value;
+        return true;
+    }
+
+    public void Dispose() { a.Dispose(); b.Dispose(); }
 }
 
 internal sealed class FileRun(string path, bool deleteOnClose = true) : IRunSource
