@@ -6,6 +6,47 @@ namespace GloVeV.Tests;
 
 public class VocabularyTests
 {
+    /// <summary>The word table against a dictionary: words of 0-40 bytes (multi-byte UTF-8 too), words that share
+    /// their first 8 bytes or differ only in the last byte, prefixes of each other, enough of them to rehash several
+    /// times; ids in insertion order, counts summed, absent words -1.</summary>
+    [Fact]
+    public void WordTableFindsWhatADictionaryFinds()
+    {
+        var rng = new Random(3);
+        string[] alphabet = ["a", "b", "e", "z", "é", "ß", "中", "'", "0"];
+        string RandomWord(int len) { var sb = new StringBuilder(); while (Encoding.UTF8.GetByteCount(sb.ToString()) < len) sb.Append(alphabet[rng.Next(alphabet.Length)]); return sb.ToString(); }
+        var words = new List<string> { "", "a", "ab", "abcdefgh", "abcdefghi", "abcdefghj", "abcdefgh1234567", "abcdefgh1234568" };
+        for (int k = 0; k < 20_000; k++)
+        {
+            var w = RandomWord(rng.Next(1, 41));
+            words.Add(w);
+            if (k % 5 == 0) words.Add(w[..^1] + (w[^1] == 'a' ? "b" : "a"));     // the same but the last character
+            if (k % 7 == 0 && w.Length > 2) words.Add(w[..(w.Length / 2)]);       // a prefix
+        }
+        var table = new Utf8WordTable(16);
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var w in words)
+        {
+            int id = table.Add(Encoding.UTF8.GetBytes(w), 2);
+            if (!ids.TryGetValue(w, out int want)) ids[w] = want = ids.Count;
+            Assert.Equal(want, id);
+            counts[w] = counts.GetValueOrDefault(w) + 2;
+        }
+        Assert.Equal(ids.Count, table.Count);
+        foreach (var (w, id) in ids)
+        {
+            Assert.Equal(id, table.Find(Encoding.UTF8.GetBytes(w)));
+            Assert.Equal(w, table.WordString(id));
+            Assert.Equal(counts[w], table.CountOf(id));
+        }
+        for (int k = 0; k < 5_000; k++)
+        {
+            var w = RandomWord(rng.Next(1, 41)) + "#";
+            Assert.Equal(-1, table.Find(Encoding.UTF8.GetBytes(w)));
+        }
+    }
+
     [Fact]
     public void OrdersByCountThenGloVeCByteOrderAndAppliesMinCount()
     {

@@ -1,20 +1,26 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace GloVeV.Text;
 
 /// <summary>
 /// Open-addressing hash table from UTF-8 words to dense ids (0, 1, 2, … in insertion order), with a per-word
-/// 64-bit counter. Words live in one byte arena, so counting a large corpus allocates nothing per token.
+/// 64-bit counter. Words live in one byte arena, so counting a large corpus allocates nothing per token. A lookup is
+/// every token of every pass over a corpus: a slot carries the high half of its word's hash beside the id, and a word's
+/// first 8 bytes are kept with its length, so a word of up to 8 bytes (most of them) is found without a second table
+/// read or a byte comparison.
 /// </summary>
 public sealed class Utf8WordTable
 {
     byte[] _arena = new byte[1 << 16];
     int _arenaUsed;
-    int[] _slots;          // id + 1, 0 = empty
+    ulong[] _slots;        // (hash >> 32) << 32 | (id + 1); 0 = empty
     int[] _offsets = new int[1024];
     int[] _lengths = new int[1024];
     ulong[] _hashes = new ulong[1024];
+    ulong[] _heads = new ulong[1024];   // first 8 bytes, little-endian, zero-padded
     long[] _counts = new long[1024];
     int _count;
 
@@ -22,78 +28,108 @@ public sealed class Utf8WordTable
     {
         int size = 16;
         while (size < capacity * 2) size <<= 1;
-        _slots = new int[size];
+        _slots = new ulong[size];
     }
 
     public int Count => _count;
 
-    /// <summary>A fast 64-bit mix over 8-byte words (not cryptographic; only spreads slots).</summary>
-    static ulong Hash(ReadOnlySpan<byte> w)
+    /// <summary>A fast 64-bit mix over 8-byte words (not cryptographic; only spreads slots); <paramref name="head"/>
+    /// gets the word's first 8 bytes (little-endian, zero-padded).</summary>
+    static ulong Hash(ReadOnlySpan<byte> w, out ulong head)
     {
         ulong h = 0x9E3779B97F4A7C15UL ^ (ulong)w.Length;
         int i = 0;
+        head = 0;
         for (; i + 8 <= w.Length; i += 8)
         {
-            h ^= BinaryPrimitives.ReadUInt64LittleEndian(w[i..]);
+            ulong x = BinaryPrimitives.ReadUInt64LittleEndian(w[i..]);
+            if (i == 0) head = x;
+            h ^= x;
             h *= 0xFF51AFD7ED558CCDUL; h ^= h >> 32;
         }
-        ulong tail = 0;
-        for (int k = 0; i < w.Length; i++, k += 8) tail |= (ulong)w[i] << k;
+        ulong tail = Tail(w, i);
+        if (i == 0) head = tail;
         h ^= tail; h *= 0xC4CEB9FE1A85EC53UL; h ^= h >> 29; h *= 0xFF51AFD7ED558CCDUL; h ^= h >> 32;
         return h;
     }
 
+    /// <summary>The last w.Length - i (0-7) bytes as a little-endian number: three reads at most, not a loop per byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static ulong Tail(ReadOnlySpan<byte> w, int i)
+    {
+        int n = w.Length - i;
+        ref byte p = ref Unsafe.Add(ref MemoryMarshal.GetReference(w), i);
+        ulong v = 0;
+        int k = 0;
+        if ((n & 4) != 0) { v = Unsafe.ReadUnaligned<uint>(ref p); k = 4; }
+        if ((n & 2) != 0) { v |= (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref p, k)) << (8 * k); k += 2; }
+        if ((n & 1) != 0) v |= (ulong)Unsafe.Add(ref p, k) << (8 * k);
+        return v;
+    }
+
+    static ulong Slot(ulong hash, int id) => (hash & 0xFFFFFFFF00000000UL) | (uint)(id + 1);
+
+    /// <summary>Whether id is this word: the hash's high half already matched its slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    bool Same(int id, ReadOnlySpan<byte> word, ulong head) =>
+        _lengths[id] == word.Length && _heads[id] == head
+        && (word.Length <= 8 || _arena.AsSpan(_offsets[id] + 8, word.Length - 8).SequenceEqual(word[8..]));
+
     /// <summary>Id of a word, or -1.</summary>
     public int Find(ReadOnlySpan<byte> word)
     {
-        ulong h = Hash(word);
-        int mask = _slots.Length - 1;
+        ulong h = Hash(word, out ulong head);
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        ulong tag = h & 0xFFFFFFFF00000000UL;
         for (int s = (int)h & mask; ; s = (s + 1) & mask)
         {
-            int v = _slots[s];
-            if (v == 0) return -1;
-            int id = v - 1;
-            if (_hashes[id] == h && _arena.AsSpan(_offsets[id], _lengths[id]).SequenceEqual(word)) return id;
+            ulong e = slots[s];
+            if (e == 0) return -1;
+            if ((e & 0xFFFFFFFF00000000UL) != tag) continue;
+            int id = (int)(uint)e - 1;
+            if (Same(id, word, head)) return id;
         }
     }
 
     /// <summary>Adds <paramref name="count"/> to the word's counter, inserting it if new; returns its id.</summary>
     public int Add(ReadOnlySpan<byte> word, long count = 1)
     {
-        ulong h = Hash(word);
+        ulong h = Hash(word, out ulong head);
         int mask = _slots.Length - 1;
         int s = (int)h & mask;
         for (; ; s = (s + 1) & mask)
         {
-            int v = _slots[s];
-            if (v == 0) break;
-            int id = v - 1;
-            if (_hashes[id] == h && _arena.AsSpan(_offsets[id], _lengths[id]).SequenceEqual(word)) { _counts[id] += count; return id; }
+            ulong e = _slots[s];
+            if (e == 0) break;
+            if ((e >> 32) != (h >> 32)) continue;
+            int id = (int)(uint)e - 1;
+            if (Same(id, word, head)) { _counts[id] += count; return id; }
         }
         int nid = _count++;
         if (nid == _offsets.Length)
         {
             int n = _offsets.Length * 2;
-            Array.Resize(ref _offsets, n); Array.Resize(ref _lengths, n); Array.Resize(ref _hashes, n); Array.Resize(ref _counts, n);
+            Array.Resize(ref _offsets, n); Array.Resize(ref _lengths, n); Array.Resize(ref _hashes, n); Array.Resize(ref _heads, n); Array.Resize(ref _counts, n);
         }
         if (_arenaUsed + word.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + word.Length));
         word.CopyTo(_arena.AsSpan(_arenaUsed));
-        _offsets[nid] = _arenaUsed; _lengths[nid] = word.Length; _hashes[nid] = h; _counts[nid] = count;
+        _offsets[nid] = _arenaUsed; _lengths[nid] = word.Length; _hashes[nid] = h; _heads[nid] = head; _counts[nid] = count;
         _arenaUsed += word.Length;
-        _slots[s] = nid + 1;
+        _slots[s] = Slot(h, nid);
         if (_count * 2 > _slots.Length) Rehash();
         return nid;
     }
 
     void Rehash()
     {
-        var slots = new int[_slots.Length * 2];
+        var slots = new ulong[_slots.Length * 2];
         int mask = slots.Length - 1;
         for (int id = 0; id < _count; id++)
         {
             int s = (int)_hashes[id] & mask;
             while (slots[s] != 0) s = (s + 1) & mask;
-            slots[s] = id + 1;
+            slots[s] = Slot(_hashes[id], id);
         }
         _slots = slots;
     }
