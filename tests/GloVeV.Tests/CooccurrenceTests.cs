@@ -322,6 +322,60 @@ public class CooccurrenceTests
         Assert.Equal(expect.Select(p => (p.Key, p.Value)).ToList(), got);
     }
 
+    /// <summary>The CSR pass fills both tensors at their places from several threads (shares of 1M records and up):
+    /// 2.5M records over 3 threads, every row, column and value in place, and a partly filled file refuses to commit.</summary>
+    [Fact]
+    public void TheCsrOfABinaryIsFilledInPlaceFromSeveralThreads()
+    {
+        var dir = TestPaths.TempDir();
+        var rng = new Random(8);
+        int v = 3000;
+        var rowCounts = new long[v];
+        var bin = Path.Combine(dir, "cooccurrence.bin");
+        var cols = new List<int>();
+        var vals = new List<double>();
+        using (var w = new GloVeBinaryWriter(bin))
+        {
+            for (int i = 0; i < v; i++)
+            {
+                int j = -1;
+                while (true)
+                {
+                    j += 1 + rng.Next(3);
+                    if (j >= v || rowCounts[i] > 1000) break;
+                    double x = rng.NextDouble() + 0.5;
+                    w.Write(i + 1, j + 1, x);
+                    rowCounts[i]++; cols.Add(j); vals.Add(x);
+                }
+            }
+            w.Commit();
+        }
+        Assert.True(cols.Count > 2_500_000, $"{cols.Count} records");
+        var csrPath = Path.Combine(dir, "m.csr.safetensors");
+        CsrMatrix.WriteFromSortedBinary(bin, rowCounts, csrPath, new Dictionary<string, string>(), threads: 3);
+        using var csr = CsrMatrix.Open(csrPath);
+        Assert.Equal(cols.Count, csr.NonZeros);
+        int k = 0;
+        for (int i = 0; i < v; i++)
+        {
+            var ci = csr.RowIndices(i);
+            var xi = csr.RowValues(i);
+            Assert.Equal(rowCounts[i], ci.Length);
+            for (int q = 0; q < ci.Length; q++, k++)
+            {
+                Assert.Equal(cols[k], ci[q]);
+                Assert.Equal(vals[k], xi[q]);
+            }
+        }
+        using var partial = new GloVeV.IO.SafeTensorsWriter(Path.Combine(dir, "p.safetensors"),
+            [new GloVeV.IO.TensorSpec("a", GloVeV.IO.TensorDType.I32, [10]), new GloVeV.IO.TensorSpec("b", GloVeV.IO.TensorDType.F64, [4])]);
+        partial.WriteAt<double>(1, 0, new double[4]);
+        partial.WriteAt<int>(0, 5, new int[5]);
+        Assert.Throws<GloVeVException>(() => partial.WriteAt<int>(0, 8, new int[3]));
+        Assert.Throws<ArgumentException>(() => partial.WriteAt<long>(0, 0, new long[1]));
+        Assert.Throws<GloVeVException>(() => partial.Commit());
+    }
+
     [Fact]
     public void TinyMemoryBudgetsSpillAndMergeToTheSameMatrix()
     {

@@ -340,7 +340,7 @@ public static class CooccurrenceCounter
             ["distance_weighting"] = o.DistanceWeighting ? "true" : "false",
             ["tokens"] = tokens.ToString(),
             ["source_bytes"] = bytes, ["source_sha256"] = sha,
-        });
+        }, o.Threads);
         return (binPath, csrPath, nnz);
     }
 

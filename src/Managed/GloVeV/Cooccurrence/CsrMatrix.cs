@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GloVeV.IO;
 
 namespace GloVeV.Cooccurrence;
@@ -168,24 +169,48 @@ public sealed unsafe class CsrMatrix : IDisposable
         w.Commit();
     }
 
-    public static void WriteFromSortedBinary(string binPath, long[] rowCounts, string csrPath, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>
+    /// The CSR file of a sorted <c>cooccurrence.bin</c> this process wrote a moment ago (checked while merging). One
+    /// pass over it: record k's column id and value go straight to their places in the CSR file (k is their index in
+    /// both tensors), so <paramref name="threads"/> threads each convert a contiguous share of the records, and the
+    /// .bin is read once, not once per tensor.
+    /// </summary>
+    public static void WriteFromSortedBinary(string binPath, long[] rowCounts, string csrPath, IReadOnlyDictionary<string, string> metadata, int threads = 1)
     {
-        // The .bin was written by this process a moment ago (sorted, checked while merging): two sequential passes
-        // over it in chunks, one for the column ids and one for the values, without a call per record.
         long n = GloVeBinaryReader.RecordCount(binPath);
         if (n != rowCounts.Sum()) throw new GloVeVException($"{binPath}: {n} records, but the merge counted {rowCounts.Sum()}");
-        void Pass(SafeTensorsWriter w, bool values)
+        int v = rowCounts.Length;
+        var indptr = new long[v + 1];
+        for (int i = 0; i < v; i++) indptr[i + 1] = indptr[i] + rowCounts[i];
+        using var w = new SafeTensorsWriter(csrPath, [
+            new TensorSpec("indptr", TensorDType.I64, [v + 1]),
+            new TensorSpec("indices", TensorDType.I32, [n]),
+            new TensorSpec("data", TensorDType.F64, [n]),
+        ], metadata);
+        w.Write<long>(indptr);
+        const int Chunk = 1 << 14;
+        // Shares of at least 1M records: a thread per share pays for its own buffers and file handle.
+        int parts = (int)Math.Clamp(n >> 20, 1, Math.Max(1, threads));
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
         {
-            var ints = new int[1 << 14];
-            var doubles = new double[1 << 14];
-            GloVeBinaryReader.ForEachChunk(binPath, (recs, _) =>
+            long lo = n * p / parts, hi = n * (p + 1) / parts;
+            var buf = new byte[16 * Chunk];
+            var ints = new int[Chunk];
+            var doubles = new double[Chunk];
+            using var fs = new FileStream(binPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            fs.Position = lo * 16;
+            for (long k = lo; k < hi;)
             {
-                int m = recs.Length;
-                if (values) { for (int k = 0; k < m; k++) doubles[k] = recs[k].Value; w.Write<double>(doubles.AsSpan(0, m)); }
-                else { for (int k = 0; k < m; k++) ints[k] = recs[k].Word2 - 1; w.Write<int>(ints.AsSpan(0, m)); }
-            });
-        }
-        Write(csrPath, rowCounts, w => Pass(w, false), w => Pass(w, true), metadata);
+                int m = (int)Math.Min(Chunk, hi - k);
+                fs.ReadExactly(buf, 0, m * 16);
+                var recs = MemoryMarshal.Cast<byte, CoocRecord>(buf.AsSpan(0, m * 16));
+                for (int q = 0; q < m; q++) { ints[q] = recs[q].Word2 - 1; doubles[q] = recs[q].Value; }
+                w.WriteAt<int>(1, k, ints.AsSpan(0, m));
+                w.WriteAt<double>(2, k, doubles.AsSpan(0, m));
+                k += m;
+            }
+        });
+        w.Commit();
     }
 
     /// <summary>Converts a GloVe C <c>cooccurrence.bin</c> made elsewhere (sorted or shuffled; a pair listed twice is

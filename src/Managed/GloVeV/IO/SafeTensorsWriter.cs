@@ -38,9 +38,11 @@ public sealed class SafeTensorsWriter : IDisposable
 {
     readonly AtomicFile _file;
     readonly List<TensorSpec> _specs;
+    readonly long[] _offsets;   // each tensor's first byte, from the start of the data
     readonly long _dataStart;
     long _written;
     readonly long _total;
+    bool _positional;
 
     /// <param name="direct">Write around the page cache (<see cref="DirectWriteStream"/>): for large files this process
     /// does not read back, written off the computing threads (each buffer waits for the disk).</param>
@@ -63,8 +65,11 @@ public sealed class SafeTensorsWriter : IDisposable
                 w.WriteEndObject();
             }
             long offset = 0;
-            foreach (var s in _specs)
+            _offsets = new long[_specs.Count];
+            for (int t = 0; t < _specs.Count; t++)
             {
+                var s = _specs[t];
+                _offsets[t] = offset;
                 w.WriteStartObject(s.Name);
                 w.WriteString("dtype", SafeTensors.Code(s.DType));
                 w.WriteStartArray("shape"); foreach (var d in s.Shape) w.WriteNumberValue(d); w.WriteEndArray();
@@ -103,11 +108,33 @@ public sealed class SafeTensorsWriter : IDisposable
 
     public void Write<T>(ReadOnlySpan<T> data) where T : unmanaged
     {
+        if (_positional) throw new InvalidOperationException("sequential writes after WriteAt");
         var bytes = MemoryMarshal.AsBytes(data);
         if (_written + bytes.Length > _total) throw new GloVeVException("more tensor data written than declared");
         _file.Stream.Write(bytes);
         _sha?.AppendData(bytes);
         _written += bytes.Length;
+    }
+
+    /// <summary>
+    /// Writes elements <paramref name="element"/>.. of tensor number <paramref name="tensor"/> (declaration order) at
+    /// their place in the file, after the sequential writes are done: threads may fill disjoint ranges at once, in any
+    /// order, and <see cref="Commit"/> checks that the byte count adds up. Not for a hashed or direct file (a hash needs
+    /// the bytes in order; direct writes need aligned blocks).
+    /// </summary>
+    public void WriteAt<T>(int tensor, long element, ReadOnlySpan<T> data) where T : unmanaged
+    {
+        if (_sha != null || _file.Stream is not FileStream fs) throw new InvalidOperationException("WriteAt needs a plain, unhashed file");
+        var spec = _specs[tensor];
+        int size = SafeTensors.SizeOf(spec.DType);
+        if (System.Runtime.CompilerServices.Unsafe.SizeOf<T>() != size) throw new ArgumentException($"tensor {spec.Name} has {size}-byte elements");
+        if (element < 0 || element + data.Length > spec.ElementCount) throw new GloVeVException($"elements {element}..{element + data.Length} outside tensor {spec.Name} of {spec.ElementCount}");
+        if (!_positional)
+            lock (_specs)
+                if (!_positional) { fs.Flush(); _positional = true; }
+        var bytes = MemoryMarshal.AsBytes(data);
+        RandomAccess.Write(fs.SafeFileHandle, bytes, _dataStart + _offsets[tensor] + element * size);
+        Interlocked.Add(ref _written, bytes.Length);
     }
 
     public void Commit()
