@@ -144,9 +144,10 @@ internal sealed unsafe class DenseBlock : IDisposable
         readonly uint[] _tile;
         readonly int _tileStride;
         int _row = -1, _tileStart = int.MinValue;
-        // Mirror phase: next row j above _row to look at, and where it stops; then the own row's next cell and end.
-        int _j, _jEnd;
-        long _k, _kEnd;
+        // The current row's non-zero cells (mirror, then its own), and the next one to hand out.
+        readonly int[] _cols;
+        readonly uint[] _vals;
+        int _pos, _count;
         public ulong Key { get; private set; }
         public long Value { get; private set; }
 
@@ -156,6 +157,10 @@ internal sealed unsafe class DenseBlock : IDisposable
             // A mirror row has at most min(i, (maxProduct-1)/(i+1)) <= sqrt(maxProduct) cells.
             _tileStride = (int)Math.Min(block.ColumnBase.Length, (long)Math.Sqrt(block._maxProduct) + 2);
             _tile = new uint[TileRows * Math.Max(1, _tileStride)];
+            // The longest row: row 0's cells (no mirror) or a mirror plus a row no longer than row 0's.
+            long longest = (block.RowStart.Length > 1 ? block.RowStart[1] - block.RowStart[0] : 0) + _tileStride + 1;
+            _cols = new int[longest];
+            _vals = new uint[longest];
         }
 
         /// <summary>Mirror cells (j, i) for j &lt; MirrorLength(i): (j + 1)(i + 1) &lt; maxProduct and j &lt; i.</summary>
@@ -189,52 +194,57 @@ internal sealed unsafe class DenseBlock : IDisposable
 
         public bool MoveNext()
         {
+            while (_pos == _count)
+            {
+                if (_row + 1 >= _d.ColumnBase.Length) { _row = _d.ColumnBase.Length; _pos = _count = 0; return false; }
+                NextRow();
+            }
+            Key = ((ulong)_row << 32) | (uint)_cols[_pos];
+            Value = _vals[_pos];
+            _pos++;
+            return true;
+        }
+
+        /// <summary>Moves to the next row and lists its non-zero cells, mirror first (columns ascending). The lists are
+        /// written without a branch per cell (a zero cell's slot is overwritten by the next): whether a cell is empty
+        /// is a coin flip in the block's middle, and the mispredictions were most of a branchy scan.</summary>
+        void NextRow()
+        {
+            _row++;
+            _pos = _count = 0;
             uint* vals = _d.Values;
             var columnBase = _d.ColumnBase;
-            int rows = columnBase.Length;
-            while (true)
+            int row = _row, n = 0;
+            int jEnd = MirrorLength(row);
+            fixed (int* cols = _cols)
+            fixed (uint* outv = _vals)
             {
-                int j = _j, jEnd = _jEnd, row = _row;
-                if (j < jEnd)
-                    fixed (uint* tile = _tile)
-                    {
-                        uint* t = tile + (row - _tileStart) * _tileStride;
-                        while (j < jEnd)
-                        {
-                            if (j + 8 <= jEnd && Vector256.Load(t + j) == Vector256<uint>.Zero) { j += 8; continue; }
-                            uint v = t[j];
-                            if (v != 0)
-                            {
-                                Key = ((ulong)row << 32) | (uint)j;
-                                Value = v;
-                                _j = j + 1;
-                                return true;
-                            }
-                            j++;
-                        }
-                        _j = jEnd;
-                    }
-                long k = _k, kEnd = _kEnd;
-                while (k < kEnd)
+                if (jEnd > 0)
                 {
-                    if (k + 8 <= kEnd && Vector256.Load(vals + k) == Vector256<uint>.Zero) { k += 8; continue; }
-                    uint v = vals[k];
-                    if (v != 0)
-                    {
-                        Key = ((ulong)row << 32) | (ulong)(k - columnBase[row]);
-                        Value = v;
-                        _k = k + 1;
-                        return true;
-                    }
-                    k++;
+                    if (row >= _tileStart + TileRows) FillTile(row);
+                    fixed (uint* tile = _tile) n = Compact(tile + (row - _tileStart) * _tileStride, jEnd, 0, cols, outv, n);
                 }
-                if (++_row >= rows) { _row = rows; _jEnd = _j = 0; _k = _kEnd = 0; return false; }
-                _j = 0;
-                _jEnd = MirrorLength(_row);
-                if (_jEnd > 0 && _row >= _tileStart + TileRows) FillTile(_row);
-                _k = _d.RowStart[_row];
-                _kEnd = _d.RowStart[_row + 1];
+                long k0 = _d.RowStart[row], k1 = _d.RowStart[row + 1];
+                if (k1 > k0) n = Compact(vals + k0, (int)(k1 - k0), (int)(k0 - columnBase[row]), cols, outv, n);
             }
+            _count = n;
+        }
+
+        /// <summary>Appends the non-zero cells of src[0..len) with columns firstColumn + index; returns the new count.</summary>
+        static int Compact(uint* src, int len, int firstColumn, int* cols, uint* outv, int n)
+        {
+            int q = 0;
+            while (q < len)
+            {
+                // Long empty stretches (the far columns of a row) go eight cells at a time.
+                if (q + 8 <= len && Vector256.Load(src + q) == Vector256<uint>.Zero) { q += 8; continue; }
+                uint v = src[q];
+                cols[n] = firstColumn + q;
+                outv[n] = v;
+                n += (int)((v | (0u - v)) >> 31);
+                q++;
+            }
+            return n;
         }
         public void Dispose() => _d.Dispose();
     }
