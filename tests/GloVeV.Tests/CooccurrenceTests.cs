@@ -181,7 +181,7 @@ public class CooccurrenceTests
     }
 
     /// <summary>An upper-triangle block read back is the whole symmetric matrix in key order: the mirror of each row
-    /// (transposed in tiles of 16 rows) then its own cells. Blocks from a few rows to several tiles, with cells at
+    /// (transposed in tiles of 16 rows) then its own cells, listed in pieces of 4096 cells. Blocks from a few rows to several tiles, with cells at
     /// the ends of rows, empty rows and a diagonal, against a brute-force list.</summary>
     [Theory]
     [InlineData(5, 30, 0.7)]
@@ -189,6 +189,7 @@ public class CooccurrenceTests
     [InlineData(300, 5_000, 0.05)]
     [InlineData(300, 90_001, 0.5)]
     [InlineData(1000, 20_000, 0.01)]
+    [InlineData(5000, 20_000_000, 0.01)]  // rows and mirrors longer than a 4096-cell piece
     public unsafe void UpperTriangleBlocksReadBackAsTheSymmetricMatrix(int vocab, long maxProduct, double density)
     {
         var rng = new Random(vocab);

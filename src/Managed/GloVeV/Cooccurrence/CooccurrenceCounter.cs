@@ -51,6 +51,7 @@ public static class CooccurrenceCounter
         long[] _queuedCell, _pendingCell;
         uint[] _queuedWeight, _pendingWeight;
         int _queued, _pending;
+        byte[]? _runBuffer;
         static int _runCounter;
 
         public Worker(CooccurrenceOptions o, Vocabulary v, long maxProduct, int bufferEntries, string tempDir)
@@ -150,7 +151,7 @@ public static class CooccurrenceCounter
         void SpillRun(int start, int count)
         {
             var path = Path.Combine(TempDir, $"run-{Interlocked.Increment(ref _runCounter):D6}.bin");
-            SortedRun.Write(path, Keys, Values, start, count);
+            SortedRun.Write(path, Keys, Values, start, count, _runBuffer ??= new byte[RunFileWriter.BufferBytes]);
             Spilled.Add(path);
         }
 

@@ -144,9 +144,13 @@ internal sealed unsafe class DenseBlock : IDisposable
         readonly uint[] _tile;
         readonly int _tileStride;
         int _row = -1, _tileStart = int.MinValue;
-        // The current row's non-zero cells (mirror, then its own), and the next one to hand out.
-        readonly int[] _cols;
-        readonly uint[] _vals;
+        // Where the scan is: the mirror of _row or its own cells, the next cell _q of the _len there; the non-zero
+        // cells of the last piece scanned, and the next one to hand out.
+        const int Piece = 4096;
+        bool _mirror;
+        int _q, _len;
+        readonly int[] _cols = new int[Piece];
+        readonly uint[] _vals = new uint[Piece];
         int _pos, _count;
         public ulong Key { get; private set; }
         public long Value { get; private set; }
@@ -157,10 +161,6 @@ internal sealed unsafe class DenseBlock : IDisposable
             // A mirror row has at most min(i, (maxProduct-1)/(i+1)) <= sqrt(maxProduct) cells.
             _tileStride = (int)Math.Min(block.ColumnBase.Length, (long)Math.Sqrt(block._maxProduct) + 2);
             _tile = new uint[TileRows * Math.Max(1, _tileStride)];
-            // The longest row: row 0's cells (no mirror) or a mirror plus a row no longer than row 0's.
-            long longest = (block.RowStart.Length > 1 ? block.RowStart[1] - block.RowStart[0] : 0) + _tileStride + 1;
-            _cols = new int[longest];
-            _vals = new uint[longest];
         }
 
         /// <summary>Mirror cells (j, i) for j &lt; MirrorLength(i): (j + 1)(i + 1) &lt; maxProduct and j &lt; i.</summary>
@@ -195,45 +195,48 @@ internal sealed unsafe class DenseBlock : IDisposable
         public bool MoveNext()
         {
             while (_pos == _count)
-            {
-                if (_row + 1 >= _d.ColumnBase.Length) { _row = _d.ColumnBase.Length; _pos = _count = 0; return false; }
-                NextRow();
-            }
+                if (!NextPiece()) return false;
             Key = ((ulong)_row << 32) | (uint)_cols[_pos];
             Value = _vals[_pos];
             _pos++;
             return true;
         }
 
-        /// <summary>Moves to the next row and lists its non-zero cells, mirror first (columns ascending). The lists are
-        /// written without a branch per cell (a zero cell's slot is overwritten by the next): whether a cell is empty
-        /// is a coin flip in the block's middle, and the mispredictions were most of a branchy scan.</summary>
-        void NextRow()
+        /// <summary>Lists the non-zero cells of the next piece of at most <see cref="Piece"/> cells (the mirror of a row
+        /// first, then its own cells, columns ascending); false at the end. The list is written without a branch per
+        /// cell (a zero cell's slot is overwritten by the next): whether a cell is empty is a coin flip in the block's
+        /// middle, and the mispredictions were most of a branchy scan.</summary>
+        bool NextPiece()
         {
-            _row++;
             _pos = _count = 0;
-            uint* vals = _d.Values;
-            var columnBase = _d.ColumnBase;
-            int row = _row, n = 0;
-            int jEnd = MirrorLength(row);
+            while (_q == _len)
+            {
+                if (_mirror) { _mirror = false; _q = 0; _len = (int)(_d.RowStart[_row + 1] - _d.RowStart[_row]); continue; }
+                if (_row + 1 >= _d.ColumnBase.Length) { _row = _d.ColumnBase.Length; _q = _len = 0; return false; }
+                _row++;
+                _mirror = true; _q = 0; _len = MirrorLength(_row);
+                if (_len > 0 && _row >= _tileStart + TileRows) FillTile(_row);
+            }
+            int take = Math.Min(Piece, _len - _q);
             fixed (int* cols = _cols)
             fixed (uint* outv = _vals)
             {
-                if (jEnd > 0)
+                if (_mirror)
+                    fixed (uint* tile = _tile) _count = Compact(tile + (_row - _tileStart) * _tileStride + _q, take, _q, cols, outv);
+                else
                 {
-                    if (row >= _tileStart + TileRows) FillTile(row);
-                    fixed (uint* tile = _tile) n = Compact(tile + (row - _tileStart) * _tileStride, jEnd, 0, cols, outv, n);
+                    long k0 = _d.RowStart[_row];
+                    _count = Compact(_d.Values + k0 + _q, take, (int)(k0 - _d.ColumnBase[_row]) + _q, cols, outv);
                 }
-                long k0 = _d.RowStart[row], k1 = _d.RowStart[row + 1];
-                if (k1 > k0) n = Compact(vals + k0, (int)(k1 - k0), (int)(k0 - columnBase[row]), cols, outv, n);
             }
-            _count = n;
+            _q += take;
+            return true;
         }
 
-        /// <summary>Appends the non-zero cells of src[0..len) with columns firstColumn + index; returns the new count.</summary>
-        static int Compact(uint* src, int len, int firstColumn, int* cols, uint* outv, int n)
+        /// <summary>Lists the non-zero cells of src[0..len) with columns firstColumn + index; returns how many.</summary>
+        static int Compact(uint* src, int len, int firstColumn, int* cols, uint* outv)
         {
-            int q = 0;
+            int q = 0, n = 0;
             while (q < len)
             {
                 // Long empty stretches (the far columns of a row) go eight cells at a time.

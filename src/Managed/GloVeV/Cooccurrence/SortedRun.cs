@@ -98,20 +98,24 @@ internal static class SortedRun
         }
     }
 
-    public static void Write(string path, ulong[] keys, long[] values, int start, int n)
+    /// <param name="buffer">The writer's record buffer (<see cref="RunFileWriter.BufferBytes"/>): a worker that spills
+    /// many runs passes its own, so each run leaves no 64 KB of garbage behind (at small budgets that garbage was part of
+    /// the peak).</param>
+    public static void Write(string path, ulong[] keys, long[] values, int start, int n, byte[]? buffer = null)
     {
-        using var w = new RunFileWriter(path);
+        using var w = new RunFileWriter(path, buffer);
         for (int i = start; i < start + n; i++) w.Append(keys[i], values[i]);
     }
 }
 
 /// <summary>Writes a run file: 16-byte records (key, integer weight), buffered; read back by <see cref="FileRun"/>.</summary>
-internal sealed class RunFileWriter(string path) : IDisposable
+internal sealed class RunFileWriter(string path, byte[]? buffer = null) : IDisposable
 {
+    public const int BufferBytes = 16 * 4096;
     // Unbuffered stream: the 64 KB record buffer is the only one. (A FileStream buffer of 1 MB per spill run was a
     // large-object allocation per run: thousands of runs on a budget left the heap far above --memory.)
     readonly FileStream _fs = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
-    readonly byte[] _buf = new byte[16 * 4096];
+    readonly byte[] _buf = buffer is { Length: BufferBytes } ? buffer : new byte[BufferBytes];
     int _fill;
     public long Records { get; private set; }
 

@@ -16,10 +16,11 @@ public sealed class Utf8WordTable
 {
     byte[] _arena = new byte[1 << 16];
     int _arenaUsed;
-    ulong[] _slots;        // (hash >> 32) << 32 | (id + 1); 0 = empty
+    // (hash >> 32) << 32 | (id + 1); 0 = empty. Filled up to 3/4: a probe compares 8 bytes in place, so a fuller table
+    // costs little, and the slots are most of the table's memory (the vocabulary is part of a count's --memory plan).
+    ulong[] _slots;
     int[] _offsets = new int[1024];
     int[] _lengths = new int[1024];
-    ulong[] _hashes = new ulong[1024];
     ulong[] _heads = new ulong[1024];   // first 8 bytes, little-endian, zero-padded
     long[] _counts = new long[1024];
     int _count;
@@ -27,7 +28,7 @@ public sealed class Utf8WordTable
     public Utf8WordTable(int capacity = 1 << 12)
     {
         int size = 16;
-        while (size < capacity * 2) size <<= 1;
+        while (size / 4 * 3 < capacity) size <<= 1;
         _slots = new ulong[size];
     }
 
@@ -110,14 +111,14 @@ public sealed class Utf8WordTable
         if (nid == _offsets.Length)
         {
             int n = _offsets.Length * 2;
-            Array.Resize(ref _offsets, n); Array.Resize(ref _lengths, n); Array.Resize(ref _hashes, n); Array.Resize(ref _heads, n); Array.Resize(ref _counts, n);
+            Array.Resize(ref _offsets, n); Array.Resize(ref _lengths, n); Array.Resize(ref _heads, n); Array.Resize(ref _counts, n);
         }
         if (_arenaUsed + word.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + word.Length));
         word.CopyTo(_arena.AsSpan(_arenaUsed));
-        _offsets[nid] = _arenaUsed; _lengths[nid] = word.Length; _hashes[nid] = h; _heads[nid] = head; _counts[nid] = count;
+        _offsets[nid] = _arenaUsed; _lengths[nid] = word.Length; _heads[nid] = head; _counts[nid] = count;
         _arenaUsed += word.Length;
         _slots[s] = Slot(h, nid);
-        if (_count * 2 > _slots.Length) Rehash();
+        if (_count > _slots.Length / 4 * 3) Rehash();
         return nid;
     }
 
@@ -127,9 +128,11 @@ public sealed class Utf8WordTable
         int mask = slots.Length - 1;
         for (int id = 0; id < _count; id++)
         {
-            int s = (int)_hashes[id] & mask;
+            // Hashes are recomputed, not stored: a rehash is rare, and 8 bytes a word are not.
+            ulong h = Hash(Word(id), out _);
+            int s = (int)h & mask;
             while (slots[s] != 0) s = (s + 1) & mask;
-            slots[s] = Slot(_hashes[id], id);
+            slots[s] = Slot(h, id);
         }
         _slots = slots;
     }
