@@ -285,13 +285,19 @@ public static class CooccurrenceCounter
         Parallel.For(0, workers.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => buffers[t] = workers[t].FinishBuffer());
         var spilled = workers.SelectMany(w => w.Spilled).ToList();
         int spilledCount = spilled.Count;
-        // Collapse run files so no more than MaxOpenRuns are open at once in the final merge.
+        // Collapse run files so no more than MaxOpenRuns are open at once in the final merge. The read buffers (and the
+        // writer's) are the same in every round: thousands of runs at a small budget made a collapse round's 4 MB of
+        // buffers garbage each time, and that garbage was the process's peak.
+        var readBuffers = new byte[Math.Min(MaxOpenRuns, spilled.Count)][];
+        for (int b = 0; b < readBuffers.Length; b++) readBuffers[b] = new byte[FileRun.BufferBytes];
+        byte[]? writeBuffer = null;
         while (spilled.Count > MaxOpenRuns)
         {
             var group = spilled.Take(MaxOpenRuns).ToList();
             spilled = spilled.Skip(MaxOpenRuns).ToList();
             var merged = Path.Combine(tempDir, $"merge-{Guid.NewGuid():N}.bin");
-            MergeToRun(group.Select(p => (IRunSource)new FileRun(p)).ToList(), merged);
+            MergeToRun(group.Select((p, b) => (IRunSource)new FileRun(p, buffer: readBuffers[b])).ToList(), merged,
+                writeBuffer ??= new byte[RunFileWriter.BufferBytes]);
             spilled.Add(merged);
         }
         // Each worker's dense block is a source of its own (its carries sit in its buffer): summing blocks would need
@@ -299,7 +305,7 @@ public static class CooccurrenceCounter
         var sources = new List<IRunSource>();
         foreach (var w in workers) sources.Add(w.Dense.Iterate());
         foreach (var b in buffers) if (b != null) sources.Add(b);
-        sources.AddRange(spilled.Select(p => (IRunSource)new FileRun(p)));
+        sources.AddRange(spilled.Select((p, b) => (IRunSource)new FileRun(p, buffer: readBuffers[b])));
         return (sources, tokens, spilledCount);
     }
 
@@ -498,9 +504,9 @@ public static class CooccurrenceCounter
     }
 
     /// <summary>Merges sorted sources into one run file; returns its number of records.</summary>
-    static long MergeToRun(List<IRunSource> sources, string path)
+    static long MergeToRun(List<IRunSource> sources, string path, byte[]? buffer = null)
     {
-        using var w = new RunFileWriter(path);
+        using var w = new RunFileWriter(path, buffer);
         KWayMerge(sources, w.Append);
         return w.Records;
     }

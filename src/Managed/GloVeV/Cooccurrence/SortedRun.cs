@@ -170,11 +170,14 @@ internal sealed class DisjointUnionRun(IRunSource a, IRunSource b) : IRunSource
     public void Dispose() { a.Dispose(); b.Dispose(); }
 }
 
-internal sealed class FileRun(string path, bool deleteOnClose = true) : IRunSource
+/// <param name="buffer">A record buffer of <see cref="BufferBytes"/> to read through (the caller's, reused run after
+/// run), or null for one of its own.</param>
+internal sealed class FileRun(string path, bool deleteOnClose = true, byte[]? buffer = null) : IRunSource
 {
+    public const int BufferBytes = 16 * 4096;
     readonly FileStream _fs = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1,
         (deleteOnClose ? FileOptions.DeleteOnClose : FileOptions.None) | FileOptions.SequentialScan);
-    readonly byte[] _buf = new byte[16 * 4096];
+    readonly byte[] _buf = buffer is { Length: BufferBytes } ? buffer : new byte[BufferBytes];
     int _pos, _len;
     public ulong Key { get; private set; }
     public long Value { get; private set; }
