@@ -154,19 +154,27 @@ public sealed unsafe class CsrMatrix : IDisposable
     static void Write(string path, long[] rowCounts, Action<SafeTensorsWriter> writeIndices, Action<SafeTensorsWriter> writeValues,
         IReadOnlyDictionary<string, string> metadata)
     {
+        using var w = BeginWrite(path, rowCounts, metadata);
+        writeIndices(w);
+        writeValues(w);
+        w.Commit();
+    }
+
+    /// <summary>A CSR file's writer with its header and indptr written; indices (I32) and data (F64) follow, nnz each.</summary>
+    static SafeTensorsWriter BeginWrite(string path, long[] rowCounts, IReadOnlyDictionary<string, string> metadata)
+    {
         int v = rowCounts.Length;
         long nnz = rowCounts.Sum();
         var indptr = new long[v + 1];
         for (int i = 0; i < v; i++) indptr[i + 1] = indptr[i] + rowCounts[i];
-        using var w = new SafeTensorsWriter(path, [
+        var w = new SafeTensorsWriter(path, [
             new TensorSpec("indptr", TensorDType.I64, [v + 1]),
             new TensorSpec("indices", TensorDType.I32, [nnz]),
             new TensorSpec("data", TensorDType.F64, [nnz]),
         ], metadata);
-        w.Write<long>(indptr);
-        writeIndices(w);
-        writeValues(w);
-        w.Commit();
+        try { w.Write<long>(indptr); }
+        catch { w.Dispose(); throw; }
+        return w;
     }
 
     /// <summary>
@@ -179,15 +187,7 @@ public sealed unsafe class CsrMatrix : IDisposable
     {
         long n = GloVeBinaryReader.RecordCount(binPath);
         if (n != rowCounts.Sum()) throw new GloVeVException($"{binPath}: {n} records, but the merge counted {rowCounts.Sum()}");
-        int v = rowCounts.Length;
-        var indptr = new long[v + 1];
-        for (int i = 0; i < v; i++) indptr[i + 1] = indptr[i] + rowCounts[i];
-        using var w = new SafeTensorsWriter(csrPath, [
-            new TensorSpec("indptr", TensorDType.I64, [v + 1]),
-            new TensorSpec("indices", TensorDType.I32, [n]),
-            new TensorSpec("data", TensorDType.F64, [n]),
-        ], metadata);
-        w.Write<long>(indptr);
+        using var w = BeginWrite(csrPath, rowCounts, metadata);
         const int Chunk = 1 << 14;
         // Shares of at least 1M records: a thread per share pays for its own buffers and file handle.
         int parts = (int)Math.Clamp(n >> 20, 1, Math.Max(1, threads));

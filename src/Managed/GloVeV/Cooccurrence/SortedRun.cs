@@ -174,7 +174,7 @@ internal sealed class DisjointUnionRun(IRunSource a, IRunSource b) : IRunSource
 /// run), or null for one of its own.</param>
 internal sealed class FileRun(string path, bool deleteOnClose = true, byte[]? buffer = null) : IRunSource
 {
-    public const int BufferBytes = 16 * 4096;
+    public const int BufferBytes = RunFileWriter.BufferBytes;
     readonly FileStream _fs = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1,
         (deleteOnClose ? FileOptions.DeleteOnClose : FileOptions.None) | FileOptions.SequentialScan);
     readonly byte[] _buf = buffer is { Length: BufferBytes } ? buffer : new byte[BufferBytes];
