@@ -17,12 +17,27 @@ static class TestPaths
         }
     }
 
+    /// <summary>A fresh folder under this test process's own root, which is removed when the process exits (the
+    /// tests write over 100 MB of models and variances per run; left behind, repeated runs fill the disk).</summary>
     public static string TempDir()
     {
-        var d = Path.Combine(Path.GetTempPath(), "glovev-tests-" + Guid.NewGuid().ToString("N"));
+        var d = Path.Combine(RunRoot.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(d);
         return d;
     }
+
+    static readonly Lazy<string> RunRoot = new(() =>
+    {
+        var root = Path.Combine(Path.GetTempPath(), "glovev-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        };
+        return root;
+    });
 
     public static string WriteCorpus(string dir, string text, string name = "corpus.txt")
     {
