@@ -68,8 +68,10 @@ def describe(model, cooc, glovev, threads, bench):
     for name, pairs in bench.items():
         row[name] = similarity(w, index, pairs)
         row[name + " W+C"] = similarity(w + c, index, pairs)
-    run(glovev, ["variance", "--model", str(model), "--cooccur", str(cooc), "--threads", str(threads), "--approx", "0", "--no-complete"])
-    info = [r for r in csv.DictReader(open(model / "variances" / "variance_info.tsv", encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE) if r["status"] in ("ok", "pseudo_inverse")]
+    # Diagnostics only (no covariances), beside the model's own variances folder.
+    run(glovev, ["variance", "--model", str(model), "--cooccur", str(cooc), "--threads", str(threads), "--approx", "0", "--no-complete",
+                 "--out", str(model / "diagnostics")])
+    info = [r for r in csv.DictReader(open(model / "diagnostics" / "variance_info.tsv", encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE) if r["status"] in ("ok", "pseudo_inverse")]
     cos = np.array([float(r["cos_wls"]) for r in info]); nr = np.array([float(r["noise_ratio"]) for r in info])
     row["median cos(trained,WLS)"] = float(np.median(cos)); row["p5 cos"] = float(np.percentile(cos, 5))
     row["share NR>1"] = float(np.mean(nr > 1)); row["words"] = len(info)

@@ -136,11 +136,13 @@ def variance_rows(var_dims, vocab, out, reps, row, done):
         model = out / ("m%d" % d)
         if not (model / "params.safetensors").is_file():
             run([CLI, "train", "--cooccur", out / "cooc", "--vocab", vocab, "--out", model, "--dim", str(d), "--epochs", "1", "--json"])
-        res = [rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "2", "--approx", "0", "--no-complete", "--json"]) for _ in range(reps)]
+        res = [rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "2", "--approx", "0", "--no-complete",
+                       "--out", out / ("v%d-compute" % d), "--json"]) for _ in range(reps)]
         js0 = [js(r[0]) for r in res]
         secs = statistics.median(j["seconds"] for j in js0)
         gf = statistics.median(j["gflops"] for j in js0)
-        one = js(rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "1", "--approx", "0", "--no-complete", "--json"])[0])
+        one = js(rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "1", "--approx", "0", "--no-complete",
+                           "--out", out / ("v%d-compute" % d), "--json"])[0])
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", OMP_NUM_THREADS="1")
         npj = js(run([PY, REPO / "perf" / "numpy_variance.py", model, out / "cooc", "2" if d <= 100 else "10"], env)[0])
         row("variance D=%d (2 thr)" % d, "%d words" % js0[0]["words_done"], secs, "%.1f GFLOP/s" % gf, max(r[2] for r in res),
@@ -159,7 +161,8 @@ def variance_rows(var_dims, vocab, out, reps, row, done):
             shutil.rmtree(out / ("v%d-default" % d), ignore_errors=True)
         # The same stage on the OpenBLAS backend (faster than MKL 2020's generic path on AMD CPUs).
         ob = dict(os.environ, GLOVEV_BLAS="openblas")
-        res = [rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "2", "--approx", "0", "--no-complete", "--json"], ob) for _ in range(reps)]
+        res = [rss_run([CLI, "variance", "--model", model, "--cooccur", out / "cooc", "--threads", "2", "--approx", "0", "--no-complete",
+                       "--out", out / ("v%d-compute" % d), "--json"], ob) for _ in range(reps)]
         gfo = statistics.median(js(r[0])["gflops"] for r in res)
         row("variance D=%d (2 thr, OpenBLAS)" % d, "%d words" % js(res[0][0])["words_done"], statistics.median(js(r[0])["seconds"] for r in res),
             "%.1f GFLOP/s" % gfo, max(r[2] for r in res), "OpenBLAS DGEMM x2 %.1f GF/s" % dgemm_ob, "%.2f of DGEMM" % (gfo / dgemm_ob))

@@ -82,6 +82,7 @@ static unsafe class PipelineExports
         if (c.Reserved != 0) throw new AbiException(Status.Argument, "gv_vocab_options.reserved must be 0");
         if (c.MaxVocab < 0 || c.MaxVocab > int.MaxValue) throw new AbiException(Status.Argument, $"max_vocab must be in 0..{int.MaxValue}, got {c.MaxVocab}");
         if (c.MinCount < 1) throw new AbiException(Status.Argument, $"min_count must be >= 1, got {c.MinCount}");
+        OutputPaths.RefuseInput(Str(outPath, "out_path"), Str(corpus, "corpus"), "corpus");
         var r = VocabularyBuilder.Build(Str(corpus, "corpus"), new VocabularyOptions { MinCount = c.MinCount, MaxVocab = (int)c.MaxVocab, Tokenizer = Tok(c.Flags), Threads = Threads(c.Threads) });
         r.Vocabulary.Save(Str(outPath, "out_path"));
         if (vocabSize != null) *vocabSize = r.Vocabulary.Count;
@@ -262,6 +263,7 @@ static unsafe class PipelineExports
     public static int ExportVectors(byte* modelDir, int format, byte* path, long* words) => Guard.Run(() =>
     {
         var f = VectorFormatOf(format);
+        OutputPaths.RefuseInputFolderFile(Str(path, "path"), Str(modelDir, "model_dir"), "model folder's file");
         int n = VectorFiles.Export(Str(modelDir, "model_dir"), f, Str(path, "path"));
         if (words != null) *words = n;
         return Status.Ok;

@@ -364,7 +364,7 @@ static unsafe class QueryExports
         var m = Model(h);
         NotNull(result, "out");
         if (permutations == 0) permutations = IntervalDefaults.Permutations;
-        if (permutations < 1 || permutations > int.MaxValue) throw new AbiException(Status.Argument, $"permutations must be 0 (default) or >= 1, got {permutations}");
+        if (permutations < 1 || permutations > int.MaxValue) throw new AbiException(Status.Argument, $"permutations must be 0 (default) or in 1..{int.MaxValue}, got {permutations}");
         var o = Options(opts);
         var r = Weat.Run(o.Propagation(m), WeatListsOf(x, nx, y, ny, a, na, b, nb), (int)permutations, o.Method, o.Level, o.Samples, o.Seed);
         *result = new WeatC

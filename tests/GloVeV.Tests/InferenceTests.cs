@@ -121,6 +121,23 @@ public class InferenceTests
         Assert.True(double.IsFinite(diff.Z) && diff.PValue is >= 0 and <= 1);
     }
 
+    [Theory]
+    [InlineData(0.01)]
+    [InlineData(0.5)]
+    [InlineData(0.95)]
+    public void TheMethodOfCompositionIsCentredOnTheMedianOfItsDrawsWithTheMeanBeside(double level)
+    {
+        // Skewed draws (a cosine near 1): their mean lies below the median, outside a narrow central interval.
+        var draws = Enumerable.Range(0, 999).Select(k => 1 - Math.Pow(k / 998.0, 4)).ToArray();
+        var iv = IntervalEngine.Summarise(0.9, draws, level);
+        var sorted = draws.Order().ToArray();
+        Assert.Equal(sorted[499], iv.Estimate, 15);                 // 999 draws: the 500th is the median
+        Assert.Equal(draws.Sum() / draws.Length, iv.Mean, 12);
+        Assert.Equal(0.9, iv.Plugin);
+        Assert.InRange(iv.Estimate, iv.Lo, iv.Hi);
+        if (level == 0.01) Assert.False(iv.Mean >= iv.Lo && iv.Mean <= iv.Hi, "the case this guards: the mean outside the interval");
+    }
+
     [Fact]
     public void BadQueriesAreClearErrors()
     {
@@ -138,5 +155,8 @@ public class InferenceTests
         Assert.Equal(5, r.Pairs);
         Assert.Equal(1, r.Oov);
         Assert.Equal(["zz"], r.OovWords);
+        // Equal human scores leave a correlation undefined: said so, not an internal error.
+        var flat = TestPaths.WriteCorpus(TestPaths.TempDir(), "x1 a1 5\nx1 b1 5\ny1 b1 5\n", "pairs.txt");
+        Assert.Contains("undefined", Assert.Throws<GloVeVException>(() => SimilarityBenchmark.Evaluate(p, WordPairs.Load(flat), draws: 50)).Message);
     }
 }

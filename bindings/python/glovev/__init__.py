@@ -1,5 +1,6 @@
 """glovev: GloVe word embeddings with GloVe-V statistical uncertainty (thin ctypes binding of libglovev)."""
-from ._lib import (LIBRARY_PATH, ArgumentError, CancelledError, FileError, GloVeVError, HandleError, InputError)
+from ._lib import (LIBRARY_PATH, ArgumentError, CancelledError, FileError, GloVeVError, HandleError, InputError,
+                   UnknownWordError)
 from ._lib import _lib as _clib
 from .model import (BenchmarkComparison, BenchmarkResult, BiasDifference, CorrelationInterval, Difference, Interval, Model,
                     Neighbour, NeighbourList, NeighbourSearch, ReliabilityWarning, RndResult, Similarity, WeatResult,
@@ -14,4 +15,4 @@ __all__ = ["Model", "Interval", "Similarity", "Difference", "Neighbour", "Neighb
            "ReliabilityWarning", "defaults",
            "CooccurrenceMatrix", "build_vocab", "cooccur", "train", "variance", "blas_backend", "import_vectors",
            "calibrate", "bootstrap", "compare_uncertainty",
-           "GloVeVError", "ArgumentError", "InputError", "FileError", "HandleError", "CancelledError", "LIBRARY_PATH"]
+           "GloVeVError", "ArgumentError", "InputError", "UnknownWordError", "FileError", "HandleError", "CancelledError", "LIBRARY_PATH"]

@@ -25,6 +25,10 @@ class InputError(GloVeVError, ValueError):
     """Bad input data, e.g. an unknown word or a malformed file."""
 
 
+class UnknownWordError(InputError, KeyError):
+    """A word that is not in the model's vocabulary: a KeyError too, as gensim's KeyedVectors raise."""
+
+
 class HandleError(GloVeVError, ValueError):
     """A closed (freed) model or matrix was used."""
 
@@ -272,7 +276,8 @@ def _check(status):
     if status == ERR_ARGUMENT or status == ERR_BUFFER:
         raise ArgumentError(msg, status)
     if status == ERR_INPUT:
-        raise InputError(msg, status)
+        # The core's words for an unknown word (Vocabulary.IdOf / IdsOf).
+        raise (UnknownWordError if "not in vocabulary" in msg else InputError)(msg, status)
     if status == ERR_IO:
         raise FileError(msg, status)
     if status == ERR_HANDLE:
@@ -285,10 +290,22 @@ def _check(status):
 def encode(s, name="word"):
     """UTF-8 bytes of a str argument; anything else is a TypeError."""
     if isinstance(s, bytes):
+        if b"\0" in s:
+            raise ArgumentError("%s contains a NUL byte, which cannot be passed to libglovev: %r" % (name, s))
         return s
     if not isinstance(s, str):
         raise TypeError("%s must be str, not %s" % (name, type(s).__name__))
+    if "\0" in s:
+        # C strings end at the first NUL: the library would see only the part before it.
+        raise ArgumentError("%s contains a NUL character, which cannot be passed to libglovev: %r" % (name, s))
     return s.encode("utf-8")
+
+
+def path(p, name="path"):
+    """UTF-8 bytes of a path argument (str or os.PathLike); anything else, None included, is a TypeError."""
+    if isinstance(p, bool) or not isinstance(p, (str, os.PathLike)):
+        raise TypeError("%s must be a path (str or os.PathLike), not %s" % (name, type(p).__name__))
+    return encode(os.fsdecode(p), name)
 
 
 def string_array(words, name):

@@ -18,7 +18,7 @@ def cooccur_shard(corpus, vocab, part_dir, shard, shards, window=None, symmetric
     :func:`glovev.cooccur` (None: the core's defaults; memory defaults to 1G per worker here). Returns the number of pairs."""
     n = c_int64()
     o = cooccur_options(window, symmetric, distance_weighting, memory, lowercase, split_punctuation, replace_invalid, threads)
-    L._check(L._lib.gv_cooccur_shard(L.encode(str(corpus), "corpus"), L.encode(str(vocab), "vocab"), L.encode(str(part_dir), "part_dir"),
+    L._check(L._lib.gv_cooccur_shard(L.path(corpus, "corpus"), L.path(vocab, "vocab"), L.path(part_dir, "part_dir"),
                                      byref(o), int(shard), int(shards), byref(n)))
     return n.value
 
@@ -26,7 +26,7 @@ def cooccur_shard(corpus, vocab, part_dir, shard, shards, window=None, symmetric
 def merge_cooccur(out_dir, vocab, parts):
     arr, n = L.string_array([str(p) for p in parts], "parts")
     nnz = c_int64()
-    L._check(L._lib.gv_merge_cooccur(L.encode(str(out_dir), "out_dir"), L.encode(str(vocab), "vocab"), arr, n, byref(nnz)))
+    L._check(L._lib.gv_merge_cooccur(L.path(out_dir, "out_dir"), L.path(vocab, "vocab"), arr, n, byref(nnz)))
     return nnz.value
 
 
@@ -35,15 +35,15 @@ def variance_shard(model_dir, cooccur_dir, part_dir, shard, shards, approx=None,
     :func:`glovev.variance` (None: the core's defaults)."""
     n = c_int64()
     o = variance_options(threads, approx, complete, refine)
-    L._check(L._lib.gv_variance_shard(L.encode(str(model_dir), "model_dir"), L.encode(str(cooccur_dir), "cooccur_dir"),
-                                      L.encode(str(part_dir), "part_dir"), byref(o), int(shard), int(shards), byref(n)))
+    L._check(L._lib.gv_variance_shard(L.path(model_dir, "model_dir"), L.path(cooccur_dir, "cooccur_dir"),
+                                      L.path(part_dir, "part_dir"), byref(o), int(shard), int(shards), byref(n)))
     return n.value
 
 
 def merge_variances(out_dir, parts):
     arr, n = L.string_array([str(p) for p in parts], "parts")
     words = c_int64()
-    L._check(L._lib.gv_merge_variances(L.encode(str(out_dir), "out_dir"), arr, n, byref(words)))
+    L._check(L._lib.gv_merge_variances(L.path(out_dir, "out_dir"), arr, n, byref(words)))
     return words.value
 
 

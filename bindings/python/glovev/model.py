@@ -102,14 +102,14 @@ def _benchmark_options(samples, seed, ci, hold_fixed):
 
 def _opt_samples(samples):
     """None = not given (0 for the core, which applies its default or rejects it for a method that draws nothing)."""
-    return 0 if samples is None else _positive_int(samples, "samples", 2)
+    return 0 if samples is None else _positive_int(samples, "samples", 2, 10_000_000)
 
 
 def _opt_seed(seed):
     if seed is None:
         return 0
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 1:
-        raise ValueError("seed must be a positive int (or None for the default), got %r" % (seed,))
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 1 <= seed <= 2 ** 64 - 1:
+        raise ValueError("seed must be an int from 1 to 2**64 - 1 (or None for the default), got %r" % (seed,))
     return int(seed)
 
 
@@ -141,11 +141,12 @@ class WordReliability:
         return self.flags != 0
 
 
-def _positive_int(x, name, minimum=1):
+def _positive_int(x, name, minimum=1, maximum=2 ** 31 - 1):
+    """An int in [minimum, maximum] (ctypes would silently wrap one beyond its C type)."""
     if isinstance(x, bool) or not isinstance(x, (int, np.integer)):
         raise TypeError("%s must be an int, not %s" % (name, type(x).__name__))
-    if x < minimum:
-        raise ValueError("%s must be >= %d, got %d" % (name, minimum, x))
+    if not minimum <= x <= maximum:
+        raise ValueError("%s must be an int from %d to %d, got %d" % (name, minimum, maximum, x))
     return int(x)
 
 
@@ -160,7 +161,7 @@ def _level(ci):
 @dataclass(frozen=True)
 class Interval:
     """One statistic with its interval (the core's gv_interval): estimate: the centre of the interval (plug-in for delta,
-    mean of draws for sample, debiased value for calibrated, for a relative norm distance also centred by its bootstrap);
+    median of draws for sample, debiased value for calibrated, for a relative norm distance also centred by its bootstrap);
     plugin: the statistic at the trained vectors; status 'ok'
     or 'not_identifiable' (then ci is (nan, nan)); reason: why it is not identifiable (the core's name, e.g.
     'debiased_norm_not_positive', 'bootstrap_undefined', 'covers_range'; None when ok); p_value: the test of
@@ -196,7 +197,7 @@ def import_vectors(path, out_dir, format: str = "word2vec") -> int:
     if format not in _FORMATS:
         raise ValueError("format must be one of %s, got %r" % (", ".join(sorted(_FORMATS)), format))
     n = c_int64()
-    L._check(L._lib.gv_import_vectors(L.encode(str(path), "path"), _FORMATS[format], L.encode(str(out_dir), "out_dir"), byref(n)))
+    L._check(L._lib.gv_import_vectors(L.path(path, "path"), _FORMATS[format], L.path(out_dir, "out_dir"), byref(n)))
     return n.value
 
 # numpy-style "Parameters" sections, each argument described once here; @_params adds the section for a function's
@@ -547,7 +548,7 @@ class Model:
         """Opens a model folder (vocab.txt, params.safetensors or vectors.safetensors, variances/ when present); the
         variance stage's findings about GloVe-V's premise are shown as ReliabilityWarnings."""
         h = c_void_p()
-        L._check(L._lib.gv_model_open(L.encode(str(path), "path"), byref(h)))
+        L._check(L._lib.gv_model_open(L.path(path, "path"), byref(h)))
         m = cls(h.value)
         m.path = str(path)
         for w in m.premise_warnings:
@@ -588,6 +589,12 @@ class Model:
             raise L.HandleError("model is closed")
         return self._h
 
+    def __reduce__(self):
+        # copy.copy, copy.deepcopy and pickle open the folder again: a copy sharing the handle would free it for both.
+        if self.path is None:
+            raise TypeError("this Model was not opened from a folder, so it cannot be copied or pickled")
+        return (Model.load, (self.path,))
+
     # --- vocabulary -------------------------------------------------------------------------------------------
     @property
     def index_to_key(self) -> List[str]:
@@ -608,14 +615,19 @@ class Model:
         return self.vocab_size
 
     def __contains__(self, word):
-        if not isinstance(word, str):
+        if not isinstance(word, str) or "\0" in word:
+            return False
+        try:
+            raw = word.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate is no word of any vocabulary
             return False
         i = c_int64()
-        return L._lib.gv_model_index(self._handle(), word.encode("utf-8"), byref(i)) == L.OK
+        return L._lib.gv_model_index(self._handle(), raw, byref(i)) == L.OK
 
     @_params("int")
     def index(self, word: str) -> int:
-        """The word's 0-based index (gensim's ``key_to_index[word]``); an unknown word raises InputError."""
+        """The word's 0-based index (gensim's ``key_to_index[word]``); an unknown word raises UnknownWordError (a KeyError
+        and an InputError)."""
         i = c_int64()
         L._check(L._lib.gv_model_index(self._handle(), L.encode(word), byref(i)))
         return i.value
@@ -785,7 +797,7 @@ class Model:
         method : {'calibrated', 'delta', 'sample'}
             'calibrated' (default): noise-debiased estimate, studentized parametric-bootstrap interval,
             'not_identifiable' where the data carry no information; 'delta': the paper's delta method at the plug-in
-            vectors; 'sample' (alias 'composition'): the paper's mean and percentiles of draws.
+            vectors; 'sample' (alias 'composition'): the paper's percentiles of draws (centred on their median; the mean beside it).
         samples, seed : int, optional
             Draws and their seed; None: the core's defaults. The delta method takes neither.
         hold_fixed : bool
@@ -922,7 +934,7 @@ class Model:
         when some of the benchmark's words are flagged. Returns a BenchmarkResult: gensim's tuple
         ((pearson, p), (spearman, p), oov_ratio) with the intervals as attributes."""
         r = L.Benchmark()
-        L._check(L._lib.gv_evaluate(self._handle(), L.encode(str(path), "path"), byref(_benchmark_options(samples, seed, ci, hold_fixed)),
+        L._check(L._lib.gv_evaluate(self._handle(), L.path(path, "path"), byref(_benchmark_options(samples, seed, ci, hold_fixed)),
                                     byref(r)))
         if r.flagged_words > 0:
             warnings.warn("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or "
@@ -940,7 +952,7 @@ class Model:
         if not isinstance(other, Model):
             raise TypeError("other must be a glovev.Model, not %s" % type(other).__name__)
         r = L.BenchmarkComparison()
-        L._check(L._lib.gv_evaluate_compare(self._handle(), other._handle(), L.encode(str(path), "path"),
+        L._check(L._lib.gv_evaluate_compare(self._handle(), other._handle(), L.path(path, "path"),
                                             byref(_benchmark_options(samples, seed, ci, hold_fixed)), byref(r)))
         if r.flags_a or r.flags_b:
             warnings.warn("glovev: benchmark %s: flagged words (flags: model A 0x%x, model B 0x%x; see Model.reliability)"
@@ -1085,7 +1097,7 @@ class Model:
         n = c_int64()
         if self.path is None:
             raise L.ArgumentError("this model was not opened from a folder")
-        L._check(L._lib.gv_export_vectors(L.encode(self.path, "model"), fmt, L.encode(str(path), "path"), byref(n)))
+        L._check(L._lib.gv_export_vectors(L.encode(self.path, "model"), fmt, L.path(path, "path"), byref(n)))
 
     @classmethod
     @_params("Model", path="str or path-like\n    The model folder to write.")

@@ -86,7 +86,7 @@ def build_vocab(corpus, out, min_count=None, max_vocab=None, lowercase=False, sp
     """
     n = c_int64()
     o = vocab_options(min_count, max_vocab, lowercase, split_punctuation, replace_invalid, threads)
-    L._check(L._lib.gv_vocab_build(L.encode(str(corpus), "corpus"), L.encode(str(out), "out"), byref(o), byref(n)))
+    L._check(L._lib.gv_vocab_build(L.path(corpus, "corpus"), L.path(out, "out"), byref(o), byref(n)))
     return n.value
 
 
@@ -131,7 +131,7 @@ def cooccur(corpus, vocab, out_dir, window=None, symmetric=None, distance_weight
     """
     n = c_int64()
     o = cooccur_options(window, symmetric, distance_weighting, memory, lowercase, split_punctuation, replace_invalid, threads)
-    L._check(L._lib.gv_cooccur(L.encode(str(corpus), "corpus"), L.encode(str(vocab), "vocab"), L.encode(str(out_dir), "out_dir"),
+    L._check(L._lib.gv_cooccur(L.path(corpus, "corpus"), L.path(vocab, "vocab"), L.path(out_dir, "out_dir"),
                                byref(o), byref(n)))
     return n.value
 
@@ -213,7 +213,7 @@ def train(cooccur_dir, vocab, out_dir, dim=None, epochs=None, threads=None, eta=
             o.auto_tol = _num(epochs_tol, "epochs_tol")
         if epochs_cos is not None:
             o.auto_cos = _num(epochs_cos, "epochs_cos")
-    keep = L.encode(str(init_from), "init_from") if init_from is not None else None
+    keep = L.path(init_from, "init_from") if init_from is not None else None
     o.init_from = keep
     _set(o, als_sweeps=(als_sweeps, _count(0, _I32)), ridge=(ridge, _num), als_tol=(als_tol, _num), dim=(dim, _count(1, _I32)),
          epochs=(epochs, _count(0, _I32)), threads=(threads, _count(0, _I32)), checkpoint_every=(checkpoint_every, _count(0, _I32)),
@@ -234,8 +234,8 @@ def train(cooccur_dir, vocab, out_dir, dim=None, epochs=None, threads=None, eta=
     cb = L.PROGRESS_FN(_cb) if progress else ctypes.cast(None, L.PROGRESS_FN)
     flag = byref(cancel) if cancel is not None else None
     cost = c_double()
-    status = L._lib.gv_train(L.encode(str(cooccur_dir), "cooccur_dir"), L.encode(str(vocab), "vocab"),
-                             L.encode(str(out_dir), "out_dir"), byref(o), cb, None, flag, byref(cost))
+    status = L._lib.gv_train(L.path(cooccur_dir, "cooccur_dir"), L.path(vocab, "vocab"),
+                             L.path(out_dir, "out_dir"), byref(o), cb, None, flag, byref(cost))
     if raised:
         raise raised[0]
     L._check(status)
@@ -274,8 +274,8 @@ def variance(model_dir, cooccur_dir, out_dir=None, threads=None, approx=None, co
     """
     n = c_int64()
     o = variance_options(threads, approx, complete, refine)
-    L._check(L._lib.gv_variance(L.encode(str(model_dir), "model_dir"), L.encode(str(cooccur_dir), "cooccur_dir"),
-                                None if out_dir is None else L.encode(str(out_dir), "out_dir"), byref(o), byref(n)))
+    L._check(L._lib.gv_variance(L.path(model_dir, "model_dir"), L.path(cooccur_dir, "cooccur_dir"),
+                                None if out_dir is None else L.path(out_dir, "out_dir"), byref(o), byref(n)))
     return n.value
 
 
@@ -304,7 +304,7 @@ class CooccurrenceMatrix:
 
     def __init__(self, cooccur_dir, vocab):
         h = c_void_p()
-        L._check(L._lib.gv_matrix_open(L.encode(str(cooccur_dir), "cooccur_dir"), L.encode(str(vocab), "vocab"), byref(h)))
+        L._check(L._lib.gv_matrix_open(L.path(cooccur_dir, "cooccur_dir"), L.path(vocab, "vocab"), byref(h)))
         self._h = h
         r, n = c_int64(), c_int64()
         L._check(L._lib.gv_matrix_shape(self._h, byref(r), byref(n)))

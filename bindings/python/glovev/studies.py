@@ -111,7 +111,7 @@ def calibrate(model_dir, cooccur_dir, bands=None, words_per_band=None, replicate
     o.band_edges, o.n_band_edges = (ctypes.cast(edges, ctypes.POINTER(c_int64)) if edges is not None else None), n
     with _Scratch() as tmp:
         path = os.path.join(tmp, "calibration.tsv")
-        L._check(L._lib.gv_calibrate(L.encode(str(model_dir), "model_dir"), L.encode(str(cooccur_dir), "cooccur_dir"),
+        L._check(L._lib.gv_calibrate(L.path(model_dir, "model_dir"), L.path(cooccur_dir, "cooccur_dir"),
                                      byref(o), L.encode(path, "table_path")))
         return _table(path)
 
@@ -178,7 +178,7 @@ def bootstrap(corpus, out_dir, replicates=None, seed_replicates=None, vocab=None
         except (TypeError, ValueError):
             raise TypeError("shard must be a pair (k, n)") from None
         b.shard, b.shards = _int(k, "shard k", 0, _I32), _int(n, "shard n", 0, _I32)
-    keep = L.encode(str(vocab), "vocab") if vocab is not None else None
+    keep = L.path(vocab, "vocab") if vocab is not None else None
     b.vocab_path = keep
     if dim is not None:
         t.dim = _int(dim, "dim", 0, _I32)
@@ -190,7 +190,7 @@ def bootstrap(corpus, out_dir, replicates=None, seed_replicates=None, vocab=None
         t.ridge = _num(ridge, "ridge")
     t.threads = _int(threads, "threads", 0, _I32)
     trained = c_int32()
-    L._check(L._lib.gv_bootstrap(L.encode(str(corpus), "corpus"), L.encode(str(out_dir), "out_dir"), byref(b), byref(t),
+    L._check(L._lib.gv_bootstrap(L.path(corpus, "corpus"), L.path(out_dir, "out_dir"), byref(b), byref(t),
                                  byref(trained)))
     return trained.value
 
@@ -234,6 +234,6 @@ def compare_uncertainty(model_dir, bootstrap_dir, bands=None, pairs_per_band=Non
     o.band_edges, o.n_band_edges = (ctypes.cast(edges, ctypes.POINTER(c_int64)) if edges is not None else None), n
     with _Scratch() as tmp:
         bp, pp = os.path.join(tmp, "bands.tsv"), os.path.join(tmp, "pairs.tsv")
-        L._check(L._lib.gv_compare_uncertainty(L.encode(str(model_dir), "model_dir"), L.encode(str(bootstrap_dir), "bootstrap_dir"),
+        L._check(L._lib.gv_compare_uncertainty(L.path(model_dir, "model_dir"), L.path(bootstrap_dir, "bootstrap_dir"),
                                                byref(o), L.encode(bp, "bands_path"), L.encode(pp, "pairs_path")))
         return _table(bp), _table(pp)

@@ -111,3 +111,16 @@ def test_sharded_bootstrap_equals_the_single_run(client, tmp_path):
     for name in one:  # the same replicate (same resample, same seed) whichever task trained it
         assert (tmp_path / "one" / "replicates" / name).read_bytes() == (tmp_path / "sharded" / "replicates" / name).read_bytes()
     assert not (tmp_path / "sharded" / ".work").exists()
+
+
+def test_shards_of_different_corpora_do_not_merge(single, tmp_path):
+    import gzip
+    lines = gzip.open(KJV, "rt", encoding="utf-8").read().splitlines(keepends=True)
+    other = tmp_path / "other.txt"
+    other.write_text("".join(lines[: len(lines) // 3]), encoding="utf-8")
+    vocab = single / "vocab.txt"
+    gd.cooccur_shard(KJV, vocab, tmp_path / "a1", 1, 2, window=10)
+    gd.cooccur_shard(other, vocab, tmp_path / "b2", 2, 2, window=10)
+    with pytest.raises(glovev.InputError, match="corpus_lines"):
+        gd.merge_cooccur(tmp_path / "m", vocab, [tmp_path / "a1", tmp_path / "b2"])
+    assert not (tmp_path / "m").exists()

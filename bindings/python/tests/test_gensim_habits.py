@@ -153,3 +153,55 @@ def test_uncertainty_tables_are_dataframes_with_the_documented_columns(pair):
     assert list(n.columns) == ["word", "cosine", "estimate", "sd", "lower", "upper", "mean", "p_top_k", "p_differs_from_next", "status", "flags"]
     assert len(n) == 5 and list(n.word) == [w for w, _ in quiet(m.most_similar, "war", topn=5)]
     assert n.attrs["search"].searched > 0
+
+
+def test_unknown_words_are_key_errors_as_in_gensim(pair):
+    m, kv = pair
+    for call in (lambda: m["zz-not-a-word"], lambda: m.get_vector("zz-not-a-word"), lambda: m.index("zz-not-a-word"),
+                 lambda: quiet(m.similarity, "zz-not-a-word", "war"), lambda: quiet(m.most_similar, "zz-not-a-word")):
+        with pytest.raises(KeyError, match="zz-not-a-word") as e:
+            call()
+        assert isinstance(e.value, glovev.UnknownWordError) and isinstance(e.value, glovev.InputError)
+    with pytest.raises(KeyError):
+        kv["zz-not-a-word"]  # what gensim does
+    # A NUL would cut the word short at the C boundary ("war\0junk" read as "war"): never a match.
+    assert "war" in m and "war\0junk" not in m and "\ud800" not in m
+    with pytest.raises(glovev.ArgumentError, match="NUL"):
+        quiet(m.similarity, "war\0junk", "peace")
+
+
+def test_integer_options_beyond_their_c_types_are_refused_not_wrapped(pair):
+    m, _ = pair
+    for kw in ({"samples": 2 ** 64 + 500}, {"samples": 2 ** 64}, {"seed": 2 ** 64 + 7}, {"seed": 0}):
+        with pytest.raises(ValueError, match="samples|seed"):
+            quiet(m.similarity, "war", "peace", method="sample", **kw)
+    with pytest.raises(ValueError, match="permutations"):
+        quiet(m.weat, ["war", "army"], ["peace", "treaty"], ["men"], ["women"], permutations=2 ** 64 + 5)
+
+
+def test_a_copy_or_pickle_of_a_model_has_its_own_handle(pair, fixture_dir):
+    import copy
+    m = quiet(glovev.Model.load, fixture_dir / "model")
+    for dup in (quiet(copy.copy, m), quiet(copy.deepcopy, m), quiet(pickle.loads, pickle.dumps(m))):
+        assert dup._handle().value != m._handle().value
+        dup.close()
+        del dup
+    assert quiet(m.similarity, "war", "peace").estimate == quiet(pair[0].similarity, "war", "peace").estimate
+    m.close()
+    with pytest.raises(TypeError, match="path"):
+        glovev.Model.load(None)
+
+
+def test_sample_intervals_contain_their_estimate_at_any_level(pair):
+    m, _ = pair
+    for level in (0.01, 0.5, 0.95):
+        s = quiet(m.similarity, "war", "peace", method="sample", ci=level, samples=200)
+        assert s.ci[0] <= s.estimate <= s.ci[1], (level, s)
+        for n in quiet(m.most_similar, "war", topn=3, method="sample", ci=level, samples=200):
+            assert n.ci[0] <= n.estimate <= n.ci[1], (level, n)
+
+
+def test_delta_neighbours_draw_exactly_the_samples_asked_for(pair):
+    m, _ = pair
+    res = quiet(m.most_similar, "war", topn=3, method="delta", samples=300)
+    assert res.search.draws == 300

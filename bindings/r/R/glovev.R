@@ -277,6 +277,8 @@ glovev_sim2 <- function(m, x, y = NULL) {
 #' @export
 glovev_compare <- function(m, first, second, method = "calibrated", samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE,
                            approximate = FALSE) {
+  for (p in list(first = first, second = second))
+    if (length(p) != 2) stop("first and second must each be a pair of two words, e.g. c(\"king\", \"queen\")", call. = FALSE)
   r <- .Call(C_compare, .ptr(m), first[[1]], first[[2]], second[[1]], second[[2]], method, ci, samples, seed, hold_fixed, approximate)
   list(diff = r[[1]], plugin = r[[2]], sd = r[[3]], ci = c(r[[4]], r[[5]]), z = r[[6]], p_value = r[[7]],
        method = .method_names[r[[8]] + 1], status = .status_names[r[[9]] + 1], flags = as.integer(r[[10]]),

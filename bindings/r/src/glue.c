@@ -246,27 +246,47 @@ static int method_of(SEXP m) {
     return code;
 }
 
+/* One number (integer or double, not text, not logical, not a vector of several): R's own coercions would turn
+ * "0.9", c(0.9, 0.5) or NA into a value silently. */
+static double one_number(SEXP s, const char* name) {
+    if ((TYPEOF(s) != REALSXP && (TYPEOF(s) != INTSXP || Rf_isFactor(s))) || Rf_length(s) != 1)
+        Rf_error("%s must be a single number", name);
+    double v = Rf_asReal(s);
+    if (!R_FINITE(v)) Rf_error("%s must be a finite number, got %g", name, v);
+    return v;
+}
+
 /* NULL = not given (0: the core's default, or rejected by a method that draws nothing). */
 static int64_t opt_samples(SEXP s) {
     if (Rf_isNull(s)) return 0;
-    double v = Rf_asReal(s);
-    if (ISNAN(v) || v < 2 || v != (double)(int64_t)v) Rf_error("samples must be an integer >= 2 (or NULL)");
+    double v = one_number(s, "samples");
+    if (v < 2 || v > 10000000 || v != (double)(int64_t)v) Rf_error("samples must be a whole number from 2 to 10000000 (or NULL), got %g", v);
     return (int64_t)v;
 }
 static uint64_t opt_seed(SEXP s) {
     if (Rf_isNull(s)) return 0;
-    double v = Rf_asReal(s);
-    if (ISNAN(v) || v < 1 || v != (double)(uint64_t)v) Rf_error("seed must be a positive integer (or NULL)");
+    double v = one_number(s, "seed");
+    /* 2^53: the largest range in which R's doubles hold every whole number. */
+    if (v < 1 || v > 9007199254740992.0 || v != (double)(uint64_t)v) Rf_error("seed must be a whole number from 1 to 2^53 (or NULL), got %g", v);
     return (uint64_t)v;
 }
-static double opt_level(SEXP s) { return Rf_isNull(s) ? 0.0 : Rf_asReal(s); }
-static int flag(SEXP s) { return Rf_asLogical(s) == TRUE; }
+static double opt_level(SEXP s) {
+    if (Rf_isNull(s)) return 0.0;
+    double v = one_number(s, "ci");
+    if (!(v > 0 && v < 1)) Rf_error("ci must be in (0, 1) (or NULL for the default), got %g", v);
+    return v;
+}
+/* TRUE or FALSE, nothing else (NA, "yes", 2 or c(TRUE, FALSE) are errors, not silent choices). */
+static int flag_named(SEXP s, const char* name) {
+    if (TYPEOF(s) != LGLSXP || Rf_length(s) != 1 || LOGICAL(s)[0] == NA_LOGICAL) Rf_error("%s must be TRUE or FALSE", name);
+    return LOGICAL(s)[0] == TRUE;
+}
 
 /* A gv_query_options: the core's defaults, then the R arguments (NULL = not given). */
 static const gv_query_options* query(gv_query_options* o, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
     check(p_gv_query_options_default(o));
     o->method = method_of(method); o->level = opt_level(level); o->samples = opt_samples(samples); o->seed = opt_seed(seed);
-    o->hold_fixed = flag(hold); o->approximate = flag(approx);
+    o->hold_fixed = flag_named(hold, "hold_fixed"); o->approximate = flag_named(approx, "approximate");
     return o;
 }
 
@@ -352,7 +372,7 @@ static void put_correlation(double* o, const gv_correlation* c) {
 /* pairs, used, oov, words, flagged_words, spearman, pearson, then the spearman and pearson gv_correlation (9 each). */
 static const gv_benchmark_options* benchmark_options(gv_benchmark_options* o, SEXP samples, SEXP seed, SEXP level, SEXP hold) {
     check(p_gv_benchmark_options_default(o));
-    o->samples = opt_samples(samples); o->seed = opt_seed(seed); o->level = opt_level(level); o->hold_fixed = flag(hold);
+    o->samples = opt_samples(samples); o->seed = opt_seed(seed); o->level = opt_level(level); o->hold_fixed = flag_named(hold, "hold_fixed");
     return o;
 }
 
@@ -396,8 +416,8 @@ static const char** strings(SEXP s, const char* name, int64_t* n) {
 
 static int64_t permutations_of(SEXP s) {
     if (Rf_isNull(s)) return 0; /* the core's default */
-    double v = Rf_asReal(s);
-    if (ISNAN(v) || v < 1 || v != (double)(int64_t)v) Rf_error("permutations must be a whole number >= 1");
+    double v = one_number(s, "permutations");
+    if (v < 1 || v > 2147483647.0 || v != (double)(int64_t)v) Rf_error("permutations must be a whole number from 1 to 2147483647 (or NULL), got %g", v);
     return (int64_t)v;
 }
 
@@ -575,8 +595,8 @@ SEXP C_cooccur(SEXP corpus, SEXP vocab, SEXP out, SEXP window, SEXP symmetric, S
     gv_cooccur_options o;
     check(p_gv_cooccur_options_default(&o));
     o.window = opt_int(window, "window", o.window, 1);
-    if (!Rf_isNull(symmetric)) o.symmetric = flag(symmetric);
-    if (!Rf_isNull(dist)) o.distance_weighting = flag(dist);
+    if (!Rf_isNull(symmetric)) o.symmetric = flag_named(symmetric, "symmetric");
+    if (!Rf_isNull(dist)) o.distance_weighting = flag_named(dist, "distance_weighting");
     o.memory_bytes = opt_int64(memory, "memory", o.memory_bytes, 1);
     o.threads = opt_int(threads, "threads", o.threads, 0);
     o.flags = Rf_asInteger(flags);
@@ -606,8 +626,8 @@ SEXP C_variance(SEXP model, SEXP cooc, SEXP out, SEXP threads, SEXP approx, SEXP
     check(p_gv_variance_options_default(&o));
     o.threads = opt_int(threads, "threads", o.threads, 0);
     o.approx = opt_real(approx, "approx", o.approx);
-    if (!Rf_isNull(complete)) o.complete = flag(complete);
-    if (!Rf_isNull(refine)) o.refine = flag(refine);
+    if (!Rf_isNull(complete)) o.complete = flag_named(complete, "complete");
+    if (!Rf_isNull(refine)) o.refine = flag_named(refine, "refine");
     int64_t n = 0;
     check(p_gv_variance(str1(model, "model_dir"), str1(cooc, "cooccur_dir"), str_or_null(out), &o, &n));
     return Rf_ScalarReal((double)n);

@@ -44,7 +44,7 @@ extern "C" {
 /* Interval methods (names, defaults and meanings as in the CLI, Python and R: gv_interval_defaults, gv_method_name). */
 #define GV_METHOD_DELTA 0       /* the paper's first-order delta method at the plug-in vectors (draws nothing: samples and
                                    seed must be 0) */
-#define GV_METHOD_SAMPLE 1      /* the paper's method of composition: mean and percentiles of draws w ~ N(w_hat, Sigma) */
+#define GV_METHOD_SAMPLE 1      /* the paper's method of composition: percentiles of draws w ~ N(w_hat, Sigma), centred on their median */
 #define GV_METHOD_CALIBRATED 2  /* the default: noise-debiased estimate, studentized parametric-bootstrap interval,
                                    GV_STATUS_NOT_IDENTIFIABLE where the data carry no information */
 /* Result status (the .status field). */
@@ -560,7 +560,7 @@ int gv_model_covariance(gv_model* m, const char* word, int32_t approximate, doub
 
 /* ---- uncertainty-aware queries ---------------------------------------------------------------------------- */
 
-/* estimate: the centre the interval is built around (plug-in for delta, mean of draws for sample, debiased value for
+/* estimate: the centre the interval is built around (plug-in for delta, median of draws for sample, debiased value for
  * calibrated, which for a relative norm distance is also centred by its bootstrap); plugin: the statistic at the trained vectors; mean: mean of draws (else the estimate); sd; [lo, hi];
  * p_value: test of statistic = 0; method: GV_METHOD_*; status: GV_STATUS_*; flags: GV_FLAG_* over the words involved;
  * reason: GV_REASON_* (why the status is not GV_STATUS_OK; GV_REASON_NONE when it is). */

@@ -124,3 +124,27 @@ test_that("vectorised similarities and a sim2-like matrix, in text2vec's shapes"
   expect_equal(s["war", "army"], df$plugin[2], tolerance = 1e-6)
   expect_true(isSymmetric(glovev_sim2(m, c("war", "peace", "army"))))
 })
+
+test_that("query options are checked, never coerced or defaulted silently", {
+  m <- suppressWarnings(glovev_load(file.path(fixture, "model")))
+  s <- function(...) suppressWarnings(glovev_similarity(m, "war", "peace", ...))
+  expect_error(s(ci = 0), "ci")
+  expect_error(s(ci = c(0.9, 0.5)), "ci")
+  expect_error(s(ci = "0.9"), "ci")
+  expect_error(s(method = "sample", samples = "200"), "samples")
+  expect_error(s(method = "sample", seed = "2"), "seed")
+  expect_error(s(method = "sample", seed = 0), "seed")
+  expect_error(s(hold_fixed = NA), "hold_fixed")
+  expect_error(s(hold_fixed = "yes"), "hold_fixed")
+  expect_error(s(hold_fixed = 2), "hold_fixed")
+  expect_error(s(hold_fixed = c(TRUE, FALSE)), "hold_fixed")
+  expect_error(s(approximate = NA), "approximate")
+  expect_error(suppressWarnings(glovev_compare(m, c("war", "peace", "army"), c("war", "treaty"))), "pair")
+  expect_equal(s(ci = 0.9)$ci, s(ci = 0.9)$ci)
+  # The method of composition's interval contains its estimate (the median of the draws) at any level.
+  for (level in c(0.01, 0.5, 0.95)) {
+    r <- s(method = "sample", ci = level, samples = 200)
+    expect_true(r$ci[1] <= r$estimate && r$estimate <= r$ci[2])
+  }
+  glovev_close(m)
+})

@@ -24,8 +24,10 @@ static class BiasCommand
             if ((wf == null || wf.Length == 0) == (rf == null || rf.Length == 0)) throw new GloVeVException("give exactly one of --weat X Y A B or --rnd GROUP1 GROUP2 NEUTRAL");
             if (wf2 is { Length: > 0 } && wf is not { Length: > 0 }) throw new GloVeVException("--vs-weat needs --weat");
             if (rf2 is { Length: > 0 } && rf is not { Length: > 0 }) throw new GloVeVException("--vs-rnd needs --rnd");
+            // An option the statistic does not use is refused, not ignored: RND has no permutation test.
+            if (rf is { Length: > 0 } && r.GetResult(perms) is { Implicit: false }) throw new GloVeVException("--permutations is WEAT's: the relative norm distance (--rnd) has no permutation test");
             var (method, k, seed, level) = q.Resolve(r);
-            using var m = GloVeModel.Load(r.GetValue(q.Model)!);
+            using var m = QueryOptions.Open(r.GetValue(q.Model)!);
             var p = q.Propagation(r, m);
             var ivs = new List<Interval>();
             BiasDifference? diff = null;

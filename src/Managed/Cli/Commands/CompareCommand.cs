@@ -19,7 +19,7 @@ static class CompareCommand
                 if (f.Length != 2 || f[0].Length == 0 || f[1].Length == 0) throw new GloVeVException($"--pair expects 'a,b', got '{p}'");
                 return (f[0], f[1]);
             }).ToList();
-            using var m = GloVeModel.Load(r.GetValue(q.Model)!);
+            using var m = QueryOptions.Open(r.GetValue(q.Model)!);
             var prop = q.Propagation(r, m);
             var (method, k, seed, level) = q.Resolve(r);
             var sims = parsed.Select(p => SimilarityQueries.Similarity(prop, p.Item1, p.Item2, method, level, k, seed)).ToList();

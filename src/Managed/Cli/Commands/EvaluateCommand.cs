@@ -20,8 +20,8 @@ static class EvaluateCommand
             if (q.MethodOf(r) != GloVeV.Inference.IntervalMethod.Sample)
                 throw new GloVeVException($"evaluate implements only --method sample (pairs bootstrapped jointly with draws of the vectors), not '{r.GetValue(q.Method)}'");
             var (_, k, seed, level) = q.Resolve(r);
-            using var m = GloVeModel.Load(r.GetValue(q.Model)!);
-            using var other = r.GetValue(vs) is { } vdir ? GloVeModel.Load(vdir) : null;
+            using var m = QueryOptions.Open(r.GetValue(q.Model)!);
+            using var other = r.GetValue(vs) is { } vdir ? QueryOptions.Open(vdir) : null;
             var p = q.Propagation(r, m);
             var po = other == null ? null : q.Propagation(r, other);
             var results = new List<BenchmarkResult>();

@@ -21,6 +21,7 @@ static class ExportCommand
         {
             var dir = r.GetValue(model)!;
             var fmt = r.GetValue(format)!;
+            OutputPaths.RefuseInputFolderFile(r.GetValue(output)!, dir, "model folder's file");
             int words;
             if (fmt is "glove-txt" or "glove-bin")
             {

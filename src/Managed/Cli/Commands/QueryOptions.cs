@@ -33,6 +33,15 @@ sealed class QueryOptions(string defaultMethod = "calibrated", string? methodHel
 
     public Propagation Propagation(ParseResult r, GloVeModel m) => new(m, r.GetValue(Approx), r.GetValue(HoldFixed));
 
+    /// <summary>Opens a model for a query and warns, as Python and R do when they open one, about what its variance stage
+    /// found of GloVe-V's premise (words off their WLS optimum, an unconverged model, pseudo-inverses).</summary>
+    public static GloVeModel Open(string dir)
+    {
+        var m = GloVeModel.Load(dir);
+        foreach (var x in m.PremiseWarnings) Console.Error.WriteLine($"glovev: warning: {x}");
+        return m;
+    }
+
     public int SamplesOf(ParseResult r)
     {
         int k = r.GetValue(Samples);

@@ -17,7 +17,7 @@ static class ShowCommand
         var cmd = new Command("show", "A word's vector, covariance and diagnostics") { model, word, cov, approx, json };
         cmd.SetAction(r => Guard(() =>
         {
-            using var m = GloVeModel.Load(r.GetValue(model)!);
+            using var m = QueryOptions.Open(r.GetValue(model)!);
             var w = r.GetValue(word)!;
             int id = m.IdOf(w);
             var v = m.Vector(id);

@@ -18,7 +18,7 @@ static class SimilarCommand
         q.AddTo(cmd);
         cmd.SetAction(r => Guard(() =>
         {
-            using var m = GloVeModel.Load(r.GetValue(q.Model)!);
+            using var m = QueryOptions.Open(r.GetValue(q.Model)!);
             // P(top k) always draws, so --samples/--seed are used whatever the interval method.
             var (method, k, seed, level) = q.Resolve(r, drawsAnyway: true);
             var res = Neighbours.Query(q.Propagation(r, m), r.GetValue(word)!, r.GetValue(top), method, level, k, seed, r.GetValue(tol), r.GetValue(cap));

@@ -49,7 +49,7 @@ static class VarianceCommand
                 w.WriteBoolean("refined", s.Refined); w.WriteString("out", s.OutDir);
                 w.WriteStartArray("warnings"); foreach (var m in s.Warnings) w.WriteStringValue(m); w.WriteEndArray();
             });
-            else Console.WriteLine($"{s.WordsWithVariance:N0} covariances ({s.PseudoInverseWords} pseudo-inverse), {s.TooFewContexts:N0} words with too few contexts; " +
+            else Console.WriteLine($"{s.WordsWithVariance:N0} covariances {(o.Complete || o.ApproxTarget > 0 ? "" : "computed, diagnostics only (none written: --approx 0 --no-complete) ")}({s.PseudoInverseWords} pseudo-inverse), {s.TooFewContexts:N0} words with too few contexts; " +
                 $"median cos(trained, WLS) {Output.F(s.MedianCosineToWlsFrequent, 3)} (frequent words), {Output.F(s.MedianCosineToWls, 3)} (all); {s.Gflops:F1} GFLOP/s on {s.Backend}; peak RSS {s.PeakRssBytes / 1048576.0:F0} MiB -> {s.OutDir} [{s.Seconds:F1}s]");
             return 0;
         }));

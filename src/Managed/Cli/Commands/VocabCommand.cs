@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GloVeV.IO;
 using GloVeV.Text;
 using static GloVeV.Cli.CliOptions;
 
@@ -31,6 +32,7 @@ static class VocabCommand
             long size = File.Exists(path) && !path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new FileInfo(path).Length : 0;
             var o = new VocabularyOptions { MinCount = r.GetValue(minCount), MaxVocab = r.GetValue(maxVocab), Tokenizer = Tokenizer(r), Threads = r.GetValue(threads) };
             var sw = System.Diagnostics.Stopwatch.StartNew();
+            OutputPaths.RefuseInput(r.GetValue(output)!, path, "corpus");
             var res = Output.Stage("vocab", js, report => VocabularyBuilder.Build(path, o, b => report(size > 0 ? Math.Min(1, (double)b / size) : 0, $"{b >> 20} MiB read")));
             res.Vocabulary.Save(r.GetValue(output)!);
             if (js) Output.WriteJson(w =>

@@ -377,6 +377,7 @@ public static class CooccurrenceCounter
             File.WriteAllText(Path.Combine(stage, PartialInfoFile), string.Join("\n", new[]
             {
                 $"shard\t{shard}", $"shards\t{count}", $"lines\t{lo}\t{hi}", $"tokens\t{tokens}", $"pairs\t{pairs}",
+                $"corpus_lines\t{lines}", $"corpus_bytes\t{new FileInfo(corpusPath).Length}",
                 $"vocab_size\t{vocab.Count}", $"vocab_hash\t{vocab.Hash()}", $"window\t{o.Window}", $"symmetric\t{o.Symmetric}",
                 $"distance_weighting\t{o.DistanceWeighting}", $"lowercase\t{o.Tokenizer.Lowercase}", $"split_punctuation\t{o.Tokenizer.SplitPunctuation}",
             }) + "\n");
@@ -407,16 +408,28 @@ public static class CooccurrenceCounter
         if (partDirs.Count == 0) throw new GloVeVException("merge-cooccur needs at least one shard folder");
         var infos = partDirs.Select(ReadPartialInfo).ToList();
         var first = infos[0];
-        string[] same = ["shards", "vocab_size", "vocab_hash", "window", "symmetric", "distance_weighting", "lowercase", "split_punctuation"];
+        // The corpus too (its lines and bytes): shards of different corpora would merge into a matrix no run produces.
+        string[] same = ["shards", "corpus_lines", "corpus_bytes", "vocab_size", "vocab_hash", "window", "symmetric", "distance_weighting", "lowercase", "split_punctuation"];
         for (int p = 1; p < infos.Count; p++)
             foreach (var key in same)
-                if (infos[p][key] != first[key])
-                    throw new GloVeVException($"{partDirs[p]}: shard was made with {key} = {infos[p][key]}, but {partDirs[0]} with {first[key]}");
+                if (infos[p].GetValueOrDefault(key, "(none)") != first.GetValueOrDefault(key, "(none)"))
+                    throw new GloVeVException($"{partDirs[p]}: shard was made with {key} = {infos[p].GetValueOrDefault(key, "(none)")}, but {partDirs[0]} with {first.GetValueOrDefault(key, "(none)")}");
         int n = int.Parse(first["shards"]);
         var got = infos.Select(i => int.Parse(i["shard"])).Order().ToList();
         if (!got.SequenceEqual(Enumerable.Range(1, n)))
             throw new GloVeVException($"shards given: {string.Join(",", got)}; need each of 1..{n} exactly once");
         if (first["vocab_hash"] != vocab.Hash()) throw new GloVeVException("the shards were counted with a different vocabulary");
+        // Shard k's lines end where shard k + 1's begin, from line 0 to the corpus's last.
+        long expect = 0;
+        foreach (var (info, dir) in infos.Zip(partDirs).OrderBy(x => int.Parse(x.First["shard"])))
+        {
+            var span = info["lines"].Split('\t');
+            if (span.Length != 2 || long.Parse(span[0]) != expect)
+                throw new GloVeVException($"{dir}: shard {info["shard"]} covers lines {info["lines"].Replace('\t', '-')}, but the shards before it end at line {expect}");
+            expect = long.Parse(span[1]);
+        }
+        if (first.TryGetValue("corpus_lines", out var total) && expect != long.Parse(total))
+            throw new GloVeVException($"the shards end at line {expect}, but the corpus has {total} lines");
         var o = new CooccurrenceOptions { Window = int.Parse(first["window"]), Symmetric = bool.Parse(first["symmetric"]), DistanceWeighting = bool.Parse(first["distance_weighting"]) };
         long tokens = infos.Sum(i => long.Parse(i["tokens"]));
         using var publish = IO.AtomicDirectory.Begin(outDir, OwnFiles);

@@ -97,12 +97,27 @@ public static class SimilarityBenchmark
 
     static double[] Pick(double[] x, int[] idx) { var r = new double[idx.Length]; for (int i = 0; i < idx.Length; i++) r[i] = x[idx[i]]; return r; }
 
-    static double Sd(double[] x) { double m = x.Average(); return Math.Sqrt(x.Sum(t => (t - m) * (t - m)) / (x.Length - 1)); }
+    /// <summary>Sample sd; NaN with fewer than two values (no replicate with a defined correlation).</summary>
+    static double Sd(double[] x)
+    {
+        if (x.Length < 2) return double.NaN;
+        double m = x.Average();
+        return Math.Sqrt(x.Sum(t => (t - m) * (t - m)) / (x.Length - 1));
+    }
 
-    static CorrelationUncertainty Uncertainty(Func<double[], double[], double> corr, double[] point, double[][] drawn, int[][] resamples, double[] gold, double level)
+    /// <summary>A rank or linear correlation is undefined when either side is constant (all human scores equal, or every
+    /// pair's cosine the same, e.g. pairs of a word with itself): said so, rather than an interval around NaN.</summary>
+    static void RequireDefined(double correlation, string name, int pairs)
+    {
+        if (!double.IsFinite(correlation))
+            throw new GloVeVException($"benchmark {name}: the correlation over its {pairs} pairs in the vocabulary is undefined: the human scores, or the model's cosines, are all equal");
+    }
+
+    static CorrelationUncertainty Uncertainty(Func<double[], double[], double> corr, double[] point, double[][] drawn, int[][] resamples, double[] gold, double level, string name)
     {
         int k = drawn.Length;
         double est = corr(point, gold);
+        RequireDefined(est, name, gold.Length);
         var joint = new double[k]; var pairs = new double[k]; var noise = new double[k];
         Parallel.For(0, k, r =>
         {
@@ -113,7 +128,7 @@ public static class SimilarityBenchmark
         });
         double sd = Sd(joint.Where(double.IsFinite).ToArray()), z = IntervalEngine.Z(level);
         return new CorrelationUncertainty(est, sd, est - z * sd, est + z * sd, Sd(pairs.Where(double.IsFinite).ToArray()),
-            Sd(noise.Where(double.IsFinite).ToArray()), noise.Where(double.IsFinite).Average() - est, k, level);
+            Sd(noise.Where(double.IsFinite).ToArray()), noise.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average() - est, k, level);
     }
 
     public static BenchmarkResult Evaluate(Propagation p, IReadOnlyList<WordPair> pairs, string name = "", int draws = IntervalDefaults.Samples,
@@ -127,8 +142,8 @@ public static class SimilarityBenchmark
         var point = PluginCosines(m, used);
         var drawn = DrawCosines(p, used, draws, seed);
         var resamples = Resamples(used.Count, draws, seed);
-        var sp = Uncertainty(Correlation.Spearman, point, drawn, resamples, gold, level);
-        var pe = Uncertainty(Correlation.Pearson, point, drawn, resamples, gold, level);
+        var sp = Uncertainty(Correlation.Spearman, point, drawn, resamples, gold, level, name);
+        var pe = Uncertainty(Correlation.Pearson, point, drawn, resamples, gold, level, name);
         var words = p.Reliability(used.SelectMany(u => new[] { u.A, u.B }).Distinct());
         return new BenchmarkResult(name, pairs.Count, used.Count, pairs.Count - used.Count, (double)(pairs.Count - used.Count) / pairs.Count,
             pe.Estimate, sp.Estimate, sp, pe, oovWords) { Words = words, Warnings = Warnings(words, name) };
@@ -157,6 +172,8 @@ public static class SimilarityBenchmark
         var da = DrawCosines(a, ua, draws, seed); var db = DrawCosines(b, ub, draws, SplitMix64.Derive(seed, 7));
         var resamples = Resamples(common.Count, draws, seed);
         double sa = Correlation.Spearman(pa, gold), sb = Correlation.Spearman(pb, gold), diff = sa - sb;
+        RequireDefined(sa, name + " (model A)", gold.Length);
+        RequireDefined(sb, name + " (model B)", gold.Length);
         var joint = new double[draws]; var pairsOnly = new double[draws]; var noise = new double[draws];
         Parallel.For(0, draws, r =>
         {

@@ -20,7 +20,10 @@ public static class WordPairs
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var f = line.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
-            bool ok = f.Length >= 3 && double.TryParse(f[2], NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+            double score = 0;
+            bool ok = f.Length >= 3 && double.TryParse(f[2], NumberStyles.Float, CultureInfo.InvariantCulture, out score);
+            if (ok && !double.IsFinite(score))
+                throw new GloVeVException($"{path}:{lineNo}: the score '{f[2]}' is not a finite number");
             if (!ok)
             {
                 if (!sawData && pairs.Count == 0 && lineNo == FirstContentLine(path)) continue; // header

@@ -43,7 +43,13 @@ public sealed class AtomicDirectory : IDisposable
     /// runs left, and creates a fresh staging folder.</summary>
     /// <param name="ownFiles">When given, the names the target folder may hold: an existing target with anything else
     /// (besides hidden leftovers) is refused rather than replaced, since the folder is replaced as a whole.</param>
-    public static AtomicDirectory Begin(string target, IReadOnlyCollection<string>? ownFiles = null)
+    public static AtomicDirectory Begin(string target, IReadOnlyCollection<string>? ownFiles = null) =>
+        Begin(target, ownFiles == null ? null : ownFiles.Contains);
+
+    /// <summary>The same, with the names the command writes given by a predicate (for numbered files such as
+    /// <c>completechunk_{k}.safetensors</c>). A folder it holds that the command did not write is refused; other files
+    /// are carried into the new folder.</summary>
+    public static AtomicDirectory Begin(string target, Func<string, bool>? isOwn)
     {
         var full = Path.GetFullPath(target.TrimEnd('/', Path.DirectorySeparatorChar));
         if (full == Path.GetPathRoot(full)) throw new GloVeVException($"{target}: cannot publish over the root folder");
@@ -52,12 +58,12 @@ public sealed class AtomicDirectory : IDisposable
         if (File.Exists(full)) throw new GloVeVException($"{target}: exists and is a file, not a folder");
         Recover(full);
         var carry = new List<string>();
-        if (ownFiles != null && Directory.Exists(full))
+        if (isOwn != null && Directory.Exists(full))
         {
             var foreignDir = Directory.EnumerateDirectories(full).Select(Path.GetFileName).FirstOrDefault(n => !n!.StartsWith('.'));
             if (foreignDir != null)
                 throw new GloVeVException($"{target}: folder holds the folder '{foreignDir}', which this command did not write; the output folder is replaced as a whole, so name an empty or new folder");
-            carry.AddRange(Directory.EnumerateFiles(full).Select(Path.GetFileName).Where(n => !n!.StartsWith('.') && !ownFiles.Contains(n))!);
+            carry.AddRange(Directory.EnumerateFiles(full).Select(Path.GetFileName).Where(n => !n!.StartsWith('.') && !isOwn(n))!);
         }
         var a = new AtomicDirectory(full);
         // Other files in the folder (a corpus kept beside the output, notes) come along into the new folder as hard

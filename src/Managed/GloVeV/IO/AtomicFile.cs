@@ -16,7 +16,7 @@ public sealed class AtomicFile : IDisposable
     /// process does not read back.</param>
     public AtomicFile(string path, int bufferSize = 1 << 20, bool direct = false)
     {
-        FinalPath = Path.GetFullPath(path);
+        FinalPath = OutputPaths.ForNewFile(path);
         var dir = Path.GetDirectoryName(FinalPath)!;
         if (!Directory.Exists(dir)) throw new GloVeVException($"output folder does not exist: {dir}");
         RemoveDeadTemporaries(dir, Path.GetFileName(FinalPath));

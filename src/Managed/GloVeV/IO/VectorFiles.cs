@@ -206,7 +206,9 @@ public static class VectorFiles
     {
         var v = Read(path, format);
         var vocab = new Vocabulary(v.Words, Enumerable.Repeat(1L, v.Words.Length).ToArray());
-        using var dir = AtomicDirectory.Begin(outDir, ["vocab.txt", "vectors.safetensors"]);
+        // A model folder's files are all this model's now: a params.safetensors or tokenizer note carried over from an
+        // earlier model would be read in preference to (or beside) the imported vectors.
+        using var dir = AtomicDirectory.Begin(outDir, ["vocab.txt", "vectors.safetensors", "params.safetensors", "vocab.txt.tokenizer"]);
         vocab.Save(Path.Combine(dir.Staging, "vocab.txt"));
         var meta = new Dictionary<string, string>
         {

@@ -7,8 +7,8 @@ public enum IntervalMethod
     /// sd² = Σ_i g_iᵀ Σ_i g_i. Ignores the noise bias of norms, so it under-covers wherever the noise ratio is not small
     /// and the true cosine is not near 0 (README, "Intervals").</summary>
     Delta = 0,
-    /// <summary>The paper's method of composition: draws w ~ N(w_hat, Σ); the estimate is the mean of the statistic over
-    /// the draws and the interval their percentiles. Centred on an already noisy estimate, it compounds the noise bias
+    /// <summary>The paper's method of composition: draws w ~ N(w_hat, Σ); the interval is the percentiles of the statistic
+    /// over the draws, its estimate their median (the paper's mean of the draws is reported as the mean). Centred on an already noisy estimate, it compounds the noise bias
     /// (coverage 0-60% at cosine 0.5-0.9 once the noise ratio reaches 0.5).</summary>
     Sample = 1,
     /// <summary>The default: estimate = the noise-debiased statistic (squared norms minus tr Σ, no floor, no clamp);
@@ -62,19 +62,22 @@ public static class IntervalDefaults
         "calibrated (default): noise-debiased estimate with a studentized parametric-bootstrap interval around it (with a ridge: on the un-shrunk WLS estimates); " +
         "'not_identifiable' where the data carry no information (covers 92-98% in README's exact-model table) | " +
         "delta: the paper's delta method at the plug-in vectors (covers 30-81% at cosine 0.9, 75-90% at 0.5 once the noise ratio reaches 0.5) | " +
-        "sample: the paper's method of composition, mean and percentiles of draws w ~ N(w_hat, Sigma) (covers 0-17% at cosine 0.9)";
+        "sample: the paper's method of composition, percentiles of draws w ~ N(w_hat, Sigma) around their median (the mean is reported beside it) (covers 0-17% at cosine 0.9)";
 
     /// <summary>Checks a method's options: a method that does not draw takes neither samples nor seed. Null = not given.</summary>
     public static (int Samples, ulong Seed, double Level) Resolve(IntervalMethod method, int? samples, ulong? seed, double? level)
     {
         double l = level ?? Level;
-        if (!(l > 0 && l < 1)) throw new GloVeVException($"confidence level must be in (0, 1), got {l}");
+        // (1 + l) / 2 is the quantile asked for: a level within rounding of 1 would ask for the quantile at 1.
+        if (!(l > 0 && l < 1 && (1 + l) / 2 < 1)) throw new GloVeVException($"confidence level must be in (0, 1) and below 1 by more than rounding, got {l:R}");
         if (method == IntervalMethod.Delta)
         {
             if (samples != null) throw new GloVeVException("the delta method draws nothing: samples cannot be given with method 'delta'");
             if (seed != null) throw new GloVeVException("the delta method draws nothing: a seed cannot be given with method 'delta'");
             return (0, 0, l);
         }
+        // 0 is the C ABI's "default": as a seed of its own it would give answers no binding could ask for.
+        if (seed == 0) throw new GloVeVException($"seed must be >= 1 (0 stands for the default, {Seed}, in the C ABI), got 0");
         int k = samples ?? Samples;
         if (k < 2 || k > 10_000_000) throw new GloVeVException($"number of samples must be in 2..10000000, got {k}");
         if (method == IntervalMethod.Calibrated && k < 100) throw new GloVeVException($"the calibrated method needs at least 100 samples for its bootstrap quantile, got {k}");
@@ -85,7 +88,7 @@ public static class IntervalDefaults
 /// <summary>
 /// A point estimate with its uncertainty. <see cref="Value"/> is the plug-in statistic at the trained vectors
 /// (also <see cref="Plugin"/>); <see cref="Estimate"/> is the centre the interval is built around (plug-in for delta,
-/// mean of draws for the method of composition, debiased value for calibrated); <see cref="Mean"/> is the mean of draws
+/// median of draws for the method of composition, debiased value for calibrated); <see cref="Mean"/> is the mean of draws
 /// where there are draws (else the estimate). <see cref="Words"/>: the reliability of every word involved.
 /// </summary>
 public sealed record Interval(double Value, double Mean, double Sd, double Lo, double Hi, IntervalMethod Method, double Level)

@@ -82,7 +82,8 @@ public static class Neighbours
         if (!(tolerance > 0)) throw new GloVeVException($"screening tolerance must be > 0, got {tolerance}");
         if (maxCandidates < k + 1) throw new GloVeVException($"the candidate cap must exceed top ({k}), got {maxCandidates}");
         p.Check([id]);
-        if (method == IntervalMethod.Delta) draws = Math.Max(draws, IntervalDefaults.Samples); // P(top k) always draws
+        // P(top k) draws with every method, delta included, and with exactly the number of draws asked for.
+        if (draws < 2 || draws > 10_000_000) throw new GloVeVException($"number of samples must be in 2..10000000, got {draws}");
         int d = m.Dim, searched = m.VocabSize - 1;
         var order = ByPluginCosine(m, id, out var pluginCos);
         int shown = Math.Min(k, order.Length);

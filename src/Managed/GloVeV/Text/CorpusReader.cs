@@ -125,12 +125,16 @@ public sealed class CorpusReader : IDisposable
     {
         var span = buf.AsSpan(p0, end - p0);
         int len = end - p0;
+        // NUL is valid UTF-8 but no text holds it; a token with one in it would make a vocabulary no reader accepts.
+        int nul = span.IndexOf((byte)0);
+        if (nul >= 0)
+            throw new GloVeVException($"{_path}: NUL byte at byte offset {_offset + nul} (line {_line + span[..nul].Count((byte)'\n') + 1}); the corpus is not text (UTF-16 or binary data?)");
         if (Utf8.IsValid(span)) return new CorpusBlock(buf, end, _offset, _line, p0, continues);
         if (!_replaceInvalid)
         {
             int bad = FirstInvalid(span);
             long line = _line + span[..bad].Count((byte)'\n') + 1;
-            throw new GloVeVException($"{_path}: invalid UTF-8 at byte offset {_offset + bad} (line {line}); pass replace_invalid to replace such bytes with U+FFFD");
+            throw new GloVeVException($"{_path}: invalid UTF-8 at byte offset {_offset + bad} (line {line}); use the replace-invalid option (--replace-invalid, replace_invalid) to replace such bytes with U+FFFD");
         }
         var outBuf = new List<byte>(end + 64);
         for (int k = 0; k < p0; k++) outBuf.Add(buf[k]);

@@ -83,7 +83,10 @@ public static class VarianceEngine
         }
         int chunkWords = o.ChunkWords > 0 ? o.ChunkWords : (int)Math.Clamp((128L << 20) / ((long)d * d * 8), 1, 100_000);
 
-        using var publish = AtomicDirectory.Begin(outDir);
+        // A diagnostics-only run (no complete and no compact forms) must not replace covariances that queries read.
+        if (!o.Complete && o.ApproxTarget == 0 && Directory.Exists(outDir) && Directory.EnumerateFiles(outDir, "*chunk_*.safetensors").Any())
+            throw new GloVeVException($"{outDir}: holds covariances, and a run with neither complete nor compact forms (--no-complete --approx 0) writes only diagnostics: it would replace them; name another output folder");
+        using var publish = AtomicDirectory.Begin(outDir, IsOwnFile);
         var stage = publish.Staging;
         var chunkMap = new StringBuilder();
         var approxInfo = new StringBuilder();
@@ -210,6 +213,14 @@ public static class VarianceEngine
             if (Directory.Exists(stage)) try { Directory.Delete(stage, true); } catch (IOException) { }
         }
     }
+
+    /// <summary>Whether a file name is one the variance stage writes. Any other file in the output folder is carried into
+    /// the new folder, and a sub-folder makes the stage refuse it: the folder is replaced as a whole, and `--out .` or
+    /// `--out MODEL` must not take a model, a co-occurrence folder or anyone's notes with it.</summary>
+    public static bool IsOwnFile(string name) =>
+        name is "chunk_map.txt" or "approx_info.txt" or VarianceStore.ApproxKeptFile or "variance_info.tsv" or "variance_summary.json"
+            or WlsVectorsFile or Provenance.VarianceFile
+        || System.Text.RegularExpressions.Regex.IsMatch(name, @"^(complete|approx)chunk_[0-9]+\.safetensors$");
 
     /// <summary>cos(trained, WLS) below which a word counts as off its WLS optimum, and the share of such words that
     /// makes the stage warn.</summary>

@@ -19,7 +19,7 @@ public static class VarianceMerge
             if (!File.Exists(Path.Combine(p, "variance_info.tsv"))) throw new MissingFileException($"{p}: not a variance folder (no variance_info.tsv)");
         foreach (var p in partDirs) AtomicDirectory.Verify(p);
         var provenance = Provenance.MergeVariance(partDirs);
-        using var publish = AtomicDirectory.Begin(outDir);
+        using var publish = AtomicDirectory.Begin(outDir, VarianceEngine.IsOwnFile);
         var stage = publish.Staging;
         try
         {

@@ -1,0 +1,70 @@
+using System.Runtime.InteropServices;
+
+namespace GloVeV.IO;
+
+/// <summary>
+/// Where a single output file may go. Files are written under a temporary name and renamed into place, so the path must
+/// be (or become) a regular file: a rename would replace a device, a pipe or a symbolic link itself rather than write to
+/// it. A symbolic link is followed to the file it names (as a shell's redirection would write through it), and an
+/// output that is also one of the command's inputs is refused before anything is written.
+/// </summary>
+public static unsafe class OutputPaths
+{
+    /// <summary>The path to rename a new file to: <paramref name="path"/> or, for a symbolic link, its final target.</summary>
+    public static string ForNewFile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (new FileInfo(full).LinkTarget != null && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            full = target.FullName;
+        if (Directory.Exists(full)) throw new GloVeVException($"{path}: is a folder; name a file to write");
+        if (Stat(full, out var st) && (st.Mode & FileTypeMask) != RegularFile)
+            throw new GloVeVException($"{path}: exists and is not a regular file (a device, pipe or socket); glovev writes a new file and renames it into place, so name a regular file");
+        return full;
+    }
+
+    /// <summary>Refuses an output that is the same file as an input (same path after links, or the same inode).</summary>
+    public static void RefuseInput(string output, string input, string what)
+    {
+        if (Same(output, input)) throw new GloVeVException($"{output}: is also the {what} this command reads; name another output file");
+    }
+
+    /// <summary>Refuses an output that is any file of a folder the command reads (a model folder being exported).</summary>
+    public static void RefuseInputFolderFile(string output, string folder, string what)
+    {
+        if (!Directory.Exists(folder)) return;
+        foreach (var f in Directory.EnumerateFiles(folder)) RefuseInput(output, f, what);
+    }
+
+    static bool Same(string a, string b)
+    {
+        string fa = Resolved(a), fb = Resolved(b);
+        if (fa == fb) return true;
+        return Stat(fa, out var sa) && Stat(fb, out var sb) && sa.Device == sb.Device && sa.Inode == sb.Inode;
+    }
+
+    static string Resolved(string p)
+    {
+        var full = Path.GetFullPath(p);
+        try { return new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full; }
+        catch (IOException) { return full; }
+    }
+
+    const uint FileTypeMask = 0xF000, RegularFile = 0x8000;
+
+    readonly record struct StatInfo(ulong Device, ulong Inode, uint Mode);
+
+    // glibc's struct stat on x86-64 and aarch64 starts with st_dev (8 bytes) and st_ino (8); st_mode is at byte 24 on
+    // x86-64 (after the 8-byte st_nlink) and 16 on aarch64 (before a 4-byte st_nlink).
+    [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
+    static extern int stat(string path, byte* buf);
+
+    static bool Stat(string path, out StatInfo info)
+    {
+        byte* buf = stackalloc byte[256];
+        info = default;
+        if (stat(path, buf) != 0) return false;
+        int modeOffset = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 16 : 24;
+        info = new StatInfo(*(ulong*)buf, *(ulong*)(buf + 8), *(uint*)(buf + modeOffset));
+        return true;
+    }
+}
