@@ -126,5 +126,11 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         data[0][3] = float.NaN;
         SafeTensorsWriter.WriteAll(ck, names.Select((t, k) => (new TensorSpec(t.Name, TensorDType.F32, t.Shape), (Action<SafeTensorsWriter>)(w => w.Write<float>(data[k])))).ToList(), meta);
         Assert.Contains("NaN", Assert.Throws<GloVeVException>(() => ModelTraining.Train(cooc, vocab, dir, o, resume: true)).Message);
+        // Nor one whose AdaGrad sums were zeroed (they start at 1).
+        data[0][3] = 0.5f;
+        int sums = names.FindIndex(t => t.Name == "center_gradsq");
+        data[sums][7] = 0;
+        SafeTensorsWriter.WriteAll(ck, names.Select((t, k) => (new TensorSpec(t.Name, TensorDType.F32, t.Shape), (Action<SafeTensorsWriter>)(w => w.Write<float>(data[k])))).ToList(), meta);
+        Assert.Contains("AdaGrad's sums start at 1", Assert.Throws<GloVeVException>(() => ModelTraining.Train(cooc, vocab, dir, o, resume: true)).Message);
     }
 }

@@ -289,7 +289,7 @@ public class VarianceTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         Assert.Contains("needs 24 bytes", Assert.Throws<GloVeVException>(() => new SafeTensorsFile(f)).Message);
         WriteHeader("{\"x\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}");
         Assert.Contains("unsupported dtype", Assert.Throws<GloVeVException>(() => new SafeTensorsFile(f)).Message);
-        WriteHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}");
+        WriteHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}");
         using (var ok = new SafeTensorsFile(f))
             Assert.Contains("expected [3]", Assert.Throws<GloVeVException>(() => ok.Expect("x", [3], TensorDType.F32)).Message);
 

@@ -39,6 +39,9 @@ static class Output
 
     public static void Table(string[] headers, IEnumerable<string[]> rows, string? title = null)
     {
+        // Piped or redirected output has no terminal width: Spectre assumes 80 columns and would wrap words and
+        // intervals across lines, which breaks grep and cut. A table then takes the width its cells need.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 1000);
         var t = new Table().Border(TableBorder.Simple);
         if (title != null) t.Title(title);
         for (int i = 0; i < headers.Length; i++)

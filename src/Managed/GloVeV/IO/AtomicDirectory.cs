@@ -51,10 +51,16 @@ public sealed class AtomicDirectory : IDisposable
     /// are carried into the new folder.</summary>
     public static AtomicDirectory Begin(string target, Func<string, bool>? isOwn)
     {
-        var full = Path.GetFullPath(target.TrimEnd('/', Path.DirectorySeparatorChar));
+        var trimmed = target.TrimEnd('/', Path.DirectorySeparatorChar);
+        if (trimmed.Length == 0) throw new GloVeVException($"{target}: cannot publish over the root folder");
+        var full = Path.GetFullPath(trimmed);
         if (full == Path.GetPathRoot(full)) throw new GloVeVException($"{target}: cannot publish over the root folder");
         var parent = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(parent);
+        try { Directory.CreateDirectory(parent); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new GloVeVException($"{target}: cannot create the folder it goes in ({e.Message})");
+        }
         if (File.Exists(full)) throw new GloVeVException($"{target}: exists and is a file, not a folder");
         Recover(full);
         var carry = new List<string>();
@@ -65,7 +71,12 @@ public sealed class AtomicDirectory : IDisposable
                 throw new GloVeVException($"{target}: folder holds the folder '{foreignDir}', which this command did not write; the output folder is replaced as a whole, so name an empty or new folder");
             carry.AddRange(Directory.EnumerateFiles(full).Select(Path.GetFileName).Where(n => !n!.StartsWith('.') && !isOwn(n))!);
         }
-        var a = new AtomicDirectory(full);
+        AtomicDirectory a;
+        try { a = new AtomicDirectory(full); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new GloVeVException($"{target}: cannot write a folder there ({e.Message})");
+        }
         // Other files in the folder (a corpus kept beside the output, notes) come along into the new folder as hard
         // links (copies where links are not possible); they are not part of the manifest.
         try

@@ -98,6 +98,17 @@ public sealed unsafe class SafeTensorsFile : IDisposable
                 catch (FormatException ex) { throw new GloVeVException($"{where}: malformed header entry: {ex.Message}"); }
             }
         }
+        // The format indexes the whole data section, without holes or overlaps. A header length off by a few bytes still
+        // parses (the JSON's trailing padding absorbs it) but shifts every tensor: this check is what catches it.
+        long at = 0;
+        foreach (var e in tensors.Values.OrderBy(t => t.Begin).ThenBy(t => t.End))
+        {
+            if (e.Begin != at)
+                throw new GloVeVException($"{path}: corrupt safetensors file: tensor '{e.Name}' starts at data byte {e.Begin}, but the tensors before it end at {at} (a hole, an overlap or a wrong header length)");
+            at = e.End;
+        }
+        if (at != dataLen)
+            throw new GloVeVException($"{path}: corrupt safetensors file: the tensors end at data byte {at} but the data section is {dataLen} bytes (a wrong header length or a truncated or padded file)");
         return (meta, tensors);
     }
 

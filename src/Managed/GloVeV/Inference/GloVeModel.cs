@@ -51,6 +51,7 @@ public sealed class GloVeModel : IDisposable
         if (varianceDir != null)
         {
             store = new VarianceStore(varianceDir);
+            store.CheckWords(vocab);
             // Covariances computed with --refine are centred on the WLS vectors: use those as the point estimates.
             var wls = Path.Combine(varianceDir, Variance.VarianceEngine.WlsVectorsFile);
             if (File.Exists(wls))
@@ -60,6 +61,10 @@ public sealed class GloVeModel : IDisposable
                 vectors = wf.ReadFloats("center_vectors");
             }
         }
+        // A NaN or infinite component (a damaged file) would pass through every query as a number.
+        int bad = Array.FindIndex(vectors, x => !float.IsFinite(x));
+        if (bad >= 0)
+            throw new GloVeVException($"{file}: the vector of '{vocab[bad / (int)e.Shape[1]]}' has a non-finite component ({vectors[bad]}); the file is damaged");
         return new GloVeModel(vocab, vectors, (int)e.Shape[1], store, dir);
     }
 

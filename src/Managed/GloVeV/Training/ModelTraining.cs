@@ -18,6 +18,7 @@ public static class ModelTraining
         Action<AlsSweepReport>? onSweep = null, Action<RidgeCandidate>? onRidge = null)
     {
         o.Validate();
+        if (File.Exists(outDir)) throw new GloVeVException($"{outDir}: exists and is a file; the model is written into a folder");
         if (o.AutoStop != null && backend != null) throw new GloVeVException("epochs auto is supported by the cpu backend only");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var vocab = Vocabulary.Load(vocabPath);

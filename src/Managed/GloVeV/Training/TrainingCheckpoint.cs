@@ -84,7 +84,16 @@ public sealed record TrainingCheckpoint(GloVeParameters Parameters, float[] Cent
         var p = new GloVeParameters(vocabSize, dim, Read("center_vectors"), Read("context_vectors"), Read("center_bias"), Read("context_bias"));
         int als = f.Metadata.TryGetValue("als_sweeps_done", out var a) && int.TryParse(a, out int na) && na >= 0 ? na : 0;
         double? ridge = f.Metadata.TryGetValue("ridge", out var rs) && double.TryParse(rs, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rv) ? rv : null;
-        return new TrainingCheckpoint(p, Read("center_gradsq"), Read("context_gradsq"), Read("center_bias_gradsq"), Read("context_bias_gradsq"), done, als, ridge);
+        // AdaGrad's sums start at 1 and only grow: a smaller one (a zeroed or damaged file) would resume with learning
+        // rates of eta / sqrt(0).
+        float[] Sums(string name)
+        {
+            var a = Read(name);
+            int bad = Array.FindIndex(a, x => x < 1);
+            if (bad >= 0) throw new GloVeVException($"{path}: checkpoint tensor '{name}' holds {a[bad]} at entry {bad}, but AdaGrad's sums start at 1 and only grow; the checkpoint is damaged");
+            return a;
+        }
+        return new TrainingCheckpoint(p, Sums("center_gradsq"), Sums("context_gradsq"), Sums("center_bias_gradsq"), Sums("context_bias_gradsq"), done, als, ridge);
     }
 
     /// <summary>ALS sweeps a checkpoint records as done (0 for an AdaGrad checkpoint or a missing file).</summary>

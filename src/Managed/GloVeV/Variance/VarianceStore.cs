@@ -1,5 +1,6 @@
 using System.Globalization;
 using GloVeV.IO;
+using GloVeV.Text;
 
 namespace GloVeV.Variance;
 
@@ -97,6 +98,16 @@ public sealed class VarianceStore : IDisposable
         HasApprox = approxInfo || File.Exists(Path.Combine(dir, "ApproximationVariances.safetensors"));
         if (_byIndex.Count == 0 && !singles) { HasComplete = true; return; }
         if (!HasComplete && !HasApprox) throw new GloVeVException($"{dir}: no GloVe-V variances found (expected chunk_map.txt with completechunk_*/approxchunk_* files, or CompleteVariances.safetensors/ApproximationVariances.safetensors)");
+    }
+
+    /// <summary>Refuses a folder whose chunk map puts its words at other indices than the vocabulary does: the covariances
+    /// of another model (a copied folder without its provenance) would otherwise be read for the wrong words.</summary>
+    public void CheckWords(Vocabulary vocab)
+    {
+        foreach (var (word, loc) in _byWord)
+            if (loc.GlobalIndex >= vocab.Count || vocab[loc.GlobalIndex] != word)
+                throw new GloVeVException($"{_dir}/chunk_map.txt: lists '{word}' at index {loc.GlobalIndex}, but the model's vocabulary has " +
+                    (loc.GlobalIndex >= vocab.Count ? $"only {vocab.Count} words" : $"'{vocab[loc.GlobalIndex]}' there") + ": these variances belong to another model");
     }
 
     static bool NoWordsRecorded(string dir)
