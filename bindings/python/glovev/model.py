@@ -141,6 +141,15 @@ class WordReliability:
         return self.flags != 0
 
 
+def _all_wanted(topn):
+    """gensim's most_similar returns every word's cosine (an array, no ranking) when topn is None."""
+    return topn is None
+
+
+def _no_neighbours(topn):
+    return isinstance(topn, (int, np.integer)) and not isinstance(topn, bool) and topn == 0
+
+
 def _positive_int(x, name, minimum=1, maximum=2 ** 31 - 1):
     """An int in [minimum, maximum] (ctypes would silently wrap one beyond its C type)."""
     if isinstance(x, bool) or not isinstance(x, (int, np.integer)):
@@ -704,7 +713,11 @@ class Model:
         neg = words_of(negative, "negative")
         if not pos and not neg:
             raise ValueError("most_similar needs at least one positive or negative word")
-        topn = _positive_int(topn, "topn")
+        everything = _all_wanted(topn)
+        if _no_neighbours(topn):
+            return []
+        if not everything:
+            topn = _positive_int(topn, "topn")
         units = self._unit_vectors()
         idx = [self.index(w) for w in pos + neg]  # unknown words: InputError naming them
         weights = np.array([1.0] * len(pos) + [-1.0] * len(neg))
@@ -713,6 +726,8 @@ class Model:
         if norm == 0:
             raise ValueError("the weighted mean of the words is the zero vector")
         sims = units @ (mean / norm)
+        if everything:  # gensim: topn None or 0 gives every word's cosine, input words included
+            return sims
         sims[idx] = -np.inf
         best = np.argsort(-sims, kind="stable")[: min(topn, len(sims) - len(set(idx)))]
         words = self.index_to_key
@@ -903,8 +918,12 @@ class Model:
 
         With ``positive``/``negative`` word lists (or a list as `word`), gensim's vector arithmetic instead: the
         normalised mean of the unit vectors (+1 for positive, -1 for negative), ranked by cosine, the input words left
-        out; plain (word, cosine) pairs of the trained vectors, as gensim returns them, without intervals."""
-        if positive is not None or negative is not None or not isinstance(word, str):
+        out; plain (word, cosine) pairs of the trained vectors, as gensim returns them, without intervals. ``topn=None``
+        returns, as gensim does, the array of every word's cosine (trained vectors, input words included), and
+        ``topn=0`` an empty list."""
+        if _no_neighbours(topn):
+            return []  # gensim: topn 0 asks for none
+        if positive is not None or negative is not None or not isinstance(word, str) or _all_wanted(topn):
             return self._most_similar_combination(word, positive, negative, topn)
         topn = _positive_int(topn, "topn")
         if topn >= self.vocab_size:

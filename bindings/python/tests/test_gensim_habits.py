@@ -205,3 +205,13 @@ def test_delta_neighbours_draw_exactly_the_samples_asked_for(pair):
     m, _ = pair
     res = quiet(m.most_similar, "war", topn=3, method="delta", samples=300)
     assert res.search.draws == 300
+
+
+def test_most_similar_without_topn_gives_every_cosine_as_gensim(pair):
+    m, kv = pair
+    got = m.most_similar("war", topn=None)
+    assert isinstance(got, np.ndarray) and got.shape == (m.vocab_size,)
+    np.testing.assert_allclose(got, kv.most_similar("war", topn=None), rtol=1e-5, atol=1e-6)
+    both = m.most_similar(positive=["war", "army"], negative=["peace"], topn=None)
+    np.testing.assert_allclose(both, kv.most_similar(positive=["war", "army"], negative=["peace"], topn=None), rtol=1e-5, atol=1e-6)
+    assert m.most_similar("war", topn=0) == [] == kv.most_similar("war", topn=0)

@@ -308,7 +308,7 @@ glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated
   res <- .Call(C_neighbours, .ptr(m), word, n, method, ci, samples, seed, hold_fixed, approximate)
   r <- res[[1]]; s <- res[[2]]
   words <- glovev_words(m)
-  df <- data.frame(word = words[r[, 1] + 1], cosine = r[, 2], estimate = r[, 9], mean = r[, 3], sd = r[, 4], lo = r[, 5], hi = r[, 6],
+  df <- data.frame(word = words[r[, 1] + 1], cosine = r[, 2], estimate = r[, 9], mean = r[, 3], sd = r[, 4], lower = r[, 5], upper = r[, 6],
              p_top_k = r[, 7], p_differs_from_next = r[, 8], status = .status_names[r[, 10] + 1], flags = as.integer(r[, 11]),
              stringsAsFactors = FALSE)
   # With GV_FLAG_OMITTED_BOUND the core's lines include the caveat on what the words left out may take.

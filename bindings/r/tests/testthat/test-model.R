@@ -54,7 +54,7 @@ test_that("the five parity queries give the CLI's numbers", {
     if (kind == "neighbour") {
       r <- as.integer(l[3])
       expect_equal(nb$word[r], l[4])
-      expect_true(close(c(nb$cosine[r], nb$sd[r], nb$lo[r], nb$hi[r], nb$p_top_k[r]), as.numeric(l[5:9])))
+      expect_true(close(c(nb$cosine[r], nb$sd[r], nb$lower[r], nb$upper[r], nb$p_top_k[r]), as.numeric(l[5:9])))
     }
     if (kind == "weat") {
       w <- glovev_weat(m, c("war", "army", "navy"), c("peace", "treaty", "commerce"), c("enemy", "force", "defense"),
