@@ -130,6 +130,8 @@ public class CoverageSimulation(ITestOutputHelper output)
         {
             var iv = SimilarityQueries.Similarity(prop, words[2 * r], words[2 * r + 1], IntervalMethod.Calibrated, 0.95, Draws, (ulong)r + 1).Interval;
             Assert.Equal(K - D, iv.Words[0].Dof);
+            // Refined: the answers use the WLS vectors themselves, so no word is flagged as off its optimum.
+            Assert.All(iv.Words, w => Assert.True(w.CentredOnWls && !w.OffOptimum && (w.Flags & 4) == 0));
             if (!iv.Identifiable || (iv.Lo <= cosTrue && cosTrue <= iv.Hi)) cover++;
             var d = SimilarityQueries.Similarity(prop, words[2 * r], words[2 * r + 1], IntervalMethod.Delta).Interval;
             if (d.Lo <= cosTrue && cosTrue <= d.Hi) coverDelta++;

@@ -59,7 +59,9 @@ sealed class QueryOptions(string defaultMethod = "calibrated", string? methodHel
         w.WriteStartArray("ci"); WriteNumberOrNull(w, iv.Lo); WriteNumberOrNull(w, iv.Hi); w.WriteEndArray();
         w.WriteNumber("level", iv.Level);
         w.WriteString("status", Interval.StatusName(iv.Status));
+        // Present in every answer (null when ok), whatever the method, so readers of the JSON need no special case.
         if (!iv.Identifiable) { w.WriteString("reason", iv.Reason); w.WriteString("reason_code", Interval.ReasonName(iv.ReasonCode)); }
+        else { w.WriteNull("reason"); w.WriteNull("reason_code"); }
         w.WriteString("method", Interval.MethodName(iv.Method));
         WriteWords(w, iv);
     }

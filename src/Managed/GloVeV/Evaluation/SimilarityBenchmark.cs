@@ -154,7 +154,7 @@ public static class SimilarityBenchmark
         int flagged = words.Count(w => w.Flagged);
         if (flagged == 0) return [];
         int fixedCount = words.Count(w => !w.HasCovariance), noisy = words.Count(w => w.NoiseRatio >= IntervalDefaults.NoiseRatioFlag),
-            off = words.Count(w => w.CosTrainedWls < IntervalDefaults.CosWlsFlag);
+            off = words.Count(w => w.OffOptimum);
         return [$"benchmark {name}: {flagged} of {words.Count} words flagged ({fixedCount} without a covariance, {noisy} at noise ratio >= {IntervalDefaults.NoiseRatioFlag}, {off} with cos(trained, WLS) < {IntervalDefaults.CosWlsFlag})"];
     }
 

@@ -13,6 +13,10 @@ public sealed record WordReliability(string Word, bool HasCovariance, bool HeldF
     /// <summary>Set when the answer used the compact covariances: the relative Frobenius error ||Σ - approx||_F / ||Σ||_F
     /// of this word's (0 = nothing dropped; NaN = the variance folder does not say).</summary>
     public bool Approximated { get; init; }
+    /// <summary>The answer used this word's WLS solution itself (variances computed with --refine): how far the trained
+    /// vector was from it (<see cref="CosTrainedWls"/>) is then reported but not flagged.</summary>
+    public bool CentredOnWls { get; init; }
+    public bool OffOptimum => !CentredOnWls && CosTrainedWls < IntervalDefaults.CosWlsFlag;
     public double ApproxDropped { get; init; } = double.NaN;
 
     public IReadOnlyList<string> Warnings
@@ -27,7 +31,7 @@ public sealed record WordReliability(string Word, bool HasCovariance, bool HeldF
             }
             if (!HasCovariance) w.Add($"no covariance ({VarianceStatus}, {Contexts} contexts): held fixed as if exact");
             if (NoiseRatio >= IntervalDefaults.NoiseRatioFlag) w.Add($"noise ratio tr(Sigma)/|w|^2 = {NoiseRatio.ToString("G3", CultureInfo.InvariantCulture)} >= {IntervalDefaults.NoiseRatioFlag}");
-            if (CosTrainedWls < IntervalDefaults.CosWlsFlag) w.Add($"cos(trained, WLS) = {CosTrainedWls.ToString("G3", CultureInfo.InvariantCulture)} < {IntervalDefaults.CosWlsFlag}: training not converged for it");
+            if (OffOptimum) w.Add($"cos(trained, WLS) = {CosTrainedWls.ToString("G3", CultureInfo.InvariantCulture)} < {IntervalDefaults.CosWlsFlag}: training not converged for it");
             return w;
         }
     }
@@ -36,7 +40,7 @@ public sealed record WordReliability(string Word, bool HasCovariance, bool HeldF
 
     /// <summary>Bit mask of the warnings (the C ABI's GV_FLAG_*): 1 no covariance, 2 noise ratio >= 1, 4 cos(trained, WLS) &lt; 0.9,
     /// 8 a compact covariance that drops part of the complete one (or does not say how much).</summary>
-    public int Flags => (HasCovariance ? 0 : 1) | (NoiseRatio >= IntervalDefaults.NoiseRatioFlag ? 2 : 0) | (CosTrainedWls < IntervalDefaults.CosWlsFlag ? 4 : 0)
+    public int Flags => (HasCovariance ? 0 : 1) | (NoiseRatio >= IntervalDefaults.NoiseRatioFlag ? 2 : 0) | (OffOptimum ? 4 : 0)
         | (Approximated && HasCovariance && !(ApproxDropped == 0) ? 8 : 0);
 }
 
@@ -61,6 +65,8 @@ public sealed class ReliabilityTable
             using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(summary));
             if (doc.RootElement.TryGetProperty("ridge", out var rj) && rj.ValueKind == System.Text.Json.JsonValueKind.Number) Ridge = rj.GetDouble();
         }
+        // With --refine the model's vectors are the WLS solutions (GloVeModel.Load reads them in place of the trained ones).
+        Refined = m.Variances != null && File.Exists(Path.Combine(m.Variances.Directory, Variance.VarianceEngine.WlsVectorsFile));
         var path = m.Variances == null ? null : Path.Combine(m.Variances.Directory, "variance_info.tsv");
         if (path == null || !File.Exists(path)) return;
         var inv = CultureInfo.InvariantCulture;
@@ -131,6 +137,7 @@ public sealed class ReliabilityTable
             m.HasCovariance(id) ? _status[id] : _status[id] == "ok" ? "no covariance stored" : _status[id])
         {
             Approximated = approximate,
+            CentredOnWls = Refined && m.HasCovariance(id),
             ApproxDropped = double.IsNaN(kept) ? double.NaN : Math.Sqrt(Math.Max(0, 1 - kept * kept)),
         };
     }
@@ -140,6 +147,8 @@ public sealed class ReliabilityTable
 
     /// <summary>The ridge λ the covariances were computed with (<c>variance_summary.json</c>; 0 when absent).</summary>
     public double Ridge { get; private set; }
+    /// <summary>The variances were computed with --refine: the model's vectors are their WLS solutions.</summary>
+    public bool Refined { get; private set; }
 
     /// <summary>Degrees of freedom of σ² (|K| - D), or 0 when unknown (then σ² is treated as known).</summary>
     public int Dof(GloVeModel m, int id) => _contexts[id] > m.Dim ? _contexts[id] - m.Dim : 0;
