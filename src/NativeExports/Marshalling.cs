@@ -9,10 +9,24 @@ static unsafe class Marshalling
     public static string Str(byte* p, string name)
     {
         if (p == null) throw new AbiException(Status.Argument, $"{name} is NULL");
-        return Marshal.PtrToStringUTF8((nint)p) ?? "";
+        return Utf8(p, name);
     }
 
-    public static string? OptStr(byte* p) => p == null ? null : Marshal.PtrToStringUTF8((nint)p);
+    public static string? OptStr(byte* p, string name = "string") => p == null ? null : Utf8(p, name);
+
+    /// <summary>A NUL-terminated UTF-8 string. Invalid UTF-8 is refused: decoding would replace it with U+FFFD, so
+    /// different byte strings would name the same word or the same file.</summary>
+    static string Utf8(byte* p, string name)
+    {
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(p);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            int ok = 0;
+            while (System.Text.Rune.DecodeFromUtf8(bytes[ok..], out _, out int n) == System.Buffers.OperationStatus.Done) ok += n;
+            throw new AbiException(Status.Argument, $"{name} is not valid UTF-8 (byte {ok})");
+        }
+        return System.Text.Encoding.UTF8.GetString(bytes);
+    }
 
     public static void NotNull(void* p, string name)
     {
@@ -35,6 +49,15 @@ static unsafe class Marshalling
         return Status.Ok;
     }
 
+    /// <summary>A caller's options struct, or the defaults for NULL. Its leading int32 <c>size</c> is read and checked
+    /// alone before the rest: a struct of an older, smaller layout must get GV_ERR_ARGUMENT, not a read past its end.</summary>
+    public static unsafe T Options<T>(T* p, T defaults, string name) where T : unmanaged
+    {
+        if (p == null) return defaults;
+        CheckSize(*(int*)p, sizeof(T), name);
+        return *p;
+    }
+
     /// <summary>An options struct's size field: a struct not filled by its defaults call (or from another ABI) is refused.</summary>
     public static void CheckSize(int size, int expected, string name)
     {
@@ -45,6 +68,7 @@ static unsafe class Marshalling
     public static string[] StrArray(byte** p, long n, string name)
     {
         if (n < 0) throw new AbiException(Status.Argument, $"{name}: negative count {n}");
+        if (n > Array.MaxLength) throw new AbiException(Status.Argument, $"{name}: count {n} is more than an array can hold ({Array.MaxLength})");
         if (p == null && n > 0) throw new AbiException(Status.Argument, $"{name} is NULL");
         var r = new string[n];
         for (long i = 0; i < n; i++) r[i] = Str(p[i], $"{name}[{i}]");

@@ -77,8 +77,7 @@ static unsafe class PipelineExports
     [UnmanagedCallersOnly(EntryPoint = "gv_vocab_build")]
     public static int VocabBuild(byte* corpus, byte* outPath, VocabOptionsC* opts, long* vocabSize) => Guard.Run(() =>
     {
-        var c = opts == null ? VocabDefaultsC() : *opts;
-        CheckSize(c.Size, sizeof(VocabOptionsC), "gv_vocab_options");
+        var c = Options(opts, VocabDefaultsC(), "gv_vocab_options");
         if (c.Reserved != 0) throw new AbiException(Status.Argument, "gv_vocab_options.reserved must be 0");
         if (c.MaxVocab < 0 || c.MaxVocab > int.MaxValue) throw new AbiException(Status.Argument, $"max_vocab must be in 0..{int.MaxValue}, got {c.MaxVocab}");
         if (c.MinCount < 1) throw new AbiException(Status.Argument, $"min_count must be >= 1, got {c.MinCount}");
@@ -105,8 +104,7 @@ static unsafe class PipelineExports
     /// <summary>The core's co-occurrence options from a gv_cooccur_options (NULL: the defaults), validated.</summary>
     static CooccurrenceOptions CooccurOptionsOf(CooccurOptionsC* opts)
     {
-        var c = opts == null ? CooccurDefaultsC() : *opts;
-        CheckSize(c.Size, sizeof(CooccurOptionsC), "gv_cooccur_options");
+        var c = Options(opts, CooccurDefaultsC(), "gv_cooccur_options");
         var o = new CooccurrenceOptions
         {
             Window = c.Window, Symmetric = c.Symmetric != 0, DistanceWeighting = c.DistanceWeighting != 0,
@@ -155,8 +153,7 @@ static unsafe class PipelineExports
 
     static VarianceOptions VarianceOptionsOf(VarianceOptionsC* opts, int shard = 0, int shards = 0)
     {
-        var c = opts == null ? VarianceDefaultsC() : *opts;
-        CheckSize(c.Size, sizeof(VarianceOptionsC), "gv_variance_options");
+        var c = Options(opts, VarianceDefaultsC(), "gv_variance_options");
         if (!(c.Approx >= 0 && c.Approx <= 1)) throw new AbiException(Status.Argument, $"approx must be in [0, 1] (0 = no compact form), got {c.Approx}");
         return new VarianceOptions { Threads = Threads(c.Threads), ApproxTarget = c.Approx, Complete = c.Complete != 0, Refine = c.Refine != 0, Shard = shard, Shards = shards };
     }
@@ -205,8 +202,7 @@ static unsafe class PipelineExports
     /// <summary>The core's training options from a gv_train_options (validated; GV_ERR_ARGUMENT when invalid).</summary>
     internal static TrainingOptions TrainingOptionsOf(TrainOptions* opts)
     {
-        var t = *opts;
-        CheckSize(t.Size, sizeof(TrainOptions), "gv_train_options");
+        var t = Options(opts, default, "gv_train_options");
         var o = new TrainingOptions
         {
             Dim = t.Dim, Epochs = t.Epochs, Threads = Threads(t.Threads), CheckpointEvery = t.CheckpointEvery, Eta = t.Eta, XMax = t.XMax,
@@ -224,8 +220,8 @@ static unsafe class PipelineExports
         delegate* unmanaged<int, int, double, void*, int> progress, void* user, int* cancelFlag, double* finalCost) => Guard.Run(() =>
     {
         NotNull(opts, "options");
+        var o = TrainingOptionsOf(opts); // checks the size before anything else is read
         var t = *opts;
-        var o = TrainingOptionsOf(opts);
         using var cts = new CancellationTokenSource();
         // The caller may raise *cancel_flag from another thread at any time; poll it.
         using var poll = cancelFlag == null ? null : new Timer(_ => { if (Volatile.Read(ref *cancelFlag) != 0) cts.Cancel(); }, null, 0, 50);
@@ -245,7 +241,7 @@ static unsafe class PipelineExports
     [UnmanagedCallersOnly(EntryPoint = "gv_variance")]
     public static int ComputeVariances(byte* modelDir, byte* cooccurDir, byte* outDir, VarianceOptionsC* opts, long* wordsDone) => Guard.Run(() =>
     {
-        var s = VarianceEngine.Run(Str(modelDir, "model_dir"), Str(cooccurDir, "cooccur_dir"), OptStr(outDir), VarianceOptionsOf(opts));
+        var s = VarianceEngine.Run(Str(modelDir, "model_dir"), Str(cooccurDir, "cooccur_dir"), OptStr(outDir, "out_dir"), VarianceOptionsOf(opts));
         if (wordsDone != null) *wordsDone = s.WordsWithVariance;
         return Status.Ok;
     });
@@ -306,8 +302,11 @@ static unsafe class PipelineExports
         int n = m.RowLength((int)row);
         *len = n;
         if (cols == null && vals == null && cap == 0) return Status.Ok; // size query
-        m.RowIndices((int)row).CopyTo(Out(cols, cap, n, "cols"));
-        m.RowValues((int)row).CopyTo(Out(vals, cap, n, "vals"));
+        // Both buffers are checked before either is written: an error call writes nothing.
+        var colsOut = Out(cols, cap, n, "cols");
+        var valsOut = Out(vals, cap, n, "vals");
+        m.RowIndices((int)row).CopyTo(colsOut);
+        m.RowValues((int)row).CopyTo(valsOut);
         return Status.Ok;
     });
 }

@@ -28,8 +28,7 @@ static unsafe class QueryExports
 
     static Query Options(QueryOptionsC* opts, bool drawsAnyway = false)
     {
-        var c = opts == null ? QueryDefaultsC() : *opts;
-        CheckSize(c.Size, sizeof(QueryOptionsC), "gv_query_options");
+        var c = Marshalling.Options(opts, QueryDefaultsC(), "gv_query_options");
         var m = Method(c.Method);
         if (c.Samples < 0 || c.Samples > 10_000_000) throw new AbiException(Status.Argument, $"samples must be 0 (default) or in 2..10000000, got {c.Samples}");
         if (c.Level != 0) Level(c.Level);
@@ -53,8 +52,7 @@ static unsafe class QueryExports
     /// <summary>Samples, seed, level and hold_fixed of a benchmark (it draws: the method of composition with pair resampling).</summary>
     static (int Samples, ulong Seed, double Level, bool HoldFixed) BenchmarkOptions(BenchmarkOptionsC* opts)
     {
-        var c = opts == null ? BenchmarkDefaultsC() : *opts;
-        CheckSize(c.Size, sizeof(BenchmarkOptionsC), "gv_benchmark_options");
+        var c = Marshalling.Options(opts, BenchmarkDefaultsC(), "gv_benchmark_options");
         var q = QueryDefaultsC();
         q.Method = (int)IntervalMethod.Sample; q.Samples = c.Samples; q.Seed = c.Seed; q.Level = c.Level;
         var o = Options(&q);

@@ -55,7 +55,10 @@ static partial class Guard
         try
         {
             LastError.Clear();
-            return body();
+            int status = body();
+            // Cleared again on success: a callback the body ran (training progress) may have made a failing call.
+            if (status == Status.Ok) LastError.Clear();
+            return status;
         }
         catch (AbiException e) { LastError.Set(CallerTerms(e.Message)); return e.Code; }
         catch (OperationCanceledException) { LastError.Set("cancelled"); return Status.Cancelled; }

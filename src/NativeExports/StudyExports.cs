@@ -71,8 +71,7 @@ static unsafe class StudyExports
     [UnmanagedCallersOnly(EntryPoint = "gv_calibrate")]
     public static int Calibrate(byte* modelDir, byte* cooccurDir, CalibrateOptionsC* opts, byte* tablePath) => Guard.Run(() =>
     {
-        var c = opts == null ? CalibrateDefaultsC() : *opts;
-        CheckSize(c.Size, sizeof(CalibrateOptionsC), "gv_calibrate_options");
+        var c = Options(opts, CalibrateDefaultsC(), "gv_calibrate_options");
         var d = new CalibrationOptions();
         if ((c.Methods & ~7) != 0) throw new AbiException(Status.Argument, $"methods: unknown bits 0x{c.Methods:x} (use 1 << GV_METHOD_*)");
         var methods = c.Methods == 0 ? d.Methods
@@ -106,15 +105,14 @@ static unsafe class StudyExports
     public static int Bootstrap(byte* corpus, byte* outDir, BootstrapOptionsC* opts, TrainOptions* train, int* trained) => Guard.Run(() =>
     {
         NotNull(train, "train");
-        var b = opts == null ? BootstrapDefaultsC() : *opts;
-        CheckSize(b.Size, sizeof(BootstrapOptionsC), "gv_bootstrap_options");
+        var b = Options(opts, BootstrapDefaultsC(), "gv_bootstrap_options");
         if (b.Reserved != 0) throw new AbiException(Status.Argument, "options.reserved must be 0");
         if ((b.Flags & ~7) != 0) throw new AbiException(Status.Argument, $"unknown tokenizer flags 0x{b.Flags:x}");
         var o = new BootstrapOptions
         {
             Replicates = b.Replicates, SeedReplicates = b.SeedReplicates, Window = b.Window, MinCount = b.MinCount,
             MemoryBytes = b.MemoryBytes <= 0 ? new BootstrapOptions().MemoryBytes : b.MemoryBytes, Seed = b.Seed, Shard = b.Shard, Shards = b.Shards,
-            VocabPath = OptStr(b.VocabPath),
+            VocabPath = OptStr(b.VocabPath, "vocab_path"),
             Tokenizer = new TokenizerOptions { Lowercase = (b.Flags & 1) != 0, SplitPunctuation = (b.Flags & 2) != 0, ReplaceInvalidUtf8 = (b.Flags & 4) != 0 },
             Training = PipelineExports.TrainingOptionsOf(train),
         };
@@ -135,12 +133,11 @@ static unsafe class StudyExports
     [UnmanagedCallersOnly(EntryPoint = "gv_compare_uncertainty")]
     public static int CompareUncertainty(byte* modelDir, byte* bootstrapDir, CompareUncertaintyOptionsC* opts, byte* bandsPath, byte* pairsPath) => Guard.Run(() =>
     {
-        var c = opts == null ? CompareDefaultsC() : *opts;
-        CheckSize(c.Size, sizeof(CompareUncertaintyOptionsC), "gv_compare_uncertainty_options");
+        var c = Options(opts, CompareDefaultsC(), "gv_compare_uncertainty_options");
         var d = new UncertaintyComparisonOptions();
         var o = new UncertaintyComparisonOptions { BandEdges = Edges(c.BandEdges, c.BandEdgeCount, d.BandEdges), PairsPerBand = c.PairsPerBand, Seed = c.Seed };
         var bands = Str(bandsPath, "bands_path");
-        var pairs = OptStr(pairsPath);
+        var pairs = OptStr(pairsPath, "pairs");
         var r = UncertaintyComparison.Run(Str(modelDir, "model_dir"), Str(bootstrapDir, "bootstrap_dir"), o);
         AtomicFile.WriteAllText(bands, UncertaintyComparison.BandsTsv(r.Bands));
         if (pairs != null) AtomicFile.WriteAllText(pairs, UncertaintyComparison.PairsTsv(r.Pairs));

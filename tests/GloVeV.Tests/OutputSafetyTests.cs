@@ -52,6 +52,21 @@ public class OutputSafetyTests
     }
 
     [Fact]
+    public void ACancelledTrainingLeavesNoEmptyModelFolder()
+    {
+        var (model, cooc) = TinyModel();
+        var vocab = Path.Combine(Path.GetDirectoryName(model)!, "vocab.txt");
+        var fresh = Path.Combine(Path.GetDirectoryName(model)!, "fresh");
+        Assert.Throws<OperationCanceledException>(() => ModelTraining.Train(cooc, vocab, fresh, new TrainingOptions { Dim = 3, Epochs = 3, Threads = 1 },
+            onEpoch: _ => throw new OperationCanceledException()));
+        Assert.False(Directory.Exists(fresh));
+        // An existing model folder is left as it was.
+        Assert.Throws<OperationCanceledException>(() => ModelTraining.Train(cooc, vocab, model, new TrainingOptions { Dim = 3, Epochs = 3, Threads = 1 },
+            onEpoch: _ => throw new OperationCanceledException()));
+        Assert.True(File.Exists(Path.Combine(model, GloVeParameters.ParamsFile)));
+    }
+
+    [Fact]
     public void SingleFilesGoToRegularFilesOnlyAndNeverOverAnInput()
     {
         var dir = TestPaths.TempDir();

@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "glovev.h"
 #include "glovev_testing.h"
 
@@ -214,6 +215,34 @@ static void test_model(const char* fixture) {
     CHECK(gv_model_open("/nonexistent/model", &m) != GV_OK && strstr(gv_last_error(), "/nonexistent/model") != NULL, "missing folder named");
 }
 
+/* Adversarial inputs across the ABI: an options struct of an older, smaller layout ending at an unmapped page (its
+ * size must be read alone, never the rest), invalid UTF-8 (never replaced: it would alias other words and paths), a
+ * count larger than any array, and gv_last_error after a success. */
+static void test_hostile_inputs(const char* fixture) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/model", fixture);
+    gv_model* m = NULL;
+    if (gv_model_open(path, &m) != GV_OK) { CHECK(0, "open: %s", gv_last_error()); return; }
+    long pg = sysconf(_SC_PAGESIZE);
+    unsigned char* p = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED && mprotect(p + pg, (size_t)pg, PROT_NONE) == 0) {
+        int32_t* old = (int32_t*)(p + pg - 8); old[0] = 8; old[1] = 0;
+        gv_interval iv;
+        CHECK(gv_similarity(m, "war", "peace", (const gv_query_options*)old, &iv) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "size") != NULL,
+              "an 8-byte options struct -> argument error, got '%s'", gv_last_error());
+        CHECK(gv_variance("/x", "/x", NULL, (const gv_variance_options*)old, NULL) == GV_ERR_ARGUMENT, "8-byte variance options");
+        CHECK(gv_train("/x", "/x", "/x", (const gv_train_options*)old, NULL, NULL, NULL, NULL) == GV_ERR_ARGUMENT, "8-byte train options");
+        munmap(p, 2 * (size_t)pg);
+    }
+    double v[64];
+    CHECK(gv_model_vector(m, "\xff", v, 64) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "UTF-8") != NULL, "invalid UTF-8 word -> '%s'", gv_last_error());
+    const char* a[] = {"war"}; const char* b[] = {"peace"};
+    gv_interval out[1];
+    CHECK(gv_similarities(m, a, b, (int64_t)1 << 40, NULL, out, 1) == GV_ERR_ARGUMENT, "2^40 pairs -> argument error, got '%s'", gv_last_error());
+    CHECK(gv_model_vector(m, "war", v, 64) == GV_OK && strcmp(gv_last_error(), "") == 0, "last error empty after a success");
+    gv_model_free(m);
+}
+
 static void test_matrix(const char* fixture) {
     char dir[4096], vocab[4096];
     snprintf(dir, sizeof dir, "%s/cooccur", fixture);
@@ -230,6 +259,9 @@ static void test_matrix(const char* fixture) {
     for (int64_t k = 0; k < len; k++) if (!(vals[k] > 0) || cols[k] < 0 || cols[k] >= rows || (k > 0 && cols[k] <= cols[k - 1])) ok = 0;
     CHECK(ok, "row 0 sorted, in range, positive");
     CHECK(gv_matrix_row(x, rows, cols, vals, len, &len) == GV_ERR_ARGUMENT, "row out of range");
+    /* An error call writes nothing: cols stays as it was when vals is NULL. */
+    for (int64_t k = 0; k < len; k++) cols[k] = -7;
+    CHECK(gv_matrix_row(x, 0, cols, NULL, len, &len) == GV_ERR_ARGUMENT && cols[0] == -7, "row with NULL vals leaves cols alone");
     free(cols); free(vals);
     CHECK(gv_matrix_free(x) == GV_OK, "matrix free");
 }
@@ -390,6 +422,7 @@ int main(int argc, char** argv) {
     test_spd_inverse();
     test_model(argv[1]);
     test_matrix(argv[1]);
+    test_hostile_inputs(argv[1]);
     test_parity(argv[1]);
     test_studies(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);

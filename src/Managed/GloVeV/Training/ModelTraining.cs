@@ -17,6 +17,20 @@ public static class ModelTraining
         Action<EpochReport>? onEpoch = null, CancellationToken cancel = default, Func<CsrMatrix, TrainingOptions, IGloVeTrainer>? backend = null,
         Action<AlsSweepReport>? onSweep = null, Action<RidgeCandidate>? onRidge = null)
     {
+        bool fresh = !Directory.Exists(outDir);
+        try { return TrainInto(cooccurDir, vocabPath, outDir, o, resume, onEpoch, cancel, backend, onSweep, onRidge); }
+        catch when (fresh && Directory.Exists(outDir) && !Directory.EnumerateFileSystemEntries(outDir).Any())
+        {
+            // A run that fails or is cancelled before writing anything leaves no empty model folder behind.
+            try { Directory.Delete(outDir); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    static ModelTrainingResult TrainInto(string cooccurDir, string vocabPath, string outDir, TrainingOptions o, bool resume,
+        Action<EpochReport>? onEpoch, CancellationToken cancel, Func<CsrMatrix, TrainingOptions, IGloVeTrainer>? backend,
+        Action<AlsSweepReport>? onSweep, Action<RidgeCandidate>? onRidge)
+    {
         o.Validate();
         if (File.Exists(outDir)) throw new GloVeVException($"{outDir}: exists and is a file; the model is written into a folder");
         if (o.AutoStop != null && backend != null) throw new GloVeVException("epochs auto is supported by the cpu backend only");
