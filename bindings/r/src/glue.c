@@ -542,17 +542,12 @@ SEXP C_matrix_row(SEXP xp, SEXP row) {
 /* NULL keeps the core's default; otherwise one finite whole number in range. */
 static int opt_int(SEXP s, const char* name, int dflt, int lo) {
     if (Rf_isNull(s)) return dflt;
-    if (!Rf_isNumeric(s) || Rf_length(s) != 1) Rf_error("%s must be a single number", name);
-    double v = Rf_asReal(s);
-    if (!R_FINITE(v) || v != (double)(int64_t)v || v < lo || v > 2147483647.0) Rf_error("%s must be a whole number >= %d, got %g", name, lo, v);
+    double v = one_number(s, name);
+    if (v != (double)(int64_t)v || v < lo || v > 2147483647.0) Rf_error("%s must be a whole number >= %d, got %g", name, lo, v);
     return (int)v;
 }
 
-static double opt_real(SEXP s, const char* name, double dflt) {
-    if (Rf_isNull(s)) return dflt;
-    if (!Rf_isNumeric(s) || Rf_length(s) != 1 || !R_FINITE(Rf_asReal(s))) Rf_error("%s must be a single finite number", name);
-    return Rf_asReal(s);
-}
+static double opt_real(SEXP s, const char* name, double dflt) { return Rf_isNull(s) ? dflt : one_number(s, name); }
 
 /* NULL keeps the default; otherwise one finite whole number >= lo (64-bit). */
 static int64_t opt_int64(SEXP s, const char* name, int64_t dflt, int64_t lo) {
