@@ -141,12 +141,8 @@ class WordReliability:
         return self.flags != 0
 
 
-def _all_wanted(topn):
-    """gensim's most_similar returns every word's cosine (an array, no ranking) when topn is None."""
-    return topn is None
-
-
 def _no_neighbours(topn):
+    """gensim's most_similar: topn 0 asks for no neighbours (and None for every word's cosine)."""
     return isinstance(topn, (int, np.integer)) and not isinstance(topn, bool) and topn == 0
 
 
@@ -713,7 +709,7 @@ class Model:
         neg = words_of(negative, "negative")
         if not pos and not neg:
             raise ValueError("most_similar needs at least one positive or negative word")
-        everything = _all_wanted(topn)
+        everything = topn is None
         if _no_neighbours(topn):
             return []
         if not everything:
@@ -923,7 +919,7 @@ class Model:
         ``topn=0`` an empty list."""
         if _no_neighbours(topn):
             return []  # gensim: topn 0 asks for none
-        if positive is not None or negative is not None or not isinstance(word, str) or _all_wanted(topn):
+        if positive is not None or negative is not None or not isinstance(word, str) or topn is None:
             return self._most_similar_combination(word, positive, negative, topn)
         topn = _positive_int(topn, "topn")
         if topn >= self.vocab_size:
