@@ -28,7 +28,15 @@ static class TestPaths
 
     static readonly Lazy<string> RunRoot = new(() =>
     {
-        var root = Path.Combine(Path.GetTempPath(), "glovev-tests-" + Guid.NewGuid().ToString("N"));
+        // The test host is not always let to exit normally (dotnet test may end it), so the exit handler below can miss:
+        // roots of test processes that are no longer alive go first.
+        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "glovev-tests-*"))
+        {
+            var parts = Path.GetFileName(stale).Split('-');
+            if (parts.Length == 4 && int.TryParse(parts[2], out int pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+                try { Directory.Delete(stale, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        var root = Path.Combine(Path.GetTempPath(), $"glovev-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
