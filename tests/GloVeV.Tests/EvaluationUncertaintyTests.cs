@@ -237,11 +237,12 @@ public class EvaluationUncertaintyTests
     [Fact]
     public void IntervalsTheStudiesShowUnderCoveringCarryACaveat()
     {
-        // Words 0-5 at noise ratio 0.1, words 6-11 at 0.8 (isotropic covariances: tr(Σ)/||w||² exactly).
+        // Words 0-5 at noise ratio 0.1, words 6-11 at 0.8 but word 10 at 0.4 (isotropic covariances: tr(Σ)/||w||²
+        // exactly, as the plug-in ratio the variance stage reports; the caveats compare r / (1 - r) with the studies' 0.5).
         var rng = new SplitMix64(5);
         const int d = 6;
         var vecs = Enumerable.Range(0, 12).Select(_ => Rand(ref rng, d)).ToArray();
-        double Nr(int i) => i < 6 ? 0.1 : 0.8;
+        double Nr(int i) => i < 6 ? 0.1 : i == 10 ? 0.4 : 0.8;
         var dir = ModelBuilder.Write(Enumerable.Range(0, 12).Select(i => "w" + i).ToList(), vecs,
             i => ModelBuilder.Isotropic(d, Nr(i) * vecs[i].Sum(t => t * t) / d));
         using var m = GloVeModel.Load(dir);
@@ -259,7 +260,7 @@ public class EvaluationUncertaintyTests
             Assert.Equal(0, quiet.Interval.Flags & CalibrationLimits.Flag);
             var noisy = RelativeNormDistance.Run(p, new RndLists(["w0", "w1"], ["w2", "w3"], ["w4", "w11"]), method, draws: 200);
             var caveat = Assert.Single(noisy.Interval.Caveats, c => c.StartsWith("relative norm distance"));
-            Assert.Contains("up to 0.8", caveat);
+            Assert.Contains("estimated here up to 4)", caveat); // 0.8 / (1 - 0.8)
             Assert.Equal(CalibrationLimits.Flag, noisy.Interval.Flags & CalibrationLimits.Flag);
             Assert.True(noisy.Interval.Flagged);
             Assert.Contains(caveat, noisy.Interval.Warnings);
@@ -274,6 +275,10 @@ public class EvaluationUncertaintyTests
         Assert.Equal(CalibrationLimits.Flag, sampled.Flags & CalibrationLimits.Flag);
         Assert.Empty(SimilarityQueries.Similarity(p, "w0", "w7", IntervalMethod.Delta).Interval.Caveats);
         Assert.Empty(SimilarityQueries.Similarity(p, "w0", "w7", IntervalMethod.Calibrated, draws: 200).Interval.Caveats);
+        // A plug-in ratio of 0.4 estimates a true one of 0.67 (||w_hat||² carries tr(Σ) too): above the studies' 0.5.
+        Assert.Contains("estimated here up to 0.667", Assert.Single(SimilarityQueries.Similarity(p, "w0", "w10", IntervalMethod.Sample, draws: 200).Interval.Caveats));
+        Assert.Equal(0.5, CalibrationLimits.EstimatedNoiseRatio(1.0 / 3), 12);
+        Assert.Equal(double.PositiveInfinity, CalibrationLimits.EstimatedNoiseRatio(1.0));
     }
 
     [Fact]
