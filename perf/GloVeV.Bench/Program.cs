@@ -9,7 +9,8 @@ using GloVeV.Cooccurrence;
 using GloVeV.Text;
 
 // Modes: bdn [args] (BenchmarkDotNet suites), smoke (one tiny benchmark, dry job), and the in-process baselines that
-// perf/stages.py calls: baseline-cooccur, baseline-train, dgemm.
+// perf/stages.py calls: baseline-cooccur, baseline-train, dgemm; compact and compact-loop (the compact covariance choice,
+// the latter alone and repeated, for a profiler).
 var inv = CultureInfo.InvariantCulture;
 switch (args.FirstOrDefault())
 {
@@ -48,6 +49,29 @@ switch (args.FirstOrDefault())
         p.Save(Path.Combine(args[5], "params.safetensors"));
         v.Save(Path.Combine(args[5], "vocab.txt"));
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["final_cost"] = costs[^1] }, BenchJson.Default.DictionaryStringDouble));
+        return 0;
+    }
+    case "compact-loop":
+    {
+        // compact-loop CHUNK_DIR PASSES [TARGET=0.9] [WORDS=300]: only the compact choice, PASSES times over the first WORDS
+        // covariances of each chunk (for profilers); prints ms a word.
+        var lfiles = Directory.GetFiles(args[1], "completechunk_*.safetensors").Order().ToArray();
+        int passes = int.Parse(args[2], inv), lper = args.Length > 4 ? int.Parse(args[4], inv) : 300;
+        double ltarget = args.Length > 3 ? double.Parse(args[3], inv) : 0.9;
+        var lmats = new List<double[]>();
+        int ld = 0;
+        foreach (var file in lfiles)
+        {
+            using var f = new GloVeV.IO.SafeTensorsFile(file);
+            var all = f.ReadDoubles("variances");
+            ld = (int)f.Entry("variances").Shape[1];
+            int n = all.Length / (ld * ld);
+            for (int l = 0; l < Math.Min(lper, n); l++) lmats.Add(all.AsSpan(l * ld * ld, ld * ld).ToArray());
+        }
+        var lsw = System.Diagnostics.Stopwatch.StartNew();
+        for (int pass = 0; pass < passes; pass++)
+            foreach (var m in lmats) GloVeV.Variance.CompactCovariance.Choose(m, ld, ltarget);
+        Console.WriteLine((lsw.Elapsed.TotalMilliseconds / passes / lmats.Count).ToString("F4", inv) + " ms a word");
         return 0;
     }
     case "compact":
