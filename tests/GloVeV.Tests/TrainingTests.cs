@@ -34,6 +34,33 @@ public sealed class CorporaFixture : IDisposable
 
 public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixture>
 {
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(18)]
+    [InlineData(1000)]
+    [InlineData(65537)]
+    public void TheEpochShuffleIsTheTextbookFisherYates(int n)
+    {
+        // The prefetching shuffle must give exactly the permutation of the plain loop with the same draws (checkpoint
+        // resume replays shuffles, and a seed names one model).
+        var fast = Enumerable.Range(0, n).Select(i => (long)i * 7 + 1).ToArray();
+        var plain = (long[])fast.Clone();
+        GloVeTrainer.FisherYates(fast, new SplitMix64(99 + (ulong)n));
+        var rng = new SplitMix64(99 + (ulong)n);
+        for (long i = plain.LongLength - 1; i > 0; i--)
+        {
+            long j = (long)(((UInt128)rng.Next() * (ulong)(i + 1)) >> 64);
+            (plain[i], plain[j]) = (plain[j], plain[i]);
+        }
+        Assert.Equal(plain, fast);
+        Assert.Equal(Enumerable.Range(0, n).Select(i => (long)i * 7 + 1).Order(), fast.Order());
+        if (n >= 1000) Assert.True(fast.Where((x, i) => x == i * 7 + 1).Count() < n / 10, "the shuffle left most items in place");
+    }
+
     [Fact]
     public void OneThreadWithASeedIsBitIdentical()
     {

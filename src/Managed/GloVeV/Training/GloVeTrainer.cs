@@ -62,16 +62,43 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     public string Backend => "cpu-simd";
     public IReadOnlyDictionary<string, string> BackendMetadata { get; } = new Dictionary<string, string>();
 
-    void Shuffle(int epoch)
+    void Shuffle(int epoch) => FisherYates(_entries, new SplitMix64(SplitMix64.Derive(_o.Seed, 1000 + (ulong)epoch)));
+
+    /// <summary>Fisher-Yates (from the last slot down, swap i with a uniform slot in [0, i]), drawing from
+    /// <paramref name="rng"/>. The swaps are bound by memory latency (each reaches a random slot of an array far larger
+    /// than the caches), so each swap's random slot is drawn <see cref="ShuffleAhead"/> swaps early and prefetched: the
+    /// same draws in the same order, so the same permutation as the textbook loop, in about half the time (0.6 -> 0.3 s
+    /// at 23.4M non-zeros). It runs on one thread between epochs: at 2 threads it was ~16% of an epoch's wall time.</summary>
+    internal static void FisherYates<T>(T[] items, SplitMix64 rng) where T : unmanaged
     {
-        var rng = new SplitMix64(SplitMix64.Derive(_o.Seed, 1000 + (ulong)epoch));
-        var e = _entries;
-        for (long i = e.LongLength - 1; i > 0; i--)
+        long n = items.LongLength;
+        bool prefetch = System.Runtime.Intrinsics.X86.Sse.IsSupported;
+        // ahead[q % ShuffleAhead] holds the slot drawn for the swap at i = n - 1 - q.
+        Span<long> ahead = stackalloc long[ShuffleAhead];
+        fixed (T* e = items)
         {
-            long j = rng.NextBelow(i + 1);
-            (e[i], e[j]) = (e[j], e[i]);
+            for (int q = 0; q < ShuffleAhead && n - 1 - q > 0; q++)
+            {
+                long j = ahead[q] = rng.NextBelow(n - q);
+                if (prefetch) System.Runtime.Intrinsics.X86.Sse.Prefetch0(e + j);
+            }
+            long step = 0;
+            for (long i = n - 1; i > 0; i--, step++)
+            {
+                int slot = (int)(step % ShuffleAhead);
+                long j = ahead[slot];
+                long later = i - ShuffleAhead;
+                if (later > 0)
+                {
+                    long jl = ahead[slot] = rng.NextBelow(later + 1);
+                    if (prefetch) System.Runtime.Intrinsics.X86.Sse.Prefetch0(e + jl);
+                }
+                (e[i], e[j]) = (e[j], e[i]);
+            }
         }
     }
+
+    const int ShuffleAhead = 16;
 
     /// <summary>Trains; with <paramref name="outDir"/> set, checkpoints there and (with <paramref name="resume"/>)
     /// continues from its checkpoint, reproducing the uninterrupted run exactly (shuffles are replayed).</summary>
