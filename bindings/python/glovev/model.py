@@ -1,6 +1,7 @@
 """glovev.Model: a trained model with GloVe-V covariances, gensim-style."""
 import ctypes
 import numbers
+import reprlib
 import warnings
 from collections import namedtuple
 from ctypes import byref, c_double, c_int32, c_int64, c_void_p
@@ -210,7 +211,7 @@ def import_vectors(path, out_dir, format: str = "word2vec") -> int:
 _PARAMS = {
     "path": "str or path-like\n    A model folder (load), a file to read or write, or a benchmark file (word1 word2 score per line).",
     "word": "str\n    A word of the vocabulary (an unknown word raises InputError).",
-    "key": "str\n    A word of the vocabulary.",
+    "key": "str or int\n    A word of the vocabulary, or its 0-based index (gensim's keys).",
     "norm": "bool\n    Scale the vector to unit length.",
     "ws1": "list of str\n    The first word list.",
     "ws2": "list of str\n    The second word list.",
@@ -224,8 +225,10 @@ _PARAMS = {
     "ci": "float, optional\n    Confidence level in (0, 1); None: the core's default (0.95).",
     "hold_fixed": "bool\n    Treat words without a covariance as exact (flagged and warned) instead of raising InputError.",
     "topn": "int\n    Number of neighbours, 1 to the vocabulary size - 1.",
-    "positive": "list of str, optional\n    gensim's arithmetic: words added (plain cosines, no intervals).",
-    "negative": "list of str, optional\n    gensim's arithmetic: words subtracted.",
+    "positive": "list of (str, int, numpy vector or (key, weight) pair), optional\n    gensim's arithmetic: keys added "
+                "(weight 1 unless a pair gives it; plain cosines, no intervals).",
+    "negative": "list of (str, int, numpy vector or (key, weight) pair), optional\n    gensim's arithmetic: keys subtracted "
+                "(weight -1 unless a pair gives it, which then replaces the -1, as in gensim).",
     "other": "Model\n    The second model (B) of the paired comparison.",
     "x": "list of str\n    WEAT target list X (unknown words are skipped; fewer than 2 left is an InputError).",
     "y": "list of str\n    WEAT target list Y.",
@@ -241,6 +244,28 @@ _PARAMS = {
     "no_header": "bool\n    GloVe's header-less text (e.g. glove.6B.100d.txt) instead of word2vec text.",
     "write_header": "bool\n    False: GloVe's header-less text.",
     "kv": "gensim.models.KeyedVectors\n    The vectors to bring in.",
+    # gensim's KeyedVectors verbs on the trained vectors (no intervals)
+    "default": "int, optional\n    Returned for a key that is not in the vocabulary (None: raise UnknownWordError).",
+    "w1": "str or int\n    The first key.",
+    "w2": "str or int\n    The second key.",
+    "key1": "str or int\n    The key the distances are measured from.",
+    "key2": "str or int\n    The key whose distance from `key1` is the threshold.",
+    "word1": "str or int\n    As `key1` of :meth:`closer_than`.",
+    "word2": "str or int\n    As `key2` of :meth:`closer_than`.",
+    "keys_list": "list of (str or int)\n    The candidate keys.",
+    "word_or_vector": "str, int or numpy.ndarray\n    A key, or a vector of length D.",
+    "other_words": "iterable of (str or int), optional\n    The keys to measure; empty: every word of the vocabulary, "
+                   "the query included.",
+    "force": "bool\n    Recompute the norms even when they are already known.",
+    "vector_1": "numpy.ndarray\n    One vector, shape (D,).",
+    "vectors_all": "numpy.ndarray\n    Vectors, shape (N, D).",
+    "keys": "list of (str, int or numpy.ndarray)\n    Keys, or vectors of length D (taken as given, never normalised).",
+    "weights": "list of float or numpy.ndarray, optional\n    One weight per key (None: all 1).",
+    "pre_normalize": "bool\n    Scale each key's vector to unit length before averaging (vectors given as arrays are not).",
+    "post_normalize": "bool\n    Scale the mean to unit length (float64 here; gensim rounds it to float32).",
+    "ignore_missing": "bool\n    Skip keys not in the vocabulary (False: raise UnknownWordError).",
+    "restrict_vocab": "int, optional\n    Search only the first `restrict_vocab` words in vocabulary order (None or 0: all).",
+    "vector": "numpy.ndarray\n    A vector of length D.",
 }
 
 
@@ -250,7 +275,7 @@ def _params(returns=None, **own):
 
     def wrap(f):
         names = [n for n in _inspect.signature(f).parameters if n not in ("self", "cls")]
-        lines = ["", "Parameters", "----------"]
+        lines = ["", "Parameters", "----------"] if names else []
         for n in names:
             text = own.get(n, _PARAMS.get(n))
             if text is None:
@@ -657,10 +682,62 @@ class Model:
         L._check(L._lib.gv_model_vector(self._handle(), L.encode(word), out.ctypes.data_as(L._DP), out.size))
         return out
 
+    # --- gensim's keys: a word, or its 0-based row index -----------------------------------------------------
+    @staticmethod
+    def _is_key(x) -> bool:
+        """A gensim key: a word (str) or a row index (int or numpy integer; a bool is neither)."""
+        return isinstance(x, (str, int, np.integer)) and not isinstance(x, (bool, np.bool_))
+
+    def _index_of(self, key) -> int:
+        """The row of a gensim key (a word, or an int in [0, V), returned as is). Anything else not in the vocabulary
+        raises UnknownWordError (a KeyError, as gensim's get_index); an unhashable key raises TypeError, as there."""
+        if isinstance(key, (bool, np.bool_)):
+            raise L.UnknownWordError("key not present: %r (a bool is not a row index)" % (key,), L.ERR_INPUT)
+        if isinstance(key, (int, np.integer)):
+            if 0 <= key < self.vocab_size:
+                return int(key)
+            raise L.UnknownWordError("index %d not present: the vocabulary has %d words (indices 0 to %d)"
+                                     % (key, self.vocab_size, self.vocab_size - 1), L.ERR_INPUT)
+        i = self.key_to_index.get(key)
+        if i is None:
+            if isinstance(key, str):
+                raise L.UnknownWordError("word not in vocabulary: %r" % (key,), L.ERR_INPUT)
+            raise L.UnknownWordError("key not present: %s (keys are words or int indices)" % reprlib.repr(key), L.ERR_INPUT)
+        return i
+
+    def _as_vector(self, x, name) -> np.ndarray:
+        """A numeric, finite vector of length D as float64."""
+        a = np.asarray(x)
+        if a.dtype.kind not in "iuf":
+            raise TypeError("%s must be a numeric vector, not an array of %s" % (name, a.dtype))
+        if a.shape != (self.dim,):
+            raise ValueError("%s must be a vector of length %d, got shape %s" % (name, self.dim, a.shape))
+        a = a.astype(np.float64)
+        if not np.isfinite(a).all():
+            raise ValueError("%s must be finite" % name)
+        return a
+
+    @_params("int")
+    def get_index(self, key, default=None) -> int:
+        """gensim's ``get_index``: the row of `key` in :attr:`vectors` (an int in range is returned as is). A key not in
+        the vocabulary returns `default` when it is not None, else raises UnknownWordError (a KeyError)."""
+        try:
+            return self._index_of(key)
+        except L.UnknownWordError:
+            if default is not None:
+                return default
+            raise
+
+    @_params("bool")
+    def has_index_for(self, key) -> bool:
+        """gensim's ``has_index_for``: whether `key` (a word, or an int index in range) has a row in :attr:`vectors`."""
+        return self.get_index(key, -1) >= 0
+
     @_params("numpy.ndarray")
-    def get_vector(self, key: str, norm: bool = False) -> np.ndarray:
-        """gensim's ``get_vector``: the vector of `key`, scaled to unit length when `norm`."""
-        v = self.vector(key)
+    def get_vector(self, key, norm: bool = False) -> np.ndarray:
+        """gensim's ``get_vector``: the trained vector of `key` (a word or an int index; a new float64 array), scaled to
+        unit length when `norm` (a zero vector stays zero). An unknown key raises UnknownWordError (a KeyError)."""
+        v = self.vector(key) if isinstance(key, str) else self.vectors[self._index_of(key)].copy()
         if norm:
             n = np.linalg.norm(v)
             if n > 0:
@@ -668,12 +745,14 @@ class Model:
         return v
 
     def __getitem__(self, key):
-        """``m["word"]`` -> vector; ``m[["a", "b"]]`` (any sequence of words) -> 2-D array, one row per word, as gensim."""
-        if isinstance(key, str):
-            return self.vector(key)
-        if isinstance(key, (list, tuple, np.ndarray)):
-            return np.stack([self.vector(k) for k in key]) if len(key) else np.empty((0, self.dim))
-        raise TypeError("key must be a word (str) or a sequence of words, not %s" % type(key).__name__)
+        """``m["word"]`` or ``m[3]`` -> vector; ``m[["a", 3]]`` (any sequence of words and int indices) -> 2-D array, one
+        row per key, as gensim. An unknown word or an index out of range raises UnknownWordError (a KeyError)."""
+        if isinstance(key, (str, int, np.integer)):
+            return self.get_vector(key)
+        if isinstance(key, (bytes, bytearray)) or not hasattr(key, "__iter__"):
+            raise TypeError("key must be a word (str), an index (int) or a sequence of them, not %s" % type(key).__name__)
+        keys = list(key)
+        return self.vectors[[self._index_of(k) for k in keys]] if keys else np.empty((0, self.dim))
 
     @property
     def vectors(self) -> np.ndarray:
@@ -694,38 +773,67 @@ class Model:
             self._units = u
         return self._units
 
-    def _most_similar_combination(self, word, positive, negative, topn):
+    @staticmethod
+    def _arithmetic_items(x, name):
+        """gensim's rule for positive= / negative=: a single key or 1-D numeric vector is a list of one, a 2-D array a
+        list of its rows, a list or tuple its items."""
+        if x is None:
+            return []
+        if Model._is_key(x):
+            return [x]
+        if isinstance(x, np.ndarray):
+            if x.ndim == 1 and x.dtype.kind in "iuf":
+                return [x]
+            if x.ndim in (1, 2):
+                return list(x)
+        elif isinstance(x, (list, tuple)):
+            return list(x)
+        raise TypeError("%s must be a key (str or int), a numpy vector, or a list of keys, vectors and (key, weight) pairs, "
+                        "not %s" % (name, type(x).__name__))
+
+    def _weighted(self, item, weight, name):
+        """(key or vector, weight) of one item of positive= / negative=: a key or a numpy vector takes `weight` (+1 or
+        -1); a (key, weight) pair its own weight, which replaces the sign (as gensim: ('w', 0.5) in negative adds)."""
+        if isinstance(item, np.ndarray):
+            return self._as_vector(item, "a vector in %s" % name), weight
+        if self._is_key(item):
+            return item, weight
+        if isinstance(item, (tuple, list)) and len(item) == 2:
+            key, w = item
+            if ((self._is_key(key) or isinstance(key, np.ndarray)) and isinstance(w, numbers.Real)
+                    and not isinstance(w, (bool, np.bool_))):
+                if not np.isfinite(w):
+                    raise ValueError("%s: the weight of %s must be finite, got %r" % (name, reprlib.repr(key), w))
+                return (self._as_vector(key, "a vector in %s" % name) if isinstance(key, np.ndarray) else key), float(w)
+        raise TypeError("%s: each item must be a word, an int index, a numpy vector or a (key, weight) pair, not %s"
+                        % (name, reprlib.repr(item)))
+
+    def _most_similar_combination(self, word, positive, negative, topn, restrict=None):
+        """gensim's most_similar arithmetic on the trained vectors: the unit-length weighted mean of get_mean_vector
+        (pre- and post-normalised, missing keys an error), ranked by cosine over the first `restrict` words (None: all),
+        the keys given (not the vectors) left out."""
         if word is not None and positive is not None:
             raise TypeError("give the words either as the first argument or as positive=, not both")
-        def words_of(x, name):
-            if x is None:
-                return []
-            if isinstance(x, str):
-                return [x]
-            if not isinstance(x, (list, tuple)) or not all(isinstance(w, str) for w in x):
-                raise TypeError("%s must be a word or a list of words" % name)
-            return list(x)
-        pos = words_of(word if positive is None else positive, "positive")
-        neg = words_of(negative, "negative")
-        if not pos and not neg:
+        items = [self._weighted(x, 1.0, "positive") for x in self._arithmetic_items(word if positive is None else positive, "positive")]
+        items += [self._weighted(x, -1.0, "negative") for x in self._arithmetic_items(negative, "negative")]
+        if not items:
             raise ValueError("most_similar needs at least one positive or negative word")
         everything = topn is None
         if _no_neighbours(topn):
             return []
         if not everything:
             topn = _positive_int(topn, "topn")
-        units = self._unit_vectors()
-        idx = [self.index(w) for w in pos + neg]  # unknown words: InputError naming them
-        weights = np.array([1.0] * len(pos) + [-1.0] * len(neg))
-        mean = (weights[:, None] * units[idx]).sum(axis=0) / np.abs(weights).sum()
-        norm = np.linalg.norm(mean)
-        if norm == 0:
+        keys = [k for k, _ in items]
+        mean = self.get_mean_vector(keys, [w for _, w in items], pre_normalize=True, post_normalize=True, ignore_missing=False)
+        if np.linalg.norm(mean) == 0:
             raise ValueError("the weighted mean of the words is the zero vector")
-        sims = units @ (mean / norm)
-        if everything:  # gensim: topn None or 0 gives every word's cosine, input words included
+        n = self.vocab_size if restrict is None else restrict
+        sims = self._unit_vectors()[:n] @ mean
+        if everything:  # gensim: topn None gives every (searched) word's cosine, input words included
             return sims
-        sims[idx] = -np.inf
-        best = np.argsort(-sims, kind="stable")[: min(topn, len(sims) - len(set(idx)))]
+        given = sorted(i for i in {self._index_of(k) for k in keys if not isinstance(k, np.ndarray)} if i < n)
+        sims[given] = -np.inf
+        best = np.argsort(-sims, kind="stable")[: min(topn, n - len(given))]
         words = self.index_to_key
         return [(words[i], float(sims[i])) for i in best]
 
@@ -753,6 +861,202 @@ class Model:
         mean = mean / np.linalg.norm(mean)
         return sorted(zip(units @ mean, used), reverse=True)[-1][1]
 
+    # --- gensim's KeyedVectors verbs: plain computations on the trained vectors (no intervals) -------------------
+    def _warn_unreliable(self, keys, stacklevel=4):
+        """The ReliabilityWarning of a plain verb: the keys' own flags (noise ratio >= 1, cos(trained, WLS) < 0.9, no
+        covariance) as the core's warning lines, as :meth:`similarity` gives them. In a model without variances
+        (imported vectors) no word has a covariance, which says nothing about a plain cosine: that flag is dropped there."""
+        words = list(dict.fromkeys(self.index_to_key[self._index_of(k)] for k in keys))
+        flags = 0
+        for w in words:
+            flags |= self.reliability(w).flags
+        if not self.has_variances:
+            flags &= ~FLAG_NO_COVARIANCE
+        if flags:
+            self._reliabilities(words, flags, stacklevel=stacklevel)
+
+    @_params("float")
+    def distance(self, w1, w2) -> float:
+        """gensim's ``distance``: 1 - the cosine of two keys' trained vectors, without an interval (:meth:`similarity`
+        gives the cosine with its interval). Unknown keys raise UnknownWordError (a KeyError); flagged words warn."""
+        u = self._unit_vectors()
+        d = 1.0 - float(u[self._index_of(w1)] @ u[self._index_of(w2)])
+        self._warn_unreliable([w1, w2])
+        return d
+
+    @_params("numpy.ndarray\n    float64: 1 - cosine to each key of `other_words` (or to every word, in vocabulary order).")
+    def distances(self, word_or_vector, other_words=()) -> np.ndarray:
+        """gensim's ``distances``: 1 - the cosine of `word_or_vector` (a key's trained vector, or a given vector) with each
+        key of `other_words`, or with every word of the vocabulary (the query included) when `other_words` is empty;
+        trained vectors, no intervals (see :meth:`similarity`). Flagged words among the keys named warn."""
+        if self._is_key(word_or_vector):
+            v, named = self.vectors[self._index_of(word_or_vector)], [word_or_vector]
+        else:
+            v, named = self._as_vector(word_or_vector, "word_or_vector"), []
+        if other_words is None:
+            other_words = ()
+        if isinstance(other_words, (str, bytes)) or not hasattr(other_words, "__iter__"):
+            raise TypeError("other_words must be a list of keys, not %s" % type(other_words).__name__)
+        other = list(other_words)
+        rows = self.vectors[[self._index_of(k) for k in other]] if other else self.vectors
+        out = 1 - self.cosine_similarities(v, rows)
+        if named or other:
+            self._warn_unreliable(named + other)
+        return out
+
+    def _closer_than(self, key1, key2):
+        i1, i2 = self._index_of(key1), self._index_of(key2)
+        d = 1 - self.cosine_similarities(self.vectors[i1], self.vectors)
+        words = self.index_to_key
+        return [words[i] for i in np.flatnonzero(d < d[i2]) if i != i1]
+
+    @_params("list of str")
+    def closer_than(self, key1, key2) -> List[str]:
+        """gensim's ``closer_than``: the words (vocabulary order, `key1` left out) whose cosine distance to `key1` is
+        below that of `key2`, on the trained vectors without intervals (see :meth:`most_similar` for neighbours with
+        intervals). Flagged words warn."""
+        out = self._closer_than(key1, key2)
+        self._warn_unreliable([key1, key2])
+        return out
+
+    @_params("list of str")
+    def words_closer_than(self, word1, word2) -> List[str]:
+        """gensim's deprecated alias of :meth:`closer_than` (a DeprecationWarning says so, as gensim's)."""
+        warnings.warn("Call to deprecated `words_closer_than` (Use closer_than instead).", DeprecationWarning, stacklevel=2)
+        out = self._closer_than(word1, word2)
+        self._warn_unreliable([word1, word2])
+        return out
+
+    @_params("int")
+    def rank(self, key1, key2) -> int:
+        """gensim's ``rank``: 1 + the number of words closer to `key1` than `key2` is (:meth:`closer_than`; trained
+        vectors, no intervals: :meth:`most_similar` gives P(truly in the top n)). Flagged words warn."""
+        out = len(self._closer_than(key1, key2)) + 1
+        self._warn_unreliable([key1, key2])
+        return out
+
+    @_params("str or int\n    The item of `keys_list` (as given) most similar to `key1`; the first on a tie.")
+    def most_similar_to_given(self, key1, keys_list):
+        """gensim's ``most_similar_to_given``: the key of `keys_list` whose trained vector has the largest cosine with
+        `key1`'s, without intervals (:meth:`similarity` gives each cosine's interval). Flagged words warn."""
+        if isinstance(keys_list, (str, bytes)) or not hasattr(keys_list, "__iter__"):
+            raise TypeError("keys_list must be a list of keys, not %s" % type(keys_list).__name__)
+        keys = list(keys_list)
+        if not keys:
+            raise ValueError("keys_list is empty")
+        u = self._unit_vectors()
+        sims = u[[self._index_of(k) for k in keys]] @ u[self._index_of(key1)]
+        best = keys[int(np.argmax(sims))]
+        self._warn_unreliable([key1] + keys)
+        return best
+
+    @_params("numpy.ndarray\n    V x D float64, a new array.")
+    def get_normed_vectors(self) -> np.ndarray:
+        """gensim's ``get_normed_vectors``: every trained vector scaled to unit length (a zero vector stays zero, where
+        gensim divides by zero)."""
+        return self._unit_vectors().copy()
+
+    @_params()
+    def fill_norms(self, force: bool = False) -> None:
+        """gensim's ``fill_norms``: computes :attr:`norms` unless they are known (`force`: again; the trained vectors
+        never change, so the result is the same)."""
+        if _flag(force, "force") or getattr(self, "_norms", None) is None:
+            n = np.linalg.norm(self.vectors, axis=1)
+            n.flags.writeable = False
+            self._norms = n
+
+    @property
+    def norms(self) -> np.ndarray:
+        """Each trained vector's Euclidean length, V float64 (gensim's ``norms``; computed on first use, read-only)."""
+        self.fill_norms()
+        return self._norms
+
+    @staticmethod
+    @_params("numpy.ndarray\n    Shape (N,): the cosine of `vector_1` with each row (NaN where a norm is 0, as gensim).")
+    def cosine_similarities(vector_1, vectors_all) -> np.ndarray:
+        """gensim's ``cosine_similarities``: the cosine between one vector and each row of a matrix (plain arithmetic on
+        the vectors given; no intervals)."""
+        v, rows = np.asarray(vector_1), np.asarray(vectors_all)
+        return np.dot(rows, v) / (np.linalg.norm(v) * np.linalg.norm(rows, axis=1))
+
+    @_params("numpy.ndarray\n    float64, length D.")
+    def get_mean_vector(self, keys, weights=None, pre_normalize: bool = True, post_normalize: bool = False,
+                        ignore_missing: bool = True) -> np.ndarray:
+        """gensim's ``get_mean_vector``: sum_i w_i x_i / sum_i |w_i| over the keys found, x_i a key's trained vector (unit
+        length when `pre_normalize`) or a vector given as a numpy array (taken as given). Missing keys are skipped when
+        `ignore_missing` (no key found: the zero vector, as gensim), else raise UnknownWordError. No intervals."""
+        if isinstance(keys, (str, bytes)) or not hasattr(keys, "__iter__"):
+            raise TypeError("keys must be a list of keys or vectors, not %s" % type(keys).__name__)
+        keys = list(keys)
+        if not keys:
+            raise ValueError("cannot compute a mean of no keys")
+        w = np.ones(len(keys)) if weights is None else np.asarray(weights, dtype=np.float64)
+        if w.ndim != 1 or w.shape[0] != len(keys):
+            raise ValueError("keys and weights must have the same number of elements (%d keys, weights of shape %s)"
+                             % (len(keys), w.shape))
+        pre, post, skip = _flag(pre_normalize, "pre_normalize"), _flag(post_normalize, "post_normalize"), _flag(ignore_missing, "ignore_missing")
+        rows = self._unit_vectors() if pre else self.vectors
+        mean, total = np.zeros(self.dim), 0.0
+        for key, wk in zip(keys, w):
+            if isinstance(key, np.ndarray):
+                x = self._as_vector(key, "a vector in keys")
+            else:
+                try:
+                    x = rows[self._index_of(key)]
+                except L.UnknownWordError:
+                    if skip:
+                        continue
+                    raise
+            mean += wk * x
+            total += abs(wk)
+        if total > 0:
+            mean = mean / total
+        if post:
+            n = np.linalg.norm(mean)
+            if n > 0:
+                mean = mean / n
+        return mean
+
+    def _restrict(self, restrict_vocab):
+        """gensim's restrict_vocab: None or 0 searches every word; n searches the first n (at most V)."""
+        if restrict_vocab is None or (isinstance(restrict_vocab, (int, np.integer)) and not isinstance(restrict_vocab, bool)
+                                      and restrict_vocab == 0):
+            return None
+        return min(_positive_int(restrict_vocab, "restrict_vocab", 1, 2 ** 63 - 1), self.vocab_size)
+
+    @_params("NeighbourList, list of (str, float) or numpy.ndarray", word=_PARAMS["key"],
+             topn="int or None\n    Number of neighbours (None: every word's cosine, as gensim).")
+    def similar_by_word(self, word, topn=10, restrict_vocab=None):
+        """gensim's ``similar_by_word``: ``most_similar(word, topn=topn)`` (for a word, the neighbours carry their
+        intervals). With `restrict_vocab`, gensim's plain search of the first words instead: (word, cosine) pairs of the
+        trained vectors, without intervals."""
+        if not self._is_key(word):
+            raise TypeError("word must be a key (str or int), not %s" % type(word).__name__)
+        limit = self._restrict(restrict_vocab)
+        if limit is None:
+            return self.most_similar(word, topn=topn)
+        return self._most_similar_combination(None, [word], None, topn, limit)
+
+    @_params("NeighbourList, list of (str, float) or numpy.ndarray",
+             topn="int or None\n    Number of neighbours (None: every word's cosine, as gensim).")
+    def similar_by_key(self, key, topn=10, restrict_vocab=None):
+        """gensim's ``similar_by_key``, as :meth:`similar_by_word`: ``most_similar(key, topn=topn)`` (for a word, with
+        intervals); with `restrict_vocab`, plain (word, cosine) pairs of the trained vectors without intervals."""
+        if not self._is_key(key):
+            raise TypeError("key must be a key (str or int), not %s" % type(key).__name__)
+        limit = self._restrict(restrict_vocab)
+        if limit is None:
+            return self.most_similar(key, topn=topn)
+        return self._most_similar_combination(None, [key], None, topn, limit)
+
+    @_params("list of (str, float) or numpy.ndarray",
+             topn="int or None\n    Number of neighbours (None: every word's cosine, as gensim).")
+    def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
+        """gensim's ``similar_by_vector``: the words whose trained vectors have the largest cosine with `vector`, as plain
+        (word, cosine) pairs (no word left out, no intervals; :meth:`most_similar` of a word gives them)."""
+        v = self._as_vector(vector, "vector")
+        return self._most_similar_combination(None, [v], None, topn, self._restrict(restrict_vocab))
+
     @_params("bool")
     def has_covariance(self, word: str) -> bool:
         """Whether the word has a GloVe-V covariance (more contexts than dimensions, and computed)."""
@@ -776,10 +1080,10 @@ class Model:
         L._check(L._lib.gv_word_reliability(self._handle(), L.encode(word), byref(r)))
         return WordReliability(word, bool(r.has_covariance), r.contexts, r.dof, r.noise_ratio, r.cos_trained_wls, r.flags)
 
-    def _reliabilities(self, words, flags, known_only=False, approximate=False):
+    def _reliabilities(self, words, flags, known_only=False, approximate=False, stacklevel=3):
         """Each distinct word's reliability; when flags != 0, the core's warning lines for the result
         (gv_result_warnings) as ReliabilityWarnings. known_only: leave out words the model lacks (bias lists skip
-        unknown words)."""
+        unknown words). stacklevel: the warnings' (3: the caller of the method that calls this)."""
         if known_only:
             words = [w for w in words if w in self]
         distinct = list(dict.fromkeys(words))
@@ -793,7 +1097,7 @@ class Model:
             L._check(L._lib.gv_result_warnings(self._handle(), arr, n, int(flags), ap, buf, len(buf), byref(need)))
             for line in buf.value.decode("utf-8").split("\n"):
                 if line:
-                    warnings.warn("glovev: " + line, ReliabilityWarning, stacklevel=3)
+                    warnings.warn("glovev: " + line, ReliabilityWarning, stacklevel=stacklevel)
         return rel
 
     def similarity(self, a: str, b: str, ci: Optional[float] = None, method: str = "calibrated", samples: Optional[int] = None,
@@ -912,11 +1216,13 @@ class Model:
         when that bound exceeds the core's tolerance (``defaults()["omitted_tolerance"]``; each P(top n) may then be
         overstated by up to it).
 
-        With ``positive``/``negative`` word lists (or a list as `word`), gensim's vector arithmetic instead: the
-        normalised mean of the unit vectors (+1 for positive, -1 for negative), ranked by cosine, the input words left
-        out; plain (word, cosine) pairs of the trained vectors, as gensim returns them, without intervals. ``topn=None``
-        returns, as gensim does, the array of every word's cosine (trained vectors, input words included), and
-        ``topn=0`` an empty list."""
+        With ``positive``/``negative`` lists (or a list, an int index or a numpy vector as `word`), gensim 4's vector
+        arithmetic instead, on the trained vectors without intervals: items are words, int indices, numpy vectors of
+        length D or (key, weight) pairs; the weighted mean of :meth:`get_mean_vector` (keys' vectors at unit length,
+        vectors as given, weights +1 for positive and -1 for negative unless a pair gives its own, divided by the sum of
+        the |weights|), scaled to unit length, ranked by cosine with the keys given (not the vectors) left out; plain
+        (word, cosine) pairs, as gensim returns them. ``topn=None`` returns, as gensim does, the array of every word's
+        cosine (input words included), and ``topn=0`` an empty list."""
         if _no_neighbours(topn):
             return []  # gensim: topn 0 asks for none
         if positive is not None or negative is not None or not isinstance(word, str) or topn is None:
