@@ -29,12 +29,15 @@ glovev_reliability <- function(m, word) {
 # One interval (C glue's .interval_len doubles from offset + 1: estimate, plugin, mean, sd, lo, hi, p_value, method,
 # status, flags, reason).
 .interval_len <- 11
-.interval <- function(r, offset = 0) {
+.interval <- function(r, offset = 0, ci = NULL) {
   r <- r[offset + seq_len(.interval_len)]
-  list(estimate = r[[1]], plugin = r[[2]], sd = r[[4]], ci = c(r[[5]], r[[6]]), method = .method_names[r[[8]] + 1],
-       mean = r[[3]], status = .status_names[r[[9]] + 1], p_value = r[[7]], flags = as.integer(r[[10]]),
-       reason = .reason(r[[11]]))
+  structure(list(estimate = r[[1]], plugin = r[[2]], sd = r[[4]], ci = c(r[[5]], r[[6]]), method = .method_names[r[[8]] + 1],
+                 mean = r[[3]], status = .status_names[r[[9]] + 1], p_value = r[[7]], flags = as.integer(r[[10]]),
+                 reason = .reason(r[[11]])), class = "glovev_interval", level = .level(ci))
 }
+
+# The confidence level a query ran at (NULL: the core's default).
+.level <- function(ci) if (is.null(ci)) glovev_defaults()$level else ci
 
 # The core's name of a not-identifiable reason code; NA where the status is ok (code 0).
 .reason <- function(code) ifelse(code == 0, NA_character_, .reason_names[code + 1])
@@ -44,6 +47,53 @@ glovev_reliability <- function(m, word) {
   r <- r[offset + seq_len(9)]
   list(estimate = r[[1]], sd = r[[2]], ci = c(r[[3]], r[[4]]), sd_pairs = r[[5]], sd_noise = r[[6]], noise_shift = r[[7]],
        level = r[[8]], replicates = r[[9]])
+}
+
+# ---- argument checks in R's terms: each error names the argument; nothing is coerced silently (a factor is neither
+# read as its labels nor as its codes, NA is never a word, a length-0 vector is never "no words") ----
+
+.what <- function(x) {
+  if (is.null(x)) return("NULL")
+  if (is.factor(x)) return(sprintf("a factor of length %d", length(x)))
+  sprintf("%s of length %d", paste(class(x), collapse = "/"), length(x))
+}
+
+# A non-empty character vector without NA (words, word lists).
+.chr <- function(x, name) {
+  if (is.factor(x)) stop(sprintf("%s must be a character vector, not a factor (convert it with as.character())", name), call. = FALSE)
+  if (!is.character(x)) stop(sprintf("%s must be a character vector, got %s", name, .what(x)), call. = FALSE)
+  if (length(x) == 0) stop(sprintf("%s must hold at least one word, got character(0)", name), call. = FALSE)
+  if (anyNA(x)) stop(sprintf("%s contains NA (element %d): NA is not a word", name, which(is.na(x))[[1]]), call. = FALSE)
+  x
+}
+
+# One string, not NA (a word, a path, a choice).
+.string <- function(x, name) {
+  if (is.factor(x)) stop(sprintf("%s must be a single string, not a factor (convert it with as.character())", name), call. = FALSE)
+  if (!is.character(x) || length(x) != 1 || is.na(x)) stop(sprintf("%s must be a single string, got %s", name, if (length(x) == 1 && is.atomic(x) && is.na(x)) "NA" else .what(x)), call. = FALSE)
+  x
+}
+
+# A path argument (a single string), with ~ expanded.
+.path <- function(x, name) path.expand(.string(x, name))
+
+# TRUE or FALSE, nothing else.
+.flag <- function(x, name) {
+  if (!is.logical(x) || length(x) != 1 || is.na(x)) stop(sprintf("%s must be TRUE or FALSE, got %s", name, if (is.logical(x) && length(x) == 1) "NA" else deparse(x)[[1]]), call. = FALSE)
+  x
+}
+
+# One of a few names (a vector equal to all the choices, as in a signature's default, means the first).
+.choice <- function(x, choices, name) {
+  if (identical(x, choices)) return(choices[[1]])
+  if (!is.character(x) || length(x) != 1 || is.na(x) || !(x %in% choices))
+    stop(sprintf("%s must be one of %s, got %s", name, paste(sprintf("\"%s\"", choices), collapse = ", "), deparse(x)[[1]]), call. = FALSE)
+  x
+}
+
+.model <- function(m, name = "m") {
+  if (!inherits(m, "glovev_model")) stop(sprintf("%s must be a glovev model (use glovev_load), got %s", name, .what(m)), call. = FALSE)
+  invisible(m)
 }
 
 # Words of bias lists that the model knows (the core skips the others).
@@ -60,6 +110,45 @@ glovev_reliability <- function(m, word) {
     for (l in lines[nzchar(lines)]) warning("glovev: ", l, call. = FALSE)
   }
   rel
+}
+
+# GV_FLAG_* bits by name (glovev.h; the core names no flags, so these follow the header).
+.flag_bits <- c(no_covariance = 1L, noisy = 2L, not_converged = 4L, approximated = 8L, uncalibrated = 16L, omitted_bound = 32L)
+
+# "none", or the flags with their names, e.g. "6 (noisy, not_converged)".
+.flag_text <- function(flags) {
+  flags <- as.integer(flags)
+  if (is.na(flags) || flags == 0L) return("none")
+  sprintf("%d (%s)", flags, paste(names(.flag_bits)[bitwAnd(flags, .flag_bits) != 0L], collapse = ", "))
+}
+
+# The core's warnings on the words of a plug-in result (no interval, so only the words' own reliability flags): at
+# most `cap` flagged words are named, then how many more there are.
+.word_warnings <- function(m, words, cap = 10L) {
+  words <- unique(words)
+  f <- vapply(words, function(w) glovev_reliability(m, w)$flags, 0L, USE.NAMES = FALSE)
+  bad <- which(f != 0L)
+  if (length(bad) == 0) return(invisible(0L))
+  shown <- head(bad, cap)
+  .words(m, words[shown], Reduce(bitwOr, f[shown], 0L))
+  if (length(bad) > cap)
+    warning(sprintf("glovev: %d more of these %d words are unreliable as well (see glovev_reliability)", length(bad) - cap,
+                    length(words)), call. = FALSE)
+  invisible(length(bad))
+}
+
+# A warning when results are not identifiable (the CLI says the same on stderr): their estimate, sd and p-value carry no
+# information and their interval is NaN; the plug-in value stands.
+.not_identifiable <- function(status, reason = NA_character_, what = "results") {
+  bad <- !is.na(status) & status == "not_identifiable"
+  if (!any(bad)) return(invisible(FALSE))
+  why <- unique(reason[bad & !is.na(reason)])
+  why <- if (length(why)) sprintf(" (%s)", paste(why, collapse = ", ")) else ""
+  lead <- if (length(status) == 1) sprintf("%s not identifiable%s", what, why)
+          else sprintf("%d of %d %s not identifiable%s", sum(bad), length(status), what, why)
+  warning(sprintf("glovev: %s: the data carry no information for the interval, so its estimate, sd and p-value are not meaningful and its bounds are NaN; the plug-in value is the statistic at the trained vectors",
+                  lead), call. = FALSE)
+  invisible(TRUE)
 }
 
 #' Version of the engine
@@ -88,7 +177,8 @@ glovev_backend <- function() .Call(C_backend)
 #' @param dir A model folder.
 #' @export
 glovev_load <- function(dir) {
-  xp <- .Call(C_model_open, path.expand(as.character(dir)))
+  dir <- .path(dir, "dir")
+  xp <- .Call(C_model_open, dir)
   shape <- .Call(C_model_shape, xp)
   # What the variance stage found about GloVe-V's premise (words off their WLS optimum, ...): said once, on opening.
   premise <- strsplit(.Call(C_model_warnings, xp), "\n", fixed = TRUE)[[1]]
@@ -96,14 +186,14 @@ glovev_load <- function(dir) {
   env <- new.env()
   env$ptr <- xp
   env$closed <- FALSE
-  structure(list(dir = normalizePath(path.expand(as.character(dir))), vocab_size = shape[[1]], dim = shape[[2]],
+  structure(list(dir = normalizePath(dir), vocab_size = shape[[1]], dim = shape[[2]],
                  has_variances = shape[[3]] == 1, premise_warnings = premise[nzchar(premise)], env = env), class = "glovev_model")
 }
 
 # The model's handle. A model restored by readRDS/load (or from another R session) carries no live handle: it is
 # re-opened from its folder, once. A model closed with glovev_close stays closed.
 .ptr <- function(m) {
-  if (!inherits(m, "glovev_model")) stop("not a glovev model (use glovev_load)")
+  .model(m)
   if (isTRUE(m$env$closed)) stop("glovev model is closed (glovev_close)")
   if (is.null(m$env$ptr) || .Call(C_ptr_is_null, m$env$ptr)) {
     if (!dir.exists(m$dir)) stop(sprintf("glovev model: the restored model's folder %s no longer exists", m$dir))
@@ -118,6 +208,7 @@ glovev_load <- function(dir) {
 #' @param m A model from glovev_load.
 #' @export
 glovev_close <- function(m) {
+  .model(m)
   if (!is.null(m$env$ptr)) .Call(C_model_close, m$env$ptr)
   m$env$closed <- TRUE
   invisible(NULL)
@@ -141,6 +232,7 @@ print.glovev_model <- function(x, ...) {
 #' @param m A model from glovev_load.
 #' @export
 glovev_words <- function(m) {
+  .ptr(m)  # a closed model is an error here too, even with its words cached
   if (is.null(m$env$words)) m$env$words <- .Call(C_model_words, .ptr(m))
   m$env$words
 }
@@ -155,12 +247,15 @@ glovev_vector <- function(m, word) .Call(C_model_vector, .ptr(m), word)
 
 #' Word vectors as a matrix
 #'
-#' Word vectors as a matrix with one row per word (rownames = words), as text2vec returns them.
+#' Word vectors as a matrix with one row per word (rownames = words), as text2vec returns them (e.g. for
+#' \link{sim2}). The vectors themselves carry no warnings: see glovev_reliability, or glovev_sim2 for cosines that warn
+#' about unreliable words.
 #' @param m A model from glovev_load.
-#' @param words Words (a character vector).
+#' @param words Words (a non-empty character vector without NA; default: the whole vocabulary).
 #' @export
 glovev_vectors <- function(m, words = glovev_words(m)) {
-  if (!is.character(words)) stop("words must be a character vector")
+  .ptr(m)
+  words <- .chr(words, "words")
   # One bulk call for all vectors, then the rows asked for (an unknown word is an error naming it).
   if (is.null(m$env$vectors)) m$env$vectors <- .Call(C_model_vectors, .ptr(m))
   vocab <- glovev_words(m)
@@ -184,18 +279,17 @@ glovev_has_covariance <- function(m, word) .Call(C_model_has_covariance, .ptr(m)
 #' A word's GloVe-V covariance matrix (dim x dim); approximate = TRUE reads the compact form.
 #' @param m A model from glovev_load.
 #' @param word A word of the model's vocabulary.
-#' @param approximate Use the compact (approximated) covariances.
-#' @param word A word of the model's vocabulary.
-#' @param approximate Use the compact (approximated) covariances.
+#' @param approximate Use the compact (approximated) covariances (TRUE or FALSE).
 #' @export
-glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covariance, .ptr(m), word, approximate)
+glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covariance, .ptr(m), word, .flag(approximate, "approximate"))
 
 #' Cosine similarity with an interval
 #'
 #' Cosine similarity with an interval: list(estimate, plugin, sd, ci, method, mean, status, p_value, flags,
 #' reason, words); reason is the core's name of why the status is "not_identifiable" (e.g.
 #' "debiased_norm_not_positive", "bootstrap_undefined", "covers_range"), NA when it is "ok". samples/seed/ci NULL = the core's defaults (the delta method takes neither samples nor seed). A word
-#' without a covariance is an error unless hold_fixed = TRUE (then it is exact, and a warning says so).
+#' without a covariance is an error unless hold_fixed = TRUE (then it is exact, and a warning says so). The list has
+#' class "glovev_similarity" (see \link{glovev_print}); unreliable words and a not identifiable result are warnings.
 #' @param m A model from glovev_load.
 #' @param a A word.
 #' @param b Another word.
@@ -210,14 +304,18 @@ glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples
                               approximate = FALSE) {
   r <- .Call(C_similarity, .ptr(m), a, b, method, ci, samples, seed, hold_fixed, approximate)
   iv <- .interval(r)
-  c(iv[1:2], list(cosine = iv$plugin), iv[-(1:2)], list(words = .words(m, c(a, b), r[[10]], approximate)))
+  out <- c(unclass(iv)[1:2], list(cosine = iv$plugin), unclass(iv)[-(1:2)], list(words = .words(m, c(a, b), r[[10]], approximate)))
+  .not_identifiable(iv$status, iv$reason, sprintf("cos(%s, %s)", a, b))
+  structure(out, class = "glovev_similarity", level = .level(ci), pair = c(a, b))
 }
 
 #' Vectorised cosine similarities with intervals
 #'
 #' Vectorised cosine similarities with intervals: a and b are recycled to a common length (as R's arithmetic
 #' does) and the result is a data.frame with one row per pair: a, b, estimate, plugin, sd, lower, upper, status,
-#' method, p_value, flags, reason. One warning names every flagged word of the table. Arguments as glovev_similarity.
+#' method, p_value, flags, reason (class "glovev_similarities" over "data.frame": it prints with notes on the rows
+#' that are not identifiable or flagged, see \link{glovev_print_table}). One warning names every flagged word of the
+#' table, another says how many rows are not identifiable. Arguments as glovev_similarity.
 #' @param m A model from glovev_load.
 #' @param a Words (recycled against b).
 #' @param b Words (recycled against a).
@@ -230,7 +328,8 @@ glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples
 #' @export
 glovev_similarities <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE,
                                 approximate = FALSE) {
-  if (!is.character(a) || !is.character(b) || length(a) == 0 || length(b) == 0) stop("a and b must be non-empty character vectors")
+  .ptr(m)
+  a <- .chr(a, "a"); b <- .chr(b, "b")
   n <- max(length(a), length(b))
   if (n %% length(a) != 0 || n %% length(b) != 0) stop(sprintf("lengths of a (%d) and b (%d) are not multiples of each other", length(a), length(b)))
   a <- rep_len(a, n); b <- rep_len(b, n)
@@ -240,31 +339,95 @@ glovev_similarities <- function(m, a, b, ci = NULL, method = "calibrated", sampl
                    status = .status_names[r[, 9] + 1], method = .method_names[r[, 8] + 1], p_value = r[, 7],
                    flags = as.integer(r[, 10]), reason = .reason(r[, 11]), stringsAsFactors = FALSE)
   .words(m, c(a, b), Reduce(bitwOr, df$flags, 0L), approximate)
-  df
+  .not_identifiable(df$status, df$reason, "similarities")
+  structure(df, class = c("glovev_similarities", "data.frame"), level = .level(ci))
 }
 
-#' Cosine similarity matrix
+#' Cosine similarities between the rows of two matrices (text2vec's sim2)
+#'
+#' text2vec's \code{sim2(x, y = NULL, method = "cosine", norm = "l2")} for dense or Matrix word-vector matrices, so
+#' code written for text2vec runs on \code{glovev_vectors(m)}: the rows of x and of y are scaled to unit length
+#' (norm = "l2"; a row of zeros stays zero, so its similarities are 0, as in text2vec) and the result is
+#' \code{tcrossprod(x, y)}, an nrow(x) x nrow(y) matrix whose dimnames are the rownames of x and y (y = NULL: x with
+#' itself). norm = "none" takes the rows as they are (already unit length). Only method = "cosine": for Jaccard
+#' similarities of sparse document-term matrices use text2vec::sim2. Plug-in values without uncertainty; see
+#' glovev_sim2 for the same from a model, with the warnings on unreliable words.
+#' @param x A numeric matrix (or a Matrix), one row per word, e.g. glovev_vectors(m).
+#' @param y A numeric matrix with as many columns as x, or NULL (x with itself).
+#' @param method "cosine" (text2vec's "jaccard" is not offered).
+#' @param norm "l2" (default: scale the rows to unit length) or "none" (the rows are unit length already).
+#' @return The matrix of cosine similarities, rows of x by rows of y.
+#' @examples
+#' x <- rbind(a = c(1, 0), b = c(1, 1))
+#' sim2(x, rbind(c = c(0, 2)))
+#' @export
+sim2 <- function(x, y = NULL, method = c("cosine", "jaccard"), norm = c("l2", "none")) {
+  method <- .choice(method, c("cosine", "jaccard"), "method")
+  if (method == "jaccard")
+    stop("method = \"jaccard\" is not offered here (it is for sparse binary document-term matrices): use text2vec::sim2", call. = FALSE)
+  norm <- .choice(norm, c("l2", "none"), "norm")
+  x <- .vector_matrix(x, "x")
+  if (!is.null(y)) {
+    y <- .vector_matrix(y, "y")
+    if (ncol(x) != ncol(y)) stop(sprintf("x and y must have the same number of columns, got %d and %d", ncol(x), ncol(y)), call. = FALSE)
+    if (!is.null(colnames(x)) && !is.null(colnames(y)) && !identical(colnames(x), colnames(y)))
+      stop("x and y must have the same colnames (or none)", call. = FALSE)
+  }
+  if (norm == "l2") {
+    x <- .l2_rows(x)
+    if (!is.null(y)) y <- .l2_rows(y)
+  }
+  # Matrix's methods for Matrix objects (base's tcrossprod does not dispatch on them).
+  tcp <- if (inherits(x, "Matrix") || inherits(y, "Matrix")) Matrix::tcrossprod else tcrossprod
+  if (is.null(y)) tcp(x) else tcp(x, y)
+}
+
+.vector_matrix <- function(x, name) {
+  sparse <- inherits(x, "Matrix")
+  if (!sparse && !(is.matrix(x) && is.numeric(x)))
+    stop(sprintf("%s must be a numeric matrix with one row per word (e.g. glovev_vectors(m); one vector v: matrix(v, nrow = 1)), got %s",
+                 name, .what(x)), call. = FALSE)
+  if (nrow(x) == 0 || ncol(x) == 0) stop(sprintf("%s must have at least one row and one column, got %d x %d", name, nrow(x), ncol(x)), call. = FALSE)
+  finite <- if (sparse) all(is.finite(Matrix::rowSums(x))) else all(is.finite(x))
+  if (!finite) stop(sprintf("%s contains NA, NaN or infinite values", name), call. = FALSE)
+  x
+}
+
+# Rows scaled to unit L2 length; a zero row stays zero (text2vec's normalize: 1 / 0 becomes 0).
+.l2_rows <- function(x) {
+  s <- if (inherits(x, "Matrix")) Matrix::rowSums(x^2) else rowSums(x^2)
+  k <- 1 / sqrt(s)
+  k[is.infinite(k)] <- 0
+  if (!inherits(x, "Matrix")) return(x * k)
+  out <- Matrix::Diagonal(x = k) %*% x
+  dimnames(out) <- dimnames(x)
+  out
+}
+
+#' Cosine similarity matrix of a model's words
 #'
 #' Cosine similarities of the trained vectors between every word of x and every word of y (y = NULL: x with
-#' itself), as text2vec's sim2 returns them: a length(x) x length(y) matrix with the words as dimnames. Plug-in
-#' values, no intervals (see glovev_similarities for those).
+#' itself), as text2vec's sim2 returns them: \code{sim2(glovev_vectors(m, x), glovev_vectors(m, y))}, a length(x) x
+#' length(y) matrix with the words as dimnames. Plug-in values, no intervals (see glovev_similarities for those); a
+#' warning names the unreliable words among x and y (glovev_reliability's flags: no covariance, noise ratio >= 1,
+#' training not converged), at most ten of them, then how many more there are.
 #' @param m A model from glovev_load.
-#' @param x Words of the rows.
+#' @param x Words of the rows (a character vector).
 #' @param y Words of the columns (NULL: x).
 #' @export
 glovev_sim2 <- function(m, x, y = NULL) {
-  if (!is.character(x) || length(x) == 0) stop("x must be a non-empty character vector")
-  if (is.null(y)) y <- x
-  if (!is.character(y) || length(y) == 0) stop("y must be a non-empty character vector")
-  unit <- function(words) { v <- glovev_vectors(m, words); v / sqrt(rowSums(v^2)) }
-  s <- unit(x) %*% t(unit(y))
-  dimnames(s) <- list(x, y)
+  .ptr(m)
+  x <- .chr(x, "x")
+  if (!is.null(y)) y <- .chr(y, "y")
+  s <- if (is.null(y)) sim2(glovev_vectors(m, x)) else sim2(glovev_vectors(m, x), glovev_vectors(m, y))
+  .word_warnings(m, c(x, y))
   s
 }
 
 #' Test of two cosine similarities
 #'
-#' Tests cos(a,b) = cos(c,d): list(diff, plugin, sd, ci, z, p_value, method, status, flags, reason, words).
+#' Tests cos(a,b) = cos(c,d): list(diff, plugin, sd, ci, z, p_value, method, status, flags, reason, words), of class
+#' "glovev_difference" (see \link{glovev_print}); unreliable words and a not identifiable result are warnings.
 #' @param m A model from glovev_load.
 #' @param first The first word pair, c(a, b).
 #' @param second The second word pair (or a list of word lists for the bias differences).
@@ -277,12 +440,17 @@ glovev_sim2 <- function(m, x, y = NULL) {
 #' @export
 glovev_compare <- function(m, first, second, method = "calibrated", samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE,
                            approximate = FALSE) {
-  for (p in list(first = first, second = second))
-    if (length(p) != 2) stop("first and second must each be a pair of two words, e.g. c(\"king\", \"queen\")", call. = FALSE)
+  .ptr(m)
+  for (nm in c("first", "second")) {
+    p <- .chr(get(nm), nm)
+    if (length(p) != 2) stop(sprintf("%s must be a pair of two words, e.g. c(\"king\", \"queen\"), got %d", nm, length(p)), call. = FALSE)
+  }
   r <- .Call(C_compare, .ptr(m), first[[1]], first[[2]], second[[1]], second[[2]], method, ci, samples, seed, hold_fixed, approximate)
-  list(diff = r[[1]], plugin = r[[2]], sd = r[[3]], ci = c(r[[4]], r[[5]]), z = r[[6]], p_value = r[[7]],
-       method = .method_names[r[[8]] + 1], status = .status_names[r[[9]] + 1], flags = as.integer(r[[10]]),
-       reason = .reason(r[[11]]), words = .words(m, c(first[[1]], first[[2]], second[[1]], second[[2]]), r[[10]], approximate))
+  out <- list(diff = r[[1]], plugin = r[[2]], sd = r[[3]], ci = c(r[[4]], r[[5]]), z = r[[6]], p_value = r[[7]],
+              method = .method_names[r[[8]] + 1], status = .status_names[r[[9]] + 1], flags = as.integer(r[[10]]),
+              reason = .reason(r[[11]]), words = .words(m, c(first[[1]], first[[2]], second[[1]], second[[2]]), r[[10]], approximate))
+  .not_identifiable(out$status, out$reason, sprintf("cos(%s, %s) - cos(%s, %s)", first[[1]], first[[2]], second[[1]], second[[2]]))
+  structure(out, class = "glovev_difference", level = .level(ci), pairs = list(first, second))
 }
 
 #' Nearest neighbours with intervals
@@ -291,7 +459,9 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
 #' attribute "search" is list(candidates, searched, draws, omitted_bound): candidates of the searched words (the
 #' vocabulary less the query) were drawn jointly with the query; omitted_bound bounds the top-n places the others
 #' may take, so each true p_top_k lies in [p_top_k - omitted_bound, p_top_k] (the core's warning says when it
-#' exceeds glovev_defaults()$omitted_tolerance).
+#' exceeds glovev_defaults()$omitted_tolerance). Rows are ordered by the plug-in cosine, highest first; the data
+#' frame has class "glovev_neighbours" (it prints with notes on rows that are not identifiable or flagged and on the
+#' search, see \link{glovev_print_table}). Unreliable words and not identifiable rows are warnings.
 #' @param m A model from glovev_load.
 #' @param word A word of the model's vocabulary.
 #' @param n Number of neighbours (1 to vocabulary size - 1).
@@ -304,6 +474,7 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
 #' @export
 glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE,
                                 approximate = FALSE) {
+  .ptr(m)
   n <- .count(n, "n", 1, m$vocab_size - 1)
   res <- .Call(C_neighbours, .ptr(m), word, n, method, ci, samples, seed, hold_fixed, approximate)
   r <- res[[1]]; s <- res[[2]]
@@ -313,9 +484,9 @@ glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated
              stringsAsFactors = FALSE)
   # With GV_FLAG_OMITTED_BOUND the core's lines include the caveat on what the words left out may take.
   .words(m, c(word, df$word), Reduce(bitwOr, df$flags, 0L), approximate)
+  .not_identifiable(df$status, what = "neighbours")
   search <- list(candidates = s[[1]], searched = s[[2]], draws = s[[3]], omitted_bound = s[[4]])
-  attr(df, "search") <- search
-  df
+  structure(df, class = c("glovev_neighbours", "data.frame"), search = search, query = word, level = .level(ci))
 }
 
 #' Word-similarity benchmark with uncertainty
@@ -325,7 +496,7 @@ glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated
 #' defaults. A word without a covariance is an error unless hold_fixed = TRUE. Returns list(pairs, used, oov,
 #' words, flagged_words, spearman, pearson, spearman_sd, spearman_ci, pearson_sd, pearson_ci, spearman_interval,
 #' pearson_interval), the intervals as list(estimate, sd, ci, sd_pairs, sd_noise, noise_shift, level,
-#' replicates); a warning says when words are flagged.
+#' replicates), of class "glovev_benchmark" (see \link{glovev_print}); a warning says when words are flagged.
 #' @param m A model from glovev_load.
 #' @param benchmark Path of a word-similarity benchmark file (word1 word2 score per line).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
@@ -334,14 +505,15 @@ glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @export
 glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
-  r <- .Call(C_evaluate, .ptr(m), path.expand(benchmark), samples, seed, ci, hold_fixed)
+  r <- .Call(C_evaluate, .ptr(m), .path(benchmark, "benchmark"), samples, seed, ci, hold_fixed)
   sp <- .correlation(r, 7); pe <- .correlation(r, 16)
   if (r[[5]] > 0)
     warning(sprintf("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or cos(trained, WLS) < 0.9; see glovev_reliability)",
                     benchmark, as.integer(r[[5]]), as.integer(r[[4]])), call. = FALSE)
-  list(pairs = r[[1]], used = r[[2]], oov = r[[3]], words = r[[4]], flagged_words = r[[5]], spearman = r[[6]], pearson = r[[7]],
-       spearman_p = r[[26]], pearson_p = r[[27]],
-       spearman_sd = sp$sd, spearman_ci = sp$ci, pearson_sd = pe$sd, pearson_ci = pe$ci, spearman_interval = sp, pearson_interval = pe)
+  structure(list(pairs = r[[1]], used = r[[2]], oov = r[[3]], words = r[[4]], flagged_words = r[[5]], spearman = r[[6]], pearson = r[[7]],
+                 spearman_p = r[[26]], pearson_p = r[[27]],
+                 spearman_sd = sp$sd, spearman_ci = sp$ci, pearson_sd = pe$sd, pearson_ci = pe$ci, spearman_interval = sp, pearson_interval = pe),
+            class = "glovev_benchmark", benchmark = benchmark)
 }
 
 #' Paired comparison of two models on a benchmark
@@ -349,7 +521,7 @@ glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL
 #' Paired comparison of models a and b on one benchmark: Spearman a - b on the pairs both cover, with an interval
 #' and a p-value (the same pair resamples for both, vector draws independent per model). Arguments as
 #' glovev_evaluate. Returns list(pairs, replicates, spearman_a, spearman_b, diff, sd, ci, p_value, sd_pairs,
-#' sd_noise, level, flags_a, flags_b).
+#' sd_noise, level, flags_a, flags_b), of class "glovev_benchmark_comparison" (see \link{glovev_print}).
 #' @param a The first model (glovev_load).
 #' @param b The second model (glovev_load).
 #' @param benchmark Path of a word-similarity benchmark file (word1 word2 score per line).
@@ -359,13 +531,15 @@ glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @export
 glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
-  if (!inherits(a, "glovev_model") || !inherits(b, "glovev_model")) stop("a and b must be glovev models (glovev_load)")
-  r <- .Call(C_evaluate_compare, .ptr(a), .ptr(b), path.expand(benchmark), samples, seed, ci, hold_fixed)
+  if (!inherits(a, "glovev_model") || !inherits(b, "glovev_model"))
+    stop(sprintf("a and b must be glovev models (glovev_load), got %s and %s", .what(a), .what(b)), call. = FALSE)
+  r <- .Call(C_evaluate_compare, .ptr(a), .ptr(b), .path(benchmark, "benchmark"), samples, seed, ci, hold_fixed)
   if (r[[13]] != 0 || r[[14]] != 0)
-    warning(sprintf("glovev: benchmark %s: flagged words (flags: model a %d, model b %d; see glovev_reliability)",
-                    benchmark, as.integer(r[[13]]), as.integer(r[[14]])), call. = FALSE)
-  list(pairs = r[[1]], replicates = r[[2]], spearman_a = r[[3]], spearman_b = r[[4]], diff = r[[5]], sd = r[[6]], ci = c(r[[7]], r[[8]]),
-       p_value = r[[9]], sd_pairs = r[[10]], sd_noise = r[[11]], level = r[[12]], flags_a = as.integer(r[[13]]), flags_b = as.integer(r[[14]]))
+    warning(sprintf("glovev: benchmark %s: flagged words (flags: model a %s, model b %s; see glovev_reliability)",
+                    benchmark, .flag_text(r[[13]]), .flag_text(r[[14]])), call. = FALSE)
+  structure(list(pairs = r[[1]], replicates = r[[2]], spearman_a = r[[3]], spearman_b = r[[4]], diff = r[[5]], sd = r[[6]], ci = c(r[[7]], r[[8]]),
+                 p_value = r[[9]], sd_pairs = r[[10]], sd_noise = r[[11]], level = r[[12]], flags_a = as.integer(r[[13]]), flags_b = as.integer(r[[14]])),
+            class = "glovev_benchmark_comparison", benchmark = benchmark)
 }
 
 #' WEAT effect size with intervals
@@ -374,7 +548,8 @@ glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL
 #' with fewer than 2 words is an error). Intervals of the effect size and of the statistic by `method` (as
 #' glovev_similarity); approximate = TRUE uses the compact covariances. Returns list(statistic, effect_size,
 #' p_value, permutations, exact, effect_size_interval, statistic_interval, effect_size_sd, effect_size_ci,
-#' words).
+#' words), of class "glovev_weat" (see \link{glovev_print}). The word lists must be character vectors (a factor is
+#' an error, not read as its labels). Unreliable words and not identifiable intervals are warnings.
 #' @param m A model from glovev_load.
 #' @param x The first target word list.
 #' @param y The second target word list.
@@ -391,19 +566,22 @@ glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL
 #' @export
 glovev_weat <- function(m, x, y, a, b, permutations = NULL, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
                         hold_fixed = FALSE, approximate = FALSE) {
-  x <- as.character(x); y <- as.character(y); a <- as.character(a); b <- as.character(b)
+  .ptr(m)
+  x <- .chr(x, "x"); y <- .chr(y, "y"); a <- .chr(a, "a"); b <- .chr(b, "b")
   r <- .Call(C_weat, .ptr(m), x, y, a, b, permutations, method, ci, samples, seed, hold_fixed, approximate)
-  e <- .interval(r, 5); s <- .interval(r, 5 + .interval_len)
-  list(statistic = r[[1]], effect_size = r[[2]], p_value = r[[3]], permutations = r[[4]], exact = r[[5]] == 1,
-       effect_size_interval = e, statistic_interval = s, effect_size_sd = e$sd, effect_size_ci = e$ci,
-       words = .words(m, .known(m, c(x, y, a, b)), bitwOr(e$flags, s$flags), approximate))
+  e <- .interval(r, 5, ci); s <- .interval(r, 5 + .interval_len, ci)
+  out <- list(statistic = r[[1]], effect_size = r[[2]], p_value = r[[3]], permutations = r[[4]], exact = r[[5]] == 1,
+              effect_size_interval = e, statistic_interval = s, effect_size_sd = e$sd, effect_size_ci = e$ci,
+              words = .words(m, .known(m, c(x, y, a, b)), bitwOr(e$flags, s$flags), approximate))
+  .not_identifiable(c(e$status, s$status), c(e$reason, s$reason), "WEAT intervals (effect size, statistic)")
+  structure(out, class = "glovev_weat", level = .level(ci))
 }
 
 #' Relative norm distance with an interval
 #'
 #' Relative norm distance (Garg et al. 2018) with an interval and the test of RND = 0 (z = interval estimate /
 #' sd, p_value from the interval); arguments as glovev_weat. Returns list(value, z, p_value, neutral, interval,
-#' sd, ci, words).
+#' sd, ci, words), of class "glovev_rnd" (see \link{glovev_print}).
 #' @param m A model from glovev_load.
 #' @param group1 The first group's word list.
 #' @param group2 The second group's word list.
@@ -417,11 +595,14 @@ glovev_weat <- function(m, x, y, a, b, permutations = NULL, ci = NULL, method = 
 #' @export
 glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
                        hold_fixed = FALSE, approximate = FALSE) {
-  group1 <- as.character(group1); group2 <- as.character(group2); neutral <- as.character(neutral)
+  .ptr(m)
+  group1 <- .chr(group1, "group1"); group2 <- .chr(group2, "group2"); neutral <- .chr(neutral, "neutral")
   r <- .Call(C_rnd, .ptr(m), group1, group2, neutral, method, ci, samples, seed, hold_fixed, approximate)
-  iv <- .interval(r, 4)
-  list(value = r[[1]], z = r[[2]], p_value = r[[3]], neutral = r[[4]], interval = iv, sd = iv$sd, ci = iv$ci,
-       words = .words(m, .known(m, c(group1, group2, neutral)), iv$flags, approximate))
+  iv <- .interval(r, 4, ci)
+  out <- list(value = r[[1]], z = r[[2]], p_value = r[[3]], neutral = r[[4]], interval = iv, sd = iv$sd, ci = iv$ci,
+              words = .words(m, .known(m, c(group1, group2, neutral)), iv$flags, approximate))
+  .not_identifiable(iv$status, iv$reason, "relative norm distance")
+  structure(out, class = "glovev_rnd", level = .level(ci))
 }
 
 .bias_difference <- function(m, call, first, second, n, parts, ci, method, samples, seed, hold_fixed, approximate) {
@@ -430,10 +611,19 @@ glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrat
     if (!is.list(l)) stop(sprintf("%s must be a list of %d character vectors (%s)", nm, n, parts), call. = FALSE)
     if (length(l) != n) stop(sprintf("%s must hold %d word lists (%s), got %d", nm, n, parts, length(l)), call. = FALSE)
   }
+  .ptr(m)
+  labels <- strsplit(parts, ", ", fixed = TRUE)[[1]]
+  for (nm in c("first", "second")) {
+    l <- get(nm)
+    for (i in seq_len(n)) .chr(l[[i]], sprintf("%s[[%d]] (%s)", nm, i, labels[[i]]))
+  }
   r <- .Call(call, .ptr(m), first, second, method, ci, samples, seed, hold_fixed, approximate)
-  iv <- .interval(r, 2)
-  list(first = r[[1]], second = r[[2]], difference = iv, estimate = iv$estimate, sd = iv$sd, ci = iv$ci, p_value = iv$p_value,
-       words = .words(m, .known(m, unlist(c(first, second))), iv$flags, approximate))
+  iv <- .interval(r, 2, ci)
+  out <- list(first = r[[1]], second = r[[2]], difference = iv, estimate = iv$estimate, sd = iv$sd, ci = iv$ci, p_value = iv$p_value,
+              words = .words(m, .known(m, unlist(c(first, second))), iv$flags, approximate))
+  statistic <- if (n == 4) "WEAT effect size" else "relative norm distance"
+  .not_identifiable(iv$status, iv$reason, sprintf("difference of two %ss", statistic))
+  structure(out, class = "glovev_bias_difference", level = .level(ci), statistic = statistic)
 }
 
 #' Difference of two WEAT effect sizes
@@ -441,7 +631,7 @@ glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrat
 #' WEAT effect size with the `first` lists minus that with the `second` (each list(x, y, a, b) of character
 #' vectors), on one model, with an interval and the test of equal effect sizes (words the lists share enter
 #' once). Other arguments as glovev_weat. Returns list(first, second, difference (the interval), estimate, sd,
-#' ci, p_value, words).
+#' ci, p_value, words), of class "glovev_bias_difference" (see \link{glovev_print}).
 #' @param m A model from glovev_load.
 #' @param first The first setting: list(X, Y, A, B) of word lists.
 #' @param second The second setting: list(X, Y, A, B).
@@ -474,7 +664,8 @@ glovev_rnd_difference <- function(m, first, second, ci = NULL, method = "calibra
                                   hold_fixed = FALSE, approximate = FALSE)
   .bias_difference(m, C_rnd_difference, first, second, 3, "GROUP1, GROUP2, NEUTRAL", ci, method, samples, seed, hold_fixed, approximate)
 
-.flags <- function(lowercase, split_punctuation) as.integer(lowercase) + 2L * as.integer(split_punctuation)
+.flags <- function(lowercase, split_punctuation)
+  as.integer(.flag(lowercase, "lowercase")) + 2L * as.integer(.flag(split_punctuation, "split_punctuation"))
 
 # A byte count from a number or a string with a K/M/G suffix ("512M", "4G"), as Python's memory= takes it.
 .bytes <- function(x, name = "memory") {
@@ -505,7 +696,7 @@ glovev_rnd_difference <- function(m, first, second, ci = NULL, method = "calibra
 #' @param threads Worker threads (NULL or 0: all cores).
 #' @export
 glovev_build_vocab <- function(corpus, out, min_count = NULL, max_vocab = NULL, lowercase = FALSE, split_punctuation = FALSE, threads = NULL) {
-  .Call(C_vocab_build, path.expand(corpus), path.expand(out), min_count, max_vocab, .flags(lowercase, split_punctuation), threads)
+  .Call(C_vocab_build, .path(corpus, "corpus"), .path(out, "out"), min_count, max_vocab, .flags(lowercase, split_punctuation), threads)
 }
 
 #' Count co-occurrences
@@ -524,7 +715,7 @@ glovev_build_vocab <- function(corpus, out, min_count = NULL, max_vocab = NULL, 
 #' @export
 glovev_cooccur <- function(corpus, vocab, out_dir, window = NULL, symmetric = NULL, distance_weighting = NULL, memory = NULL,
                            lowercase = FALSE, split_punctuation = FALSE, threads = NULL) {
-  .Call(C_cooccur, path.expand(corpus), path.expand(vocab), path.expand(out_dir), window, symmetric, distance_weighting,
+  .Call(C_cooccur, .path(corpus, "corpus"), .path(vocab, "vocab"), .path(out_dir, "out_dir"), window, symmetric, distance_weighting,
         if (is.null(memory)) NULL else .bytes(memory), threads, .flags(lowercase, split_punctuation))
 }
 
@@ -552,8 +743,9 @@ glovev_train <- function(cooccur_dir, vocab, out_dir, dim = NULL, epochs = NULL,
                          seed = NULL, als_sweeps = NULL, ridge = NULL, max_epochs = 100) {
   auto <- identical(epochs, "auto")
   if (!auto && !is.null(epochs) && !(is.numeric(epochs) && length(epochs) == 1 && epochs >= 0 && epochs == round(epochs)))
-    stop("epochs must be a whole number >= 0 or \"auto\"")
-  .Call(C_train, path.expand(cooccur_dir), path.expand(vocab), path.expand(out_dir), dim,
+    stop(sprintf("epochs must be a whole number >= 0 or \"auto\", got %s", deparse(epochs)[[1]]), call. = FALSE)
+  if (auto) max_epochs <- .count(max_epochs, "max_epochs", 1, .Machine$integer.max)
+  .Call(C_train, .path(cooccur_dir, "cooccur_dir"), .path(vocab, "vocab"), .path(out_dir, "out_dir"), dim,
         if (auto) max_epochs else epochs, threads, eta, x_max, alpha, seed, als_sweeps, ridge, auto)
 }
 
@@ -569,7 +761,7 @@ glovev_train <- function(cooccur_dir, vocab, out_dir, dim = NULL, epochs = NULL,
 #' @param refine Replace each trained vector by its WLS solution before the residuals (NULL: FALSE).
 #' @export
 glovev_variance <- function(model_dir, cooccur_dir, out_dir = NULL, threads = NULL, approx = NULL, complete = NULL, refine = NULL) {
-  .Call(C_variance, path.expand(model_dir), path.expand(cooccur_dir), if (is.null(out_dir)) NULL else path.expand(out_dir),
+  .Call(C_variance, .path(model_dir, "model_dir"), .path(cooccur_dir, "cooccur_dir"), if (is.null(out_dir)) NULL else .path(out_dir, "out_dir"),
         threads, approx, complete, refine)
 }
 
@@ -580,7 +772,7 @@ glovev_variance <- function(model_dir, cooccur_dir, out_dir = NULL, threads = NU
 #' @param vocab Path of a vocab.txt (for the bootstrap: the vocabulary to keep fixed, e.g. a model's).
 #' @export
 glovev_cooccurrence <- function(cooccur_dir, vocab) {
-  xp <- .Call(C_matrix_open, path.expand(cooccur_dir), path.expand(vocab))
+  xp <- .Call(C_matrix_open, .path(cooccur_dir, "cooccur_dir"), .path(vocab, "vocab"))
   shape <- .Call(C_matrix_shape, xp)
   structure(list(ptr = xp, rows = shape[[1]], nonzeros = shape[[2]]), class = "glovev_cooccurrence")
 }
@@ -592,6 +784,7 @@ glovev_cooccurrence <- function(cooccur_dir, vocab) {
 #' @param i A 1-based row number.
 #' @export
 glovev_cooccurrence_row <- function(x, i) {
+  .cooccurrence(x)
   i <- .count(i, "i (1-based row)", 1, x$rows)
   r <- .Call(C_matrix_row, x$ptr, as.numeric(i) - 1)
   data.frame(context = r[[1]] + 1L, x = r[[2]])
@@ -607,12 +800,18 @@ glovev_cooccurrence_row <- function(x, i) {
 #' @export
 glovev_cooccurrence_matrix <- function(x, vocab) {
   if (!requireNamespace("Matrix", quietly = TRUE)) stop("glovev_cooccurrence_matrix needs the Matrix package (Debian: r-cran-matrix)", call. = FALSE)
-  words <- .vocab_words(vocab)
+  .cooccurrence(x)
+  words <- .vocab_words(.path(vocab, "vocab"))
   if (length(words) != x$rows) stop(sprintf("%s lists %d words but the matrix has %d rows", vocab, length(words), as.integer(x$rows)), call. = FALSE)
   csr <- .Call(C_matrix_csr, x$ptr)
   # Row pointers with 0-based columns: a row-compressed matrix, then the column-compressed form most packages take.
   m <- Matrix::sparseMatrix(j = csr[[2]], p = csr[[1]], x = csr[[3]], dims = c(x$rows, x$rows), dimnames = list(words, words), index1 = FALSE)
   methods::as(m, "CsparseMatrix")
+}
+
+.cooccurrence <- function(x) {
+  if (!inherits(x, "glovev_cooccurrence")) stop(sprintf("x must be a co-occurrence matrix from glovev_cooccurrence, got %s", .what(x)), call. = FALSE)
+  invisible(x)
 }
 
 .vocab_words <- function(vocab) {
@@ -631,9 +830,8 @@ glovev_cooccurrence_matrix <- function(x, vocab) {
 #'   or "glove-txt" (GloVe's header-less vectors.txt, e.g. glove.6B.100d.txt).
 #' @export
 glovev_import_vectors <- function(path, out_dir, format = "word2vec") {
-  code <- match(format, .vector_formats)
-  if (is.na(code)) stop(sprintf("format must be one of %s, got %s", paste(.vector_formats, collapse = ", "), deparse(format)), call. = FALSE)
-  .Call(C_import_vectors, path.expand(path), code, path.expand(out_dir))
+  code <- match(.choice(format, .vector_formats, "format"), .vector_formats)
+  .Call(C_import_vectors, .path(path, "path"), code, .path(out_dir, "out_dir"))
   glovev_load(out_dir)
 }
 
@@ -646,9 +844,9 @@ glovev_import_vectors <- function(path, out_dir, format = "word2vec") {
 #' @param format "word2vec" (text), "word2vec-bin" (float32 binary) or "glove-txt" (no header).
 #' @export
 glovev_export_vectors <- function(m, path, format = "word2vec") {
-  code <- match(format, .vector_formats)
-  if (is.na(code)) stop(sprintf("format must be one of %s, got %s", paste(.vector_formats, collapse = ", "), deparse(format)), call. = FALSE)
-  .Call(C_export_vectors, m$dir, code, path.expand(path))
+  code <- match(.choice(format, .vector_formats, "format"), .vector_formats)
+  .ptr(m)
+  .Call(C_export_vectors, m$dir, code, .path(path, "path"))
 }
 
 .vector_formats <- c("word2vec", "word2vec-bin", "glove-txt")  # GV_FORMAT_* codes 1, 2, 3
@@ -686,7 +884,7 @@ glovev_calibrate <- function(model_dir, cooccur_dir, bands = NULL, words_per_ban
   }
   table <- tempfile(fileext = ".tsv")
   on.exit(unlink(table))
-  .Call(C_calibrate, path.expand(model_dir), path.expand(cooccur_dir), table, bands, words_per_band, replicates, mask,
+  .Call(C_calibrate, .path(model_dir, "model_dir"), .path(cooccur_dir, "cooccur_dir"), table, bands, words_per_band, replicates, mask,
         samples, seed, level, threads)
   .read_table(table)
 }
@@ -716,8 +914,8 @@ glovev_calibrate <- function(model_dir, cooccur_dir, bands = NULL, words_per_ban
 glovev_bootstrap <- function(corpus, out_dir, replicates = NULL, seed_replicates = NULL, vocab = NULL, dim = NULL, epochs = NULL,
                              als_sweeps = NULL, ridge = NULL, min_count = NULL, window = NULL, lowercase = TRUE,
                              split_punctuation = TRUE, seed = NULL, threads = 0) {
-  .Call(C_bootstrap, path.expand(corpus), path.expand(out_dir), replicates, seed_replicates,
-        if (is.null(vocab)) NULL else path.expand(vocab), dim, epochs, als_sweeps, ridge, min_count, window,
+  .Call(C_bootstrap, .path(corpus, "corpus"), .path(out_dir, "out_dir"), replicates, seed_replicates,
+        if (is.null(vocab)) NULL else .path(vocab, "vocab"), dim, epochs, als_sweeps, ridge, min_count, window,
         .flags(lowercase, split_punctuation), seed, threads)
 }
 
@@ -735,6 +933,6 @@ glovev_bootstrap <- function(corpus, out_dir, replicates = NULL, seed_replicates
 glovev_compare_uncertainty <- function(model_dir, bootstrap_dir, bands = NULL, pairs_per_band = NULL, seed = NULL) {
   bp <- tempfile(fileext = ".tsv"); pp <- tempfile(fileext = ".tsv")
   on.exit(unlink(c(bp, pp)))
-  .Call(C_compare_uncertainty, path.expand(model_dir), path.expand(bootstrap_dir), bp, pp, bands, pairs_per_band, seed)
+  .Call(C_compare_uncertainty, .path(model_dir, "model_dir"), .path(bootstrap_dir, "bootstrap_dir"), bp, pp, bands, pairs_per_band, seed)
   list(bands = .read_table(bp), pairs = .read_table(pp))
 }

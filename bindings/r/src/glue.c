@@ -201,12 +201,15 @@ SEXP C_model_vector(SEXP xp, SEXP word) {
     return out;
 }
 
+static int flag_named(SEXP s, const char* name);
+
 SEXP C_model_covariance(SEXP xp, SEXP word, SEXP approx) {
     gv_model* m = model_of(xp);
+    int ap = flag_named(approx, "approximate");
     int64_t v, d; int32_t hv;
     check(p_gv_model_shape(m, &v, &d, &hv));
     SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int)d, (int)d));
-    int st = p_gv_model_covariance(m, str1(word, "word"), Rf_asLogical(approx) == TRUE, REAL(out), d * d);
+    int st = p_gv_model_covariance(m, str1(word, "word"), ap, REAL(out), d * d);
     UNPROTECT(1);
     check(st);
     return out; /* symmetric: row- and column-major agree */
