@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using GloVeV.Cooccurrence;
+using GloVeV.IO;
 using GloVeV.Inference;
 using GloVeV.Text;
 using GloVeV.Training;
@@ -15,7 +16,7 @@ static class RunCommand
 {
     public static Command Create()
     {
-        var corpus = Optional("--corpus", "Corpus file (default: the embedded State of the Union corpus, data/sotu.txt.gz)");
+        var corpus = Optional("--corpus", "Corpus file (default: the State of the Union corpus 1790-2021 built into glovev)");
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "glovev-out" };
         var dim = Int("--dim", "Vector size", RunDefaults.Dim);
         // GloVe-V needs every w_i at its WLS optimum: a short AdaGrad warm-up, then exact ALS sweeps with a small ridge.
@@ -24,7 +25,7 @@ static class RunCommand
         var window = Int("--window", "Context window", 10);
         var keepCase = Flag("--keep-case", "Do not lowercase");
         var keepPunct = Flag("--keep-punctuation", "Do not split punctuation off words");
-        var words = new Option<string[]>("--report-word") { Description = "Words to report neighbours for (default: a few frequent content words)" };
+        var words = new Option<string[]>("--report-word") { Description = "Words to report neighbours for (default: a few frequent content words); a word without a covariance is held fixed and flagged" };
         var threads = Threads(); var json = Json();
         var cmd = new Command("run", "Corpus -> vocabulary -> co-occurrence -> GloVe -> GloVe-V -> report")
             { corpus, output, dim, minCount, window, keepCase, keepPunct, words, threads, json };
@@ -32,61 +33,85 @@ static class RunCommand
         cmd.SetAction(r => Guard(() =>
         {
             bool js = r.GetValue(json);
-            var path = r.GetValue(corpus) ?? DefaultCorpus();
             var outDir = r.GetValue(output)!;
             // Every setting is checked before any stage runs or replaces an output.
             var to = schedule.Apply(r, new TrainingOptions { Dim = r.GetValue(dim), Threads = r.GetValue(threads) });
             to.Validate();
             new CooccurrenceOptions { Window = r.GetValue(window), Threads = r.GetValue(threads) }.Validate();
             if (r.GetValue(minCount) < 1) throw new GloVeVException($"--min-count must be at least 1, got {r.GetValue(minCount)}");
-            if (!File.Exists(path)) throw new MissingFileException($"{path}: corpus file not found");
-            Directory.CreateDirectory(outDir);
+            var given = r.GetValue(corpus);
+            if (given != null && !File.Exists(given)) throw new MissingFileException($"{given}: corpus file not found");
+            // The run is one output: every stage writes into a staging folder beside --out, published as a whole at the
+            // end, so a failed or killed run leaves the previous run's folder as it was (never one mixing two runs).
+            // A folder holding other folders than a run's is refused before anything is computed.
+            using var pub = AtomicDirectory.Begin(outDir, n => RunFiles.Contains(n), n => n is "cooccur" or "model");
+            var stage = pub.Staging;
+            using var embedded = given == null ? EmbeddedCorpus.Extract(stage) : null;
+            var path = given ?? embedded!.Path;
+            string corpusName = given ?? EmbeddedCorpus.Description;
             int t = r.GetValue(threads);
             var tok = new TokenizerOptions { Lowercase = !r.GetValue(keepCase), SplitPunctuation = !r.GetValue(keepPunct) };
             var timings = new List<(string Stage, double Seconds, string Output)>();
             var sw = Stopwatch.StartNew();
+            var vocabPath = Path.Combine(stage, "vocab.txt");
 
             var vr = Output.Stage("vocab", js, _ => VocabularyBuilder.Build(path, new VocabularyOptions { MinCount = r.GetValue(minCount), Tokenizer = tok, Threads = t }));
-            var vocabPath = Path.Combine(outDir, "vocab.txt");
             if (r.GetValue(words) is { Length: > 0 } asked) { try { vr.Vocabulary.IdsOf(asked); } catch (GloVeVException e) { throw new GloVeVException($"--report-word: {e.Message}; nothing was written"); } }
             vr.Vocabulary.Save(vocabPath);
-            timings.Add(("vocab", sw.Elapsed.TotalSeconds, vocabPath)); sw.Restart();
+            timings.Add(("vocab", sw.Elapsed.TotalSeconds, Path.Combine(outDir, "vocab.txt"))); sw.Restart();
 
-            var coocDir = Path.Combine(outDir, "cooccur");
+            var coocDir = Path.Combine(stage, "cooccur");
             var cr = Output.Stage("cooccur", js, rep => CooccurrenceCounter.Count(path, vr.Vocabulary, coocDir,
                 new CooccurrenceOptions { Window = r.GetValue(window), Tokenizer = tok, Threads = t, MemoryBytes = 2L << 30 }, (s, f) => rep(f, s)));
-            timings.Add(("cooccur", sw.Elapsed.TotalSeconds, coocDir)); sw.Restart();
+            timings.Add(("cooccur", sw.Elapsed.TotalSeconds, Path.Combine(outDir, "cooccur"))); sw.Restart();
+            // GloVe-V gives a covariance only to words with more distinct contexts than dimensions: a corpus too small for
+            // --dim has nothing to report, so say it now rather than after training (and publish nothing).
+            if (MaxContexts(coocDir, vr.Vocabulary.Count) is var most && most <= to.Dim)
+                throw new GloVeVException($"no word has more than --dim {to.Dim} distinct contexts (the most any word has is {most}), so no word could have a GloVe-V covariance: use a larger corpus or a smaller --dim; nothing was written");
 
-            var modelDir = Path.Combine(outDir, "model");
+            var modelDir = Path.Combine(stage, "model");
             var tr = Output.Stage("train", js, rep => ModelTraining.Train(coocDir, vocabPath, modelDir, to, false,
                 e => rep((double)e.Epoch / e.Epochs, TrainingFlags.Describe(e)), onSweep: s => rep((double)s.Sweep / s.Sweeps, TrainingFlags.Describe(s)), onRidge: c => rep(0, TrainingFlags.Describe(c))));
             double finalCost = tr.Sweeps is { Count: > 0 } sweeps ? sweeps[^1].Cost : tr.Epochs[^1].Cost;
-            timings.Add(("train", sw.Elapsed.TotalSeconds, modelDir)); sw.Restart();
+            timings.Add(("train", sw.Elapsed.TotalSeconds, Path.Combine(outDir, "model"))); sw.Restart();
 
             var vs = Output.Stage("variance", js, rep => VarianceEngine.Run(modelDir, coocDir, null, new VarianceOptions { Threads = t }, (f, g) => rep(f, $"{g:F1} GFLOP/s")));
-            timings.Add(("variance", sw.Elapsed.TotalSeconds, vs.OutDir)); sw.Restart();
-            var plotPath = Path.Combine(outDir, "variance_vs_frequency.png");
-            Plots.VarianceVersusFrequency(Path.Combine(vs.OutDir, "variance_info.tsv"), vocabPath, plotPath);
+            // (A safety net: the check above makes this unreachable unless the variance stage changes what it counts.)
+            if (vs.WordsWithVariance == 0)
+                throw new GloVeVException("no word got a GloVe-V covariance, so there is nothing to report; nothing was written");
+            timings.Add(("variance", sw.Elapsed.TotalSeconds, Path.Combine(outDir, "model", "variances"))); sw.Restart();
+            Plots.VarianceVersusFrequency(Path.Combine(vs.OutDir, "variance_info.tsv"), vocabPath, Path.Combine(stage, PlotFile));
 
-            using var model = GloVeModel.Load(modelDir);
-            var prop = new Propagation(model, holdFixed: true);
-            var reportWords = r.GetValue(words) is { Length: > 0 } rw ? rw : PickWords(model);
-            var reports = reportWords.Select(w => Neighbours.Query(prop, w, 5, IntervalDefaults.Method, IntervalDefaults.Level, 200, IntervalDefaults.Seed)).ToList();
+            List<NeighbourResult> reports;
+            using (var model = GloVeModel.Load(modelDir))
+            {
+                // A word without a covariance is held fixed (a --report-word may be rare) and every result built on one is
+                // flagged in the table and warned about, as with `similar --hold-fixed`.
+                var prop = new Propagation(model, holdFixed: true);
+                var reportWords = r.GetValue(words) is { Length: > 0 } rw ? rw : PickWords(model);
+                reports = reportWords.Select(w => Neighbours.Query(prop, w, 5, IntervalDefaults.Method, IntervalDefaults.Level, 200, IntervalDefaults.Seed)).ToList();
+            }
             timings.Add(("report", sw.Elapsed.TotalSeconds, ""));
+            embedded?.Dispose();
+            pub.Commit();
+            var plotPath = Path.Combine(outDir, PlotFile);
 
             if (js) Output.WriteJson(w =>
             {
-                w.WriteString("corpus", path); w.WriteString("out", Path.GetFullPath(outDir));
+                w.WriteString("corpus", corpusName); w.WriteString("out", Path.GetFullPath(outDir));
                 w.WriteNumber("tokens", cr.Tokens); w.WriteNumber("vocabulary", vr.Vocabulary.Count); w.WriteNumber("nonzeros", cr.NonZeros);
                 w.WriteNumber("final_cost", finalCost); w.WriteNumber("ridge", tr.Ridge); w.WriteNumber("words_with_variance", vs.WordsWithVariance);
                 Output.Number(w, "median_cos_wls", vs.MedianCosineToWls); w.WriteString("backend", vs.Backend);
+                w.WriteStartArray("warnings"); foreach (var x in vs.Warnings) w.WriteStringValue(x); w.WriteEndArray();
                 w.WriteStartArray("stages");
                 foreach (var s in timings) { w.WriteStartObject(); w.WriteString("stage", s.Stage); w.WriteNumber("seconds", s.Seconds); w.WriteString("output", s.Output); w.WriteEndObject(); }
                 w.WriteEndArray();
                 w.WriteStartArray("report");
                 foreach (var rep in reports)
                 {
-                    w.WriteStartObject(); w.WriteString("word", rep.Word); w.WriteStartArray("neighbours");
+                    w.WriteStartObject(); w.WriteString("word", rep.Word);
+                    w.WriteStartArray("search_warnings"); foreach (var x in rep.Warnings) w.WriteStringValue(x); w.WriteEndArray();
+                    w.WriteStartArray("neighbours");
                     foreach (var n in rep.Neighbours)
                     {
                         w.WriteStartObject(); w.WriteString("word", n.Word); w.WriteNumber("cosine", n.Cosine); QueryOptions.WriteInterval(w, n.Interval);
@@ -99,12 +124,16 @@ static class RunCommand
             else
             {
                 Output.Table(["stage", "seconds", "output"], timings.Select(s => new[] { s.Stage, Output.F(s.Seconds, 2), s.Output }), "glovev run");
-                Console.WriteLine($"corpus {path}: {cr.Tokens:N0} tokens, V={vr.Vocabulary.Count:N0}, {cr.NonZeros:N0} non-zeros; final cost {finalCost:F4}");
+                Console.WriteLine($"corpus {corpusName}: {cr.Tokens:N0} tokens, V={vr.Vocabulary.Count:N0}, {cr.NonZeros:N0} non-zeros; final cost {finalCost:F4}");
                 Console.WriteLine($"GloVe-V: {vs.WordsWithVariance:N0} words with a covariance, {vs.TooFewContexts:N0} with too few contexts; median cos(trained, WLS) = {Output.F(vs.MedianCosineToWlsFrequent, 3)} for frequent words, {Output.F(vs.MedianCosineToWls, 3)} for all; backend {vs.Backend}");
                 foreach (var wmsg in vs.Warnings) Console.WriteLine($"warning: {wmsg}");
                 foreach (var rep in reports)
-                    Output.Table(["neighbour", "cosine (plug-in)", "estimate", $"{IntervalDefaults.Level * 100:0}% CI ({Interval.MethodName(IntervalDefaults.Method)})", "P(top 5)"], rep.Neighbours.Select(n => new[]
-                        { n.Word, Output.F(n.Cosine, 3), Output.F(n.Interval.Estimate, 3), QueryOptions.Ci(n.Interval), Output.F(n.PTopK, 2) }), $"'{rep.Word}'");
+                {
+                    Output.Table(["neighbour", "cosine (plug-in)", "estimate", $"{IntervalDefaults.Level * 100:0}% CI ({Interval.MethodName(IntervalDefaults.Method)})", "P(top 5)", "!"], rep.Neighbours.Select(n => new[]
+                        { n.Word, Output.F(n.Cosine, 3), Output.F(n.Interval.Estimate, 3), QueryOptions.Ci(n.Interval), Output.F(n.PTopK, 2), QueryOptions.Mark(n.Interval) }), $"'{rep.Word}'");
+                    foreach (var x in rep.Warnings) Console.Error.WriteLine($"glovev: warning: '{rep.Word}': {x}");
+                    QueryOptions.Warn(rep.Neighbours.Select(n => n.Interval));
+                }
                 Console.WriteLine($"plot: {plotPath}");
             }
             return 0;
@@ -112,11 +141,16 @@ static class RunCommand
         return cmd;
     }
 
-    static string DefaultCorpus()
+    /// <summary>The files a run writes at the top of its folder (the rest are its cooccur/ and model/ folders).</summary>
+    static readonly HashSet<string> RunFiles = ["vocab.txt", Vocabulary.TokenizerFile("vocab.txt"), PlotFile];
+    const string PlotFile = "variance_vs_frequency.png";
+
+    static int MaxContexts(string coocDir, int vocab)
     {
-        foreach (var c in new[] { "data/sotu.txt.gz", Path.Combine(AppContext.BaseDirectory, "../../data/sotu.txt.gz"), Path.Combine(AppContext.BaseDirectory, "data/sotu.txt.gz") })
-            if (File.Exists(c)) return Path.GetFullPath(c);
-        throw new GloVeVException("no --corpus given and the embedded corpus data/sotu.txt.gz was not found (run from the repository root)");
+        using var x = CsrMatrix.OpenDirectory(coocDir, vocab);
+        int max = 0;
+        for (int i = 0; i < x.Rows; i++) max = Math.Max(max, x.RowLength(i));
+        return max;
     }
 
     /// <summary>A few frequent words with covariances, skipping the very top (mostly function words).</summary>

@@ -49,7 +49,12 @@ public sealed class AtomicDirectory : IDisposable
     /// <summary>The same, with the names the command writes given by a predicate (for numbered files such as
     /// <c>completechunk_{k}.safetensors</c>). A folder it holds that the command did not write is refused; other files
     /// are carried into the new folder.</summary>
-    public static AtomicDirectory Begin(string target, Func<string, bool>? isOwn)
+    public static AtomicDirectory Begin(string target, Func<string, bool>? isOwn) => Begin(target, isOwn, null);
+
+    /// <summary>The same for a folder that holds folders of its own (<c>glovev run</c>'s cooccur/ and model/):
+    /// <paramref name="isOwnFolder"/> names them; they are not carried into the new folder (the command writes them
+    /// anew), and any other folder is refused.</summary>
+    public static AtomicDirectory Begin(string target, Func<string, bool>? isOwn, Func<string, bool>? isOwnFolder)
     {
         var trimmed = target.TrimEnd('/', Path.DirectorySeparatorChar);
         if (trimmed.Length == 0) throw new GloVeVException($"{target}: cannot publish over the root folder");
@@ -66,7 +71,7 @@ public sealed class AtomicDirectory : IDisposable
         var carry = new List<string>();
         if (isOwn != null && Directory.Exists(full))
         {
-            var foreignDir = Directory.EnumerateDirectories(full).Select(Path.GetFileName).FirstOrDefault(n => !n!.StartsWith('.'));
+            var foreignDir = Directory.EnumerateDirectories(full).Select(Path.GetFileName).FirstOrDefault(n => !n!.StartsWith('.') && isOwnFolder?.Invoke(n) != true);
             if (foreignDir != null)
                 throw new GloVeVException($"{target}: folder holds the folder '{foreignDir}', which this command did not write; the output folder is replaced as a whole, so name an empty or new folder");
             carry.AddRange(Directory.EnumerateFiles(full).Select(Path.GetFileName).Where(n => !n!.StartsWith('.') && !isOwn(n))!);
