@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 ./build/bin/glovev --version
-./build/bin/glovev run --corpus data/sotu.txt.gz --out "${1:-glovev-out}"
+./build/bin/glovev run --out "${1:-glovev-out}"   # no --corpus: the corpus built into the binary
