@@ -171,7 +171,7 @@ class Interval:
     plugin: the statistic at the trained vectors; status 'ok'
     or 'not_identifiable' (then ci is (nan, nan)); reason: why it is not identifiable (the core's name, e.g.
     'debiased_norm_not_positive', 'bootstrap_undefined', 'covers_range'; None when ok); p_value: the test of
-    statistic = 0; flags: GV_FLAG_* over the words."""
+    statistic = 0; flags: GV_FLAG_* over the words; level: the interval's coverage level (the query's ci, or the core's default)."""
     estimate: float
     plugin: float
     sd: float
@@ -182,6 +182,7 @@ class Interval:
     p_value: float
     flags: int
     reason: Optional[str] = None
+    level: float = float("nan")
 
 
 _FORMATS = {"word2vec": 1, "word2vec-bin": 2, "glove-txt": 3}
@@ -304,10 +305,11 @@ def _frame(columns, rows):
     return pd.DataFrame.from_records(rows, columns=columns)
 
 
-def _interval(iv) -> dict:
-    """The fields of an :class:`Interval` from a gv_interval."""
+def _interval(iv, ci=None) -> dict:
+    """The fields of an :class:`Interval` from a gv_interval; level: the query's `ci`, or the core's default."""
     return dict(estimate=iv.estimate, plugin=iv.plugin, sd=iv.sd, ci=(iv.lo, iv.hi), method=_method_name(iv.method),
-                mean=iv.mean, status=STATUS[iv.status], p_value=iv.p_value, flags=iv.flags, reason=REASON[iv.reason])
+                mean=iv.mean, status=STATUS[iv.status], p_value=iv.p_value, flags=iv.flags, reason=REASON[iv.reason],
+                level=_level(ci) if ci is not None else defaults()["level"])
 
 
 class Similarity(float):
@@ -1129,7 +1131,7 @@ class Model:
         iv = L.Interval()
         L._check(L._lib.gv_similarity(self._handle(), L.encode(a), L.encode(b), byref(_query(ci, method, samples, seed, hold_fixed, approximate)),
                                       byref(iv)))
-        return Similarity(Interval(**_interval(iv)), self._reliabilities([a, b], iv.flags, approximate=approximate))
+        return Similarity(Interval(**_interval(iv, ci)), self._reliabilities([a, b], iv.flags, approximate=approximate))
 
     @_params("Difference")
     def compare(self, first: Sequence[str], second: Sequence[str], method: str = "calibrated", samples: Optional[int] = None,
@@ -1300,7 +1302,7 @@ class Model:
                                 byref(_query(ci, method, samples, seed, hold_fixed, approximate)), byref(r)))
         flags = r.effect_size_ci.flags | r.statistic_ci.flags
         return WeatResult(r.statistic, r.effect_size, r.p_value, r.permutations, bool(r.exact),
-                          Interval(**_interval(r.effect_size_ci)), Interval(**_interval(r.statistic_ci)),
+                          Interval(**_interval(r.effect_size_ci, ci)), Interval(**_interval(r.statistic_ci, ci)),
                           self._reliabilities(x + y + a + b, flags, known_only=True, approximate=approximate))
 
     @_params("RndResult")
@@ -1315,7 +1317,7 @@ class Model:
         r = L.RndResult()
         L._check(L._lib.gv_rnd(self._handle(), a1, n1, a2, n2, an, nn, byref(_query(ci, method, samples, seed, hold_fixed, approximate)),
                                byref(r)))
-        return RndResult(r.value, r.z, r.p_value, r.neutral, Interval(**_interval(r.ci)),
+        return RndResult(r.value, r.z, r.p_value, r.neutral, Interval(**_interval(r.ci, ci)),
                          self._reliabilities(group1 + group2 + neutral, r.ci.flags, known_only=True, approximate=approximate))
 
     _BIAS_COLUMNS = ["quantity", "plugin", "estimate", "sd", "lower", "upper", "status", "method", "p_value", "permutation_p", "flags"]
@@ -1384,7 +1386,7 @@ class Model:
         Other arguments as :meth:`weat`."""
         r, words = self._bias_difference(L._lib.gv_weat_difference, first, second, 4, "X, Y, A, B", ci, method, samples,
                                          seed, hold_fixed, approximate)
-        return BiasDifference(r.first, r.second, Interval(**_interval(r.ci)), self._reliabilities(words, r.ci.flags, known_only=True, approximate=approximate))
+        return BiasDifference(r.first, r.second, Interval(**_interval(r.ci, ci)), self._reliabilities(words, r.ci.flags, known_only=True, approximate=approximate))
 
     @_params("BiasDifference")
     def rnd_difference(self, first, second, ci: Optional[float] = None, method: str = "calibrated",
@@ -1394,7 +1396,7 @@ class Model:
         lists), with an interval and the test of equal values; other arguments as :meth:`weat`."""
         r, words = self._bias_difference(L._lib.gv_rnd_difference, first, second, 3, "GROUP1, GROUP2, NEUTRAL", ci, method,
                                          samples, seed, hold_fixed, approximate)
-        return BiasDifference(r.first, r.second, Interval(**_interval(r.ci)), self._reliabilities(words, r.ci.flags, known_only=True, approximate=approximate))
+        return BiasDifference(r.first, r.second, Interval(**_interval(r.ci, ci)), self._reliabilities(words, r.ci.flags, known_only=True, approximate=approximate))
 
     # --- gensim / word2vec / GloVe files (through the core's readers and writers) -------------------------------
     @classmethod

@@ -201,3 +201,18 @@ def test_words_without_covariance_fail_unless_held_fixed_and_noisy_words_warn(mo
     if noisy is not None:
         with pytest.warns(glovev.ReliabilityWarning, match="noise ratio"):
             model.similarity("war", noisy, method="delta")
+
+
+def test_every_interval_states_its_level(model):
+    d = glovev.defaults()
+    s = model.similarity("war", "peace")
+    assert s.level == d["level"] == s.interval.level
+    s90 = model.similarity("war", "peace", ci=0.9)
+    assert s90.level == 0.9
+    # The narrower level gives the narrower interval around the same centre (calibrated: T +- q sd).
+    assert s90.ci[1] - s90.ci[0] < s.ci[1] - s.ci[0] and s90.estimate == s.estimate
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = model.relative_norm_distance(["man", "he", "his"], ["she", "her", "women"], ["war", "peace", "people", "nation"], ci=0.8)
+    assert r.interval.level == 0.8
