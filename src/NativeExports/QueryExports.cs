@@ -306,6 +306,7 @@ static unsafe class QueryExports
             {
                 Index = m.IdOf(n.Word), Cosine = n.Cosine, Estimate = n.Interval.Estimate, Mean = n.Interval.Mean, Sd = n.Interval.Sd, Lo = n.Interval.Lo, Hi = n.Interval.Hi,
                 PTopK = n.PTopK, PDiffersFromNext = n.PDifferentFromNext, Status = (int)n.Interval.Status, Flags = Flags(n.Interval) | searchFlag,
+                Reason = (int)n.Interval.ReasonCode,
             };
         }
         *count = r.Neighbours.Count;

@@ -37,7 +37,7 @@ struct IntervalC { public double Estimate, Plugin, Mean, Sd, Lo, Hi, PValue; pub
 struct DifferenceC { public double Diff, Plugin, Sd, Lo, Hi, Z, PValue; public int Method, Status, Flags, Reason; }
 
 [StructLayout(LayoutKind.Sequential)]
-struct NeighbourC { public long Index; public double Cosine, Estimate, Mean, Sd, Lo, Hi, PTopK, PDiffersFromNext; public int Status, Flags; }
+struct NeighbourC { public long Index; public double Cosine, Estimate, Mean, Sd, Lo, Hi, PTopK, PDiffersFromNext; public int Status, Flags, Reason; }
 
 [StructLayout(LayoutKind.Sequential)]
 struct ReliabilityC { public long Contexts, Dof; public double NoiseRatio, CosTrainedWls; public int HasCovariance, Flags; }

@@ -76,7 +76,7 @@ class Difference(ctypes.Structure):
 class Neighbour(ctypes.Structure):
     _fields_ = [("index", c_int64), ("cosine", c_double), ("estimate", c_double), ("mean", c_double), ("sd", c_double),
                 ("lo", c_double), ("hi", c_double), ("p_top_k", c_double), ("p_differs_from_next", c_double),
-                ("status", c_int32), ("flags", c_int32)]
+                ("status", c_int32), ("flags", c_int32), ("reason", c_int32)]
 
 
 class Reliability(ctypes.Structure):
@@ -244,7 +244,7 @@ _SIGNATURES = {
 
 # The ABI major this binding is written against (GV_ABI_MAJOR in glovev.h). Checked before any signature is bound:
 # a library of another major would be called with the wrong layouts.
-ABI_MAJOR = 2
+ABI_MAJOR = 3
 
 
 def _check_abi():

@@ -362,13 +362,13 @@ class Neighbour(tuple):
     """One neighbour: the pair ``(word, cosine)`` gensim's ``most_similar`` yields (so ``for w, s in ...`` works),
     carrying its uncertainty as attributes: ``word``, ``cosine`` (plug-in), ``estimate``, ``sd``, ``ci``, ``mean``,
     ``p_top_k`` (P(truly in the top k)), ``p_differs_from_next`` (the test against the next neighbour), ``status``,
-    ``flags``."""
-    FIELDS = ("word", "cosine", "estimate", "sd", "ci", "mean", "p_top_k", "p_differs_from_next", "status", "flags")
+    ``flags``, ``reason`` (why the interval is not identifiable, as :class:`Interval`; None when ok)."""
+    FIELDS = ("word", "cosine", "estimate", "sd", "ci", "mean", "p_top_k", "p_differs_from_next", "status", "flags", "reason")
 
-    def __new__(cls, word, cosine, estimate, sd, ci, mean, p_top_k, p_differs_from_next, status, flags):
+    def __new__(cls, word, cosine, estimate, sd, ci, mean, p_top_k, p_differs_from_next, status, flags, reason=None):
         obj = super().__new__(cls, (word, cosine))
         obj.__dict__.update(word=word, cosine=cosine, estimate=estimate, sd=sd, ci=ci, mean=mean, p_top_k=p_top_k,
-                            p_differs_from_next=p_differs_from_next, status=status, flags=flags)
+                            p_differs_from_next=p_differs_from_next, status=status, flags=flags, reason=reason)
         return obj
 
     def __repr__(self):
@@ -1196,14 +1196,15 @@ class Model:
         -------
         pandas.DataFrame (a numpy structured array without pandas)
             Columns: word, cosine (trained vectors), estimate, sd, lower, upper, mean, p_top_k, p_differs_from_next,
-            status, flags. With pandas, ``attrs["search"]`` is the NeighbourSearch (candidates drawn jointly, the bound on
+            status, flags, reason. With pandas, ``attrs["search"]`` is the NeighbourSearch (candidates drawn jointly, the bound on
             what the others may take).
         """
         res = self.most_similar(word, topn=topn, ci=ci, method=method, samples=samples, seed=seed, hold_fixed=hold_fixed,
                                 approximate=approximate)
-        rows = [(r.word, r.cosine, r.estimate, r.sd, r.ci[0], r.ci[1], r.mean, r.p_top_k, r.p_differs_from_next, r.status, r.flags)
-                for r in res]
-        t = _frame(["word", "cosine", "estimate", "sd", "lower", "upper", "mean", "p_top_k", "p_differs_from_next", "status", "flags"], rows)
+        rows = [(r.word, r.cosine, r.estimate, r.sd, r.ci[0], r.ci[1], r.mean, r.p_top_k, r.p_differs_from_next, r.status, r.flags,
+                 r.reason) for r in res]
+        t = _frame(["word", "cosine", "estimate", "sd", "lower", "upper", "mean", "p_top_k", "p_differs_from_next", "status", "flags",
+                    "reason"], rows)
         if hasattr(t, "attrs"):
             t.attrs["search"] = res.search
         return t
@@ -1240,7 +1241,7 @@ class Model:
         words = self.index_to_key
         search = NeighbourSearch(se.candidates, se.searched, se.draws, se.omitted_bound)
         res = NeighbourList([Neighbour(words[r.index], r.cosine, r.estimate, r.sd, (r.lo, r.hi), r.mean, r.p_top_k,
-                                       r.p_differs_from_next, STATUS[r.status], r.flags) for r in out[: n.value]], search)
+                                       r.p_differs_from_next, STATUS[r.status], r.flags, REASON[r.reason]) for r in out[: n.value]], search)
         flags = 0
         for r in res:
             flags |= r.flags

@@ -151,7 +151,7 @@ def test_uncertainty_tables_are_dataframes_with_the_documented_columns(pair):
     with pytest.raises(TypeError, match="pairs"):
         m.similarity_table(["war"])
     n = quiet(m.neighbour_table, "war", topn=5)
-    assert list(n.columns) == ["word", "cosine", "estimate", "sd", "lower", "upper", "mean", "p_top_k", "p_differs_from_next", "status", "flags"]
+    assert list(n.columns) == ["word", "cosine", "estimate", "sd", "lower", "upper", "mean", "p_top_k", "p_differs_from_next", "status", "flags", "reason"]
     assert len(n) == 5 and list(n.word) == [w for w, _ in quiet(m.most_similar, "war", topn=5)]
     assert n.attrs["search"].searched > 0
 

@@ -216,3 +216,26 @@ def test_every_interval_states_its_level(model):
         warnings.simplefilter("ignore")
         r = model.relative_norm_distance(["man", "he", "his"], ["she", "her", "women"], ["war", "peace", "people", "nation"], ci=0.8)
     assert r.interval.level == 0.8
+
+
+def test_neighbours_carry_the_reason_of_a_not_identifiable_interval(model):
+    import warnings
+    # Every neighbour's reason agrees with its status, and with the similarity query of the same pair.
+    seen = 0
+    for w in model.index_to_key[200:260]:
+        if not model.has_covariance(w):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = model.most_similar(w, topn=5, samples=200)
+        for n in res:
+            assert (n.reason is None) == (n.status == "ok")
+            if n.reason is not None:
+                seen += 1
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    s = model.similarity(w, n.word, samples=200)
+                assert s.status == n.status and s.reason == n.reason
+        if seen >= 3:
+            break
+    assert seen > 0, "no not-identifiable neighbour in the sample: the check checked nothing"

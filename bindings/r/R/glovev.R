@@ -461,7 +461,9 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
 #' may take, so each true p_top_k lies in [p_top_k - omitted_bound, p_top_k] (the core's warning says when it
 #' exceeds glovev_defaults()$omitted_tolerance). Rows are ordered by the plug-in cosine, highest first; the data
 #' frame has class "glovev_neighbours" (it prints with notes on rows that are not identifiable or flagged and on the
-#' search, see \link{glovev_print_table}). Unreliable words and not identifiable rows are warnings.
+#' search, see \link{glovev_print_table}). Unreliable words and not identifiable rows are warnings. Columns: word,
+#' cosine (plug-in), estimate, mean, sd, lower, upper, p_top_k, p_differs_from_next, status, flags and reason (why a
+#' row is not identifiable; NA when it is).
 #' @param m A model from glovev_load.
 #' @param word A word of the model's vocabulary.
 #' @param n Number of neighbours (1 to vocabulary size - 1).
@@ -481,7 +483,7 @@ glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated
   words <- glovev_words(m)
   df <- data.frame(word = words[r[, 1] + 1], cosine = r[, 2], estimate = r[, 9], mean = r[, 3], sd = r[, 4], lower = r[, 5], upper = r[, 6],
              p_top_k = r[, 7], p_differs_from_next = r[, 8], status = .status_names[r[, 10] + 1], flags = as.integer(r[, 11]),
-             stringsAsFactors = FALSE)
+             reason = .reason(r[, 12]), stringsAsFactors = FALSE)
   # With GV_FLAG_OMITTED_BOUND the core's lines include the caveat on what the words left out may take.
   .words(m, c(word, df$word), Reduce(bitwOr, df$flags, 0L), approximate)
   .not_identifiable(df$status, what = "neighbours")

@@ -330,13 +330,13 @@ SEXP C_neighbours(SEXP xp, SEXP word, SEXP k, SEXP method, SEXP level, SEXP samp
     gv_neighbour_search search; gv_query_options q;
     check(p_gv_neighbours(m, str1(word, "word"), kk, query(&q, method, level, samples, seed, hold, approx), buf, kk, &n, &search));
     SEXP res = PROTECT(Rf_allocVector(VECSXP, 2));
-    SEXP out = Rf_allocMatrix(REALSXP, (int)n, 11);
+    SEXP out = Rf_allocMatrix(REALSXP, (int)n, 12);
     SET_VECTOR_ELT(res, 0, out);
     double* o = REAL(out);
     for (int64_t i = 0; i < n; i++) {
         o[i] = (double)buf[i].index; o[i + n] = buf[i].cosine; o[i + 2 * n] = buf[i].mean; o[i + 3 * n] = buf[i].sd;
         o[i + 4 * n] = buf[i].lo; o[i + 5 * n] = buf[i].hi; o[i + 6 * n] = buf[i].p_top_k; o[i + 7 * n] = buf[i].p_differs_from_next;
-        o[i + 8 * n] = buf[i].estimate; o[i + 9 * n] = buf[i].status; o[i + 10 * n] = buf[i].flags;
+        o[i + 8 * n] = buf[i].estimate; o[i + 9 * n] = buf[i].status; o[i + 10 * n] = buf[i].flags; o[i + 11 * n] = buf[i].reason;
     }
     SEXP se = Rf_allocVector(REALSXP, 4);
     SET_VECTOR_ELT(res, 1, se);

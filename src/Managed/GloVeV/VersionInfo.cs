@@ -7,7 +7,7 @@ public static class VersionInfo
     public const string Version = "0.1.0";
     /// <summary>The C ABI's major version (GV_ABI_MAJOR in glovev.h): it changes whenever a signature or struct layout
     /// changes incompatibly; the bindings refuse a library with another one.</summary>
-    public const int AbiMajor = 2;
+    public const int AbiMajor = 3;
     /// <summary>The NativeAOT builds target this instruction set (IlcInstructionSet); AVX2 and FMA are required.</summary>
     public const string InstructionSet = "x86-64-v3 (AVX2, FMA)";
 }

@@ -84,7 +84,7 @@ typedef struct gv_matrix gv_matrix;
 
 /* The ABI major version this header describes: it changes whenever a signature or struct layout changes
  * incompatibly. A binding compares it with gv_abi_version's *abi_major at load and refuses another one. */
-#define GV_ABI_MAJOR 2
+#define GV_ABI_MAJOR 3
 
 /* Version string of the library, e.g. "0.9.0".
  * \return a NUL-terminated string in static storage (do not free); never NULL. */
@@ -569,8 +569,8 @@ typedef struct gv_interval { double estimate, plugin, mean, sd, lo, hi, p_value;
  * method, status, flags, reason as gv_interval. */
 typedef struct gv_difference { double diff, plugin, sd, lo, hi, z, p_value; int32_t method, status, flags, reason; } gv_difference;
 /* A neighbour: its index, plug-in cosine, interval of the cosine (estimate, mean, sd, lo, hi), P(truly in the top k),
- * P(its cosine differs from the next one's); status, flags as gv_interval. */
-typedef struct gv_neighbour { int64_t index; double cosine, estimate, mean, sd, lo, hi, p_top_k, p_differs_from_next; int32_t status, flags; } gv_neighbour;
+ * P(its cosine differs from the next one's); status, flags, reason as gv_interval. */
+typedef struct gv_neighbour { int64_t index; double cosine, estimate, mean, sd, lo, hi, p_top_k, p_differs_from_next; int32_t status, flags, reason; } gv_neighbour;
 /* One word's reliability (variance_info.tsv): contexts |K| (-1 unknown), dof |K| - D, noise ratio tr(Sigma)/|w|^2,
  * cos(trained, WLS), has_covariance (0/1), flags (GV_FLAG_*). */
 typedef struct gv_reliability { int64_t contexts, dof; double noise_ratio, cos_trained_wls; int32_t has_covariance, flags; } gv_reliability;

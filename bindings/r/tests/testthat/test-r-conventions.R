@@ -207,7 +207,10 @@ test_that("tables of results print notes on not identifiable and flagged rows", 
   nb <- suppressWarnings(glovev_most_similar(m, "army", n = 5))
   bad <- which(nb$status == "not_identifiable")
   out <- capture.output(print(nb))
-  expect_true(any(grepl(sprintf("# %d of 5 rows NOT IDENTIFIABLE [rows %s]", length(bad), paste(bad, collapse = ", ")), out, fixed = TRUE)))
+  # The neighbours carry the core's reason (gv_neighbour.reason), as similarity results do.
+  expect_true(length(bad) > 0 && all(!is.na(nb$reason[bad])) && all(is.na(nb$reason[-bad])))
+  expect_true(any(grepl(sprintf("# %d of 5 rows NOT IDENTIFIABLE [rows %s; %s]", length(bad), paste(bad, collapse = ", "),
+                                paste(unique(nb$reason[bad]), collapse = ", ")), out, fixed = TRUE)))
   expect_true(any(grepl("# search: ", out, fixed = TRUE)))
   # A plain data frame underneath: subsetting and as.data.frame work as for any data frame.
   expect_equal(nrow(nb[nb$status == "ok", ]), 5 - length(bad))
