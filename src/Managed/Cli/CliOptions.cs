@@ -40,6 +40,18 @@ static class CliOptions
         foreach (var c in root.Subcommands) RegisterFlags(c);
     }
 
+    /// <summary>An engine message with the CLI's flags: the settings it marks (<see cref="GloVeVException.Setting"/>) and
+    /// a setting's name at its start become the flags.</summary>
+    public static string WithFlags(GloVeVException e) =>
+        WithFlags(e.MarkedMessage is { } marked ? GloVeVException.Rename(marked, FlagOf) : e.Message);
+
+    /// <summary>The CLI's flag for a setting's neutral name, or the name itself when no command has such a flag.</summary>
+    static string FlagOf(string setting)
+    {
+        var flag = FlagOfSetting.TryGetValue(setting, out var f) ? f : "--" + setting.Replace('_', '-');
+        return Flags.Contains(flag) ? flag : setting;
+    }
+
     /// <summary>An engine message that starts with a setting's neutral name ("dim must be ...") starts with the CLI's
     /// flag instead ("--dim must be ..."), so a command-line user reads the option they typed.</summary>
     public static string WithFlags(string message)
@@ -47,16 +59,14 @@ static class CliOptions
         int end = 0;
         while (end < message.Length && (char.IsAsciiLetterLower(message[end]) || char.IsAsciiDigit(message[end]) || message[end] == '_')) end++;
         if (end == 0 || (end < message.Length && message[end] != ' ' && message[end] != ':')) return message;
-        var name = message[..end];
-        var flag = FlagOfSetting.TryGetValue(name, out var f) ? f : "--" + name.Replace('_', '-');
-        return Flags.Contains(flag) ? flag + message[end..] : message;
+        return FlagOf(message[..end]) + message[end..];
     }
 
     /// <summary>Runs a command body, turning engine errors into "glovev: error: ..." and exit code 2.</summary>
     public static int Guard(Func<int> body)
     {
         try { return body(); }
-        catch (GloVeVException e) { return Output.Fail(WithFlags(e.Message)); }
+        catch (GloVeVException e) { return Output.Fail(WithFlags(e)); }
         catch (IOException e) { return Output.Fail(e.Message); }
         catch (UnauthorizedAccessException e) { return Output.Fail(e.Message); }
         catch (OutOfMemoryException) { return Output.Fail("out of memory; lower --memory, --threads or --chunk-words"); }

@@ -25,6 +25,9 @@ public sealed class TorchGloVeTrainer : IGloVeTrainer, IDisposable
     readonly int _v, _d, _batch;
     readonly long _nnz;
     readonly Tensor _i, _j, _logX, _f;
+    readonly CheckpointInputs _inputs;
+    // The cost of every epoch done, those before a resume included.
+    readonly List<double> _costs = [];
     Tensor _w, _c, _bw, _bc, _gw, _gc, _gbw, _gbc;
 
     public TorchGloVeTrainer(CsrMatrix x, TrainingOptions o, TorchTrainingOptions t)
@@ -34,6 +37,7 @@ public sealed class TorchGloVeTrainer : IGloVeTrainer, IDisposable
         TorchRuntime.Initialize(o.Threads);
         _device = TorchRuntime.Resolve(t.Device);
         _v = x.Rows; _d = o.Dim; _nnz = x.NonZeros;
+        _inputs = CheckpointInputs.Of(x); // what checkpoints record and a resume must match
         _batch = t.BatchFor(_device.type == DeviceType.CUDA, _nnz);
         var ii = new long[_nnz]; var jj = new long[_nnz]; var lx = new float[_nnz]; var ff = new float[_nnz];
         TrainingTargets.ForEach(x, o, (k, i, j, logX, f) => { ii[k] = i; jj[k] = j; lx[k] = logX; ff[k] = f; });
@@ -64,6 +68,7 @@ public sealed class TorchGloVeTrainer : IGloVeTrainer, IDisposable
     public TrainingResult Run(string? outDir = null, bool resume = false, Action<EpochReport>? onEpoch = null, CancellationToken cancel = default)
     {
         int start = 0;
+        _costs.Clear();
         if (resume)
         {
             if (outDir == null) throw new GloVeVException("--resume needs an output folder holding a checkpoint");
@@ -78,14 +83,15 @@ public sealed class TorchGloVeTrainer : IGloVeTrainer, IDisposable
             var r = new EpochReport(epoch + 1, _o.Epochs, cost / _nnz, sw.Elapsed.TotalSeconds, _nnz / sw.Elapsed.TotalSeconds);
             if (!double.IsFinite(r.Cost)) throw new GloVeVException($"training diverged at epoch {epoch + 1} (cost is {r.Cost}); lower --eta or --batch-size");
             reports.Add(r);
+            _costs.Add(r.Cost);
             onEpoch?.Invoke(r);
             if (outDir != null && _o.CheckpointEvery > 0 && (epoch + 1) % _o.CheckpointEvery == 0 && epoch + 1 < _o.Epochs)
-                Checkpoint(epoch + 1).Save(Path.Combine(outDir, TrainingCheckpoint.FileName), _o.Seed, _nnz, Backend, _o);
+                Checkpoint(epoch + 1).Save(Path.Combine(outDir, TrainingCheckpoint.FileName), Backend, _o, _inputs);
         }
         var p = Parameters();
         p.Metadata["epochs_done"] = _o.Epochs.ToString(CultureInfo.InvariantCulture);
-        if (reports.Count > 0) p.Metadata["final_cost"] = reports[^1].Cost.ToString("R", CultureInfo.InvariantCulture);
-        return new TrainingResult(p, reports, resume, start);
+        if (_costs.Count > 0) p.Metadata["final_cost"] = _costs[^1].ToString("R", CultureInfo.InvariantCulture);
+        return new TrainingResult(p, reports, resume, start) { CostHistory = _costs.ToArray() };
     }
 
     double RunEpoch(int epoch, CancellationToken cancel)
@@ -135,11 +141,12 @@ public sealed class TorchGloVeTrainer : IGloVeTrainer, IDisposable
     public GloVeParameters Parameters() => new(_v, _d, Download(_w), Download(_c), Download(_bw), Download(_bc));
 
     TrainingCheckpoint Checkpoint(int epochsDone) =>
-        new(Parameters(), Download(_gw), Download(_gc), Download(_gbw), Download(_gbc), epochsDone);
+        new(Parameters(), Download(_gw), Download(_gc), Download(_gbw), Download(_gbc), epochsDone) { CostHistory = _costs.ToArray() };
 
     int LoadCheckpoint(string path)
     {
-        var ck = TrainingCheckpoint.Load(path, _v, _d, _nnz, _o.Epochs, _o);
+        var ck = TrainingCheckpoint.Load(path, _v, _d, _o, _inputs);
+        _costs.Clear(); _costs.AddRange(ck.CostHistory);
         var p = ck.Parameters;
         void Replace(ref Tensor dst, float[] src, bool matrix) { var old = dst; dst = Upload(src, matrix); old.Dispose(); }
         Replace(ref _w, p.Center, true); Replace(ref _c, p.Context, true);

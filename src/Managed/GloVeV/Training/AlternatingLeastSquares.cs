@@ -112,16 +112,20 @@ public sealed class AlternatingLeastSquares : IDisposable
     }
 
     /// <summary>Metadata recorded with a model refined by ALS.</summary>
-    public static void Describe(GloVeParameters p, double ridge, IReadOnlyList<AlsSweepReport> sweeps, int sweepsDone, double tolerance)
+    /// <param name="costs">The cost of every sweep of the run, those before a resume included (null: those of
+    /// <paramref name="sweeps"/>).</param>
+    public static void Describe(GloVeParameters p, double ridge, IReadOnlyList<AlsSweepReport> sweeps, int sweepsDone, double tolerance,
+        IReadOnlyList<double>? costs = null)
     {
         var inv = CultureInfo.InvariantCulture;
         p.Metadata["als_sweeps"] = sweepsDone.ToString(inv);
         p.Metadata["als_tol"] = tolerance.ToString("R", inv);
         p.Metadata["ridge"] = ridge.ToString("R", inv);
-        if (sweeps.Count > 0)
+        costs ??= sweeps.Select(s => s.Cost).ToArray();
+        if (costs.Count > 0)
         {
-            p.Metadata["als_cost_history"] = string.Join(",", sweeps.Select(s => s.Cost.ToString("R", inv)));
-            p.Metadata["final_cost"] = sweeps[^1].Cost.ToString("R", inv);
+            p.Metadata["als_cost_history"] = string.Join(",", costs.Select(c => c.ToString("R", inv)));
+            p.Metadata["final_cost"] = costs[^1].ToString("R", inv);
         }
     }
 

@@ -14,7 +14,11 @@ namespace GloVeV.Training;
 public sealed record EpochReport(int Epoch, int Epochs, double Cost, double Seconds, double EntriesPerSecond,
     double RelativeChange = double.NaN, double MedianCosineToWls = double.NaN);
 
-public sealed record TrainingResult(GloVeParameters Parameters, IReadOnlyList<EpochReport> Epochs, bool Resumed, int StartEpoch);
+public sealed record TrainingResult(GloVeParameters Parameters, IReadOnlyList<EpochReport> Epochs, bool Resumed, int StartEpoch)
+{
+    /// <summary>The cost of every epoch of the run, those before a resume included (null: those of <see cref="Epochs"/>).</summary>
+    public IReadOnlyList<double>? CostHistory { get; init; }
+}
 
 /// <summary>
 /// GloVe training as GloVe C does it — weighted least squares on log X, AdaGrad with accumulators starting at 1 and
@@ -38,11 +42,15 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     readonly float[] _bw, _bc, _gbw, _gbc;
     readonly Entry[] _entries;
     readonly CsrMatrix _x;
+    readonly Lazy<CheckpointInputs> _inputs;
+    // The cost of every epoch done, those before a resume included.
+    readonly List<double> _costs = [];
 
     public GloVeTrainer(CsrMatrix x, TrainingOptions o)
     {
         o.Validate();
         _o = o; _x = x;
+        _inputs = new(() => CheckpointInputs.Of(x));
         _v = x.Rows; _d = o.Dim; _p = (o.Dim + 7) / 8 * 8;
         if (x.NonZeros == 0) throw new GloVeVException("co-occurrence matrix has no non-zeros: nothing to train on");
         var entries = _entries = new Entry[x.NonZeros];
@@ -105,6 +113,7 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     public TrainingResult Run(string? outDir = null, bool resume = false, Action<EpochReport>? onEpoch = null, CancellationToken cancel = default)
     {
         int start = 0;
+        _costs.Clear();
         if (resume)
         {
             if (outDir == null) throw new GloVeVException("resume needs an output folder holding a checkpoint");
@@ -114,7 +123,8 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
         var reports = new List<EpochReport>();
         using var probe = _o.AutoStop is null ? null : new ConvergenceProbe(_x, _d, _o.XMax, _o.Alpha, 0, _o.Threads);
         int done = start;
-        double previous = double.NaN;
+        // --epochs auto compares each epoch's cost with the one before, a resumed run's first with the checkpoint's last.
+        double previous = _costs.Count > 0 ? _costs[^1] : double.NaN;
         for (int epoch = start; epoch < _o.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -133,6 +143,7 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
             }
             previous = r.Cost;
             reports.Add(r);
+            _costs.Add(r.Cost);
             done = epoch + 1;
             onEpoch?.Invoke(r);
             if (outDir != null && _o.CheckpointEvery > 0 && (epoch + 1) % _o.CheckpointEvery == 0 && epoch + 1 < _o.Epochs && !stop)
@@ -141,8 +152,8 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
         }
         var p = Parameters();
         p.Metadata["epochs_done"] = done.ToString();
-        if (reports.Count > 0) p.Metadata["final_cost"] = reports[^1].Cost.ToString("R");
-        return new TrainingResult(p, reports, resume, start);
+        if (_costs.Count > 0) p.Metadata["final_cost"] = _costs[^1].ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        return new TrainingResult(p, reports, resume, start) { CostHistory = _costs.ToArray() };
     }
 
     double RunEpoch(CancellationToken cancel)
@@ -272,11 +283,12 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     public GloVeParameters Parameters() => new(_v, _d, Unpad(_w), Unpad(_c), (float[])_bw.Clone(), (float[])_bc.Clone());
 
     void SaveCheckpoint(string path, int epochsDone) =>
-        new TrainingCheckpoint(Parameters(), Unpad(_gw), Unpad(_gc), _gbw, _gbc, epochsDone).Save(path, _o.Seed, _entries.LongLength, Backend, _o);
+        new TrainingCheckpoint(Parameters(), Unpad(_gw), Unpad(_gc), _gbw, _gbc, epochsDone) { CostHistory = _costs.ToArray() }.Save(path, Backend, _o, _inputs.Value);
 
     int LoadCheckpoint(string path)
     {
-        var ck = TrainingCheckpoint.Load(path, _v, _d, _entries.LongLength, _o.Epochs, _o);
+        var ck = TrainingCheckpoint.Load(path, _v, _d, _o, _inputs.Value);
+        _costs.Clear(); _costs.AddRange(ck.CostHistory);
         var p = ck.Parameters;
         Pad(p.Center, _w); Pad(p.Context, _c); Pad(ck.CenterGradSq, _gw); Pad(ck.ContextGradSq, _gc);
         p.CenterBias.CopyTo(_bw, 0); p.ContextBias.CopyTo(_bc, 0);

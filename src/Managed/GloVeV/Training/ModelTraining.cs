@@ -39,19 +39,28 @@ public static class ModelTraining
         using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab, vocabPath);
         Directory.CreateDirectory(outDir);
         var ckPath = Path.Combine(outDir, TrainingCheckpoint.FileName);
+        var inputs = CheckpointInputs.Of(x) with { VocabHash = vocab.Hash() };
+        // Before any work: a checkpoint of another vocabulary, matrix or setting is refused, not continued.
+        if (resume) TrainingCheckpoint.CheckResumable(ckPath, o, inputs);
         // A checkpoint taken during ALS resumes the sweeps; AdaGrad is over by then.
         int sweepsDone = resume ? TrainingCheckpoint.AlsSweepsIn(ckPath) : 0;
         TrainingResult r;
         double? resumedRidge = null; // the lambda an ALS checkpoint was taken with
         string backendName;
         IReadOnlyDictionary<string, string> backendMeta;
+        IReadOnlyList<double> alsCostsBefore = [];
+        string? ridgeSelection = null;
         if (sweepsDone > 0 || (o.Epochs == 0 && resume))
         {
-            var ck = TrainingCheckpoint.Load(ckPath, vocab.Count, o.Dim, x.NonZeros, o.Epochs);
+            var ck = TrainingCheckpoint.Load(ckPath, vocab.Count, o.Dim, o, inputs);
             resumedRidge = ck.Ridge;
-            r = new TrainingResult(ck.Parameters, [], true, ck.EpochsDone);
+            r = new TrainingResult(ck.Parameters, [], true, ck.EpochsDone) { CostHistory = ck.CostHistory };
             r.Parameters.Metadata["epochs_done"] = ck.EpochsDone.ToString(CultureInfo.InvariantCulture);
-            backendName = "cpu-als"; backendMeta = new Dictionary<string, string>();
+            alsCostsBefore = ck.AlsCostHistory;
+            // What the part done before the checkpoint recorded about itself.
+            backendName = ck.Carried.GetValueOrDefault("backend", "cpu-als");
+            ridgeSelection = ck.Carried.GetValueOrDefault("ridge_selection");
+            backendMeta = ck.Carried.Where(kv => kv.Key is not ("backend" or "ridge_selection")).ToDictionary();
         }
         else if (o.Epochs == 0)
         {
@@ -67,9 +76,12 @@ public static class ModelTraining
             backendName = trainer.Backend; backendMeta = trainer.BackendMetadata;
         }
         var p = r.Parameters;
+        IReadOnlyList<double> costHistory = r.CostHistory ?? r.Epochs.Select(e => e.Cost).ToArray();
         int epochsDone = int.Parse(p.Metadata["epochs_done"], CultureInfo.InvariantCulture);
         List<AlsSweepReport> sweeps = [];
+        var alsCosts = new List<double>(alsCostsBefore);
         double ridge = o.Ridge;
+        if (ridgeSelection != null) p.Metadata["ridge_selection"] = ridgeSelection;
         if (o.RidgeAuto && sweepsDone == 0 && o.AlsSweeps > 0)
         {
             var (best, path) = RidgeSelection.Choose(x, p, o.XMax, o.Alpha, o.Threads, onCandidate: onRidge, seed: o.Seed, cancel: cancel);
@@ -83,11 +95,15 @@ public static class ModelTraining
         }
         if (o.AlsSweeps > 0 && sweepsDone < o.AlsSweeps)
         {
+            // An ALS checkpoint carries the AdaGrad part's record (its costs, backend, ridge search) into the model.
+            var carry = new Dictionary<string, string>(backendMeta) { ["backend"] = backendName };
+            if (p.Metadata.TryGetValue("ridge_selection", out var rs)) carry["ridge_selection"] = rs;
             using var als = new AlternatingLeastSquares(x, p, o.XMax, o.Alpha, ridge, o.Threads);
-            sweeps = als.Run(o.AlsSweeps, o.AlsTolerance, sweepsDone, onSweep, done =>
+            sweeps = als.Run(o.AlsSweeps, o.AlsTolerance, sweepsDone, s => { alsCosts.Add(s.Cost); onSweep?.Invoke(s); }, done =>
             {
                 if (o.CheckpointEvery > 0 && done % o.CheckpointEvery == 0 && done < o.AlsSweeps)
-                    TrainingCheckpoint.ForAls(p, epochsDone, done, ridge).Save(ckPath, o.Seed, x.NonZeros, "cpu-als");
+                    (TrainingCheckpoint.ForAls(p, epochsDone, done, ridge) with { CostHistory = costHistory, AlsCostHistory = alsCosts.ToArray(), Carried = carry })
+                        .Save(ckPath, "cpu-als", o, inputs);
             }, cancel);
         }
         var inv = CultureInfo.InvariantCulture;
@@ -109,17 +125,17 @@ public static class ModelTraining
         p.Metadata["nnz"] = x.NonZeros.ToString(inv);
         p.Metadata["backend"] = backendName;
         foreach (var kv in backendMeta) p.Metadata[kv.Key] = kv.Value;
-        p.Metadata["cost_history"] = string.Join(",", r.Epochs.Select(e => e.Cost.ToString("R", inv)));
-        if (o.AlsSweeps > 0) AlternatingLeastSquares.Describe(p, ridge, sweeps, sweepsDone + sweeps.Count, o.AlsTolerance);
+        p.Metadata["cost_history"] = string.Join(",", costHistory.Select(c => c.ToString("R", inv)));
+        if (o.AlsSweeps > 0) AlternatingLeastSquares.Describe(p, ridge, sweeps, sweepsDone + sweeps.Count, o.AlsTolerance, alsCosts);
         else p.Metadata["ridge"] = "0";
         foreach (var kv in x.Metadata) if (kv.Key is "window" or "symmetric" or "distance_weighting") p.Metadata["cooccur_" + kv.Key] = kv.Value;
+        if (o.InitFrom != null) p.Metadata["als_init"] = Path.GetFullPath(o.InitFrom);
         IO.Provenance.StampParams(p, x, vocab);
         IO.Provenance.InvalidateVariances(outDir); // the old variances describe the old vectors
         p.Save(Path.Combine(outDir, GloVeParameters.ParamsFile));
         p.SaveVectors(Path.Combine(outDir, GloVeParameters.VectorsFile));
         vocab.Save(Path.Combine(outDir, "vocab.txt"));
         if (File.Exists(ckPath)) File.Delete(ckPath);
-        if (o.InitFrom != null) p.Metadata["als_init"] = Path.GetFullPath(o.InitFrom);
         return new ModelTrainingResult(outDir, vocab.Count, o.Dim, x.NonZeros, r.Epochs, sw.Elapsed.TotalSeconds, resume, backendName, sweeps, ridge);
     }
 
