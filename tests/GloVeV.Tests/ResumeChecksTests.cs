@@ -154,4 +154,59 @@ public class ResumeChecksTests(CorporaFixture corpora) : IClassFixture<CorporaFi
         Assert.Contains("more than epochs 3", e.Message);
         Assert.Contains("more than --epochs 3", Cli(e));
     }
+
+    // ---------- the co-occurrence input
+
+    [Fact]
+    public void TheCooccurrenceInputMayBeGloVeCsBinaryFileItself()
+    {
+        var (vocab, cooc) = corpora.Get("sotu_small.txt");
+        int v = Vocabulary.Load(vocab).Count;
+        using var folder = CsrMatrix.OpenDirectory(cooc, v);
+        // The folder's own .bin names the folder.
+        using (var viaBin = CsrMatrix.OpenDirectory(Path.Combine(cooc, "cooccurrence.bin"), v))
+            Assert.Equal(folder.NonZeros, viaBin.NonZeros);
+        // GloVe C's shuffled file under its own name: converted once beside it, the same matrix.
+        var gc = TestPaths.TempDir();
+        var shuf = Path.Combine(gc, "cooccurrence.shuf.bin");
+        File.Copy(Path.Combine(cooc, "cooccurrence.bin"), shuf);
+        using (var m = CsrMatrix.OpenDirectory(shuf, v))
+        {
+            Assert.Equal(folder.NonZeros, m.NonZeros);
+            Assert.Equal(folder.AllValues.ToArray(), m.AllValues.ToArray());
+        }
+        Assert.True(File.Exists(Path.Combine(gc, "cooccurrence.shuf.csr.safetensors")));
+        var r = ModelTraining.Train(shuf, vocab, TestPaths.TempDir(), new TrainingOptions { Dim = 4, Epochs = 1, Threads = 1 });
+        Assert.Equal(folder.NonZeros, r.NonZeros);
+        // Any other file is refused, saying what is accepted.
+        var e = Fails(() => CsrMatrix.OpenDirectory(vocab, v));
+        Assert.Contains("is a file", e.Message);
+        Assert.Contains(".bin", e.Message);
+    }
+
+    [Fact]
+    public void AReplacedBinaryInOurFolderGetsAdviceThatWorks()
+    {
+        var (vocab, cooc) = corpora.Get("sotu_small.txt");
+        var v = Vocabulary.Load(vocab);
+        var root = TestPaths.TempDir();
+        var flat = Path.Combine(root, "flat");
+        CooccurrenceCounter.Count(TestPaths.Data("sotu_small.txt"), v, flat, new CooccurrenceOptions { DistanceWeighting = false });
+        var ours = Path.Combine(root, "ours");
+        Directory.CreateDirectory(ours);
+        foreach (var f in Directory.GetFiles(cooc)) File.Copy(f, Path.Combine(ours, Path.GetFileName(f)));
+        var newBin = Path.Combine(ours, "cooccurrence.bin");
+        File.Copy(Path.Combine(flat, "cooccurrence.bin"), newBin, true); // same size, other values
+        File.SetLastWriteTimeUtc(newBin, DateTime.UtcNow.AddMinutes(1));
+        var e = Fails(() => CsrMatrix.OpenDirectory(ours, v, vocab));
+        Assert.Contains("folder of its own", e.Message);
+        Assert.DoesNotContain("delete", e.Message);
+        // Following the advice: the new file in a folder of its own is read as GloVe C's file.
+        var own = Path.Combine(root, "own");
+        Directory.CreateDirectory(own);
+        File.Copy(newBin, Path.Combine(own, "cooccurrence.bin"));
+        using var m = CsrMatrix.OpenDirectory(own, v, vocab);
+        using var want = CsrMatrix.OpenDirectory(flat, v, vocab);
+        Assert.Equal(want.AllValues.ToArray(), m.AllValues.ToArray());
+    }
 }

@@ -134,3 +134,40 @@ def test_a_checkpoint_with_more_epochs_than_asked_for_names_the_flag(cli, small,
     adagrad_checkpoint(small, out)
     r = run(cli, "train", "--cooccur", small / "co", "--vocab", small / "vocab.txt", "--out", out, "--epochs", "1", *TRAIN, "--resume")
     assert_clean_failure(r, "more than --epochs 1", absent=("more than epochs",))
+
+
+# ---------- the co-occurrence input
+
+def test_cooccur_takes_glove_cs_bin_file_as_the_help_says(cli, small, tmp_path):
+    assert "GloVe C .bin file" in run(cli, "train", "--help").stdout
+    r = run(cli, "train", "--cooccur", small / "co" / "cooccurrence.bin", "--vocab", small / "vocab.txt", "--out", tmp_path / "a",
+            "--dim", "4", "--epochs", "1", "--threads", "1", "--json")
+    assert r.returncode == 0, r.stderr
+    # GloVe C's shuffled file under its own name: converted once beside it.
+    gc = tmp_path / "gc"
+    gc.mkdir()
+    shutil.copy(small / "co" / "cooccurrence.bin", gc / "cooccurrence.shuf.bin")
+    r2 = run(cli, "train", "--cooccur", gc / "cooccurrence.shuf.bin", "--vocab", small / "vocab.txt", "--out", tmp_path / "b",
+             "--dim", "4", "--epochs", "1", "--threads", "1", "--json")
+    assert r2.returncode == 0, r2.stderr
+    assert json.loads(r2.stdout)["nonzeros"] == json.loads(r.stdout)["nonzeros"]
+    assert (gc / "cooccurrence.shuf.csr.safetensors").exists()
+    # Another file says what is accepted.
+    r = run(cli, "train", "--cooccur", small / "vocab.txt", "--vocab", small / "vocab.txt", "--out", tmp_path / "c", "--dim", "4", "--epochs", "1")
+    assert_clean_failure(r, "is a file", ".bin")
+
+
+def test_a_replaced_bin_gets_advice_that_works(cli, small, tmp_path):
+    ours = tmp_path / "ours"
+    shutil.copytree(small / "co", ours)
+    shutil.copy(small / "co_ndw" / "cooccurrence.bin", ours / "cooccurrence.bin")  # same size, other values
+    t = os.path.getmtime(ours / "cooccurrence.csr.safetensors") + 60
+    os.utime(ours / "cooccurrence.bin", (t, t))
+    train = ("--vocab", small / "vocab.txt", "--dim", "4", "--epochs", "1", "--threads", "1")
+    r = run(cli, "train", "--cooccur", ours, "--out", tmp_path / "m", *train)
+    assert_clean_failure(r, "folder of its own", absent=("delete",))
+    own = tmp_path / "own"
+    own.mkdir()
+    shutil.copy(ours / "cooccurrence.bin", own / "cooccurrence.bin")
+    r = run(cli, "train", "--cooccur", own, "--out", tmp_path / "m", *train)
+    assert r.returncode == 0, r.stderr

@@ -8,7 +8,7 @@ static class TrainCommand
 {
     public static Command Create()
     {
-        var cooc = Required("--cooccur", "Co-occurrence folder (ours, or GloVe C's cooccurrence.bin)");
+        var cooc = Required("--cooccur", "Co-occurrence folder (made by cooccur, or one holding GloVe C's cooccurrence.bin), or a GloVe C .bin file (NAME.bin is converted once to NAME.csr.safetensors beside it)");
         var vocab = Required("--vocab", "vocab.txt");
         var output = Required("--out", "Model folder");
         var dim = Int("--dim", "Vector size D", 100);

@@ -53,7 +53,10 @@ public sealed unsafe class CsrMatrix : IDisposable
 
     /// <summary>
     /// Opens the matrix of a co-occurrence folder: our CSR file when present, else GloVe C's <c>cooccurrence.bin</c>
-    /// (converted once to CSR next to it). Checks the size against the vocabulary.
+    /// (converted once to CSR next to it). Checks the size against the vocabulary. <paramref name="dir"/> may also
+    /// name a file: the folder's <c>cooccurrence.bin</c> or CSR file (the folder is opened), or another GloVe C
+    /// <c>NAME.bin</c> (e.g. GloVe C's <c>cooccurrence.shuf.bin</c>), converted once to <c>NAME.csr.safetensors</c>
+    /// beside it.
     /// </summary>
     public static CsrMatrix OpenDirectory(string dir, int vocabSize) => OpenDirectory(dir, vocabSize, null, null);
 
@@ -64,19 +67,37 @@ public sealed unsafe class CsrMatrix : IDisposable
     /// </summary>
     public static CsrMatrix OpenDirectory(string dir, Text.Vocabulary vocab, string vocabPath) => OpenDirectory(dir, vocab.Count, vocab, vocabPath);
 
-    static CsrMatrix OpenDirectory(string dir, int vocabSize, Text.Vocabulary? vocab, string? vocabPath)
+    /// <summary>GloVe C's name for its co-occurrence file, as a co-occurrence folder holds it.</summary>
+    public const string GloVeBinaryName = "cooccurrence.bin";
+
+    /// <summary>What the user named as the co-occurrence input: the folder, and the names of the .bin and CSR files in it.</summary>
+    static (string Dir, string Bin, string Csr) Locate(string path)
     {
+        var name = System.IO.Path.GetFileName(path.TrimEnd('/', System.IO.Path.DirectorySeparatorChar));
+        string Parent() => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".";
+        // A folder being swapped (a killed writer) is set right before its files are looked for.
+        if (!File.Exists(path) && !Directory.Exists(path) && name is GloVeBinaryName or FileName) IO.AtomicDirectory.Recover(Parent());
+        if (!File.Exists(path)) return (path, GloVeBinaryName, FileName);
+        if (name is GloVeBinaryName or FileName) return (Parent(), GloVeBinaryName, FileName);
+        if (name.EndsWith(".bin", StringComparison.Ordinal) && name.Length > 4) return (Parent(), name, name[..^4] + ".csr.safetensors");
+        throw new GloVeVException($"{path} is a file, but neither GloVe C's co-occurrence file (NAME.bin) nor {FileName}; give a co-occurrence folder (made by cooccur, or holding GloVe C's {GloVeBinaryName}) or a GloVe C .bin file");
+    }
+
+    static CsrMatrix OpenDirectory(string path, int vocabSize, Text.Vocabulary? vocab, string? vocabPath)
+    {
+        var (dir, binName, csrName) = Locate(path);
         IO.AtomicDirectory.Recover(dir); // a killed swap may have left the folder aside
-        if (!Directory.Exists(dir)) throw new MissingFileException($"{dir}: co-occurrence folder not found");
+        if (!Directory.Exists(dir))
+            throw new MissingFileException($"{dir}: co-occurrence folder not found (give a folder made by cooccur, a folder holding GloVe C's {GloVeBinaryName}, or a GloVe C .bin file)");
         IO.AtomicDirectory.Verify(dir);
-        var csr = System.IO.Path.Combine(dir, FileName);
-        var bin = System.IO.Path.Combine(dir, "cooccurrence.bin");
+        var csr = System.IO.Path.Combine(dir, csrName);
+        var bin = System.IO.Path.Combine(dir, binName);
         if (!File.Exists(csr))
         {
-            if (!File.Exists(bin)) throw new MissingFileException($"{dir}: neither {FileName} nor cooccurrence.bin found");
+            if (!File.Exists(bin)) throw new MissingFileException($"{dir}: neither {FileName} nor {GloVeBinaryName} found (give a folder made by cooccur, a folder holding GloVe C's {GloVeBinaryName}, or a GloVe C .bin file)");
             FromGloVeBinary(bin, vocabSize, csr, vocab);
         }
-        else if (File.Exists(bin) && Stale(csr, bin, dir))
+        else if (File.Exists(bin) && Stale(csr, bin))
             FromGloVeBinary(bin, vocabSize, csr, vocab);
         var m = Open(csr);
         if (m.Rows != vocabSize)
@@ -93,7 +114,7 @@ public sealed unsafe class CsrMatrix : IDisposable
     }
 
     /// <summary>Does the CSR file no longer mirror the .bin beside it? A converted cache: rebuild. Ours: error.</summary>
-    static bool Stale(string csr, string bin, string dir)
+    static bool Stale(string csr, string bin)
     {
         Dictionary<string, string> meta;
         using (var f = new SafeTensorsFile(csr)) meta = new(f.Metadata);
@@ -110,7 +131,10 @@ public sealed unsafe class CsrMatrix : IDisposable
             else same = IO.AtomicDirectory.Sha256(bin) == rh;
             if (same) return false;
             if (converted) return true;
-            throw new GloVeVException($"{bin} changed after {csr} was written from it ({bytes} bytes now, {rb} recorded, or other content); re-run 'glovev cooccur', or delete {FileName} to convert the new file");
+            // The folder's manifest lists both files, so deleting the CSR would only make the folder incomplete: the
+            // new file is usable from a folder of its own, where it is GloVe C's file and is converted.
+            throw new GloVeVException($"{bin} changed after {csr} was written from it ({(rb != bytes ? $"{bytes} bytes now, {rb} recorded" : "same size, other content")}), so the folder no longer holds one matrix; " +
+                $"recount into this folder with cooccur, or, to use the new file, put it in a folder of its own and give that folder (or the file itself there): it is then read as GloVe C's file and converted");
         }
         // Made by an earlier version: rebuild a converted cache that is older than its source.
         return converted && File.GetLastWriteTimeUtc(bin) > File.GetLastWriteTimeUtc(csr);
