@@ -209,4 +209,50 @@ public class ResumeChecksTests(CorporaFixture corpora) : IClassFixture<CorporaFi
         using var want = CsrMatrix.OpenDirectory(flat, v, vocab);
         Assert.Equal(want.AllValues.ToArray(), m.AllValues.ToArray());
     }
+
+    // ---------- settings a run does not use, and messages that name the settings
+
+    [Fact]
+    public void SettingsNamedInsideAMessageAreMarkedForTheFrontDoors()
+    {
+        var e = Fails(() => new TrainingOptions { Epochs = 2, AlsTolerance = 5 }.Validate());
+        Assert.Equal("als_tol applies to the ALS sweeps; give als_sweeps N too", e.Message);
+        Assert.Equal("--als-tol applies to the ALS sweeps; give --als-sweeps N too", Cli(e));
+        Assert.Equal("--ridge applies to the ALS sweeps; give --als-sweeps N too", Cli(Fails(() => new TrainingOptions { Ridge = 0.3 }.Validate())));
+        Assert.Equal("--init-from starts ALS from a trained model: use it with --epochs 0 and --als-sweeps N", Cli(Fails(() => new TrainingOptions { InitFrom = "m", AlsSweeps = 1 }.Validate())));
+        Assert.Contains("(or 0 with --als-sweeps N)", Cli(Fails(() => new TrainingOptions { Epochs = 0 }.Validate())));
+        // The default tolerance without sweeps is no request at all.
+        new TrainingOptions { Epochs = 2, AlsTolerance = TrainingOptions.DefaultAlsTolerance }.Validate();
+    }
+
+    [Fact]
+    public void InitFromAModelOfAnotherVocabularySizeSaysSo()
+    {
+        var (vocab, cooc) = corpora.Get("sotu_small.txt");
+        var (vocab2, cooc2) = corpora.Get("sotu_small.txt", 10);
+        var model = TestPaths.TempDir();
+        ModelTraining.Train(cooc2, vocab2, model, new TrainingOptions { Dim = 6, Epochs = 1, Threads = 1 });
+        var e = Fails(() => ModelTraining.Train(cooc, vocab, TestPaths.TempDir(), new TrainingOptions { Dim = 6, Epochs = 0, AlsSweeps = 1, InitFrom = model }));
+        Assert.Contains("vocabulary of", e.Message);
+        Assert.DoesNotContain("(dim)", e.Message);
+        e = Fails(() => ModelTraining.Train(cooc2, vocab2, TestPaths.TempDir(), new TrainingOptions { Dim = 7, Epochs = 0, AlsSweeps = 1, InitFrom = model }));
+        Assert.Contains("vectors of size 6", e.Message);
+        Assert.Contains("--dim 7", Cli(e));
+    }
+
+    [Fact]
+    public void VocabularyThreadsAndMemoryMessagesNameTheSetting()
+    {
+        foreach (int t in new[] { 0, -5 })
+            Assert.Contains("threads must be >= 1", Fails(() => VocabularyBuilder.Build(TestPaths.Data("sotu_small.txt"), new VocabularyOptions { Threads = t })).Message);
+        var e = Fails(() => CooccurrenceOptions.ParseSize("12X"));
+        Assert.StartsWith("memory must be a size", e.Message);
+        Assert.Contains("'12X'", e.Message);
+        var (vocab, _) = corpora.Get("sotu_small.txt");
+        var v = Vocabulary.Load(vocab);
+        string Tiny(int threads) => Fails(() => CooccurrenceCounter.Count(TestPaths.Data("sotu_small.txt"), v, Path.Combine(TestPaths.TempDir(), "c"),
+            new CooccurrenceOptions { MemoryBytes = 2 << 20, Threads = threads })).Message;
+        Assert.DoesNotContain("fewer threads", Tiny(1));
+        Assert.Contains("fewer threads", Tiny(2));
+    }
 }

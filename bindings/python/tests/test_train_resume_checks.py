@@ -171,3 +171,47 @@ def test_a_replaced_bin_gets_advice_that_works(cli, small, tmp_path):
     shutil.copy(ours / "cooccurrence.bin", own / "cooccurrence.bin")
     r = run(cli, "train", "--cooccur", own, "--out", tmp_path / "m", *train)
     assert r.returncode == 0, r.stderr
+
+
+# ---------- settings a run does not use, and messages that name the flags
+
+@pytest.mark.parametrize("args, needles", [
+    (("train", "--device", "cuda"), ("--device", "--backend torch")),
+    (("train", "--batch-size", "5"), ("--batch-size", "--backend torch")),
+    (("train", "--tol", "5"), ("--tol", "--als-sweeps")),
+    (("train", "--epochs-tol", "0.1"), ("--epochs-tol", "--epochs auto")),
+    (("train", "--max-epochs", "3"), ("--max-epochs", "--epochs auto")),
+])
+def test_train_options_a_run_does_not_use_are_refused(cli, small, tmp_path, args, needles):
+    r = run(cli, *args, "--cooccur", small / "co", "--vocab", small / "vocab.txt", "--out", tmp_path / "m", "--dim", "4", "--epochs", "1", "--threads", "1")
+    assert_clean_failure(r, *needles)
+    assert not (tmp_path / "m").exists()
+
+
+def test_other_commands_refuse_options_they_do_not_use(cli, small, fixture_dir, tmp_path):
+    for t in ("0", "-5"):
+        assert_clean_failure(run(cli, "vocab", "--corpus", small / "corpus.txt", "--out", tmp_path / "v.txt", "--threads", t), "--threads")
+    assert not (tmp_path / "v.txt").exists()
+    for fmt in ("word2vec", "word2vec-bin", "glove-bin"):
+        r = run(cli, "export", "--model", fixture_dir / "model", "--format", fmt, "--model-type", "0", "--out", tmp_path / "e.txt")
+        assert_clean_failure(r, "--model-type", "glove-txt")
+    assert not (tmp_path / "e.txt").exists()
+    r = run(cli, "run", "--corpus", small / "corpus.txt", "--out", tmp_path / "run", "--epochs-tol", "-1")
+    assert_clean_failure(r, "--epochs-tol", "--epochs auto")
+    assert not (tmp_path / "run").exists()
+
+
+def test_messages_name_the_flags(cli, small, fixture_dir, tmp_path):
+    co, v = small / "co", small / "vocab.txt"
+    base = ("--cooccur", co, "--vocab", v, "--out", tmp_path / "m", "--dim", "4", "--threads", "1")
+    assert_clean_failure(run(cli, "train", *base, "--epochs", "0"), "(or 0 with --als-sweeps N)", absent=("als_sweeps",))
+    assert_clean_failure(run(cli, "train", *base, "--epochs", "1", "--ridge", "0.3"), "give --als-sweeps N too", absent=("als_sweeps",))
+    assert_clean_failure(run(cli, "train", *base, "--epochs", "1", "--init", fixture_dir / "model"),
+                         "--init", "--epochs 0 and --als-sweeps N", absent=("als_sweeps", "epochs 0 and als"))
+    # A model of another vocabulary says so (not 'dim').
+    assert_clean_failure(run(cli, "train", *base, "--epochs", "0", "--als-sweeps", "1", "--init", fixture_dir / "model"),
+                         "--init", "vocabulary of 2792 words", absent=("(dim)",))
+    cooc = ("cooccur", "--corpus", small / "corpus.txt", "--vocab", v, "--out", tmp_path / "c")
+    assert_clean_failure(run(cli, *cooc, "--memory", "12X"), "--memory", "'12X'")
+    assert_clean_failure(run(cli, *cooc, "--memory", "2M", "--threads", "1"), "--memory 2M is too small", absent=("fewer threads",))
+    assert_clean_failure(run(cli, *cooc, "--memory", "2M", "--threads", "2"), "or fewer threads")

@@ -43,6 +43,9 @@ sealed class TrainingFlags
             return o with { Epochs = r.GetValue(MaxEpochs), AutoStop = new TrainingOptions.AutoStopRule(r.GetValue(EpochsTol), r.GetValue(EpochsCos)) };
         if (!int.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
             throw new GloVeVException($"--epochs must be a whole number >= 0 or 'auto', got '{e}'");
+        // The stopping rule of --epochs auto means nothing to a fixed number of epochs: refused rather than ignored.
+        foreach (var f in new Option[] { MaxEpochs, EpochsTol, EpochsCos })
+            if (r.GetResult(f) is { Implicit: false }) throw new GloVeVException($"{f.Name} applies to --epochs auto only (this run has --epochs {e})");
         return o with { Epochs = n };
     }
 

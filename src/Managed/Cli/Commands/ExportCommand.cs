@@ -23,6 +23,8 @@ static class ExportCommand
             var fmt = r.GetValue(format)!;
             OutputPaths.RefuseInputFolderFile(r.GetValue(output)!, dir, "model folder's file");
             int words;
+            // Only GloVe C's text file has layouts to choose from: refused rather than ignored elsewhere.
+            if (fmt is "glove-bin" or "word2vec" or "word2vec-bin" && r.GetResult(modelType) is { Implicit: false }) throw new BadArgumentException($"--model-type applies to --format glove-txt only (GloVe C's text layouts), not to {fmt}");
             if (fmt is "glove-txt" or "glove-bin")
             {
                 var pp = Path.Combine(dir, GloVeParameters.ParamsFile);

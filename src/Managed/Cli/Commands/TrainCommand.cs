@@ -35,6 +35,10 @@ static class TrainCommand
             bool js = r.GetValue(json);
             var b = r.GetValue(backend)!;
             if (b == "torch" && TrainBackends.Torch is null) return TrainBackends.HandOverToTorchBuild();
+            // The torch backend's settings mean nothing to the CPU trainer: refused rather than ignored.
+            if (b == "cpu")
+                foreach (var torchOnly in new Option[] { device, batch })
+                    if (r.GetResult(torchOnly) is { Implicit: false }) throw new GloVeVException($"{torchOnly.Name} applies to --backend torch only");
             var factory = TrainBackends.Resolve(b, r.GetValue(device)!, r.GetValue(batch));
             var o = new TrainingOptions
             {

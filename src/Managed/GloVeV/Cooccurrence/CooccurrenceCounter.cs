@@ -479,7 +479,7 @@ public static class CooccurrenceCounter
             throw new BadArgumentException($"memory {given} is too small for {vocab.Count:N0} words on {threads} thread(s): " +
                 $"counting needs at least {Mb(need)}M (program {Mb(FixedBytes)}M, vocabulary {Mb(vocab.ApproximateBytes)}M, " +
                 $"corpus blocks {Mb(CorpusPipeline.ReadAheadBytes(threads, needBlock))}M, merge buffers {Mb(MergeBufferBytes)}M, slack {Mb(CollectorSlackBytes)}M, " +
-                $"pair buffers {Mb(need - needReserved)}M); give a memory budget of {Mb(need)}M or more, or fewer threads");
+                $"pair buffers {Mb(need - needReserved)}M); give a memory budget of {Mb(need)}M or more{(threads > 1 ? ", or fewer threads" : "")}");
         }
         return perThread;
     }

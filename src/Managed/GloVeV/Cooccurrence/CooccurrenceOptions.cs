@@ -38,8 +38,9 @@ public sealed record CooccurrenceOptions
 
     static long Gcd(long a, long b) { while (b != 0) (a, b) = (b, a % b); return a; }
 
-    /// <summary>Parses sizes such as 512M, 4G, 1.5G or a plain byte count.</summary>
-    public static long ParseSize(string text)
+    /// <summary>Parses sizes such as 512M, 4G, 1.5G or a plain byte count; <paramref name="setting"/> is the setting
+    /// an error names.</summary>
+    public static long ParseSize(string text, string setting = "memory")
     {
         var t = text.Trim().ToUpperInvariant();
         double mult = 1;
@@ -47,8 +48,8 @@ public sealed record CooccurrenceOptions
         if (t.EndsWith('K')) { mult = 1 << 10; t = t[..^1]; }
         else if (t.EndsWith('M')) { mult = 1 << 20; t = t[..^1]; }
         else if (t.EndsWith('G')) { mult = 1 << 30; t = t[..^1]; }
-        if (!double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) || v <= 0)
-            throw new GloVeVException($"cannot read size '{text}' (expected e.g. 512M or 4G)");
+        if (!double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) || !(v > 0) || !double.IsFinite(v * mult))
+            throw new GloVeVException($"{GloVeVException.Setting(setting)} must be a size such as 512M or 4G (or a number of bytes), got '{text}'");
         return (long)(v * mult);
     }
 }

@@ -145,10 +145,13 @@ public static class ModelTraining
         var path = Path.Combine(modelDir, GloVeParameters.ParamsFile);
         if (!File.Exists(path)) throw new MissingFileException($"init_from: no {GloVeParameters.ParamsFile} in {modelDir}");
         var p = GloVeParameters.Load(path);
-        if (p.VocabSize != vocab.Count || p.Dim != dim)
-            throw new GloVeVException($"init_from: {path} has V={p.VocabSize}, D={p.Dim}; this run has V={vocab.Count}, D={dim} (dim)");
+        static string S(string setting) => GloVeVException.Setting(setting);
+        if (p.VocabSize != vocab.Count)
+            throw new GloVeVException($"{S("init_from")}: {path} was trained on a vocabulary of {p.VocabSize} words, this run's vocabulary has {vocab.Count}; start from a model of the same vocabulary");
+        if (p.Dim != dim)
+            throw new GloVeVException($"{S("init_from")}: {path} has vectors of size {p.Dim}, this run has {S("dim")} {dim}; give {S("dim")} {p.Dim} or start from a model of size {dim}");
         if (p.Metadata.TryGetValue("vocab_hash", out var h) && h != vocab.Hash())
-            throw new GloVeVException($"init_from: {path} was trained with another vocabulary than the one given");
+            throw new GloVeVException($"{S("init_from")}: {path} was trained with another vocabulary than the one given (same size, other words or order)");
         var fresh = new GloVeParameters(p.VocabSize, p.Dim, p.Center, p.Context, p.CenterBias, p.ContextBias);
         return fresh;
     }

@@ -47,20 +47,24 @@ public sealed record TrainingOptions
         public const double Ridge = 0.3;
     }
 
+    static string S(string setting) => GloVeVException.Setting(setting);
+
     public void Validate()
     {
         if (Dim <= 0) throw new GloVeVException($"dim must be a positive integer, got {Dim}");
         if (Dim > 4096) throw new GloVeVException($"dim {Dim} is larger than the supported 4096");
         if (Epochs < 0 || (Epochs == 0 && AlsSweeps == 0))
-            throw new GloVeVException($"epochs must be a positive integer (or 0 with als_sweeps), got {Epochs}");
+            throw new GloVeVException($"{S("epochs")} must be a positive integer (or 0 with {S("als_sweeps")} N), got {Epochs}");
         if (AlsSweeps < 0) throw new GloVeVException($"als_sweeps must be >= 0, got {AlsSweeps}");
         if (!(AlsTolerance >= 0) || !double.IsFinite(AlsTolerance)) throw new GloVeVException($"als_tol must be a finite number >= 0, got {AlsTolerance}");
         if (!(Ridge >= 0) || !double.IsFinite(Ridge)) throw new GloVeVException($"ridge must be a finite number >= 0, got {Ridge}");
-        if ((Ridge > 0 || RidgeAuto) && AlsSweeps == 0) throw new GloVeVException("ridge applies to the ALS sweeps; give als_sweeps N too");
-        if (InitFrom != null && (Epochs != 0 || AlsSweeps == 0)) throw new GloVeVException("init_from starts ALS from a trained model: use it with epochs 0 and als_sweeps N");
+        if ((Ridge > 0 || RidgeAuto) && AlsSweeps == 0) throw new GloVeVException($"{S("ridge")} applies to the ALS sweeps; give {S("als_sweeps")} N too");
+        // The stopping rule of the sweeps means nothing without them (a value other than the default was asked for).
+        if (AlsTolerance != DefaultAlsTolerance && AlsSweeps == 0) throw new GloVeVException($"{S("als_tol")} applies to the ALS sweeps; give {S("als_sweeps")} N too");
+        if (InitFrom != null && (Epochs != 0 || AlsSweeps == 0)) throw new GloVeVException($"{S("init_from")} starts ALS from a trained model: use it with {S("epochs")} 0 and {S("als_sweeps")} N");
         if (AutoStop is { } a)
         {
-            if (Epochs < 1) throw new GloVeVException("epochs auto needs a maximum of at least 1 epoch (max_epochs)");
+            if (Epochs < 1) throw new GloVeVException($"{S("epochs")} auto needs a maximum of at least 1 epoch ({S("max_epochs")})");
             if (!(a.Tolerance > 0) || !double.IsFinite(a.Tolerance)) throw new GloVeVException($"epochs_tol must be a positive number, got {a.Tolerance}");
             if (!(a.Cosine > 0 && a.Cosine <= 1)) throw new GloVeVException($"epochs_cos must be in (0, 1], got {a.Cosine}");
         }
