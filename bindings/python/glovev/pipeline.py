@@ -213,6 +213,13 @@ def train(cooccur_dir, vocab, out_dir, dim=None, epochs=None, threads=None, eta=
             o.auto_tol = _num(epochs_tol, "epochs_tol")
         if epochs_cos is not None:
             o.auto_cos = _num(epochs_cos, "epochs_cos")
+    else:
+        # The rule's settings do nothing without it: refused, not ignored (as the CLI refuses --epochs-tol).
+        unused = [n for n, v in (("epochs_tol", epochs_tol), ("epochs_cos", epochs_cos)) if v is not None]
+        if max_epochs != 100:
+            unused.append("max_epochs")
+        if unused:
+            raise L.ArgumentError("%s only applies with epochs='auto'" % ", ".join(unused))
     keep = L.path(init_from, "init_from") if init_from is not None else None
     o.init_from = keep
     _set(o, als_sweeps=(als_sweeps, _count(0, _I32)), ridge=(ridge, _num), als_tol=(als_tol, _num), dim=(dim, _count(1, _I32)),

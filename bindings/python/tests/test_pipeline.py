@@ -178,3 +178,11 @@ def test_vocabulary_records_its_tokenisation_and_later_stages_keep_to_it(cli, tm
     # A vocabulary without the record (GloVe C's) is not checked.
     (tmp_path / "vocab.txt.tokenizer").unlink()
     assert glovev.cooccur(corpus, vocab, tmp_path / "c5", threads=1) > 0
+
+
+def test_train_refuses_the_auto_rule_settings_without_auto(fixture_dir, tmp_path):
+    import glovev
+    for kw in ({"epochs_tol": 0.01}, {"epochs_cos": 0.9}, {"max_epochs": 7}):
+        with pytest.raises(glovev.ArgumentError, match=list(kw)[0]):
+            glovev.train(fixture_dir / "cooccur", fixture_dir / "vocab.txt", tmp_path / "m", dim=5, epochs=1, **kw)
+        assert not (tmp_path / "m").exists()

@@ -747,6 +747,7 @@ glovev_train <- function(cooccur_dir, vocab, out_dir, dim = NULL, epochs = NULL,
   if (!auto && !is.null(epochs) && !(is.numeric(epochs) && length(epochs) == 1 && epochs >= 0 && epochs == round(epochs)))
     stop(sprintf("epochs must be a whole number >= 0 or \"auto\", got %s", deparse(epochs)[[1]]), call. = FALSE)
   if (auto) max_epochs <- .count(max_epochs, "max_epochs", 1, .Machine$integer.max)
+  else if (!missing(max_epochs)) stop("max_epochs only applies with epochs = \"auto\"", call. = FALSE)
   .Call(C_train, .path(cooccur_dir, "cooccur_dir"), .path(vocab, "vocab"), .path(out_dir, "out_dir"), dim,
         if (auto) max_epochs else epochs, threads, eta, x_max, alpha, seed, als_sweeps, ridge, auto)
 }

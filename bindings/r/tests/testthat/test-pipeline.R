@@ -14,6 +14,10 @@ test_that("the pipeline runs from R and the co-occurrence matrix can be read", {
   expect_error(glovev_cooccurrence_row(x, 99), "from 1 to 6, got 99")
   cost <- glovev_train(file.path(d, "cooc"), file.path(d, "vocab.txt"), file.path(d, "model"), dim = 4, epochs = 5, threads = 1)
   expect_true(is.finite(cost) && cost > 0)
+  # The "auto" rule's cap without the rule is refused, not ignored, and nothing is written.
+  expect_error(glovev_train(file.path(d, "cooc"), file.path(d, "vocab.txt"), file.path(d, "m0"), dim = 4, epochs = 5, max_epochs = 7),
+               "max_epochs only applies")
+  expect_false(dir.exists(file.path(d, "m0")))
   expect_equal(glovev_variance(file.path(d, "model"), file.path(d, "cooc"), threads = 1), 6)
   m <- glovev_load(file.path(d, "model"))
   expect_equal(dim(glovev_covariance(m, "alpha")), c(4, 4))
