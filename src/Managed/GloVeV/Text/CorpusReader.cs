@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Unicode;
 
 namespace GloVeV.Text;
@@ -21,7 +20,7 @@ public sealed class CorpusBlock(byte[] data, int length, long byteOffset, long f
 }
 
 /// <summary>
-/// Streams a UTF-8 corpus (plain or .gz) in blocks that end at newlines, checking the encoding. Invalid UTF-8 is an
+/// Streams a UTF-8 corpus (plain or .gz, see <see cref="CorpusFile"/>) in blocks that end at newlines, checking the encoding. Invalid UTF-8 is an
 /// error naming the byte offset and line, unless <c>replaceInvalid</c> is set, in which case each invalid sequence
 /// becomes U+FFFD and is counted.
 /// </summary>
@@ -56,14 +55,8 @@ public sealed class CorpusReader : IDisposable
         _path = path;
         _replaceInvalid = replaceInvalid;
         _blockSize = blockSize;
-        if (!File.Exists(path)) throw new MissingFileException($"{path}: corpus file not found");
-        try
-        {
-            Stream fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            _stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(fs, CompressionMode.Decompress) : fs;
-        }
-        catch (UnauthorizedAccessException e) { throw new GloVeVException($"{path}: cannot read corpus: {e.Message}"); }
-        catch (IOException e) { throw new GloVeVException($"{path}: cannot read corpus: {e.Message}"); }
+        // Plain or gzip (checked member by member).
+        _stream = CorpusFile.Open(path);
     }
 
     /// <summary>Next block, or null at the end of the corpus.</summary>
@@ -84,7 +77,7 @@ public sealed class CorpusReader : IDisposable
         {
             int n;
             try { n = _stream.Read(buf, len, limit - len); }
-            catch (InvalidDataException e) { throw new GloVeVException($"{_path}: corrupt gzip stream: {e.Message}"); }
+            catch (IOException e) { throw new GloVeVException($"{_path}: cannot read corpus: {e.Message}"); }
             if (n == 0) { _eof = true; break; }
             len += n;
         }

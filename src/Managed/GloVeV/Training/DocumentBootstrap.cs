@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
 using GloVeV.Cooccurrence;
 using GloVeV.IO;
@@ -201,8 +200,8 @@ public static class DocumentBootstrap
 
     static void ForEachLine(string path, LineVisitor visit, CancellationToken cancel)
     {
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        using Stream s = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(fs, CompressionMode.Decompress) : fs;
+        // The same opening as every corpus reader: gzip checked member by member.
+        using Stream s = CorpusFile.Open(path);
         var buf = new byte[1 << 20];
         var pending = new MemoryStream();
         int read;
