@@ -10,7 +10,7 @@ using Xunit;
 namespace GloVeV.Tests;
 
 /// <summary>How corpus files are opened by every reader: gzip member by member (a truncated or damaged file is an error
-/// naming it, concatenated members are read).</summary>
+/// naming it, concatenated members are read), and a leading UTF-8 byte-order mark skipped.</summary>
 public class CorpusInputTests
 {
     static readonly string Text = string.Concat(Enumerable.Range(0, 3000).Select(i => $"line {i} of the corpus, word{i % 97} and word{i % 13}\n"));
@@ -44,7 +44,7 @@ public class CorpusInputTests
 
     static string ReadAll(string path)
     {
-        using var s = CorpusFile.Open(path);
+        using var s = CorpusFile.Open(path, out _);
         using var ms = new MemoryStream();
         var buf = new byte[777]; // small reads: members and pieces end anywhere inside them
         int n;
@@ -151,5 +151,48 @@ public class CorpusInputTests
         Assert.Contains("truncated gzip stream", e.Message);
         e = Assert.Throws<GloVeVException>(() => DocumentBootstrap.Resample(path, Path.Combine(dir, "r.txt"), 1));
         Assert.Contains("truncated gzip stream", e.Message);
+    }
+
+    /// <summary>A corpus saved with a UTF-8 byte-order mark counts as the same text without it, in every reader, plain
+    /// or gzip (before, the first token was "\uFEFFline" and the vocabulary began with a BOM).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LeadingByteOrderMarkIsNotPartOfTheText(bool gzip)
+    {
+        var dir = TestPaths.TempDir();
+        var text = "hello world\nhello there, world\n" + Text;
+        byte[] plain = Encoding.UTF8.GetBytes(text), withBom = [0xEF, 0xBB, 0xBF, .. plain];
+        string name = gzip ? "c.txt.gz" : "c.txt";
+        var a = Path.Combine(dir, "a-" + name); File.WriteAllBytes(a, gzip ? Gzip(text) : plain);
+        var b = Path.Combine(dir, "b-" + name);
+        if (gzip) { using var ms = new MemoryStream(); using (var z = new GZipStream(ms, CompressionLevel.Optimal)) z.Write(withBom); File.WriteAllBytes(b, ms.ToArray()); }
+        else File.WriteAllBytes(b, withBom);
+        Assert.Equal(text, ReadAll(b));
+
+        var o = new VocabularyOptions { MinCount = 1, Threads = 2 };
+        var va = VocabularyBuilder.Build(a, o).Vocabulary;
+        var vb = VocabularyBuilder.Build(b, o).Vocabulary;
+        Assert.Equal(va.Words, vb.Words);
+        Assert.Equal(va.Counts, vb.Counts);
+        Assert.DoesNotContain(vb.Words, w => w.Contains('\uFEFF'));
+        vb.Save(Path.Combine(dir, "vocab.txt"));
+        var reloaded = Vocabulary.Load(Path.Combine(dir, "vocab.txt")); // a vocabulary starting with a BOM is refused
+        Assert.Equal(va.Words, reloaded.Words);
+
+        var co = new CooccurrenceOptions { Threads = 2 };
+        var ra = CooccurrenceCounter.Count(a, va, Path.Combine(dir, "ca"), co);
+        var rb = CooccurrenceCounter.Count(b, va, Path.Combine(dir, "cb"), co);
+        Assert.Equal(ra.Tokens, rb.Tokens);
+        Assert.Equal(File.ReadAllBytes(ra.BinaryPath), File.ReadAllBytes(rb.BinaryPath));
+        CooccurrenceCounter.CountShard(b, va, Path.Combine(dir, "s1"), co, 1, 2);
+        CooccurrenceCounter.CountShard(b, va, Path.Combine(dir, "s2"), co, 2, 2);
+        var merged = CooccurrenceCounter.MergeShards([Path.Combine(dir, "s1"), Path.Combine(dir, "s2")], va, Path.Combine(dir, "cm"));
+        Assert.Equal(File.ReadAllBytes(ra.BinaryPath), File.ReadAllBytes(merged.BinaryPath));
+
+        // The bootstrap resamples lines: no BOM may travel into the middle of a replicate.
+        var r = Path.Combine(dir, "r.txt");
+        DocumentBootstrap.Resample(b, r, 7);
+        Assert.DoesNotContain((byte)0xEF, File.ReadAllBytes(r));
     }
 }

@@ -55,8 +55,9 @@ public sealed class CorpusReader : IDisposable
         _path = path;
         _replaceInvalid = replaceInvalid;
         _blockSize = blockSize;
-        // Plain or gzip (checked member by member).
-        _stream = CorpusFile.Open(path);
+        // Plain or gzip (checked member by member), a leading byte-order mark skipped: offsets still count it.
+        _stream = CorpusFile.Open(path, out int bom);
+        _offset = bom;
     }
 
     /// <summary>Next block, or null at the end of the corpus.</summary>

@@ -200,8 +200,8 @@ public static class DocumentBootstrap
 
     static void ForEachLine(string path, LineVisitor visit, CancellationToken cancel)
     {
-        // The same opening as every corpus reader: gzip checked member by member.
-        using Stream s = CorpusFile.Open(path);
+        // The same opening as every corpus reader: gzip checked member by member, a leading byte-order mark skipped.
+        using Stream s = CorpusFile.Open(path, out _);
         var buf = new byte[1 << 20];
         var pending = new MemoryStream();
         int read;
