@@ -304,7 +304,8 @@ public static class VarianceEngine
             w.WriteNumber("ridge", ridge);
             w.WriteNumber("alpha", alpha);
             w.WriteNumber("chunks", s.Chunks);
-            if (o.Shards > 1) { w.WriteNumber("shard", o.Shard); w.WriteNumber("shards", o.Shards); }
+            // Every sharded run says which shard it is (1/1 too): merge-variances needs each of 1..N exactly once.
+            if (o.Shards >= 1) { w.WriteNumber("shard", o.Shard); w.WriteNumber("shards", o.Shards); }
             w.WriteStartArray("warnings"); foreach (var m in s.Warnings) w.WriteStringValue(m); w.WriteEndArray();
             w.WriteEndObject();
         }

@@ -19,6 +19,7 @@ public static class VarianceMerge
             if (!File.Exists(Path.Combine(p, "variance_info.tsv"))) throw new MissingFileException($"{p}: not a variance folder (no variance_info.tsv)");
         foreach (var p in partDirs) AtomicDirectory.Verify(p);
         var provenance = Provenance.MergeVariance(partDirs);
+        var settings = CheckShards(partDirs);
         using var publish = AtomicDirectory.Begin(outDir, VarianceEngine.IsOwnFile);
         var stage = publish.Staging;
         try
@@ -80,8 +81,7 @@ public static class VarianceMerge
             if (anyApprox) File.WriteAllText(Path.Combine(stage, "approx_info.txt"), approx.ToString());
             if (kept.Length > 0) File.WriteAllText(Path.Combine(stage, VarianceStore.ApproxKeptFile), kept.ToString());
             File.WriteAllLines(Path.Combine(stage, "variance_info.tsv"), info!.Prepend(header));
-            File.WriteAllText(Path.Combine(stage, "variance_summary.json"),
-                $"{{\n  \"merged_from\": {partDirs.Count},\n  \"words_with_variance\": {words},\n  \"chunks\": {next}\n}}\n");
+            File.WriteAllText(Path.Combine(stage, "variance_summary.json"), MergedSummary(settings, partDirs.Count, words, next));
             if (provenance != null) File.WriteAllText(Path.Combine(stage, Provenance.VarianceFile), provenance);
             publish.Commit();
             return words;
@@ -90,6 +90,105 @@ public static class VarianceMerge
         {
             if (Directory.Exists(stage)) try { Directory.Delete(stage, true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>Settings every shard must share: a folder mixing them would hold chunks of two forms (a shard without
+    /// complete forms among complete ones leaves completechunk files missing, which no reader opens) or compact forms
+    /// kept to two targets, or covariances of two weightings.</summary>
+    static readonly (string Key, string Name)[] SharedSettings =
+    [
+        ("complete", "complete"), ("approx_target", "approx"), ("refined", "refine"),
+        ("dim", "dim"), ("x_max", "x_max"), ("alpha", "alpha"), ("ridge", "ridge"),
+    ];
+
+    /// <summary>Refuses an incomplete or mixed set of shards before anything is written: each of shards 1..N exactly
+    /// once (a folder without shard numbers counts as 1/1, a whole run), all with the same settings. Returns the
+    /// shared settings (from the first shard's summary).</summary>
+    static Dictionary<string, string> CheckShards(IReadOnlyList<string> parts)
+    {
+        var summaries = parts.Select(ReadSummary).ToList();
+        var first = summaries[0];
+        int n = first.Shards;
+        for (int p = 1; p < parts.Count; p++)
+            if (summaries[p].Shards != n)
+                throw new GloVeVException($"{parts[p]}: shard {summaries[p].Shard}/{summaries[p].Shards}, but {parts[0]} is shard {first.Shard}/{n}: shards of one run share N");
+        var byShard = new Dictionary<int, string>();
+        for (int p = 0; p < parts.Count; p++)
+            if (!byShard.TryAdd(summaries[p].Shard, parts[p]))
+                throw new GloVeVException($"two folders are shard {summaries[p].Shard}/{n} ({byShard[summaries[p].Shard]} and {parts[p]}); merge needs each of shards 1..{n} exactly once");
+        var missing = Enumerable.Range(1, n).Where(k => !byShard.ContainsKey(k)).ToList();
+        if (missing.Count > 0)
+            throw new GloVeVException($"missing shard{(missing.Count > 1 ? "s" : "")} {Ranges(missing)} of {n}: merge needs each of shards 1..{n} exactly once " +
+                $"(given: {string.Join(", ", byShard.Keys.Order().Select(k => $"{k}/{n}"))}); the words of a missing shard would have no covariance");
+        for (int p = 1; p < parts.Count; p++)
+            foreach (var (key, name) in SharedSettings)
+            {
+                string a = summaries[p].Settings.GetValueOrDefault(key, "(not recorded)"), b = first.Settings.GetValueOrDefault(key, "(not recorded)");
+                if (a != b)
+                    throw new GloVeVException($"{parts[p]}: shard was computed with {name} = {a}, but {parts[0]} with {name} = {b}; a merged folder would mix " +
+                        (key == "complete" ? "shards with and without complete forms (no reader opens it)" : key == "approx_target" ? "compact forms kept to two targets" : "covariances of two settings") +
+                        "; compute every shard with the same settings");
+            }
+        return first.Settings;
+    }
+
+    sealed record ShardSummary(int Shard, int Shards, Dictionary<string, string> Settings);
+
+    static ShardSummary ReadSummary(string dir)
+    {
+        var path = Path.Combine(dir, "variance_summary.json");
+        if (!File.Exists(path)) throw new MissingFileException($"{dir}: not a variance folder (no variance_summary.json)");
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = doc.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object) throw new GloVeVException($"{path}: not a JSON object");
+            // A merged folder records where it came from, not its settings in full: it is not a shard.
+            if (root.TryGetProperty("merged_from", out _))
+                throw new GloVeVException($"{dir}: is a merged variance folder, not a shard; merge the shard folders themselves");
+            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, _) in SharedSettings)
+                if (root.TryGetProperty(key, out var v)) settings[key] = v.GetRawText();
+            int shard = 1, shards = 1;
+            if (root.TryGetProperty("shards", out var ns) | root.TryGetProperty("shard", out var ks))
+            {
+                if (ns.ValueKind != System.Text.Json.JsonValueKind.Number || ks.ValueKind != System.Text.Json.JsonValueKind.Number
+                    || !ns.TryGetInt32(out shards) || !ks.TryGetInt32(out shard) || shards < 1 || shard < 1 || shard > shards)
+                    throw new GloVeVException($"{path}: 'shard' and 'shards' must be whole numbers with 1 <= shard <= shards");
+            }
+            return new ShardSummary(shard, shards, settings);
+        }
+        catch (System.Text.Json.JsonException e) { throw new GloVeVException($"{path}: not valid JSON ({e.Message})"); }
+    }
+
+    static string Ranges(List<int> ks)
+    {
+        var parts = new List<string>();
+        for (int i = 0; i < ks.Count;)
+        {
+            int j = i;
+            while (j + 1 < ks.Count && ks[j + 1] == ks[j] + 1) j++;
+            parts.Add(j == i ? $"{ks[i]}" : j == i + 1 ? $"{ks[i]}, {ks[j]}" : $"{ks[i]}-{ks[j]}");
+            i = j + 1;
+        }
+        if (parts.Count > 20) parts = [.. parts.Take(20), "..."];
+        return string.Join(", ", parts);
+    }
+
+    static string MergedSummary(Dictionary<string, string> settings, int parts, int words, int chunks)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(ms, new System.Text.Json.JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("merged_from", parts);
+            w.WriteNumber("words_with_variance", words);
+            w.WriteNumber("chunks", chunks);
+            foreach (var (key, _) in SharedSettings)
+                if (settings.TryGetValue(key, out var v)) { w.WritePropertyName(key); w.WriteRawValue(v); }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
     }
 
     static void MergeWls(IReadOnlyList<string> parts, string stage)

@@ -1,0 +1,85 @@
+using GloVeV.Cooccurrence;
+using GloVeV.IO;
+using GloVeV.Text;
+using GloVeV.Training;
+using GloVeV.Variance;
+using Xunit;
+
+namespace GloVeV.Tests;
+
+/// <summary>
+/// Merges take only complete, matching sets of shards (variance shards 1..N exactly once with one setting of complete,
+/// approx and refine; co-occurrence shards of one corpus by content), the variance stage never writes into its inputs'
+/// folders, and a vocabulary never takes or loses its tokenizer record.
+/// </summary>
+public class ShardAndOutputChecksTests
+{
+    static (string Dir, string Model, string Cooc) TinyModel()
+    {
+        var dir = TestPaths.TempDir();
+        var corpus = TestPaths.WriteCorpus(dir, string.Join("\n", Enumerable.Range(0, 400).Select(k => string.Join(' ', Enumerable.Range(0, 12).Select(j => $"w{(k * 7 + j * 3) % 23}")))));
+        var vocab = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 1 }).Vocabulary;
+        vocab.Save(Path.Combine(dir, "vocab.txt"));
+        var cooc = Path.Combine(dir, "cooc");
+        CooccurrenceCounter.Count(corpus, vocab, cooc, new CooccurrenceOptions { Window = 4, Threads = 1 });
+        var model = Path.Combine(dir, "model");
+        ModelTraining.Train(cooc, Path.Combine(dir, "vocab.txt"), model, new TrainingOptions { Dim = 3, Epochs = 3, Threads = 1 });
+        return (dir, model, cooc);
+    }
+
+    static string Shard((string Dir, string Model, string Cooc) m, int k, int n, VarianceOptions? o = null, string? name = null)
+    {
+        var outDir = Path.Combine(m.Dir, name ?? $"v{k}of{n}");
+        VarianceEngine.Run(m.Model, m.Cooc, outDir, (o ?? new VarianceOptions { Threads = 1 }) with { Shard = k, Shards = n });
+        return outDir;
+    }
+
+    static string MergeFails(IReadOnlyList<string> parts, string outDir)
+    {
+        var e = Assert.Throws<GloVeVException>(() => VarianceMerge.Merge(parts, outDir));
+        Assert.False(Directory.Exists(outDir), "a refused merge writes nothing");
+        return e.Message;
+    }
+
+    [Fact]
+    public void MergeVariancesNeedsEachShardExactlyOnce()
+    {
+        var m = TinyModel();
+        var p = Enumerable.Range(1, 3).Select(k => Shard(m, k, 3)).ToArray();
+        var outDir = Path.Combine(m.Dir, "merged");
+        Assert.Contains("missing shard 2 of 3", MergeFails([p[0], p[2]], outDir));
+        Assert.Contains("missing shards 1, 3 of 3", MergeFails([p[1]], outDir));
+        Assert.Contains($"two folders are shard 2/3 ({p[1]} and {p[1]})", MergeFails([p[0], p[1], p[2], p[1]], outDir));
+        var lone = Shard(m, 1, 5000);
+        Assert.Contains("missing shards 2-5000 of 5000", MergeFails([lone], outDir));
+        Assert.Contains("shards of one run share N", MergeFails([p[0], lone], outDir));
+        // A whole run (no shard) and a merged folder are not shards to mix with others.
+        var whole = Path.Combine(m.Dir, "whole");
+        VarianceEngine.Run(m.Model, m.Cooc, whole, new VarianceOptions { Threads = 1 });
+        Assert.Contains("two folders are shard 1/1", MergeFails([whole, whole], outDir));
+
+        int words = VarianceMerge.Merge([p[2], p[0], p[1]], outDir);
+        using (var store = new VarianceStore(outDir)) Assert.Equal(words, store.Count);
+        using (var store = new VarianceStore(whole)) Assert.Equal(store.Count, words);
+        Assert.Contains("merged variance folder", MergeFails([outDir], Path.Combine(m.Dir, "again")));
+    }
+
+    [Fact]
+    public void MergeVariancesRefusesShardsComputedWithOtherSettings()
+    {
+        var m = TinyModel();
+        var p1 = Shard(m, 1, 3);
+        var p3 = Shard(m, 3, 3);
+        var outDir = Path.Combine(m.Dir, "merged");
+        // Without complete forms among complete ones: the result would lack completechunk files no reader can do without.
+        var noComplete = Shard(m, 2, 3, new VarianceOptions { Threads = 1, Complete = false }, "nc");
+        Assert.Contains("complete = false", MergeFails([p1, noComplete, p3], outDir));
+        var approx = Shard(m, 2, 3, new VarianceOptions { Threads = 1, ApproxTarget = 0.5 }, "ap");
+        Assert.Contains("approx = 0.5", MergeFails([p1, approx, p3], outDir));
+        var refine = Shard(m, 2, 3, new VarianceOptions { Threads = 1, Refine = true }, "rf");
+        Assert.Contains("refine = true", MergeFails([p1, refine, p3], outDir));
+        VarianceMerge.Merge([p1, Shard(m, 2, 3), p3], outDir);
+        using var store = new VarianceStore(outDir);
+        Assert.True(store.HasComplete && store.HasApprox);
+    }
+}
