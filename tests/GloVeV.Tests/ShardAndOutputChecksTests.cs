@@ -82,4 +82,42 @@ public class ShardAndOutputChecksTests
         using var store = new VarianceStore(outDir);
         Assert.True(store.HasComplete && store.HasApprox);
     }
+
+    [Fact]
+    public void TheVarianceStageNeverWritesIntoItsInputsFolders()
+    {
+        var m = TinyModel();
+        var manifest = File.ReadAllBytes(Path.Combine(m.Cooc, AtomicDirectory.ManifestFile));
+        string Refused(string outDir, string? model = null)
+        {
+            var e = Assert.Throws<GloVeVException>(() => VarianceEngine.Run(model ?? m.Model, m.Cooc, outDir, new VarianceOptions { Threads = 1 }));
+            Assert.Equal(manifest, File.ReadAllBytes(Path.Combine(m.Cooc, AtomicDirectory.ManifestFile)));
+            Assert.False(File.Exists(Path.Combine(m.Cooc, "variance_info.tsv")));
+            return e.Message;
+        }
+        Assert.Contains("is the co-occurrence folder this stage reads", Refused(m.Cooc));
+        Assert.Contains("is the co-occurrence folder this stage reads", Refused(m.Cooc + "/"));
+        Assert.Contains("is inside the co-occurrence folder", Refused(Path.Combine(m.Cooc, "variances")));
+        var link = Path.Combine(m.Dir, "cooc-link");
+        Directory.CreateSymbolicLink(link, m.Cooc);
+        Assert.Contains("is the co-occurrence folder this stage reads", Refused(link));
+        // Another co-occurrence folder (a copy) is no place for variances either.
+        var copy = Path.Combine(m.Dir, "cooc-copy");
+        Directory.CreateDirectory(copy);
+        foreach (var f in Directory.GetFiles(m.Cooc)) File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
+        Assert.Contains("holds co-occurrence files", Refused(copy));
+        // The model folder, or another model's.
+        Assert.Contains("is the model folder this stage reads", Refused(m.Model));
+        Assert.True(File.Exists(Path.Combine(m.Model, GloVeParameters.ParamsFile)) && !File.Exists(Path.Combine(m.Model, "variance_info.tsv")));
+        var other = Path.Combine(m.Dir, "other");
+        Directory.CreateDirectory(other);
+        File.Copy(Path.Combine(m.Model, GloVeParameters.ParamsFile), Path.Combine(other, GloVeParameters.ParamsFile));
+        Assert.Contains("holds a model", Refused(other));
+        // merge-variances makes the same checks on its output.
+        var p = Shard(m, 1, 1);
+        Assert.Contains("holds co-occurrence files", Assert.Throws<GloVeVException>(() => VarianceMerge.Merge([p], copy)).Message);
+        // The default (MODEL/variances) and a folder of its own still work.
+        VarianceEngine.Run(m.Model, m.Cooc, null, new VarianceOptions { Threads = 1 });
+        Assert.True(File.Exists(Path.Combine(m.Model, "variances", "variance_info.tsv")));
+    }
 }

@@ -35,18 +35,55 @@ public static unsafe class OutputPaths
         foreach (var f in Directory.EnumerateFiles(folder)) RefuseInput(output, f, what);
     }
 
+    /// <summary>The absolute path of <paramref name="path"/> with symbolic links resolved in the part that exists (the
+    /// rest appended as written): two names of one folder compare equal, and a folder inside another starts with its
+    /// path and a separator.</summary>
+    public static string Resolved(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (full.Length > 1) full = full.TrimEnd(Path.DirectorySeparatorChar);
+        var tail = new List<string>();
+        var cur = full;
+        while (!Directory.Exists(cur) && !File.Exists(cur) && Path.GetDirectoryName(cur) is { } parent)
+        {
+            tail.Insert(0, Path.GetFileName(cur));
+            cur = parent;
+        }
+        string real = RealPath(cur) ?? cur;
+        return tail.Count == 0 ? real : Path.Combine([real, .. tail]);
+    }
+
+    /// <summary>Whether <paramref name="inner"/> is <paramref name="outer"/> or a path inside it (both resolved).</summary>
+    public static bool IsSameOrInside(string inner, string outer)
+    {
+        string i = Resolved(inner), o = Resolved(outer);
+        return i == o || i.StartsWith(o.EndsWith(Path.DirectorySeparatorChar) ? o : o + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
+
+    [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
+    static extern nint realpath(string path, nint resolved);
+
+    [DllImport("libc", EntryPoint = "free")]
+    static extern void free(nint p);
+
+    static string? RealPath(string path)
+    {
+        if (OperatingSystem.IsWindows()) return null;
+        try
+        {
+            nint r = realpath(path, 0);
+            if (r == 0) return null;
+            try { return Marshal.PtrToStringUTF8(r); } finally { free(r); }
+        }
+        catch (DllNotFoundException) { return null; }
+        catch (EntryPointNotFoundException) { return null; }
+    }
+
     static bool Same(string a, string b)
     {
         string fa = Resolved(a), fb = Resolved(b);
         if (fa == fb) return true;
         return Stat(fa, out var sa) && Stat(fb, out var sb) && sa.Device == sb.Device && sa.Inode == sb.Inode;
-    }
-
-    static string Resolved(string p)
-    {
-        var full = Path.GetFullPath(p);
-        try { return new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full; }
-        catch (IOException) { return full; }
     }
 
     const uint FileTypeMask = 0xF000, RegularFile = 0x8000;

@@ -28,13 +28,49 @@ public static class VarianceEngine
 
     public static VarianceSummary Run(string modelDir, string cooccurDir, string? outDir, VarianceOptions o, Action<double, double>? progress = null)
     {
+        outDir ??= Path.Combine(modelDir, "variances");
+        CheckOutputFolder(outDir, modelDir, cooccurDir);
         using var m = TrainedModelInputs.Open(modelDir, cooccurDir, "train a model first");
-        return Run(m.Parameters, m.Vocabulary, m.Matrix, outDir ?? Path.Combine(modelDir, "variances"), o, progress);
+        return Run(m.Parameters, m.Vocabulary, m.Matrix, outDir, o, progress);
+    }
+
+    /// <summary>Files that make a folder a co-occurrence folder (or shard), or a model folder.</summary>
+    static readonly string[] CooccurrenceFiles = ["cooccurrence.bin", CsrMatrix.FileName, CooccurrenceCounter.PartialFile, CooccurrenceCounter.PartialInfoFile];
+    static readonly string[] ModelFiles = [GloVeParameters.ParamsFile, "vectors.safetensors"];
+
+    /// <summary>
+    /// Refuses, before anything is computed, an output folder that would take an input's place: the variance folder is
+    /// published as a whole with its own manifest, so written into a co-occurrence folder it would drop the check of
+    /// that folder's files (a truncated cooccurrence.bin would then train without complaint), and written into a model
+    /// folder it would mix with the model (retraining clears MODEL/variances, not files beside the parameters). Refused:
+    /// the co-occurrence folder the stage reads or a folder inside it, the model folder, and any folder that holds
+    /// co-occurrence or model files (a folder containing either input holds a folder, which publishing refuses anyway).
+    /// Used by merging too, without inputs.
+    /// </summary>
+    public static void CheckOutputFolder(string outDir, string? modelDir, string? cooccurDir)
+    {
+        const string advice = "variances go in a folder of their own (by default MODEL/variances); name another output folder";
+        if (cooccurDir != null)
+        {
+            if (OutputPaths.IsSameOrInside(outDir, cooccurDir))
+                throw new GloVeVException($"{outDir}: is {(OutputPaths.Resolved(outDir) == OutputPaths.Resolved(cooccurDir) ? "the co-occurrence folder" : "inside the co-occurrence folder")} this stage reads ({cooccurDir}); {advice}");
+        }
+        if (modelDir != null)
+        {
+            if (OutputPaths.Resolved(outDir) == OutputPaths.Resolved(modelDir))
+                throw new GloVeVException($"{outDir}: is the model folder this stage reads; {advice}");
+        }
+        if (!Directory.Exists(outDir)) return;
+        if (CooccurrenceFiles.FirstOrDefault(f => File.Exists(Path.Combine(outDir, f))) is { } co)
+            throw new GloVeVException($"{outDir}: holds co-occurrence files ({co}); the variance folder replaces the folder it goes in and would leave them outside its manifest; {advice}");
+        if (ModelFiles.FirstOrDefault(f => File.Exists(Path.Combine(outDir, f))) is { } mf)
+            throw new GloVeVException($"{outDir}: holds a model ({mf}); {advice}");
     }
 
     public static VarianceSummary Run(GloVeParameters p, Vocabulary vocab, CsrMatrix x, string outDir, VarianceOptions o, Action<double, double>? progress = null)
     {
         o.Validate();
+        CheckOutputFolder(outDir, null, null);
         if (x.Rows != p.VocabSize) throw new GloVeVException($"co-occurrence matrix has {x.Rows} rows but the model has V={p.VocabSize}");
         if (vocab.Count != p.VocabSize) throw new GloVeVException($"vocabulary has {vocab.Count} words but the model has V={p.VocabSize}");
         var sw = Stopwatch.StartNew();

@@ -14,6 +14,7 @@ public static class VarianceMerge
     public static int Merge(IReadOnlyList<string> partDirs, string outDir)
     {
         if (partDirs.Count == 0) throw new GloVeVException("merge-variances needs at least one shard folder");
+        VarianceEngine.CheckOutputFolder(outDir, null, null);
         foreach (var p in partDirs) AtomicDirectory.Recover(p);
         foreach (var p in partDirs)
             if (!File.Exists(Path.Combine(p, "variance_info.tsv"))) throw new MissingFileException($"{p}: not a variance folder (no variance_info.tsv)");
