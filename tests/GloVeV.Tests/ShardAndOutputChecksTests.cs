@@ -120,4 +120,19 @@ public class ShardAndOutputChecksTests
         VarianceEngine.Run(m.Model, m.Cooc, null, new VarianceOptions { Threads = 1 });
         Assert.True(File.Exists(Path.Combine(m.Model, "variances", "variance_info.tsv")));
     }
+
+    [Fact]
+    public void CheckNewFileRefusesABadPlotPathBeforeAnyWork()
+    {
+        var dir = TestPaths.TempDir();
+        Assert.Contains("--plot must end in .png or .svg, got 'x.jpg'", Assert.Throws<BadArgumentException>(() =>
+            OutputPaths.CheckNewFile(Path.Combine(dir, "x.jpg"), "--plot", ".png", ".svg")).Message.Replace(dir + "/", ""));
+        var missing = Path.Combine(dir, "no", "such", "x.png");
+        Assert.Contains($"the folder {Path.Combine(dir, "no", "such")} does not exist", Assert.Throws<GloVeVException>(() =>
+            OutputPaths.CheckNewFile(missing, "--plot", ".png", ".svg")).Message);
+        Directory.CreateDirectory(Path.Combine(dir, "d.png"));
+        Assert.Contains("is a folder", Assert.Throws<GloVeVException>(() => OutputPaths.CheckNewFile(Path.Combine(dir, "d.png"), "--plot", ".png")).Message);
+        OutputPaths.CheckNewFile(Path.Combine(dir, "ok.SVG"), "--plot", ".png", ".svg");
+        Assert.Equal(["d.png"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName)); // the probe is gone
+    }
 }

@@ -113,16 +113,25 @@ static class Plots
         Save(plt, path, 800, 700);
     }
 
+    /// <summary>The file types a plot can be written as (by the path's extension).</summary>
+    public static readonly string[] Extensions = [".png", ".svg"];
+
     static void Save(ScottPlot.Plot plt, string path, int w, int h)
     {
-        var full = Path.GetFullPath(path);
+        // Commands check the path before their work (GloVeV.IO.OutputPaths.CheckNewFile); checked again here for
+        // the plots that have no such command option.
+        GloVeV.IO.OutputPaths.CheckNewFile(path, "--plot", Extensions);
+        var full = GloVeV.IO.OutputPaths.ForNewFile(path);
         var ext = Path.GetExtension(full).ToLowerInvariant();
-        if (ext is not (".png" or ".svg")) throw new GloVeVException($"--plot must end in .png or .svg, got '{path}'");
         var tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileNameWithoutExtension(full)}.{Guid.NewGuid():N}{ext}");
         try
         {
             if (ext == ".png") plt.SavePng(tmp, w, h); else plt.SaveSvg(tmp, w, h);
             File.Move(tmp, full, true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new GloVeVException($"--plot {path}: cannot write the plot ({e.Message})");
         }
         finally { if (File.Exists(tmp)) File.Delete(tmp); }
     }

@@ -71,8 +71,7 @@ static class BootstrapCommand
         cmd.SetAction(r => Guard(() =>
         {
             var o = new UncertaintyComparisonOptions { BandEdges = CalibrateCommand.ParseBands(r.GetValue(bands)!), PairsPerBand = r.GetValue(pairs), Seed = r.GetValue(seed) };
-            if (r.GetValue(plot) is { } pp && Path.GetExtension(pp).ToLowerInvariant() is not (".png" or ".svg"))
-                throw new BadArgumentException($"--plot must end in .png or .svg, got '{pp}'");
+            if (r.GetValue(plot) is { } pp) GloVeV.IO.OutputPaths.CheckNewFile(pp, "--plot", Plots.Extensions);
             var res = UncertaintyComparison.Run(r.GetValue(model)!, r.GetValue(boot)!, o);
             if (r.GetValue(tsv) is { } t) GloVeV.IO.AtomicFile.WriteAllText(t, UncertaintyComparison.BandsTsv(res.Bands));
             if (r.GetValue(pairsTsv) is { } pt) GloVeV.IO.AtomicFile.WriteAllText(pt, UncertaintyComparison.PairsTsv(res.Pairs));

@@ -35,8 +35,7 @@ static class CalibrateCommand
                 Seed = r.GetValue(seed), Level = r.GetValue(level), Threads = r.GetValue(threads),
             };
             o.Validate();
-            if (r.GetValue(plot) is { } pp && Path.GetExtension(pp).ToLowerInvariant() is not (".png" or ".svg"))
-                throw new BadArgumentException($"--plot must end in .png or .svg, got '{pp}'");
+            if (r.GetValue(plot) is { } pp) GloVeV.IO.OutputPaths.CheckNewFile(pp, "--plot", Plots.Extensions);
             bool js = r.GetValue(json);
             var rows = Output.Stage("calibrate", js, rep => CorpusCalibration.Run(r.GetValue(model)!, r.GetValue(cooccur)!, o, f => rep(f, "")));
             if (r.GetValue(tsv) is { } tp) GloVeV.IO.AtomicFile.WriteAllText(tp, CorpusCalibration.Tsv(rows));

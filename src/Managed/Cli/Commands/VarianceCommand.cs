@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GloVeV.Evaluation;
+using GloVeV.IO;
 using GloVeV.Variance;
 using static GloVeV.Cli.CliOptions;
 
@@ -36,6 +37,8 @@ static class VarianceCommand
                 var (k, n) = ParseShard(sh);
                 o = o with { Shard = k, Shards = n };
             }
+            // Checked before the covariances are computed and their folder written, not after.
+            if (r.GetValue(plot) is { } plotPath) OutputPaths.CheckNewFile(plotPath, "--plot", Plots.Extensions);
             var s = Output.Stage("variance", js, report => VarianceEngine.Run(r.GetValue(model)!, r.GetValue(cooc)!, r.GetValue(output), o,
                 (f, gf) => report(f, $"{gf:F1} GFLOP/s")));
             if (r.GetValue(plot) is { } png) Plots.VarianceVersusFrequency(Path.Combine(s.OutDir, "variance_info.tsv"), Path.Combine(r.GetValue(model)!, "vocab.txt"), png);

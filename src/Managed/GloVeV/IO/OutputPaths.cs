@@ -22,6 +22,27 @@ public static unsafe class OutputPaths
         return full;
     }
 
+    /// <summary>Checks, before any work is done, that a new file can be written at <paramref name="path"/>: its extension
+    /// is one of <paramref name="extensions"/> (lower case, with the dot; none: any), it is not a folder, device or pipe,
+    /// and its folder exists and takes a new file. <paramref name="what"/> names the setting in messages.</summary>
+    public static void CheckNewFile(string path, string what, params string[] extensions)
+    {
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        if (extensions.Length > 0 && !extensions.Contains(ext))
+            throw new BadArgumentException($"{what} must end in {string.Join(" or ", extensions)}, got '{path}'");
+        var full = ForNewFile(path);
+        var dir = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(dir)) throw new GloVeVException($"{what} {path}: the folder {dir} does not exist");
+        // Try it: permissions, a read-only file system, ACLs (a name of the form dead runs' temporaries have, so a
+        // kill between create and delete leaves nothing that is not cleaned up).
+        var probe = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try { using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { } }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new GloVeVException($"{what} {path}: cannot write a file in {dir} ({e.Message})");
+        }
+    }
+
     /// <summary>Refuses an output that is the same file as an input (same path after links, or the same inode).</summary>
     public static void RefuseInput(string output, string input, string what)
     {
