@@ -135,4 +135,38 @@ public class ShardAndOutputChecksTests
         OutputPaths.CheckNewFile(Path.Combine(dir, "ok.SVG"), "--plot", ".png", ".svg");
         Assert.Equal(["d.png"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName)); // the probe is gone
     }
+
+    [Fact]
+    public void MergeCooccurRefusesShardsOfDifferentCorpora()
+    {
+        var dir = TestPaths.TempDir();
+        var lines = Enumerable.Range(0, 300).Select(k => string.Join(' ', Enumerable.Range(0, 10).Select(j => $"w{(k * 5 + j * 3) % 19}"))).ToArray();
+        // Two corpora with the same lines and bytes: the words of one line reversed, in the first third or in the middle.
+        static string Reversed(string line) => string.Join(' ', line.Split(' ').Reverse());
+        var a = (string[])lines.Clone(); a[10] = Reversed(a[10]);
+        var b = (string[])lines.Clone(); b[150] = Reversed(b[150]);
+        Assert.NotEqual(lines[10], a[10]); Assert.NotEqual(lines[150], b[150]);
+        var ca = TestPaths.WriteCorpus(dir, string.Join('\n', a) + "\n", "a.txt");
+        var cb = TestPaths.WriteCorpus(dir, string.Join('\n', b) + "\n", "b.txt");
+        Assert.Equal(new FileInfo(ca).Length, new FileInfo(cb).Length);
+        var vocab = VocabularyBuilder.Build(ca, new VocabularyOptions { MinCount = 1 }).Vocabulary;
+        var o = new CooccurrenceOptions { Window = 3, Threads = 1 };
+        string S(string corpus, int k) { var p = Path.Combine(dir, $"{Path.GetFileNameWithoutExtension(corpus)}{k}"); CooccurrenceCounter.CountShard(corpus, vocab, p, o, k, 3); return p; }
+        string a1 = S(ca, 1), b2 = S(cb, 2), a3 = S(ca, 3), a2 = S(ca, 2);
+        var outDir = Path.Combine(dir, "merged");
+        var e = Assert.Throws<GloVeVException>(() => CooccurrenceCounter.MergeShards([a1, b2, a3], vocab, outDir));
+        Assert.Contains($"{b2} and {a1}: the shards were counted from different corpora", e.Message);
+        Assert.False(Directory.Exists(outDir));
+        var merged = CooccurrenceCounter.MergeShards([a1, a2, a3], vocab, outDir);
+        var single = CooccurrenceCounter.Count(ca, vocab, Path.Combine(dir, "single"), o);
+        Assert.Equal(File.ReadAllBytes(single.BinaryPath), File.ReadAllBytes(merged.BinaryPath));
+        // A shard of an earlier version (no content hash) does not merge with checked ones.
+        var info = Path.Combine(a3, CooccurrenceCounter.PartialInfoFile);
+        var old = Path.Combine(dir, "old3");
+        Directory.CreateDirectory(old);
+        File.Copy(Path.Combine(a3, CooccurrenceCounter.PartialFile), Path.Combine(old, CooccurrenceCounter.PartialFile));
+        File.WriteAllLines(Path.Combine(old, CooccurrenceCounter.PartialInfoFile), File.ReadAllLines(info).Where(l => !l.StartsWith(CooccurrenceCounter.CorpusHashKey)));
+        Assert.Contains("records no corpus content hash", Assert.Throws<GloVeVException>(() =>
+            CooccurrenceCounter.MergeShards([a1, a2, old], vocab, Path.Combine(dir, "m2"))).Message);
+    }
 }

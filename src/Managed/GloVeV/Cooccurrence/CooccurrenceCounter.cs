@@ -365,7 +365,7 @@ public static class CooccurrenceCounter
         o.Validate();
         vocab.CheckTokenizer(o.Tokenizer);
         CountingBytesPerThread(o, vocab, out _);
-        long lines = CountLines(corpusPath, o.Tokenizer);
+        var (lines, corpusHash) = CountLines(corpusPath, o.Tokenizer);
         long lo = lines * (shard - 1) / count, hi = lines * shard / count;
         using var publish = IO.AtomicDirectory.Begin(partDir, OwnFiles);
         var stage = publish.Staging;
@@ -377,7 +377,7 @@ public static class CooccurrenceCounter
             File.WriteAllText(Path.Combine(stage, PartialInfoFile), string.Join("\n", new[]
             {
                 $"shard\t{shard}", $"shards\t{count}", $"lines\t{lo}\t{hi}", $"tokens\t{tokens}", $"pairs\t{pairs}",
-                $"corpus_lines\t{lines}", $"corpus_bytes\t{new FileInfo(corpusPath).Length}",
+                $"corpus_lines\t{lines}", $"corpus_bytes\t{new FileInfo(corpusPath).Length}", $"{CorpusHashKey}\t{corpusHash}",
                 $"vocab_size\t{vocab.Count}", $"vocab_hash\t{vocab.Hash()}", $"window\t{o.Window}", $"symmetric\t{o.Symmetric}",
                 $"distance_weighting\t{o.DistanceWeighting}", $"lowercase\t{o.Tokenizer.Lowercase}", $"split_punctuation\t{o.Tokenizer.SplitPunctuation}",
             }) + "\n");
@@ -390,15 +390,23 @@ public static class CooccurrenceCounter
         }
     }
 
-    static long CountLines(string corpusPath, TokenizerOptions tok)
+    /// <summary>Key in <c>partial.tsv</c> of the corpus's content hash: XXH3-64 of its text as the counting reads it
+    /// (decompressed, after a byte-order mark, invalid UTF-8 replaced when asked), in hex.</summary>
+    public const string CorpusHashKey = "corpus_xxh3";
+
+    /// <summary>The corpus's lines and its content hash, in one pass over the text (a shard must know the line count
+    /// before it counts its range; the hash rides along at ~10 GB/s, so shards of different corpora with equal line
+    /// and byte counts cannot merge).</summary>
+    static (long Lines, string Hash) CountLines(string corpusPath, TokenizerOptions tok)
     {
         long lines = 0;
+        var hash = new System.IO.Hashing.XxHash3();
         using var r = new CorpusReader(corpusPath, tok.ReplaceInvalidUtf8);
         CorpusBlock? last = null;
-        for (var b = r.Next(); b != null; b = r.Next()) { lines += b.Span.Count((byte)'\n'); last = b; }
+        for (var b = r.Next(); b != null; b = r.Next()) { lines += b.Span.Count((byte)'\n'); hash.Append(b.Span); last = b; }
         // A final line without a newline is a line too.
         if (last != null && last.Length > 0 && last.Data[last.Length - 1] != (byte)'\n') lines++;
-        return lines;
+        return (lines, Convert.ToHexStringLower(hash.GetCurrentHash()));
     }
 
     /// <summary>Merges shard folders (all shards 1..N of one configuration) into the matrix a single run produces.</summary>
@@ -414,6 +422,18 @@ public static class CooccurrenceCounter
             foreach (var key in same)
                 if (infos[p].GetValueOrDefault(key, "(none)") != first.GetValueOrDefault(key, "(none)"))
                     throw new GloVeVException($"{partDirs[p]}: shard was made with {key} = {infos[p].GetValueOrDefault(key, "(none)")}, but {partDirs[0]} with {first.GetValueOrDefault(key, "(none)")}");
+        // The corpus's content too: shards of different corpora of equal lines and bytes would otherwise merge into a
+        // matrix no run produces. Shards of earlier versions lack the hash: they merge only among themselves.
+        for (int p = 1; p < infos.Count; p++)
+        {
+            string? a = infos[p].GetValueOrDefault(CorpusHashKey), b = first.GetValueOrDefault(CorpusHashKey);
+            if (a == b) continue;
+            if (a == null || b == null)
+                throw new GloVeVException($"{(a == null ? partDirs[p] : partDirs[0])}: shard records no corpus content hash (an earlier version made it), but " +
+                    $"{(a == null ? partDirs[0] : partDirs[p])} does, so they cannot be checked to come from the same corpus; count all shards again");
+            throw new GloVeVException($"{partDirs[p]} and {partDirs[0]}: the shards were counted from different corpora (corpus content hash {a} vs {b}); " +
+                "count every shard from the same corpus file");
+        }
         int n = int.Parse(first["shards"]);
         var got = infos.Select(i => int.Parse(i["shard"])).Order().ToList();
         if (!got.SequenceEqual(Enumerable.Range(1, n)))
