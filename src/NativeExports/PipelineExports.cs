@@ -82,6 +82,8 @@ static unsafe class PipelineExports
         if (c.MaxVocab < 0 || c.MaxVocab > int.MaxValue) throw new AbiException(Status.Argument, $"max_vocab must be in 0..{int.MaxValue}, got {c.MaxVocab}");
         if (c.MinCount < 1) throw new AbiException(Status.Argument, $"min_count must be >= 1, got {c.MinCount}");
         OutputPaths.RefuseInput(Str(outPath, "out_path"), Str(corpus, "corpus"), "corpus");
+        Vocabulary.CheckSavePath(Str(outPath, "out_path"));
+        OutputPaths.RefuseInput(Vocabulary.TokenizerFile(Str(outPath, "out_path")), Str(corpus, "corpus"), "corpus");
         var r = VocabularyBuilder.Build(Str(corpus, "corpus"), new VocabularyOptions { MinCount = c.MinCount, MaxVocab = (int)c.MaxVocab, Tokenizer = Tok(c.Flags), Threads = Threads(c.Threads) });
         r.Vocabulary.Save(Str(outPath, "out_path"));
         if (vocabSize != null) *vocabSize = r.Vocabulary.Count;

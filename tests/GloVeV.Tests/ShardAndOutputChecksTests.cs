@@ -169,4 +169,35 @@ public class ShardAndOutputChecksTests
         Assert.Contains("records no corpus content hash", Assert.Throws<GloVeVException>(() =>
             CooccurrenceCounter.MergeShards([a1, a2, old], vocab, Path.Combine(dir, "m2"))).Message);
     }
+
+    [Fact]
+    public void AVocabularyNeverTakesOrLosesATokenizerRecord()
+    {
+        var dir = TestPaths.TempDir();
+        var corpus = TestPaths.WriteCorpus(dir, "a b c a b a\n");
+        var v = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 1, Tokenizer = new TokenizerOptions { Lowercase = true } }).Vocabulary;
+        var kv = Path.Combine(dir, "kv.txt");
+        v.Save(kv);
+        var record = File.ReadAllText(Vocabulary.TokenizerFile(kv));
+        Assert.Contains("lowercase true", record);
+        // --out kv.txt.tokenizer: refused, kv.txt's record untouched.
+        Assert.Contains("names a tokenizer record", Assert.Throws<BadArgumentException>(() => Vocabulary.CheckSavePath(kv + ".tokenizer")).Message);
+        Assert.Throws<BadArgumentException>(() => v.Save(kv + ".tokenizer"));
+        Assert.Equal(record, File.ReadAllText(Vocabulary.TokenizerFile(kv)));
+        var link = Path.Combine(dir, "innocent.txt");
+        File.CreateSymbolicLink(link, Vocabulary.TokenizerFile(kv));
+        Assert.Throws<BadArgumentException>(() => Vocabulary.CheckSavePath(link));
+        // A folder where the record goes: refused before the vocabulary is written.
+        var vd = Path.Combine(dir, "vd.txt");
+        Directory.CreateDirectory(Vocabulary.TokenizerFile(vd));
+        Assert.Contains("is a folder", Assert.Throws<GloVeVException>(() => Vocabulary.CheckSavePath(vd)).Message);
+        Assert.Throws<GloVeVException>(() => v.Save(vd));
+        Assert.False(File.Exists(vd));
+        Assert.Contains("output folder does not exist", Assert.Throws<GloVeVException>(() => Vocabulary.CheckSavePath(Path.Combine(dir, "no", "v.txt"))).Message);
+        // Saved again: both files, the record matching.
+        var v2 = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 1 }).Vocabulary;
+        v2.Save(kv);
+        Assert.Contains("lowercase false", File.ReadAllText(Vocabulary.TokenizerFile(kv)));
+        Assert.False(Vocabulary.Load(kv).Tokenizer!.Lowercase);
+    }
 }

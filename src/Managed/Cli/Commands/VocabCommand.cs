@@ -33,6 +33,8 @@ static class VocabCommand
             var o = new VocabularyOptions { MinCount = r.GetValue(minCount), MaxVocab = r.GetValue(maxVocab), Tokenizer = Tokenizer(r), Threads = r.GetValue(threads) };
             var sw = System.Diagnostics.Stopwatch.StartNew();
             OutputPaths.RefuseInput(r.GetValue(output)!, path, "corpus");
+            Vocabulary.CheckSavePath(r.GetValue(output)!); // before counting, not after
+            OutputPaths.RefuseInput(Vocabulary.TokenizerFile(r.GetValue(output)!), path, "corpus");
             var res = Output.Stage("vocab", js, report => VocabularyBuilder.Build(path, o, b => report(size > 0 ? Math.Min(1, (double)b / size) : 0, $"{b >> 20} MiB read")));
             res.Vocabulary.Save(r.GetValue(output)!);
             if (js) Output.WriteJson(w =>

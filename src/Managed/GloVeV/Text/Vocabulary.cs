@@ -94,16 +94,42 @@ public sealed class Vocabulary
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    /// <summary>Writes GloVe C's <c>vocab.txt</c>: "word count" per line (atomically).</summary>
+    const string TokenizerSuffix = ".tokenizer";
+
+    /// <summary>Checks, before a vocabulary is counted, that it can be saved at <paramref name="path"/> together with
+    /// its tokenizer record: the path is not itself a record (<c>kv.txt.tokenizer</c> would overwrite kv.txt's record
+    /// with a vocabulary), it is a regular file in an existing folder, and the record's path
+    /// (<see cref="TokenizerFile"/>) is not a folder, device or pipe.</summary>
+    public static void CheckSavePath(string path)
+    {
+        var full = IO.OutputPaths.ForNewFile(path);
+        if (path.EndsWith(TokenizerSuffix, StringComparison.Ordinal) || full.EndsWith(TokenizerSuffix, StringComparison.Ordinal))
+            throw new BadArgumentException($"{path}: names a tokenizer record (the file '{TokenizerSuffix}' beside a vocabulary that says how its corpus was tokenised), not a vocabulary; name the vocabulary file itself (e.g. vocab.txt)");
+        var dir = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(dir)) throw new GloVeVException($"{path}: output folder does not exist: {dir}");
+        var record = TokenizerFile(path);
+        if (Directory.Exists(record))
+            throw new GloVeVException($"{record}: is a folder, but a vocabulary saved as {path} keeps its tokenizer record there; remove the folder or name another vocabulary file");
+        try { IO.OutputPaths.ForNewFile(record); }
+        catch (GloVeVException e) { throw new GloVeVException($"{path}: its tokenizer record cannot be written: {e.Message}"); }
+    }
+
+    /// <summary>Writes GloVe C's <c>vocab.txt</c>: "word count" per line, and its tokenizer record beside it. Both are
+    /// written under temporary names before either is renamed into place, so a failure leaves the old pair as it was,
+    /// never a new vocabulary without its record.</summary>
     public void Save(string path)
     {
+        CheckSavePath(path);
+        var companion = TokenizerFile(path);
         using var f = new IO.AtomicFile(path);
         using (var w = new StreamWriter(f.Stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" })
             for (int i = 0; i < _words.Length; i++) { w.Write(_words[i]); w.Write(' '); w.WriteLine(_counts[i]); }
+        using var record = Tokenizer is null ? null : new IO.AtomicFile(companion);
+        if (Tokenizer is { } t && record != null)
+            using (var w = new StreamWriter(record.Stream, new UTF8Encoding(false), 256, leaveOpen: true) { NewLine = "\n" })
+                w.Write($"lowercase {(t.Lowercase ? "true" : "false")}\nsplit_punctuation {(t.SplitPunctuation ? "true" : "false")}\n");
         f.Commit();
-        var companion = TokenizerFile(path);
-        if (Tokenizer is { } t)
-            IO.AtomicFile.WriteAllText(companion, $"lowercase {(t.Lowercase ? "true" : "false")}\nsplit_punctuation {(t.SplitPunctuation ? "true" : "false")}\n");
+        if (record != null) record.Commit();
         else if (File.Exists(companion)) File.Delete(companion); // a stale record of an earlier vocabulary
     }
 
