@@ -164,3 +164,23 @@ def test_vocab_out_never_clobbers_a_tokenizer_record(cli, small, tmp_path):
     (tmp_path / "vd.txt.tokenizer").mkdir()
     _refused(cli, "vocab", "--corpus", d / "k.txt", "--out", tmp_path / "vd.txt", "--min-count", 3, says=["vd.txt.tokenizer", "is a folder"])
     assert not (tmp_path / "vd.txt").exists()
+
+
+def test_gzip_with_empty_members_reads_as_its_text(cli, small, tmp_path):
+    # Empty members are valid gzip (bgzip ends every file with one; `cat a.gz empty.gz`): first, middle and last.
+    text = (small / "k.txt").read_bytes()
+    half = len(text) // 2
+    cut = text.index(b"\n", half) + 1
+    z = tmp_path / "e.txt.gz"
+    z.write_bytes(gzip.compress(b"") + gzip.compress(text[:cut]) + gzip.compress(b"") + gzip.compress(text[cut:]) + gzip.compress(b""))
+    _ok(cli, "vocab", "--corpus", z, "--out", tmp_path / "vz.txt", "--min-count", 3)
+    _ok(cli, "vocab", "--corpus", small / "k.txt", "--out", tmp_path / "vp.txt", "--min-count", 3)
+    assert (tmp_path / "vz.txt").read_bytes() == (tmp_path / "vp.txt").read_bytes()
+
+
+def test_variance_out_inside_cooccur_refused_when_cooccur_names_a_file(cli, small, tmp_path):
+    co = tmp_path / "co"
+    shutil.copytree(small / "co", co)
+    for name in ("cooccurrence.csr.safetensors", "cooccurrence.bin"):
+        _refused(cli, "variance", "--model", small / "m", "--cooccur", co / name, "--out", co / "var", says="inside the co-occurrence folder")
+        assert not (co / "var").exists()

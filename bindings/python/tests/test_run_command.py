@@ -91,3 +91,29 @@ def test_the_report_flags_words_held_fixed(cli, tmp_path):
     assert "'duke': no covariance" in r.stderr
     res = json.loads(subprocess.run(args + ["--json"], capture_output=True, text=True, check=True).stdout)
     assert all(n["flagged"] for n in res["report"][0]["neighbours"])
+
+
+def test_a_run_keeps_or_refuses_what_the_user_put_in_its_folder(cli, tmp_path):
+    out = tmp_path / "P"
+    subprocess.run([cli, "run", "--corpus", str(KJV), "--out", str(out), *FAST], check=True, capture_output=True)
+    # Hidden files of the user's are carried into the new run's folder like any other file of theirs.
+    (out / ".env").write_text("s")
+    (out / "notes.md").write_text("n")
+    subprocess.run([cli, "run", "--corpus", str(KJV), "--out", str(out), *FAST], check=True, capture_output=True)
+    assert (out / ".env").read_text() == "s" and (out / "notes.md").read_text() == "n"
+    # A hidden folder of the user's (a repository) is refused, not deleted with the old folder.
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref")
+    r = subprocess.run([cli, "run", "--corpus", str(KJV), "--out", str(out), *FAST], capture_output=True, text=True)
+    assert r.returncode == 2 and "'.git'" in r.stderr
+    assert (out / ".git" / "HEAD").read_text() == "ref"
+    (out / ".git" / "HEAD").unlink()
+    (out / ".git").rmdir()
+    # Something of the user's inside the run's model/ or cooccur/ would go with them: refused before any work.
+    (out / "model" / "my.txt").write_text("mine")
+    r = subprocess.run([cli, "run", "--corpus", str(KJV), "--out", str(out), *FAST], capture_output=True, text=True)
+    assert r.returncode == 2 and "model/my.txt" in r.stderr and "vocab ..." not in r.stderr
+    # So is a corpus inside --out, which the run would delete.
+    r = subprocess.run([cli, "run", "--corpus", str(out / "model" / "my.txt"), "--out", str(out), *FAST], capture_output=True, text=True)
+    assert r.returncode == 2 and "inside --out" in r.stderr
+    assert (out / "model" / "my.txt").read_text() == "mine"

@@ -44,6 +44,7 @@ static class RunCommand
             // The run is one output: every stage writes into a staging folder beside --out, published as a whole at the
             // end, so a failed or killed run leaves the previous run's folder as it was (never one mixing two runs).
             // A folder holding other folders than a run's is refused before anything is computed.
+            RefuseForeignContent(outDir, given);
             using var pub = AtomicDirectory.Begin(outDir, n => RunFiles.Contains(n), n => n is "cooccur" or "model");
             var stage = pub.Staging;
             using var embedded = given == null ? EmbeddedCorpus.Extract(stage) : null;
@@ -144,6 +145,30 @@ static class RunCommand
     /// <summary>The files a run writes at the top of its folder (the rest are its cooccur/ and model/ folders).</summary>
     static readonly HashSet<string> RunFiles = ["vocab.txt", Vocabulary.TokenizerFile("vocab.txt"), PlotFile];
     const string PlotFile = "variance_vs_frequency.png";
+
+    /// <summary>A previous run's folder is replaced as a whole, its cooccur/ and model/ with it: refuse (before any work)
+    /// a corpus inside it, and anything in those sub-folders a run does not write (a user's file there would be deleted).</summary>
+    static void RefuseForeignContent(string outDir, string? corpus)
+    {
+        if (corpus != null && OutputPaths.Resolved(corpus).StartsWith(OutputPaths.Resolved(outDir).TrimEnd('/') + "/", StringComparison.Ordinal))
+            throw new GloVeVException($"--corpus {corpus} is inside --out {outDir}, which a run replaces as a whole: name another --out or move the corpus");
+        string[] modelFiles = [GloVeParameters.ParamsFile, GloVeParameters.VectorsFile, "vocab.txt", Vocabulary.TokenizerFile("vocab.txt"), TrainingCheckpoint.FileName];
+        Check(Path.Combine(outDir, "cooccur"), CooccurrenceCounter.IsOwnFile, _ => false);
+        Check(Path.Combine(outDir, "model"), n => modelFiles.Contains(n), n => n == "variances");
+        Check(Path.Combine(outDir, "model", "variances"), VarianceEngine.IsOwnFile, _ => false);
+
+        void Check(string dir, Func<string, bool> ownFile, Func<string, bool> ownFolder)
+        {
+            if (!Directory.Exists(dir)) return;
+            foreach (var e in Directory.EnumerateFileSystemEntries(dir))
+            {
+                var n = Path.GetFileName(e);
+                bool own = n.StartsWith('.') ? AtomicDirectory.IsOwnHiddenName(n) : Directory.Exists(e) ? ownFolder(n) : ownFile(n);
+                if (!own)
+                    throw new GloVeVException($"{outDir}: {Path.GetRelativePath(outDir, e)} is not something glovev run writes, and the folder is replaced as a whole: move it, or name an empty or new --out");
+            }
+        }
+    }
 
     static int MaxContexts(string coocDir, int vocab)
     {

@@ -237,6 +237,10 @@ public static class CooccurrenceCounter
     /// <summary>Files a co-occurrence or shard folder may hold; anything else means --out names some other folder.</summary>
     static readonly string[] OwnFiles = ["cooccurrence.bin", CsrMatrix.FileName, PartialFile, PartialInfoFile];
 
+    /// <summary>Whether a co-occurrence folder's file is one this stage writes (glovev run checks a previous run's
+    /// folder with it before replacing it).</summary>
+    public static bool IsOwnFile(string name) => OwnFiles.Contains(name);
+
     /// <summary>Counts lines [lineLo, lineHi) into sorted sources ready for a k-way merge (files live in tempDir).</summary>
     static (List<IRunSource> Sources, long Tokens, int Spilled) CountSources(string corpusPath, Vocabulary vocab, CooccurrenceOptions o,
         string tempDir, long lineLo, long lineHi, Action<string, double>? progress)

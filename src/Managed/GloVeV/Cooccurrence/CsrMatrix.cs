@@ -83,6 +83,9 @@ public sealed unsafe class CsrMatrix : IDisposable
         throw new GloVeVException($"{path} is a file, but neither GloVe C's co-occurrence file (NAME.bin) nor {FileName}; give a co-occurrence folder (made by cooccur, or holding GloVe C's {GloVeBinaryName}) or a GloVe C .bin file");
     }
 
+    /// <summary>The folder a co-occurrence input names (itself, or the folder of a named .bin or CSR file).</summary>
+    public static string FolderOf(string path) => File.Exists(path) ? Locate(path).Dir : path;
+
     static CsrMatrix OpenDirectory(string path, int vocabSize, Text.Vocabulary? vocab, string? vocabPath)
     {
         var (dir, binName, csrName) = Locate(path);

@@ -71,10 +71,14 @@ public sealed class AtomicDirectory : IDisposable
         var carry = new List<string>();
         if (isOwn != null && Directory.Exists(full))
         {
-            var foreignDir = Directory.EnumerateDirectories(full).Select(Path.GetFileName).FirstOrDefault(n => !n!.StartsWith('.') && isOwnFolder?.Invoke(n) != true);
+            // Hidden names are glovev's own leftovers only when they have its per-run shapes (manifest, staging, swap,
+            // temporaries): anything else hidden is the user's (.git, .env) and is refused (a folder) or kept (a file),
+            // like any other name, since the old folder is deleted once the new one is in place.
+            var foreignDir = Directory.EnumerateDirectories(full).Select(Path.GetFileName)
+                .FirstOrDefault(n => n!.StartsWith('.') ? !IsOwnHidden(n) : isOwnFolder?.Invoke(n) != true);
             if (foreignDir != null)
                 throw new GloVeVException($"{target}: folder holds the folder '{foreignDir}', which this command did not write; the output folder is replaced as a whole, so name an empty or new folder");
-            carry.AddRange(Directory.EnumerateFiles(full).Select(Path.GetFileName).Where(n => !n!.StartsWith('.') && !isOwn(n))!);
+            carry.AddRange(Directory.EnumerateFiles(full).Select(Path.GetFileName).Where(n => n!.StartsWith('.') ? !IsOwnHidden(n) : !isOwn(n))!);
         }
         AtomicDirectory a;
         try { a = new AtomicDirectory(full); }
@@ -99,6 +103,15 @@ public sealed class AtomicDirectory : IDisposable
     }
 
     readonly HashSet<string> _carried = new(StringComparer.Ordinal);
+
+    /// <summary>Hidden names glovev itself leaves in a folder: its manifest, the per-run names of staging folders,
+    /// temporaries and spill folders (".X.staging.HOST.PID.GUID", ".X.PID.GUID.tmp", ".glovev-cooccur-PID-GUID"), and a
+    /// sub-folder's swap journal and old copy (".X.swap", ".X.old").</summary>
+    public static bool IsOwnHiddenName(string name) => IsOwnHidden(name);
+
+    internal static bool IsOwnHidden(string name) =>
+        name == ManifestFile || PidOf(name) > 0 || name.StartsWith(".glovev-", StringComparison.Ordinal)
+        || (name.StartsWith('.') && (name.EndsWith(".swap", StringComparison.Ordinal) || name.EndsWith(".old", StringComparison.Ordinal)));
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     static extern int link(string oldpath, string newpath);

@@ -147,7 +147,9 @@ public sealed class GzipReader : Stream
         BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], size);
         // The data ended at or before the inflater's read position, inside this member: the trailer starts in
         // [from, _pos] and may not have been read yet. (Never further: the next member's trailer could match.)
-        int from = Math.Max(_dataStart, _pos - SearchBack);
+        // Deflate data is at least 2 bytes (an empty member's is 03 00, whose 00 and the first seven of its all-zero
+        // trailer would otherwise match one byte early).
+        int from = Math.Min(_pos, Math.Max(_dataStart + 2, _pos - SearchBack));
         Have(ref from, _pos - from + 8);
         var window = _buf.AsSpan(from, Math.Min(_len, _pos + 8) - from);
         int hit = window.IndexOf(trailer);

@@ -52,6 +52,8 @@ public static class VarianceEngine
         const string advice = "variances go in a folder of their own (by default MODEL/variances); name another output folder";
         if (cooccurDir != null)
         {
+            // --cooccur may name the .bin or CSR file: the folder holding it is what must not be written into.
+            cooccurDir = CsrMatrix.FolderOf(cooccurDir);
             if (OutputPaths.IsSameOrInside(outDir, cooccurDir))
                 throw new GloVeVException($"{outDir}: is {(OutputPaths.Resolved(outDir) == OutputPaths.Resolved(cooccurDir) ? "the co-occurrence folder" : "inside the co-occurrence folder")} this stage reads ({cooccurDir}); {advice}");
         }
