@@ -117,3 +117,10 @@ def test_a_run_keeps_or_refuses_what_the_user_put_in_its_folder(cli, tmp_path):
     r = subprocess.run([cli, "run", "--corpus", str(out / "model" / "my.txt"), "--out", str(out), *FAST], capture_output=True, text=True)
     assert r.returncode == 2 and "inside --out" in r.stderr
     assert (out / "model" / "my.txt").read_text() == "mine"
+    # At the top of --out a corpus is the user's file like any other: used, and kept.
+    (out / "model" / "my.txt").unlink()
+    import shutil
+    shutil.copy(KJV, out / "corpus.txt.gz")
+    r = subprocess.run([cli, "run", "--corpus", str(out / "corpus.txt.gz"), "--out", str(out), *FAST], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (out / "corpus.txt.gz").read_bytes() == KJV.read_bytes()

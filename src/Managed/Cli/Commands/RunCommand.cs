@@ -150,8 +150,13 @@ static class RunCommand
     /// a corpus inside it, and anything in those sub-folders a run does not write (a user's file there would be deleted).</summary>
     static void RefuseForeignContent(string outDir, string? corpus)
     {
-        if (corpus != null && OutputPaths.Resolved(corpus).StartsWith(OutputPaths.Resolved(outDir).TrimEnd('/') + "/", StringComparison.Ordinal))
-            throw new GloVeVException($"--corpus {corpus} is inside --out {outDir}, which a run replaces as a whole: name another --out or move the corpus");
+        // A corpus file at the top of --out is carried into the new folder like any file of the user's; deeper, or under
+        // a name the run writes, it would be deleted or overwritten.
+        var outReal = OutputPaths.Resolved(outDir).TrimEnd('/');
+        var corpusReal = corpus == null ? null : OutputPaths.Resolved(corpus);
+        if (corpusReal != null && corpusReal.StartsWith(outReal + "/", StringComparison.Ordinal)
+            && (Path.GetDirectoryName(corpusReal) != outReal || RunFiles.Contains(Path.GetFileName(corpusReal))))
+            throw new GloVeVException($"--corpus {corpus} is inside --out {outDir}, where the run would replace it (the folder is replaced as a whole): name another --out or move the corpus");
         string[] modelFiles = [GloVeParameters.ParamsFile, GloVeParameters.VectorsFile, "vocab.txt", Vocabulary.TokenizerFile("vocab.txt"), TrainingCheckpoint.FileName];
         Check(Path.Combine(outDir, "cooccur"), CooccurrenceCounter.IsOwnFile, _ => false);
         Check(Path.Combine(outDir, "model"), n => modelFiles.Contains(n), n => n == "variances");
