@@ -55,19 +55,9 @@ switch (args.FirstOrDefault())
     {
         // compact-loop CHUNK_DIR PASSES [TARGET=0.9] [WORDS=300]: only the compact choice, PASSES times over the first WORDS
         // covariances of each chunk (for profilers); prints ms a word.
-        var lfiles = Directory.GetFiles(args[1], "completechunk_*.safetensors").Order().ToArray();
         int passes = int.Parse(args[2], inv), lper = args.Length > 4 ? int.Parse(args[4], inv) : 300;
         double ltarget = args.Length > 3 ? double.Parse(args[3], inv) : 0.9;
-        var lmats = new List<double[]>();
-        int ld = 0;
-        foreach (var file in lfiles)
-        {
-            using var f = new GloVeV.IO.SafeTensorsFile(file);
-            var all = f.ReadDoubles("variances");
-            ld = (int)f.Entry("variances").Shape[1];
-            int n = all.Length / (ld * ld);
-            for (int l = 0; l < Math.Min(lper, n); l++) lmats.Add(all.AsSpan(l * ld * ld, ld * ld).ToArray());
-        }
+        var lmats = CompleteCovariances(Directory.GetFiles(args[1], "completechunk_*.safetensors").Order().ToArray(), lper, out int ld);
         var lsw = System.Diagnostics.Stopwatch.StartNew();
         for (int pass = 0; pass < passes; pass++)
             foreach (var m in lmats) GloVeV.Variance.CompactCovariance.Choose(m, ld, ltarget);
@@ -83,16 +73,7 @@ switch (args.FirstOrDefault())
         var files = Directory.Exists(args[1]) ? Directory.GetFiles(args[1], "completechunk_*.safetensors").Order().ToArray() : [args[1]];
         double target = args.Length > 2 ? double.Parse(args[2], inv) : 0.9;
         int per = args.Length > 3 ? int.Parse(args[3], inv) : 500;
-        var mats = new List<double[]>();
-        int d = 0;
-        foreach (var file in files)
-        {
-            using var f = new GloVeV.IO.SafeTensorsFile(file);
-            var all = f.ReadDoubles("variances");
-            d = (int)f.Entry("variances").Shape[1];
-            int n = all.Length / (d * d);
-            for (int l = 0; l < (per > 0 ? Math.Min(per, n) : n); l++) mats.Add(all.AsSpan(l * d * d, d * d).ToArray());
-        }
+        var mats = CompleteCovariances(files, per, out int d);
         double Pass(int count, Action<int> one)
         {
             var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -244,5 +225,22 @@ switch (args.FirstOrDefault())
         return 2;
 }
 
+// The first `per` covariances (0 = all) of each complete chunk file, each D x D; d receives D.
+static List<double[]> CompleteCovariances(string[] files, int per, out int d)
+{
+    var mats = new List<double[]>();
+    d = 0;
+    foreach (var file in files)
+    {
+        using var f = new GloVeV.IO.SafeTensorsFile(file);
+        var all = f.ReadDoubles("variances");
+        int dd = d = (int)f.Entry("variances").Shape[1];
+        int n = all.Length / (dd * dd);
+        for (int l = 0; l < (per > 0 ? Math.Min(per, n) : n); l++) mats.Add(all.AsSpan(l * dd * dd, dd * dd).ToArray());
+    }
+    return mats;
+}
+
 [System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, double>))]
 partial class BenchJson : System.Text.Json.Serialization.JsonSerializerContext;
+

@@ -1,5 +1,7 @@
+using GloVeV.Cooccurrence;
 using GloVeV.IO;
 using GloVeV.Text;
+using GloVeV.Training;
 
 namespace GloVeV.Tests;
 
@@ -20,6 +22,21 @@ static class ModelBuilder
         SafeTensorsWriter.WriteAll(Path.Combine(vd, "completechunk_0.safetensors"), [(new TensorSpec("variances", TensorDType.F64, [ids.Count, d, d]), w => w.Write<double>(data))]);
         File.WriteAllLines(Path.Combine(vd, "chunk_map.txt"), ids.Select((id, l) => $"{words[id]}\t{id}\t0\t{l}"));
         return dir;
+    }
+
+    /// <summary>A tiny trained model from a synthetic corpus (V = 23, D = 3, window 4, 3 epochs): its folder, the model
+    /// folder and the co-occurrence folder, for tests of the stages' folders rather than their numbers.</summary>
+    public static (string Dir, string Model, string Cooc) Trained()
+    {
+        var dir = TestPaths.TempDir();
+        var corpus = TestPaths.WriteCorpus(dir, string.Join("\n", Enumerable.Range(0, 400).Select(k => string.Join(' ', Enumerable.Range(0, 12).Select(j => $"w{(k * 7 + j * 3) % 23}")))));
+        var vocab = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 1 }).Vocabulary;
+        vocab.Save(Path.Combine(dir, "vocab.txt"));
+        var cooc = Path.Combine(dir, "cooc");
+        CooccurrenceCounter.Count(corpus, vocab, cooc, new CooccurrenceOptions { Window = 4, Threads = 1 });
+        var model = Path.Combine(dir, "model");
+        ModelTraining.Train(cooc, Path.Combine(dir, "vocab.txt"), model, new TrainingOptions { Dim = 3, Epochs = 3, Threads = 1 });
+        return (dir, model, cooc);
     }
 
     public static double[] Isotropic(int d, double s2)

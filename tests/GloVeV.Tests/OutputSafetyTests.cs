@@ -15,23 +15,10 @@ namespace GloVeV.Tests;
 /// </summary>
 public class OutputSafetyTests
 {
-    static (string Dir, string Cooc) TinyModel()
-    {
-        var dir = TestPaths.TempDir();
-        var corpus = TestPaths.WriteCorpus(dir, string.Join("\n", Enumerable.Range(0, 400).Select(k => string.Join(' ', Enumerable.Range(0, 12).Select(j => $"w{(k * 7 + j * 3) % 23}")))));
-        var vocab = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 1 }).Vocabulary;
-        vocab.Save(Path.Combine(dir, "vocab.txt"));
-        var cooc = Path.Combine(dir, "cooc");
-        CooccurrenceCounter.Count(corpus, vocab, cooc, new CooccurrenceOptions { Window = 4, Threads = 1 });
-        var model = Path.Combine(dir, "model");
-        ModelTraining.Train(cooc, Path.Combine(dir, "vocab.txt"), model, new TrainingOptions { Dim = 3, Epochs = 3, Threads = 1 });
-        return (model, cooc);
-    }
-
     [Fact]
     public void TheVarianceStageNeverReplacesAFolderWithOtherThingsInIt()
     {
-        var (model, cooc) = TinyModel();
+        var (_, model, cooc) = ModelBuilder.Trained();
         var parent = Path.GetDirectoryName(model)!;
         File.WriteAllText(Path.Combine(parent, "thesis.tex"), "mine");
         // --out . in a folder holding the model and the co-occurrence folders: refused, nothing touched.
@@ -54,7 +41,7 @@ public class OutputSafetyTests
     [Fact]
     public void ACancelledTrainingLeavesNoEmptyModelFolder()
     {
-        var (model, cooc) = TinyModel();
+        var (_, model, cooc) = ModelBuilder.Trained();
         var vocab = Path.Combine(Path.GetDirectoryName(model)!, "vocab.txt");
         var fresh = Path.Combine(Path.GetDirectoryName(model)!, "fresh");
         Assert.Throws<OperationCanceledException>(() => ModelTraining.Train(cooc, vocab, fresh, new TrainingOptions { Dim = 3, Epochs = 3, Threads = 1 },

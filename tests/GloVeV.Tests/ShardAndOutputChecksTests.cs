@@ -14,19 +14,6 @@ namespace GloVeV.Tests;
 /// </summary>
 public class ShardAndOutputChecksTests
 {
-    static (string Dir, string Model, string Cooc) TinyModel()
-    {
-        var dir = TestPaths.TempDir();
-        var corpus = TestPaths.WriteCorpus(dir, string.Join("\n", Enumerable.Range(0, 400).Select(k => string.Join(' ', Enumerable.Range(0, 12).Select(j => $"w{(k * 7 + j * 3) % 23}")))));
-        var vocab = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 1 }).Vocabulary;
-        vocab.Save(Path.Combine(dir, "vocab.txt"));
-        var cooc = Path.Combine(dir, "cooc");
-        CooccurrenceCounter.Count(corpus, vocab, cooc, new CooccurrenceOptions { Window = 4, Threads = 1 });
-        var model = Path.Combine(dir, "model");
-        ModelTraining.Train(cooc, Path.Combine(dir, "vocab.txt"), model, new TrainingOptions { Dim = 3, Epochs = 3, Threads = 1 });
-        return (dir, model, cooc);
-    }
-
     static string Shard((string Dir, string Model, string Cooc) m, int k, int n, VarianceOptions? o = null, string? name = null)
     {
         var outDir = Path.Combine(m.Dir, name ?? $"v{k}of{n}");
@@ -44,7 +31,7 @@ public class ShardAndOutputChecksTests
     [Fact]
     public void MergeVariancesNeedsEachShardExactlyOnce()
     {
-        var m = TinyModel();
+        var m = ModelBuilder.Trained();
         var p = Enumerable.Range(1, 3).Select(k => Shard(m, k, 3)).ToArray();
         var outDir = Path.Combine(m.Dir, "merged");
         Assert.Contains("missing shard 2 of 3", MergeFails([p[0], p[2]], outDir));
@@ -67,7 +54,7 @@ public class ShardAndOutputChecksTests
     [Fact]
     public void MergeVariancesRefusesShardsComputedWithOtherSettings()
     {
-        var m = TinyModel();
+        var m = ModelBuilder.Trained();
         var p1 = Shard(m, 1, 3);
         var p3 = Shard(m, 3, 3);
         var outDir = Path.Combine(m.Dir, "merged");
@@ -86,7 +73,7 @@ public class ShardAndOutputChecksTests
     [Fact]
     public void TheVarianceStageNeverWritesIntoItsInputsFolders()
     {
-        var m = TinyModel();
+        var m = ModelBuilder.Trained();
         var manifest = File.ReadAllBytes(Path.Combine(m.Cooc, AtomicDirectory.ManifestFile));
         string Refused(string outDir, string? model = null)
         {

@@ -1032,20 +1032,18 @@ class Model:
         """gensim's ``similar_by_word``: ``most_similar(word, topn=topn)`` (for a word, the neighbours carry their
         intervals). With `restrict_vocab`, gensim's plain search of the first words instead: (word, cosine) pairs of the
         trained vectors, without intervals."""
-        if not self._is_key(word):
-            raise TypeError("word must be a key (str or int), not %s" % type(word).__name__)
-        limit = self._restrict(restrict_vocab)
-        if limit is None:
-            return self.most_similar(word, topn=topn)
-        return self._most_similar_combination(None, [word], None, topn, limit)
+        return self._similar_by(word, "word", topn, restrict_vocab)
 
     @_params("NeighbourList, list of (str, float) or numpy.ndarray",
              topn="int or None\n    Number of neighbours (None: every word's cosine, as gensim).")
     def similar_by_key(self, key, topn=10, restrict_vocab=None):
         """gensim's ``similar_by_key``, as :meth:`similar_by_word`: ``most_similar(key, topn=topn)`` (for a word, with
         intervals); with `restrict_vocab`, plain (word, cosine) pairs of the trained vectors without intervals."""
+        return self._similar_by(key, "key", topn, restrict_vocab)
+
+    def _similar_by(self, key, name, topn, restrict_vocab):
         if not self._is_key(key):
-            raise TypeError("key must be a key (str or int), not %s" % type(key).__name__)
+            raise TypeError("%s must be a key (str or int), not %s" % (name, type(key).__name__))
         limit = self._restrict(restrict_vocab)
         if limit is None:
             return self.most_similar(key, topn=topn)

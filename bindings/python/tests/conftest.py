@@ -38,3 +38,19 @@ def run_json(cli, *args):
     import json
     out = subprocess.run([cli, *args, "--json"], check=True, capture_output=True, text=True).stdout
     return json.loads(out)
+
+
+def run_cli(cli, *args, timeout=300):
+    return subprocess.run([cli, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+def assert_clean_failure(r, *needles, absent=()):
+    """Exit 2, one 'glovev: error:' message naming each needle (and none of `absent`), no stack trace, no .NET type names."""
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    err = r.stderr
+    assert "glovev: error:" in err, err
+    assert "   at " not in err and "Exception" not in err and "System." not in err, err
+    for n in needles:
+        assert str(n) in err, (n, err)
+    for n in absent:
+        assert str(n) not in err, (n, err)

@@ -11,20 +11,7 @@ import pytest
 
 import glovev
 import safetensors_np as st
-
-
-def run(cli, *args):
-    return subprocess.run([cli, *map(str, args)], capture_output=True, text=True, timeout=300)
-
-
-def assert_clean_failure(r, *needles):
-    """Exit 2, one 'glovev: error:' message naming each needle, no stack trace, no .NET type names."""
-    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    err = r.stderr
-    assert "glovev: error:" in err, err
-    assert "   at " not in err and "Exception" not in err and "System." not in err, err
-    for n in needles:
-        assert str(n) in err, (n, err)
+from conftest import assert_clean_failure, run_cli as run
 
 
 def assert_python_error(call, *needles, kind=glovev.GloVeVError):

@@ -10,24 +10,9 @@ import subprocess
 import pytest
 
 import glovev
-from conftest import REPO
+from conftest import REPO, assert_clean_failure, run_cli as run
 
 CORPUS = REPO / "tests" / "data" / "sotu_small.txt"
-
-
-def run(cli, *args, timeout=300):
-    return subprocess.run([cli, *map(str, args)], capture_output=True, text=True, timeout=timeout)
-
-
-def assert_clean_failure(r, *needles, absent=()):
-    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    err = r.stderr
-    assert "glovev: error:" in err, err
-    assert "   at " not in err and "Exception" not in err and "System." not in err, err
-    for n in needles:
-        assert str(n) in err, (n, err)
-    for n in absent:
-        assert str(n) not in err, (n, err)
 
 
 def metadata(path):

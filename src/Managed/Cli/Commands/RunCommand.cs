@@ -157,9 +157,8 @@ static class RunCommand
         if (corpusReal != null && corpusReal.StartsWith(outReal + "/", StringComparison.Ordinal)
             && (Path.GetDirectoryName(corpusReal) != outReal || RunFiles.Contains(Path.GetFileName(corpusReal))))
             throw new GloVeVException($"--corpus {corpus} is inside --out {outDir}, where the run would replace it (the folder is replaced as a whole): name another --out or move the corpus");
-        string[] modelFiles = [GloVeParameters.ParamsFile, GloVeParameters.VectorsFile, "vocab.txt", Vocabulary.TokenizerFile("vocab.txt"), TrainingCheckpoint.FileName];
         Check(Path.Combine(outDir, "cooccur"), CooccurrenceCounter.IsOwnFile, _ => false);
-        Check(Path.Combine(outDir, "model"), n => modelFiles.Contains(n), n => n == "variances");
+        Check(Path.Combine(outDir, "model"), ModelTraining.IsOwnFile, n => n == "variances");
         Check(Path.Combine(outDir, "model", "variances"), VarianceEngine.IsOwnFile, _ => false);
 
         void Check(string dir, Func<string, bool> ownFile, Func<string, bool> ownFolder)
@@ -168,7 +167,7 @@ static class RunCommand
             foreach (var e in Directory.EnumerateFileSystemEntries(dir))
             {
                 var n = Path.GetFileName(e);
-                bool own = n.StartsWith('.') ? AtomicDirectory.IsOwnHiddenName(n) : Directory.Exists(e) ? ownFolder(n) : ownFile(n);
+                bool own = n.StartsWith('.') ? AtomicDirectory.IsOwnHidden(n) : Directory.Exists(e) ? ownFolder(n) : ownFile(n);
                 if (!own)
                     throw new GloVeVException($"{outDir}: {Path.GetRelativePath(outDir, e)} is not something glovev run writes, and the folder is replaced as a whole: move it, or name an empty or new --out");
             }

@@ -107,9 +107,7 @@ public sealed class AtomicDirectory : IDisposable
     /// <summary>Hidden names glovev itself leaves in a folder: its manifest, the per-run names of staging folders,
     /// temporaries and spill folders (".X.staging.HOST.PID.GUID", ".X.PID.GUID.tmp", ".glovev-cooccur-PID-GUID"), and a
     /// sub-folder's swap journal and old copy (".X.swap", ".X.old").</summary>
-    public static bool IsOwnHiddenName(string name) => IsOwnHidden(name);
-
-    internal static bool IsOwnHidden(string name) =>
+    public static bool IsOwnHidden(string name) =>
         name == ManifestFile || PidOf(name) > 0 || name.StartsWith(".glovev-", StringComparison.Ordinal)
         || (name.StartsWith('.') && (name.EndsWith(".swap", StringComparison.Ordinal) || name.EndsWith(".old", StringComparison.Ordinal)));
 

@@ -1,3 +1,4 @@
+using GloVeV.IO;
 namespace GloVeV.Text;
 
 /// <summary>
@@ -45,7 +46,7 @@ public static class CorpusFile
     }
 
     /// <summary>A few bytes already read, then the rest of the stream.</summary>
-    sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
+    sealed class PrefixedStream(byte[] prefix, Stream rest) : ForwardReadStream
     {
         int _at;
 
@@ -61,16 +62,6 @@ public static class CorpusFile
             return rest.Read(buffer);
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
         protected override void Dispose(bool disposing) { if (disposing) rest.Dispose(); base.Dispose(disposing); }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

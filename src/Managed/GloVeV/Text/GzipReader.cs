@@ -1,3 +1,4 @@
+using GloVeV.IO;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
@@ -26,7 +27,7 @@ namespace GloVeV.Text;
 /// 2^-64 per position). A member whose input ran out before its data ended is truncated; one whose data ended but whose
 /// trailer does not match is corrupt.</para>
 /// </remarks>
-public sealed class GzipReader : Stream
+public sealed class GzipReader : ForwardReadStream
 {
     const int BufferBytes = 1 << 20;
     /// <summary>Bytes before the inflater's read position searched for the end of a member's deflate data: its last
@@ -209,7 +210,7 @@ public sealed class GzipReader : Stream
     }
 
     /// <summary>What the inflater reads: the buffer from the read position on.</summary>
-    sealed class Source(GzipReader r) : Stream
+    sealed class Source(GzipReader r) : ForwardReadStream
     {
         public override int Read(Span<byte> buffer)
         {
@@ -221,17 +222,6 @@ public sealed class GzipReader : Stream
             r._pos += n;
             return n;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     protected override void Dispose(bool disposing)
@@ -245,14 +235,5 @@ public sealed class GzipReader : Stream
         base.Dispose(disposing);
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
     public override bool CanRead => !_disposed;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -27,6 +27,12 @@ public static class ModelTraining
         }
     }
 
+    /// <summary>Whether a model folder's file is one training writes (glovev run checks a previous run's folder with it
+    /// before replacing it).</summary>
+    public static bool IsOwnFile(string name) =>
+        name is GloVeParameters.ParamsFile or GloVeParameters.VectorsFile or "vocab.txt" or TrainingCheckpoint.FileName
+        || name == Text.Vocabulary.TokenizerFile("vocab.txt");
+
     static ModelTrainingResult TrainInto(string cooccurDir, string vocabPath, string outDir, TrainingOptions o, bool resume,
         Action<EpochReport>? onEpoch, CancellationToken cancel, Func<CsrMatrix, TrainingOptions, IGloVeTrainer>? backend,
         Action<AlsSweepReport>? onSweep, Action<RidgeCandidate>? onRidge)
