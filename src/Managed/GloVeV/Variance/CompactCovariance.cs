@@ -118,10 +118,14 @@ public sealed class CompactCovariance
 
     /// <summary>The smallest rank r &lt;= <paramref name="rSub"/> whose Ritz pairs (subspace of <paramref name="k"/>)
     /// keep the target share, as an Svd form; null when the subspace does not reach it.</summary>
+    [ThreadStatic] static double[]? t_theta, t_vectors;
+
     static unsafe CompactCovariance? RitzForm(ReadOnlySpan<double> sigma, int d, int rSub, int k, double fro2, double target, int pass)
     {
-        var theta = new double[k];
-        var uk = new double[d * k];
+        // Per-thread buffers: a fresh 30 KB a word (D = 100) was most of what the compact choice allocated, and the
+        // collections that caused slowed the covariance computation running beside it.
+        var theta = t_theta is { } tt && tt.Length >= k ? tt : (t_theta = new double[k]);
+        var uk = t_vectors is { } tv && tv.Length >= d * k ? tv : (t_vectors = new double[d * k]);
         fixed (double* ps = sigma, pt = theta, pu = uk) DenseLinearAlgebra.RitzTop(ps, d, k, SubspacePowers, pt, pu);
         double got = 0;
         for (int rr = 1; rr <= rSub; rr++)

@@ -286,11 +286,10 @@ public static class VarianceEngine
                     approxInfo.Append(vocab[idx]).Append("\tdiagonal\n");
                     break;
                 case CompactForm.Svd:
-                    var vt = new double[c.Rank * d];
-                    for (int e = 0; e < c.Rank; e++) for (int q = 0; q < d; q++) vt[e * d + q] = c.U[q * c.Rank + e];
                     specs.Add((new TensorSpec($"U_{idx}", TensorDType.F64, [d, c.Rank]), w => w.Write<double>(c.U)));
                     specs.Add((new TensorSpec($"s_{idx}", TensorDType.F64, [c.Rank]), w => w.Write<double>(c.S)));
-                    specs.Add((new TensorSpec($"Vt_{idx}", TensorDType.F64, [c.Rank, d]), w => w.Write<double>(vt)));
+                    // Uᵀ, one row at a time, when the file is written (no copy held per word).
+                    specs.Add((new TensorSpec($"Vt_{idx}", TensorDType.F64, [c.Rank, d]), w => WriteTransposed(w, c.U, d, c.Rank)));
                     approxInfo.Append(vocab[idx]).Append("\tsvd\t").Append(c.Rank).Append('\n');
                     break;
                 default:
@@ -300,6 +299,17 @@ public static class VarianceEngine
             }
         }
         SafeTensorsWriter.WriteAll(path, specs, meta, direct: true, known: publish);
+    }
+
+    /// <summary>Writes the transpose of u (rows x cols, row-major) row by row.</summary>
+    static void WriteTransposed(SafeTensorsWriter w, double[] u, int rows, int cols)
+    {
+        Span<double> row = rows <= 1024 ? stackalloc double[rows] : new double[rows];
+        for (int e = 0; e < cols; e++)
+        {
+            for (int q = 0; q < rows; q++) row[q] = u[q * cols + e];
+            w.Write<double>(row);
+        }
     }
 
     static void WriteInfo(string path, Vocabulary vocab, WordVarianceStatus[] status, WordVariance[] info)
