@@ -79,16 +79,26 @@ public class IntervalTests
         return (vs, cov, l);
     }
 
+    /// <summary>A cosine's calibrated estimate: the closed-form debiased cosine minus the median error of the bootstrap's
+    /// replicates at the pseudo-truth (written out in <see cref="ReferenceReplicates"/>); the interval is symmetric about
+    /// it.</summary>
     [Fact]
-    public void CalibratedIntervalIsCentredOnTheDebiasedEstimateAndContainsIt()
+    public void CalibratedCosineIsTheDebiasedCosineCentredByItsBootstrapAndContainedInItsInterval()
     {
         var rng = new SplitMix64(2);
         var a = Rand(ref rng, 20); var b = Rand(ref rng, 20);
         var (v, cov, l) = Words(0.2, a, b);
         var stat = Statistic.Cosine(0, 1);
+        Assert.True(stat.BootstrapBiasCorrected);
         var iv = IntervalEngine.Calibrated(stat, v, cov, l, [100, 100], 0.95, 1000, 7);
         double tra = cov[0]![0] * 20, trb = cov[1]![0] * 20;
-        Assert.Equal(Dot(a, b) / Math.Sqrt((Dot(a, a) - tra) * (Dot(b, b) - trb)), iv.Estimate, 12);
+        double debiased = Dot(a, b) / Math.Sqrt((Dot(a, a) - tra) * (Dot(b, b) - trb));
+        var (theta, ts, sds) = ReferenceReplicates(stat, v, cov, l, [100, 100], 1000, 7);
+        double bias = IntervalEngine.Quantile(ts.Order().ToArray(), 0.5) - theta;
+        Assert.NotEqual(0, bias);
+        Assert.Equal(debiased - bias, iv.Estimate, 12);
+        var abst = ts.Select((t, k) => Math.Abs(t - bias - theta) / sds[k]).Order().ToArray();
+        Assert.Equal(IntervalEngine.Quantile(abst, 0.95), (iv.Hi - iv.Estimate) / iv.Sd, 9);
         Assert.Equal(Dot(a, b) / Math.Sqrt(Dot(a, a) * Dot(b, b)), iv.Plugin, 12);
         Assert.Equal(IntervalStatus.Ok, iv.Status);
         Assert.True(iv.Lo < iv.Estimate && iv.Estimate < iv.Hi);
@@ -151,11 +161,12 @@ public class IntervalTests
         var l = cov.Select(c => c == null ? null : (double[]?)CovarianceMath.SquareRoot(c, d)).ToArray();
         int[] dof = [7, 40, 0, 25];
         var stat = Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2) + Statistic.Cosine(1, 3);
-        Assert.False(stat.BootstrapBiasCorrected);
+        Assert.True(stat.BootstrapBiasCorrected);
         var iv = IntervalEngine.Calibrated(stat, v, cov, l, dof, 0.9, draws, 5);
         Assert.Equal(IntervalStatus.Ok, iv.Status);
         var (theta, ts, sds) = ReferenceReplicates(stat, v, cov, l, dof, draws, 5);
-        var abst = ts.Select((t, b) => Math.Abs(t - theta) / sds[b]).ToList();
+        double bias = IntervalEngine.Quantile(ts.Order().ToArray(), 0.5) - theta;
+        var abst = ts.Select((t, b) => Math.Abs(t - bias - theta) / sds[b]).ToList();
         Assert.Equal(IntervalEngine.Quantile(abst.Order().ToArray(), 0.9), (iv.Hi - iv.Estimate) / iv.Sd, 9);
         double tObs = Math.Abs(iv.Estimate) / iv.Sd;
         Assert.Equal((1.0 + abst.Count(x => x >= tObs)) / (abst.Count + 1.0), iv.PValueZero, 12);
@@ -191,7 +202,8 @@ public class IntervalTests
     }
 
     /// <summary>RND is centred by its bootstrap: estimate = debiased RND - (median T* - θ°), half-width from
-    /// |T* - b - θ°|/sd*; a difference of two RNDs is too, a cosine is not.</summary>
+    /// |T* - b - θ°|/sd*; a difference of two RNDs is too; a smooth function of centred statistics (the WEAT effect size
+    /// of cosines) only when built so.</summary>
     [Fact]
     public void CalibratedRndIsCentredByTheMedianErrorOfItsReplicates()
     {
@@ -204,8 +216,10 @@ public class IntervalTests
         var rnd = GloVeV.Evaluation.RelativeNormDistance.Statistic([0, 1], [2, 3], [4, 5]);
         Assert.True(rnd.BootstrapBiasCorrected);
         Assert.True((rnd - GloVeV.Evaluation.RelativeNormDistance.Statistic([0, 1], [2, 3], [4])).BootstrapBiasCorrected);
-        Assert.True(Statistic.Function([rnd], x => 2 * x[0], _ => [2.0], (double.NegativeInfinity, double.PositiveInfinity)).BootstrapBiasCorrected);
+        Assert.True(Statistic.Function([rnd], x => 2 * x[0], _ => [2.0], (double.NegativeInfinity, double.PositiveInfinity), centred: true).BootstrapBiasCorrected);
+        Assert.False(Statistic.Function([rnd], x => 2 * x[0], _ => [2.0], (double.NegativeInfinity, double.PositiveInfinity)).BootstrapBiasCorrected);
         Assert.False(Statistic.Function([Statistic.Cosine(0, 1)], x => 2 * x[0], _ => [2.0], (-2, 2)).BootstrapBiasCorrected);
+        Assert.False(GloVeV.Evaluation.Weat.Statistics([0, 1], [2, 3], [4], [5]).Effect.BootstrapBiasCorrected);
         var iv = IntervalEngine.Calibrated(rnd, v, cov, l, dof, 0.95, draws, 9);
         Assert.Equal(IntervalStatus.Ok, iv.Status);
         var (theta, ts, sds) = ReferenceReplicates(rnd, v, cov, l, dof, draws, 9);

@@ -167,7 +167,8 @@ def _level(ci):
 @dataclass(frozen=True)
 class Interval:
     """One statistic with its interval (the core's gv_interval): estimate: the centre of the interval (plug-in for delta,
-    median of draws for sample, debiased value for calibrated, for a relative norm distance also centred by its bootstrap);
+    median of draws for sample, debiased value for calibrated, for cosines, their sums and differences and a relative norm distance also
+    centred by the median error of its bootstrap);
     plugin: the statistic at the trained vectors; status 'ok'
     or 'not_identifiable' (then ci is (nan, nan)); reason: why it is not identifiable (the core's name, e.g.
     'debiased_norm_not_positive', 'bootstrap_undefined', 'covers_range'; None when ok); p_value: the test of

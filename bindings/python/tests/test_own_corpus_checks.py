@@ -205,7 +205,8 @@ def test_a_killed_bootstrap_resumes_at_the_next_missing_replicate(cli, kjv_model
 
 def test_calibrated_interval_of_a_ridge_model_is_built_on_the_unshrunk_estimates(kjv_model):
     """Independently in numpy: with ridge lambda, S = I - (lambda / sigma^2) Sigma, the un-shrunk vector S^-1 w and its
-    covariance Sigma S^-1; the calibrated estimate of a cosine is the noise-debiased cosine of those."""
+    covariance Sigma S^-1; the calibrated interval of a cosine is built on the noise-debiased cosine of those (its sd is
+    that cosine's delta-method sd; its estimate that cosine shifted by the bootstrap's median error)."""
     import csv
     import warnings
     import glovev
@@ -225,10 +226,14 @@ def test_calibrated_interval_of_a_ridge_model_is_built_on_the_unshrunk_estimates
             Si = np.linalg.inv(S)
             un[w] = (Si @ m.get_vector(w).astype(np.float64), sigma @ Si)
         (va, ca), (vb, cb) = un[a], un[b]
-        expect = va @ vb / np.sqrt((va @ va - np.trace(ca)) * (vb @ vb - np.trace(cb)))
+        pa, pb = va @ va - np.trace(ca), vb @ vb - np.trace(cb)
+        expect = va @ vb / np.sqrt(pa * pb)
+        ga, gb = vb / np.sqrt(pa * pb) - expect * va / pa, va / np.sqrt(pa * pb) - expect * vb / pb
+        expect_sd = np.sqrt(ga @ ca @ ga + gb @ cb @ gb)
         cal = m.similarity(a, b)
         delta = m.similarity(a, b, method="delta")
         m.close()
-    assert cal.estimate == pytest.approx(expect, rel=1e-6)
+    assert cal.sd == pytest.approx(expect_sd, rel=1e-6)
+    assert abs(cal.estimate - expect) < 0.5 * cal.sd
     assert cal.plugin == pytest.approx(delta.estimate, rel=1e-12)  # the plug-in stays the trained vectors' cosine
     assert cal.ci[0] <= cal.estimate <= cal.ci[1]

@@ -286,7 +286,8 @@ glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covari
 #' Cosine similarity with an interval
 #'
 #' Cosine similarity with an interval: list(estimate, plugin, sd, ci, method, mean, status, p_value, flags,
-#' reason, words); reason is the core's name of why the status is "not_identifiable" (e.g.
+#' reason, words); estimate is the centre of ci (calibrated: the noise-debiased cosine shifted by the median error of its
+#' parametric bootstrap; delta: the plug-in; sample: the median of the draws), plugin the cosine of the trained vectors; reason is the core's name of why the status is "not_identifiable" (e.g.
 #' "debiased_norm_not_positive", "bootstrap_undefined", "covers_range"), NA when it is "ok". samples/seed/ci NULL = the core's defaults (the delta method takes neither samples nor seed). A word
 #' without a covariance is an error unless hold_fixed = TRUE (then it is exact, and a warning says so). The list has
 #' class "glovev_similarity" (see \link{glovev_print}); unreliable words and a not identifiable result are warnings.

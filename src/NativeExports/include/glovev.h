@@ -561,7 +561,8 @@ int gv_model_covariance(gv_model* m, const char* word, int32_t approximate, doub
 /* ---- uncertainty-aware queries ---------------------------------------------------------------------------- */
 
 /* estimate: the centre the interval is built around (plug-in for delta, median of draws for sample, debiased value for
- * calibrated, which for a relative norm distance is also centred by its bootstrap); plugin: the statistic at the trained vectors; mean: mean of draws (else the estimate); sd; [lo, hi];
+ * calibrated, which for a cosine, a sum or difference of cosines and a relative norm distance is also centred by the
+ * median error of its bootstrap); plugin: the statistic at the trained vectors; mean: mean of draws (else the estimate); sd; [lo, hi];
  * p_value: test of statistic = 0; method: GV_METHOD_*; status: GV_STATUS_*; flags: GV_FLAG_* over the words involved;
  * reason: GV_REASON_* (why the status is not GV_STATUS_OK; GV_REASON_NONE when it is). */
 typedef struct gv_interval { double estimate, plugin, mean, sd, lo, hi, p_value; int32_t method, status, flags, reason; } gv_interval;

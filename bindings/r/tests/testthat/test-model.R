@@ -71,9 +71,15 @@ test_that("the calibrated default reports estimate, plug-in, status and the word
   expect_equal(d$method, "calibrated"); expect_equal(d$samples, 1000); expect_equal(d$seed, 1); expect_equal(d$level, 0.95)
   s <- glovev_similarity(m, "war", "peace")
   va <- glovev_vector(m, "war"); vb <- glovev_vector(m, "peace")
-  ta <- sum(diag(glovev_covariance(m, "war"))); tb <- sum(diag(glovev_covariance(m, "peace")))
+  ca <- glovev_covariance(m, "war"); cb <- glovev_covariance(m, "peace")
   expect_equal(s$plugin, sum(va * vb) / sqrt(sum(va^2) * sum(vb^2)), tolerance = 1e-12)
-  expect_equal(s$estimate, sum(va * vb) / sqrt((sum(va^2) - ta) * (sum(vb^2) - tb)), tolerance = 1e-10)
+  # The noise-debiased cosine and its delta-method sd (traces held fixed); the estimate is that cosine centred by the
+  # bootstrap's median error (checked exactly against a replica of the bootstrap in the xunit suite).
+  pa <- sum(va^2) - sum(diag(ca)); pb <- sum(vb^2) - sum(diag(cb))
+  debiased <- sum(va * vb) / sqrt(pa * pb)
+  ga <- vb / sqrt(pa * pb) - debiased * va / pa; gb <- va / sqrt(pa * pb) - debiased * vb / pb
+  expect_equal(s$sd, sqrt(drop(t(ga) %*% ca %*% ga + t(gb) %*% cb %*% gb)), tolerance = 1e-9)
+  expect_true(s$estimate != debiased && abs(s$estimate - debiased) < 0.5 * s$sd)
   expect_equal(s$method, "calibrated")
   if (s$status == "ok") expect_true(s$ci[1] <= s$estimate && s$estimate <= s$ci[2])
   expect_equal(s$words[[1]]$dof, s$words[[1]]$contexts - ncol(glovev_vectors(m)))

@@ -13,9 +13,10 @@ public enum IntervalMethod
     Sample = 1,
     /// <summary>The default: estimate = the noise-debiased statistic (squared norms minus tr Σ, no floor, no clamp);
     /// interval = symmetric studentized parametric bootstrap (bootstrap-t) from a debiased pseudo-truth, redrawing
-    /// σ² with its |K| - D degrees of freedom; a statistic whose leftover second-order bias adds up over many words (relative
-    /// norm distance) is also centred by the median error of its bootstrap replicates. Reported as not identifiable when a debiased squared norm is <= 0 or the
-    /// interval would span more than half the statistic's range.</summary>
+    /// σ² with its |K| - D degrees of freedom; cosines (their sums and differences) and the relative norm distance, whose
+    /// debiased forms keep a second-order, skewed error, are also centred by the median error of their bootstrap replicates
+    /// (<see cref="Statistic.BootstrapBiasCorrected"/>). Reported as not identifiable when a debiased squared norm is <= 0 or the
+    /// interval, clipped to the statistic's range, would cover more than 90% of it (<see cref="IntervalEngine.MaxRangeShare"/>).</summary>
     Calibrated = 2,
 }
 
@@ -24,7 +25,7 @@ public enum IntervalStatus
 {
     Ok = 0,
     /// <summary>No informative interval exists: a debiased squared norm is <= 0 (the noise is as large as the vector), or
-    /// the calibrated interval spans more than half the statistic's range. Lo/Hi are NaN.</summary>
+    /// the calibrated interval, clipped to the statistic's range, covers more than 90% of it. Lo/Hi are NaN.</summary>
     NotIdentifiable = 1,
 }
 
@@ -60,7 +61,7 @@ public static class IntervalDefaults
 
     public static string Help =>
         "calibrated (default): noise-debiased estimate with a studentized parametric-bootstrap interval around it (with a ridge: on the un-shrunk WLS estimates); " +
-        "'not_identifiable' where the data carry no information (covers 92-98% in README's exact-model table) | " +
+        "'not_identifiable' where the data carry no information (covers 92-98% in README's exact-model table, 0.95-0.97 where the noise ratio is 0.1) | " +
         "delta: the paper's delta method at the plug-in vectors (covers 30-81% at cosine 0.9, 75-90% at 0.5 once the noise ratio reaches 0.5) | " +
         "sample: the paper's method of composition, percentiles of draws w ~ N(w_hat, Sigma) around their median (the mean is reported beside it) (covers 0-17% at cosine 0.9)";
 
@@ -88,7 +89,8 @@ public static class IntervalDefaults
 /// <summary>
 /// A point estimate with its uncertainty. <see cref="Value"/> is the plug-in statistic at the trained vectors
 /// (also <see cref="Plugin"/>); <see cref="Estimate"/> is the centre the interval is built around (plug-in for delta,
-/// median of draws for the method of composition, debiased value for calibrated); <see cref="Mean"/> is the mean of draws
+/// median of draws for the method of composition, debiased value for calibrated, centred by its bootstrap for cosines and
+/// RND); <see cref="Mean"/> is the mean of draws
 /// where there are draws (else the estimate). <see cref="Words"/>: the reliability of every word involved.
 /// </summary>
 public sealed record Interval(double Value, double Mean, double Sd, double Lo, double Hi, IntervalMethod Method, double Level)
