@@ -166,6 +166,8 @@ public class IntervalTests
         Assert.Equal(IntervalStatus.Ok, iv.Status);
         var (theta, ts, sds) = ReferenceReplicates(stat, v, cov, l, dof, draws, 5);
         double bias = IntervalEngine.Quantile(ts.Order().ToArray(), 0.5) - theta;
+        var tr = cov.Select(c => c == null ? 0 : Enumerable.Range(0, d).Sum(q => c[q * d + q])).ToArray();
+        Assert.Equal(stat.ValueDebiased(v, tr) - bias, iv.Estimate, 9);
         var abst = ts.Select((t, b) => Math.Abs(t - bias - theta) / sds[b]).ToList();
         Assert.Equal(IntervalEngine.Quantile(abst.Order().ToArray(), 0.9), (iv.Hi - iv.Estimate) / iv.Sd, 9);
         double tObs = Math.Abs(iv.Estimate) / iv.Sd;
@@ -219,7 +221,8 @@ public class IntervalTests
         Assert.True(Statistic.Function([rnd], x => 2 * x[0], _ => [2.0], (double.NegativeInfinity, double.PositiveInfinity), centred: true).BootstrapBiasCorrected);
         Assert.False(Statistic.Function([rnd], x => 2 * x[0], _ => [2.0], (double.NegativeInfinity, double.PositiveInfinity)).BootstrapBiasCorrected);
         Assert.False(Statistic.Function([Statistic.Cosine(0, 1)], x => 2 * x[0], _ => [2.0], (-2, 2)).BootstrapBiasCorrected);
-        Assert.False(GloVeV.Evaluation.Weat.Statistics([0, 1], [2, 3], [4], [5]).Effect.BootstrapBiasCorrected);
+        var effect = GloVeV.Evaluation.Weat.Statistics([0, 1], [2, 3], [4], [5]).Effect;
+        Assert.False(effect.BootstrapBiasCorrected);
         var iv = IntervalEngine.Calibrated(rnd, v, cov, l, dof, 0.95, draws, 9);
         Assert.Equal(IntervalStatus.Ok, iv.Status);
         var (theta, ts, sds) = ReferenceReplicates(rnd, v, cov, l, dof, draws, 9);
@@ -232,6 +235,10 @@ public class IntervalTests
         // The test of RND = 0 is taken at the centred estimate.
         double tObs = Math.Abs(iv.Estimate) / iv.Sd;
         Assert.Equal((1.0 + abst.Count(x => x >= tObs)) / (abst.Length + 1.0), iv.PValueZero, 12);
+        // The WEAT effect size (a ratio of cosine sums) stays on its debiased value: no median shift.
+        double effectDebiased = effect.ValueDebiased(v, tr);
+        Assert.True(double.IsFinite(effectDebiased));
+        Assert.Equal(effectDebiased, IntervalEngine.Calibrated(effect, v, cov, l, dof, 0.95, draws, 9).Estimate, 12);
     }
 
     [Fact]

@@ -1111,7 +1111,8 @@ class Model:
         ci : float, optional
             Confidence level in (0, 1); None: the core's default (0.95).
         method : {'calibrated', 'delta', 'sample'}
-            'calibrated' (default): noise-debiased estimate, studentized parametric-bootstrap interval,
+            'calibrated' (default): noise-debiased estimate (cosines and RND: shifted by the bootstrap's median error),
+            studentized parametric-bootstrap interval,
             'not_identifiable' where the data carry no information; 'delta': the paper's delta method at the plug-in
             vectors; 'sample' (alias 'composition'): the paper's percentiles of draws (centred on their median; the mean beside it).
         samples, seed : int, optional

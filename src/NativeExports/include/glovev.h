@@ -45,7 +45,8 @@ extern "C" {
 #define GV_METHOD_DELTA 0       /* the paper's first-order delta method at the plug-in vectors (draws nothing: samples and
                                    seed must be 0) */
 #define GV_METHOD_SAMPLE 1      /* the paper's method of composition: percentiles of draws w ~ N(w_hat, Sigma), centred on their median */
-#define GV_METHOD_CALIBRATED 2  /* the default: noise-debiased estimate, studentized parametric-bootstrap interval,
+#define GV_METHOD_CALIBRATED 2  /* the default: noise-debiased estimate (cosines and RND: shifted by the bootstrap's median
+                                   error), studentized parametric-bootstrap interval,
                                    GV_STATUS_NOT_IDENTIFIABLE where the data carry no information */
 /* Result status (the .status field). */
 #define GV_STATUS_OK 0

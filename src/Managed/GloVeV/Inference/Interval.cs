@@ -11,7 +11,8 @@ public enum IntervalMethod
     /// over the draws, its estimate their median (the paper's mean of the draws is reported as the mean). Centred on an already noisy estimate, it compounds the noise bias
     /// (coverage 0-60% at cosine 0.5-0.9 once the noise ratio reaches 0.5).</summary>
     Sample = 1,
-    /// <summary>The default: estimate = the noise-debiased statistic (squared norms minus tr Σ, no floor, no clamp);
+    /// <summary>The default: estimate = the noise-debiased statistic (squared norms minus tr Σ, no floor, no clamp;
+    /// for cosines and RND shifted by the bootstrap's median error, below);
     /// interval = symmetric studentized parametric bootstrap (bootstrap-t) from a debiased pseudo-truth, redrawing
     /// σ² with its |K| - D degrees of freedom; cosines (their sums and differences) and the relative norm distance, whose
     /// debiased forms keep a second-order, skewed error, are also centred by the median error of their bootstrap replicates
@@ -60,7 +61,7 @@ public static class IntervalDefaults
     public const double CosWlsFlag = 0.9;
 
     public static string Help =>
-        "calibrated (default): noise-debiased estimate with a studentized parametric-bootstrap interval around it (with a ridge: on the un-shrunk WLS estimates); " +
+        "calibrated (default): noise-debiased estimate (cosines and RND: shifted by the bootstrap's median error) with a studentized parametric-bootstrap interval around it (with a ridge: on the un-shrunk WLS estimates); " +
         "'not_identifiable' where the data carry no information (covers 92-98% in README's exact-model table, 0.95-0.97 where the noise ratio is 0.1) | " +
         "delta: the paper's delta method at the plug-in vectors (covers 30-81% at cosine 0.9, 75-90% at 0.5 once the noise ratio reaches 0.5) | " +
         "sample: the paper's method of composition, percentiles of draws w ~ N(w_hat, Sigma) around their median (the mean is reported beside it) (covers 0-17% at cosine 0.9)";
@@ -89,8 +90,8 @@ public static class IntervalDefaults
 /// <summary>
 /// A point estimate with its uncertainty. <see cref="Value"/> is the plug-in statistic at the trained vectors
 /// (also <see cref="Plugin"/>); <see cref="Estimate"/> is the centre the interval is built around (plug-in for delta,
-/// median of draws for the method of composition, debiased value for calibrated, centred by its bootstrap for cosines and
-/// RND); <see cref="Mean"/> is the mean of draws
+/// median of draws for the method of composition, debiased value for calibrated, centred by its bootstrap for cosines, their
+/// sums and differences, and RND); <see cref="Mean"/> is the mean of draws
 /// where there are draws (else the estimate). <see cref="Words"/>: the reliability of every word involved.
 /// </summary>
 public sealed record Interval(double Value, double Mean, double Sd, double Lo, double Hi, IntervalMethod Method, double Level)

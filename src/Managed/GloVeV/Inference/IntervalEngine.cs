@@ -158,8 +158,9 @@ public static class IntervalEngine
         int defined = tStar.Count(double.IsFinite);
         if (defined < MinDefinedShare * draws)
             return NotIdentifiable(est, se, IntervalReason.BootstrapUndefined, $"{draws - defined} of {draws} bootstrap replicates have a debiased squared norm <= 0");
-        // A statistic whose debiased form keeps a second-order bias that adds up over many words (RND) is also centred by
-        // the bootstrap: minus the median error of its replicates at the pseudo-truth (see Statistic.BootstrapBiasCorrected).
+        // A statistic whose debiased form keeps a second-order, skewed error (cosines, their sums and differences, RND) is
+        // also centred by the bootstrap: minus the median error of its replicates at the pseudo-truth (see
+        // Statistic.BootstrapBiasCorrected).
         double bias = stat.BootstrapBiasCorrected ? Quantile(tStar.Where(double.IsFinite).Order().ToArray(), 0.5) - theta : 0;
         est -= bias;
         // |t*| = |T* - b - θ°|/sd*, in place of sd*.

@@ -27,7 +27,7 @@ public abstract class Statistic
     /// at the pseudo-truth): the debiased form removes the noise bias of squared norms to first order, but
     /// 1/sqrt(||w||² - tr Σ) is still biased upwards to second order, and the error is skewed. Cosines (and so their
     /// differences and sums) are centred: in the exact-model grid of README (D = 20, 1000 replications a cell) their
-    /// true-null difference tests rejected 3.1-7.3% uncentred, 1.7-5.7% centred, and coverage where NR <= 0.5 went from
+    /// true-null difference tests rejected 3.2-7.3% uncentred, 1.7-5.7% centred, and coverage where NR <= 0.5 went from
     /// 0.943-0.971 to 0.946-0.978; through the CLI at D = 10 (600 replications) rejections at NR 0.5 fell from 5.5-9.8% to
     /// 4.1-7.6% and coverage at |K| - D = 5, cosine 0.9, NR 0.1 rose from 0.930 to 0.942. So is the relative norm distance, whose leftover adds up over the
     /// neutral words while their noise averages out (uncentred it covered 0.91-0.92 at NR 0.5). A smooth function of

@@ -116,10 +116,10 @@ public sealed class CompactCovariance
         return new CompactCovariance { Form = CompactForm.Svd, Rank = r, U = uu, S = s, Ratio = ratio };
     }
 
-    /// <summary>The smallest rank r &lt;= <paramref name="rSub"/> whose Ritz pairs (subspace of <paramref name="k"/>)
-    /// keep the target share, as an Svd form; null when the subspace does not reach it.</summary>
     [ThreadStatic] static double[]? t_theta, t_vectors;
 
+    /// <summary>The smallest rank r &lt;= <paramref name="rSub"/> whose Ritz pairs (subspace of <paramref name="k"/>)
+    /// keep the target share, as an Svd form; null when the subspace does not reach it.</summary>
     static unsafe CompactCovariance? RitzForm(ReadOnlySpan<double> sigma, int d, int rSub, int k, double fro2, double target, int pass)
     {
         // Per-thread buffers: a fresh 30 KB a word (D = 100) was most of what the compact choice allocated, and the
