@@ -164,6 +164,12 @@ def _level(ci):
     return float(ci)
 
 
+def _unit(v):
+    """v scaled to unit length; a zero vector stays zero (gensim's unit_vec)."""
+    n = np.linalg.norm(v)
+    return v / n if n > 0 else v
+
+
 @dataclass(frozen=True)
 class Interval:
     """One statistic with its interval (the core's gv_interval): estimate: the centre of the interval (plug-in for delta,
@@ -741,11 +747,7 @@ class Model:
         """gensim's ``get_vector``: the trained vector of `key` (a word or an int index; a new float64 array), scaled to
         unit length when `norm` (a zero vector stays zero). An unknown key raises UnknownWordError (a KeyError)."""
         v = self.vector(key) if isinstance(key, str) else self.vectors[self._index_of(key)].copy()
-        if norm:
-            n = np.linalg.norm(v)
-            if n > 0:
-                v = v / n
-        return v
+        return _unit(v) if norm else v
 
     def __getitem__(self, key):
         """``m["word"]`` or ``m[3]`` -> vector; ``m[["a", 3]]`` (any sequence of words and int indices) -> 2-D array, one
@@ -1014,11 +1016,7 @@ class Model:
             total += abs(wk)
         if total > 0:
             mean = mean / total
-        if post:
-            n = np.linalg.norm(mean)
-            if n > 0:
-                mean = mean / n
-        return mean
+        return _unit(mean) if post else mean
 
     def _restrict(self, restrict_vocab):
         """gensim's restrict_vocab: None or 0 searches every word; n searches the first n (at most V)."""
