@@ -94,6 +94,60 @@ public class BlasTests
         Assert.Equal(top, again);
     }
 
+    [Theory, MemberData(nameof(Backends))]
+    public unsafe void SinglePrecisionRitzPairsMatchAKnownSpectrum(string backend)
+    {
+        // A = H diag(λ) H with the Householder reflector H = I - 2vvᵀ/vᵀv (symmetric, orthogonal): the eigenvectors are
+        // H's columns and λ_j = 0.6^j, scaled far from 1 so the scaling inside the solver is exercised.
+        var b = BlasBackend.Load(backend);
+        int n = 60, k = 14, powers = 3;
+        var rng = new Random(3);
+        var v = Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        double vv = v.Sum(x => x * x);
+        double H(int i, int j) => (i == j ? 1 : 0) - 2 * v[i] * v[j] / vv;
+        var lambda = Enumerable.Range(0, n).Select(j => 1e-7 * Math.Pow(0.6, j)).ToArray();
+        var a = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double acc = 0;
+                for (int e = 0; e < n; e++) acc += H(i, e) * lambda[e] * H(j, e);
+                a[i * n + j] = acc;
+            }
+        var copy = (double[])a.Clone();
+        var theta = new double[k];
+        var u = new double[n * k];
+        fixed (double* pa = a, pt = theta, pu = u) DenseLinearAlgebra.RitzTopSingle(pa, n, k, powers, pt, pu, b);
+        Assert.Equal(copy, a); // left intact
+        for (int e = 0; e < 6; e++)
+        {
+            // The e-th largest Ritz value and vector (ascending order, so from the end).
+            Assert.True(Math.Abs(theta[k - 1 - e] - lambda[e]) <= 1e-6 * lambda[0], $"θ{e} = {theta[k - 1 - e]}, λ = {lambda[e]}");
+            double dot = 0;
+            for (int q = 0; q < n; q++) dot += u[(k - 1 - e) * n + q] * H(q, e);
+            Assert.True(Math.Abs(Math.Abs(dot) - 1) <= 1e-4, $"vector {e}: |cos| = {Math.Abs(dot)}");
+        }
+        for (int e = 0; e < k; e++)
+            for (int f = 0; f <= e; f++)
+            {
+                double dot = 0;
+                for (int q = 0; q < n; q++) dot += u[e * n + q] * u[f * n + q];
+                Assert.True(Math.Abs(dot - (e == f ? 1 : 0)) <= 1e-5, $"u{e}.u{f} = {dot}");
+            }
+    }
+
+    [Fact]
+    public void ScaleToSingleMatchesTheScalarConversionAtEveryTailLength()
+    {
+        for (int len = 0; len <= 19; len++)
+        {
+            var x = Enumerable.Range(0, len).Select(i => (i - 7.3) * 1e-3 * (i % 3 + 1)).ToArray();
+            var y = new float[len];
+            Simd.ScaleToSingle(x, 250.0, y);
+            for (int i = 0; i < len; i++) Assert.Equal((float)(x[i] * 250.0), y[i]);
+        }
+    }
+
     [Fact]
     public void NotPositiveDefiniteIsAClearError()
     {

@@ -72,20 +72,21 @@ public class CompactCovarianceTests
             double num = 0, den = 0;
             for (int k = 0; k < d * d; k++) { num += (a[k] - approx[k]) * (a[k] - approx[k]); den += a[k] * a[k]; }
             double kept = Math.Sqrt(Math.Max(0, 1 - num / den));
-            // The recorded share is the true one for the stored matrices, and it reaches the target.
-            Assert.Equal(kept, c.Ratio, 9);
+            // The recorded share is the true one for the stored matrices (exactly for the diagonal and complete forms, to
+            // single precision for a rank-r form found in it), and it reaches the target.
+            Assert.True(Math.Abs(kept - c.Ratio) <= (c.Form == CompactForm.Svd ? 2e-6 : 1e-9), $"kept {kept}, stated {c.Ratio}");
             Assert.True(kept >= target - 1e-12, $"kept {kept} < {target}");
             if (c.Form == CompactForm.Svd)
             {
                 // Never fewer directions than possible, and at most two more than the smallest rank that keeps the target.
                 Assert.InRange(c.Rank, best, best + 2);
-                // The stored directions are orthonormal.
+                // The stored directions are orthonormal (to single precision).
                 for (int e = 0; e < c.Rank; e++)
                     for (int f = 0; f <= e; f++)
                     {
                         double dot = 0;
                         for (int q = 0; q < d; q++) dot += c.U[q * c.Rank + e] * c.U[q * c.Rank + f];
-                        Assert.Equal(e == f ? 1.0 : 0.0, dot, 10);
+                        Assert.True(Math.Abs((e == f ? 1.0 : 0.0) - dot) <= 1e-5, $"u{e}.u{f} = {dot}");
                     }
             }
             else Assert.True(2L * d * best + best >= (long)d * d, $"complete form although rank {best} would be smaller");
@@ -128,8 +129,8 @@ public class CompactCovarianceTests
                 double num = 0, den = 0;
                 for (int k = 0; k < d * d; k++) { num += (a[k] - approx[k]) * (a[k] - approx[k]); den += a[k] * a[k]; }
                 double kept = Math.Sqrt(Math.Max(0, 1 - num / den));
-                Assert.True(kept >= 0.9 - 1e-9, $"D={d} kind {kind}: kept {kept}");
-                Assert.Equal(kept, c.Ratio, 8);
+                Assert.True(kept >= 0.9 - 1e-12, $"D={d} kind {kind}: kept {kept}");
+                Assert.True(Math.Abs(kept - c.Ratio) <= (c.Form == CompactForm.Svd ? 2e-6 : 1e-9), $"D={d} kind {kind}: kept {kept}, stated {c.Ratio}");
                 if (c.Form == CompactForm.Svd) Assert.InRange(c.Rank, SmallestRank(lambda, 0.9), SmallestRank(lambda, 0.9) + 2);
             }
     }

@@ -34,10 +34,12 @@ public sealed unsafe class BlasBackend
     // DSYEVR(JOBZ, RANGE, UPLO, N, A, LDA, VL, VU, IL, IU, ABSTOL, M, W, Z, LDZ, ISUPPZ, WORK, LWORK, IWORK, LIWORK, INFO)
     internal readonly delegate* unmanaged<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*,
         double*, int*, int*, double*, int*, int*, int*, int*, nint, nint, nint, void> dsyevr;
-    // DSYEVD(JOBZ, UPLO, N, A, LDA, W, WORK, LWORK, IWORK, LIWORK, INFO)
-    internal readonly delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nint, nint, void> dsyevd;
-    internal readonly delegate* unmanaged<int*, int*, double*, int*, double*, double*, int*, int*, void> dgeqrf;
-    internal readonly delegate* unmanaged<int*, int*, int*, double*, int*, double*, double*, int*, int*, void> dorgqr;
+    // Single precision, for the compact-form search only (see DenseLinearAlgebra.RitzTopSingle).
+    // SSYEVD(JOBZ, UPLO, N, A, LDA, W, WORK, LWORK, IWORK, LIWORK, INFO)
+    internal readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> cblas_sgemm;
+    internal readonly delegate* unmanaged<byte*, byte*, int*, float*, int*, float*, float*, int*, int*, int*, int*, nint, nint, void> ssyevd;
+    internal readonly delegate* unmanaged<int*, int*, float*, int*, float*, float*, int*, int*, void> sgeqrf;
+    internal readonly delegate* unmanaged<int*, int*, int*, float*, int*, float*, float*, int*, int*, void> sorgqr;
 
     static readonly object Gate = new();
     static BlasBackend? _current;
@@ -117,9 +119,10 @@ public sealed unsafe class BlasBackend
         dsyev = (delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, nint, nint, void>)Sym("dsyev_");
         dsyevr = (delegate* unmanaged<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*,
             double*, int*, int*, double*, int*, int*, int*, int*, nint, nint, nint, void>)Sym("dsyevr_");
-        dsyevd = (delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nint, nint, void>)Sym("dsyevd_");
-        dgeqrf = (delegate* unmanaged<int*, int*, double*, int*, double*, double*, int*, int*, void>)Sym("dgeqrf_");
-        dorgqr = (delegate* unmanaged<int*, int*, int*, double*, int*, double*, double*, int*, int*, void>)Sym("dorgqr_");
+        cblas_sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)Sym("cblas_sgemm");
+        ssyevd = (delegate* unmanaged<byte*, byte*, int*, float*, int*, float*, float*, int*, int*, int*, int*, nint, nint, void>)Sym("ssyevd_");
+        sgeqrf = (delegate* unmanaged<int*, int*, float*, int*, float*, float*, int*, int*, void>)Sym("sgeqrf_");
+        sorgqr = (delegate* unmanaged<int*, int*, int*, float*, int*, float*, float*, int*, int*, void>)Sym("sorgqr_");
     }
 
     public override string ToString() => $"{Name} ({VersionString}) from {LibraryPath}";

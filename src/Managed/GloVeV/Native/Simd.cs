@@ -42,4 +42,16 @@ public static class Simd
         for (; i < n; i++) s += x[i] * x[i];
         return s;
     }
+
+    /// <summary>y = (float)(x * scale), eight at a time (the scalar loop was most of the managed time of the
+    /// single-precision compact-form search).</summary>
+    public static void ScaleToSingle(ReadOnlySpan<double> x, double scale, Span<float> y)
+    {
+        if (y.Length < x.Length) throw new ArgumentException("output shorter than input", nameof(y));
+        int n = x.Length, i = 0;
+        var f = Vector256.Create(scale);
+        for (; i + 8 <= n; i += 8)
+            Vector256.Narrow(Vector256.Create(x.Slice(i, 4)) * f, Vector256.Create(x.Slice(i + 4, 4)) * f).CopyTo(y.Slice(i, 8));
+        for (; i < n; i++) y[i] = (float)(x[i] * scale);
+    }
 }
