@@ -57,6 +57,9 @@ public sealed class CompactCovariance
     /// covariance, so the engine does not sum the matrix twice).</summary>
     public static unsafe CompactCovariance Choose(ReadOnlySpan<double> sigma, int d, double target, double fro2, double trace)
     {
+        // A covariance whose squared entries overflow has no share to state: it is kept complete (exact).
+        if (!double.IsFinite(fro2))
+            return new CompactCovariance { Form = CompactForm.Complete, Full = sigma.ToArray(), Ratio = 1 };
         double diag2 = 0;
         for (int q = 0; q < d; q++) diag2 += sigma[q * d + q] * sigma[q * d + q];
         if (fro2 == 0 || Math.Sqrt(diag2 / fro2) >= target)
@@ -143,7 +146,7 @@ public sealed class CompactCovariance
             double l = theta[k - rr];
             got += l * l;
             double ratio = Math.Sqrt(Math.Min(1, got / fro2));
-            if (ratio < target + SinglePrecisionMargin) continue;
+            if (!(ratio >= target + SinglePrecisionMargin)) continue; // (NaN never passes)
             var u1 = new double[d * rr];
             var s1 = new double[rr];
             for (int e = 0; e < rr; e++)
