@@ -223,6 +223,8 @@ public static unsafe class DenseLinearAlgebra
         long nk = (long)n * k, kk = (long)k * k, nn = (long)n * n;
         int lwork = Math.Max(1, 64 * k), info = 0, ld = n;
         int lworkEig = 1 + 6 * k + 2 * k * k, liworkEig = 3 + 5 * k;
+        // Every operand in aligned scratch, as everywhere here: MKL's results may depend on the alignment of its operands,
+        // and the caller's matrix sits at an arbitrary offset of a chunk buffer.
         using var scratch = AlignedScratch.OfThread(AlignedScratch.Size(nn * 4, nk * 4, nk * 4, k * 4L, lwork * 4L, kk * 4, k * 4L, lworkEig * 4L, liworkEig * 4L, n * 4L, n * 8L));
         float* ca = scratch.Take<float>(nn);
         float* q = scratch.Take<float>(nk), y = scratch.Take<float>(nk), tau = scratch.Take<float>(k), work = scratch.Take<float>(lwork);
@@ -251,6 +253,8 @@ public static unsafe class DenseLinearAlgebra
             Buffer.MemoryCopy(ca + (long)order[j] * n, q + (long)j * n, n * 4L, n * 4L);
         }
         const int colMajor = 102, noTrans = 111, trans = 112;
+        // y = A^powers q, alternating buffers, then one QR: the orthonormal basis is exact whatever the powers do to the
+        // columns' conditioning (they only decide how well the subspace holds the leading directions).
         for (int it = 0; it < powers; it++)
         {
             b.cblas_sgemm(colMajor, noTrans, noTrans, n, k, n, 1f, ca, n, q, n, 0f, y, n);
@@ -260,6 +264,7 @@ public static unsafe class DenseLinearAlgebra
         if (info != 0) throw new GloVeVException($"sgeqrf failed (info={info})");
         b.sorgqr(&n, &k, &k, q, &ld, tau, work, &lwork, &info);
         if (info != 0) throw new GloVeVException($"sorgqr failed (info={info})");
+        // B = qᵀ A q (k x k), its eigenpairs, u = q V; the values scaled back.
         b.cblas_sgemm(colMajor, noTrans, noTrans, n, k, n, 1f, ca, n, q, n, 0f, y, n);
         b.cblas_sgemm(colMajor, trans, noTrans, k, k, n, 1f, q, n, y, n, 0f, bm, k);
         byte jobz = (byte)'V', uplo = (byte)'L';
