@@ -68,10 +68,7 @@ public class CompactCovarianceTests
             var a = Known(d, lambda, rng);
             var c = CompactCovariance.Choose(a, d, target);
             int best = SmallestRank(lambda, target);
-            var approx = c.Reconstruct(d);
-            double num = 0, den = 0;
-            for (int k = 0; k < d * d; k++) { num += (a[k] - approx[k]) * (a[k] - approx[k]); den += a[k] * a[k]; }
-            double kept = Math.Sqrt(Math.Max(0, 1 - num / den));
+            double kept = Kept(a, c.Reconstruct(d));
             // The recorded share is the true one for the stored matrices (exactly for the diagonal and complete forms, to
             // single precision for a rank-r form found in it), and it reaches the target.
             Assert.True(Math.Abs(kept - c.Ratio) <= (c.Form == CompactForm.Svd ? 2e-6 : 1e-9), $"kept {kept}, stated {c.Ratio}");
@@ -125,10 +122,7 @@ public class CompactCovarianceTests
                 }).ToArray();
                 var a = Known(d, lambda, rng);
                 var c = CompactCovariance.Choose(a, d, 0.9);
-                var approx = c.Reconstruct(d);
-                double num = 0, den = 0;
-                for (int k = 0; k < d * d; k++) { num += (a[k] - approx[k]) * (a[k] - approx[k]); den += a[k] * a[k]; }
-                double kept = Math.Sqrt(Math.Max(0, 1 - num / den));
+                double kept = Kept(a, c.Reconstruct(d));
                 Assert.True(kept >= 0.9 - 1e-12, $"D={d} kind {kind}: kept {kept}");
                 Assert.True(Math.Abs(kept - c.Ratio) <= (c.Form == CompactForm.Svd ? 2e-6 : 1e-9), $"D={d} kind {kind}: kept {kept}, stated {c.Ratio}");
                 if (c.Form == CompactForm.Svd) Assert.InRange(c.Rank, SmallestRank(lambda, 0.9), SmallestRank(lambda, 0.9) + 2);
@@ -175,6 +169,7 @@ public class CompactCovarianceTests
         Assert.Equal(1.0, h.Ratio);
     }
 
+    /// <summary>sqrt(1 - ||A - approx||²_F / ||A||²_F), recomputed from the two matrices.</summary>
     static double Kept(double[] a, double[] approx)
     {
         double num = 0, den = 0;

@@ -3,6 +3,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(os.environ.get("GLOVEV_SOURCE", Path(__file__).resolve().parents[3]))
@@ -54,3 +55,11 @@ def assert_clean_failure(r, *needles, absent=()):
         assert str(n) in err, (n, err)
     for n in absent:
         assert str(n) not in err, (n, err)
+
+
+def debiased_cosine_and_sd(va, vb, ca, cb):
+    """The noise-debiased cosine a.b / sqrt((|a|^2 - tr Ca)(|b|^2 - tr Cb)) and its delta-method sd (traces held fixed)."""
+    pa, pb = va @ va - np.trace(ca), vb @ vb - np.trace(cb)
+    f = va @ vb / np.sqrt(pa * pb)
+    ga, gb = vb / np.sqrt(pa * pb) - f * va / pa, va / np.sqrt(pa * pb) - f * vb / pb
+    return f, float(np.sqrt(ga @ ca @ ga + gb @ cb @ gb))

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import glovev
-from conftest import run_json
+from conftest import debiased_cosine_and_sd, run_json
 from safetensors_np import load
 
 
@@ -160,14 +160,6 @@ def test_parity_with_the_cli(model, fixture_dir):
                            ["friendship", "harmony", "trade"], permutations=1000, method="sample", samples=50, seed=1)
             assert all(close(a, float(b)) for a, b in zip([w.statistic, w.effect_size, w.p_value, *w.effect_size_ci], vals))
     assert len(lines) == 9
-
-
-def debiased_cosine_and_sd(va, vb, ca, cb):
-    """The noise-debiased cosine a.b / sqrt((|a|^2 - tr Ca)(|b|^2 - tr Cb)) and its delta-method sd (traces held fixed)."""
-    pa, pb = va @ va - np.trace(ca), vb @ vb - np.trace(cb)
-    f = va @ vb / np.sqrt(pa * pb)
-    ga, gb = vb / np.sqrt(pa * pb) - f * va / pa, va / np.sqrt(pa * pb) - f * vb / pb
-    return f, float(np.sqrt(ga @ ca @ ga + gb @ cb @ gb))
 
 
 def test_calibrated_default_reports_estimate_plugin_and_status(model):

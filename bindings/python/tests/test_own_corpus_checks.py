@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import REPO, run_json
+from conftest import REPO, debiased_cosine_and_sd, run_json
 
 KJV = REPO / "tests" / "data" / "kjv.txt.gz"
 # A small, fast schedule: the checks are about the machinery, the README numbers come from perf/uncertainty.sh.
@@ -226,10 +226,7 @@ def test_calibrated_interval_of_a_ridge_model_is_built_on_the_unshrunk_estimates
             Si = np.linalg.inv(S)
             un[w] = (Si @ m.get_vector(w).astype(np.float64), sigma @ Si)
         (va, ca), (vb, cb) = un[a], un[b]
-        pa, pb = va @ va - np.trace(ca), vb @ vb - np.trace(cb)
-        expect = va @ vb / np.sqrt(pa * pb)
-        ga, gb = vb / np.sqrt(pa * pb) - expect * va / pa, va / np.sqrt(pa * pb) - expect * vb / pb
-        expect_sd = np.sqrt(ga @ ca @ ga + gb @ cb @ gb)
+        expect, expect_sd = debiased_cosine_and_sd(va, vb, ca, cb)
         cal = m.similarity(a, b)
         delta = m.similarity(a, b, method="delta")
         m.close()
