@@ -10,15 +10,22 @@ static unsafe class QueryExports
 {
     static GloVeModel Model(nint h) => Handles.Get<GloVeModel>(h, "model");
 
+    /// <summary>The C code of a method (GV_METHOD_*): the core's value + 1, so that no method is 0 and a 0 field of
+    /// gv_query_options means the default like every other 0 field.</summary>
+    internal static int Code(IntervalMethod m) => (int)m + 1;
+
     static IntervalMethod Method(int m) => m switch
     {
-        0 => IntervalMethod.Delta, 1 => IntervalMethod.Sample, 2 => IntervalMethod.Calibrated,
-        _ => throw new AbiException(Status.Argument, $"method must be GV_METHOD_DELTA (0), GV_METHOD_SAMPLE (1) or GV_METHOD_CALIBRATED (2), got {m}"),
+        1 => IntervalMethod.Delta, 2 => IntervalMethod.Sample, 3 => IntervalMethod.Calibrated,
+        _ => throw new AbiException(Status.Argument, $"method must be GV_METHOD_DELTA (1), GV_METHOD_SAMPLE (2) or GV_METHOD_CALIBRATED (3), got {m}"),
     };
+
+    /// <summary>A method field of an options struct: 0 is the default.</summary>
+    static IntervalMethod MethodOrDefault(int m) => m == 0 ? IntervalDefaults.Method : Method(m);
 
     static double Level(double l) => l > 0 && l < 1 ? l : throw new AbiException(Status.Argument, $"level must be in (0, 1), got {l}");
 
-    static QueryOptionsC QueryDefaultsC() => new() { Size = sizeof(QueryOptionsC), Method = (int)IntervalDefaults.Method, Level = IntervalDefaults.Level };
+    static QueryOptionsC QueryDefaultsC() => new() { Size = sizeof(QueryOptionsC), Method = Code(IntervalDefaults.Method), Level = IntervalDefaults.Level };
 
     /// <summary>A query's settings, checked by the core: samples = 0 and seed = 0 mean "not given" (the defaults), level = 0 likewise.</summary>
     sealed record Query(IntervalMethod Method, int Samples, ulong Seed, double Level, bool HoldFixed, bool Approximate)
@@ -29,7 +36,7 @@ static unsafe class QueryExports
     static Query Options(QueryOptionsC* opts, bool drawsAnyway = false)
     {
         var c = Marshalling.Options(opts, QueryDefaultsC(), "gv_query_options");
-        var m = Method(c.Method);
+        var m = MethodOrDefault(c.Method);
         if (c.Samples < 0 || c.Samples > 10_000_000) throw new AbiException(Status.Argument, $"samples must be 0 (default) or in 2..10000000, got {c.Samples}");
         if (c.Level != 0) Level(c.Level);
         try
@@ -54,7 +61,7 @@ static unsafe class QueryExports
     {
         var c = Marshalling.Options(opts, BenchmarkDefaultsC(), "gv_benchmark_options");
         var q = QueryDefaultsC();
-        q.Method = (int)IntervalMethod.Sample; q.Samples = c.Samples; q.Seed = c.Seed; q.Level = c.Level;
+        q.Method = Code(IntervalMethod.Sample); q.Samples = c.Samples; q.Seed = c.Seed; q.Level = c.Level;
         var o = Options(&q);
         return (o.Samples, o.Seed, o.Level, c.HoldFixed != 0);
     }
@@ -64,7 +71,7 @@ static unsafe class QueryExports
     static IntervalC ToC(Interval iv) => new()
     {
         Estimate = iv.Estimate, Plugin = iv.Plugin, Mean = iv.Mean, Sd = iv.Sd, Lo = iv.Lo, Hi = iv.Hi, PValue = iv.PValueZero,
-        Method = (int)iv.Method, Status = (int)iv.Status, Flags = Flags(iv), Reason = (int)iv.ReasonCode,
+        Method = Code(iv.Method), Status = (int)iv.Status, Flags = Flags(iv), Reason = (int)iv.ReasonCode,
     };
 
     [UnmanagedCallersOnly(EntryPoint = "gv_interval_defaults")]
@@ -73,7 +80,7 @@ static unsafe class QueryExports
         NotNull(result, "out");
         *result = new DefaultsC
         {
-            Method = (int)IntervalDefaults.Method, Samples = IntervalDefaults.Samples, Seed = IntervalDefaults.Seed, Level = IntervalDefaults.Level,
+            Method = Code(IntervalDefaults.Method), Samples = IntervalDefaults.Samples, Seed = IntervalDefaults.Seed, Level = IntervalDefaults.Level,
             Permutations = IntervalDefaults.Permutations, OmittedTolerance = NeighbourDefaults.Tolerance,
         };
         return Status.Ok;
@@ -100,7 +107,7 @@ static unsafe class QueryExports
     public static int MethodParse(byte* name, int* method) => Guard.Run(() =>
     {
         NotNull(method, "out");
-        try { *method = (int)Interval.ParseMethod(Str(name, "name")); }
+        try { *method = Code(Interval.ParseMethod(Str(name, "name"))); }
         catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
         return Status.Ok;
     });
@@ -283,7 +290,7 @@ static unsafe class QueryExports
         *result = new DifferenceC
         {
             Diff = r.Diff, Plugin = iv.Plugin, Sd = r.Sd, Lo = iv.Lo, Hi = iv.Hi, Z = r.Z, PValue = r.PValue,
-            Method = (int)iv.Method, Status = (int)iv.Status, Flags = Flags(iv), Reason = (int)iv.ReasonCode,
+            Method = Code(iv.Method), Status = (int)iv.Status, Flags = Flags(iv), Reason = (int)iv.ReasonCode,
         };
         return Status.Ok;
     });

@@ -73,9 +73,10 @@ static unsafe class StudyExports
     {
         var c = Options(opts, CalibrateDefaultsC(), "gv_calibrate_options");
         var d = new CalibrationOptions();
-        if ((c.Methods & ~7) != 0) throw new AbiException(Status.Argument, $"methods: unknown bits 0x{c.Methods:x} (use 1 << GV_METHOD_*)");
+        int known = Enum.GetValues<IntervalMethod>().Aggregate(0, (acc, m) => acc | 1 << QueryExports.Code(m));
+        if ((c.Methods & ~known) != 0) throw new AbiException(Status.Argument, $"methods: unknown bits 0x{c.Methods & ~known:x} (use 1 << GV_METHOD_*)");
         var methods = c.Methods == 0 ? d.Methods
-            : d.Methods.Where(m => (c.Methods & (1 << (int)m)) != 0).ToArray();
+            : d.Methods.Where(m => (c.Methods & (1 << QueryExports.Code(m))) != 0).ToArray();
         var o = new CalibrationOptions
         {
             BandEdges = Edges(c.BandEdges, c.BandEdgeCount, d.BandEdges), WordsPerBand = c.WordsPerBand, Replicates = c.Replicates, Methods = methods,

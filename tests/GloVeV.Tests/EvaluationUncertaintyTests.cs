@@ -275,6 +275,12 @@ public class EvaluationUncertaintyTests
         Assert.Equal(CalibrationLimits.Flag, sampled.Flags & CalibrationLimits.Flag);
         Assert.Empty(SimilarityQueries.Similarity(p, "w0", "w7", IntervalMethod.Delta).Interval.Caveats);
         Assert.Empty(SimilarityQueries.Similarity(p, "w0", "w7", IntervalMethod.Calibrated, draws: 200).Interval.Caveats);
+        // The same in a neighbour list, whose 'sample' intervals come from the joint draws behind P(top k): every neighbour
+        // of a noisy word carries the caveat, and a quiet word's neighbours among quiet words do not.
+        var noisyNeighbours = Neighbours.Query(p, "w7", 4, IntervalMethod.Sample, draws: 200);
+        Assert.All(noisyNeighbours.Neighbours, n => Assert.Equal(CalibrationLimits.Flag, n.Interval.Flags & CalibrationLimits.Flag));
+        Assert.All(noisyNeighbours.Neighbours, n => Assert.Contains("'sample' method", Assert.Single(n.Interval.Caveats)));
+        Assert.All(Neighbours.Query(p, "w7", 4, IntervalMethod.Calibrated, draws: 200).Neighbours, n => Assert.Empty(n.Interval.Caveats));
         // A plug-in ratio of 0.4 estimates a true one of 0.67 (||w_hat||² carries tr(Σ) too): above the studies' 0.5.
         Assert.Contains("estimated here up to 0.667", Assert.Single(SimilarityQueries.Similarity(p, "w0", "w10", IntervalMethod.Sample, draws: 200).Interval.Caveats));
         Assert.Equal(0.5, CalibrationLimits.EstimatedNoiseRatio(1.0 / 3), 12);

@@ -179,6 +179,11 @@ static void test_model(const char* fixture) {
         gv_query_options_default(&q);
         CHECK(q.size == (int32_t)sizeof q && q.method == GV_METHOD_CALIBRATED && q.samples == 0 && q.seed == 0 && q.hold_fixed == 0, "query defaults");
         CHECK(gv_similarity(m, a, b, NULL, &one) == GV_OK && gv_similarity(m, a, b, &q, &iv) == GV_OK && memcmp(&one, &iv, sizeof iv) == 0, "NULL options = defaults");
+        /* Every 0 field means the default, the method's too (no method is 0): a struct with only its size set is the
+         * calibrated default, not some method picked by its numbering. */
+        memset(&q, 0, sizeof q); q.size = (int32_t)sizeof q;
+        CHECK(gv_similarity(m, a, b, &q, &iv) == GV_OK && iv.method == GV_METHOD_CALIBRATED && memcmp(&one, &iv, sizeof iv) == 0, "0 fields = defaults: %s", gv_last_error());
+        CHECK(GV_METHOD_DELTA != 0 && GV_METHOD_SAMPLE != 0 && GV_METHOD_CALIBRATED != 0, "no method is 0");
     }
 
     /* Errors. */

@@ -45,6 +45,22 @@ def _reason_names():
 
 
 REASON = _reason_names()
+
+
+def _warn_not_identifiable(statuses, reasons, what, stacklevel=3):
+    """A ReliabilityWarning when results are not identifiable (the CLI says so on stderr, R with warning()): their
+    estimate, sd and p-value carry no information and their bounds are NaN; the plug-in value stands. statuses and
+    reasons: the results' status and reason names (None where ok)."""
+    bad = [i for i, st in enumerate(statuses) if st == "not_identifiable"]
+    if not bad:
+        return
+    why = list(dict.fromkeys(reasons[i] for i in bad if reasons[i]))
+    why = " (%s)" % ", ".join(why) if why else ""
+    lead = ("%s not identifiable%s" % (what, why) if len(statuses) == 1
+            else "%d of %d %s not identifiable%s" % (len(bad), len(statuses), what, why))
+    warnings.warn("glovev: %s: the data carry no information for the interval, so its estimate, sd and p-value are not "
+                  "meaningful and its bounds are NaN; the plug-in value is the statistic at the trained vectors" % lead,
+                  ReliabilityWarning, stacklevel=stacklevel)
 FLAG_NO_COVARIANCE, FLAG_NOISY, FLAG_NOT_CONVERGED, FLAG_APPROXIMATED, FLAG_UNCALIBRATED, FLAG_OMITTED_BOUND = 1, 2, 4, 8, 16, 32
 
 
@@ -813,7 +829,7 @@ class Model:
         raise TypeError("%s: each item must be a word, an int index, a numpy vector or a (key, weight) pair, not %s"
                         % (name, reprlib.repr(item)))
 
-    def _most_similar_combination(self, word, positive, negative, topn, restrict=None):
+    def _most_similar_combination(self, word, positive, negative, topn, restrict=None, stacklevel=5):
         """gensim's most_similar arithmetic on the trained vectors: the unit-length weighted mean of get_mean_vector
         (pre- and post-normalised, missing keys an error), ranked by cosine over the first `restrict` words (None: all),
         the keys given (not the vectors) left out."""
@@ -830,6 +846,7 @@ class Model:
             topn = _positive_int(topn, "topn")
         keys = [k for k, _ in items]
         mean = self.get_mean_vector(keys, [w for _, w in items], pre_normalize=True, post_normalize=True, ignore_missing=False)
+        self._warn_unreliable([k for k in keys if not isinstance(k, np.ndarray)], stacklevel=stacklevel)
         if np.linalg.norm(mean) == 0:
             raise ValueError("the weighted mean of the words is the zero vector")
         n = self.vocab_size if restrict is None else restrict
@@ -850,6 +867,7 @@ class Model:
             raise ZeroDivisionError("At least one of the passed list is empty.")
         m1 = self[list(ws1)].mean(axis=0)
         m2 = self[list(ws2)].mean(axis=0)
+        self._warn_unreliable(list(ws1) + list(ws2))
         return float(np.dot(m1 / np.linalg.norm(m1), m2 / np.linalg.norm(m2)))
 
     @_params("str")
@@ -862,6 +880,7 @@ class Model:
         if not used:
             raise ValueError("cannot select a word from an empty list")
         units = self._unit_vectors()[[self.index(w) for w in used]]
+        self._warn_unreliable(used)
         mean = units.mean(axis=0)
         mean = mean / np.linalg.norm(mean)
         return sorted(zip(units @ mean, used), reverse=True)[-1][1]
@@ -1027,26 +1046,27 @@ class Model:
 
     @_params("NeighbourList, list of (str, float) or numpy.ndarray", word=_PARAMS["key"],
              topn="int or None\n    Number of neighbours (None: every word's cosine, as gensim).")
-    def similar_by_word(self, word, topn=10, restrict_vocab=None):
-        """gensim's ``similar_by_word``: ``most_similar(word, topn=topn)`` (for a word, the neighbours carry their
-        intervals). With `restrict_vocab`, gensim's plain search of the first words instead: (word, cosine) pairs of the
-        trained vectors, without intervals."""
-        return self._similar_by(word, "word", topn, restrict_vocab)
+    def similar_by_word(self, word, topn=10, restrict_vocab=None, *, hold_fixed: bool = False):
+        """gensim's ``similar_by_word``: ``most_similar(word, topn=topn, hold_fixed=hold_fixed)`` (for a word, the
+        neighbours carry their intervals). With `restrict_vocab`, gensim's plain search of the first words instead:
+        (word, cosine) pairs of the trained vectors, without intervals."""
+        return self._similar_by(word, "word", topn, restrict_vocab, hold_fixed)
 
     @_params("NeighbourList, list of (str, float) or numpy.ndarray",
              topn="int or None\n    Number of neighbours (None: every word's cosine, as gensim).")
-    def similar_by_key(self, key, topn=10, restrict_vocab=None):
-        """gensim's ``similar_by_key``, as :meth:`similar_by_word`: ``most_similar(key, topn=topn)`` (for a word, with
-        intervals); with `restrict_vocab`, plain (word, cosine) pairs of the trained vectors without intervals."""
-        return self._similar_by(key, "key", topn, restrict_vocab)
+    def similar_by_key(self, key, topn=10, restrict_vocab=None, *, hold_fixed: bool = False):
+        """gensim's ``similar_by_key``, as :meth:`similar_by_word`: ``most_similar(key, topn=topn, hold_fixed=hold_fixed)``
+        (for a word, with intervals); with `restrict_vocab`, plain (word, cosine) pairs of the trained vectors without
+        intervals."""
+        return self._similar_by(key, "key", topn, restrict_vocab, hold_fixed)
 
-    def _similar_by(self, key, name, topn, restrict_vocab):
+    def _similar_by(self, key, name, topn, restrict_vocab, hold_fixed):
         if not self._is_key(key):
             raise TypeError("%s must be a key (str or int), not %s" % (name, type(key).__name__))
         limit = self._restrict(restrict_vocab)
         if limit is None:
-            return self.most_similar(key, topn=topn)
-        return self._most_similar_combination(None, [key], None, topn, limit)
+            return self.most_similar(key, topn=topn, hold_fixed=hold_fixed)
+        return self._most_similar_combination(None, [key], None, topn, limit, stacklevel=6)
 
     @_params("list of (str, float) or numpy.ndarray",
              topn="int or None\n    Number of neighbours (None: every word's cosine, as gensim).")
@@ -1054,7 +1074,7 @@ class Model:
         """gensim's ``similar_by_vector``: the words whose trained vectors have the largest cosine with `vector`, as plain
         (word, cosine) pairs (no word left out, no intervals; :meth:`most_similar` of a word gives them)."""
         v = self._as_vector(vector, "vector")
-        return self._most_similar_combination(None, [v], None, topn, self._restrict(restrict_vocab))
+        return self._most_similar_combination(None, [v], None, topn, self._restrict(restrict_vocab), stacklevel=5)
 
     @_params("bool")
     def has_covariance(self, word: str) -> bool:
@@ -1129,7 +1149,9 @@ class Model:
         iv = L.Interval()
         L._check(L._lib.gv_similarity(self._handle(), L.encode(a), L.encode(b), byref(_query(ci, method, samples, seed, hold_fixed, approximate)),
                                       byref(iv)))
-        return Similarity(Interval(**_interval(iv, ci)), self._reliabilities([a, b], iv.flags, approximate=approximate))
+        res = Similarity(Interval(**_interval(iv, ci)), self._reliabilities([a, b], iv.flags, approximate=approximate))
+        _warn_not_identifiable([STATUS[iv.status]], [REASON[iv.reason]], "cos(%s, %s)" % (a, b))
+        return res
 
     @_params("Difference")
     def compare(self, first: Sequence[str], second: Sequence[str], method: str = "calibrated", samples: Optional[int] = None,
@@ -1141,8 +1163,10 @@ class Model:
         r = L.Difference()
         L._check(L._lib.gv_compare(self._handle(), L.encode(a), L.encode(b), L.encode(c), L.encode(d),
                                    byref(_query(ci, method, samples, seed, hold_fixed, approximate)), byref(r)))
-        return Difference(r.diff, r.plugin, r.sd, (r.lo, r.hi), r.z, r.p_value, _method_name(r.method), STATUS[r.status],
-                          r.flags, self._reliabilities([a, b, c, d], r.flags, approximate=approximate), REASON[r.reason])
+        res = Difference(r.diff, r.plugin, r.sd, (r.lo, r.hi), r.z, r.p_value, _method_name(r.method), STATUS[r.status],
+                         r.flags, self._reliabilities([a, b, c, d], r.flags, approximate=approximate), REASON[r.reason])
+        _warn_not_identifiable([STATUS[r.status]], [REASON[r.reason]], "cos(%s, %s) - cos(%s, %s)" % (a, b, c, d))
+        return res
 
     def similarity_table(self, pairs, ci: Optional[float] = None, method: str = "calibrated", samples: Optional[int] = None,
                          seed: Optional[int] = None, hold_fixed: bool = False, approximate: bool = False):
@@ -1182,6 +1206,7 @@ class Model:
                          d["reason"]))
             flags |= iv.flags
         self._reliabilities(firsts + seconds, flags, approximate=approximate)
+        _warn_not_identifiable([r[7] for r in rows], [r[11] for r in rows], "similarities")
         return _frame(["a", "b", "estimate", "plugin", "sd", "lower", "upper", "status", "method", "p_value", "flags", "reason"], rows)
 
     @_params()
@@ -1245,6 +1270,7 @@ class Model:
             flags |= r.flags
         # With GV_FLAG_OMITTED_BOUND the core's lines include the caveat on what the words left out may take.
         self._reliabilities([word] + [r.word for r in res], flags, approximate=approximate)
+        _warn_not_identifiable([r.status for r in res], [r.reason for r in res], "neighbours")
         return res
 
     @_params("BenchmarkResult")
@@ -1300,9 +1326,12 @@ class Model:
         L._check(L._lib.gv_weat(self._handle(), ax, nx, ay, ny, aa, na, ab, nb, perms,
                                 byref(_query(ci, method, samples, seed, hold_fixed, approximate)), byref(r)))
         flags = r.effect_size_ci.flags | r.statistic_ci.flags
-        return WeatResult(r.statistic, r.effect_size, r.p_value, r.permutations, bool(r.exact),
-                          Interval(**_interval(r.effect_size_ci, ci)), Interval(**_interval(r.statistic_ci, ci)),
-                          self._reliabilities(x + y + a + b, flags, known_only=True, approximate=approximate))
+        res = WeatResult(r.statistic, r.effect_size, r.p_value, r.permutations, bool(r.exact),
+                         Interval(**_interval(r.effect_size_ci, ci)), Interval(**_interval(r.statistic_ci, ci)),
+                         self._reliabilities(x + y + a + b, flags, known_only=True, approximate=approximate))
+        _warn_not_identifiable([STATUS[r.effect_size_ci.status], STATUS[r.statistic_ci.status]],
+                               [REASON[r.effect_size_ci.reason], REASON[r.statistic_ci.reason]], "WEAT intervals (effect size, statistic)")
+        return res
 
     @_params("RndResult")
     def relative_norm_distance(self, group1, group2, neutral, ci: Optional[float] = None, method: str = "calibrated",
@@ -1316,8 +1345,10 @@ class Model:
         r = L.RndResult()
         L._check(L._lib.gv_rnd(self._handle(), a1, n1, a2, n2, an, nn, byref(_query(ci, method, samples, seed, hold_fixed, approximate)),
                                byref(r)))
-        return RndResult(r.value, r.z, r.p_value, r.neutral, Interval(**_interval(r.ci, ci)),
-                         self._reliabilities(group1 + group2 + neutral, r.ci.flags, known_only=True, approximate=approximate))
+        res = RndResult(r.value, r.z, r.p_value, r.neutral, Interval(**_interval(r.ci, ci)),
+                        self._reliabilities(group1 + group2 + neutral, r.ci.flags, known_only=True, approximate=approximate))
+        _warn_not_identifiable([STATUS[r.ci.status]], [REASON[r.ci.reason]], "relative norm distance")
+        return res
 
     _BIAS_COLUMNS = ["quantity", "plugin", "estimate", "sd", "lower", "upper", "status", "method", "p_value", "permutation_p", "flags"]
 
@@ -1385,7 +1416,9 @@ class Model:
         Other arguments as :meth:`weat`."""
         r, words = self._bias_difference(L._lib.gv_weat_difference, first, second, 4, "X, Y, A, B", ci, method, samples,
                                          seed, hold_fixed, approximate)
-        return BiasDifference(r.first, r.second, Interval(**_interval(r.ci, ci)), self._reliabilities(words, r.ci.flags, known_only=True, approximate=approximate))
+        res = BiasDifference(r.first, r.second, Interval(**_interval(r.ci, ci)), self._reliabilities(words, r.ci.flags, known_only=True, approximate=approximate))
+        _warn_not_identifiable([STATUS[r.ci.status]], [REASON[r.ci.reason]], "difference of two WEAT effect sizes")
+        return res
 
     @_params("BiasDifference")
     def rnd_difference(self, first, second, ci: Optional[float] = None, method: str = "calibrated",
@@ -1395,7 +1428,9 @@ class Model:
         lists), with an interval and the test of equal values; other arguments as :meth:`weat`."""
         r, words = self._bias_difference(L._lib.gv_rnd_difference, first, second, 3, "GROUP1, GROUP2, NEUTRAL", ci, method,
                                          samples, seed, hold_fixed, approximate)
-        return BiasDifference(r.first, r.second, Interval(**_interval(r.ci, ci)), self._reliabilities(words, r.ci.flags, known_only=True, approximate=approximate))
+        res = BiasDifference(r.first, r.second, Interval(**_interval(r.ci, ci)), self._reliabilities(words, r.ci.flags, known_only=True, approximate=approximate))
+        _warn_not_identifiable([STATUS[r.ci.status]], [REASON[r.ci.reason]], "difference of two RNDs")
+        return res
 
     # --- gensim / word2vec / GloVe files (through the core's readers and writers) -------------------------------
     @classmethod

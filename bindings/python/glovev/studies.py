@@ -12,9 +12,9 @@ from ctypes import byref, c_int32, c_int64
 import numpy as np
 
 from . import _lib as L
+from .model import _method
 from .pipeline import _int, _num, _size
 
-_METHOD_BITS = {"delta": 1, "sample": 2, "composition": 2, "calibrated": 4}
 _I32 = (1 << 31) - 1
 
 
@@ -101,9 +101,13 @@ def calibrate(model_dir, cooccur_dir, bands=None, words_per_band=None, replicate
             methods = [methods]
         mask = 0
         for m in methods:
-            if not isinstance(m, str) or m.strip().lower() not in _METHOD_BITS:
-                raise L.ArgumentError("methods: each must be 'calibrated', 'delta' or 'sample', got %r" % (m,))
-            mask |= _METHOD_BITS[m.strip().lower()]
+            if not isinstance(m, str):
+                raise L.ArgumentError("methods: each must be a method name, got %r" % (m,))
+            # Names, aliases and codes are the core's (gv_method_parse); the mask has bit 1 << GV_METHOD_*.
+            try:
+                mask |= 1 << _method(m.strip())
+            except L.ArgumentError as e:
+                raise L.ArgumentError("methods: %s" % e) from None
         if mask == 0:
             raise L.ArgumentError("methods: give at least one interval method")
         o.methods = mask

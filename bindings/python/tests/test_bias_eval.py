@@ -81,6 +81,8 @@ def test_weat_matches_the_cli_and_warns_about_flagged_words(model, cli, fixture_
     e = js["effect_size_interval"]
     assert close12(e["sd"], r.effect_size_sd) and close12(e["ci"][0], r.effect_size_ci[0]) and close12(e["ci"][1], r.effect_size_ci[1])
     assert close12(js["statistic_interval"]["sd"], r.statistic_interval.sd)
+    # Each interval's test of "= 0" (p_value) is in the JSON as in Python and R.
+    assert close12(e["p_value"], r.effect_size_interval.p_value) and close12(js["statistic_interval"]["p_value"], r.statistic_interval.p_value)
 
 
 def test_weat_defaults_are_the_cores(model):
@@ -130,7 +132,8 @@ def test_rnd_value_matches_numpy_and_its_test_comes_from_its_interval(model):
         assert r.ci[0] <= r.interval.estimate <= r.ci[1]
     # A noisy word (army: its debiased squared norm is <= 0) makes the calibrated RND not identifiable: no numbers
     # that look precise, the plug-in value still reported.
-    r = quiet(model.relative_norm_distance, G1, G2, N, method="calibrated", samples=300, seed=4)
+    with pytest.warns(glovev.ReliabilityWarning, match=r"relative norm distance not identifiable \(debiased_norm_not_positive\)"):
+        r = model.relative_norm_distance(G1, G2, N, method="calibrated", samples=300, seed=4)
     assert r.interval.status == "not_identifiable" and math.isnan(r.sd) and math.isnan(r.z) and math.isnan(r.ci[0])
     assert r.interval.reason == "debiased_norm_not_positive"
     assert r.value == pytest.approx(rnd_numpy(model, G1, G2, N), rel=1e-10)
@@ -322,6 +325,8 @@ def test_evaluate_defaults_seed_and_cli_parity(model, cli, fixture_dir):
             assert close12(b[key][f], getattr(iv, f)), (key, f)
         assert b[key]["replicates"] == iv.replicates
     assert (b["words"], b["flagged_words"], b["used"]) == (e.words, e.flagged_words, e.used)
+    # oov and oov_ratio mean the same in every front door: pairs left out, and those in percent (gensim's oov_ratio).
+    assert (b["oov"], b["oov_ratio"]) == (e.oov, e.oov_ratio) and e.oov_ratio == pytest.approx(100.0 * e.oov / e.pairs)
 
 
 def test_evaluate_arguments(model):

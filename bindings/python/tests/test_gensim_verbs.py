@@ -338,10 +338,49 @@ def test_plain_verbs_warn_for_flagged_words(model):
         with warnings.catch_warnings():
             warnings.simplefilter("error", glovev.ReliabilityWarning)
             call(ok1, ok2)
+    # The list verbs warn for a flagged word among the keys named, as the pair verbs do.
+    lists = {
+        "n_similarity": lambda words: model.n_similarity(words[:1], words[1:]),
+        "doesnt_match": lambda words: model.doesnt_match(words),
+        "most_similar(positive=)": lambda words: model.most_similar(positive=words[:2], negative=words[2:], topn=3),
+        "most_similar(index)": lambda words: model.most_similar(model.get_index(words[0]), topn=3),
+        "similar_by_word(restrict_vocab=)": lambda words: model.similar_by_word(words[0], topn=3, restrict_vocab=50),
+    }
+    for name, call in lists.items():
+        with pytest.warns(glovev.ReliabilityWarning, match=bad):
+            call([bad, ok1, ok2])
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", glovev.ReliabilityWarning)
+            call([ok1, ok2, ok1] if name == "most_similar(positive=)" else [ok1, ok2])
     with warnings.catch_warnings():  # whole-vocabulary lists do not warn about every word
         warnings.simplefilter("error", glovev.ReliabilityWarning)
         model.distances(model[ok1])
         model.get_normed_vectors()
+
+
+def test_similar_by_word_takes_hold_fixed_as_its_error_says(cli, fixture_dir, tmp_path):
+    """A word without a covariance: the error names hold_fixed, and similar_by_word / similar_by_key accept it."""
+    import shutil
+    import subprocess
+    # The fixture's model with covariances for a handful of words only: every other word has none.
+    shutil.copytree(fixture_dir / "model", tmp_path / "model", ignore=shutil.ignore_patterns("variances"))
+    (tmp_path / "words.txt").write_text("war\npeace\narmy\n")
+    subprocess.run([cli, "variance", "--model", str(tmp_path / "model"), "--cooccur", str(fixture_dir / "cooccur"),
+                    "--words", str(tmp_path / "words.txt"), "--threads", "1"], check=True, capture_output=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", glovev.ReliabilityWarning)
+        m = glovev.Model.load(tmp_path / "model")
+    try:
+        assert m.has_covariance("war") and not m.has_covariance("navy")
+        with pytest.raises(glovev.InputError, match="hold_fixed"):
+            m.similar_by_word("navy", topn=3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", glovev.ReliabilityWarning)
+            got = m.similar_by_word("navy", topn=3, hold_fixed=True)
+            same = m.similar_by_key(m.get_index("navy"), topn=3, hold_fixed=True)
+        assert [w for w, _ in got] == [w for w, _ in same] and len(got) == 3
+    finally:
+        m.close()
 
 
 def test_new_verbs_document_their_parameters(model):

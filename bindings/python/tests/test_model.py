@@ -1,4 +1,6 @@
 """Queries on the fixture model, checked against independent numpy formulas and the CLI."""
+import math
+
 import numpy as np
 import pytest
 
@@ -109,9 +111,13 @@ def test_compare_json_shape_and_parity(model, cli, fixture_dir):
     assert set(p) >= {"a", "b", "cosine", "sd", "ci", "method"}
     s = model.similarity("war", "peace")
     assert p["cosine"] == pytest.approx(s.cosine, rel=1e-12) and p["sd"] == pytest.approx(s.sd, rel=1e-12)
+    # The test of "cosine = 0" is in the JSON as in Python and R (p_value), and the difference's test too.
+    same = lambda a, b: (b is None and math.isnan(a)) or a == pytest.approx(b, rel=1e-12)
+    assert same(s.p_value, p["p_value"])
     d = js["differences"][0]
     assert d["first"] == ["war", "peace"] and d["second"] == ["war", "army"]
-    assert d["sd"] == pytest.approx(model.compare(("war", "peace"), ("war", "army")).sd, rel=1e-12)
+    c = model.compare(("war", "peace"), ("war", "army"))
+    assert d["sd"] == pytest.approx(c.sd, rel=1e-12) and same(c.p_value, d["p_value"])
 
 
 def test_weat_statistic_matches_numpy(model):

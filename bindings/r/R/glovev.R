@@ -10,7 +10,7 @@
 #' @export
 glovev_defaults <- function() {
   d <- .Call(C_defaults)
-  list(method = .method_names[d[[1]] + 1], samples = d[[2]], seed = d[[3]], level = d[[4]], permutations = d[[5]],
+  list(method = .method_names[d[[1]]], samples = d[[2]], seed = d[[3]], level = d[[4]], permutations = d[[5]],
        omitted_tolerance = d[[6]])
 }
 
@@ -31,7 +31,7 @@ glovev_reliability <- function(m, word) {
 .interval_len <- 11
 .interval <- function(r, offset = 0, ci = NULL) {
   r <- r[offset + seq_len(.interval_len)]
-  structure(list(estimate = r[[1]], plugin = r[[2]], sd = r[[4]], ci = c(r[[5]], r[[6]]), method = .method_names[r[[8]] + 1],
+  structure(list(estimate = r[[1]], plugin = r[[2]], sd = r[[4]], ci = c(r[[5]], r[[6]]), method = .method_names[r[[8]]],
                  mean = r[[3]], status = .status_names[r[[9]] + 1], p_value = r[[7]], flags = as.integer(r[[10]]),
                  reason = .reason(r[[11]])), class = "glovev_interval", level = .level(ci))
 }
@@ -337,7 +337,7 @@ glovev_similarities <- function(m, a, b, ci = NULL, method = "calibrated", sampl
   # One bulk call (gv_similarities): every pair exactly as glovev_similarity computes it.
   r <- .Call(C_similarities, .ptr(m), a, b, method, ci, samples, seed, hold_fixed, approximate)
   df <- data.frame(a = a, b = b, estimate = r[, 1], plugin = r[, 2], sd = r[, 4], lower = r[, 5], upper = r[, 6],
-                   status = .status_names[r[, 9] + 1], method = .method_names[r[, 8] + 1], p_value = r[, 7],
+                   status = .status_names[r[, 9] + 1], method = .method_names[r[, 8]], p_value = r[, 7],
                    flags = as.integer(r[, 10]), reason = .reason(r[, 11]), stringsAsFactors = FALSE)
   .words(m, c(a, b), Reduce(bitwOr, df$flags, 0L), approximate)
   .not_identifiable(df$status, df$reason, "similarities")
@@ -448,7 +448,7 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
   }
   r <- .Call(C_compare, .ptr(m), first[[1]], first[[2]], second[[1]], second[[2]], method, ci, samples, seed, hold_fixed, approximate)
   out <- list(diff = r[[1]], plugin = r[[2]], sd = r[[3]], ci = c(r[[4]], r[[5]]), z = r[[6]], p_value = r[[7]],
-              method = .method_names[r[[8]] + 1], status = .status_names[r[[9]] + 1], flags = as.integer(r[[10]]),
+              method = .method_names[r[[8]]], status = .status_names[r[[9]] + 1], flags = as.integer(r[[10]]),
               reason = .reason(r[[11]]), words = .words(m, c(first[[1]], first[[2]], second[[1]], second[[2]]), r[[10]], approximate))
   .not_identifiable(out$status, out$reason, sprintf("cos(%s, %s) - cos(%s, %s)", first[[1]], first[[2]], second[[1]], second[[2]]))
   structure(out, class = "glovev_difference", level = .level(ci), pairs = list(first, second))
@@ -487,7 +487,7 @@ glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated
              reason = .reason(r[, 12]), stringsAsFactors = FALSE)
   # With GV_FLAG_OMITTED_BOUND the core's lines include the caveat on what the words left out may take.
   .words(m, c(word, df$word), Reduce(bitwOr, df$flags, 0L), approximate)
-  .not_identifiable(df$status, what = "neighbours")
+  .not_identifiable(df$status, df$reason, "neighbours")
   search <- list(candidates = s[[1]], searched = s[[2]], draws = s[[3]], omitted_bound = s[[4]])
   structure(df, class = c("glovev_neighbours", "data.frame"), search = search, query = word, level = .level(ci))
 }
@@ -497,7 +497,7 @@ glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated
 #' Word-similarity benchmark (word1 word2 score per line): Spearman and Pearson correlations with intervals that
 #' combine a bootstrap over the pairs with the embedding noise. samples (replicates), seed, ci: NULL = the core's
 #' defaults. A word without a covariance is an error unless hold_fixed = TRUE. Returns list(pairs, used, oov,
-#' words, flagged_words, spearman, pearson, spearman_sd, spearman_ci, pearson_sd, pearson_ci, spearman_interval,
+#' oov_ratio (percent of the file's pairs, as gensim), words, flagged_words, spearman, pearson, spearman_sd, spearman_ci, pearson_sd, pearson_ci, spearman_interval,
 #' pearson_interval), the intervals as list(estimate, sd, ci, sd_pairs, sd_noise, noise_shift, level,
 #' replicates), of class "glovev_benchmark" (see \link{glovev_print}); a warning says when words are flagged.
 #' @param m A model from glovev_load.
@@ -513,7 +513,9 @@ glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL
   if (r[[5]] > 0)
     warning(sprintf("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or cos(trained, WLS) < 0.9; see glovev_reliability)",
                     benchmark, as.integer(r[[5]]), as.integer(r[[4]])), call. = FALSE)
-  structure(list(pairs = r[[1]], used = r[[2]], oov = r[[3]], words = r[[4]], flagged_words = r[[5]], spearman = r[[6]], pearson = r[[7]],
+  # oov_ratio: left-out pairs in percent of the file's pairs, as gensim, the CLI and Python report it.
+  structure(list(pairs = r[[1]], used = r[[2]], oov = r[[3]], oov_ratio = if (r[[1]] > 0) 100 * r[[3]] / r[[1]] else NaN,
+                 words = r[[4]], flagged_words = r[[5]], spearman = r[[6]], pearson = r[[7]],
                  spearman_p = r[[26]], pearson_p = r[[27]],
                  spearman_sd = sp$sd, spearman_ci = sp$ci, pearson_sd = pe$sd, pearson_ci = pe$ci, spearman_interval = sp, pearson_interval = pe),
             class = "glovev_benchmark", benchmark = benchmark)
@@ -881,10 +883,11 @@ glovev_calibrate <- function(model_dir, cooccur_dir, bands = NULL, words_per_ban
                              samples = NULL, seed = NULL, level = NULL, threads = 0) {
   mask <- NULL
   if (!is.null(methods)) {
-    bits <- c(delta = 1L, sample = 2L, composition = 2L, calibrated = 4L)
-    if (!is.character(methods) || length(methods) == 0 || any(!(tolower(methods) %in% names(bits))))
-      stop("methods must be any of \"calibrated\", \"delta\", \"sample\"")
-    mask <- Reduce(bitwOr, bits[tolower(methods)])
+    if (!is.character(methods) || length(methods) == 0 || anyNA(methods))
+      stop("methods must be a character vector of method names")
+    # Names, aliases and codes are the core's (gv_method_parse); the mask has bit 1 << GV_METHOD_*.
+    code <- function(m) tryCatch(.Call(C_method_code, m), error = function(e) stop("methods: ", conditionMessage(e), call. = FALSE))
+    mask <- Reduce(bitwOr, vapply(methods, function(m) bitwShiftL(1L, code(m)), integer(1)))
   }
   table <- tempfile(fileext = ".tsv")
   on.exit(unlink(table))

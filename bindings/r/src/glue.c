@@ -221,8 +221,8 @@ SEXP C_model_has_covariance(SEXP xp, SEXP word) {
     return Rf_ScalarLogical(has != 0);
 }
 
-/* The core's names, by code: list(methods (GV_METHOD_* 0..2), statuses (GV_STATUS_* 0..1), reasons (GV_REASON_* from 0,
- * as many as the core names)). */
+/* The core's names, by code: list(methods (GV_METHOD_* 1..3, element k for code k), statuses (GV_STATUS_* 0..1),
+ * reasons (GV_REASON_* from 0, as many as the core names)). */
 SEXP C_names(void) {
     need_lib();
     SEXP out = PROTECT(Rf_allocVector(VECSXP, 3));
@@ -231,7 +231,7 @@ SEXP C_names(void) {
     SEXP st = Rf_allocVector(STRSXP, 2);
     SET_VECTOR_ELT(out, 1, st);
     char buf[64]; int64_t need = 0;
-    for (int k = 0; k < 3; k++) { check(p_gv_method_name(k, buf, sizeof buf, &need)); SET_STRING_ELT(m, k, Rf_mkChar(buf)); }
+    for (int k = 0; k < 3; k++) { check(p_gv_method_name(k + 1, buf, sizeof buf, &need)); SET_STRING_ELT(m, k, Rf_mkChar(buf)); }
     for (int k = 0; k < 2; k++) { check(p_gv_status_name(k, buf, sizeof buf, &need)); SET_STRING_ELT(st, k, Rf_mkChar(buf)); }
     int nr = 0;
     while (nr < 64 && p_gv_reason_name(nr, buf, sizeof buf, &need) == GV_OK) nr++;
@@ -247,6 +247,12 @@ static int method_of(SEXP m) {
     int32_t code = 0;
     check(p_gv_method_parse(str1(m, "method"), &code));
     return code;
+}
+
+/* Method name -> GV_METHOD_* code, for R code that needs the code itself (calibrate's method bits). */
+SEXP C_method_code(SEXP m) {
+    need_lib();
+    return Rf_ScalarInteger(method_of(m));
 }
 
 /* One number (integer or double, not text, not logical, not a vector of several): R's own coercions would turn
@@ -759,7 +765,7 @@ static const R_CallMethodDef calls[] = {
     {"C_similarity", (DL_FUNC)&C_similarity, 9}, {"C_compare", (DL_FUNC)&C_compare, 11}, {"C_neighbours", (DL_FUNC)&C_neighbours, 9},
     {"C_similarities", (DL_FUNC)&C_similarities, 9}, {"C_model_vectors", (DL_FUNC)&C_model_vectors, 1},
     {"C_import_vectors", (DL_FUNC)&C_import_vectors, 3}, {"C_export_vectors", (DL_FUNC)&C_export_vectors, 3},
-    {"C_matrix_csr", (DL_FUNC)&C_matrix_csr, 1}, {"C_names", (DL_FUNC)&C_names, 0},
+    {"C_matrix_csr", (DL_FUNC)&C_matrix_csr, 1}, {"C_names", (DL_FUNC)&C_names, 0}, {"C_method_code", (DL_FUNC)&C_method_code, 1},
     {"C_reliability", (DL_FUNC)&C_reliability, 2}, {"C_defaults", (DL_FUNC)&C_defaults, 0},
     {"C_evaluate", (DL_FUNC)&C_evaluate, 6}, {"C_evaluate_compare", (DL_FUNC)&C_evaluate_compare, 7},
     {"C_weat", (DL_FUNC)&C_weat, 12}, {"C_rnd", (DL_FUNC)&C_rnd, 10},

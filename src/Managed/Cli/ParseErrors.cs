@@ -35,6 +35,8 @@ static partial class ParseErrors
             "System.Boolean" => "true or false",
             _ => "a value of another form",
         };
+        // A seed is a whole number >= 1 everywhere (0 is the C ABI's "default"): say so rather than the type's range.
+        if (option == "--seed" && m.Groups["type"].Value == "System.UInt64") expected = $"a whole number from 1 to {ulong.MaxValue}";
         return $"{option}: '{value}' is not {expected}";
     }
 }

@@ -41,11 +41,13 @@ extern "C" {
 #define GV_SPLIT_PUNCTUATION 2
 #define GV_REPLACE_INVALID_UTF8 4
 
-/* Interval methods (names, defaults and meanings as in the CLI, Python and R: gv_interval_defaults, gv_method_name). */
-#define GV_METHOD_DELTA 0       /* the paper's first-order delta method at the plug-in vectors (draws nothing: samples and
+/* Interval methods (names, defaults and meanings as in the CLI, Python and R: gv_interval_defaults, gv_method_name).
+ * No method is 0: a 0 method field of gv_query_options means the default (GV_METHOD_CALIBRATED), like its other 0
+ * fields, so a zeroed struct never selects a method by accident. */
+#define GV_METHOD_DELTA 1       /* the paper's first-order delta method at the plug-in vectors (draws nothing: samples and
                                    seed must be 0) */
-#define GV_METHOD_SAMPLE 1      /* the paper's method of composition: percentiles of draws w ~ N(w_hat, Sigma), centred on their median */
-#define GV_METHOD_CALIBRATED 2  /* the default: noise-debiased estimate (cosines and RND: shifted by the bootstrap's median
+#define GV_METHOD_SAMPLE 2      /* the paper's method of composition: percentiles of draws w ~ N(w_hat, Sigma), centred on their median */
+#define GV_METHOD_CALIBRATED 3  /* the default: noise-debiased estimate (cosines and RND: shifted by the bootstrap's median
                                    error), studentized parametric-bootstrap interval,
                                    GV_STATUS_NOT_IDENTIFIABLE where the data carry no information */
 /* Result status (the .status field). */
@@ -582,7 +584,7 @@ typedef struct gv_defaults { int32_t method, reserved; int64_t samples; uint64_t
 
 /* Settings of every uncertainty-aware query (fill with gv_query_options_default).
  *   size         sizeof(gv_query_options), set by the defaults call
- *   method       GV_METHOD_* (default GV_METHOD_CALIBRATED)
+ *   method       GV_METHOD_*; 0 = the default (GV_METHOD_CALIBRATED)
  *   level        confidence level in (0, 1); 0 = the default (0.95)
  *   samples      draws of the drawing methods; 0 = the default (1000). GV_METHOD_DELTA draws nothing: it must be 0
  *   seed         random seed of the draws; 0 = the default (1). GV_METHOD_DELTA: must be 0

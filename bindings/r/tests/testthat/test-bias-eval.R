@@ -127,7 +127,12 @@ test_that("evaluate matches cor() in R and its intervals contain the estimates",
   cosv <- mapply(function(a, b) { x <- glovev_vector(m, a); y <- glovev_vector(m, b); sum(x * y) / sqrt(sum(x^2) * sum(y^2)) }, p[, 1], p[, 2])
   gold <- as.numeric(p[, 3])
   expect_warning(r <- glovev_evaluate(m, bench, samples = 100, seed = 3), "words flagged")
-  expect_equal(c(r$pairs, r$used, r$oov), c(nrow(p), nrow(p), 0))
+  expect_equal(c(r$pairs, r$used, r$oov, r$oov_ratio), c(nrow(p), nrow(p), 0, 0))
+  # oov_ratio: left-out pairs in percent of the file's pairs (gensim's, the CLI's and Python's meaning).
+  bench2 <- tempfile(fileext = ".txt")
+  writeLines(c(readLines(bench), "war zz-not-a-word 5.0"), bench2)
+  r2 <- suppressWarnings(glovev_evaluate(m, bench2, samples = 100, seed = 3))
+  expect_equal(c(r2$oov, r2$oov_ratio), c(1, 100 / (nrow(p) + 1)))
   expect_equal(r$words, length(unique(c(p[, 1], p[, 2]))))
   expect_true(r$flagged_words > 0 && r$flagged_words <= r$words)
   expect_equal(r$pearson, cor(cosv, gold), tolerance = 1e-10)

@@ -62,8 +62,8 @@ static class BiasCommand
                 ivs.Add(res.Interval);
                 if (r.GetValue(q.Json)) Output.WriteJson(w =>
                 {
-                    w.WriteString("test", "rnd"); w.WriteNumber("value", res.Value); QueryOptions.WriteInterval(w, res.Interval);
-                    Output.Number(w, "z", res.Z); Output.Number(w, "p_value", res.PValue); w.WriteNumber("neutral_words", res.Neutral);
+                    w.WriteString("test", "rnd"); w.WriteNumber("value", res.Value); QueryOptions.WriteInterval(w, res.Interval, res.PValue);
+                    Output.Number(w, "z", res.Z); w.WriteNumber("neutral_words", res.Neutral);
                     WriteMissing(w, res.Missing);
                     if (diff != null) WriteDifference(w, diff, "rnd");
                 });
@@ -102,7 +102,6 @@ static class BiasCommand
         w.WriteString("of", $"{what} (first lists) - {what} (second lists)");
         w.WriteNumber("first", d.First); w.WriteNumber("second", d.Second);
         QueryOptions.WriteInterval(w, d.Difference);
-        Output.Number(w, "p_value", d.Difference.PValueZero);
         w.WriteEndObject();
     }
 

@@ -40,16 +40,16 @@ static class CompareCommand
                     w.WriteStartObject();
                     w.WriteStartArray("first"); foreach (var x in d.First) w.WriteStringValue(x); w.WriteEndArray();
                     w.WriteStartArray("second"); foreach (var x in d.Second) w.WriteStringValue(x); w.WriteEndArray();
-                    Output.Number(w, "diff", d.Diff); Output.Number(w, "z", d.Z); Output.Number(w, "p_value", d.PValue);
-                    QueryOptions.WriteInterval(w, d.Interval);
+                    Output.Number(w, "diff", d.Diff); Output.Number(w, "z", d.Z);
+                    QueryOptions.WriteInterval(w, d.Interval, d.PValue);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
             });
             else
             {
-                Output.Table(["a", "b", "estimate", "plug-in", "sd", "ci", "!"], sims.Select(s => new[] { s.A, s.B, Output.F(s.Interval.Estimate), Output.F(s.Interval.Plugin),
-                    Output.F(s.Interval.Sd), QueryOptions.Ci(s.Interval), QueryOptions.Mark(s.Interval) }), $"cosine similarities ({Interval.MethodName(method)}, {level:P0})");
+                Output.Table(["a", "b", "estimate", "plug-in", "sd", "ci", "p (= 0)", "!"], sims.Select(s => new[] { s.A, s.B, Output.F(s.Interval.Estimate), Output.F(s.Interval.Plugin),
+                    Output.F(s.Interval.Sd), QueryOptions.Ci(s.Interval), Output.F(s.Interval.PValueZero, 4), QueryOptions.Mark(s.Interval) }), $"cosine similarities ({Interval.MethodName(method)}, {level:P0})");
                 if (diffs.Count > 0)
                     Output.Table(["first", "second", "diff", "sd", "ci", "z", "p", "!"], diffs.Select(d => new[] { string.Join(",", d.First), string.Join(",", d.Second),
                         Output.F(d.Diff), Output.F(d.Sd), QueryOptions.Ci(d.Interval), Output.F(d.Z, 2), Output.F(d.PValue, 4), QueryOptions.Mark(d.Interval) }));

@@ -10,7 +10,8 @@ static class EvaluateCommand
     public static Command Create()
     {
         var q = new QueryOptions("sample", "sample (the only method here): each of --samples replicates resamples the pairs (bootstrap) and draws every vector w ~ N(w_hat, Sigma); " +
-            "interval = estimate -+ z sd of the replicates (it contains the estimate); sd_pairs and sd_noise show the two parts, noise_shift the attenuation the noise causes");
+            "interval = estimate -+ z sd of the replicates (it contains the estimate); sd_pairs and sd_noise show the two parts, noise_shift the attenuation the noise causes",
+            "replicates: pairs resampled jointly with draws of the vectors");
         var bench = new Option<string[]>("--benchmark") { Description = "Word-similarity file(s): word1 word2 score", Required = true };
         var vs = Optional("--vs", "A second model for a paired comparison on the same pairs");
         var cmd = new Command("evaluate", "Spearman/Pearson on word-similarity benchmarks with GloVe-V intervals") { bench, vs };
@@ -39,7 +40,7 @@ static class EvaluateCommand
                 foreach (var b in results)
                 {
                     w.WriteStartObject(); w.WriteString("name", b.Name); w.WriteNumber("pairs", b.Pairs); w.WriteNumber("used", b.Used);
-                    w.WriteNumber("oov_pairs", b.Oov); w.WriteNumber("oov_ratio", b.OovRatio);
+                    w.WriteNumber("oov", b.Oov); w.WriteNumber("oov_ratio", b.OovRatio);
                     Output.Number(w, "spearman", b.Spearman); Output.Number(w, "pearson", b.Pearson);
                     Output.Number(w, "spearman_p", b.SpearmanP); Output.Number(w, "pearson_p", b.PearsonP);
                     w.WriteStartObject("spearman_interval"); WriteUncertainty(w, b.SpearmanInterval); w.WriteEndObject();
@@ -66,7 +67,7 @@ static class EvaluateCommand
             {
                 Output.Table(["benchmark", "pairs used", "OOV %", "spearman", $"{level:P0} interval", "sd", "sd pairs", "sd noise", "noise shift", "pearson", "!"], results.Select(b => new[]
                 {
-                    b.Name, $"{b.Used}/{b.Pairs}", Output.F(100 * b.OovRatio, 1), Output.F(b.Spearman), $"[{Output.F(b.SpearmanInterval.Lo)}, {Output.F(b.SpearmanInterval.Hi)}]",
+                    b.Name, $"{b.Used}/{b.Pairs}", Output.F(b.OovRatio, 1), Output.F(b.Spearman), $"[{Output.F(b.SpearmanInterval.Lo)}, {Output.F(b.SpearmanInterval.Hi)}]",
                     Output.F(b.SpearmanInterval.Sd), Output.F(b.SpearmanInterval.SdPairs), Output.F(b.SpearmanInterval.SdNoise), Output.F(b.SpearmanInterval.NoiseShift),
                     Output.F(b.Pearson), b.FlaggedWords > 0 ? "!" : "",
                 }), "word similarity: pairs bootstrapped jointly with draws of the vectors");

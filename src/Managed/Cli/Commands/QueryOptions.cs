@@ -5,13 +5,14 @@ using static GloVeV.Cli.CliOptions;
 namespace GloVeV.Cli.Commands;
 
 /// <summary>Options of the uncertainty-aware queries. Names, defaults and checks come from <see cref="IntervalDefaults"/>.</summary>
-sealed class QueryOptions(string defaultMethod = "calibrated", string? methodHelp = null)
+/// <param name="drawHelp">What --samples and --seed do in this command (by default: the drawing methods').</param>
+sealed class QueryOptions(string defaultMethod = "calibrated", string? methodHelp = null, string? drawHelp = null)
 {
     public readonly Option<string> Model = Required("--model", "Model folder (vectors, vocab.txt, variances/)");
     public readonly Option<string> Method = new("--method") { Description = methodHelp ?? (defaultMethod == "calibrated" ? IntervalDefaults.Help : $"{defaultMethod} (the only method this command implements)"), DefaultValueFactory = _ => defaultMethod };
     public readonly Option<double> Level = Double("--level", "Confidence level", IntervalDefaults.Level);
-    public readonly Option<int> Samples = Int("--samples", "Draws (sample, calibrated; rejected with delta)", IntervalDefaults.Samples);
-    public readonly Option<ulong> Seed = new("--seed") { Description = "Random seed (sample, calibrated; rejected with delta)", DefaultValueFactory = _ => IntervalDefaults.Seed };
+    public readonly Option<int> Samples = Int("--samples", $"Draws ({drawHelp ?? "sample, calibrated; rejected with delta"})", IntervalDefaults.Samples);
+    public readonly Option<ulong> Seed = new("--seed") { Description = $"Random seed, a whole number >= 1 ({drawHelp ?? "sample, calibrated; rejected with delta"})", DefaultValueFactory = _ => IntervalDefaults.Seed };
     public readonly Option<bool> Approx = Flag("--approximate", "Use the compact (approximated) covariances");
     public readonly Option<bool> HoldFixed = Flag("--hold-fixed", "Treat words without a GloVe-V covariance as exact (held fixed, flagged) instead of failing");
     public readonly Option<bool> Json = CliOptions.Json();
@@ -49,7 +50,9 @@ sealed class QueryOptions(string defaultMethod = "calibrated", string? methodHel
         return k;
     }
 
-    public static void WriteInterval(System.Text.Json.Utf8JsonWriter w, Interval iv)
+    /// <param name="pValue">The answer's p-value where it is not the interval's own test of "statistic = 0"
+    /// (<see cref="Interval.PValueZero"/>, what the C ABI and the bindings report as the interval's p_value).</param>
+    public static void WriteInterval(System.Text.Json.Utf8JsonWriter w, Interval iv, double? pValue = null)
     {
         Output.Number(w, "estimate", iv.Estimate);
         Output.Number(w, "plugin", iv.Plugin);
@@ -57,6 +60,7 @@ sealed class QueryOptions(string defaultMethod = "calibrated", string? methodHel
         Output.Number(w, "lower", iv.Lo);
         Output.Number(w, "upper", iv.Hi);
         w.WriteStartArray("ci"); WriteNumberOrNull(w, iv.Lo); WriteNumberOrNull(w, iv.Hi); w.WriteEndArray();
+        Output.Number(w, "p_value", pValue ?? iv.PValueZero);
         w.WriteNumber("level", iv.Level);
         w.WriteString("status", Interval.StatusName(iv.Status));
         // Present in every answer (null when ok), whatever the method, so readers of the JSON need no special case.

@@ -8,7 +8,7 @@ static class SimilarCommand
 {
     public static Command Create()
     {
-        var q = new QueryOptions();
+        var q = new QueryOptions(drawHelp: "every method: P(top k) draws the vectors jointly; sample also takes its intervals from those draws");
         var word = Required("--word", "Query word");
         var top = Int("--top", "Number of neighbours", 10).AtLeast(1);
         var plot = Optional("--plot", "Write a forest plot of the neighbours (PNG or SVG)");

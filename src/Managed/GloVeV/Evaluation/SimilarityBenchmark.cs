@@ -15,6 +15,9 @@ public sealed record CorrelationUncertainty(double Estimate, double Sd, double L
     public double PValueZero => Sd > 0 ? NormalDistribution.TwoSidedP(Estimate / Sd) : double.NaN;
 }
 
+/// <summary>A benchmark's scores. <see cref="Oov"/>: pairs left out (a word not in the vocabulary); <see cref="OovRatio"/>:
+/// those in percent of the file's pairs, as gensim's evaluate_word_pairs reports its oov_ratio (every front door uses
+/// this one definition).</summary>
 public sealed record BenchmarkResult(string Name, int Pairs, int Used, int Oov, double OovRatio, double Pearson, double Spearman,
     CorrelationUncertainty SpearmanInterval, CorrelationUncertainty PearsonInterval, IReadOnlyList<string> OovWords)
 {
@@ -145,7 +148,7 @@ public static class SimilarityBenchmark
         var sp = Uncertainty(Correlation.Spearman, point, drawn, resamples, gold, level, name);
         var pe = Uncertainty(Correlation.Pearson, point, drawn, resamples, gold, level, name);
         var words = p.Reliability(used.SelectMany(u => new[] { u.A, u.B }).Distinct());
-        return new BenchmarkResult(name, pairs.Count, used.Count, pairs.Count - used.Count, (double)(pairs.Count - used.Count) / pairs.Count,
+        return new BenchmarkResult(name, pairs.Count, used.Count, pairs.Count - used.Count, 100.0 * (pairs.Count - used.Count) / pairs.Count,
             pe.Estimate, sp.Estimate, sp, pe, oovWords) { Words = words, Warnings = Warnings(words, name) };
     }
 

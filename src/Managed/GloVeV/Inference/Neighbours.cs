@@ -148,8 +148,10 @@ public static class Neighbours
         Parallel.For(0, shown, c =>
         {
             var pair = new[] { id, order[c] };
+            // The method of composition's interval comes from the joint draws behind P(top k); it carries the same
+            // caveat as every other 'sample' interval (Propagation.Estimate adds it there).
             Interval iv = method == IntervalMethod.Sample
-                ? Propagation.Summarise(pluginCos[order[c]], cosDraws[order[c]].Select(x => (double)x).ToArray(), level) with { Words = p.Reliability(pair) }
+                ? CalibrationLimits.ForMethod(Propagation.Summarise(pluginCos[order[c]], cosDraws[order[c]].Select(x => (double)x).ToArray(), level) with { Words = p.Reliability(pair) })
                 : p.Estimate(Statistic.Cosine(0, 1), pair, method, level, draws, seed);
             double pNext = double.NaN;
             if (c + 1 < order.Length && (p.HoldFixed || m.HasCovariance(order[c + 1])))

@@ -14,7 +14,9 @@ public sealed class Propagation(GloVeModel model, bool approximate = false, bool
     internal ReliabilityTable Table => Model.ReliabilityTable;
 
     /// <summary>The reliability of each word (see <see cref="WordReliability"/>).</summary>
-    public WordReliability[] Reliability(IEnumerable<int> ids) => ids.Select(i => Table.Of(Model, i, !Model.HasCovariance(i), Approximate)).ToArray();
+    /// <summary>Each word's reliability; a word without a covariance counts as held fixed only when this propagation holds
+    /// such words fixed (elsewhere, as in `show` or a plain cosine, nothing holds it).</summary>
+    public WordReliability[] Reliability(IEnumerable<int> ids) => ids.Select(i => Table.Of(Model, i, HoldFixed && !Model.HasCovariance(i), Approximate)).ToArray();
 
     /// <summary>Fails, naming the words, when one has no covariance and words are not to be held fixed.</summary>
     public void Check(IEnumerable<int> ids)

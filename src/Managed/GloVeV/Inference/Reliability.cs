@@ -29,7 +29,8 @@ public sealed record WordReliability(string Word, bool HasCovariance, bool HeldF
                 if (double.IsNaN(ApproxDropped)) w.Add("compact (approximate) covariance: how much of the complete one it drops is not recorded");
                 else if (ApproxDropped > 0) w.Add($"compact (approximate) covariance drops {ApproxDropped.ToString("P1", CultureInfo.InvariantCulture)} of the complete one (relative Frobenius error)");
             }
-            if (!HasCovariance) w.Add($"no covariance ({VarianceStatus}, {Contexts} contexts): held fixed as if exact");
+            if (!HasCovariance) w.Add(HeldFixed ? $"no covariance ({VarianceStatus}, {Contexts} contexts): held fixed as if exact"
+                : $"no covariance ({VarianceStatus}, {Contexts} contexts): its noise is unknown (an interval refuses it unless asked to hold it fixed as if exact)");
             if (NoiseRatio >= IntervalDefaults.NoiseRatioFlag) w.Add($"noise ratio tr(Sigma)/|w|^2 = {NoiseRatio.ToString("G3", CultureInfo.InvariantCulture)} >= {IntervalDefaults.NoiseRatioFlag}");
             if (OffOptimum) w.Add($"cos(trained, WLS) = {CosTrainedWls.ToString("G3", CultureInfo.InvariantCulture)} < {IntervalDefaults.CosWlsFlag}: training not converged for it");
             return w;
