@@ -98,7 +98,7 @@ static unsafe class StudyExports
         {
             Size = sizeof(BootstrapOptionsC), Replicates = d.Replicates, SeedReplicates = d.SeedReplicates, Window = d.Window,
             Flags = (d.Tokenizer.Lowercase ? 1 : 0) | (d.Tokenizer.SplitPunctuation ? 2 : 0), Shard = 0, Shards = 0, Reserved = 0,
-            MinCount = d.MinCount, MemoryBytes = d.MemoryBytes, Seed = d.Seed, VocabPath = null,
+            MinCount = 0, MemoryBytes = d.MemoryBytes, Seed = d.Seed, VocabPath = null,
         };
     }
 
@@ -111,7 +111,7 @@ static unsafe class StudyExports
         if ((b.Flags & ~7) != 0) throw new AbiException(Status.Argument, $"unknown tokenizer flags 0x{b.Flags:x}");
         var o = new BootstrapOptions
         {
-            Replicates = b.Replicates, SeedReplicates = b.SeedReplicates, Window = b.Window, MinCount = b.MinCount,
+            Replicates = b.Replicates, SeedReplicates = b.SeedReplicates, Window = b.Window, MinCount = b.MinCount == 0 ? null : b.MinCount,
             MemoryBytes = b.MemoryBytes <= 0 ? new BootstrapOptions().MemoryBytes : b.MemoryBytes, Seed = b.Seed, Shard = b.Shard, Shards = b.Shards,
             VocabPath = OptStr(b.VocabPath, "vocab_path"),
             Tokenizer = new TokenizerOptions { Lowercase = (b.Flags & 1) != 0, SplitPunctuation = (b.Flags & 2) != 0, ReplaceInvalidUtf8 = (b.Flags & 4) != 0 },

@@ -170,7 +170,7 @@ def bootstrap(corpus, out_dir, replicates=None, seed_replicates=None, vocab=None
     if window is not None:
         b.window = _int(window, "window", 0, _I32)
     if min_count is not None:
-        b.min_count = _int(min_count, "min_count", 0, (1 << 63) - 1)
+        b.min_count = _int(min_count, "min_count", 1, (1 << 63) - 1)
     if memory is not None:
         b.memory_bytes = _size(memory)
     if seed is not None:

@@ -11,6 +11,8 @@ from conftest import REPO, debiased_cosine_and_sd, run_json
 KJV = REPO / "tests" / "data" / "kjv.txt.gz"
 # A small, fast schedule: the checks are about the machinery, the README numbers come from perf/uncertainty.sh.
 SMALL = ["--dim", "10", "--epochs", "2", "--als-sweeps", "2", "--min-count", "20", "--threads", "2"]
+# The same for a bootstrap with the model's vocabulary (a cut-off there would be ignored, so it is refused).
+BOOT = [a for i, a in enumerate(SMALL) if a != "--min-count" and SMALL[i - 1] != "--min-count"]
 
 
 def _fail(cli, *args):
@@ -29,7 +31,7 @@ def kjv_model(tmp_path_factory, cli):
 def kjv_boot(tmp_path_factory, cli, kjv_model):
     out = tmp_path_factory.mktemp("kjv-boot")
     res = run_json(cli, "bootstrap", "--corpus", str(KJV), "--out", str(out), "--vocab", str(kjv_model / "vocab.txt"),
-                   "--replicates", "3", "--seed-replicates", "2", *SMALL)
+                   "--replicates", "3", "--seed-replicates", "2", *BOOT)
     assert res["trained"] == 5 and res["already_done"] == 0
     return out
 
@@ -86,10 +88,10 @@ def test_bootstrap_resumes_and_refuses_other_settings(cli, kjv_model, kjv_boot, 
     assert not (kjv_boot / ".work").exists()
     assert (kjv_boot / "vocab.txt").read_text() == (kjv_model / "vocab.txt").read_text()
     again = run_json(cli, "bootstrap", "--corpus", str(KJV), "--out", str(kjv_boot), "--vocab", str(kjv_model / "vocab.txt"),
-                     "--replicates", "3", "--seed-replicates", "2", *SMALL)
+                     "--replicates", "3", "--seed-replicates", "2", *BOOT)
     assert again["trained"] == 0 and again["already_done"] == 5
     rc, err = _fail(cli, "bootstrap", "--corpus", str(KJV), "--out", str(kjv_boot), "--vocab", str(kjv_model / "vocab.txt"),
-                    "--replicates", "3", "--dim", "12", "--epochs", "2", "--als-sweeps", "2", "--min-count", "20")
+                    "--replicates", "3", "--dim", "12", "--epochs", "2", "--als-sweeps", "2")
     assert rc == 2 and "other settings" in err
     rc, err = _fail(cli, "bootstrap", "--corpus", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "b"))
     assert rc == 2 and "missing.txt" in err
@@ -161,7 +163,9 @@ def test_python_front_door(fixture_dir, kjv_model, kjv_boot, tmp_path):
     assert bands["band"].tolist()[-1] == "all" and len(pairs) == bands["pairs"].iloc[-1]
     assert {"glovev_sd", "bootstrap_sd", "seed_sd"} <= set(pairs.columns)
     assert glovev.bootstrap(KJV, kjv_boot, replicates=3, seed_replicates=2, vocab=kjv_model / "vocab.txt", dim=10, epochs=2,
-                            als_sweeps=2, min_count=20, threads=2) == 0  # all there already: resumes, trains nothing
+                            als_sweeps=2, threads=2) == 0  # all there already: resumes, trains nothing
+    with pytest.raises(glovev.ArgumentError, match="min_count"):  # a cut-off with a given vocabulary would be ignored
+        glovev.bootstrap(KJV, tmp_path / "b", replicates=1, vocab=kjv_model / "vocab.txt", dim=10, epochs=2, min_count=20, threads=2)
     with pytest.raises(glovev.ArgumentError, match="methods"):
         glovev.calibrate(fixture_dir / "model", fixture_dir / "cooccur", methods=["bayes"])
     with pytest.raises(glovev.ArgumentError, match="words-per-band|words_per_band"):
@@ -180,7 +184,7 @@ def test_a_killed_bootstrap_resumes_at_the_next_missing_replicate(cli, kjv_model
     import time
     out = tmp_path / "boot"
     args = [cli, "bootstrap", "--corpus", str(KJV), "--out", str(out), "--vocab", str(kjv_model / "vocab.txt"),
-            "--replicates", "4", *SMALL[:-2], "--threads", "1", "--json"]  # one thread: training is deterministic
+            "--replicates", "4", *BOOT[:-2], "--threads", "1", "--json"]  # one thread: training is deterministic
     p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     first = out / "replicates" / "boot_0001.safetensors"
     deadline = time.time() + 120
@@ -197,7 +201,7 @@ def test_a_killed_bootstrap_resumes_at_the_next_missing_replicate(cli, kjv_model
     # The resumed replicates equal those of an uninterrupted run.
     clean = tmp_path / "clean"
     run_json(cli, "bootstrap", "--corpus", str(KJV), "--out", str(clean), "--vocab", str(kjv_model / "vocab.txt"), "--replicates", "4",
-             *SMALL[:-2], "--threads", "1")
+             *BOOT[:-2], "--threads", "1")
     for k in (1, 2, 3, 4):
         name = "boot_%04d.safetensors" % k
         assert (out / "replicates" / name).read_bytes() == (clean / "replicates" / name).read_bytes()

@@ -728,7 +728,7 @@ SEXP C_bootstrap(SEXP corpus, SEXP out, SEXP reps, SEXP seed_reps, SEXP vocab, S
     b.replicates = opt_int(reps, "replicates", b.replicates, 0);
     b.seed_replicates = opt_int(seed_reps, "seed_replicates", b.seed_replicates, 0);
     b.window = opt_int(window, "window", b.window, 0);
-    b.min_count = opt_int(min_count, "min_count", (int)b.min_count, 0);
+    b.min_count = opt_int(min_count, "min_count", (int)b.min_count, 1);
     b.flags = Rf_asInteger(flags);
     b.seed = t.seed = seed_or(seed, b.seed);
     b.vocab_path = str_or_null(vocab);

@@ -7,8 +7,19 @@ static class CliOptions
 {
     public static Option<bool> Json() => new("--json") { Description = "Print a JSON summary on stdout" };
     public static Option<int> Threads() => new("--threads") { Description = "Worker threads", DefaultValueFactory = _ => Environment.ProcessorCount };
-    public static Option<string> Required(string name, string description) => new(name) { Description = description, Required = true };
-    public static Option<string?> Optional(string name, string description) => new(name) { Description = description };
+    public static Option<string> Required(string name, string description) => NotEmpty(new Option<string>(name) { Description = description, Required = true });
+    public static Option<string?> Optional(string name, string description) => NotEmpty(new Option<string?>(name) { Description = description });
+
+    /// <summary>An empty path or word ("--out ''") is a parse error naming the option, not a .NET message about 'path'.</summary>
+    static Option<T> NotEmpty<T>(Option<T> o)
+    {
+        o.Validators.Add(r =>
+        {
+            foreach (var t in r.Tokens)
+                if (string.IsNullOrWhiteSpace(t.Value)) r.AddError($"{o.Name}: an empty value; give a file, folder or word");
+        });
+        return o;
+    }
     public static Option<int> Int(string name, string description, int dflt) => new(name) { Description = description, DefaultValueFactory = _ => dflt };
     public static Option<double> Double(string name, string description, double dflt) => new(name) { Description = description, DefaultValueFactory = _ => dflt };
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
@@ -59,8 +70,15 @@ static class CliOptions
         int end = 0;
         while (end < message.Length && (char.IsAsciiLetterLower(message[end]) || char.IsAsciiDigit(message[end]) || message[end] == '_')) end++;
         if (end == 0 || (end < message.Length && message[end] != ' ' && message[end] != ':')) return message;
-        return FlagOf(message[..end]) + message[end..];
+        // Only where the message is about that setting ("dim must be", "eta = 1e39 is", "ridge applies", "memory 2M is"): "word list B
+        // has ..." or "word 'war' appears ..." name no option, though --word is one.
+        var rest = message[end..];
+        bool value = rest.Length > 1 && rest[0] == ' ' && (char.IsAsciiDigit(rest[1]) || (rest[1] == '-' && rest.Length > 2 && char.IsAsciiDigit(rest[2])));
+        if (rest.Length > 0 && !value && !AboutSetting.Any(a => rest.StartsWith(a, StringComparison.Ordinal))) return message;
+        return FlagOf(message[..end]) + rest;
     }
+
+    static readonly string[] AboutSetting = [":", " must ", " = ", " applies ", " needs ", " is ", " of "];
 
     /// <summary>Runs a command body, turning engine errors into "glovev: error: ..." and exit code 2.</summary>
     public static int Guard(Func<int> body)
@@ -69,7 +87,7 @@ static class CliOptions
         catch (GloVeVException e) { return Output.Fail(WithFlags(e)); }
         catch (IOException e) { return Output.Fail(e.Message); }
         catch (UnauthorizedAccessException e) { return Output.Fail(e.Message); }
-        catch (OutOfMemoryException) { return Output.Fail("out of memory; lower --memory, --threads or --chunk-words"); }
+        catch (OutOfMemoryException) { return Output.Fail("out of memory; lower --threads, or --memory / --chunk-words where the command has them"); }
         catch (ArgumentException e) { return Output.Fail(e.Message); }
         catch (Exception e) when (e is not OperationCanceledException)
         {

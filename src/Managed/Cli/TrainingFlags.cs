@@ -36,6 +36,9 @@ sealed class TrainingFlags
         var e = r.GetValue(Epochs)!.Trim();
         var ridge = r.GetValue(Ridge)!.Trim();
         o = o with { AlsSweeps = r.GetValue(AlsSweeps), AlsTolerance = r.GetValue(Tol) };
+        // A default ridge (glovev run's) belongs to the default sweeps: without sweeps and without --ridge there is none
+        // (an explicit --ridge with --als-sweeps 0 is still refused by the core).
+        if (o.AlsSweeps == 0 && r.GetResult(Ridge) is not { Implicit: false }) ridge = "0";
         if (ridge.Equals("auto", StringComparison.OrdinalIgnoreCase)) o = o with { RidgeAuto = true };
         else if (double.TryParse(ridge, NumberStyles.Float, CultureInfo.InvariantCulture, out double lambda)) o = o with { Ridge = lambda };
         else throw new GloVeVException($"--ridge must be a number >= 0 or 'auto', got '{ridge}'");

@@ -368,7 +368,7 @@ int gv_calibrate(const char* model_dir, const char* cooccur_dir, const gv_calibr
  *   flags            GV_LOWERCASE | GV_SPLIT_PUNCTUATION | GV_REPLACE_INVALID_UTF8 (default: the first two, as glovev run)
  *   shard, shards    do only the replicate jobs j (1-based, bootstrap then seed-only) with j = shard mod shards; 0/0: all
  *   reserved         must be 0
- *   min_count        vocabulary cut-off when vocab_path is NULL (default 5)
+ *   min_count        vocabulary cut-off when vocab_path is NULL; 0 = the default (5); refused with vocab_path
  *   memory_bytes     co-occurrence budget (<= 0: 2 GiB)
  *   seed             seeds the resampling; replicate r trains with train->seed + r (seed-only: + 1000 + r)
  *   vocab_path       NULL, or a vocab.txt to keep fixed (a model's, to compare with it). Not owned by the library. */

@@ -37,7 +37,9 @@ static class BootstrapCommand
             var (k, n) = r.GetValue(shard) is { } s ? ParseShard(s) : (0, 0);
             var o = new BootstrapOptions
             {
-                Replicates = r.GetValue(reps), SeedReplicates = r.GetValue(seedReps), VocabPath = r.GetValue(vocab), MinCount = r.GetValue(minCount),
+                Replicates = r.GetValue(reps), SeedReplicates = r.GetValue(seedReps), VocabPath = r.GetValue(vocab),
+                // Given only when typed: with --vocab the core refuses a cut-off it would ignore.
+                MinCount = r.GetResult(minCount) is { Implicit: false } ? r.GetValue(minCount) : null,
                 Window = r.GetValue(window), Tokenizer = new TokenizerOptions { Lowercase = !r.GetValue(keepCase), SplitPunctuation = !r.GetValue(keepPunct) },
                 Training = to, Seed = r.GetValue(seed), Shard = k, Shards = n,
             };
@@ -71,7 +73,10 @@ static class BootstrapCommand
         cmd.SetAction(r => Guard(() =>
         {
             var o = new UncertaintyComparisonOptions { BandEdges = CalibrateCommand.ParseBands(r.GetValue(bands)!), PairsPerBand = r.GetValue(pairs), Seed = r.GetValue(seed) };
-            if (r.GetValue(plot) is { } pp) GloVeV.IO.OutputPaths.CheckNewFile(pp, "--plot", Plots.Extensions);
+            string[] inputs = [r.GetValue(model)!, r.GetValue(boot)!];
+            if (r.GetValue(plot) is { } pp) { GloVeV.IO.OutputPaths.CheckNewFile(pp, "--plot", Plots.Extensions); GloVeV.IO.OutputPaths.RefuseInputFiles(pp, "--plot", inputs); }
+            foreach (var (opt, name) in new[] { (tsv, "--tsv"), (pairsTsv, "--pairs-tsv") })
+                if (r.GetValue(opt) is { } path) { GloVeV.IO.OutputPaths.CheckNewFile(path, name); GloVeV.IO.OutputPaths.RefuseInputFiles(path, name, inputs); }
             var res = UncertaintyComparison.Run(r.GetValue(model)!, r.GetValue(boot)!, o);
             if (r.GetValue(tsv) is { } t) GloVeV.IO.AtomicFile.WriteAllText(t, UncertaintyComparison.BandsTsv(res.Bands));
             if (r.GetValue(pairsTsv) is { } pt) GloVeV.IO.AtomicFile.WriteAllText(pt, UncertaintyComparison.PairsTsv(res.Pairs));

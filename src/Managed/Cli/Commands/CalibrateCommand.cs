@@ -35,7 +35,14 @@ static class CalibrateCommand
                 Seed = r.GetValue(seed), Level = r.GetValue(level), Threads = r.GetValue(threads),
             };
             o.Validate();
-            if (r.GetValue(plot) is { } pp) GloVeV.IO.OutputPaths.CheckNewFile(pp, "--plot", Plots.Extensions);
+            // --samples and --seed only matter to the drawing methods: with delta alone they would be ignored.
+            if (!ms.Any(m => m != IntervalMethod.Delta))
+                foreach (var opt in new Option[] { samples, seed })
+                    if (r.GetResult(opt) is { Implicit: false })
+                        throw new BadArgumentException($"{opt.Name}: the delta method draws nothing; give it only with --methods sample or calibrated");
+            string[] inputs = [r.GetValue(model)!, r.GetValue(cooccur)!];
+            if (r.GetValue(plot) is { } pp) { GloVeV.IO.OutputPaths.CheckNewFile(pp, "--plot", Plots.Extensions); GloVeV.IO.OutputPaths.RefuseInputFiles(pp, "--plot", inputs); }
+            if (r.GetValue(tsv) is { } tp0) { GloVeV.IO.OutputPaths.CheckNewFile(tp0, "--tsv"); GloVeV.IO.OutputPaths.RefuseInputFiles(tp0, "--tsv", inputs); }
             bool js = r.GetValue(json);
             var rows = Output.Stage("calibrate", js, rep => CorpusCalibration.Run(r.GetValue(model)!, r.GetValue(cooccur)!, o, f => rep(f, "")));
             if (r.GetValue(tsv) is { } tp) GloVeV.IO.AtomicFile.WriteAllText(tp, CorpusCalibration.Tsv(rows));

@@ -418,6 +418,7 @@ public static class CooccurrenceCounter
     {
         var sw = Stopwatch.StartNew();
         if (partDirs.Count == 0) throw new GloVeVException("merge-cooccur needs at least one shard folder");
+        IO.OutputPaths.RefuseInputFolders(outDir, partDirs, "shard");
         var infos = partDirs.Select(ReadPartialInfo).ToList();
         var first = infos[0];
         // The corpus too (its lines and bytes): shards of different corpora would merge into a matrix no run produces.

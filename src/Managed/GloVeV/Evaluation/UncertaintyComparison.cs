@@ -46,9 +46,9 @@ public static class UncertaintyComparison
         if (model.Variances == null) throw new GloVeVException($"{modelDir}: the model has no variances (run 'glovev variance' first)");
         var manifest = Path.Combine(bootstrapDir, DocumentBootstrap.ManifestFile);
         if (!File.Exists(manifest)) throw new MissingFileException($"{bootstrapDir}: no {DocumentBootstrap.ManifestFile} (not a 'glovev bootstrap' folder)");
-        var hash = JsonDocument.Parse(File.ReadAllText(manifest)).RootElement.GetProperty("vocab_hash").GetString();
+        var hash = DocumentBootstrap.ReadManifest(bootstrapDir, "vocab_hash");
         if (hash != model.Vocabulary.Hash())
-            throw new GloVeVException($"{bootstrapDir}: the replicates were trained with another vocabulary than {modelDir}'s; rerun 'glovev bootstrap vocab {Path.Combine(modelDir, "vocab.txt")}'");
+            throw new GloVeVException($"{bootstrapDir}: the replicates were trained with another vocabulary than {modelDir}'s; rerun 'glovev bootstrap --vocab {Path.Combine(modelDir, "vocab.txt")}'");
         var boot = LoadReplicates(bootstrapDir, "boot_", model);
         var seed = LoadReplicates(bootstrapDir, "seed_", model);
         if (boot.Count < 2) throw new GloVeVException($"{bootstrapDir}: {boot.Count} document-bootstrap replicate(s); at least 2 are needed for a standard deviation");

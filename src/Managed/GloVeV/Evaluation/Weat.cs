@@ -73,6 +73,11 @@ public static class Weat
     {
         var rx = WordLists.Resolve(m.Vocabulary, "X" + suffix, l.X); var ry = WordLists.Resolve(m.Vocabulary, "Y" + suffix, l.Y);
         var ra = WordLists.Resolve(m.Vocabulary, "A" + suffix, l.A); var rb = WordLists.Resolve(m.Vocabulary, "B" + suffix, l.B);
+        // The test compares two disjoint target sets by their association with two disjoint attribute sets: a word in
+        // both lists of a pair makes its s(w) cancel (A = B leaves every s(w) at 0 and the effect size 0 / 0).
+        foreach (var (first, second, a, b) in new[] { ("X", "Y", rx.Ids, ry.Ids), ("A", "B", ra.Ids, rb.Ids) })
+            if (a.Intersect(b).FirstOrDefault(-1) is var shared and >= 0)
+                throw new GloVeVException($"the lists {first}{suffix} and {second}{suffix} share '{m.Vocabulary[shared]}': WEAT needs two disjoint target lists (X, Y) and two disjoint attribute lists (A, B)");
         var words = rx.Ids.Concat(ry.Ids).Concat(ra.Ids).Concat(rb.Ids).ToArray();
         var (ids, slot) = Propagation.Slots(words);
         var missing = new Dictionary<string, IReadOnlyList<string>> { ["X" + suffix] = rx.Missing, ["Y" + suffix] = ry.Missing, ["A" + suffix] = ra.Missing, ["B" + suffix] = rb.Missing };

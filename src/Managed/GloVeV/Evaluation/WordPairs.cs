@@ -26,7 +26,10 @@ public static class WordPairs
                 throw new GloVeVException($"{path}:{lineNo}: the score '{f[2]}' is not a finite number");
             if (!ok)
             {
-                if (!sawData && pairs.Count == 0 && lineNo == FirstContentLine(path)) continue; // header
+                // A header names its columns: a third field with a digit ("3,5") or a non-finite number ("inf", "nan")
+                // is a malformed score, not a header, even on the first line.
+                bool headerLike = f.Length < 3 || (!f[2].Any(char.IsAsciiDigit) && !IsNonFinite(f[2]));
+                if (headerLike && !sawData && pairs.Count == 0 && lineNo == FirstContentLine(path)) continue; // header
                 throw new GloVeVException($"{path}:{lineNo}: expected 'word1 word2 score', got '{(line.Length > 60 ? line[..60] + "..." : line)}'");
             }
             sawData = true;
@@ -35,6 +38,8 @@ public static class WordPairs
         if (pairs.Count == 0) throw new GloVeVException($"{path}: no word pairs found");
         return pairs;
     }
+
+    static bool IsNonFinite(string s) => s.TrimStart('+', '-').ToLowerInvariant() is "inf" or "infinity" or "nan" or "∞";
 
     static int FirstContentLine(string path)
     {

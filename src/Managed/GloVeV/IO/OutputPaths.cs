@@ -49,6 +49,32 @@ public static unsafe class OutputPaths
         if (Same(output, input)) throw new GloVeVException($"{output}: is also the {what} this command reads; name another output file");
     }
 
+    /// <summary>Refuses, before any work, an output file <paramref name="what"/> that is any file inside (at any depth) one of
+    /// the folders the command reads: a table or plot written over params.safetensors, cooccurrence.bin, a variance chunk
+    /// or a bootstrap's record would leave the inputs broken. A new file beside them is allowed.</summary>
+    public static void RefuseInputFiles(string output, string what, params string?[] folders)
+    {
+        foreach (var folder in folders)
+        {
+            if (folder == null || !Directory.Exists(folder)) continue;
+            foreach (var f in Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 }))
+                if (Same(output, f)) throw new GloVeVException($"{what} {output}: is {f}, a file of the folder {folder} this command reads; name another output file");
+        }
+    }
+
+    /// <summary>Refuses an output folder that is, is inside, or holds one of the input folders (shards being merged): the
+    /// output replaces its folder as a whole, so the input would be lost with it, or taken into it.</summary>
+    public static void RefuseInputFolders(string outDir, IEnumerable<string> inputs, string what)
+    {
+        foreach (var p in inputs)
+        {
+            if (IsSameOrInside(outDir, p))
+                throw new GloVeVException($"--out {outDir}: is {(Resolved(outDir) == Resolved(p) ? "" : "inside ")}the {what} {p} this command reads; name a new folder");
+            if (IsSameOrInside(p, outDir))
+                throw new GloVeVException($"--out {outDir}: holds the {what} {p} this command reads (the output replaces its folder as a whole); name a new folder");
+        }
+    }
+
     /// <summary>Refuses an output that is any file of a folder the command reads (a model folder being exported).</summary>
     public static void RefuseInputFolderFile(string output, string folder, string what)
     {

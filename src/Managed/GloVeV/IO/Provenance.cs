@@ -74,10 +74,25 @@ public static class Provenance
         return d;
     }
 
+    /// <summary>A model folder's params.safetensors and vectors.safetensors, where both exist and record a training run,
+    /// come from the same run (a training killed between renaming the two would leave one of each).</summary>
+    public static void CheckParamsAndVectors(string modelDir)
+    {
+        var pp = Path.Combine(modelDir, Training.GloVeParameters.ParamsFile);
+        var vp = Path.Combine(modelDir, Training.GloVeParameters.VectorsFile);
+        if (!File.Exists(pp) || !File.Exists(vp)) return;
+        string? a, b;
+        using (var f = new SafeTensorsFile(pp)) f.Metadata.TryGetValue("params_id", out a);
+        using (var f = new SafeTensorsFile(vp)) f.Metadata.TryGetValue("params_id", out b);
+        if (a != null && b != null && a != b)
+            throw new GloVeVException($"{modelDir}: {Training.GloVeParameters.ParamsFile} and {Training.GloVeParameters.VectorsFile} come from different training runs (params_id {Short(a)}... vs {Short(b)}...; an interrupted 'glovev train'?); train the model again");
+    }
+
     /// <summary>When a model is opened: the vocabulary is the one the vectors were trained with, and the variances were
     /// computed from these parameters.</summary>
     public static void CheckModel(string vectorsPath, IReadOnlyDictionary<string, string> meta, Vocabulary vocab, string vocabPath, string? varianceDir)
     {
+        CheckParamsAndVectors(Path.GetDirectoryName(Path.GetFullPath(vectorsPath))!);
         CheckVocab(meta, vectorsPath, vocab, vocabPath);
         if (varianceDir == null) return;
         var pv = Path.Combine(varianceDir, VarianceFile);
@@ -97,7 +112,12 @@ public static class Provenance
                     vectorsPath = pp;
                 }
             }
-            if (mine != null && mine != pid)
+            // Variances record the training run they were computed for; vectors without a run's identity (imported ones)
+            // cannot be those of that run as far as anything here can tell, and mixing the two gives intervals around the
+            // wrong vectors.
+            if (mine == null)
+                throw new GloVeVException($"{varianceDir}: variances were computed for a training run (params_id {Short(pid)}... in {pv}), but {vectorsPath} records none (imported vectors?), so they cannot be checked to belong together; use the variances with the model folder whose params.safetensors they were computed from");
+            if (mine != pid)
                 throw new GloVeVException($"{varianceDir}: variances were computed for another training run than {vectorsPath} (params_id {Short(pid)}... in {pv}, {Short(mine)}... in the model); re-run 'glovev variance'");
         }
     }

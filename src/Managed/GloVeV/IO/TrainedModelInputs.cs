@@ -21,6 +21,7 @@ public sealed class TrainedModelInputs : IDisposable
         var paramsPath = Path.Combine(modelDir, GloVeParameters.ParamsFile);
         if (!File.Exists(paramsPath)) throw new MissingFileException($"{modelDir}: no {GloVeParameters.ParamsFile} ({missingParams})");
         var vocab = Vocabulary.Load(vocabPath);
+        Provenance.CheckParamsAndVectors(modelDir);
         var p = GloVeParameters.Load(paramsPath);
         if (p.VocabSize != vocab.Count) throw new GloVeVException($"{paramsPath}: parameters have {p.VocabSize} rows but {vocabPath} has {vocab.Count} words");
         var x = CsrMatrix.OpenDirectory(cooccurDir, vocab, vocabPath);

@@ -9,11 +9,13 @@ namespace GloVeV.Inference;
 public sealed class Propagation(GloVeModel model, bool approximate = false, bool holdFixed = false)
 {
     public GloVeModel Model { get; } = model;
-    public bool Approximate { get; } = approximate;
+    /// <summary>Whether the compact covariances are the ones used: asked for and present, or the only ones the variance
+    /// folder holds (then every answer is flagged as approximate, as if asked); a folder with complete forms only answers
+    /// an approximate query with them, unflagged.</summary>
+    public bool Approximate { get; } = model.Variances?.UsesCompact(approximate) ?? approximate;
     public bool HoldFixed { get; } = holdFixed;
     internal ReliabilityTable Table => Model.ReliabilityTable;
 
-    /// <summary>The reliability of each word (see <see cref="WordReliability"/>).</summary>
     /// <summary>Each word's reliability; a word without a covariance counts as held fixed only when this propagation holds
     /// such words fixed (elsewhere, as in `show` or a plain cosine, nothing holds it).</summary>
     public WordReliability[] Reliability(IEnumerable<int> ids) => ids.Select(i => Table.Of(Model, i, HoldFixed && !Model.HasCovariance(i), Approximate)).ToArray();

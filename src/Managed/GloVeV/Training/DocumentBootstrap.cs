@@ -15,7 +15,10 @@ public sealed record BootstrapOptions
     public int SeedReplicates { get; init; }
     /// <summary>A vocabulary to keep fixed (e.g. the model's vocab.txt); null builds it from the corpus with <see cref="MinCount"/>.</summary>
     public string? VocabPath { get; init; }
-    public long MinCount { get; init; } = 5;
+    /// <summary>The cut-off of the vocabulary built without <see cref="VocabPath"/> (null: <see cref="DefaultMinCount"/>);
+    /// given with a vocabulary it would be ignored, so that is refused.</summary>
+    public long? MinCount { get; init; }
+    public const long DefaultMinCount = 5;
     public int Window { get; init; } = 10;
     public TokenizerOptions Tokenizer { get; init; } = new() { Lowercase = true, SplitPunctuation = true };
     public TrainingOptions Training { get; init; } = new();
@@ -33,6 +36,8 @@ public sealed record BootstrapOptions
         if (Replicates + SeedReplicates == 0) throw new BadArgumentException("replicates and seed_replicates are both 0: nothing to do");
         if (Replicates > 9999 || SeedReplicates > 9999) throw new BadArgumentException("at most 9999 replicates of each kind");
         if (MinCount < 1) throw new BadArgumentException($"min_count must be at least 1, got {MinCount}");
+        if (MinCount != null && VocabPath != null)
+            throw new BadArgumentException("min_count applies when the bootstrap builds its vocabulary; with a vocabulary (vocab) given there is none to cut");
         if (Shards != 0 && (Shards < 1 || Shard < 1 || Shard > Shards)) throw new BadArgumentException($"shard must be k/N with 1 <= k <= N, got {Shard}/{Shards}");
         new CooccurrenceOptions { Window = Window, MemoryBytes = MemoryBytes, Threads = Training.Threads }.Validate();
         Training.Validate();
@@ -63,16 +68,17 @@ public static class DocumentBootstrap
         if (!File.Exists(corpus)) throw new MissingFileException($"{corpus}: corpus file not found");
         if (o.VocabPath != null && !File.Exists(o.VocabPath)) throw new MissingFileException($"{o.VocabPath}: vocabulary file not found (vocab)");
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        Directory.CreateDirectory(outDir);
         var work = Path.Combine(outDir, ".work");
         var vocabPath = Path.Combine(outDir, "vocab.txt");
         var manifestPath = Path.Combine(outDir, ManifestFile);
         var settings = Settings(corpus, o);
+        CheckOutputFolder(outDir);
 
         Vocabulary vocab;
-        if (File.Exists(manifestPath))
+        bool fresh = !File.Exists(manifestPath), createdDir = !Directory.Exists(outDir);
+        if (!fresh)
         {
-            var old = JsonDocument.Parse(File.ReadAllText(manifestPath)).RootElement.GetProperty("settings").GetString();
+            var old = ReadManifest(outDir, "settings");
             if (old != settings)
                 throw new BadArgumentException($"{outDir} holds a bootstrap with other settings ({old}); this run has ({settings}). Use another out or the same settings to resume");
             vocab = Vocabulary.Load(vocabPath);
@@ -80,10 +86,74 @@ public static class DocumentBootstrap
         else
         {
             vocab = o.VocabPath != null ? Vocabulary.Load(o.VocabPath)
-                : VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = o.MinCount, Tokenizer = o.Tokenizer, Threads = o.Training.Threads }).Vocabulary;
+                : VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = o.MinCount ?? BootstrapOptions.DefaultMinCount, Tokenizer = o.Tokenizer, Threads = o.Training.Threads }).Vocabulary;
+            // Refused here, before the folder records these settings, rather than by the first count (a folder that
+            // records a refused run's settings would refuse the corrected rerun).
+            vocab.CheckTokenizer(o.Tokenizer);
+            Directory.CreateDirectory(outDir);
             vocab.Save(vocabPath);
             AtomicFile.WriteAllText(manifestPath, Manifest(settings, vocab, o));
         }
+        try { return RunReplicates(corpus, outDir, o, vocab, vocabPath, work, sw, progress, cancel); }
+        catch when (fresh && !AnyReplicate(outDir))
+        {
+            // A first run that ends before any replicate exists leaves no record of its settings behind.
+            try
+            {
+                if (Directory.Exists(work)) Directory.Delete(work, true);
+                var reps = Path.Combine(outDir, ReplicateFolder);
+                if (Directory.Exists(reps) && !Directory.EnumerateFileSystemEntries(reps).Any()) Directory.Delete(reps);
+                File.Delete(manifestPath);
+                File.Delete(vocabPath);
+                File.Delete(Vocabulary.TokenizerFile(vocabPath));
+                if (createdDir && !Directory.EnumerateFileSystemEntries(outDir).Any()) Directory.Delete(outDir);
+            }
+            catch (IOException) { }
+            throw;
+        }
+    }
+
+    /// <summary>The files and folders a bootstrap folder holds; any other entry means --out names some other folder (a
+    /// model folder, whose vocab.txt the bootstrap would replace).</summary>
+    static readonly string[] OwnEntries = [ManifestFile, "vocab.txt", Path.GetFileName(Vocabulary.TokenizerFile("vocab.txt")), ReplicateFolder, ".work"];
+
+    static void CheckOutputFolder(string outDir)
+    {
+        if (File.Exists(outDir)) throw new GloVeVException($"{outDir}: is a file; the bootstrap writes a folder");
+        if (!Directory.Exists(outDir)) return;
+        var foreign = Directory.EnumerateFileSystemEntries(outDir).Select(Path.GetFileName).FirstOrDefault(n => !OwnEntries.Contains(n));
+        if (foreign != null)
+            throw new GloVeVException($"{outDir}: holds {foreign}, which a bootstrap folder does not (the bootstrap writes vocab.txt, {ManifestFile} and {ReplicateFolder}/ there); name a new or empty folder, or a bootstrap folder to resume");
+        if (!File.Exists(Path.Combine(outDir, ManifestFile)) && Directory.EnumerateFiles(Path.Combine(outDir), "*", SearchOption.AllDirectories).Any(f => Path.GetRelativePath(outDir, f).Contains(Path.DirectorySeparatorChar)))
+            throw new GloVeVException($"{outDir}: holds bootstrap files but no {ManifestFile} recording their settings; name a new or empty folder");
+    }
+
+    static bool AnyReplicate(string outDir)
+    {
+        var reps = Path.Combine(outDir, ReplicateFolder);
+        return Directory.Exists(reps) && Directory.EnumerateFiles(reps, "*.safetensors").Any();
+    }
+
+    /// <summary>A field of a bootstrap folder's record, or a clear error when the record is damaged.</summary>
+    public static string ReadManifest(string dir, string field)
+    {
+        var path = Path.Combine(dir, ManifestFile);
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String)
+                return v.GetString()!;
+            throw new GloVeVException($"{path}: not a bootstrap record (no \"{field}\" text); the folder is damaged: name a new folder, or delete it and run the bootstrap again");
+        }
+        catch (JsonException e)
+        {
+            throw new GloVeVException($"{path}: not valid JSON ({e.Message}); the folder is damaged: name a new folder, or delete it and run the bootstrap again");
+        }
+    }
+
+    static BootstrapResult RunReplicates(string corpus, string outDir, BootstrapOptions o, Vocabulary vocab, string vocabPath, string work,
+        System.Diagnostics.Stopwatch sw, Action<string, double>? progress, CancellationToken cancel)
+    {
         Directory.CreateDirectory(Path.Combine(outDir, ReplicateFolder));
 
         var jobs = new List<(bool SeedOnly, int R)>();
@@ -146,7 +216,7 @@ public static class DocumentBootstrap
         var fi = new FileInfo(corpus);
         return string.Join("; ",
             $"corpus {Path.GetFullPath(corpus)} ({fi.Length} bytes)",
-            $"vocab {(o.VocabPath is null ? $"built, min-count {o.MinCount}" : Path.GetFullPath(o.VocabPath))}",
+            $"vocab {(o.VocabPath is null ? $"built, min-count {o.MinCount ?? BootstrapOptions.DefaultMinCount}" : Path.GetFullPath(o.VocabPath))}",
             $"lowercase {o.Tokenizer.Lowercase}, split punctuation {o.Tokenizer.SplitPunctuation}",
             $"window {o.Window}", $"dim {t.Dim}", $"epochs {t.Epochs}", $"als sweeps {t.AlsSweeps}",
             $"ridge {(t.RidgeAuto ? "auto" : t.Ridge.ToString("R", inv))}", $"x_max {t.XMax.ToString("R", inv)}", $"alpha {t.Alpha.ToString("R", inv)}",

@@ -137,9 +137,27 @@ public static class ModelTraining
         foreach (var kv in x.Metadata) if (kv.Key is "window" or "symmetric" or "distance_weighting") p.Metadata["cooccur_" + kv.Key] = kv.Value;
         if (o.InitFrom != null) p.Metadata["als_init"] = Path.GetFullPath(o.InitFrom);
         IO.Provenance.StampParams(p, x, vocab);
-        IO.Provenance.InvalidateVariances(outDir); // the old variances describe the old vectors
-        p.Save(Path.Combine(outDir, GloVeParameters.ParamsFile));
-        p.SaveVectors(Path.Combine(outDir, GloVeParameters.VectorsFile));
+        // The files are written under temporary names first (the slow part), so a kill while they are written leaves the
+        // old model and its variances as they were; then the old variances go (they describe the old vectors) and the
+        // files are renamed into place, milliseconds, and the (small) vocabulary written. A kill between those steps
+        // leaves files of two runs, which readers refuse: parameters and vectors by their params_id
+        // (Provenance.CheckParamsAndVectors), a vocabulary by its hash.
+        string Temp(string name) => Path.Combine(outDir, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        // What killed runs left under those names goes first.
+        IO.AtomicFile.RemoveDeadTemporaries(outDir, GloVeParameters.ParamsFile);
+        IO.AtomicFile.RemoveDeadTemporaries(outDir, GloVeParameters.VectorsFile);
+        var staged = new[] { GloVeParameters.ParamsFile, GloVeParameters.VectorsFile }.Select(n => (Temp: Temp(n), Final: Path.Combine(outDir, n))).ToArray();
+        try
+        {
+            p.Save(staged[0].Temp);
+            p.SaveVectors(staged[1].Temp);
+            IO.Provenance.InvalidateVariances(outDir);
+            foreach (var (temp, final) in staged) File.Move(temp, final, overwrite: true);
+        }
+        finally
+        {
+            foreach (var (temp, _) in staged) try { File.Delete(temp); } catch (IOException) { }
+        }
         vocab.Save(Path.Combine(outDir, "vocab.txt"));
         if (File.Exists(ckPath)) File.Delete(ckPath);
         return new ModelTrainingResult(outDir, vocab.Count, o.Dim, x.NonZeros, r.Epochs, sw.Elapsed.TotalSeconds, resume, backendName, sweeps, ridge);

@@ -69,12 +69,24 @@ public sealed record TrainingOptions
             if (!(a.Cosine > 0 && a.Cosine <= 1)) throw new GloVeVException($"epochs_cos must be in (0, 1], got {a.Cosine}");
         }
         if (Threads <= 0) throw new GloVeVException($"threads must be >= 1, got {Threads}");
-        if (!(Eta > 0) || !double.IsFinite(Eta)) throw new GloVeVException($"eta must be a positive number, got {Eta}");
-        if (!(XMax > 0) || !double.IsFinite(XMax)) throw new GloVeVException($"x_max must be a positive number, got {XMax}");
+        // Training runs in single precision: a step size, clip or x_max that float32 cannot hold (it becomes infinity, or 0
+        // or a denormal) would train nothing or diverge without a word, so such values are refused here.
+        Float32Positive(Eta, "eta");
+        Float32Positive(XMax, "x_max");
         if (!(Alpha > 0) || !double.IsFinite(Alpha)) throw new GloVeVException($"alpha must be a positive number, got {Alpha}");
-        if (!(GradClip > 0)) throw new GloVeVException($"grad_clip must be positive, got {GradClip}");
-        if (BiasEta is { } b && !(b > 0)) throw new GloVeVException($"bias_eta must be positive, got {b}");
+        Float32Positive(GradClip, "grad_clip");
+        if (BiasEta is { } b) Float32Positive(b, "bias_eta");
         if (CheckpointEvery < 0) throw new GloVeVException($"checkpoint_every must be >= 0, got {CheckpointEvery}");
+    }
+
+    /// <summary>The smallest normal float32: below it a value loses precision (denormal) or becomes 0.</summary>
+    const double Float32MinNormal = 1.1754943508222875e-38;
+
+    void Float32Positive(double v, string name)
+    {
+        if (!(v > 0) || !double.IsFinite(v)) throw new GloVeVException($"{S(name)} must be a positive number, got {v}");
+        if (v > float.MaxValue || v < Float32MinNormal)
+            throw new GloVeVException($"{S(name)} = {v} is outside what training's single precision holds ({Float32MinNormal:G3} to {float.MaxValue:G3})");
     }
 
     /// <summary>The rule of <c>--epochs auto</c>.</summary>

@@ -14,6 +14,7 @@ public static class VarianceMerge
     public static int Merge(IReadOnlyList<string> partDirs, string outDir)
     {
         if (partDirs.Count == 0) throw new GloVeVException("merge-variances needs at least one shard folder");
+        OutputPaths.RefuseInputFolders(outDir, partDirs, "shard");
         VarianceEngine.CheckOutputFolder(outDir, null, null);
         foreach (var p in partDirs) AtomicDirectory.Recover(p);
         foreach (var p in partDirs)

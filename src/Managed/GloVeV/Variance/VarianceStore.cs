@@ -162,11 +162,15 @@ public sealed class VarianceStore : IDisposable
         return false;
     }
 
+    /// <summary>Whether a query that asks for compact forms (or not) reads them: the form asked for where the folder has
+    /// it, else the only one it has (<see cref="Inference.Propagation.Approximate"/> flags the answer by what was read).</summary>
+    public bool UsesCompact(bool approximate) => approximate ? HasApprox : !HasComplete;
+
     /// <summary>Sigma_i (D x D, row-major) of vocabulary index <paramref name="globalIndex"/>; <paramref name="approximate"/>
-    /// reads the compact form (falls back to the other form when only one exists).</summary>
+    /// reads the compact form (the other form when only one exists: see <see cref="UsesCompact"/>).</summary>
     public double[] Covariance(int globalIndex, string word, bool approximate = false)
     {
-        bool useApprox = approximate ? HasApprox : !HasComplete;
+        bool useApprox = UsesCompact(approximate);
         var c = useApprox ? ReadApprox(globalIndex, word) : ReadComplete(globalIndex, word);
         CheckSpd(c, word, useApprox ? "compact" : "complete");
         return c;
