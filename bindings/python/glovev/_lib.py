@@ -244,7 +244,7 @@ _SIGNATURES = {
 
 # The ABI major this binding is written against (GV_ABI_MAJOR in glovev.h). Checked before any signature is bound:
 # a library of another major would be called with the wrong layouts.
-ABI_MAJOR = 3
+ABI_MAJOR = 4
 
 
 def _check_abi():

@@ -44,7 +44,15 @@ def test_tables_and_plots_never_overwrite_a_file_the_command_reads(cli, work, tm
         assert_clean_failure(r, "--tsv", "a file of the folder")
     r = run_cli(cli, "similar", "--model", model, "--word", "war", "--plot", model / "vocab.txt")
     assert_clean_failure(r, "--plot")
+    # --cooccur naming the .bin itself: its folder is what is read.
+    r = run_cli(cli, "calibrate", "--model", model, "--cooccur", work / "cooc" / "cooccurrence.bin", "--replicates", "2",
+                "--words-per-band", "2", "--bands", "100", "--threads", "1", "--tsv", work / "cooc" / "cooccurrence.bin")
+    assert_clean_failure(r, "--tsv")
     assert files(model) == before
+    # The command's own earlier plot beside the model is not an input: a rerun may replace it.
+    for _ in range(2):
+        r = run_cli(cli, "similar", "--model", model, "--word", "war", "--top", "3", "--samples", "100", "--plot", model / "n.svg")
+        assert r.returncode == 0, r.stderr
 
 
 def test_calibrate_refuses_draw_settings_with_delta_alone(cli, work):
@@ -99,6 +107,20 @@ def test_bootstrap_keeps_out_of_other_folders_and_a_refused_run_leaves_nothing(c
     record.write_text(good)
     assert_clean_failure(run_cli(cli, "compare-uncertainty", "--model", work / "m1", "--bootstrap", out, "--pairs-tsv", record), "--pairs-tsv")
     assert record.read_text() == good
+    # A bootstrap folder resumes whatever else the user keeps in it.
+    (out / "notes.tsv").write_text("x\n")
+    r = run_cli(cli, "bootstrap", "--out", out, "--keep-case", "--keep-punctuation", *common)
+    assert r.returncode == 0, r.stderr
+    # A first run that fails removes only what it created: a --vocab kept inside --out stays.
+    own = tmp_path / "own"
+    own.mkdir()
+    shutil.copy(work / "vocab.txt", own / "vocab.txt")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"war peace \xff\n")
+    r = run_cli(cli, "bootstrap", "--corpus", bad, "--out", own, "--vocab", own / "vocab.txt", "--replicates", "1", "--dim", "5",
+                "--epochs", "2", "--keep-case", "--keep-punctuation", "--threads", "1")
+    assert r.returncode == 2
+    assert (own / "vocab.txt").read_bytes() == (work / "vocab.txt").read_bytes() and not (own / "bootstrap.json").exists()
 
 
 def test_weat_refuses_lists_that_share_words(cli, work, tmp_path):

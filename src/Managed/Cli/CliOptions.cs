@@ -78,7 +78,7 @@ static class CliOptions
         return FlagOf(message[..end]) + rest;
     }
 
-    static readonly string[] AboutSetting = [":", " must ", " = ", " applies ", " needs ", " is ", " of "];
+    static readonly string[] AboutSetting = [":", " must ", " = ", " applies ", " needs ", " is ", " of ", " and ", " auto "];
 
     /// <summary>Runs a command body, turning engine errors into "glovev: error: ..." and exit code 2.</summary>
     public static int Guard(Func<int> body)

@@ -86,8 +86,8 @@ typedef struct gv_matrix gv_matrix;
 /* ---- library ---------------------------------------------------------------------------------------------- */
 
 /* The ABI major version this header describes: it changes whenever a signature or struct layout changes
- * incompatibly. A binding compares it with gv_abi_version's *abi_major at load and refuses another one. */
-#define GV_ABI_MAJOR 3
+ * incompatibly, or a constant's meaning does (4: GV_METHOD_* renumbered so that no method is 0). A binding compares it with gv_abi_version's *abi_major at load and refuses another one. */
+#define GV_ABI_MAJOR 4
 
 /* Version string of the library, e.g. "0.9.0".
  * \return a NUL-terminated string in static storage (do not free); never NULL. */

@@ -40,7 +40,8 @@ static class CalibrateCommand
                 foreach (var opt in new Option[] { samples, seed })
                     if (r.GetResult(opt) is { Implicit: false })
                         throw new BadArgumentException($"{opt.Name}: the delta method draws nothing; give it only with --methods sample or calibrated");
-            string[] inputs = [r.GetValue(model)!, r.GetValue(cooccur)!];
+            // --cooccur may name the .bin or CSR file: the folder holding it is what is read.
+            string[] inputs = [r.GetValue(model)!, GloVeV.Cooccurrence.CsrMatrix.FolderOf(r.GetValue(cooccur)!)];
             if (r.GetValue(plot) is { } pp) { GloVeV.IO.OutputPaths.CheckNewFile(pp, "--plot", Plots.Extensions); GloVeV.IO.OutputPaths.RefuseInputFiles(pp, "--plot", inputs); }
             if (r.GetValue(tsv) is { } tp0) { GloVeV.IO.OutputPaths.CheckNewFile(tp0, "--tsv"); GloVeV.IO.OutputPaths.RefuseInputFiles(tp0, "--tsv", inputs); }
             bool js = r.GetValue(json);

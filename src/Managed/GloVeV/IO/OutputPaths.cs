@@ -49,18 +49,30 @@ public static unsafe class OutputPaths
         if (Same(output, input)) throw new GloVeVException($"{output}: is also the {what} this command reads; name another output file");
     }
 
-    /// <summary>Refuses, before any work, an output file <paramref name="what"/> that is any file inside (at any depth) one of
-    /// the folders the command reads: a table or plot written over params.safetensors, cooccurrence.bin, a variance chunk
-    /// or a bootstrap's record would leave the inputs broken. A new file beside them is allowed.</summary>
+    /// <summary>Refuses, before any work, an output file <paramref name="what"/> that is one of the files glovev reads in
+    /// the folders the command reads (their own files and those of their variances/ or replicates/ sub-folder): a table
+    /// or plot written over params.safetensors, cooccurrence.bin, a variance chunk or a bootstrap's record would leave
+    /// the inputs broken. Other files there (the command's own earlier plot or table, notes) may be written.</summary>
     public static void RefuseInputFiles(string output, string what, params string?[] folders)
     {
+        // Two levels, not following links: a folder's own files and its sub-folders' (variances/, replicates/).
+        var walk = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
         foreach (var folder in folders)
         {
             if (folder == null || !Directory.Exists(folder)) continue;
-            foreach (var f in Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 }))
-                if (Same(output, f)) throw new GloVeVException($"{what} {output}: is {f}, a file of the folder {folder} this command reads; name another output file");
+            foreach (var f in Directory.EnumerateFiles(folder, "*", walk))
+                if (IsGloVeVInput(Path.GetFileName(f)) && Same(output, f))
+                    throw new GloVeVException($"{what} {output}: is {f}, a file of the folder {folder} this command reads; name another output file");
         }
     }
+
+    /// <summary>Names of the files glovev's stages write and read back: tensors, vocabularies, co-occurrence files,
+    /// variance and bootstrap records, manifests.</summary>
+    static bool IsGloVeVInput(string name) =>
+        name.EndsWith(".safetensors", StringComparison.Ordinal) || name.StartsWith("vocab.txt", StringComparison.Ordinal)
+        || name is "cooccurrence.bin" or "chunk_map.txt" or "approx_info.txt" or "approx_kept.tsv" or "variance_info.tsv"
+            or "variance_summary.json" or "provenance.tsv" or "bootstrap.json" or "partial.tsv" or "partial.run" or AtomicDirectory.ManifestFile
+        || name.StartsWith("cooccurrence", StringComparison.Ordinal) || name.StartsWith("checkpoint", StringComparison.Ordinal);
 
     /// <summary>Refuses an output folder that is, is inside, or holds one of the input folders (shards being merged): the
     /// output replaces its folder as a whole, so the input would be lost with it, or taken into it.</summary>

@@ -76,6 +76,9 @@ public static class DocumentBootstrap
 
         Vocabulary vocab;
         bool fresh = !File.Exists(manifestPath), createdDir = !Directory.Exists(outDir);
+        // What a failed first run may remove: only the files it created (a --vocab inside --out is the user's).
+        var tokenizerPath = Vocabulary.TokenizerFile(vocabPath);
+        bool ownVocab = !File.Exists(vocabPath), ownTokenizer = !File.Exists(tokenizerPath);
         if (!fresh)
         {
             var old = ReadManifest(outDir, "settings");
@@ -104,8 +107,8 @@ public static class DocumentBootstrap
                 var reps = Path.Combine(outDir, ReplicateFolder);
                 if (Directory.Exists(reps) && !Directory.EnumerateFileSystemEntries(reps).Any()) Directory.Delete(reps);
                 File.Delete(manifestPath);
-                File.Delete(vocabPath);
-                File.Delete(Vocabulary.TokenizerFile(vocabPath));
+                if (ownVocab) File.Delete(vocabPath);
+                if (ownTokenizer) File.Delete(tokenizerPath);
                 if (createdDir && !Directory.EnumerateFileSystemEntries(outDir).Any()) Directory.Delete(outDir);
             }
             catch (IOException) { }
@@ -121,10 +124,13 @@ public static class DocumentBootstrap
     {
         if (File.Exists(outDir)) throw new GloVeVException($"{outDir}: is a file; the bootstrap writes a folder");
         if (!Directory.Exists(outDir)) return;
-        var foreign = Directory.EnumerateFileSystemEntries(outDir).Select(Path.GetFileName).FirstOrDefault(n => !OwnEntries.Contains(n));
+        // A folder with a bootstrap record is a bootstrap folder (to resume), whatever else the user put in it.
+        if (File.Exists(Path.Combine(outDir, ManifestFile))) return;
+        // glovev's own temporaries (another shard writing the record, a killed run's) are not foreign.
+        var foreign = Directory.EnumerateFileSystemEntries(outDir).Select(Path.GetFileName).FirstOrDefault(n => !OwnEntries.Contains(n) && !AtomicDirectory.IsOwnHidden(n!));
         if (foreign != null)
             throw new GloVeVException($"{outDir}: holds {foreign}, which a bootstrap folder does not (the bootstrap writes vocab.txt, {ManifestFile} and {ReplicateFolder}/ there); name a new or empty folder, or a bootstrap folder to resume");
-        if (!File.Exists(Path.Combine(outDir, ManifestFile)) && Directory.EnumerateFiles(Path.Combine(outDir), "*", SearchOption.AllDirectories).Any(f => Path.GetRelativePath(outDir, f).Contains(Path.DirectorySeparatorChar)))
+        if (Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Any(f => Path.GetRelativePath(outDir, f).Contains(Path.DirectorySeparatorChar)))
             throw new GloVeVException($"{outDir}: holds bootstrap files but no {ManifestFile} recording their settings; name a new or empty folder");
     }
 

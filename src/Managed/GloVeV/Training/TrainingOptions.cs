@@ -74,7 +74,8 @@ public sealed record TrainingOptions
         Float32Positive(Eta, "eta");
         Float32Positive(XMax, "x_max");
         if (!(Alpha > 0) || !double.IsFinite(Alpha)) throw new GloVeVException($"alpha must be a positive number, got {Alpha}");
-        Float32Positive(GradClip, "grad_clip");
+        // Infinity is "no clipping" (min/max with it leave a gradient as it is).
+        if (!double.IsPositiveInfinity(GradClip)) Float32Positive(GradClip, "grad_clip");
         if (BiasEta is { } b) Float32Positive(b, "bias_eta");
         if (CheckpointEvery < 0) throw new GloVeVException($"checkpoint_every must be >= 0, got {CheckpointEvery}");
     }
