@@ -63,7 +63,7 @@ static unsafe class StudyExports
         var d = new CalibrationOptions();
         return new CalibrateOptionsC
         {
-            Size = sizeof(CalibrateOptionsC), WordsPerBand = d.WordsPerBand, Replicates = d.Replicates, Samples = d.Samples, Threads = 0,
+            Size = sizeof(CalibrateOptionsC), WordsPerBand = d.WordsPerBand, Replicates = d.Replicates, Samples = 0, Threads = 0,
             Methods = 0, Seed = d.Seed, Level = d.Level, BandEdges = null, BandEdgeCount = 0,
         };
     }
@@ -80,7 +80,7 @@ static unsafe class StudyExports
         var o = new CalibrationOptions
         {
             BandEdges = Edges(c.BandEdges, c.BandEdgeCount, d.BandEdges), WordsPerBand = c.WordsPerBand, Replicates = c.Replicates, Methods = methods,
-            Samples = c.Samples, Seed = c.Seed, Level = c.Level, Threads = c.Threads <= 0 ? Environment.ProcessorCount : c.Threads,
+            Samples = c.Samples == 0 ? null : c.Samples, Seed = c.Seed, Level = c.Level, Threads = c.Threads <= 0 ? Environment.ProcessorCount : c.Threads,
         };
         var table = Str(tablePath, "table_path");
         var rows = CorpusCalibration.Run(Str(modelDir, "model_dir"), Str(cooccurDir, "cooccur_dir"), o);

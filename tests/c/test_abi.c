@@ -342,8 +342,12 @@ static void test_studies(const char* fixture) {
     CHECK(gv_calibrate_options_default(&o) == GV_OK && o.size == (int32_t)sizeof o && o.replicates > 0 && o.level == 0.95,
           "calibrate defaults");
     int64_t edges[1] = {300};
+    CHECK(o.samples == 0, "calibrate defaults: samples 0 (the default)");
     o.words_per_band = 4; o.replicates = 2; o.samples = 50; o.threads = 1;
     o.methods = 1 << GV_METHOD_DELTA; o.band_edges = edges; o.n_band_edges = 1;
+    /* Draws with the delta method alone would be ignored: refused. */
+    CHECK(gv_calibrate(model, cooc, &o, table) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "samples"), "calibrate: samples with delta alone: %s", gv_last_error());
+    o.samples = 0;
     CHECK(gv_calibrate(model, cooc, &o, table) == GV_OK, "calibrate: %s", gv_last_error());
     FILE* f = fopen(table, "r");
     int lines = 0; char line[4096];

@@ -90,7 +90,7 @@ def calibrate(model_dir, cooccur_dir, bands=None, words_per_band=None, replicate
     if replicates is not None:
         o.replicates = _int(replicates, "replicates", 0, _I32)
     if samples is not None:
-        o.samples = _int(samples, "samples", 0, _I32)
+        o.samples = _int(samples, "samples", 2, _I32)
     if seed is not None:
         o.seed = _int(seed, "seed", 0, (1 << 64) - 1)
     if level is not None:

@@ -55,10 +55,16 @@ def test_tables_and_plots_never_overwrite_a_file_the_command_reads(cli, work, tm
         assert r.returncode == 0, r.stderr
 
 
-def test_calibrate_refuses_draw_settings_with_delta_alone(cli, work):
-    for opt in (["--samples", "10"], ["--seed", "3"]):
-        r = run_cli(cli, "calibrate", "--model", work / "m1", "--cooccur", work / "cooc", "--methods", "delta", *opt)
-        assert_clean_failure(r, opt[0], "delta")
+def test_calibrate_refuses_draws_with_delta_alone_in_every_door(cli, work):
+    import glovev
+    r = run_cli(cli, "calibrate", "--model", work / "m1", "--cooccur", work / "cooc", "--methods", "delta", "--samples", "10")
+    assert_clean_failure(r, "--samples", "delta")
+    with pytest.raises(glovev.ArgumentError, match="samples.*delta"):
+        glovev.calibrate(work / "m1", work / "cooc", methods=["delta"], samples=50)
+    # The seed also picks the words and the simulated data: it is used with delta too.
+    r = run_cli(cli, "calibrate", "--model", work / "m1", "--cooccur", work / "cooc", "--methods", "delta", "--seed", "3",
+                "--replicates", "2", "--words-per-band", "2", "--bands", "100", "--threads", "1")
+    assert r.returncode == 0, r.stderr
 
 
 def test_merges_refuse_an_output_that_is_or_holds_a_shard(cli, work, tmp_path):

@@ -707,7 +707,7 @@ SEXP C_calibrate(SEXP model, SEXP cooc, SEXP table, SEXP bands, SEXP words, SEXP
     check(p_gv_calibrate_options_default(&o));
     o.words_per_band = opt_int(words, "words_per_band", o.words_per_band, 0);
     o.replicates = opt_int(reps, "replicates", o.replicates, 0);
-    o.samples = opt_int(samples, "samples", o.samples, 0);
+    o.samples = opt_int(samples, "samples", o.samples, 2);
     o.methods = opt_int(methods, "methods", 0, 0);
     o.threads = opt_int(threads, "threads", 0, 0);
     o.seed = seed_or(seed, o.seed);

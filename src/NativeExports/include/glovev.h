@@ -329,10 +329,10 @@ int gv_export_vectors(const char* model_dir, int32_t format, const char* path, i
  *   size            sizeof(gv_calibrate_options), set by the defaults call
  *   words_per_band  words sampled per frequency band (>= 2; default 40)
  *   replicates      simulated corpora (>= 1; default 25)
- *   samples         draws of the drawing methods (>= 2; default 1000)
+ *   samples         draws of the drawing methods (>= 2); 0 = the default (1000); refused with GV_METHOD_DELTA alone
  *   threads         worker threads (<= 0: all cores)
  *   methods         bit mask of 1 << GV_METHOD_* to score (0: all three)
- *   seed, level     random seed; confidence level in (0, 1) (default 0.95)
+ *   seed, level     random seed (it picks the words and simulated data too); confidence level in (0, 1) (default 0.95)
  *   band_edges      upper frequency ranks (1-based, increasing) of the bands, n_band_edges of them; NULL/0: 300, 1000,
  *                   3000, 10000 (the last band is every rank above the last edge). Not owned by the library. */
 typedef struct gv_calibrate_options {

@@ -17,7 +17,7 @@ static class CalibrateCommand
         var words = Int("--words-per-band", "Words sampled per band (each paired with its two nearest neighbours and another word of the band)", d.WordsPerBand);
         var reps = Int("--replicates", "Simulated corpora", d.Replicates);
         var methods = new Option<string>("--methods") { Description = "Interval methods to score, comma-separated", DefaultValueFactory = _ => string.Join(",", d.Methods.Select(Interval.MethodName)) };
-        var samples = Int("--samples", "Draws of the drawing methods (sample, calibrated)", d.Samples);
+        var samples = Int("--samples", "Draws of the drawing methods (sample, calibrated; refused with delta alone)", d.DrawSamples);
         var seed = new Option<ulong>("--seed") { Description = "Random seed", DefaultValueFactory = _ => d.Seed };
         var level = Double("--level", "Confidence level", d.Level);
         var tsv = Optional("--tsv", "Also write the table as tab-separated values to this file");
@@ -31,15 +31,12 @@ static class CalibrateCommand
             var ms = r.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Interval.ParseMethod).Distinct().ToArray();
             var o = new CalibrationOptions
             {
-                BandEdges = edges, WordsPerBand = r.GetValue(words), Replicates = r.GetValue(reps), Methods = ms, Samples = r.GetValue(samples),
+                BandEdges = edges, WordsPerBand = r.GetValue(words), Replicates = r.GetValue(reps), Methods = ms,
+                // Given only when typed: with delta alone the core refuses draws it would not make.
+                Samples = r.GetResult(samples) is { Implicit: false } ? r.GetValue(samples) : null,
                 Seed = r.GetValue(seed), Level = r.GetValue(level), Threads = r.GetValue(threads),
             };
             o.Validate();
-            // --samples and --seed only matter to the drawing methods: with delta alone they would be ignored.
-            if (!ms.Any(m => m != IntervalMethod.Delta))
-                foreach (var opt in new Option[] { samples, seed })
-                    if (r.GetResult(opt) is { Implicit: false })
-                        throw new BadArgumentException($"{opt.Name}: the delta method draws nothing; give it only with --methods sample or calibrated");
             // --cooccur may name the .bin or CSR file: the folder holding it is what is read.
             string[] inputs = [r.GetValue(model)!, GloVeV.Cooccurrence.CsrMatrix.FolderOf(r.GetValue(cooccur)!)];
             if (r.GetValue(plot) is { } pp) { GloVeV.IO.OutputPaths.CheckNewFile(pp, "--plot", Plots.Extensions); GloVeV.IO.OutputPaths.RefuseInputFiles(pp, "--plot", inputs); }

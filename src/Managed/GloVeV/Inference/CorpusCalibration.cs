@@ -16,7 +16,11 @@ public sealed record CalibrationOptions
     /// <summary>Simulated corpora (fresh log co-occurrences for every sampled word) per study.</summary>
     public int Replicates { get; init; } = 25;
     public IntervalMethod[] Methods { get; init; } = [IntervalMethod.Calibrated, IntervalMethod.Delta, IntervalMethod.Sample];
-    public int Samples { get; init; } = IntervalDefaults.Samples;
+    /// <summary>Draws of the drawing methods (null: <see cref="IntervalDefaults.Samples"/>); given with delta alone, which
+    /// draws nothing, it would be ignored, so that is refused. (The seed also picks the words and the simulated data, so
+    /// it is used by every method.)</summary>
+    public int? Samples { get; init; }
+    public int DrawSamples => Samples ?? IntervalDefaults.Samples;
     public ulong Seed { get; init; } = IntervalDefaults.Seed;
     public double Level { get; init; } = IntervalDefaults.Level;
     public int Threads { get; init; } = Environment.ProcessorCount;
@@ -28,6 +32,8 @@ public sealed record CalibrationOptions
         if (Replicates < 1) throw new BadArgumentException($"replicates must be at least 1, got {Replicates}");
         if (Methods.Length == 0) throw new BadArgumentException("methods: give at least one interval method");
         if (Samples < 2) throw new BadArgumentException($"samples must be at least 2, got {Samples}");
+        if (Samples != null && Methods.All(m => m == IntervalMethod.Delta))
+            throw new BadArgumentException("samples: the delta method draws nothing; give it with the sample or calibrated method");
         if (!(Level > 0 && Level < 1)) throw new BadArgumentException($"level must be in (0, 1), got {Level}");
         if (Threads < 1) throw new BadArgumentException($"threads must be >= 1, got {Threads}");
     }
@@ -202,7 +208,7 @@ public static unsafe class CorpusCalibration
             var v = words.Select(w => w.Point(r, unbiased)).ToArray();
             var cov = words.Select(w => (double[]?)w.Cov(r, unbiased)).ToArray();
             var l = words.Select(w => (double[]?)w.L(r, unbiased)).ToArray();
-            var iv = CoverageStudy.Estimate(o.Methods[k], stat, v, cov, l, dof, o.Level, o.Samples, seed);
+            var iv = CoverageStudy.Estimate(o.Methods[k], stat, v, cov, l, dof, o.Level, o.DrawSamples, seed);
             t.Count[s, k]++;
             if (!iv.Identifiable) { t.Ni[s, k]++; t.Covered[s, k]++; continue; }
             if (iv.Lo <= truth && truth <= iv.Hi) t.Covered[s, k]++;
