@@ -16,6 +16,9 @@ static unsafe class PipelineExports
     const int FlagLowercase = 1, FlagSplitPunct = 2, FlagReplaceInvalid = 4;
     static byte* _version;
 
+    /// <summary>A field documented as 1 or 0: anything else is refused rather than read as "non-zero".</summary>
+    static bool Bool01(int v, string name) => v switch { 0 => false, 1 => true, _ => throw new AbiException(Status.Argument, $"{name} must be 1 or 0, got {v}") };
+
     [UnmanagedCallersOnly(EntryPoint = "gv_version")]
     public static byte* Version()
     {
@@ -109,7 +112,7 @@ static unsafe class PipelineExports
         var c = Options(opts, CooccurDefaultsC(), "gv_cooccur_options");
         var o = new CooccurrenceOptions
         {
-            Window = c.Window, Symmetric = c.Symmetric != 0, DistanceWeighting = c.DistanceWeighting != 0,
+            Window = c.Window, Symmetric = Bool01(c.Symmetric, "symmetric"), DistanceWeighting = Bool01(c.DistanceWeighting, "distance_weighting"),
             MemoryBytes = c.MemoryBytes <= 0 ? new CooccurrenceOptions().MemoryBytes : c.MemoryBytes, Threads = Threads(c.Threads), Tokenizer = Tok(c.Flags),
         };
         try { o.Validate(); } catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
@@ -157,7 +160,7 @@ static unsafe class PipelineExports
     {
         var c = Options(opts, VarianceDefaultsC(), "gv_variance_options");
         if (!(c.Approx >= 0 && c.Approx <= 1)) throw new AbiException(Status.Argument, $"approx must be in [0, 1] (0 = no compact form), got {c.Approx}");
-        return new VarianceOptions { Threads = Threads(c.Threads), ApproxTarget = c.Approx, Complete = c.Complete != 0, Refine = c.Refine != 0, Shard = shard, Shards = shards };
+        return new VarianceOptions { Threads = Threads(c.Threads), ApproxTarget = c.Approx, Complete = Bool01(c.Complete, "complete"), Refine = Bool01(c.Refine, "refine"), Shard = shard, Shards = shards };
     }
 
     [UnmanagedCallersOnly(EntryPoint = "gv_variance_shard")]
@@ -208,7 +211,7 @@ static unsafe class PipelineExports
         var o = new TrainingOptions
         {
             Dim = t.Dim, Epochs = t.Epochs, Threads = Threads(t.Threads), CheckpointEvery = t.CheckpointEvery, Eta = t.Eta, XMax = t.XMax,
-            Alpha = t.Alpha, GradClip = t.GradClip, BiasEta = t.BiasEta > 0 ? t.BiasEta : null, Seed = t.Seed,
+            Alpha = t.Alpha, GradClip = t.GradClip, BiasEta = double.IsNaN(t.BiasEta) ? throw new AbiException(Status.Argument, "bias_eta must be a number (0: GloVe C's bias update), got NaN") : t.BiasEta > 0 ? t.BiasEta : null, Seed = t.Seed,
             AlsSweeps = t.AlsSweeps, AlsTolerance = t.AlsTol, Ridge = t.Ridge,
             AutoStop = t.EpochsAuto != 0 ? new TrainingOptions.AutoStopRule(t.AutoTol, t.AutoCos) : null,
             InitFrom = t.InitFrom == null ? null : Str(t.InitFrom, "init_from"),

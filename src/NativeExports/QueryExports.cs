@@ -160,6 +160,8 @@ static unsafe class QueryExports
     public static int ResultWarnings(nint h, byte** words, long n, int flags, int approximate, byte* buf, long cap, long* needed) => Guard.Run(() =>
     {
         var m = Model(h);
+        const int known = 1 | 2 | 4 | 8 | CalibrationLimits.Flag | CalibrationLimits.OmittedBoundFlag;
+        if ((flags & ~known) != 0) throw new AbiException(Status.Argument, $"flags: unknown bits 0x{flags & ~known:x} (use GV_FLAG_*)");
         var list = StrArray(words, n, "words");
         var ids = list.Where(w => m.Vocabulary.TryGetId(w, out _)).Select(m.IdOf).Distinct().ToArray();
         var rel = new Propagation(m, approximate != 0, holdFixed: true).Reliability(ids);

@@ -243,8 +243,14 @@ public class ResumeChecksTests(CorporaFixture corpora) : IClassFixture<CorporaFi
     [Fact]
     public void VocabularyThreadsAndMemoryMessagesNameTheSetting()
     {
-        foreach (int t in new[] { 0, -5 })
-            Assert.Contains("threads must be >= 1", Fails(() => VocabularyBuilder.Build(TestPaths.Data("sotu_small.txt"), new VocabularyOptions { Threads = t })).Message);
+        // Too many is refused too (100,000 vocabulary threads took 10 GB on a tiny corpus), by every stage alike.
+        foreach (int t in new[] { 0, -5, ThreadLimit.Max + 1, int.MaxValue })
+        {
+            Assert.Contains($"threads must be between 1 and {ThreadLimit.Max}", Fails(() => VocabularyBuilder.Build(TestPaths.Data("sotu_small.txt"), new VocabularyOptions { Threads = t })).Message);
+            Assert.Throws<BadArgumentException>(() => new CooccurrenceOptions { Threads = t }.Validate());
+            Assert.Throws<BadArgumentException>(() => new GloVeV.Variance.VarianceOptions { Threads = t }.Validate());
+            Assert.Throws<BadArgumentException>(() => new GloVeV.Training.TrainingOptions { Threads = t }.Validate());
+        }
         var e = Fails(() => CooccurrenceOptions.ParseSize("12X"));
         Assert.StartsWith("memory must be a size", e.Message);
         Assert.Contains("'12X'", e.Message);

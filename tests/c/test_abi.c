@@ -363,6 +363,9 @@ static void test_studies(const char* fixture) {
     gv_calibrate_options_default(&o);
     o.words_per_band = 1;
     CHECK(gv_calibrate(model, cooc, &o, table) == GV_ERR_ARGUMENT, "calibrate: words_per_band 1");
+    gv_calibrate_options_default(&o);
+    o.threads = 100000;
+    CHECK(gv_calibrate(model, cooc, &o, table) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "threads"), "calibrate: 100000 threads: %s", gv_last_error());
     CHECK(gv_bootstrap(model, "/tmp", NULL, NULL, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "train"), "bootstrap: NULL training settings: %s", gv_last_error());
     gv_bootstrap_options b; gv_train_options t;
     CHECK(gv_bootstrap_options_default(&b) == GV_OK && b.size == (int32_t)sizeof b && b.replicates > 0, "bootstrap defaults");
@@ -388,6 +391,20 @@ static void test_pipeline_options_and_vector_files(void) {
     CHECK(gv_vocab_build("/nonexistent", "/tmp/x", &vo, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "gv_vocab_options"), "vocab options size: %s", gv_last_error());
     co.window = 0;
     CHECK(gv_cooccur("/nonexistent", "/nonexistent", "/tmp/x", &co, NULL) == GV_ERR_ARGUMENT, "cooccur window 0: %s", gv_last_error());
+    /* Fields documented as 1 or 0 refuse other values; thread counts far beyond any machine are refused, not tried. */
+    gv_cooccur_options_default(&co); co.symmetric = 2;
+    CHECK(gv_cooccur("/nonexistent", "/nonexistent", "/tmp/x", &co, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "symmetric"), "cooccur symmetric 2: %s", gv_last_error());
+    gv_cooccur_options_default(&co); co.threads = 100000;
+    CHECK(gv_cooccur("/nonexistent", "/nonexistent", "/tmp/x", &co, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "threads"), "cooccur 100000 threads: %s", gv_last_error());
+    va.complete = 5;
+    CHECK(gv_variance("/nonexistent", "/nonexistent", "/tmp/x", &va, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "complete"), "variance complete 5: %s", gv_last_error());
+    gv_variance_options_default(&va);
+    vo.size = (int32_t)sizeof vo; vo.threads = 100000;
+    CHECK(gv_vocab_build("/nonexistent", "/tmp/x", &vo, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "threads"), "vocab 100000 threads: %s", gv_last_error());
+    gv_vocab_options_default(&vo);
+    to.bias_eta = NAN;
+    CHECK(gv_train("/x", "/x", "/x", &to, NULL, NULL, NULL, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "bias_eta"), "train bias_eta NaN: %s", gv_last_error());
+    gv_train_options_default(&to);
     to.size = 0;
     CHECK(gv_train("/x", "/x", "/x", &to, NULL, NULL, NULL, NULL) == GV_ERR_ARGUMENT, "train options size 0");
 

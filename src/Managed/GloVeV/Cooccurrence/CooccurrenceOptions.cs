@@ -21,7 +21,7 @@ public sealed record CooccurrenceOptions
     {
         if (Window < 1 || Window > MaxWindow) throw new GloVeVException($"window must be between 1 and {MaxWindow}, got {Window}");
         if (MemoryBytes < (1 << 20)) throw new GloVeVException($"memory must be at least 1M, got {MemoryBytes} bytes");
-        if (Threads < 1) throw new GloVeVException($"threads must be >= 1, got {Threads}");
+        ThreadLimit.Check(Threads);
     }
 
     /// <summary>lcm(1..window) when distance weighting, else 1: the integer scale of accumulated weights.</summary>

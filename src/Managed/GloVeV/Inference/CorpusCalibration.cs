@@ -35,7 +35,7 @@ public sealed record CalibrationOptions
         if (Samples != null && Methods.All(m => m == IntervalMethod.Delta))
             throw new BadArgumentException("samples: the delta method draws nothing; give it with the sample or calibrated method");
         if (!(Level > 0 && Level < 1)) throw new BadArgumentException($"level must be in (0, 1), got {Level}");
-        if (Threads < 1) throw new BadArgumentException($"threads must be >= 1, got {Threads}");
+        ThreadLimit.Check(Threads);
     }
 }
 

@@ -37,7 +37,7 @@ public static class VocabularyBuilder
     {
         if (options.MinCount < 1) throw new GloVeVException($"min_count must be >= 1, got {options.MinCount}");
         if (options.MaxVocab < 0) throw new GloVeVException($"max_vocab must be >= 0, got {options.MaxVocab}");
-        if (options.Threads < 1) throw new GloVeVException($"threads must be >= 1, got {options.Threads}");
+        ThreadLimit.Check(options.Threads);
         var stats = CorpusPipeline.Run(corpusPath, options.Tokenizer, options.Threads, _ => new Worker(options.Tokenizer),
             (w, block) => { var sink = new CountSink(w); w.Tokenizer.Tokenize(block.Span, ref sink); }, out var workers, progress);
         var all = workers[0].Table;

@@ -39,7 +39,9 @@ public sealed record BootstrapOptions
         if (MinCount != null && VocabPath != null)
             throw new BadArgumentException("min_count applies when the bootstrap builds its vocabulary; with a vocabulary (vocab) given there is none to cut");
         if (Shards != 0 && (Shards < 1 || Shard < 1 || Shard > Shards)) throw new BadArgumentException($"shard must be k/N with 1 <= k <= N, got {Shard}/{Shards}");
-        new CooccurrenceOptions { Window = Window, MemoryBytes = MemoryBytes, Threads = Training.Threads }.Validate();
+        // Settings of the counts it makes: a bad one is an argument of this call, like the others here.
+        try { new CooccurrenceOptions { Window = Window, MemoryBytes = MemoryBytes, Threads = Training.Threads }.Validate(); }
+        catch (GloVeVException e) when (e is not BadArgumentException) { throw new BadArgumentException(e.Message); }
         Training.Validate();
     }
 }

@@ -68,7 +68,7 @@ public sealed record TrainingOptions
             if (!(a.Tolerance > 0) || !double.IsFinite(a.Tolerance)) throw new GloVeVException($"epochs_tol must be a positive number, got {a.Tolerance}");
             if (!(a.Cosine > 0 && a.Cosine <= 1)) throw new GloVeVException($"epochs_cos must be in (0, 1], got {a.Cosine}");
         }
-        if (Threads <= 0) throw new GloVeVException($"threads must be >= 1, got {Threads}");
+        ThreadLimit.Check(Threads);
         // Training runs in single precision: a step size, clip or x_max that float32 cannot hold (it becomes infinity, or 0
         // or a denormal) would train nothing or diverge without a word, so such values are refused here.
         Float32Positive(Eta, "eta");

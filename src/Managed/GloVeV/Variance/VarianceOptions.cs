@@ -30,7 +30,7 @@ public sealed record VarianceOptions
 
     public void Validate()
     {
-        if (Threads < 1) throw new BadArgumentException($"threads must be >= 1, got {Threads}");
+        ThreadLimit.Check(Threads);
         if (ApproxTarget < 0 || ApproxTarget > 1 || double.IsNaN(ApproxTarget)) throw new BadArgumentException($"approx must be in [0, 1], got {ApproxTarget}");
         if (ChunkWords < 0) throw new BadArgumentException($"chunk_words must be >= 0, got {ChunkWords}");
         if (Shards != 0 && (Shards < 1 || Shard < 1 || Shard > Shards)) throw new BadArgumentException($"shard must be k/N with 1 <= k <= N, got {Shard}/{Shards}");
