@@ -64,8 +64,9 @@ extern "C" {
 #define GV_FLAG_NO_COVARIANCE 1   /* a word has no covariance and was held fixed (hold_fixed != 0) */
 #define GV_FLAG_NOISY 2           /* a word's noise ratio tr(Sigma)/|w|^2 >= 1 */
 #define GV_FLAG_NOT_CONVERGED 4   /* a word's cos(trained, WLS) < 0.9 */
-#define GV_FLAG_APPROXIMATED 8    /* approximate != 0 and a word's compact covariance drops part of the complete one
-                                     (or the variance folder does not record how much) */
+#define GV_FLAG_APPROXIMATED 8    /* compact covariances were read (approximate != 0, or the variance folder holds no
+                                     complete ones) and a word's drops part of the complete one (or the folder does not
+                                     record how much) */
 #define GV_FLAG_UNCALIBRATED 16   /* the exact-model coverage studies show this method under-covering at these words'
                                      noise ratios (>= 0.5): the 'sample' method for any statistic, 'delta' and 'sample'
                                      for relative norm distance; the CLI and bindings print the measured coverage */
