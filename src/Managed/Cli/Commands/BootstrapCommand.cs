@@ -74,9 +74,9 @@ static class BootstrapCommand
         {
             var o = new UncertaintyComparisonOptions { BandEdges = CalibrateCommand.ParseBands(r.GetValue(bands)!), PairsPerBand = r.GetValue(pairs), Seed = r.GetValue(seed) };
             string[] inputs = [r.GetValue(model)!, r.GetValue(boot)!];
-            if (r.GetValue(plot) is { } pp) { GloVeV.IO.OutputPaths.CheckNewFile(pp, "--plot", Plots.Extensions); GloVeV.IO.OutputPaths.RefuseInputFiles(pp, "--plot", inputs); }
+            if (r.GetValue(plot) is { } pp) GloVeV.IO.OutputPaths.CheckNewOutput(pp, "--plot", inputs, Plots.Extensions);
             foreach (var (opt, name) in new[] { (tsv, "--tsv"), (pairsTsv, "--pairs-tsv") })
-                if (r.GetValue(opt) is { } path) { GloVeV.IO.OutputPaths.CheckNewFile(path, name); GloVeV.IO.OutputPaths.RefuseInputFiles(path, name, inputs); }
+                if (r.GetValue(opt) is { } path) GloVeV.IO.OutputPaths.CheckNewOutput(path, name, inputs);
             var res = UncertaintyComparison.Run(r.GetValue(model)!, r.GetValue(boot)!, o);
             if (r.GetValue(tsv) is { } t) GloVeV.IO.AtomicFile.WriteAllText(t, UncertaintyComparison.BandsTsv(res.Bands));
             if (r.GetValue(pairsTsv) is { } pt) GloVeV.IO.AtomicFile.WriteAllText(pt, UncertaintyComparison.PairsTsv(res.Pairs));

@@ -39,8 +39,8 @@ static class CalibrateCommand
             o.Validate();
             // --cooccur may name the .bin or CSR file: the folder holding it is what is read.
             string[] inputs = [r.GetValue(model)!, GloVeV.Cooccurrence.CsrMatrix.FolderOf(r.GetValue(cooccur)!)];
-            if (r.GetValue(plot) is { } pp) { GloVeV.IO.OutputPaths.CheckNewFile(pp, "--plot", Plots.Extensions); GloVeV.IO.OutputPaths.RefuseInputFiles(pp, "--plot", inputs); }
-            if (r.GetValue(tsv) is { } tp0) { GloVeV.IO.OutputPaths.CheckNewFile(tp0, "--tsv"); GloVeV.IO.OutputPaths.RefuseInputFiles(tp0, "--tsv", inputs); }
+            if (r.GetValue(plot) is { } pp) GloVeV.IO.OutputPaths.CheckNewOutput(pp, "--plot", inputs, Plots.Extensions);
+            if (r.GetValue(tsv) is { } tp0) GloVeV.IO.OutputPaths.CheckNewOutput(tp0, "--tsv", inputs);
             bool js = r.GetValue(json);
             var rows = Output.Stage("calibrate", js, rep => CorpusCalibration.Run(r.GetValue(model)!, r.GetValue(cooccur)!, o, f => rep(f, "")));
             if (r.GetValue(tsv) is { } tp) GloVeV.IO.AtomicFile.WriteAllText(tp, CorpusCalibration.Tsv(rows));

@@ -18,7 +18,7 @@ static class SimilarCommand
         q.AddTo(cmd);
         cmd.SetAction(r => Guard(() =>
         {
-            if (r.GetValue(plot) is { } plotPath) { GloVeV.IO.OutputPaths.CheckNewFile(plotPath, "--plot", Plots.Extensions); GloVeV.IO.OutputPaths.RefuseInputFiles(plotPath, "--plot", r.GetValue(q.Model)); }
+            if (r.GetValue(plot) is { } plotPath) GloVeV.IO.OutputPaths.CheckNewOutput(plotPath, "--plot", [r.GetValue(q.Model)], Plots.Extensions);
             using var m = QueryOptions.Open(r.GetValue(q.Model)!);
             // P(top k) always draws, so --samples/--seed are used whatever the interval method.
             var (method, k, seed, level) = q.Resolve(r, drawsAnyway: true);

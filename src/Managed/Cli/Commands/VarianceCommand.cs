@@ -38,12 +38,9 @@ static class VarianceCommand
                 o = o with { Shard = k, Shards = n };
             }
             // Checked before the covariances are computed and their folder written, not after.
+            // Not over an input, nor over a file of the variance folder this run publishes before plotting.
             if (r.GetValue(plot) is { } plotPath)
-            {
-                OutputPaths.CheckNewFile(plotPath, "--plot", Plots.Extensions);
-                // Not over an input, nor over a file of the variance folder this run publishes before plotting.
-                OutputPaths.RefuseInputFiles(plotPath, "--plot", r.GetValue(model), r.GetValue(cooc) is { } cd ? GloVeV.Cooccurrence.CsrMatrix.FolderOf(cd) : null, r.GetValue(output));
-            }
+                OutputPaths.CheckNewOutput(plotPath, "--plot", [r.GetValue(model), r.GetValue(cooc) is { } cd ? GloVeV.Cooccurrence.CsrMatrix.FolderOf(cd) : null, r.GetValue(output)], Plots.Extensions);
             var s = Output.Stage("variance", js, report => VarianceEngine.Run(r.GetValue(model)!, r.GetValue(cooc)!, r.GetValue(output), o,
                 (f, gf) => report(f, $"{gf:F1} GFLOP/s")));
             if (r.GetValue(plot) is { } png) Plots.VarianceVersusFrequency(Path.Combine(s.OutDir, "variance_info.tsv"), Path.Combine(r.GetValue(model)!, "vocab.txt"), png);

@@ -20,7 +20,7 @@ public sealed class AtomicFile : IDisposable
         var dir = Path.GetDirectoryName(FinalPath)!;
         if (!Directory.Exists(dir)) throw new GloVeVException($"output folder does not exist: {dir}");
         RemoveDeadTemporaries(dir, Path.GetFileName(FinalPath));
-        TempPath = Path.Combine(dir, $".{Path.GetFileName(FinalPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        TempPath = TempPathFor(FinalPath);
         Stream = direct && DirectWriteStream.IsAvailable ? new DirectWriteStream(TempPath, Math.Max(bufferSize, 4 << 20))
             : new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize);
     }
@@ -42,6 +42,11 @@ public sealed class AtomicFile : IDisposable
         Stream.Dispose();
         try { File.Delete(TempPath); } catch (IOException) { }
     }
+
+    /// <summary>A fresh temporary name ".NAME.PID.GUID.tmp" beside <paramref name="finalPath"/>: the shape
+    /// <see cref="RemoveDeadTemporaries"/> and <see cref="AtomicDirectory.IsOwnHidden"/> know.</summary>
+    public static string TempPathFor(string finalPath) =>
+        Path.Combine(Path.GetDirectoryName(finalPath)!, $".{Path.GetFileName(finalPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
 
     /// <summary>Removes temporaries ".NAME.PID.GUID.tmp" in <paramref name="dir"/> left by runs that are no longer
     /// alive (all names when <paramref name="name"/> is null).</summary>

@@ -49,6 +49,14 @@ public static unsafe class OutputPaths
         if (Same(output, input)) throw new GloVeVException($"{output}: is also the {what} this command reads; name another output file");
     }
 
+    /// <summary><see cref="CheckNewFile"/> and <see cref="RefuseInputFiles"/> for an output written beside a command's
+    /// inputs (a table or plot): one call per output.</summary>
+    public static void CheckNewOutput(string path, string what, string?[] readFolders, params string[] extensions)
+    {
+        CheckNewFile(path, what, extensions);
+        RefuseInputFiles(path, what, readFolders);
+    }
+
     /// <summary>Refuses, before any work, an output file <paramref name="what"/> that is one of the files glovev reads in
     /// the folders the command reads (their own files and those of their variances/ or replicates/ sub-folder): a table
     /// or plot written over params.safetensors, cooccurrence.bin, a variance chunk or a bootstrap's record would leave

@@ -142,11 +142,10 @@ public static class ModelTraining
         // files are renamed into place, milliseconds, and the (small) vocabulary written. A kill between those steps
         // leaves files of two runs, which readers refuse: parameters and vectors by their params_id
         // (Provenance.CheckParamsAndVectors), a vocabulary by its hash.
-        string Temp(string name) => Path.Combine(outDir, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         // What killed runs left under those names goes first.
         IO.AtomicFile.RemoveDeadTemporaries(outDir, GloVeParameters.ParamsFile);
         IO.AtomicFile.RemoveDeadTemporaries(outDir, GloVeParameters.VectorsFile);
-        var staged = new[] { GloVeParameters.ParamsFile, GloVeParameters.VectorsFile }.Select(n => (Temp: Temp(n), Final: Path.Combine(outDir, n))).ToArray();
+        var staged = new[] { GloVeParameters.ParamsFile, GloVeParameters.VectorsFile }.Select(n => (Temp: IO.AtomicFile.TempPathFor(Path.Combine(outDir, n)), Final: Path.Combine(outDir, n))).ToArray();
         try
         {
             p.Save(staged[0].Temp);
