@@ -211,6 +211,59 @@ public class CooccurrenceTests
         var it = d.Iterate();
         while (it.MoveNext()) got.Add((it.Key, it.Value));
         Assert.Equal(expect, got);
+        // Read in batches (what the merge does), of sizes that do and do not divide a piece.
+        foreach (int batch in new[] { 1, 7, 4096, 10_000 })
+            Assert.Equal(expect, ReadAll(new DenseBlockView(d).Iterate(), batch));
+    }
+
+    /// <summary>A second reader of a block that does not release it (the test's block is disposed by the test).</summary>
+    sealed class DenseBlockView(DenseBlock d)
+    {
+        public IRunSource Iterate() => new NotDisposing(d.Iterate());
+        sealed class NotDisposing(IRunSource s) : IRunSource
+        {
+            public bool MoveNext() => s.MoveNext();
+            public ulong Key => s.Key;
+            public long Value => s.Value;
+            public int Read(Span<ulong> keys, Span<long> values) => s.Read(keys, values);
+            public void Dispose() { }
+        }
+    }
+
+    static List<(ulong, long)> ReadAll(IRunSource s, int batch)
+    {
+        var got = new List<(ulong, long)>();
+        var ks = new ulong[batch]; var xs = new long[batch];
+        for (int n; (n = s.Read(ks, xs)) > 0;)
+            for (int i = 0; i < n; i++) got.Add((ks[i], xs[i]));
+        return got;
+    }
+
+    /// <summary>Every kind of run read in batches gives what MoveNext gives: a memory run (from an offset), a disjoint
+    /// union of two (a symmetric buffer and its mirror), a run file, each with batch sizes around their own.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5_000)]
+    [InlineData(70_000)]
+    public void RunsReadInBatchesAsOneByOne(int n)
+    {
+        var rng = new Random(n + 3);
+        var keys = Enumerable.Range(0, 2 * n).Select(_ => (ulong)rng.NextInt64(1L << 40)).Distinct().Order().ToArray();
+        var values = keys.Select(_ => (long)rng.Next(1, 1000)).ToArray();
+        var a = keys.Where((_, i) => i % 3 != 0).ToArray(); var av = values.Where((_, i) => i % 3 != 0).ToArray();
+        var b = keys.Where((_, i) => i % 3 == 0).ToArray(); var bv = values.Where((_, i) => i % 3 == 0).ToArray();
+        var all = keys.Zip(values, (k, v) => (k, v)).ToList();
+        var dir = TestPaths.TempDir();
+        foreach (int batch in new[] { 1, 5, 4096, 5000 })
+        {
+            Assert.Equal(all.Skip(2).ToList(), ReadAll(new MemoryRun(keys, values, 2, Math.Max(0, keys.Length - 2)), batch));
+            Assert.Equal(all, ReadAll(new DisjointUnionRun(new MemoryRun(a, av, 0, a.Length), new MemoryRun(b, bv, 0, b.Length)), batch));
+            var path = Path.Combine(dir, $"run-{batch}.bin");
+            SortedRun.Write(path, keys, values, 0, keys.Length);
+            using var f = new FileRun(path);
+            Assert.Equal(all, ReadAll(f, batch));
+        }
     }
 
     /// <summary>The mirror of a sorted upper-triangle buffer, in place and beside it, against LINQ.</summary>
@@ -319,23 +372,28 @@ public class CooccurrenceTests
             sources.Add(new MemoryRun(ks.ToArray(), xs.ToArray(), 0, ks.Count));
         }
         var got = new List<(ulong, long)>();
-        CooccurrenceCounter.KWayMerge(sources, (k, x) => got.Add((k, x)));
+        CooccurrenceCounter.KWayMerge(sources, (ks, xs) => { for (int i = 0; i < ks.Length; i++) got.Add((ks[i], xs[i])); });
         Assert.Equal(expect.Select(p => (p.Key, p.Value)).ToList(), got);
     }
 
-    /// <summary>The CSR pass fills both tensors at their places from several threads (shares of 1M records and up):
-    /// 2.5M records over 3 threads, every row, column and value in place, and a partly filled file refuses to commit.</summary>
+    /// <summary>The CSR file is written from the records as they stream to the .bin (values in place, column ids appended
+    /// at the end, header last): 2.5M records, many writer buffers, every row, column and value in place, the header
+    /// read back with the metadata given at the end, the .bin's bytes and hash known before it is committed; row counts
+    /// that disagree with the records are refused and leave no file.</summary>
     [Fact]
-    public void TheCsrOfABinaryIsFilledInPlaceFromSeveralThreads()
+    public void TheCsrIsWrittenWhileTheBinaryStreams()
     {
         var dir = TestPaths.TempDir();
         var rng = new Random(8);
         int v = 3000;
         var rowCounts = new long[v];
         var bin = Path.Combine(dir, "cooccurrence.bin");
+        var csrPath = Path.Combine(dir, "m.csr.safetensors");
         var cols = new List<int>();
         var vals = new List<double>();
-        using (var w = new GloVeBinaryWriter(bin))
+        var layout = new Dictionary<string, string> { ["source_bytes"] = new string('9', 20), ["source_sha256"] = new string('0', 64) };
+        using (var csr = new CsrStreamWriter(csrPath, v, layout))
+        using (var w = new GloVeBinaryWriter(bin, csr))
         {
             for (int i = 0; i < v; i++)
             {
@@ -349,32 +407,40 @@ public class CooccurrenceTests
                     rowCounts[i]++; cols.Add(j); vals.Add(x);
                 }
             }
+            w.Finish();
+            Assert.Equal(16L * cols.Count, w.Bytes);
+            Assert.False(File.Exists(bin));
+            csr.Commit(rowCounts, new Dictionary<string, string> { ["source_bytes"] = w.Bytes.ToString(), ["source_sha256"] = w.Sha256 });
             w.Commit();
         }
         Assert.True(cols.Count > 2_500_000, $"{cols.Count} records");
-        var csrPath = Path.Combine(dir, "m.csr.safetensors");
-        CsrMatrix.WriteFromSortedBinary(bin, rowCounts, csrPath, new Dictionary<string, string>(), threads: 3);
-        using var csr = CsrMatrix.Open(csrPath);
-        Assert.Equal(cols.Count, csr.NonZeros);
-        int k = 0;
-        for (int i = 0; i < v; i++)
+        using (var csr = CsrMatrix.Open(csrPath))
         {
-            var ci = csr.RowIndices(i);
-            var xi = csr.RowValues(i);
-            Assert.Equal(rowCounts[i], ci.Length);
-            for (int q = 0; q < ci.Length; q++, k++)
+            Assert.Equal(GloVeV.IO.AtomicDirectory.Sha256(bin), csr.Metadata["source_sha256"]);
+            Assert.Equal(cols.Count, csr.NonZeros);
+            Assert.Equal((16L * cols.Count).ToString(), csr.Metadata["source_bytes"]);
+            int k = 0;
+            for (int i = 0; i < v; i++)
             {
-                Assert.Equal(cols[k], ci[q]);
-                Assert.Equal(vals[k], xi[q]);
+                var ci = csr.RowIndices(i);
+                var xi = csr.RowValues(i);
+                Assert.Equal(rowCounts[i], ci.Length);
+                for (int q = 0; q < ci.Length; q++, k++)
+                {
+                    Assert.Equal(cols[k], ci[q]);
+                    Assert.Equal(vals[k], xi[q]);
+                }
             }
         }
-        using var partial = new GloVeV.IO.SafeTensorsWriter(Path.Combine(dir, "p.safetensors"),
-            [new GloVeV.IO.TensorSpec("a", GloVeV.IO.TensorDType.I32, [10]), new GloVeV.IO.TensorSpec("b", GloVeV.IO.TensorDType.F64, [4])]);
-        partial.WriteAt<double>(1, 0, new double[4]);
-        partial.WriteAt<int>(0, 5, new int[5]);
-        Assert.Throws<GloVeVException>(() => partial.WriteAt<int>(0, 8, new int[3]));
-        Assert.Throws<ArgumentException>(() => partial.WriteAt<long>(0, 0, new long[1]));
-        Assert.Throws<GloVeVException>(() => partial.Commit());
+        // Row counts that do not add up to the records: refused, nothing under the name, no side file left.
+        var bad = Path.Combine(dir, "bad.csr.safetensors");
+        using (var csr = new CsrStreamWriter(bad, 3, layout))
+        {
+            csr.Append([new CoocRecord { Word1 = 1, Word2 = 2, Value = 1 }, new CoocRecord { Word1 = 2, Word2 = 1, Value = 1 }]);
+            Assert.Throws<GloVeVException>(() => csr.Commit([1, 0, 0], layout));
+        }
+        Assert.False(File.Exists(bad));
+        Assert.Empty(Directory.EnumerateFiles(dir, ".bad*"));
     }
 
     [Fact]

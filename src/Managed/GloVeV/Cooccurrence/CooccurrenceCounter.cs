@@ -17,10 +17,13 @@ public sealed record CooccurrenceResult(long Tokens, int VocabularySize, long No
 public static class CooccurrenceCounter
 {
     const int MaxOpenRuns = 64;
+
     /// <summary>The runtime, code and stacks of a glovev process before any data (measured: 17 MB for the AOT CLI).</summary>
     const long FixedBytes = 20L << 20;
-    /// <summary>A k-way merge's read buffers (64 KB per open run) plus the writers' buffers.</summary>
-    const long MergeBufferBytes = MaxOpenRuns * (64L << 10) + (4L << 20);
+    /// <summary>A k-way merge's read buffers (64 KB per open run) plus its batches and the writers' buffers: 4 MB of
+    /// read buffers at 64 runs, up to 0.7 MB of batches, and for the .bin and the CSR written beside it 2 x 256 KB,
+    /// 0.2 MB of conversion buffers and, at the end, indptr (8 bytes a word) and a 256 KB copy buffer.</summary>
+    const long MergeBufferBytes = MaxOpenRuns * (64L << 10) + (6L << 20);
     /// <summary>Garbage the collector has not returned yet, heap bookkeeping (measured 6-9 MB near the minimum).</summary>
     const long CollectorSlackBytes = 8L << 20;
 
@@ -295,13 +298,14 @@ public static class CooccurrenceCounter
         var readBuffers = new byte[Math.Min(MaxOpenRuns, spilled.Count)][];
         for (int b = 0; b < readBuffers.Length; b++) readBuffers[b] = new byte[FileRun.BufferBytes];
         byte[]? writeBuffer = null;
+        MergeScratch? scratch = null;
         while (spilled.Count > MaxOpenRuns)
         {
             var group = spilled.Take(MaxOpenRuns).ToList();
             spilled = spilled.Skip(MaxOpenRuns).ToList();
             var merged = Path.Combine(tempDir, $"merge-{Guid.NewGuid():N}.bin");
             MergeToRun(group.Select((p, b) => (IRunSource)new FileRun(p, buffer: readBuffers[b])).ToList(), merged,
-                writeBuffer ??= new byte[RunFileWriter.BufferBytes]);
+                writeBuffer ??= new byte[RunFileWriter.BufferBytes], scratch ??= new MergeScratch());
             spilled.Add(merged);
         }
         // Each worker's dense block is a source of its own (its carries sit in its buffer): summing blocks would need
@@ -320,29 +324,10 @@ public static class CooccurrenceCounter
         progress?.Invoke("merging", 0);
         double inv = 1.0 / o.WeightScale;
         var binPath = Path.Combine(outDir, "cooccurrence.bin");
+        var csrPath = Path.Combine(outDir, CsrMatrix.FileName);
         var rowCounts = new long[vocab.Count];
         long nnz = 0;
-        string sha;
-        using (var bin = new GloVeBinaryWriter(binPath))
-        {
-            KWayMerge(sources, (key, value) =>
-            {
-                int i = (int)(key >> 32), j = (int)(uint)key;
-                bin.Write(i + 1, j + 1, value * inv);
-                rowCounts[i]++;
-                nnz++;
-            });
-            bin.Commit();
-            sha = bin.Sha256;
-        }
-        // The merge disposed its sources: collect the counting buffers now (the collector would otherwise keep them
-        // while the CSR pass allocates its own, and the two together break --memory).
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect();
-        var (bytes, _) = IO.Provenance.Stat(binPath);
-        progress?.Invoke("csr", 0);
-        var csrPath = Path.Combine(outDir, CsrMatrix.FileName);
-        CsrMatrix.WriteFromSortedBinary(binPath, rowCounts, csrPath, new Dictionary<string, string>
+        Dictionary<string, string> Metadata(string bytes, string sha) => new()
         {
             ["vocab_size"] = vocab.Count.ToString(),
             ["vocab_hash"] = vocab.Hash(),
@@ -351,7 +336,26 @@ public static class CooccurrenceCounter
             ["distance_weighting"] = o.DistanceWeighting ? "true" : "false",
             ["tokens"] = tokens.ToString(),
             ["source_bytes"] = bytes, ["source_sha256"] = sha,
-        }, o.Threads);
+        };
+        // The CSR file is written from the merged records as they go to the .bin (no second pass over the .bin).
+        using var csr = new CsrStreamWriter(csrPath, vocab.Count, Metadata(new string('9', 20), new string('0', 64)));
+        using var bin = new GloVeBinaryWriter(binPath, csr);
+        KWayMerge(sources, (keys, values) =>
+        {
+            bin.Write(keys, values, inv, rowCounts);
+            nnz += keys.Length;
+        });
+        bin.Finish();
+        progress?.Invoke("csr", 0);
+        // Both files become durable at once.
+        var binDone = Task.Run(bin.Commit);
+        try { csr.Commit(rowCounts, Metadata(bin.Bytes.ToString(System.Globalization.CultureInfo.InvariantCulture), bin.Sha256)); }
+        catch
+        {
+            try { binDone.Wait(); } catch (AggregateException) { } // the writers are disposed only once it is done
+            throw;
+        }
+        binDone.GetAwaiter().GetResult();
         return (binPath, csrPath, nnz);
     }
 
@@ -542,77 +546,106 @@ public static class CooccurrenceCounter
     }
 
     /// <summary>Merges sorted sources into one run file; returns its number of records.</summary>
-    static long MergeToRun(List<IRunSource> sources, string path, byte[]? buffer = null)
+    static long MergeToRun(List<IRunSource> sources, string path, byte[]? buffer = null, MergeScratch? scratch = null)
     {
         using var w = new RunFileWriter(path, buffer);
-        KWayMerge(sources, w.Append);
+        KWayMerge(sources, (keys, values) => { for (int i = 0; i < keys.Length; i++) w.Append(keys[i], values[i]); }, scratch);
         return w.Records;
     }
 
-    /// <summary>Merges sorted sources, summing equal keys; disposes the sources.</summary>
-    internal static void KWayMerge(List<IRunSource> sources, Action<ulong, long> emit)
+    /// <summary>Receives the next merged entries, in key order (the spans are reused after the call).</summary>
+    internal delegate void MergedBatch(ReadOnlySpan<ulong> keys, ReadOnlySpan<long> values);
+
+    /// <summary>Merges sorted sources, summing equal keys (across sources, and within one); disposes the sources.</summary>
+    internal static void KWayMerge(List<IRunSource> sources, MergedBatch emit, MergeScratch? scratch = null)
     {
         // The sources may hold large native blocks: release them whether the merge completes or fails (a full disk).
-        try { Merge(sources, emit); }
+        try { Merge(sources, emit, scratch ?? new MergeScratch()); }
         finally { DisposeAll(sources); }
+    }
+
+    /// <summary>A merge's output batch, kept from one merge to the next: a count at a small budget collapses thousands
+    /// of runs, and a fresh batch each round was garbage the collector let pile up above --memory (as the run buffers
+    /// once were).</summary>
+    internal sealed class MergeScratch
+    {
+        public readonly ulong[] OutKeys = new ulong[RunCursor.Size];
+        public readonly long[] OutValues = new long[RunCursor.Size];
     }
 
     static void DisposeAll(List<IRunSource> sources) { foreach (var s in sources) s.Dispose(); }
 
-    static void Merge(List<IRunSource> sources, Action<ulong, long> emit)
+    /// <summary>Collects merged entries into batches, summing a key that comes again.</summary>
+    sealed class MergedOutput(MergedBatch emit, MergeScratch scratch)
     {
+        readonly ulong[] _keys = scratch.OutKeys;
+        readonly long[] _values = scratch.OutValues;
+        int _n;
+        bool _have;
+        ulong _key;
+        long _value;
+
+        public void Add(ulong key, long value)
+        {
+            if (_have && key == _key) { _value += value; return; }
+            if (_have)
+            {
+                _keys[_n] = _key; _values[_n] = _value;
+                if (++_n == _keys.Length) { emit(_keys, _values); _n = 0; }
+            }
+            _key = key; _value = value; _have = true;
+        }
+
+        public void Finish()
+        {
+            if (_have) { _keys[_n] = _key; _values[_n++] = _value; _have = false; }
+            if (_n > 0) emit(_keys.AsSpan(0, _n), _values.AsSpan(0, _n));
+            _n = 0;
+        }
+    }
+
+    static void Merge(List<IRunSource> sources, MergedBatch emit, MergeScratch scratch)
+    {
+        var output = new MergedOutput(emit, scratch);
         // A count merges its dense blocks with one buffer per thread (and any spilled runs): for a handful of sources
         // a linear scan for the smallest key beats a heap.
-        if (sources.Count <= 8) { LinearMerge(sources, emit); return; }
+        if (sources.Count <= 8) { LinearMerge(sources.Select(s => new RunCursor(s)).ToList(), output); output.Finish(); return; }
+        // Many sources (up to MaxOpenRuns run files at a small budget, each with its own read buffer): an entry at a
+        // time, without batches of their own.
         var pq = new PriorityQueue<int, ulong>(sources.Count);
         for (int s = 0; s < sources.Count; s++) if (sources[s].MoveNext()) pq.Enqueue(s, sources[s].Key);
-        bool have = false;
-        ulong curKey = 0; long curVal = 0;
         while (pq.TryDequeue(out int s, out ulong key))
         {
             var src = sources[s];
-            if (have && key == curKey) curVal += src.Value;
-            else
-            {
-                if (have) emit(curKey, curVal);
-                curKey = key; curVal = src.Value; have = true;
-            }
+            output.Add(key, src.Value);
             if (src.MoveNext()) pq.Enqueue(s, src.Key);
         }
-        if (have) emit(curKey, curVal);
+        output.Finish();
     }
 
-    static void LinearMerge(List<IRunSource> sources, Action<ulong, long> emit)
+    /// <summary>Takes, from the source with the smallest next key, every entry up to the next key of the others, a
+    /// batch at a time (long stretches of one source: a row's dense cells, then its rarer pairs from the buffer).</summary>
+    static void LinearMerge(List<RunCursor> cursors, MergedOutput output)
     {
-        var live = new List<IRunSource>(sources.Count);
-        foreach (var src in sources) if (src.MoveNext()) live.Add(src);
-        var keys = new ulong[live.Count];
-        for (int s = 0; s < live.Count; s++) keys[s] = live[s].Key;
-        int n = live.Count;
-        while (n > 0)
+        var live = new List<RunCursor>(cursors.Count);
+        foreach (var c in cursors) if (c.Refill()) live.Add(c);
+        while (live.Count > 0)
         {
-            ulong min = keys[0];
-            for (int s = 1; s < n; s++) if (keys[s] < min) min = keys[s];
-            long sum = 0;
-            for (int s = 0; s < n; s++)
+            int m = 0;
+            ulong min = live[0].Head, bound = ulong.MaxValue;
+            for (int s = 1; s < live.Count; s++)
             {
-                if (keys[s] != min) continue;
-                var src = live[s];
-                sum += src.Value;
-                // A source that repeats a key (a hand-made shard run) is summed, as the heap merge does.
-                bool more;
-                while ((more = src.MoveNext()) && src.Key == min) sum += src.Value;
-                if (more) keys[s] = src.Key;
-                else
-                {
-                    // Exhausted: move the last live source into this slot and look at the slot again.
-                    n--;
-                    live[s] = live[n]; keys[s] = keys[n];
-                    live.RemoveAt(n);
-                    s--;
-                }
+                ulong h = live[s].Head;
+                if (h < min) { bound = min; min = h; m = s; }
+                else if (h < bound) bound = h;
             }
-            emit(min, sum);
+            var c = live[m];
+            var ks = c.Keys; var vs = c.Values;
+            int p = c.Pos, n = c.Count;
+            // Equal keys of other sources come next and are summed by the output.
+            for (; p < n && ks[p] <= bound; p++) output.Add(ks[p], vs[p]);
+            c.Pos = p;
+            if (p == n && !c.Refill()) live.RemoveAt(m);
         }
     }
 }

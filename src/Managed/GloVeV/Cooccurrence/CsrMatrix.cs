@@ -204,42 +204,6 @@ public sealed unsafe class CsrMatrix : IDisposable
         return w;
     }
 
-    /// <summary>
-    /// The CSR file of a sorted <c>cooccurrence.bin</c> this process wrote a moment ago (checked while merging). One
-    /// pass over it: record k's column id and value go straight to their places in the CSR file (k is their index in
-    /// both tensors), so <paramref name="threads"/> threads each convert a contiguous share of the records, and the
-    /// .bin is read once, not once per tensor.
-    /// </summary>
-    public static void WriteFromSortedBinary(string binPath, long[] rowCounts, string csrPath, IReadOnlyDictionary<string, string> metadata, int threads = 1)
-    {
-        long n = GloVeBinaryReader.RecordCount(binPath);
-        if (n != rowCounts.Sum()) throw new GloVeVException($"{binPath}: {n} records, but the merge counted {rowCounts.Sum()}");
-        using var w = BeginWrite(csrPath, rowCounts, metadata);
-        const int Chunk = 1 << 14;
-        // Shares of at least 1M records: a thread per share pays for its own buffers and file handle.
-        int parts = (int)Math.Clamp(n >> 20, 1, Math.Max(1, threads));
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
-        {
-            long lo = n * p / parts, hi = n * (p + 1) / parts;
-            var buf = new byte[16 * Chunk];
-            var ints = new int[Chunk];
-            var doubles = new double[Chunk];
-            using var fs = new FileStream(binPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            fs.Position = lo * 16;
-            for (long k = lo; k < hi;)
-            {
-                int m = (int)Math.Min(Chunk, hi - k);
-                fs.ReadExactly(buf, 0, m * 16);
-                var recs = MemoryMarshal.Cast<byte, CoocRecord>(buf.AsSpan(0, m * 16));
-                for (int q = 0; q < m; q++) { ints[q] = recs[q].Word2 - 1; doubles[q] = recs[q].Value; }
-                w.WriteAt<int>(1, k, ints.AsSpan(0, m));
-                w.WriteAt<double>(2, k, doubles.AsSpan(0, m));
-                k += m;
-            }
-        });
-        w.Commit();
-    }
-
     /// <summary>Converts a GloVe C <c>cooccurrence.bin</c> made elsewhere (sorted or shuffled; a pair listed twice is
     /// an error), recording the source's size, time and hash so a changed source is noticed.</summary>
     public static void FromGloVeBinary(string binPath, int vocabSize, string csrPath, Text.Vocabulary? vocab = null)

@@ -202,6 +202,24 @@ internal sealed unsafe class DenseBlock : IDisposable
             return true;
         }
 
+        public int Read(Span<ulong> keys, Span<long> values)
+        {
+            int n = 0;
+            while (n < keys.Length)
+            {
+                if (_pos == _count && !NextPiece()) break;
+                int m = Math.Min(keys.Length - n, _count - _pos);
+                ulong row = (ulong)_row << 32;
+                for (int q = 0; q < m; q++)
+                {
+                    keys[n + q] = row | (uint)_cols[_pos + q];
+                    values[n + q] = _vals[_pos + q];
+                }
+                _pos += m; n += m;
+            }
+            return n;
+        }
+
         /// <summary>Lists the non-zero cells of the next piece of at most <see cref="Piece"/> cells (the mirror of a row
         /// first, then its own cells, columns ascending); false at the end. The list is written without a branch per
         /// cell (a zero cell's slot is overwritten by the next): whether a cell is empty is a coin flip in the block's

@@ -13,8 +13,8 @@ public struct CoocRecord
 
 /// <summary>
 /// Streams records into a GloVe C <c>cooccurrence.bin</c>, atomically. Two buffers alternate: while the caller fills
-/// one, the other is written and hashed on a pool thread, so the merge that feeds this writer does not wait for the
-/// page cache (writing is most of a merge's time).
+/// one, the other is written and hashed on a pool thread (and passed on to a CSR writer, when given), so the merge
+/// that feeds this writer does not wait for the page cache (writing is most of a merge's time).
 /// </summary>
 public sealed class GloVeBinaryWriter : IDisposable
 {
@@ -27,11 +27,23 @@ public sealed class GloVeBinaryWriter : IDisposable
     Task? _writing;
     readonly System.Security.Cryptography.IncrementalHash _sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
     int _fill;
+    readonly CsrStreamWriter? _csr;
+    bool _finished;
 
-    /// <summary>SHA-256 of the bytes written (after <see cref="Commit"/>).</summary>
+    /// <summary>SHA-256 of the bytes written (after <see cref="Finish"/> or <see cref="Commit"/>).</summary>
     public string Sha256 { get; private set; } = "";
+    /// <summary>Bytes written (after <see cref="Finish"/> or <see cref="Commit"/>).</summary>
+    public long Bytes { get; private set; }
 
-    public GloVeBinaryWriter(string path) => _file = new IO.AtomicFile(path);
+    /// <param name="csr">Receives every record too, in order (on the writing thread).</param>
+    public GloVeBinaryWriter(string path, CsrStreamWriter? csr = null)
+    {
+        _file = new IO.AtomicFile(path);
+        _csr = csr;
+        _writeBack = new IO.EarlyWriteBack(((FileStream)_file.Stream).SafeFileHandle);
+    }
+
+    readonly IO.EarlyWriteBack _writeBack;
 
     public void Write(int word1, int word2, double value)
     {
@@ -41,13 +53,47 @@ public sealed class GloVeBinaryWriter : IDisposable
         if (_fill == _buf.Length) HandOff();
     }
 
+    /// <summary>Writes merged entries (key = row &lt;&lt; 32 | col, 0-based; the value is weight * scale) and counts them
+    /// per row.</summary>
+    internal void Write(ReadOnlySpan<ulong> keys, ReadOnlySpan<long> weights, double scale, long[] rowCounts)
+    {
+        for (int k = 0; k < keys.Length;)
+        {
+            var recs = MemoryMarshal.Cast<byte, CoocRecord>(_buf.AsSpan(_fill));
+            int m = Math.Min(recs.Length, keys.Length - k);
+            for (int q = 0; q < m; q++)
+            {
+                ulong key = keys[k + q];
+                int i = (int)(key >> 32);
+                recs[q] = new CoocRecord { Word1 = i + 1, Word2 = (int)(uint)key + 1, Value = weights[k + q] * scale };
+                rowCounts[i]++;
+            }
+            k += m;
+            _fill += 16 * m;
+            if (_fill == _buf.Length) HandOff();
+        }
+    }
+
     void HandOff()
     {
         WaitForWrite();
         var full = _buf; int n = _fill;
-        _writing = Task.Run(() => { _file.Stream.Write(full, 0, n); _sha.AppendData(full, 0, n); });
+        // The .bin (with its hash) and the CSR file are written side by side: either alone kept the merge waiting.
+        var csr = _csr;
+        _writing = csr == null ? Task.Run(() => WriteOut(full, n))
+            : Task.WhenAll(Task.Run(() => WriteOut(full, n)), Task.Run(() => csr.Append(MemoryMarshal.Cast<byte, CoocRecord>(full.AsSpan(0, n)))));
         (_buf, _spare) = (_spare, full);
         _fill = 0;
+    }
+
+    /// <summary>The .bin's part of a buffer (the CSR's goes beside it, see <see cref="HandOff"/>).</summary>
+    void WriteOut(byte[] buf, int n)
+    {
+        _file.Stream.Write(buf, 0, n);
+        _sha.AppendData(buf, 0, n);
+        Bytes += n;
+        // What the FileStream's own buffer still holds is not on the file yet; the request rounds down to it.
+        _writeBack.Finished(Bytes - (1 << 20));
     }
 
     /// <summary>Waits for the buffer in flight; its failure (a full disk) surfaces here, on the caller's thread.</summary>
@@ -58,13 +104,22 @@ public sealed class GloVeBinaryWriter : IDisposable
         t.GetAwaiter().GetResult(); // rethrows the original exception
     }
 
-    public void Commit()
+    /// <summary>Writes what is left and takes the hash; the file is not yet durable nor under its name.</summary>
+    public void Finish()
     {
+        if (_finished) return;
         WaitForWrite();
-        _file.Stream.Write(_buf, 0, _fill);
-        _sha.AppendData(_buf, 0, _fill);
+        WriteOut(_buf, _fill);
+        _csr?.Append(MemoryMarshal.Cast<byte, CoocRecord>(_buf.AsSpan(0, _fill)));
         _fill = 0;
         Sha256 = Convert.ToHexStringLower(_sha.GetHashAndReset());
+        _finished = true;
+    }
+
+    /// <summary>Finishes, makes the file durable and gives it its final name.</summary>
+    public void Commit()
+    {
+        Finish();
         _file.Commit();
     }
 

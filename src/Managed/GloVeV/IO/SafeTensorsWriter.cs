@@ -42,7 +42,6 @@ public sealed class SafeTensorsWriter : IDisposable
     readonly long _dataStart;
     long _written;
     readonly long _total;
-    bool _positional;
 
     /// <param name="direct">Write around the page cache (<see cref="DirectWriteStream"/>): for large files this process
     /// does not read back, written off the computing threads (each buffer waits for the disk).</param>
@@ -54,6 +53,35 @@ public sealed class SafeTensorsWriter : IDisposable
         _specs = tensors.ToList();
         var names = new HashSet<string>();
         foreach (var s in _specs) if (!names.Add(s.Name)) throw new GloVeVException($"duplicate tensor name {s.Name}");
+        var header = Header(_specs, metadata, out _offsets, out _total);
+        _file = new AtomicFile(path, direct: direct);
+        try
+        {
+            Span<byte> len = stackalloc byte[8];
+            BitConverter.TryWriteBytes(len, (ulong)header.Length);
+            _file.Stream.Write(len);
+            _file.Stream.Write(header);
+            if (hashSmall && 8 + header.Length + _total <= AtomicDirectory.ManifestHashLimit)
+            {
+                _sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                _sha.AppendData(len);
+                _sha.AppendData(header);
+            }
+        }
+        catch
+        {
+            // The caller never gets this writer to dispose: remove the temporary file here (a full disk in the header).
+            _file.Dispose();
+            throw;
+        }
+        _dataStart = 8 + header.Length;
+    }
+
+    /// <summary>The JSON header of tensors laid out in declaration order (each tensor's offset from the start of the
+    /// data and the data's length come out), padded with spaces to a multiple of 8 bytes as the reference
+    /// implementation does, so tensor data starts 8-byte aligned.</summary>
+    public static byte[] Header(IReadOnlyList<TensorSpec> specs, IReadOnlyDictionary<string, string>? metadata, out long[] offsets, out long total)
+    {
         var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -65,11 +93,11 @@ public sealed class SafeTensorsWriter : IDisposable
                 w.WriteEndObject();
             }
             long offset = 0;
-            _offsets = new long[_specs.Count];
-            for (int t = 0; t < _specs.Count; t++)
+            offsets = new long[specs.Count];
+            for (int t = 0; t < specs.Count; t++)
             {
-                var s = _specs[t];
-                _offsets[t] = offset;
+                var s = specs[t];
+                offsets[t] = offset;
                 w.WriteStartObject(s.Name);
                 w.WriteString("dtype", SafeTensors.Code(s.DType));
                 w.WriteStartArray("shape"); foreach (var d in s.Shape) w.WriteNumberValue(d); w.WriteEndArray();
@@ -77,64 +105,20 @@ public sealed class SafeTensorsWriter : IDisposable
                 w.WriteEndObject();
                 offset += s.ByteLength;
             }
-            _total = offset;
+            total = offset;
             w.WriteEndObject();
         }
-        // Pad the header with spaces so tensor data starts 8-byte aligned (what the reference implementation does).
         while (buffer.Length % 8 != 0) buffer.WriteByte((byte)' ');
-        _file = new AtomicFile(path, direct: direct);
-        try
-        {
-            Span<byte> len = stackalloc byte[8];
-            BitConverter.TryWriteBytes(len, (ulong)buffer.Length);
-            _file.Stream.Write(len);
-            buffer.Position = 0;
-            buffer.CopyTo(_file.Stream);
-            if (hashSmall && 8 + buffer.Length + _total <= AtomicDirectory.ManifestHashLimit)
-            {
-                _sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-                _sha.AppendData(len);
-                _sha.AppendData(buffer.GetBuffer(), 0, (int)buffer.Length);
-            }
-        }
-        catch
-        {
-            // The caller never gets this writer to dispose: remove the temporary file here (a full disk in the header).
-            _file.Dispose();
-            throw;
-        }
-        _dataStart = 8 + buffer.Length;
+        return buffer.ToArray();
     }
 
     public void Write<T>(ReadOnlySpan<T> data) where T : unmanaged
     {
-        if (_positional) throw new InvalidOperationException("sequential writes after WriteAt");
         var bytes = MemoryMarshal.AsBytes(data);
         if (_written + bytes.Length > _total) throw new GloVeVException("more tensor data written than declared");
         _file.Stream.Write(bytes);
         _sha?.AppendData(bytes);
         _written += bytes.Length;
-    }
-
-    /// <summary>
-    /// Writes elements <paramref name="element"/>.. of tensor number <paramref name="tensor"/> (declaration order) at
-    /// their place in the file, after the sequential writes are done: threads may fill disjoint ranges at once, in any
-    /// order, and <see cref="Commit"/> checks that the byte count adds up. Not for a hashed or direct file (a hash needs
-    /// the bytes in order; direct writes need aligned blocks).
-    /// </summary>
-    public void WriteAt<T>(int tensor, long element, ReadOnlySpan<T> data) where T : unmanaged
-    {
-        if (_sha != null || _file.Stream is not FileStream fs) throw new InvalidOperationException("WriteAt needs a plain, unhashed file");
-        var spec = _specs[tensor];
-        int size = SafeTensors.SizeOf(spec.DType);
-        if (System.Runtime.CompilerServices.Unsafe.SizeOf<T>() != size) throw new ArgumentException($"tensor {spec.Name} has {size}-byte elements");
-        if (element < 0 || element + data.Length > spec.ElementCount) throw new GloVeVException($"elements {element}..{element + data.Length} outside tensor {spec.Name} of {spec.ElementCount}");
-        if (!_positional)
-            lock (_specs)
-                if (!_positional) { fs.Flush(); _positional = true; }
-        var bytes = MemoryMarshal.AsBytes(data);
-        RandomAccess.Write(fs.SafeFileHandle, bytes, _dataStart + _offsets[tensor] + element * size);
-        Interlocked.Add(ref _written, bytes.Length);
     }
 
     public void Commit()
