@@ -413,6 +413,9 @@ public class CooccurrenceTests
             csr.Commit(rowCounts, new Dictionary<string, string> { ["source_bytes"] = w.Bytes.ToString(), ["source_sha256"] = w.Sha256 });
             w.Commit();
         }
+        // Finish wrote every byte of the .bin, so the CSR written after it is not older (readers re-hash a .bin newer
+        // than its CSR).
+        Assert.True(File.GetLastWriteTimeUtc(bin) <= File.GetLastWriteTimeUtc(csrPath));
         Assert.True(cols.Count > 2_500_000, $"{cols.Count} records");
         using (var csr = CsrMatrix.Open(csrPath))
         {

@@ -97,6 +97,11 @@ public sealed class CsrStreamWriter : IDisposable
         {
             int got = RandomAccess.Read(_indices.SafeFileHandle, buf.AsSpan(0, (int)Math.Min(buf.Length, n - from)), from);
             if (got <= 0) throw new IOException($"{_indicesPath}: ended at byte {from} of {n}");
+            // The side file gives back what was read before it is written again: the count needs no more disk than
+            // its output.
+            if (OperatingSystem.IsLinux())
+                try { fallocate((int)_indices.SafeFileHandle.DangerousGetHandle(), PunchHoleKeepSize, from, got); }
+                catch (EntryPointNotFoundException) { }
             RandomAccess.Write(handle, buf.AsSpan(0, got), to + from);
             from += got;
             _writeBack.Finished(to + from);
@@ -113,6 +118,9 @@ public sealed class CsrStreamWriter : IDisposable
         _file.Commit();
         _done = true;
     }
+
+    const int PunchHoleKeepSize = 0x02 | 0x01; // FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE; refused where unsupported
+    [DllImport("libc", SetLastError = true)] static extern int fallocate(int fd, int mode, long offset, long len);
 
     public void Dispose()
     {

@@ -112,6 +112,9 @@ public sealed class GloVeBinaryWriter : IDisposable
         WriteOut(_buf, _fill);
         _csr?.Append(MemoryMarshal.Cast<byte, CoocRecord>(_buf.AsSpan(0, _fill)));
         _fill = 0;
+        // Every byte reaches the file now, not at Commit: a CSR written from these records afterwards must be the newer
+        // file (a .bin newer than its CSR is hashed again by every reader, see CsrMatrix.Stale).
+        _file.Stream.Flush();
         Sha256 = Convert.ToHexStringLower(_sha.GetHashAndReset());
         _finished = true;
     }
