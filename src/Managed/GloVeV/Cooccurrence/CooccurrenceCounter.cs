@@ -507,7 +507,7 @@ public static class CooccurrenceCounter
             string given = (o.MemoryBytes % (1 << 20) == 0 ? (o.MemoryBytes >> 20).ToString() : (o.MemoryBytes / 1048576.0).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)) + "M";
             throw new BadArgumentException($"memory {given} is too small for {vocab.Count:N0} words on {threads} thread(s): " +
                 $"counting needs at least {Mb(need)}M (program {Mb(FixedBytes)}M, vocabulary {Mb(vocab.ApproximateBytes)}M, " +
-                $"corpus blocks {Mb(CorpusPipeline.ReadAheadBytes(threads, needBlock))}M, merge buffers {Mb(MergeBufferBytes)}M, slack {Mb(CollectorSlackBytes)}M, " +
+                $"corpus blocks {Mb(CorpusPipeline.ReadAheadBytes(threads, needBlock))}M, merge buffers {Mb(MergeBufferBytes)}M, row tables {Mb(PerWordBytes(vocab.Count, threads))}M, slack {Mb(CollectorSlackBytes)}M, " +
                 $"pair buffers {Mb(need - needReserved)}M); give a memory budget of {Mb(need)}M or more{(threads > 1 ? ", or fewer threads" : "")}");
         }
         return perThread;
@@ -516,7 +516,8 @@ public static class CooccurrenceCounter
     static (long PerThread, int BlockSize, long Reserved) Plan(long memory, int threads, Vocabulary vocab)
     {
         int blockSize = (int)Math.Clamp(memory / (16 * (3L * threads + 2)), 256L << 10, CorpusPipeline.DefaultBlockSize);
-        long reserved = FixedBytes + vocab.ApproximateBytes + CorpusPipeline.ReadAheadBytes(threads, blockSize) + MergeBufferBytes + CollectorSlackBytes;
+        long reserved = FixedBytes + vocab.ApproximateBytes + CorpusPipeline.ReadAheadBytes(threads, blockSize) + MergeBufferBytes + CollectorSlackBytes
+            + PerWordBytes(vocab.Count, threads);
         return ((long)((memory - reserved) * 0.7) / threads, blockSize, reserved);
     }
 
@@ -529,6 +530,11 @@ public static class CooccurrenceCounter
         while (Plan(m, threads, vocab).PerThread < MinCountingBytes) m += 64 << 10;
         return m;
     }
+
+    /// <summary>Arrays of a long per word: each worker's dense-block row offsets (two), and the merge's row counts and
+    /// the CSR's indptr (15 MB a worker at 916K words: left out of the plan, they had put such a count 12-27 MB over
+    /// its minimum budget).</summary>
+    static long PerWordBytes(int words, int threads) => 16L * (words + 1) * (threads + 1);
 
     /// <summary>Smallest per-thread counting state worth running with (32K pairs in the buffer).</summary>
     const long MinCountingBytes = 512L << 10;

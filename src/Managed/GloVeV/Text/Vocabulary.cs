@@ -21,11 +21,20 @@ public sealed class Vocabulary
         _counts = counts.ToArray();
         _index = new Dictionary<string, int>(_words.Length, StringComparer.Ordinal);
         _table = new Utf8WordTable(_words.Length);
+        Span<byte> utf8 = stackalloc byte[256];
         for (int i = 0; i < _words.Length; i++)
         {
             if (!_index.TryAdd(_words[i], i)) throw new GloVeVException($"vocabulary lists '{_words[i]}' twice (entries {_index[_words[i]] + 1} and {i + 1})");
-            _table.Add(Encoding.UTF8.GetBytes(_words[i]));
+            var w = _words[i];
+            _table.Add(Encoding.UTF8.GetMaxByteCount(w.Length) <= utf8.Length ? utf8[..Encoding.UTF8.GetBytes(w, utf8)] : Encoding.UTF8.GetBytes(w));
         }
+    }
+
+    /// <summary>A loaded vocabulary: <paramref name="index"/> already maps each word to its id (built while reading,
+    /// where duplicates are found with their lines), so it is not built twice.</summary>
+    Vocabulary(string[] words, long[] counts, Dictionary<string, int> index, Utf8WordTable table)
+    {
+        _words = words; _counts = counts; _index = index; _table = table;
     }
 
     public int Count => _words.Length;
@@ -87,10 +96,25 @@ public sealed class Vocabulary
     }
 
     /// <summary>SHA-256 over the words in order (counts excluded: they do not change ids).</summary>
-    public string Hash()
+    public string Hash() => _hash ??= ComputeHash();
+    string? _hash;
+
+    /// <summary>SHA-256 of the words, each followed by a newline, in UTF-8: encoded through one buffer (a byte array per
+    /// word was garbage enough to lift a count over its memory budget at 300K words).</summary>
+    string ComputeHash()
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var w in _words) { sha.AppendData(Encoding.UTF8.GetBytes(w)); sha.AppendData("\n"u8); }
+        var buf = new byte[64 << 10];
+        int fill = 0;
+        foreach (var w in _words)
+        {
+            int need = Encoding.UTF8.GetMaxByteCount(w.Length) + 1;
+            if (fill + need > buf.Length) { sha.AppendData(buf, 0, fill); fill = 0; }
+            if (need > buf.Length) { sha.AppendData(Encoding.UTF8.GetBytes(w)); sha.AppendData("\n"u8); continue; }
+            fill += Encoding.UTF8.GetBytes(w, buf.AsSpan(fill));
+            buf[fill++] = (byte)'\n';
+        }
+        sha.AppendData(buf, 0, fill);
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
@@ -157,58 +181,54 @@ public sealed class Vocabulary
     public static Vocabulary Load(string path)
     {
         if (!File.Exists(path)) throw new MissingFileException($"{path}: vocabulary file not found");
-        var words = new List<string>();
-        var counts = new List<long>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        int lineNo = 0;
-        foreach (var raw in StrictLines(path))
-        {
-            lineNo++;
-            var line = raw.TrimEnd('\r');
-            if (line.Length == 0) throw new GloVeVException($"{path}:{lineNo}: empty line in vocabulary file");
-            var parts = line.Split(' ');
-            if (parts.Length != 2 || parts[0].Length == 0)
-                throw new GloVeVException($"{path}:{lineNo}: expected 'word count', got '{Trunc(line)}'");
-            if (!long.TryParse(parts[1], out long c) || c < 0)
-                throw new GloVeVException($"{path}:{lineNo}: count '{Trunc(parts[1])}' is not a non-negative integer");
-            if (seen.TryGetValue(parts[0], out int first))
-                throw new GloVeVException($"{path}:{lineNo}: word '{Trunc(parts[0])}' already listed on line {first}");
-            seen[parts[0]] = lineNo;
-            words.Add(parts[0]);
-            counts.Add(c);
-        }
-        if (words.Count == 0) throw new GloVeVException($"{path}: vocabulary file is empty");
-        return new Vocabulary(words, counts) { Tokenizer = LoadTokenizer(path) };
-    }
-
-    /// <summary>Lines of a UTF-8 file, refusing what would otherwise decode into wrong words: a byte-order mark,
-    /// UTF-16, NUL bytes and invalid UTF-8 (each named with its line).</summary>
-    static IEnumerable<string> StrictLines(string path)
-    {
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
             throw new GloVeVException($"{path}: file is UTF-16 (it starts with a UTF-16 byte-order mark); a vocabulary must be UTF-8");
         if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
             throw new GloVeVException($"{path}:1: file starts with a UTF-8 byte-order mark, which would become part of the first word; save it as UTF-8 without BOM");
+        // Lines are parsed from the bytes: only each word becomes a string. (Strings of whole lines, their split parts
+        // and a second index came to about twice the vocabulary's own size, above --memory for large vocabularies.)
+        int lines = 0;
+        foreach (byte b in bytes) if (b == (byte)'\n') lines++;
+        var words = new List<string>(lines + 1);
+        var counts = new List<long>(lines + 1);
+        var index = new Dictionary<string, int>(lines + 1, StringComparer.Ordinal);
+        var table = new Utf8WordTable(lines + 1);
         var strict = new UTF8Encoding(false, true);
-        int start = 0, line = 1;
-        var lines = new List<string>();
+        int start = 0, lineNo = 0;
         for (int i = 0; i <= bytes.Length; i++)
         {
             if (i < bytes.Length && bytes[i] == 0)
-                throw new GloVeVException($"{path}:{line}: NUL byte at offset {i} (UTF-16 or binary data?); a vocabulary must be UTF-8 text");
-            if (i == bytes.Length || bytes[i] == (byte)'\n')
+                throw new GloVeVException($"{path}:{lineNo + 1}: NUL byte at offset {i} (UTF-16 or binary data?); a vocabulary must be UTF-8 text");
+            if (i < bytes.Length && bytes[i] != (byte)'\n') continue;
+            if (i == bytes.Length && i == start) break;
+            lineNo++;
+            var line = bytes.AsSpan(start, i - start);
+            if (!System.Text.Unicode.Utf8.IsValid(line))
             {
-                if (i == bytes.Length && i == start) break;
-                try { lines.Add(strict.GetString(bytes, start, i - start)); }
-                catch (DecoderFallbackException e)
-                {
-                    throw new GloVeVException($"{path}:{line}: invalid UTF-8 (byte offset {start + Math.Max(0, e.Index)}); a vocabulary must be UTF-8");
-                }
-                start = i + 1; line++;
+                int bad = 0;
+                try { strict.GetCharCount(line); } catch (DecoderFallbackException e) { bad = Math.Max(0, e.Index); }
+                throw new GloVeVException($"{path}:{lineNo}: invalid UTF-8 (byte offset {start + bad}); a vocabulary must be UTF-8");
             }
+            start = i + 1;
+            while (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
+            if (line.Length == 0) throw new GloVeVException($"{path}:{lineNo}: empty line in vocabulary file");
+            int space = line.IndexOf((byte)' ');
+            if (space <= 0 || line[(space + 1)..].IndexOf((byte)' ') >= 0)
+                throw new GloVeVException($"{path}:{lineNo}: expected 'word count', got '{Trunc(Encoding.UTF8.GetString(line))}'");
+            var countText = line[(space + 1)..];
+            if (!long.TryParse(Encoding.UTF8.GetString(countText), out long c) || c < 0)
+                throw new GloVeVException($"{path}:{lineNo}: count '{Trunc(Encoding.UTF8.GetString(countText))}' is not a non-negative integer");
+            var wordBytes = line[..space];
+            var word = Encoding.UTF8.GetString(wordBytes);
+            if (!index.TryAdd(word, words.Count))
+                throw new GloVeVException($"{path}:{lineNo}: word '{Trunc(word)}' already listed on line {index[word] + 1}");
+            table.Add(wordBytes);
+            words.Add(word);
+            counts.Add(c);
         }
-        return lines;
+        if (words.Count == 0) throw new GloVeVException($"{path}: vocabulary file is empty");
+        return new Vocabulary(words.ToArray(), counts.ToArray(), index, table) { Tokenizer = LoadTokenizer(path) };
     }
 
     static string Trunc(string s) => s.Length > 60 ? s[..60] + "..." : s;
