@@ -194,22 +194,14 @@ public sealed class Vocabulary
         var counts = new List<long>(lines + 1);
         var index = new Dictionary<string, int>(lines + 1, StringComparer.Ordinal);
         var table = new Utf8WordTable(lines + 1);
-        var strict = new UTF8Encoding(false, true);
+        CheckText(path, bytes);
         int start = 0, lineNo = 0;
         for (int i = 0; i <= bytes.Length; i++)
         {
-            if (i < bytes.Length && bytes[i] == 0)
-                throw new GloVeVException($"{path}:{lineNo + 1}: NUL byte at offset {i} (UTF-16 or binary data?); a vocabulary must be UTF-8 text");
             if (i < bytes.Length && bytes[i] != (byte)'\n') continue;
             if (i == bytes.Length && i == start) break;
             lineNo++;
             var line = bytes.AsSpan(start, i - start);
-            if (!System.Text.Unicode.Utf8.IsValid(line))
-            {
-                int bad = 0;
-                try { strict.GetCharCount(line); } catch (DecoderFallbackException e) { bad = Math.Max(0, e.Index); }
-                throw new GloVeVException($"{path}:{lineNo}: invalid UTF-8 (byte offset {start + bad}); a vocabulary must be UTF-8");
-            }
             start = i + 1;
             while (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
             if (line.Length == 0) throw new GloVeVException($"{path}:{lineNo}: empty line in vocabulary file");
@@ -229,6 +221,29 @@ public sealed class Vocabulary
         }
         if (words.Count == 0) throw new GloVeVException($"{path}: vocabulary file is empty");
         return new Vocabulary(words.ToArray(), counts.ToArray(), index, table) { Tokenizer = LoadTokenizer(path) };
+    }
+
+    /// <summary>Refuses NUL bytes and invalid UTF-8 (each named with its line), the first in file order, before any line
+    /// is parsed: a binary or UTF-16 file is named as such rather than by the first malformed entry it happens to make.</summary>
+    static void CheckText(string path, byte[] bytes)
+    {
+        if (bytes.AsSpan().IndexOf((byte)0) < 0 && System.Text.Unicode.Utf8.IsValid(bytes)) return;
+        var strict = new UTF8Encoding(false, true);
+        int start = 0, line = 1;
+        for (int i = 0; i <= bytes.Length; i++)
+        {
+            if (i < bytes.Length && bytes[i] == 0)
+                throw new GloVeVException($"{path}:{line}: NUL byte at offset {i} (UTF-16 or binary data?); a vocabulary must be UTF-8 text");
+            if (i < bytes.Length && bytes[i] != (byte)'\n') continue;
+            var text = bytes.AsSpan(start, i - start);
+            if (!System.Text.Unicode.Utf8.IsValid(text))
+            {
+                int bad = 0;
+                try { strict.GetCharCount(text); } catch (DecoderFallbackException e) { bad = Math.Max(0, e.Index); }
+                throw new GloVeVException($"{path}:{line}: invalid UTF-8 (byte offset {start + bad}); a vocabulary must be UTF-8");
+            }
+            start = i + 1; line++;
+        }
     }
 
     static string Trunc(string s) => s.Length > 60 ? s[..60] + "..." : s;
