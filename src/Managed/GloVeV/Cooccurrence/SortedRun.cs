@@ -82,9 +82,9 @@ internal static class SortedRun
     /// </summary>
     static void RadixSort(ulong[] keys, long[] values, int lo, int hi, int shift)
     {
-        if (hi - lo <= 4096 || shift < 0)
+        if (hi - lo <= SmallBucket || shift < 0)
         {
-            Array.Sort(keys, values, lo, hi - lo);
+            SmallSort(keys, values, lo, hi);
             return;
         }
         Span<int> count = stackalloc int[256];
@@ -120,6 +120,58 @@ internal static class SortedRun
             if (stop - start > 1) RadixSort(keys, values, start, stop, shift - 8);
             start = stop;
         }
+    }
+
+    const int SmallBucket = 4096;
+    [ThreadStatic] static ulong[]? _smallKeys;
+    [ThreadStatic] static long[]? _smallValues;
+
+    /// <summary>Sorts a bucket of at most <see cref="SmallBucket"/> entries: a least-significant-digit radix sort on the
+    /// bits that vary in it (a bucket of one row varies in its column's 16-17 bits: two or three passes), through a
+    /// 64 KiB scratch kept per thread; insertion sort for a few entries, a comparison sort for keys varying in more than
+    /// 32 bits.</summary>
+    static void SmallSort(ulong[] keys, long[] values, int lo, int hi)
+    {
+        int n = hi - lo;
+        if (n <= 48)
+        {
+            for (int i = lo + 1; i < hi; i++)
+            {
+                ulong k = keys[i]; long v = values[i];
+                int j = i - 1;
+                while (j >= lo && keys[j] > k) { keys[j + 1] = keys[j]; values[j + 1] = values[j]; j--; }
+                keys[j + 1] = k; values[j + 1] = v;
+            }
+            return;
+        }
+        ulong all = ~0UL, any = 0;
+        for (int i = lo; i < hi; i++) { all &= keys[i]; any |= keys[i]; }
+        ulong vary = all ^ any;
+        if (vary == 0) return;
+        int low = System.Numerics.BitOperations.TrailingZeroCount(vary), high = 63 - System.Numerics.BitOperations.LeadingZeroCount(vary);
+        int passes = (high - low) / 8 + 1;
+        if (passes > 4 || n > SmallBucket) { Array.Sort(keys, values, lo, n); return; }
+        var tk = _smallKeys ??= new ulong[SmallBucket];
+        var tv = _smallValues ??= new long[SmallBucket];
+        Span<int> count = stackalloc int[256];
+        var sk = keys.AsSpan(lo, n); var sv = values.AsSpan(lo, n);
+        var dk = tk.AsSpan(0, n); var dv = tv.AsSpan(0, n);
+        for (int p = 0; p < passes; p++)
+        {
+            int shift = low + 8 * p;
+            count.Clear();
+            for (int i = 0; i < n; i++) count[(int)(sk[i] >> shift) & 0xFF]++;
+            for (int d = 0, sum = 0; d < 256; d++) { int c = count[d]; count[d] = sum; sum += c; }
+            for (int i = 0; i < n; i++)
+            {
+                int at = count[(int)(sk[i] >> shift) & 0xFF]++;
+                dk[at] = sk[i]; dv[at] = sv[i];
+            }
+            var t1 = sk; sk = dk; dk = t1;
+            var t2 = sv; sv = dv; dv = t2;
+        }
+        // After an odd number of passes the sorted entries are in the scratch.
+        if ((passes & 1) == 1) { sk.CopyTo(keys.AsSpan(lo, n)); sv.CopyTo(values.AsSpan(lo, n)); }
     }
 
     /// <param name="buffer">The writer's record buffer (<see cref="RunFileWriter.BufferBytes"/>): a worker that spills
