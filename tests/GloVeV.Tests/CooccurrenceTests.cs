@@ -313,7 +313,9 @@ public class CooccurrenceTests
     [Theory]
     [InlineData(0, 40)]
     [InlineData(1, 40)]
+    [InlineData(1_000, 8)]      // one bucket, one radix pass (its result is copied back from the scratch)
     [InlineData(3_000, 12)]
+    [InlineData(3_000, 20)]     // one bucket, three passes
     [InlineData(200_000, 20)]
     [InlineData(200_000, 45)]
     [InlineData(100_000, 64)]
