@@ -186,6 +186,7 @@ public sealed class Vocabulary
             throw new GloVeVException($"{path}: file is UTF-16 (it starts with a UTF-16 byte-order mark); a vocabulary must be UTF-8");
         if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
             throw new GloVeVException($"{path}:1: file starts with a UTF-8 byte-order mark, which would become part of the first word; save it as UTF-8 without BOM");
+        CheckText(path, bytes);
         // Lines are parsed from the bytes: only each word becomes a string. (Strings of whole lines, their split parts
         // and a second index came to about twice the vocabulary's own size, above --memory for large vocabularies.)
         int lines = 0;
@@ -194,7 +195,6 @@ public sealed class Vocabulary
         var counts = new List<long>(lines + 1);
         var index = new Dictionary<string, int>(lines + 1, StringComparer.Ordinal);
         var table = new Utf8WordTable(lines + 1);
-        CheckText(path, bytes);
         int start = 0, lineNo = 0;
         for (int i = 0; i <= bytes.Length; i++)
         {
