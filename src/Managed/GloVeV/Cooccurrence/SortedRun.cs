@@ -21,14 +21,13 @@ internal interface IRunSource : IDisposable
 }
 
 /// <summary>A batch of a sorted source being merged: the entries read, and the next one to take.</summary>
-internal sealed class RunCursor(IRunSource source, ulong[] keys, long[] values)
+internal sealed class RunCursor(IRunSource source)
 {
     /// <summary>Entries a batch holds (64 KiB).</summary>
     public const int Size = 4096;
     public readonly IRunSource Source = source;
-    public readonly ulong[] Keys = keys;
-    public readonly long[] Values = values;
-    public RunCursor(IRunSource source, int size = Size) : this(source, new ulong[size], new long[size]) { }
+    public readonly ulong[] Keys = new ulong[Size];
+    public readonly long[] Values = new long[Size];
     public int Pos, Count;
     public ulong Head => Keys[Pos];
     /// <summary>Reads the next batch; false when the source is exhausted.</summary>
@@ -289,14 +288,7 @@ internal sealed class FileRun(string path, bool deleteOnClose = true, byte[]? bu
 
     public bool MoveNext()
     {
-        if (_pos == _len)
-        {
-            _len = 0;
-            int n;
-            while (_len < _buf.Length && (n = _fs.Read(_buf, _len, _buf.Length - _len)) > 0) _len += n;
-            _pos = 0;
-            if (_len == 0) return false;
-        }
+        if (_pos == _len && !Fill()) return false;
         Key = BitConverter.ToUInt64(_buf, _pos);
         Value = BitConverter.ToInt64(_buf, _pos + 8);
         _pos += 16;
@@ -308,14 +300,7 @@ internal sealed class FileRun(string path, bool deleteOnClose = true, byte[]? bu
         int n = 0;
         while (n < keys.Length)
         {
-            if (_pos == _len)
-            {
-                _len = 0;
-                int got;
-                while (_len < _buf.Length && (got = _fs.Read(_buf, _len, _buf.Length - _len)) > 0) _len += got;
-                _pos = 0;
-                if (_len == 0) break;
-            }
+            if (_pos == _len && !Fill()) break;
             int m = Math.Min(keys.Length - n, (_len - _pos) / 16);
             for (int q = 0; q < m; q++, _pos += 16)
             {
@@ -325,6 +310,16 @@ internal sealed class FileRun(string path, bool deleteOnClose = true, byte[]? bu
             n += m;
         }
         return n;
+    }
+
+    /// <summary>Reads the next buffer of records; false at the end of the file.</summary>
+    bool Fill()
+    {
+        _len = 0;
+        int n;
+        while (_len < _buf.Length && (n = _fs.Read(_buf, _len, _buf.Length - _len)) > 0) _len += n;
+        _pos = 0;
+        return _len > 0;
     }
 
     public void Dispose() => _fs.Dispose();

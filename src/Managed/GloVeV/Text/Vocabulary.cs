@@ -21,12 +21,10 @@ public sealed class Vocabulary
         _counts = counts.ToArray();
         _index = new Dictionary<string, int>(_words.Length, StringComparer.Ordinal);
         _table = new Utf8WordTable(_words.Length);
-        Span<byte> utf8 = stackalloc byte[256];
         for (int i = 0; i < _words.Length; i++)
         {
             if (!_index.TryAdd(_words[i], i)) throw new GloVeVException($"vocabulary lists '{_words[i]}' twice (entries {_index[_words[i]] + 1} and {i + 1})");
-            var w = _words[i];
-            _table.Add(Encoding.UTF8.GetMaxByteCount(w.Length) <= utf8.Length ? utf8[..Encoding.UTF8.GetBytes(w, utf8)] : Encoding.UTF8.GetBytes(w));
+            _table.Add(Encoding.UTF8.GetBytes(_words[i]));
         }
     }
 
