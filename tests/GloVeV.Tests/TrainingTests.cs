@@ -160,4 +160,29 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         SafeTensorsWriter.WriteAll(ck, names.Select((t, k) => (new TensorSpec(t.Name, TensorDType.F32, t.Shape), (Action<SafeTensorsWriter>)(w => w.Write<float>(data[k])))).ToList(), meta);
         Assert.Contains("AdaGrad's sums start at 1", Assert.Throws<GloVeVException>(() => ModelTraining.Train(cooc, vocab, dir, o, resume: true)).Message);
     }
+
+    [Fact]
+    public void RememberedTargetsAreTheFormulas()
+    {
+        // Values that repeat (1/d and their sums), values that share a slot, extremes and x_max itself, in an order
+        // that revisits slots after they were overwritten.
+        var rng = new Random(7);
+        var values = new List<double>();
+        for (int d = 1; d <= 10; d++) values.Add(1.0 / d);
+        for (int k = 0; k < 20000; k++) values.Add(rng.Next(1, 60) / (double)rng.Next(1, 11));
+        for (int k = 0; k < 20000; k++) values.Add(Math.Exp(rng.NextDouble() * 40 - 20));
+        values.AddRange([double.Epsilon, 1e-300, 100, 100 * (1 + 1e-16), 99.99999999999999, 1e300]);
+        values.AddRange(values.ToArray().Reverse());
+        foreach (var (xMax, alpha) in new[] { (100.0, 0.75), (10.0, 0.5), (1.0, 1.0) })
+        {
+            var memo = new TrainingTargets.TargetMemo(xMax, alpha);
+            foreach (var x in values)
+            {
+                var (logX, f) = memo.Of(x);
+                Assert.Equal(BitConverter.SingleToInt32Bits((float)Math.Log(x)), BitConverter.SingleToInt32Bits(logX));
+                float want = x >= xMax ? 1f : (float)Math.Pow(x / xMax, alpha);
+                Assert.Equal(BitConverter.SingleToInt32Bits(want), BitConverter.SingleToInt32Bits(f));
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@ public static class TrainingTargets
     public static void ForEach(CsrMatrix x, TrainingOptions o, Action<long, int, int, float, float> sink)
     {
         if (x.NonZeros == 0) throw new GloVeVException("co-occurrence matrix has no non-zeros: nothing to train on");
+        var memo = new TargetMemo(o.XMax, o.Alpha);
         long k = 0;
         for (int i = 0; i < x.Rows; i++)
         {
@@ -17,8 +18,34 @@ public static class TrainingTargets
             {
                 double val = vals[t];
                 if (!(val > 0)) throw new GloVeVException($"co-occurrence value X[{i},{cols[t]}] = {val} is not positive");
-                sink(k++, i, cols[t], (float)Math.Log(val), (float)TrainingOptions.Weight(val, o.XMax, o.Alpha));
+                var (logX, f) = memo.Of(val);
+                sink(k++, i, cols[t], logX, f);
             }
+        }
+    }
+
+    /// <summary>(float) log x and (float) f(x), remembered per value: a window's counts repeat a few values (1/d for
+    /// one meeting at distance d, small sums of them) — in gutenberg_10M 4,096 values are 95% of 23.4M non-zeros — and
+    /// log and pow were ~5% of a one-epoch run. Direct-mapped on the value's bits, so every answer is the one the
+    /// formulas give.</summary>
+    internal sealed class TargetMemo(double xMax, double alpha)
+    {
+        const int Bits = 12;
+        readonly ulong[] _keys = new ulong[1 << Bits];
+        readonly float[] _log = new float[1 << Bits], _weight = new float[1 << Bits];
+        readonly bool[] _used = new bool[1 << Bits];
+
+        public (float LogX, float F) Of(double x)
+        {
+            ulong bits = BitConverter.DoubleToUInt64Bits(x);
+            int slot = (int)((bits * 0x9E3779B97F4A7C15UL) >> (64 - Bits));
+            if (!_used[slot] || _keys[slot] != bits)
+            {
+                _keys[slot] = bits; _used[slot] = true;
+                _log[slot] = (float)Math.Log(x);
+                _weight[slot] = (float)TrainingOptions.Weight(x, xMax, alpha);
+            }
+            return (_log[slot], _weight[slot]);
         }
     }
 }
