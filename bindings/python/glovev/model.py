@@ -1,5 +1,6 @@
 """glovev.Model: a trained model with GloVe-V covariances, gensim-style."""
 import ctypes
+import dataclasses
 import numbers
 import reprlib
 import warnings
@@ -152,6 +153,9 @@ class WordReliability:
     noise_ratio: float
     cos_trained_wls: float
     flags: int
+    # In a query's result: the word has no covariance and the query held it fixed as if exact (hold_fixed=True; without
+    # it such a query raises). Always False from Model.reliability, which answers no query.
+    held_fixed: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -1106,7 +1110,8 @@ class Model:
         if known_only:
             words = [w for w in words if w in self]
         distinct = list(dict.fromkeys(words))
-        rel = tuple(self.reliability(w) for w in distinct)
+        # A result exists, so its words without a covariance were held fixed (the core refuses them otherwise).
+        rel = tuple(dataclasses.replace(r, held_fixed=not r.has_covariance) for r in map(self.reliability, distinct))
         if flags:
             arr, n = L.string_array(distinct, "words")
             need = c_int64()

@@ -379,6 +379,12 @@ def test_similar_by_word_takes_hold_fixed_as_its_error_says(cli, fixture_dir, tm
             got = m.similar_by_word("navy", topn=3, hold_fixed=True)
             same = m.similar_by_key(m.get_index("navy"), topn=3, hold_fixed=True)
         assert [w for w, _ in got] == [w for w, _ in same] and len(got) == 3
+        # Each word of a result says whether the query held it fixed; reliability() answers no query.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", glovev.ReliabilityWarning)
+            s = m.similarity("war", "navy", method="delta", hold_fixed=True)
+        assert [(w.word, w.has_covariance, w.held_fixed) for w in s.words] == [("war", True, False), ("navy", False, True)]
+        assert not m.reliability("navy").held_fixed
     finally:
         m.close()
 

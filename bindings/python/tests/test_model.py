@@ -184,7 +184,7 @@ def test_calibrated_default_reports_estimate_plugin_and_status(model):
     if s.status == "ok":
         assert s.ci[0] <= s.estimate <= s.ci[1]
         assert s.estimate - s.ci[0] == pytest.approx(s.ci[1] - s.estimate, rel=1e-9)
-    assert [w.word for w in s.words] == ["war", "peace"] and all(w.has_covariance for w in s.words)
+    assert [w.word for w in s.words] == ["war", "peace"] and all(w.has_covariance and not w.held_fixed for w in s.words)
     assert s.words[0].dof == s.words[0].contexts - model.dim
 
 
@@ -207,6 +207,8 @@ def test_words_without_covariance_fail_unless_held_fixed_and_noisy_words_warn(mo
         with pytest.warns(glovev.ReliabilityWarning, match="no covariance"):
             r = model.similarity("war", fixed, method="delta", hold_fixed=True)
         assert r.flags & 1
+        assert [w.held_fixed for w in r.words] == [False, True]
+        assert not model.reliability(fixed).held_fixed and not model.reliability(fixed).has_covariance
     noisy = next((w for w in words if model.has_covariance(w) and model.reliability(w).noise_ratio >= 1), None)
     if noisy is not None:
         with pytest.warns(glovev.ReliabilityWarning, match="noise ratio"):

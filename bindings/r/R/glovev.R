@@ -16,14 +16,16 @@ glovev_defaults <- function() {
 
 #' A word's reliability
 #'
-#' One word's reliability: list(word, has_covariance, contexts, dof, noise_ratio, cos_trained_wls, flags).
+#' One word's reliability: list(word, has_covariance, contexts, dof, noise_ratio, cos_trained_wls, flags,
+#' held_fixed). held_fixed is FALSE here (no query is answered); in a query result's words it is TRUE for a word
+#' without a covariance, which the query held fixed as if exact (hold_fixed = TRUE; without it the query fails).
 #' @param m A model from glovev_load.
 #' @param word A word of the model's vocabulary.
 #' @export
 glovev_reliability <- function(m, word) {
   r <- .Call(C_reliability, .ptr(m), word)
   list(word = word, has_covariance = r[[1]] != 0, contexts = r[[2]], dof = r[[3]], noise_ratio = r[[4]],
-       cos_trained_wls = r[[5]], flags = as.integer(r[[6]]))
+       cos_trained_wls = r[[5]], flags = as.integer(r[[6]]), held_fixed = FALSE)
 }
 
 # One interval (C glue's .interval_len doubles from offset + 1: estimate, plugin, mean, sd, lo, hi, p_value, method,
@@ -103,7 +105,8 @@ glovev_reliability <- function(m, word) {
 }
 
 .words <- function(m, words, flags, approximate = FALSE) {
-  rel <- lapply(unique(words), function(w) glovev_reliability(m, w))
+  # A result exists, so its words without a covariance were held fixed (the core refuses them otherwise).
+  rel <- lapply(unique(words), function(w) { r <- glovev_reliability(m, w); r$held_fixed <- !r$has_covariance; r })
   if (flags != 0) {
     # The core's warning lines for this result (gv_result_warnings): every front door says the same.
     lines <- strsplit(.Call(C_result_warnings, .ptr(m), as.character(unique(words)), as.integer(flags), isTRUE(approximate)), "\n", fixed = TRUE)[[1]]

@@ -30,6 +30,9 @@ test_that("word2vec and GloVe files go both ways", {
   expect_error(glovev_similarity(m, "alpha", "beta"), "covariance")
   s <- suppressWarnings(glovev_similarity(m, "alpha", "beta", method = "delta", hold_fixed = TRUE))
   expect_equal(s$plugin, (0.5 * 3 - 1.25 * 4) / (sqrt(0.5^2 + 1.25^2) * 5), tolerance = 1e-7)
+  # Each word of the result says the query held it fixed; glovev_reliability answers no query.
+  expect_equal(vapply(s$words, function(w) w$held_fixed, TRUE), c(TRUE, TRUE))
+  expect_false(glovev_reliability(m, "alpha")$held_fixed)
   expect_equal(glovev_export_vectors(m, file.path(dir, "out.bin"), "word2vec-bin"), 3)
   m2 <- glovev_import_vectors(file.path(dir, "out.bin"), file.path(dir, "m2"), "word2vec-bin")
   expect_identical(glovev_vectors(m2), glovev_vectors(m))

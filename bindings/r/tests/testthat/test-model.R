@@ -89,7 +89,9 @@ test_that("the calibrated default reports estimate, plug-in, status and the word
   fixed <- Filter(function(w) !glovev_has_covariance(m, w), rev(words))
   if (length(fixed) > 0) {
     expect_error(glovev_similarity(m, "war", fixed[[1]]), "hold")
-    expect_warning(glovev_similarity(m, "war", fixed[[1]], method = "delta", hold_fixed = TRUE), "no covariance")
+    expect_warning(s2 <- glovev_similarity(m, "war", fixed[[1]], method = "delta", hold_fixed = TRUE), "no covariance")
+    expect_equal(vapply(s2$words, function(w) w$held_fixed, TRUE), c(FALSE, TRUE))
+    expect_false(glovev_reliability(m, fixed[[1]])$held_fixed)
   }
 })
 
