@@ -168,6 +168,15 @@ static unsafe class QueryExports
         return CopyString(string.Join("\n", CalibrationLimits.ResultWarnings(rel, flags)), buf, cap, needed);
     });
 
+    [UnmanagedCallersOnly(EntryPoint = "gv_word_warnings")]
+    public static int WordWarnings(nint h, byte** words, long n, byte* buf, long cap, long* needed) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        var list = StrArray(words, n, "words");
+        var ids = list.Where(w => m.Vocabulary.TryGetId(w, out _)).Select(m.IdOf);
+        return CopyString(string.Join("\n", CalibrationLimits.PlainWarnings(m, ids)), buf, cap, needed);
+    });
+
     [UnmanagedCallersOnly(EntryPoint = "gv_model_index")]
     public static int Index(nint h, byte* word, long* index) => Guard.Run(() =>
     {

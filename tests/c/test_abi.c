@@ -426,6 +426,16 @@ static void test_pipeline_options_and_vector_files(void) {
     CHECK(m && gv_similarity(m, "alpha", "beta", NULL, &iv) == GV_ERR_INPUT, "no covariance: an error by default");
     CHECK(m && gv_similarity(m, "alpha", "beta", QP(GV_METHOD_DELTA, 0, 0, 0, 1), &iv) == GV_OK && (iv.flags & GV_FLAG_NO_COVARIANCE)
           && fabs(iv.plugin - (0.5 * 3 - 1.25 * 4) / (sqrt(0.5 * 0.5 + 1.25 * 1.25) * 5)) < 1e-7, "held fixed: plug-in cosine, flagged");
+    /* Plain values: a model without variances has nothing to say about its words (every word lacks a covariance). */
+    {
+        const char* ws[] = {"alpha", "beta"};
+        char wb[256]; int64_t wneed = -1;
+        CHECK(m && gv_word_warnings(m, ws, 2, NULL, 0, &wneed) == GV_OK && wneed == 1, "plain warnings of an imported model: none (%lld bytes)", (long long)wneed);
+        CHECK(m && gv_word_warnings(m, ws, 2, wb, sizeof wb, NULL) == GV_OK && wb[0] == 0, "plain warnings: empty string");
+        CHECK(m && gv_word_warnings(m, NULL, 1, wb, sizeof wb, NULL) == GV_ERR_ARGUMENT, "plain warnings: NULL words");
+        CHECK(m && gv_word_warnings(m, ws, -1, wb, sizeof wb, NULL) == GV_ERR_ARGUMENT, "plain warnings: negative count");
+        CHECK(gv_word_warnings((gv_model*)0x1234, ws, 2, wb, sizeof wb, NULL) == GV_ERR_HANDLE, "plain warnings: forged handle");
+    }
     if (m) gv_model_free(m);
     CHECK(gv_export_vectors(dir, GV_FORMAT_WORD2VEC_BINARY, bin, &n) == GV_OK && n == 3, "export binary: %s", gv_last_error());
     char dir2[300]; snprintf(dir2, sizeof dir2, "%s2", dir);

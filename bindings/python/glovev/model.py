@@ -891,17 +891,22 @@ class Model:
 
     # --- gensim's KeyedVectors verbs: plain computations on the trained vectors (no intervals) -------------------
     def _warn_unreliable(self, keys, stacklevel=4):
-        """The ReliabilityWarning of a plain verb: the keys' own flags (noise ratio >= 1, cos(trained, WLS) < 0.9, no
-        covariance) as the core's warning lines, as :meth:`similarity` gives them. In a model without variances
-        (imported vectors) no word has a covariance, which says nothing about a plain cosine: that flag is dropped there."""
+        """The ReliabilityWarning of a plain verb: the core's warning lines for the keys' own flags (gv_word_warnings:
+        noise ratio >= 1, cos(trained, WLS) < 0.9, no covariance — its noise unknown, not held fixed, since a plain value
+        uses none). A model without variances (imported vectors) gives none: no word has a covariance there, which
+        says nothing about a plain cosine."""
         words = list(dict.fromkeys(self.index_to_key[self._index_of(k)] for k in keys))
-        flags = 0
-        for w in words:
-            flags |= self.reliability(w).flags
-        if not self.has_variances:
-            flags &= ~FLAG_NO_COVARIANCE
-        if flags:
-            self._reliabilities(words, flags, stacklevel=stacklevel)
+        if not words:
+            return
+        arr, n = L.string_array(words, "words")
+        need = c_int64()
+        L._lib.gv_word_warnings(self._handle(), arr, n, None, 0, byref(need))
+        buf = ctypes.create_string_buffer(max(1, need.value))
+        L._check(L._lib.gv_word_warnings(self._handle(), arr, n, buf, len(buf), byref(need)))
+        for line in buf.value.decode("utf-8").split("\n"):
+            if line:
+                # One frame fewer than _reliabilities' count: that warns from one call deeper.
+                warnings.warn("glovev: " + line, ReliabilityWarning, stacklevel=stacklevel - 1)
 
     @_params("float")
     def distance(self, w1, w2) -> float:

@@ -385,6 +385,11 @@ def test_similar_by_word_takes_hold_fixed_as_its_error_says(cli, fixture_dir, tm
             s = m.similarity("war", "navy", method="delta", hold_fixed=True)
         assert [(w.word, w.has_covariance, w.held_fixed) for w in s.words] == [("war", True, False), ("navy", False, True)]
         assert not m.reliability("navy").held_fixed
+        # A plain value uses no covariance: its warning says the word's noise is unknown, not that it was held fixed.
+        with pytest.warns(glovev.ReliabilityWarning) as got_warnings:
+            m.distance("war", "navy")
+        text = " ".join(str(w.message) for w in got_warnings)
+        assert "'navy': no covariance" in text and "noise is unknown" in text and "held fixed" not in text, text
     finally:
         m.close()
 

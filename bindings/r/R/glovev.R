@@ -125,7 +125,8 @@ glovev_reliability <- function(m, word) {
   sprintf("%d (%s)", flags, paste(names(.flag_bits)[bitwAnd(flags, .flag_bits) != 0L], collapse = ", "))
 }
 
-# The core's warnings on the words of a plug-in result (no interval, so only the words' own reliability flags): at
+# The core's warnings on the words of a plug-in result (no interval, so only the words' own reliability flags; a word
+# without a covariance has unknown noise, not held fixed; none in a model without variances: gv_word_warnings): at
 # most `cap` flagged words are named, then how many more there are.
 .word_warnings <- function(m, words, cap = 10L) {
   words <- unique(words)
@@ -133,7 +134,10 @@ glovev_reliability <- function(m, word) {
   bad <- which(f != 0L)
   if (length(bad) == 0) return(invisible(0L))
   shown <- head(bad, cap)
-  .words(m, words[shown], Reduce(bitwOr, f[shown], 0L))
+  lines <- strsplit(.Call(C_word_warnings, .ptr(m), as.character(words[shown])), "\n", fixed = TRUE)[[1]]
+  lines <- lines[nzchar(lines)]
+  if (length(lines) == 0) return(invisible(0L)) # a model without variances: nothing to say about plain values
+  for (l in lines) warning("glovev: ", l, call. = FALSE)
   if (length(bad) > cap)
     warning(sprintf("glovev: %d more of these %d words are unreliable as well (see glovev_reliability)", length(bad) - cap,
                     length(words)), call. = FALSE)

@@ -21,7 +21,7 @@ FN(gv_model_covariance); FN(gv_model_has_covariance); FN(gv_similarity); FN(gv_c
 FN(gv_evaluate); FN(gv_evaluate_compare); FN(gv_weat); FN(gv_rnd); FN(gv_weat_difference); FN(gv_rnd_difference); FN(gv_method_parse); FN(gv_word_reliability); FN(gv_interval_defaults);
 FN(gv_matrix_open); FN(gv_matrix_free); FN(gv_matrix_shape); FN(gv_matrix_row);
 FN(gv_train_options_run_default); FN(gv_calibrate_options_default); FN(gv_calibrate); FN(gv_bootstrap_options_default); FN(gv_bootstrap);
-FN(gv_compare_uncertainty_options_default); FN(gv_compare_uncertainty); FN(gv_result_warnings);
+FN(gv_compare_uncertainty_options_default); FN(gv_compare_uncertainty); FN(gv_result_warnings); FN(gv_word_warnings);
 
 static void* handle = NULL;
 
@@ -55,6 +55,7 @@ SEXP C_load(SEXP spath) {
     LOAD(gv_matrix_open); LOAD(gv_matrix_free); LOAD(gv_matrix_shape); LOAD(gv_matrix_row);
     LOAD(gv_train_options_run_default); LOAD(gv_calibrate_options_default); LOAD(gv_calibrate); LOAD(gv_bootstrap_options_default);
     LOAD(gv_bootstrap); LOAD(gv_compare_uncertainty_options_default); LOAD(gv_compare_uncertainty); LOAD(gv_result_warnings);
+    LOAD(gv_word_warnings);
     return R_NilValue;
 }
 
@@ -138,6 +139,19 @@ SEXP C_result_warnings(SEXP xp, SEXP words, SEXP flags, SEXP approx) {
     p_gv_result_warnings(m, w, n, Rf_asInteger(flags), ap, NULL, 0, &need);
     char* buf = R_alloc((size_t)(need > 0 ? need : 1), 1);
     check(p_gv_result_warnings(m, w, n, Rf_asInteger(flags), ap, buf, need > 0 ? need : 1, &need));
+    return Rf_mkString(buf);
+}
+
+SEXP C_word_warnings(SEXP xp, SEXP words) {
+    gv_model* m = model_of(xp);
+    if (!Rf_isString(words)) Rf_error("words must be a character vector");
+    int n = Rf_length(words);
+    const char** w = (const char**)R_alloc((size_t)(n > 0 ? n : 1), sizeof(char*));
+    for (int k = 0; k < n; k++) w[k] = Rf_translateCharUTF8(STRING_ELT(words, k));
+    int64_t need = 0;
+    p_gv_word_warnings(m, w, n, NULL, 0, &need);
+    char* buf = R_alloc((size_t)(need > 0 ? need : 1), 1);
+    check(p_gv_word_warnings(m, w, n, buf, need > 0 ? need : 1, &need));
     return Rf_mkString(buf);
 }
 
@@ -775,7 +789,7 @@ static const R_CallMethodDef calls[] = {
     {"C_matrix_shape", (DL_FUNC)&C_matrix_shape, 1}, {"C_matrix_row", (DL_FUNC)&C_matrix_row, 2},
     {"C_calibrate", (DL_FUNC)&C_calibrate, 11}, {"C_bootstrap", (DL_FUNC)&C_bootstrap, 14},
     {"C_compare_uncertainty", (DL_FUNC)&C_compare_uncertainty, 7}, {"C_ptr_is_null", (DL_FUNC)&C_ptr_is_null, 1},
-    {"C_result_warnings", (DL_FUNC)&C_result_warnings, 4}, {NULL, NULL, 0}};
+    {"C_result_warnings", (DL_FUNC)&C_result_warnings, 4}, {"C_word_warnings", (DL_FUNC)&C_word_warnings, 2}, {NULL, NULL, 0}};
 
 void R_init_glovev(DllInfo* dll) {
     R_registerRoutines(dll, NULL, calls, NULL, NULL);

@@ -61,7 +61,8 @@ extern "C" {
 #define GV_REASON_COVERS_RANGE 4                /* the interval, clipped to the statistic's range, covers most of it */
 #define GV_REASON_SINGULAR_WITHOUT_RIDGE 5      /* a ridge model's word with singular H_i: no un-shrunk estimate */
 /* Per-word reliability flags (the .flags field: OR over the words involved). */
-#define GV_FLAG_NO_COVARIANCE 1   /* a word has no covariance and was held fixed (hold_fixed != 0) */
+#define GV_FLAG_NO_COVARIANCE 1   /* a word has no covariance (in a query's result: it was held fixed, hold_fixed != 0;
+                                     in gv_word_reliability: its noise is unknown) */
 #define GV_FLAG_NOISY 2           /* a word's noise ratio tr(Sigma)/|w|^2 >= 1 */
 #define GV_FLAG_NOT_CONVERGED 4   /* a word's cos(trained, WLS) < 0.9 */
 #define GV_FLAG_APPROXIMATED 8    /* compact covariances were read (approximate != 0, or the variance folder holds no
@@ -523,6 +524,20 @@ int gv_model_words(gv_model* m, char* buf, int64_t cap, int64_t* needed);
  * \return GV_OK; GV_ERR_BUFFER; GV_ERR_HANDLE. */
 int gv_result_warnings(gv_model* m, const char* const* words, int64_t n, int32_t flags, int32_t approximate, char* buf,
                        int64_t cap, int64_t* needed);
+
+/* The core's warning lines for a plain value at these words (a cosine, distance or neighbour list of the trained
+ * vectors, without an interval): "unreliable words: 'w': ..." naming each word's own flags (no covariance: its noise
+ * is unknown; noise ratio >= 1; cos(trained, WLS) < 0.9), "\n"-separated, "" when no word is flagged or the model has
+ * no variances (imported vectors: no word has a covariance, which says nothing about a plain value). Unlike
+ * gv_result_warnings, no word is described as held fixed: a plain value uses no covariance.
+ * \param[in]  m       the handle
+ * \param[in]  words   the words (words the model lacks are skipped)
+ * \param[in]  n       number of words
+ * \param[out] buf     buffer for the text; may be NULL with cap 0 (size query)
+ * \param[in]  cap     capacity of buf in bytes
+ * \param[out] needed  bytes needed including the NUL (may be NULL)
+ * \return GV_OK; GV_ERR_BUFFER; GV_ERR_HANDLE; GV_ERR_ARGUMENT (words NULL with n > 0, n < 0). */
+int gv_word_warnings(gv_model* m, const char* const* words, int64_t n, char* buf, int64_t cap, int64_t* needed);
 
 /* A word's index.
  * \param[in]  m      the handle

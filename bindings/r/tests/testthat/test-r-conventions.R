@@ -98,8 +98,9 @@ test_that("a zero vector has cosine 0 in glovev_sim2, as in the core's plug-in a
   expect_equal(s["alpha", "beta"], (0.5 * 3 - 1.25 * 4) / (sqrt(0.5^2 + 1.25^2) * 5), tolerance = 1e-7)
   core <- suppressWarnings(glovev_similarity(m, "alpha", "gamma", method = "delta", hold_fixed = TRUE))
   expect_equal(s["alpha", "gamma"], core$plugin)
-  # No covariance is a reliability flag too: the plug-in values come with the warning.
-  expect_warning(glovev_sim2(m, "alpha", "beta"), "'alpha': no covariance")
+  # Imported vectors have no variances, so no word has a covariance: that says nothing about a plug-in value, and
+  # the core (gv_word_warnings) gives no warning for it, as in Python.
+  expect_silent(glovev_sim2(m, "alpha", "beta"))
   glovev_close(m)
 })
 

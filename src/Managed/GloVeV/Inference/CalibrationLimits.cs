@@ -58,6 +58,17 @@ public static class CalibrationLimits
     /// <summary>The warnings of a result with these flags over these words, one line each (none when nothing is flagged):
     /// "unreliable words: ..." naming each flagged word's warnings, then the caveat of <see cref="Flag"/>. Every front door
     /// prints these lines as they are (CLI stderr, Python warnings.warn, R warning()).</summary>
+    /// <summary>The warning lines of a plain value (a cosine, distance or neighbour list of the trained vectors, no
+    /// interval) at these words: each word's own reliability, no word held fixed — a word without a covariance has
+    /// unknown noise, which a plain value does not use. A model without variances (imported vectors) has nothing to
+    /// say about its words: no lines.</summary>
+    public static IReadOnlyList<string> PlainWarnings(GloVeModel model, IEnumerable<int> ids)
+    {
+        if (model.Variances == null) return [];
+        var words = new Propagation(model).Reliability(ids.Distinct());
+        return ResultWarnings(words, words.Aggregate(0, (f, w) => f | w.Flags));
+    }
+
     public static IReadOnlyList<string> ResultWarnings(IReadOnlyList<WordReliability> words, int flags)
     {
         var lines = new List<string>();
