@@ -4,7 +4,7 @@ Builds GloVe C from ../shared/baselines/glove-c (when present; otherwise prints 
 scratch folder in two variants a user would pick: the Makefile's (-O3) and -Ofast (the Makefile's commented-out
 option). Tokenises the corpus once (lowercase, the regex [a-z0-9]+(?:'[a-z]+)?, one document per line) so both tools
 count the same whitespace tokens with the same vocab.txt (GloVe C's vocab_count, min-count 5), then times, as medians
-of REPS runs of the whole command under /usr/bin/time:
+of REPS rounds that run glovev and GloVe C in turn (each whole command under /usr/bin/time, after an untimed sync):
 
   cooccur   window 10, symmetric, distance-weighted: glovev at 1 and 2 threads vs GloVe C's single-threaded cooccur
   train     D = DIM, EPOCHS AdaGrad epochs, x_max 100: glovev vs GloVe C -Ofast (and -O3 once) at 1 and 2 threads;
@@ -41,22 +41,34 @@ def timed(cmd, stdin=None, stdout=None):
     return sec, int(rss[-1].split()[1]) / 1024.0 if rss else float("nan")
 
 
-def median_run(reps, make):
-    """Median seconds and the largest peak RSS over reps runs; make() returns (cmd, stdin path or None, stdout path or None)."""
-    secs, rss = [], []
+def run_once(make):
+    """(seconds, peak RSS MiB) of one run; make() returns (cmd, stdin path or None, stdout path or None). The previous
+    runs' output is flushed to disk first, untimed (os.sync), so no run pays for the writeback of another's."""
+    cmd, inp, out = make()
+    os.sync()
+    fin = open(inp, "rb") if inp else None
+    fout = open(out, "wb") if out else None
+    try:
+        return timed(cmd, fin, fout)
+    finally:
+        for f in (fin, fout):
+            if f:
+                f.close()
+
+
+def alternating(reps, *makes):
+    """(median seconds, largest peak RSS) of each command over reps rounds that run the commands in turn: the VM's speed
+    drifts within minutes, and alternating puts each round's commands in the same stretch of it."""
+    runs = [[] for _ in makes]
     for _ in range(reps):
-        cmd, inp, out = make()
-        fin = open(inp, "rb") if inp else None
-        fout = open(out, "wb") if out else None
-        try:
-            s, r = timed(cmd, fin, fout)
-        finally:
-            for f in (fin, fout):
-                if f:
-                    f.close()
-        secs.append(s)
-        rss.append(r)
-    return statistics.median(secs), max(rss)
+        for k, make in enumerate(makes):
+            runs[k].append(run_once(make))
+    return [(statistics.median(s for s, _ in r), max(m for _, m in r)) for r in runs]
+
+
+def median_run(reps, make):
+    """Median seconds and the largest peak RSS over reps runs of one command."""
+    return alternating(reps, make)[0]
 
 
 def build(scratch):
@@ -118,18 +130,21 @@ def main():
 
     # Co-occurrence: the same vocab.txt (GloVe C's; it has no tokenisation record, so glovev does not check one).
     cooc_c = out / "cooccurrence.bin"
-    base = median_run(a.reps, lambda: ([bins / "cooccur", "-verbose", "0", "-symmetric", "1", "-window-size", "10", "-vocab-file", vocab,
-                                        "-memory", "4.0", "-distance-weighting", "1"], corpus, cooc_c))
+
     def fresh_cooc():
         # Each tool starts without its previous output, untimed: GloVe C's file is truncated when it is opened for the
         # run, before the clock starts; glovev would otherwise delete its previous folder (655 MB here) in the timed run.
         shutil.rmtree(out / "cooc", ignore_errors=True)
         return out / "cooc"
 
-    for t in (1, 2):
-        ours = median_run(a.reps, lambda: ([CLI, "cooccur", "--corpus", corpus, "--vocab", vocab, "--out", fresh_cooc(), "--window", "10",
-                                            "--threads", str(t), "--memory", "4G"], None, None))
-        row("cooccur (%d thr)" % t, ours, base, "GloVe C cooccur (1 thr)")
+    def ours_cooc(t):
+        return lambda: ([CLI, "cooccur", "--corpus", corpus, "--vocab", vocab, "--out", fresh_cooc(), "--window", "10",
+                         "--threads", str(t), "--memory", "4G"], None, None)
+
+    base, ours1, ours2 = alternating(a.reps, lambda: ([bins / "cooccur", "-verbose", "0", "-symmetric", "1", "-window-size", "10", "-vocab-file", vocab,
+                                                       "-memory", "4.0", "-distance-weighting", "1"], corpus, cooc_c), ours_cooc(1), ours_cooc(2))
+    row("cooccur (1 thr)", ours1, base, "GloVe C cooccur (1 thr)")
+    row("cooccur (2 thr)", ours2, base, "GloVe C cooccur (1 thr)")
     # Same counts: glovev writes GloVe C's cooccurrence.bin too; sizes must agree (records of 16 bytes).
     same = (out / "cooc" / "cooccurrence.bin").stat().st_size == cooc_c.stat().st_size
 
@@ -139,14 +154,19 @@ def main():
         subprocess.run([str(bins / "shuffle"), "-verbose", "0", "-memory", "4.0"], stdin=fin, stdout=fout, stderr=subprocess.DEVNULL, check=True)
     shuffle_s = time.perf_counter() - t0
 
+    def fresh_model():
+        # As fresh_cooc: glovev would otherwise replace its previous model folder in the timed run.
+        shutil.rmtree(out / "model", ignore_errors=True)
+        return out / "model"
+
     def glove(binary, t):
         return ([bins / binary, "-input-file", shuf, "-vocab-file", vocab, "-save-file", out / "vectors", "-verbose", "0",
                  "-vector-size", str(a.dim), "-iter", str(a.epochs), "-threads", str(t), "-x-max", "100", "-save-gradsq", "0"], None, None)
 
     for t in (1, 2):
-        ours = median_run(a.reps, lambda: ([CLI, "train", "--cooccur", out / "cooc", "--vocab", vocab, "--out", out / "model", "--dim", str(a.dim),
-                                            "--epochs", str(a.epochs), "--threads", str(t)], None, None))
-        row("train D=%d (%d thr)" % (a.dim, t), ours, median_run(a.reps, lambda: glove("glove-ofast", t)), "GloVe C -Ofast")
+        ours, base = alternating(a.reps, lambda: ([CLI, "train", "--cooccur", out / "cooc", "--vocab", vocab, "--out", fresh_model(), "--dim", str(a.dim),
+                                                   "--epochs", str(a.epochs), "--threads", str(t)], None, None), lambda: glove("glove-ofast", t))
+        row("train D=%d (%d thr)" % (a.dim, t), ours, base, "GloVe C -Ofast")
         if a.o3 and t == 1:
             row("train D=%d (%d thr)" % (a.dim, t), ours, median_run(1, lambda: glove("glove", t)), "GloVe C -O3 (1 run)")
 

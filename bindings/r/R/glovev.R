@@ -417,8 +417,9 @@ sim2 <- function(x, y = NULL, method = c("cosine", "jaccard"), norm = c("l2", "n
 #' Cosine similarities of the trained vectors between every word of x and every word of y (y = NULL: x with
 #' itself), as text2vec's sim2 returns them: \code{sim2(glovev_vectors(m, x), glovev_vectors(m, y))}, a length(x) x
 #' length(y) matrix with the words as dimnames. Plug-in values, no intervals (see glovev_similarities for those); a
-#' warning names the unreliable words among x and y (glovev_reliability's flags: no covariance, noise ratio >= 1,
-#' training not converged), at most ten of them, then how many more there are.
+#' warning names the unreliable words among x and y (glovev_reliability's flags: no covariance, so unknown noise;
+#' noise ratio >= 1; training not converged), at most ten of them, then how many more there are. A model without
+#' variances (imported vectors) gives no such warning: no word has a covariance there.
 #' @param m A model from glovev_load.
 #' @param x Words of the rows (a character vector).
 #' @param y Words of the columns (NULL: x).

@@ -527,7 +527,8 @@ int gv_result_warnings(gv_model* m, const char* const* words, int64_t n, int32_t
 
 /* The core's warning lines for a plain value at these words (a cosine, distance or neighbour list of the trained
  * vectors, without an interval): "unreliable words: 'w': ..." naming each word's own flags (no covariance: its noise
- * is unknown; noise ratio >= 1; cos(trained, WLS) < 0.9), "\n"-separated, "" when no word is flagged or the model has
+ * is unknown; noise ratio >= 1; cos(trained, WLS) < 0.9; a compact covariance that drops part of the complete one, where
+ * the variance folder holds only compact ones), "\n"-separated, "" when no word is flagged or the model has
  * no variances (imported vectors: no word has a covariance, which says nothing about a plain value). Unlike
  * gv_result_warnings, no word is described as held fixed: a plain value uses no covariance.
  * \param[in]  m       the handle
@@ -536,7 +537,7 @@ int gv_result_warnings(gv_model* m, const char* const* words, int64_t n, int32_t
  * \param[out] buf     buffer for the text; may be NULL with cap 0 (size query)
  * \param[in]  cap     capacity of buf in bytes
  * \param[out] needed  bytes needed including the NUL (may be NULL)
- * \return GV_OK; GV_ERR_BUFFER; GV_ERR_HANDLE; GV_ERR_ARGUMENT (words NULL with n > 0, n < 0). */
+ * \return GV_OK; GV_ERR_BUFFER; GV_ERR_HANDLE; GV_ERR_ARGUMENT (words or a words[i] NULL, n < 0, buf NULL with cap > 0). */
 int gv_word_warnings(gv_model* m, const char* const* words, int64_t n, char* buf, int64_t cap, int64_t* needed);
 
 /* A word's index.

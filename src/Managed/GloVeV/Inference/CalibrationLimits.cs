@@ -55,9 +55,6 @@ public static class CalibrationLimits
         $"interval not calibrated: at noise ratios >= {Fmt(NoiseRatio)} (estimated here up to {Fmt(maxNoiseRatio)}) the exact-model studies show this " +
         "method's intervals under-covering (the 'sample' method for any statistic, 'delta' and 'sample' for relative norm distance); read the interval as too narrow";
 
-    /// <summary>The warnings of a result with these flags over these words, one line each (none when nothing is flagged):
-    /// "unreliable words: ..." naming each flagged word's warnings, then the caveat of <see cref="Flag"/>. Every front door
-    /// prints these lines as they are (CLI stderr, Python warnings.warn, R warning()).</summary>
     /// <summary>The warning lines of a plain value (a cosine, distance or neighbour list of the trained vectors, no
     /// interval) at these words: each word's own reliability, no word held fixed — a word without a covariance has
     /// unknown noise, which a plain value does not use. A model without variances (imported vectors) has nothing to
@@ -69,6 +66,9 @@ public static class CalibrationLimits
         return ResultWarnings(words, words.Aggregate(0, (f, w) => f | w.Flags));
     }
 
+    /// <summary>The warnings of a result with these flags over these words, one line each (none when nothing is flagged):
+    /// "unreliable words: ..." naming each flagged word's warnings, then the caveat of <see cref="Flag"/>. Every front door
+    /// prints these lines as they are (CLI stderr, Python warnings.warn, R warning()).</summary>
     public static IReadOnlyList<string> ResultWarnings(IReadOnlyList<WordReliability> words, int flags)
     {
         var lines = new List<string>();
