@@ -128,12 +128,19 @@ SEXP C_model_warnings(SEXP xp) {
     return Rf_mkString(buf);
 }
 
+/* A character vector as UTF-8 C strings (R_alloc'd, freed by R at the end of the .Call). */
+static const char** utf8_words(SEXP words, int* n) {
+    if (!Rf_isString(words)) Rf_error("words must be a character vector");
+    *n = Rf_length(words);
+    const char** w = (const char**)R_alloc((size_t)(*n > 0 ? *n : 1), sizeof(char*));
+    for (int k = 0; k < *n; k++) w[k] = Rf_translateCharUTF8(STRING_ELT(words, k));
+    return w;
+}
+
 SEXP C_result_warnings(SEXP xp, SEXP words, SEXP flags, SEXP approx) {
     gv_model* m = model_of(xp);
-    if (!Rf_isString(words)) Rf_error("words must be a character vector");
-    int n = Rf_length(words);
-    const char** w = (const char**)R_alloc((size_t)(n > 0 ? n : 1), sizeof(char*));
-    for (int k = 0; k < n; k++) w[k] = Rf_translateCharUTF8(STRING_ELT(words, k));
+    int n = 0;
+    const char** w = utf8_words(words, &n);
     int64_t need = 0;
     int ap = Rf_asLogical(approx) == TRUE;
     p_gv_result_warnings(m, w, n, Rf_asInteger(flags), ap, NULL, 0, &need);
@@ -144,10 +151,8 @@ SEXP C_result_warnings(SEXP xp, SEXP words, SEXP flags, SEXP approx) {
 
 SEXP C_word_warnings(SEXP xp, SEXP words) {
     gv_model* m = model_of(xp);
-    if (!Rf_isString(words)) Rf_error("words must be a character vector");
-    int n = Rf_length(words);
-    const char** w = (const char**)R_alloc((size_t)(n > 0 ? n : 1), sizeof(char*));
-    for (int k = 0; k < n; k++) w[k] = Rf_translateCharUTF8(STRING_ELT(words, k));
+    int n = 0;
+    const char** w = utf8_words(words, &n);
     int64_t need = 0;
     p_gv_word_warnings(m, w, n, NULL, 0, &need);
     char* buf = R_alloc((size_t)(need > 0 ? need : 1), 1);
