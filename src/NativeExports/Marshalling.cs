@@ -33,6 +33,13 @@ static unsafe class Marshalling
         if (p == null) throw new AbiException(Status.Argument, $"{name} is NULL");
     }
 
+    /// <summary>A capacity is a count: a negative one is an argument error (GV_ERR_ARGUMENT), never "too small"
+    /// (GV_ERR_BUFFER), in every function that takes one.</summary>
+    public static void NonNegativeCapacity(long cap, string name)
+    {
+        if (cap < 0) throw new AbiException(Status.Argument, $"{name} is negative ({cap})");
+    }
+
     public static Span<T> Out<T>(T* p, long len, long needed, string name) where T : unmanaged
     {
         if (p == null) throw new AbiException(Status.Argument, $"{name} is NULL");
@@ -78,6 +85,7 @@ static unsafe class Marshalling
     /// <summary>Copies a UTF-8 string into a caller buffer (NUL-terminated); <paramref name="needed"/> gets the size including NUL.</summary>
     public static int CopyString(string s, byte* buf, long cap, long* needed)
     {
+        NonNegativeCapacity(cap, "cap");
         var bytes = Encoding.UTF8.GetBytes(s);
         if (needed != null) *needed = bytes.Length + 1;
         if (buf == null && cap == 0) return Status.Ok; // size query

@@ -201,6 +201,7 @@ static unsafe class QueryExports
         var m = Model(h);
         long n = (long)m.VocabSize * m.Dim;
         if (result == null) throw new AbiException(Status.Argument, "out is NULL");
+        NonNegativeCapacity(cap, "cap");
         if (cap < n) throw new AbiException(Status.Buffer, $"out holds {cap} elements but {n} (V x D = {m.VocabSize} x {m.Dim}) are needed");
         var src = m.Vectors;
         for (long i = 0; i < n; i++) result[i] = src[i];
@@ -214,6 +215,7 @@ static unsafe class QueryExports
         var words = m.Vocabulary.Words;
         long total = 0;
         foreach (var w in words) total += System.Text.Encoding.UTF8.GetByteCount(w) + 1;
+        NonNegativeCapacity(cap, "cap");
         if (needed != null) *needed = total;
         if (buf == null && cap == 0) return Status.Ok;
         if (buf == null) throw new AbiException(Status.Argument, "buf is NULL");

@@ -245,6 +245,14 @@ static void test_hostile_inputs(const char* fixture) {
     gv_interval out[1];
     CHECK(gv_similarities(m, a, b, (int64_t)1 << 40, NULL, out, 1) == GV_ERR_ARGUMENT, "2^40 pairs -> argument error, got '%s'", gv_last_error());
     CHECK(gv_model_vector(m, "war", v, 64) == GV_OK && strcmp(gv_last_error(), "") == 0, "last error empty after a success");
+    /* A negative capacity is an argument error in every function that takes one, never "buffer too small". */
+    char sb[64]; int64_t sneed = 0;
+    CHECK(gv_model_word(m, 0, sb, -1, &sneed) == GV_ERR_ARGUMENT, "negative cap, string -> argument error, got '%s'", gv_last_error());
+    CHECK(gv_model_words(m, sb, -1, &sneed) == GV_ERR_ARGUMENT, "negative cap, word list -> argument error, got '%s'", gv_last_error());
+    CHECK(gv_model_vectors(m, v, -1) == GV_ERR_ARGUMENT, "negative cap, vectors -> argument error, got '%s'", gv_last_error());
+    CHECK(gv_model_vector(m, "war", v, -1) == GV_ERR_ARGUMENT, "negative cap, vector -> argument error, got '%s'", gv_last_error());
+    CHECK(gv_blas_backend(sb, -5, &sneed) == GV_ERR_ARGUMENT, "negative cap, backend -> argument error, got '%s'", gv_last_error());
+    CHECK(gv_model_word(m, 0, sb, 1, &sneed) == GV_ERR_BUFFER, "a cap too small is still a buffer error");
     gv_model_free(m);
 }
 

@@ -31,7 +31,8 @@ extern "C" {
 #define GV_ERR_ARGUMENT 1   /* NULL pointer, negative or out-of-range argument, options struct of another size */
 #define GV_ERR_INPUT 2      /* bad input data: malformed file, unknown word, size mismatch */
 #define GV_ERR_IO 3         /* file or folder missing / unreadable / unwritable */
-#define GV_ERR_BUFFER 4     /* caller's buffer too small (the needed size is reported where a size pointer exists) */
+#define GV_ERR_BUFFER 4     /* caller's buffer too small (the needed size is reported where a size pointer exists); a
+                               negative capacity is GV_ERR_ARGUMENT, in every function */
 #define GV_ERR_HANDLE 5     /* NULL, freed or wrong-kind handle */
 #define GV_ERR_CANCELLED 6  /* cancelled through a flag or callback */
 #define GV_ERR_INTERNAL 7   /* a bug: please report with gv_last_error() */
