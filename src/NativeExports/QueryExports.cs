@@ -355,6 +355,15 @@ static unsafe class QueryExports
         return Status.Ok;
     });
 
+    [UnmanagedCallersOnly(EntryPoint = "gv_benchmark_words")]
+    public static int BenchmarkWords(nint h, byte* path, byte* buf, long cap, long* needed) => Guard.Run(() =>
+    {
+        var m = Model(h);
+        var ids = SimilarityBenchmark.UsedWordIds(m, WordPairs.Load(Str(path, "benchmark_path")));
+        // A NUL after each word, as gv_model_words (the last one is CopyString's).
+        return CopyString(string.Join("\0", ids.Select(i => m.Vocabulary[i])), buf, cap, needed);
+    });
+
     [UnmanagedCallersOnly(EntryPoint = "gv_evaluate_compare")]
     public static int EvaluateCompare(nint ha, nint hb, byte* path, BenchmarkOptionsC* opts, BenchmarkComparisonC* result) => Guard.Run(() =>
     {

@@ -253,6 +253,19 @@ static void test_hostile_inputs(const char* fixture) {
     CHECK(gv_model_vector(m, "war", v, -1) == GV_ERR_ARGUMENT, "negative cap, vector -> argument error, got '%s'", gv_last_error());
     CHECK(gv_blas_backend(sb, -5, &sneed) == GV_ERR_ARGUMENT, "negative cap, backend -> argument error, got '%s'", gv_last_error());
     CHECK(gv_model_word(m, 0, sb, 1, &sneed) == GV_ERR_BUFFER, "a cap too small is still a buffer error");
+    /* A benchmark's used words, NUL after each, in order of first use; a pair with an unknown word is left out. */
+    char bench[256];
+    snprintf(bench, sizeof bench, "/tmp/glovev-abi-bench-%d.txt", (int)getpid());
+    FILE* bf = fopen(bench, "w");
+    fprintf(bf, "war peace 5\nwar army 7\nzz-not-a-word peace 1\n");
+    fclose(bf);
+    char bw[64]; int64_t bneed = 0;
+    CHECK(gv_benchmark_words(m, bench, NULL, 0, &bneed) == GV_OK && bneed == 15, "benchmark words size query: %lld", (long long)bneed);
+    CHECK(gv_benchmark_words(m, bench, bw, sizeof bw, &bneed) == GV_OK && !strcmp(bw, "war") && !strcmp(bw + 4, "peace") && !strcmp(bw + 10, "army"),
+          "benchmark words: %s", gv_last_error());
+    CHECK(gv_benchmark_words(m, bench, bw, 8, &bneed) == GV_ERR_BUFFER, "benchmark words: small buffer");
+    remove(bench);
+    CHECK(gv_benchmark_words(m, bench, bw, sizeof bw, &bneed) == GV_ERR_IO && strstr(gv_last_error(), bench) != NULL, "benchmark words: missing file named: %s", gv_last_error());
     gv_model_free(m);
 }
 

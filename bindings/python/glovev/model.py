@@ -456,6 +456,8 @@ class BenchmarkResult(tuple):
         Pairs in the file, pairs with both words known, pairs skipped.
     words, flagged_words : int
         Distinct words in the used pairs; of those, how many carry a reliability flag.
+    word_reliability : tuple of WordReliability
+        Each of those words' reliability, in order of first use (held_fixed where hold_fixed=True held one fixed).
     spearman, pearson : float
         The correlations.
     spearman_interval, pearson_interval : CorrelationInterval
@@ -466,13 +468,14 @@ class BenchmarkResult(tuple):
     """
 
     def __new__(cls, pairs, used, oov, words, flagged_words, spearman, pearson, spearman_interval, pearson_interval,
-                spearman_p=float("nan"), pearson_p=float("nan")):
+                spearman_p=float("nan"), pearson_p=float("nan"), word_reliability=()):
         oov_ratio = 100.0 * oov / pairs if pairs else float("nan")
         self = super().__new__(cls, (CorrelationTest(pearson, pearson_p), CorrelationTest(spearman, spearman_p), oov_ratio))
         self.pairs, self.used, self.oov, self.words, self.flagged_words = pairs, used, oov, words, flagged_words
         self.spearman, self.pearson = spearman, pearson
         self.spearman_interval, self.pearson_interval = spearman_interval, pearson_interval
         self.spearman_p, self.pearson_p = spearman_p, pearson_p
+        self.word_reliability = tuple(word_reliability)
         return self
 
     def __repr__(self):
@@ -1299,7 +1302,18 @@ class Model:
                           "cos(trained, WLS) < 0.9; see Model.reliability)" % (path, r.flagged_words, r.words),
                           ReliabilityWarning, stacklevel=2)
         return BenchmarkResult(r.pairs, r.used, r.oov, r.words, r.flagged_words, r.spearman, r.pearson,
-                               _correlation(r.spearman_ci), _correlation(r.pearson_ci), r.spearman_p, r.pearson_p)
+                               _correlation(r.spearman_ci), _correlation(r.pearson_ci), r.spearman_p, r.pearson_p,
+                               self._reliabilities(self._benchmark_words(path), 0))
+
+    def _benchmark_words(self, path):
+        """The distinct words of a benchmark's pairs that the model covers (gv_benchmark_words), in order of first use."""
+        p = L.path(path, "path")
+        need = c_int64()
+        L._check(L._lib.gv_benchmark_words(self._handle(), p, None, 0, byref(need)))
+        buf = ctypes.create_string_buffer(max(1, need.value))
+        L._check(L._lib.gv_benchmark_words(self._handle(), p, buf, len(buf), byref(need)))
+        text = buf.raw[: need.value - 1].decode("utf-8") if need.value > 1 else ""
+        return text.split("\0") if text else []
 
     @_params("BenchmarkComparison")
     def compare_word_pairs(self, other: "Model", path, samples: Optional[int] = None, seed: Optional[int] = None,

@@ -325,6 +325,16 @@ def test_evaluate_defaults_seed_and_cli_parity(model, cli, fixture_dir):
             assert close12(b[key][f], getattr(iv, f)), (key, f)
         assert b[key]["replicates"] == iv.replicates
     assert (b["words"], b["flagged_words"], b["used"]) == (e.words, e.flagged_words, e.used)
+    # Each word of the pairs used carries its reliability, as a similarity's words do.
+    per_word = b["word_reliability"]
+    assert len(per_word) == b["words"] and sum(x["flagged"] for x in per_word) == b["flagged_words"]
+    for x in per_word[:25]:
+        r = model.reliability(x["word"])
+        assert (x["has_covariance"], x["contexts"], x["dof"]) == (r.has_covariance, r.contexts, r.dof)
+        assert x["noise_ratio"] == pytest.approx(r.noise_ratio, rel=1e-12) and not x["held_fixed"]
+    # Python's result carries the same words' reliabilities, in the same order.
+    assert [w.word for w in e.word_reliability] == [x["word"] for x in per_word]
+    assert sum(w.flagged for w in e.word_reliability) == e.flagged_words
     # oov and oov_ratio mean the same in every front door: pairs left out, and those in percent (gensim's oov_ratio).
     assert (b["oov"], b["oov_ratio"]) == (e.oov, e.oov_ratio) and e.oov_ratio == pytest.approx(100.0 * e.oov / e.pairs)
 

@@ -506,8 +506,9 @@ glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated
 #' combine a bootstrap over the pairs with the embedding noise. samples (replicates), seed, ci: NULL = the core's
 #' defaults. A word without a covariance is an error unless hold_fixed = TRUE. Returns list(pairs, used, oov,
 #' oov_ratio (percent of the file's pairs, as gensim), words, flagged_words, spearman, pearson, spearman_sd, spearman_ci, pearson_sd, pearson_ci, spearman_interval,
-#' pearson_interval), the intervals as list(estimate, sd, ci, sd_pairs, sd_noise, noise_shift, level,
-#' replicates), of class "glovev_benchmark" (see \link{glovev_print}); a warning says when words are flagged.
+#' pearson_interval, word_reliability), the intervals as list(estimate, sd, ci, sd_pairs, sd_noise, noise_shift, level,
+#' replicates), word_reliability each used word's glovev_reliability (held_fixed TRUE for a word without a covariance
+#' that hold_fixed held fixed), of class "glovev_benchmark" (see \link{glovev_print}); a warning says when words are flagged.
 #' @param m A model from glovev_load.
 #' @param benchmark Path of a word-similarity benchmark file (word1 word2 score per line).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
@@ -525,7 +526,8 @@ glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL
   structure(list(pairs = r[[1]], used = r[[2]], oov = r[[3]], oov_ratio = if (r[[1]] > 0) 100 * r[[3]] / r[[1]] else NaN,
                  words = r[[4]], flagged_words = r[[5]], spearman = r[[6]], pearson = r[[7]],
                  spearman_p = r[[26]], pearson_p = r[[27]],
-                 spearman_sd = sp$sd, spearman_ci = sp$ci, pearson_sd = pe$sd, pearson_ci = pe$ci, spearman_interval = sp, pearson_interval = pe),
+                 spearman_sd = sp$sd, spearman_ci = sp$ci, pearson_sd = pe$sd, pearson_ci = pe$ci, spearman_interval = sp, pearson_interval = pe,
+                 word_reliability = .words(m, .Call(C_benchmark_words, .ptr(m), .path(benchmark, "benchmark")), 0L)),
             class = "glovev_benchmark", benchmark = benchmark)
 }
 

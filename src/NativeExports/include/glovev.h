@@ -667,6 +667,17 @@ int gv_method_parse(const char* name, int32_t* method);
  * \return GV_OK; GV_ERR_INPUT (unknown word). */
 int gv_word_reliability(gv_model* m, const char* word, gv_reliability* out);
 
+/* The words whose reliability a benchmark's result rests on: the distinct words of the pairs in benchmark_path that
+ * the model covers, in order of first use (gv_benchmark.words of them), each followed by a NUL, as gv_model_words.
+ * Pass each to gv_word_reliability for its status.
+ * \param[in]  m               the handle
+ * \param[in]  benchmark_path  the benchmark file, as given to gv_evaluate
+ * \param[out] buf             buffer; may be NULL with cap 0 (size query)
+ * \param[in]  cap             capacity of buf in bytes
+ * \param[out] needed          bytes needed (may be NULL); 1 when no pair is covered
+ * \return GV_OK; GV_ERR_BUFFER; GV_ERR_HANDLE; GV_ERR_ARGUMENT; GV_ERR_IO (file missing); GV_ERR_INPUT (malformed line). */
+int gv_benchmark_words(gv_model* m, const char* benchmark_path, char* buf, int64_t cap, int64_t* needed);
+
 /* A benchmark correlation's uncertainty: each of `replicates` replicates resamples the pairs (bootstrap) and draws the
  * vectors w ~ N(w_hat, Sigma); sd is the sd of those joint replicates and [lo, hi] = estimate -+ z sd (it contains the
  * estimate). sd_pairs: pairs resampled at the trained vectors; sd_noise: vector draws on all pairs; noise_shift: mean

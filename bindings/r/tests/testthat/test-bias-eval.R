@@ -135,6 +135,10 @@ test_that("evaluate matches cor() in R and its intervals contain the estimates",
   expect_equal(c(r2$oov, r2$oov_ratio), c(1, 100 / (nrow(p) + 1)))
   expect_equal(r$words, length(unique(c(p[, 1], p[, 2]))))
   expect_true(r$flagged_words > 0 && r$flagged_words <= r$words)
+  # Each used word's reliability, in order of first use: the same words, and as many flagged as the count says.
+  expect_equal(vapply(r$word_reliability, function(w) w$word, ""), unique(as.vector(t(p[, 1:2]))))
+  expect_equal(sum(vapply(r$word_reliability, function(w) w$flags != 0L, TRUE)), r$flagged_words)
+  expect_false(any(vapply(r2$word_reliability, function(w) w$word == "zz-not-a-word", TRUE)))
   expect_equal(r$pearson, cor(cosv, gold), tolerance = 1e-10)
   expect_equal(r$spearman, cor(cosv, gold, method = "spearman"), tolerance = 1e-10)
   # The p-values of "no correlation": R's cor.test (Spearman by its t approximation, as scipy and gensim).

@@ -46,6 +46,8 @@ static class EvaluateCommand
                     w.WriteStartObject("spearman_interval"); WriteUncertainty(w, b.SpearmanInterval); w.WriteEndObject();
                     w.WriteStartObject("pearson_interval"); WriteUncertainty(w, b.PearsonInterval); w.WriteEndObject();
                     w.WriteNumber("words", b.Words.Count); w.WriteNumber("flagged_words", b.FlaggedWords);
+                    // Every word of the pairs used, with its reliability (as a similarity's "words").
+                    QueryOptions.WriteWordList(w, "word_reliability", b.Words);
                     w.WriteStartArray("warnings"); foreach (var x in b.Warnings) w.WriteStringValue(x); w.WriteEndArray();
                     w.WriteEndObject();
                 }

@@ -76,8 +76,15 @@ sealed class QueryOptions(string defaultMethod = "calibrated", string? methodHel
     {
         w.WriteBoolean("flagged", iv.Flagged);
         w.WriteStartArray("warnings"); foreach (var x in iv.Warnings) w.WriteStringValue(x); w.WriteEndArray();
-        w.WriteStartArray("words");
-        foreach (var x in iv.Words)
+        WriteWordList(w, "words", iv.Words);
+    }
+
+    /// <summary>Each word's reliability as a JSON array of objects (word, has_covariance, held_fixed, contexts, dof,
+    /// noise_ratio, cos_trained_wls, variance_status, flagged).</summary>
+    public static void WriteWordList(System.Text.Json.Utf8JsonWriter w, string name, IEnumerable<WordReliability> words)
+    {
+        w.WriteStartArray(name);
+        foreach (var x in words)
         {
             w.WriteStartObject();
             w.WriteString("word", x.Word); w.WriteBoolean("has_covariance", x.HasCovariance); w.WriteBoolean("held_fixed", x.HeldFixed);

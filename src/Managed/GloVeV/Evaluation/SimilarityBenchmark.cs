@@ -134,6 +134,12 @@ public static class SimilarityBenchmark
             Sd(noise.Where(double.IsFinite).ToArray()), noise.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average() - est, k, level);
     }
 
+    /// <summary>The distinct words of the pairs the model covers, in order of first use: the words a benchmark's result
+    /// reports the reliability of (<see cref="BenchmarkResult.Words"/>).</summary>
+    public static IReadOnlyList<int> UsedWordIds(GloVeModel m, IReadOnlyList<WordPair> pairs) => WordIds(Resolve(m, pairs).Used);
+
+    static int[] WordIds(List<(int A, int B, double Score)> used) => used.SelectMany(u => new[] { u.A, u.B }).Distinct().ToArray();
+
     public static BenchmarkResult Evaluate(Propagation p, IReadOnlyList<WordPair> pairs, string name = "", int draws = IntervalDefaults.Samples,
         ulong seed = IntervalDefaults.Seed, double level = IntervalDefaults.Level)
     {
@@ -147,7 +153,7 @@ public static class SimilarityBenchmark
         var resamples = Resamples(used.Count, draws, seed);
         var sp = Uncertainty(Correlation.Spearman, point, drawn, resamples, gold, level, name);
         var pe = Uncertainty(Correlation.Pearson, point, drawn, resamples, gold, level, name);
-        var words = p.Reliability(used.SelectMany(u => new[] { u.A, u.B }).Distinct());
+        var words = p.Reliability(WordIds(used));
         return new BenchmarkResult(name, pairs.Count, used.Count, pairs.Count - used.Count, 100.0 * (pairs.Count - used.Count) / pairs.Count,
             pe.Estimate, sp.Estimate, sp, pe, oovWords) { Words = words, Warnings = Warnings(words, name) };
     }
