@@ -168,6 +168,14 @@ static unsafe class QueryExports
         return CopyString(string.Join("\n", CalibrationLimits.ResultWarnings(rel, flags)), buf, cap, needed);
     });
 
+    [UnmanagedCallersOnly(EntryPoint = "gv_not_identifiable_warning")]
+    public static int NotIdentifiableWarning(byte* what, long bad, long total, byte** reasons, long n, byte* buf, long cap, long* needed) => Guard.Run(() =>
+    {
+        var w = Str(what, "what");
+        if (bad < 0 || total < bad) throw new AbiException(Status.Argument, $"bad must be in 0..total, got {bad} of {total}");
+        return CopyString(CalibrationLimits.NotIdentifiableWarning(w, bad, total, StrArray(reasons, n, "reasons")), buf, cap, needed);
+    });
+
     [UnmanagedCallersOnly(EntryPoint = "gv_word_warnings")]
     public static int WordWarnings(nint h, byte** words, long n, byte* buf, long cap, long* needed) => Guard.Run(() =>
     {

@@ -447,6 +447,20 @@ static void test_pipeline_options_and_vector_files(void) {
     CHECK(m && gv_similarity(m, "alpha", "beta", NULL, &iv) == GV_ERR_INPUT, "no covariance: an error by default");
     CHECK(m && gv_similarity(m, "alpha", "beta", QP(GV_METHOD_DELTA, 0, 0, 0, 1), &iv) == GV_OK && (iv.flags & GV_FLAG_NO_COVARIANCE)
           && fabs(iv.plugin - (0.5 * 3 - 1.25 * 4) / (sqrt(0.5 * 0.5 + 1.25 * 1.25) * 5)) < 1e-7, "held fixed: plug-in cosine, flagged");
+    /* The core's not-identifiable warning: one text for every front door. */
+    {
+        const char* why[] = {"covers_range", "covers_range", "debiased_norm_not_positive"};
+        char nb[512]; int64_t nneed = 0;
+        CHECK(gv_not_identifiable_warning("neighbours", 3, 10, why, 3, nb, sizeof nb, &nneed) == GV_OK
+              && !strncmp(nb, "3 of 10 neighbours not identifiable (covers_range, debiased_norm_not_positive): the data carry no information", 100)
+              && nneed == (int64_t)strlen(nb) + 1, "not-identifiable warning, several: '%s'", nb);
+        CHECK(gv_not_identifiable_warning("cos(a, b)", 1, 1, why, 1, nb, sizeof nb, NULL) == GV_OK
+              && !strncmp(nb, "cos(a, b) not identifiable (covers_range): ", 43), "not-identifiable warning, one: '%s'", nb);
+        CHECK(gv_not_identifiable_warning("x", 0, 4, NULL, 0, nb, sizeof nb, &nneed) == GV_OK && nb[0] == 0 && nneed == 1, "none: empty");
+        CHECK(gv_not_identifiable_warning("x", 5, 4, NULL, 0, nb, sizeof nb, NULL) == GV_ERR_ARGUMENT, "bad > total");
+        CHECK(gv_not_identifiable_warning(NULL, 1, 1, NULL, 0, nb, sizeof nb, NULL) == GV_ERR_ARGUMENT, "what NULL");
+        CHECK(gv_not_identifiable_warning("x", 1, 1, NULL, 2, nb, sizeof nb, NULL) == GV_ERR_ARGUMENT, "reasons NULL with n > 0");
+    }
     /* Plain values: a model without variances has nothing to say about its words (every word lacks a covariance). */
     {
         const char* ws[] = {"alpha", "beta"};

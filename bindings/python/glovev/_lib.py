@@ -220,6 +220,7 @@ _SIGNATURES = {
     "gv_result_warnings": (c_int32, [c_void_p, _STRS, c_int64, c_int32, c_int32, c_char_p, c_int64, _P(c_int64)]),
     "gv_word_warnings": (c_int32, [c_void_p, _STRS, c_int64, c_char_p, c_int64, _P(c_int64)]),
     "gv_benchmark_words": (c_int32, [c_void_p, c_char_p, c_char_p, c_int64, _P(c_int64)]),
+    "gv_not_identifiable_warning": (c_int32, [c_char_p, c_int64, c_int64, _STRS, c_int64, c_char_p, c_int64, _P(c_int64)]),
     "gv_model_vector": (c_int32, [c_void_p, c_char_p, _DP, c_int64]),
     "gv_model_vectors": (c_int32, [c_void_p, _DP, c_int64]),
     "gv_model_has_covariance": (c_int32, [c_void_p, c_char_p, _P(c_int32)]),

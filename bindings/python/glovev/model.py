@@ -55,13 +55,15 @@ def _warn_not_identifiable(statuses, reasons, what, stacklevel=3):
     bad = [i for i, st in enumerate(statuses) if st == "not_identifiable"]
     if not bad:
         return
-    why = list(dict.fromkeys(reasons[i] for i in bad if reasons[i]))
-    why = " (%s)" % ", ".join(why) if why else ""
-    lead = ("%s not identifiable%s" % (what, why) if len(statuses) == 1
-            else "%d of %d %s not identifiable%s" % (len(bad), len(statuses), what, why))
-    warnings.warn("glovev: %s: the data carry no information for the interval, so its estimate, sd and p-value are not "
-                  "meaningful and its bounds are NaN; the plug-in value is the statistic at the trained vectors" % lead,
-                  ReliabilityWarning, stacklevel=stacklevel)
+    # The text is the core's (gv_not_identifiable_warning), as R and the CLI give it.
+    why = [reasons[i] for i in bad if reasons[i]]
+    arr, n = L.string_array(why, "reasons")
+    need = c_int64()
+    w = L.encode(what)
+    L._check(L._lib.gv_not_identifiable_warning(w, len(bad), len(statuses), arr, n, None, 0, byref(need)))
+    buf = ctypes.create_string_buffer(max(1, need.value))
+    L._check(L._lib.gv_not_identifiable_warning(w, len(bad), len(statuses), arr, n, buf, len(buf), byref(need)))
+    warnings.warn("glovev: " + buf.value.decode("utf-8"), ReliabilityWarning, stacklevel=stacklevel)
 FLAG_NO_COVARIANCE, FLAG_NOISY, FLAG_NOT_CONVERGED, FLAG_APPROXIMATED, FLAG_UNCALIBRATED, FLAG_OMITTED_BOUND = 1, 2, 4, 8, 16, 32
 
 

@@ -149,12 +149,9 @@ glovev_reliability <- function(m, word) {
 .not_identifiable <- function(status, reason = NA_character_, what = "results") {
   bad <- !is.na(status) & status == "not_identifiable"
   if (!any(bad)) return(invisible(FALSE))
-  why <- unique(reason[bad & !is.na(reason)])
-  why <- if (length(why)) sprintf(" (%s)", paste(why, collapse = ", ")) else ""
-  lead <- if (length(status) == 1) sprintf("%s not identifiable%s", what, why)
-          else sprintf("%d of %d %s not identifiable%s", sum(bad), length(status), what, why)
-  warning(sprintf("glovev: %s: the data carry no information for the interval, so its estimate, sd and p-value are not meaningful and its bounds are NaN; the plug-in value is the statistic at the trained vectors",
-                  lead), call. = FALSE)
+  # The text is the core's (gv_not_identifiable_warning), as Python and the CLI give it.
+  why <- as.character(reason[bad & !is.na(reason)])
+  warning("glovev: ", .Call(C_not_identifiable_warning, what, sum(bad), length(status), why), call. = FALSE)
   invisible(TRUE)
 }
 

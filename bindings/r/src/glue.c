@@ -21,7 +21,7 @@ FN(gv_model_covariance); FN(gv_model_has_covariance); FN(gv_similarity); FN(gv_c
 FN(gv_evaluate); FN(gv_evaluate_compare); FN(gv_weat); FN(gv_rnd); FN(gv_weat_difference); FN(gv_rnd_difference); FN(gv_method_parse); FN(gv_word_reliability); FN(gv_interval_defaults);
 FN(gv_matrix_open); FN(gv_matrix_free); FN(gv_matrix_shape); FN(gv_matrix_row);
 FN(gv_train_options_run_default); FN(gv_calibrate_options_default); FN(gv_calibrate); FN(gv_bootstrap_options_default); FN(gv_bootstrap);
-FN(gv_compare_uncertainty_options_default); FN(gv_compare_uncertainty); FN(gv_result_warnings); FN(gv_word_warnings); FN(gv_benchmark_words);
+FN(gv_compare_uncertainty_options_default); FN(gv_compare_uncertainty); FN(gv_result_warnings); FN(gv_word_warnings); FN(gv_benchmark_words); FN(gv_not_identifiable_warning);
 
 static void* handle = NULL;
 
@@ -55,7 +55,7 @@ SEXP C_load(SEXP spath) {
     LOAD(gv_matrix_open); LOAD(gv_matrix_free); LOAD(gv_matrix_shape); LOAD(gv_matrix_row);
     LOAD(gv_train_options_run_default); LOAD(gv_calibrate_options_default); LOAD(gv_calibrate); LOAD(gv_bootstrap_options_default);
     LOAD(gv_bootstrap); LOAD(gv_compare_uncertainty_options_default); LOAD(gv_compare_uncertainty); LOAD(gv_result_warnings);
-    LOAD(gv_word_warnings); LOAD(gv_benchmark_words);
+    LOAD(gv_word_warnings); LOAD(gv_benchmark_words); LOAD(gv_not_identifiable_warning);
     return R_NilValue;
 }
 
@@ -179,6 +179,18 @@ SEXP C_benchmark_words(SEXP xp, SEXP path) {
     }
     UNPROTECT(1);
     return out;
+}
+
+SEXP C_not_identifiable_warning(SEXP what, SEXP bad, SEXP total, SEXP reasons) {
+    need_lib();
+    int n = 0;
+    const char** r = utf8_words(reasons, &n);
+    const char* w = str1(what, "what");
+    int64_t need = 0;
+    check(p_gv_not_identifiable_warning(w, (int64_t)Rf_asReal(bad), (int64_t)Rf_asReal(total), r, n, NULL, 0, &need));
+    char* buf = R_alloc((size_t)(need > 0 ? need : 1), 1);
+    check(p_gv_not_identifiable_warning(w, (int64_t)Rf_asReal(bad), (int64_t)Rf_asReal(total), r, n, buf, need > 0 ? need : 1, &need));
+    return Rf_mkString(buf);
 }
 
 SEXP C_ptr_is_null(SEXP xp) {
@@ -816,7 +828,8 @@ static const R_CallMethodDef calls[] = {
     {"C_calibrate", (DL_FUNC)&C_calibrate, 11}, {"C_bootstrap", (DL_FUNC)&C_bootstrap, 14},
     {"C_compare_uncertainty", (DL_FUNC)&C_compare_uncertainty, 7}, {"C_ptr_is_null", (DL_FUNC)&C_ptr_is_null, 1},
     {"C_result_warnings", (DL_FUNC)&C_result_warnings, 4}, {"C_word_warnings", (DL_FUNC)&C_word_warnings, 2},
-    {"C_benchmark_words", (DL_FUNC)&C_benchmark_words, 2}, {NULL, NULL, 0}};
+    {"C_benchmark_words", (DL_FUNC)&C_benchmark_words, 2}, {"C_not_identifiable_warning", (DL_FUNC)&C_not_identifiable_warning, 4},
+    {NULL, NULL, 0}};
 
 void R_init_glovev(DllInfo* dll) {
     R_registerRoutines(dll, NULL, calls, NULL, NULL);

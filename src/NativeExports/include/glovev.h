@@ -541,6 +541,21 @@ int gv_result_warnings(gv_model* m, const char* const* words, int64_t n, int32_t
  * \return GV_OK; GV_ERR_BUFFER; GV_ERR_HANDLE; GV_ERR_ARGUMENT (words or a words[i] NULL, n < 0, buf NULL with cap > 0). */
 int gv_word_warnings(gv_model* m, const char* const* words, int64_t n, char* buf, int64_t cap, int64_t* needed);
 
+/* The core's warning for results that are not identifiable (GV_STATUS_NOT_IDENTIFIABLE): "cos(a, b) not identifiable
+ * (covers_range): the data carry no information ..." for one result, "3 of 10 neighbours not identifiable (...): ..."
+ * for several; "" when bad is 0. Bindings warn with this text instead of composing their own.
+ * \param[in]  what     what the results are, e.g. "cos(war, peace)" or "neighbours" (UTF-8, not NULL)
+ * \param[in]  bad      how many of them are not identifiable (0..total)
+ * \param[in]  total    how many results there are
+ * \param[in]  reasons  the reason names of those results (gv_reason_name); repeats are named once; may be NULL with n 0
+ * \param[in]  n        number of reasons
+ * \param[out] buf      buffer for the text; may be NULL with cap 0 (size query)
+ * \param[in]  cap      capacity of buf in bytes
+ * \param[out] needed   bytes needed including the NUL (may be NULL)
+ * \return GV_OK; GV_ERR_BUFFER; GV_ERR_ARGUMENT (what NULL, bad outside 0..total, reasons NULL with n > 0, n < 0). */
+int gv_not_identifiable_warning(const char* what, int64_t bad, int64_t total, const char* const* reasons, int64_t n,
+                                char* buf, int64_t cap, int64_t* needed);
+
 /* A word's index.
  * \param[in]  m      the handle
  * \param[in]  word   the word

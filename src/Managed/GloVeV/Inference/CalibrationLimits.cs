@@ -50,6 +50,20 @@ public static class CalibrationLimits
             "in the exact-model study 95% intervals held the truth 68-84% of the time there for delta, 11-47% for sample; read it as too narrow, or use 'calibrated'");
     }
 
+    /// <summary>The warning for <paramref name="bad"/> of <paramref name="total"/> results (named by
+    /// <paramref name="what"/>) that are not identifiable, with their distinct reasons (the core's names); "" when none
+    /// is. One text for every front door that warns about a result rather than printing its reason sentences.</summary>
+    public static string NotIdentifiableWarning(string what, long bad, long total, IEnumerable<string> reasons)
+    {
+        if (bad < 0 || total < bad) throw new ArgumentOutOfRangeException(nameof(bad), $"{bad} not identifiable of {total} results");
+        if (bad == 0) return "";
+        var why = reasons.Where(r => !string.IsNullOrEmpty(r)).Distinct().ToList();
+        string because = why.Count > 0 ? $" ({string.Join(", ", why)})" : "";
+        string lead = total == 1 ? $"{what} not identifiable{because}" : $"{bad} of {total} {what} not identifiable{because}";
+        return $"{lead}: the data carry no information for the interval, so its estimate, sd and p-value are not meaningful " +
+               "and its bounds are NaN; the plug-in value is the statistic at the trained vectors";
+    }
+
     /// <summary>What GV_FLAG_UNCALIBRATED means, for a front door that has only the flag and the words' noise ratios.</summary>
     public static string Describe(double maxNoiseRatio) =>
         $"interval not calibrated: at noise ratios >= {Fmt(NoiseRatio)} (estimated here up to {Fmt(maxNoiseRatio)}) the exact-model studies show this " +
