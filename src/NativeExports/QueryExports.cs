@@ -173,7 +173,11 @@ static unsafe class QueryExports
     {
         var w = Str(what, "what");
         if (bad < 0 || total < bad) throw new AbiException(Status.Argument, $"bad must be in 0..total, got {bad} of {total}");
-        return CopyString(CalibrationLimits.NotIdentifiableWarning(w, bad, total, StrArray(reasons, n, "reasons")), buf, cap, needed);
+        var why = StrArray(reasons, n, "reasons");
+        var known = Enum.GetValues<IntervalReason>().Where(r => r != IntervalReason.None).Select(Interval.ReasonName).ToHashSet();
+        foreach (var r in why)
+            if (!known.Contains(r)) throw new AbiException(Status.Argument, $"reasons: '{r}' is not a reason name (gv_reason_name: {string.Join(", ", known)})");
+        return CopyString(CalibrationLimits.NotIdentifiableWarning(w, bad, total, why), buf, cap, needed);
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_word_warnings")]
@@ -272,6 +276,7 @@ static unsafe class QueryExports
         var m = Model(h);
         var o = Options(opts);
         var first = StrArray(a, n, "a"); var second = StrArray(b, n, "b");
+        NonNegativeCapacity(cap, "cap");
         if (n == 0) return Status.Ok;
         var dst = Out(result, cap, n, "out");
         // Pairs are independent queries (each exactly as one gv_similarity call with these options): run them side by side.

@@ -158,5 +158,15 @@ public class InferenceTests
         // Equal human scores leave a correlation undefined: said so, not an internal error.
         var flat = TestPaths.WriteCorpus(TestPaths.TempDir(), "x1 a1 5\nx1 b1 5\ny1 b1 5\n", "pairs.txt");
         Assert.Contains("undefined", Assert.Throws<GloVeVException>(() => SimilarityBenchmark.Evaluate(p, WordPairs.Load(flat), draws: 50)).Message);
+        // A byte-order mark is skipped (the first line is data, not a header); invalid UTF-8 is an error naming its
+        // line, never a word turned into U+FFFD and left out as out of vocabulary.
+        var dir = TestPaths.TempDir();
+        var bom = Path.Combine(dir, "bom.txt");
+        File.WriteAllBytes(bom, [0xEF, 0xBB, 0xBF, .. "x1 a1 9\r\nx1 b1 1\ny1 b1 9"u8]);
+        Assert.Equal([("x1", "a1", 9.0), ("x1", "b1", 1.0), ("y1", "b1", 9.0)], WordPairs.Load(bom).Select(q => (q.A, q.B, q.Score)));
+        var invalid = Path.Combine(dir, "invalid.txt");
+        File.WriteAllBytes(invalid, [.. "x1 a1 9\nx1 "u8, 0xFF, .. " 1\n"u8]);
+        Assert.Contains("invalid.txt:2: not valid UTF-8", Assert.Throws<GloVeVException>(() => WordPairs.Load(invalid)).Message);
+        Assert.Contains("is a folder", Assert.Throws<MissingFileException>(() => WordPairs.Load(dir)).Message);
     }
 }

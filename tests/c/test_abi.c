@@ -253,6 +253,7 @@ static void test_hostile_inputs(const char* fixture) {
     CHECK(gv_model_vector(m, "war", v, -1) == GV_ERR_ARGUMENT, "negative cap, vector -> argument error, got '%s'", gv_last_error());
     CHECK(gv_blas_backend(sb, -5, &sneed) == GV_ERR_ARGUMENT, "negative cap, backend -> argument error, got '%s'", gv_last_error());
     CHECK(gv_model_word(m, 0, sb, 1, &sneed) == GV_ERR_BUFFER, "a cap too small is still a buffer error");
+    CHECK(gv_similarities(m, a, b, 0, NULL, out, -1) == GV_ERR_ARGUMENT, "negative cap with no pairs -> argument error");
     /* A benchmark's used words, NUL after each, in order of first use; a pair with an unknown word is left out. */
     char bench[256];
     snprintf(bench, sizeof bench, "/tmp/glovev-abi-bench-%d.txt", (int)getpid());
@@ -264,7 +265,14 @@ static void test_hostile_inputs(const char* fixture) {
     CHECK(gv_benchmark_words(m, bench, bw, sizeof bw, &bneed) == GV_OK && !strcmp(bw, "war") && !strcmp(bw + 4, "peace") && !strcmp(bw + 10, "army"),
           "benchmark words: %s", gv_last_error());
     CHECK(gv_benchmark_words(m, bench, bw, 8, &bneed) == GV_ERR_BUFFER, "benchmark words: small buffer");
+    /* Invalid UTF-8 in a benchmark file is an error naming its line, not a pair silently left out. */
+    bf = fopen(bench, "w");
+    fprintf(bf, "war peace 5\nwar \xff\xfe 2\n");
+    fclose(bf);
+    CHECK(gv_benchmark_words(m, bench, bw, sizeof bw, &bneed) == GV_ERR_INPUT && strstr(gv_last_error(), ":2:") && strstr(gv_last_error(), "UTF-8"),
+          "invalid UTF-8 named with its line: %s", gv_last_error());
     remove(bench);
+    CHECK(gv_benchmark_words(m, "/tmp", bw, sizeof bw, &bneed) == GV_ERR_IO && strstr(gv_last_error(), "folder"), "a folder is named as such: %s", gv_last_error());
     CHECK(gv_benchmark_words(m, bench, bw, sizeof bw, &bneed) == GV_ERR_IO && strstr(gv_last_error(), bench) != NULL, "benchmark words: missing file named: %s", gv_last_error());
     gv_model_free(m);
 }
@@ -460,6 +468,9 @@ static void test_pipeline_options_and_vector_files(void) {
         CHECK(gv_not_identifiable_warning("x", 5, 4, NULL, 0, nb, sizeof nb, NULL) == GV_ERR_ARGUMENT, "bad > total");
         CHECK(gv_not_identifiable_warning(NULL, 1, 1, NULL, 0, nb, sizeof nb, NULL) == GV_ERR_ARGUMENT, "what NULL");
         CHECK(gv_not_identifiable_warning("x", 1, 1, NULL, 2, nb, sizeof nb, NULL) == GV_ERR_ARGUMENT, "reasons NULL with n > 0");
+        const char* odd[] = {"not_a_reason"};
+        CHECK(gv_not_identifiable_warning("x", 1, 1, odd, 1, nb, sizeof nb, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "not_a_reason"),
+              "an unknown reason name is refused: %s", gv_last_error());
     }
     /* Plain values: a model without variances has nothing to say about its words (every word lacks a covariance). */
     {

@@ -10,11 +10,13 @@ public static class WordPairs
 {
     public static IReadOnlyList<WordPair> Load(string path)
     {
+        if (Directory.Exists(path)) throw new MissingFileException($"{path}: is a folder, not a benchmark file");
         if (!File.Exists(path)) throw new MissingFileException($"{path}: benchmark file not found");
         var pairs = new List<WordPair>();
         int lineNo = 0;
         bool sawData = false;
-        foreach (var raw in File.ReadLines(path))
+        var lines = Lines(path);
+        foreach (var raw in lines)
         {
             lineNo++;
             var line = raw.Trim();
@@ -29,7 +31,7 @@ public static class WordPairs
                 // A header names its columns: a third field with a digit ("3,5") or a non-finite number ("inf", "nan")
                 // is a malformed score, not a header, even on the first line.
                 bool headerLike = f.Length < 3 || (!f[2].Any(char.IsAsciiDigit) && !IsNonFinite(f[2]));
-                if (headerLike && !sawData && pairs.Count == 0 && lineNo == FirstContentLine(path)) continue; // header
+                if (headerLike && !sawData && pairs.Count == 0 && lineNo == FirstContentLine(lines)) continue; // header
                 throw new GloVeVException($"{path}:{lineNo}: expected 'word1 word2 score', got '{(line.Length > 60 ? line[..60] + "..." : line)}'");
             }
             sawData = true;
@@ -41,10 +43,36 @@ public static class WordPairs
 
     static bool IsNonFinite(string s) => s.TrimStart('+', '-').ToLowerInvariant() is "inf" or "infinity" or "nan" or "∞";
 
-    static int FirstContentLine(string path)
+    static int FirstContentLine(IReadOnlyList<string> lines)
     {
         int n = 0;
-        foreach (var l in File.ReadLines(path)) { n++; var t = l.Trim(); if (t.Length > 0 && !t.StartsWith('#')) return n; }
+        foreach (var l in lines) { n++; var t = l.Trim(); if (t.Length > 0 && !t.StartsWith('#')) return n; }
         return -1;
+    }
+
+    static readonly System.Text.UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The file's lines, decoded strictly: a word with invalid UTF-8 would otherwise become U+FFFD and its pair
+    /// be left out as out of vocabulary without a word said (a corpus with invalid UTF-8 is refused too). A leading
+    /// byte-order mark is skipped.</summary>
+    static List<string> Lines(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+        var lines = new List<string>();
+        int lineNo = 0;
+        for (int at = start; at < bytes.Length;)
+        {
+            int end = Array.IndexOf(bytes, (byte)'\n', at);
+            if (end < 0) end = bytes.Length;
+            lineNo++;
+            try { lines.Add(Strict.GetString(bytes, at, end - at)); }
+            catch (System.Text.DecoderFallbackException)
+            {
+                throw new GloVeVException($"{path}:{lineNo}: not valid UTF-8 (a benchmark file must be UTF-8 text)");
+            }
+            at = end + 1;
+        }
+        return lines;
     }
 }
