@@ -1303,9 +1303,12 @@ class Model:
             warnings.warn("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or "
                           "cos(trained, WLS) < 0.9; see Model.reliability)" % (path, r.flagged_words, r.words),
                           ReliabilityWarning, stacklevel=2)
+        used_words = self._benchmark_words(path)
+        if len(used_words) != r.words:  # the file was read twice (gv_evaluate, gv_benchmark_words)
+            raise L.InputError("%s: the benchmark file changed while it was read (%d words, then %d)" % (path, r.words, len(used_words)))
         return BenchmarkResult(r.pairs, r.used, r.oov, r.words, r.flagged_words, r.spearman, r.pearson,
                                _correlation(r.spearman_ci), _correlation(r.pearson_ci), r.spearman_p, r.pearson_p,
-                               self._reliabilities(self._benchmark_words(path), 0))
+                               self._reliabilities(used_words, 0))
 
     def _benchmark_words(self, path):
         """The distinct words of a benchmark's pairs that the model covers (gv_benchmark_words), in order of first use."""

@@ -339,6 +339,13 @@ def test_evaluate_defaults_seed_and_cli_parity(model, cli, fixture_dir):
     assert (b["oov"], b["oov_ratio"]) == (e.oov, e.oov_ratio) and e.oov_ratio == pytest.approx(100.0 * e.oov / e.pairs)
 
 
+def test_evaluate_notices_a_benchmark_file_that_changed_between_its_two_reads(model, monkeypatch):
+    # gv_evaluate and gv_benchmark_words each read the file: a different word list means it changed in between.
+    monkeypatch.setattr(glovev.Model, "_benchmark_words", lambda self, path: ["war"])
+    with pytest.raises(glovev.InputError, match="changed while it was read"):
+        quiet(model.evaluate_word_pairs, BENCH, samples=20)
+
+
 def test_evaluate_arguments(model):
     with pytest.raises(glovev.FileError):
         model.evaluate_word_pairs("/nonexistent/bench.txt")

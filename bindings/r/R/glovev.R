@@ -519,12 +519,15 @@ glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL
   if (r[[5]] > 0)
     warning(sprintf("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or cos(trained, WLS) < 0.9; see glovev_reliability)",
                     benchmark, as.integer(r[[5]]), as.integer(r[[4]])), call. = FALSE)
+  used_words <- .Call(C_benchmark_words, .ptr(m), .path(benchmark, "benchmark"))
+  if (length(used_words) != r[[4]]) # the file is read twice (gv_evaluate, gv_benchmark_words)
+    stop(sprintf("%s: the benchmark file changed while it was read (%d words, then %d)", benchmark, as.integer(r[[4]]), length(used_words)), call. = FALSE)
   # oov_ratio: left-out pairs in percent of the file's pairs, as gensim, the CLI and Python report it.
   structure(list(pairs = r[[1]], used = r[[2]], oov = r[[3]], oov_ratio = if (r[[1]] > 0) 100 * r[[3]] / r[[1]] else NaN,
                  words = r[[4]], flagged_words = r[[5]], spearman = r[[6]], pearson = r[[7]],
                  spearman_p = r[[26]], pearson_p = r[[27]],
                  spearman_sd = sp$sd, spearman_ci = sp$ci, pearson_sd = pe$sd, pearson_ci = pe$ci, spearman_interval = sp, pearson_interval = pe,
-                 word_reliability = .words(m, .Call(C_benchmark_words, .ptr(m), .path(benchmark, "benchmark")), 0L)),
+                 word_reliability = .words(m, used_words, 0L)),
             class = "glovev_benchmark", benchmark = benchmark)
 }
 
