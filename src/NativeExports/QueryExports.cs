@@ -172,12 +172,7 @@ static unsafe class QueryExports
     public static int NotIdentifiableWarning(byte* what, long bad, long total, byte** reasons, long n, byte* buf, long cap, long* needed) => Guard.Run(() =>
     {
         var w = Str(what, "what");
-        if (bad < 0 || total < bad) throw new AbiException(Status.Argument, $"bad must be in 0..total, got {bad} of {total}");
-        var why = StrArray(reasons, n, "reasons");
-        var known = Enum.GetValues<IntervalReason>().Where(r => r != IntervalReason.None).Select(Interval.ReasonName).ToHashSet();
-        foreach (var r in why)
-            if (!known.Contains(r)) throw new AbiException(Status.Argument, $"reasons: '{r}' is not a reason name (gv_reason_name: {string.Join(", ", known)})");
-        return CopyString(CalibrationLimits.NotIdentifiableWarning(w, bad, total, why), buf, cap, needed);
+        return CopyString(CalibrationLimits.NotIdentifiableWarning(w, bad, total, StrArray(reasons, n, "reasons")), buf, cap, needed);
     });
 
     [UnmanagedCallersOnly(EntryPoint = "gv_word_warnings")]

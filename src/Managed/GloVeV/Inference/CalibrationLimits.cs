@@ -55,9 +55,12 @@ public static class CalibrationLimits
     /// is. One text for every front door that warns about a result rather than printing its reason sentences.</summary>
     public static string NotIdentifiableWarning(string what, long bad, long total, IEnumerable<string> reasons)
     {
-        if (bad < 0 || total < bad) throw new ArgumentOutOfRangeException(nameof(bad), $"{bad} not identifiable of {total} results");
-        if (bad == 0) return "";
+        if (bad < 0 || total < bad) throw new BadArgumentException($"bad must be in 0..total, got {bad} of {total}");
         var why = reasons.Where(r => !string.IsNullOrEmpty(r)).Distinct().ToList();
+        var known = Enum.GetValues<IntervalReason>().Where(r => r != IntervalReason.None).Select(Interval.ReasonName).ToList();
+        foreach (var r in why)
+            if (!known.Contains(r)) throw new BadArgumentException($"reasons: '{r}' is not a reason name ({string.Join(", ", known)})");
+        if (bad == 0) return "";
         string because = why.Count > 0 ? $" ({string.Join(", ", why)})" : "";
         string lead = total == 1 ? $"{what} not identifiable{because}" : $"{bad} of {total} {what} not identifiable{because}";
         return $"{lead}: the data carry no information for the interval, so its estimate, sd and p-value are not meaningful " +
