@@ -43,7 +43,7 @@ static unsafe class Marshalling
     public static Span<T> Out<T>(T* p, long len, long needed, string name) where T : unmanaged
     {
         if (p == null) throw new AbiException(Status.Argument, $"{name} is NULL");
-        if (len < 0) throw new AbiException(Status.Argument, $"{name} length is negative ({len})");
+        NonNegativeCapacity(len, $"{name} length");
         if (len < needed) throw new AbiException(Status.Buffer, $"{name} holds {len} elements but {needed} are needed");
         return new Span<T>(p, checked((int)needed));
     }

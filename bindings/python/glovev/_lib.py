@@ -290,6 +290,16 @@ def _check(status):
     raise GloVeVError(msg, status)
 
 
+def text(fn, *args):
+    """What a call of the ABI's size-query convention, fn(*args, buf, cap, needed), writes: a first call with no buffer
+    asks for the size, the second fills one; the bytes without the final NUL."""
+    need = c_int64()
+    _check(fn(*args, None, 0, ctypes.byref(need)))
+    buf = ctypes.create_string_buffer(max(1, need.value))
+    _check(fn(*args, buf, len(buf), ctypes.byref(need)))
+    return buf.raw[:max(0, need.value - 1)]
+
+
 def encode(s, name="word"):
     """UTF-8 bytes of a str argument; anything else is a TypeError."""
     if isinstance(s, bytes):

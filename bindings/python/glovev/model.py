@@ -56,14 +56,9 @@ def _warn_not_identifiable(statuses, reasons, what, stacklevel=3):
     if not bad:
         return
     # The text is the core's (gv_not_identifiable_warning), as R and the CLI give it.
-    why = [reasons[i] for i in bad if reasons[i]]
-    arr, n = L.string_array(why, "reasons")
-    need = c_int64()
-    w = L.encode(what)
-    L._check(L._lib.gv_not_identifiable_warning(w, len(bad), len(statuses), arr, n, None, 0, byref(need)))
-    buf = ctypes.create_string_buffer(max(1, need.value))
-    L._check(L._lib.gv_not_identifiable_warning(w, len(bad), len(statuses), arr, n, buf, len(buf), byref(need)))
-    warnings.warn("glovev: " + buf.value.decode("utf-8"), ReliabilityWarning, stacklevel=stacklevel)
+    arr, n = L.string_array([reasons[i] for i in bad if reasons[i]], "reasons")
+    line = L.text(L._lib.gv_not_identifiable_warning, L.encode(what), len(bad), len(statuses), arr, n).decode("utf-8")
+    warnings.warn("glovev: " + line, ReliabilityWarning, stacklevel=stacklevel)
 FLAG_NO_COVARIANCE, FLAG_NOISY, FLAG_NOT_CONVERGED, FLAG_APPROXIMATED, FLAG_UNCALIBRATED, FLAG_OMITTED_BOUND = 1, 2, 4, 8, 16, 32
 
 
@@ -623,11 +618,7 @@ class Model:
     def premise_warnings(self):
         """What the variance stage found about GloVe-V's premise (words off their WLS optimum, an unconverged model,
         pseudo-inverses), as a list of sentences; shown as a ReliabilityWarning by :meth:`load`."""
-        need = c_int64()
-        L._lib.gv_model_warnings(self._handle(), None, 0, byref(need))
-        buf = ctypes.create_string_buffer(max(1, need.value))
-        L._check(L._lib.gv_model_warnings(self._handle(), buf, len(buf), byref(need)))
-        text = buf.value.decode("utf-8")
+        text = L.text(L._lib.gv_model_warnings, self._handle()).decode("utf-8")
         return [l for l in text.split("\n") if l]
 
     def close(self):
@@ -904,11 +895,7 @@ class Model:
         if not words:
             return
         arr, n = L.string_array(words, "words")
-        need = c_int64()
-        L._lib.gv_word_warnings(self._handle(), arr, n, None, 0, byref(need))
-        buf = ctypes.create_string_buffer(max(1, need.value))
-        L._check(L._lib.gv_word_warnings(self._handle(), arr, n, buf, len(buf), byref(need)))
-        for line in buf.value.decode("utf-8").split("\n"):
+        for line in L.text(L._lib.gv_word_warnings, self._handle(), arr, n).decode("utf-8").split("\n"):
             if line:
                 # One frame fewer than _reliabilities' count: that warns from one call deeper.
                 warnings.warn("glovev: " + line, ReliabilityWarning, stacklevel=stacklevel - 1)
@@ -1124,12 +1111,8 @@ class Model:
         rel = tuple(dataclasses.replace(r, held_fixed=not r.has_covariance) for r in map(self.reliability, distinct))
         if flags:
             arr, n = L.string_array(distinct, "words")
-            need = c_int64()
-            ap = 1 if approximate else 0
-            L._lib.gv_result_warnings(self._handle(), arr, n, int(flags), ap, None, 0, byref(need))
-            buf = ctypes.create_string_buffer(max(1, need.value))
-            L._check(L._lib.gv_result_warnings(self._handle(), arr, n, int(flags), ap, buf, len(buf), byref(need)))
-            for line in buf.value.decode("utf-8").split("\n"):
+            text = L.text(L._lib.gv_result_warnings, self._handle(), arr, n, int(flags), 1 if approximate else 0)
+            for line in text.decode("utf-8").split("\n"):
                 if line:
                     warnings.warn("glovev: " + line, ReliabilityWarning, stacklevel=stacklevel)
         return rel
@@ -1312,12 +1295,7 @@ class Model:
 
     def _benchmark_words(self, path):
         """The distinct words of a benchmark's pairs that the model covers (gv_benchmark_words), in order of first use."""
-        p = L.path(path, "path")
-        need = c_int64()
-        L._check(L._lib.gv_benchmark_words(self._handle(), p, None, 0, byref(need)))
-        buf = ctypes.create_string_buffer(max(1, need.value))
-        L._check(L._lib.gv_benchmark_words(self._handle(), p, buf, len(buf), byref(need)))
-        text = buf.raw[: need.value - 1].decode("utf-8") if need.value > 1 else ""
+        text = L.text(L._lib.gv_benchmark_words, self._handle(), L.path(path, "path")).decode("utf-8")
         return text.split("\0") if text else []
 
     @_params("BenchmarkComparison")

@@ -160,6 +160,8 @@ SEXP C_word_warnings(SEXP xp, SEXP words) {
     return Rf_mkString(buf);
 }
 
+static SEXP nul_separated(const char* buf, int64_t need);
+
 SEXP C_benchmark_words(SEXP xp, SEXP path) {
     gv_model* m = model_of(xp);
     const char* p = str1(path, "benchmark");
@@ -167,18 +169,7 @@ SEXP C_benchmark_words(SEXP xp, SEXP path) {
     check(p_gv_benchmark_words(m, p, NULL, 0, &need));
     char* buf = R_alloc((size_t)(need > 0 ? need : 1), 1);
     check(p_gv_benchmark_words(m, p, buf, need > 0 ? need : 1, &need));
-    /* NUL after each word: count them, then make the vector. */
-    R_xlen_t n = 0;
-    for (int64_t i = 0; i + 1 < need; i++) if (buf[i] == 0) n++;
-    if (need > 1) n++;
-    SEXP out = PROTECT(Rf_allocVector(STRSXP, n));
-    const char* w = buf;
-    for (R_xlen_t i = 0; i < n; i++) {
-        SET_STRING_ELT(out, i, Rf_mkCharCE(w, CE_UTF8));
-        w += strlen(w) + 1;
-    }
-    UNPROTECT(1);
-    return out;
+    return nul_separated(buf, need);
 }
 
 SEXP C_not_identifiable_warning(SEXP what, SEXP bad, SEXP total, SEXP reasons) {
@@ -211,21 +202,25 @@ SEXP C_model_shape(SEXP xp) {
     return out;
 }
 
+/* Words written one after another, a NUL after each (gv_model_words, gv_benchmark_words), as a character vector;
+ * no word is empty, so an empty string (or the end of the need bytes) ends the list. */
+static SEXP nul_separated(const char* buf, int64_t need) {
+    R_xlen_t n = 0;
+    for (int64_t at = 0; at < need && buf[at]; at += (int64_t)strlen(buf + at) + 1) n++;
+    SEXP out = PROTECT(Rf_allocVector(STRSXP, n));
+    const char* w = buf;
+    for (R_xlen_t i = 0; i < n; i++, w += strlen(w) + 1) SET_STRING_ELT(out, i, Rf_mkCharCE(w, CE_UTF8));
+    UNPROTECT(1);
+    return out;
+}
+
 SEXP C_model_words(SEXP xp) {
     gv_model* m = model_of(xp);
-    int64_t v, d, need = 0; int32_t hv;
-    check(p_gv_model_shape(m, &v, &d, &hv));
+    int64_t need = 0;
     check(p_gv_model_words(m, NULL, 0, &need));
     char* buf = R_alloc((size_t)(need > 0 ? need : 1), 1);
     check(p_gv_model_words(m, buf, need, &need));
-    SEXP out = PROTECT(Rf_allocVector(STRSXP, (R_xlen_t)v));
-    const char* w = buf;
-    for (int64_t i = 0; i < v; i++) {
-        SET_STRING_ELT(out, (R_xlen_t)i, Rf_mkCharCE(w, CE_UTF8));
-        w += strlen(w) + 1;
-    }
-    UNPROTECT(1);
-    return out;
+    return nul_separated(buf, need);
 }
 
 /* All vectors as a V x D matrix (one bulk call; R is column-major, the ABI row-major). */

@@ -60,16 +60,14 @@ public static class WordPairs
         var bytes = File.ReadAllBytes(path);
         int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
         var lines = new List<string>();
-        int lineNo = 0;
         for (int at = start; at < bytes.Length;)
         {
             int end = Array.IndexOf(bytes, (byte)'\n', at);
             if (end < 0) end = bytes.Length;
-            lineNo++;
             try { lines.Add(Strict.GetString(bytes, at, end - at)); }
             catch (System.Text.DecoderFallbackException)
             {
-                throw new GloVeVException($"{path}:{lineNo}: not valid UTF-8 (a benchmark file must be UTF-8 text)");
+                throw new GloVeVException($"{path}:{lines.Count + 1}: not valid UTF-8 (a benchmark file must be UTF-8 text)");
             }
             at = end + 1;
         }

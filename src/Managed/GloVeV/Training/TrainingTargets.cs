@@ -27,21 +27,20 @@ public static class TrainingTargets
     /// <summary>(float) log x and (float) f(x), remembered per value: a window's counts repeat a few values (1/d for
     /// one meeting at distance d, small sums of them) — in gutenberg_10M 4,096 values are 95% of 23.4M non-zeros — and
     /// log and pow were ~5% of a one-epoch run. Direct-mapped on the value's bits, so every answer is the one the
-    /// formulas give.</summary>
+    /// formulas give; x > 0, so the bits of +0.0 (an unfilled slot's key) are never asked for.</summary>
     internal sealed class TargetMemo(double xMax, double alpha)
     {
         const int Bits = 12;
         readonly ulong[] _keys = new ulong[1 << Bits];
         readonly float[] _log = new float[1 << Bits], _weight = new float[1 << Bits];
-        readonly bool[] _used = new bool[1 << Bits];
 
         public (float LogX, float F) Of(double x)
         {
             ulong bits = BitConverter.DoubleToUInt64Bits(x);
             int slot = (int)((bits * 0x9E3779B97F4A7C15UL) >> (64 - Bits));
-            if (!_used[slot] || _keys[slot] != bits)
+            if (_keys[slot] != bits)
             {
-                _keys[slot] = bits; _used[slot] = true;
+                _keys[slot] = bits;
                 _log[slot] = (float)Math.Log(x);
                 _weight[slot] = (float)TrainingOptions.Weight(x, xMax, alpha);
             }
