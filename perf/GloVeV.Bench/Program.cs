@@ -180,7 +180,7 @@ switch (args.FirstOrDefault())
             cases.Add(($"{words} words", GloVeV.Inference.Statistic.Lin(Enumerable.Range(1, words - 1).Select(k => (1.0, GloVeV.Inference.Statistic.Cosine(0, k))).ToArray()), words));
         foreach (var (name, stat, n) in cases)
         {
-            var vs = v.Take(n).ToArray(); var cs = covN.Take(n).ToArray(); var ls = l.Take(n).ToArray(); var dof = Enumerable.Repeat(100, n).ToArray();
+            var vs = v.Take(n).ToArray(); var cs = covN.Take(n).ToArray(); var ls = l.Take(n).ToArray(); var dof = Enumerable.Repeat(100.0, n).ToArray();
             double delta = Median(Time(reps, () => GloVeV.Inference.IntervalEngine.Delta(stat, vs, cs, 0.95)));
             double cal = Median(Time(reps, () => GloVeV.Inference.IntervalEngine.Calibrated(stat, vs, cs, ls, dof, 0.95, draws, 1)));
             Console.WriteLine(string.Create(inv, $"{name,-11} calibrated {cal,9:F2} ms   delta {delta,8:F4} ms   ratio {cal / delta,8:F0}"));
@@ -189,8 +189,9 @@ switch (args.FirstOrDefault())
     }
     case "coverage":
     {
-        // coverage [REPS=1000] [DRAWS=1000] [METHODS=delta,sample,calibrated] [CONTEXTS=120,25] [RHOS=0.1,0.5,0.9] [NRS=0.1,0.5,1,2]: the exact-model coverage
-        // grid of README's "Intervals" table (D = 20; rho x NR; |K| - D = 100 and 5).
+        // coverage [REPS=1000] [DRAWS=1000] [METHODS=delta,sample,calibrated] [CONTEXTS=120,25] [RHOS=0.1,0.5,0.9] [NRS=0.1,0.5,1,2]
+        // [POPULATION=200:0]: the exact-model coverage grid of README's "Intervals" table (D = 20; rho x NR; |K| - D = 100 and 5);
+        // POPULATION = WORDS:SPREAD[:OFFSET], the model's other words for the calibrated method's variance prior (0:0 = none).
         int reps = args.Length > 1 ? int.Parse(args[1], inv) : 1000;
         int draws = args.Length > 2 ? int.Parse(args[2], inv) : GloVeV.Inference.IntervalDefaults.Samples;
         var methods = (args.Length > 3 ? args[3] : "delta,sample,calibrated").Split(',').Select(GloVeV.Inference.Interval.ParseMethod).ToArray();
@@ -200,13 +201,15 @@ switch (args.FirstOrDefault())
         Console.WriteLine("per method: coverage of cos(a,b) (not identifiable counts as covering) / share not identifiable / median width / rejection rate of the true null cos(a,b) = cos(a,c)");
         double[]? rhos = args.Length > 5 ? args[5].Split(',').Select(x => double.Parse(x, inv)).ToArray() : null;
         double[]? nrs = args.Length > 6 ? args[6].Split(',').Select(x => double.Parse(x, inv)).ToArray() : null;
-        GloVeV.Inference.CoverageStudy.Table(20, contexts, reps, 20261202, methods, draws, Console.WriteLine, rhos, nrs);
+        var population = args.Length > 7 ? Population(args[7]) : GloVeV.Inference.NoisePopulation.Shared;
+        Console.WriteLine($"calibrated: sigma^2 prior from {population.Label}");
+        GloVeV.Inference.CoverageStudy.Table(20, contexts, reps, 20261202, methods, draws, Console.WriteLine, rhos, nrs, population);
         Console.WriteLine($"({sw.Elapsed.TotalSeconds:F0} s)");
         return 0;
     }
     case "bias-coverage":
     {
-        // bias-coverage [REPS=500] [DRAWS=1000] [METHODS=delta,sample,calibrated] [CONTEXTS=120,25] [NRS=0.1,0.5,1,2]: exact-model
+        // bias-coverage [REPS=500] [DRAWS=1000] [METHODS=delta,sample,calibrated] [CONTEXTS=120,25] [NRS=0.1,0.5,1,2] [POPULATION=200:0]: exact-model
         // coverage of the WEAT effect size and RND, and the rejection rate of the true-null difference of two list sets.
         int reps = args.Length > 1 ? int.Parse(args[1], inv) : 500;
         int draws = args.Length > 2 ? int.Parse(args[2], inv) : GloVeV.Inference.IntervalDefaults.Samples;
@@ -216,13 +219,23 @@ switch (args.FirstOrDefault())
         var sw = System.Diagnostics.Stopwatch.StartNew();
         Console.WriteLine($"exact-model bias-score coverage: D = 20, |K| in {{{string.Join(", ", contexts)}}}, {reps} replications per cell, {draws} draws, nominal 95%");
         Console.WriteLine("per method: coverage of the true score (not identifiable counts as covering) / share not identifiable / median width / rejection rate of the true null score(lists) = score(lists')");
-        GloVeV.Evaluation.BiasCoverageStudy.Table(contexts, nrs, reps, 20261203, methods, draws, Console.WriteLine);
+        var population = args.Length > 6 ? Population(args[6]) : GloVeV.Inference.NoisePopulation.Shared;
+        Console.WriteLine($"calibrated: sigma^2 prior from {population.Label}");
+        GloVeV.Evaluation.BiasCoverageStudy.Table(contexts, nrs, reps, 20261203, methods, draws, Console.WriteLine, population);
         Console.WriteLine($"({sw.Elapsed.TotalSeconds:F0} s)");
         return 0;
     }
     default:
-        Console.Error.WriteLine("usage: GloVeV.Bench smoke | coverage [REPS] [DRAWS] [METHODS] [CONTEXTS] | bias-coverage [REPS] [DRAWS] [METHODS] [CONTEXTS] [NRS] | bdn [BenchmarkDotNet args] | baseline-cooccur ... | baseline-train ... | dgemm N THREADS");
+        Console.Error.WriteLine("usage: GloVeV.Bench smoke | coverage [REPS] [DRAWS] [METHODS] [CONTEXTS] [RHOS] [NRS] [POPULATION] | bias-coverage [REPS] [DRAWS] [METHODS] [CONTEXTS] [NRS] [POPULATION] | bdn [BenchmarkDotNet args] | baseline-cooccur ... | baseline-train ... | dgemm N THREADS");
         return 2;
+}
+
+// WORDS:SPREAD[:OFFSET] (e.g. 200:0, 0:0 for none): the other words of the simulated model for the calibrated method's σ² prior.
+static GloVeV.Inference.NoisePopulation Population(string arg)
+{
+    var p = arg.Split(':');
+    return new GloVeV.Inference.NoisePopulation(int.Parse(p[0], CultureInfo.InvariantCulture), p.Length > 1 ? double.Parse(p[1], CultureInfo.InvariantCulture) : 0,
+        p.Length > 2 ? double.Parse(p[2], CultureInfo.InvariantCulture) : 0);
 }
 
 // The first `per` covariances (0 = all) of each complete chunk file, each D x D; d receives D.

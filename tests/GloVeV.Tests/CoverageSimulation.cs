@@ -48,10 +48,45 @@ public class CoverageSimulation(ITestOutputHelper output)
     public void CalibratedIsNeverOverconfidentInNoisyCells(double rho, double nr, int contexts, ulong seed)
     {
         var c = Cell(rho, nr, contexts, seed);
-        // Required: 0.93 everywhere. Known shortfall (README, "Intervals"): with |K| - D = 5 and rho = 0.9 the calibrated
-        // interval covers 0.92-0.945 depending on the seed, so that cell is held to 0.92.
-        Assert.True(c.Coverage >= (contexts - 20 < 10 && rho > 0.8 ? 0.92 : 0.93), $"coverage {c.Coverage}");
+        // Required: 0.93 everywhere. With |K| - D = 5 and NR 0.1 the 1,000-replication grid (README, "Intervals") reads
+        // 0.938-0.961, which 300 replications (±0.014) cannot tell from 0.93, so those cells are held to 0.92.
+        Assert.True(c.Coverage >= (contexts - 20 < 10 ? 0.92 : 0.93), $"coverage {c.Coverage}");
         if (nr <= 0.5 && contexts - 20 >= 100) Assert.True(c.NotIdentifiable < 0.05, $"not identifiable {c.NotIdentifiable}");
+        Assert.True(c.Rejection <= 0.07, $"rejection {c.Rejection}");
+    }
+
+    /// <summary>Few degrees of freedom (|K| - D = 5): the model's σ² prior (200 other words with the studied words' noise
+    /// level, <see cref="NoisePopulation.Shared"/>) against none (each word's own σ² with 5 degrees of freedom). With the
+    /// prior fewer answers are not identifiable at NR 0.5 and the interval at NR 0.1 is narrower, both still covering.</summary>
+    [Fact]
+    public void VariancePriorHelpsAtFewDegreesOfFreedom()
+    {
+        CoverageCell Run(double nr, NoisePopulation pop, IntervalMethod method = IntervalMethod.Calibrated) =>
+            CoverageStudy.Run(0.5, nr, 20, 25, Reps, 71, [method], Draws, threads: 2, population: pop)[0];
+        var noisy = Run(0.5, NoisePopulation.Shared);
+        var noisyAlone = Run(0.5, NoisePopulation.None);
+        output.WriteLine($"NR 0.5: n.i. {noisy.NotIdentifiable:F3} with the prior, {noisyAlone.NotIdentifiable:F3} without; cover {noisy.Coverage:F3} / {noisyAlone.Coverage:F3}");
+        Assert.True(noisy.NotIdentifiable < 0.16, $"with the prior {noisy.NotIdentifiable}");
+        Assert.True(noisyAlone.NotIdentifiable > 0.18, $"without {noisyAlone.NotIdentifiable}");
+        Assert.True(noisy.Coverage >= 0.93, $"coverage {noisy.Coverage}");
+        var quiet = Run(0.1, NoisePopulation.Shared);
+        var quietAlone = Run(0.1, NoisePopulation.None);
+        var delta = Run(0.1, NoisePopulation.None, IntervalMethod.Delta);
+        output.WriteLine($"NR 0.1: width {quiet.MedianWidth:F3} with the prior, {quietAlone.MedianWidth:F3} without, delta {delta.MedianWidth:F3}; cover {quiet.Coverage:F3} / {quietAlone.Coverage:F3} / {delta.Coverage:F3}");
+        Assert.True(quiet.MedianWidth < 1.25 * delta.MedianWidth, $"width {quiet.MedianWidth} against delta's {delta.MedianWidth}");
+        Assert.True(quietAlone.MedianWidth > 1.25 * delta.MedianWidth, $"width without the prior {quietAlone.MedianWidth}");
+        Assert.InRange(quiet.Coverage, 0.92, 0.975);
+    }
+
+    /// <summary>Studied words twice as noisy as the rest of their model (whose 200 other words share one noise level, so
+    /// d0 is infinite): at |K| - D = 100 the outlier check gives them their own σ², and coverage holds.</summary>
+    [Fact]
+    public void AtypicalWordsKeepTheirOwnVariance()
+    {
+        var c = CoverageStudy.Run(0.5, 0.5, 20, 120, Reps, 72, [IntervalMethod.Calibrated], Draws, threads: 2,
+            population: new NoisePopulation(200, 0, -Math.Log(2)))[0];
+        output.WriteLine($"atypical words: cover {c.Coverage:F3}, n.i. {c.NotIdentifiable:F3}, reject {c.Rejection:F3}");
+        Assert.True(c.Coverage >= 0.93, $"coverage {c.Coverage}");
         Assert.True(c.Rejection <= 0.07, $"rejection {c.Rejection}");
     }
 

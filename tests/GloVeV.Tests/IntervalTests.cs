@@ -127,7 +127,7 @@ public class IntervalTests
     /// <summary>The calibrated method's bootstrap written from its definition, one replicate at a time: pseudo-truth w° =
     /// w_hat scaled to its debiased norm, draws w* = w° + L z from <see cref="IntervalEngine.Draw"/>, σ²* = σ² χ²_ν/ν in slot
     /// order, T* = the debiased statistic, sd* its delta sd by <see cref="CovarianceMath.Quadratic"/>.</summary>
-    static (double Theta, List<double> T, List<double> Sd) ReferenceReplicates(Statistic stat, double[][] v, double[]?[] cov, double[]?[] l, int[] dof, int draws, ulong seed)
+    static (double Theta, List<double> T, List<double> Sd) ReferenceReplicates(Statistic stat, double[][] v, double[]?[] cov, double[]?[] l, double[] dof, int draws, ulong seed)
     {
         int n = v.Length, d = v[0].Length;
         // A held-fixed word (no covariance): trace 0, kept as it is, σ² not redrawn, no variance.
@@ -138,7 +138,7 @@ public class IntervalTests
         IntervalEngine.Draw(vp, l, draws, seed, (b, w) =>
         {
             var scale = new double[n]; var trStar = new double[n];
-            for (int s = 0; s < n; s++) { scale[s] = cov[s] != null && dof[s] > 0 ? IntervalEngine.ChiSquare(ref chi, dof[s]) / dof[s] : 1; trStar[s] = scale[s] * tr[s]; }
+            for (int s = 0; s < n; s++) { scale[s] = cov[s] != null && dof[s] > 0 && !double.IsPositiveInfinity(dof[s]) ? IntervalEngine.ChiSquare(ref chi, dof[s]) / dof[s] : 1; trStar[s] = scale[s] * tr[s]; }
             double t = stat.ValueDebiased(w, trStar);
             if (!double.IsFinite(t)) return;
             var g = Enumerable.Range(0, n).Select(_ => new double[d]).ToArray();
@@ -159,7 +159,7 @@ public class IntervalTests
         var v = new[] { Rand(ref rng, d), Rand(ref rng, d), Rand(ref rng, d), Rand(ref rng, d) };
         var cov = new double[]?[] { Spd(ref rng, d, 0.02), Spd(ref rng, d, 0.02), Spd(ref rng, d, 0.02), null };
         var l = cov.Select(c => c == null ? null : (double[]?)CovarianceMath.SquareRoot(c, d)).ToArray();
-        int[] dof = [7, 40, 0, 25];
+        double[] dof = [7, 40, 0, 25];
         var stat = Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2) + Statistic.Cosine(1, 3);
         Assert.True(stat.BootstrapBiasCorrected);
         var iv = IntervalEngine.Calibrated(stat, v, cov, l, dof, 0.9, draws, 5);
@@ -214,7 +214,8 @@ public class IntervalTests
         var v = Enumerable.Range(0, 6).Select(_ => Rand(ref rng, d)).ToArray();
         var cov = Enumerable.Range(0, 6).Select(_ => (double[]?)Spd(ref rng, d, 0.01)).ToArray();
         var l = cov.Select(c => (double[]?)CovarianceMath.SquareRoot(c!, d)).ToArray();
-        int[] dof = [30, 30, 12, 12, 60, 0];
+        // A moderated σ² has d0 + d degrees of freedom (not a whole number) or infinitely many (known: no χ² draw).
+        double[] dof = [30, double.PositiveInfinity, 12, 17.5, 60, 0];
         var rnd = GloVeV.Evaluation.RelativeNormDistance.Statistic([0, 1], [2, 3], [4, 5]);
         Assert.True(rnd.BootstrapBiasCorrected);
         Assert.True((rnd - GloVeV.Evaluation.RelativeNormDistance.Statistic([0, 1], [2, 3], [4])).BootstrapBiasCorrected);

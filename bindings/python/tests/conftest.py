@@ -63,3 +63,52 @@ def debiased_cosine_and_sd(va, vb, ca, cb):
     f = va @ vb / np.sqrt(pa * pb)
     ga, gb = vb / np.sqrt(pa * pb) - f * va / pa, va / np.sqrt(pa * pb) - f * vb / pb
     return f, float(np.sqrt(ga @ ca @ ga + gb @ cb @ gb))
+
+
+def moderation_factor(variance_dir, word, dim):
+    """sigma~^2 / sigma^2 for `word`, the calibrated method's empirical-Bayes moderation, computed here apart from the
+    engine (scipy; after limma's squeezeVar with a trend): e = ln s^2 - digamma(d/2) + ln(d/2) regressed on a cubic in
+    ln |K| (linear below 200 words); the words sorted by |K| cut into clamp(n // 200, 1, 10) bands; polygamma(1, d0/2) =
+    the largest band's (mean r^2 - 2 se) n/(n - p) - mean polygamma(1, d/2) (<= 0: d0 infinite), d0 at most sum(d);
+    s0^2 = exp(fit + digamma(d0/2) - ln(d0/2)); sigma~^2 = (d0 s0^2 + d s^2)/(d0 + d), or s^2 itself when s^2/s0^2 is
+    outside the central 99% of F(d, d0). Words: status ok, |K| > D, sigma2 finite and positive."""
+    import csv
+    from scipy import optimize, special, stats
+    rows = list(csv.DictReader(open(Path(variance_dir) / "variance_info.tsv", encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+    def num(x):
+        try:
+            return float(x)
+        except ValueError:
+            return float("nan")
+    use = [r for r in rows if r["status"] == "ok" and int(r["contexts"]) > dim and num(r["sigma2"]) > 0]
+    k = np.array([int(r["contexts"]) for r in use], float)
+    d = k - dim
+    s2 = np.array([num(r["sigma2"]) for r in use])
+    if len(use) < 20:
+        return 1.0
+    n = len(use)
+    e = np.log(s2) - special.digamma(d / 2) + np.log(d / 2)
+    x = np.log(k)
+    deg = 0 if np.ptp(x) == 0 else 3 if n >= 200 else 1
+    X = np.vander(x, deg + 1)
+    beta, *_ = np.linalg.lstsq(X, e, rcond=None)
+    resid = e - X @ beta
+    order = np.argsort(k, kind="stable")
+    bands = min(max(n // 200, 1), 10)
+    excess = -np.inf
+    for b in range(bands):
+        idx = order[b * n // bands:(b + 1) * n // bands]
+        r2 = resid[idx] ** 2
+        se = np.std(r2) / np.sqrt(len(idx) - 1)
+        excess = max(excess, (r2.mean() - 2 * se) * n / (n - deg - 1) - special.polygamma(1, d[idx] / 2).mean())
+    d0 = np.inf if excess <= 0 else 2 * optimize.brentq(lambda h: special.polygamma(1, h) - excess, 1e-8, 1e8)
+    d0 = min(d0, d.sum())
+    r = next(r for r in use if r["word"] == word)
+    kw, sw = int(r["contexts"]), num(r["sigma2"])
+    dw = kw - dim
+    fit = np.vander([np.log(kw)], deg + 1) @ beta
+    s0 = float(np.exp(fit[0] + special.digamma(d0 / 2) - np.log(d0 / 2)))
+    if not 0.005 <= stats.f.cdf(sw / s0, dw, d0) <= 0.995:
+        return 1.0
+    return (d0 * s0 + dw * sw) / (d0 + dw) / sw

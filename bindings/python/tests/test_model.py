@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import glovev
-from conftest import debiased_cosine_and_sd, run_json
+from conftest import debiased_cosine_and_sd, moderation_factor, run_json
 from safetensors_np import load
 
 
@@ -168,14 +168,17 @@ def test_parity_with_the_cli(model, fixture_dir):
     assert len(lines) == 9
 
 
-def test_calibrated_default_reports_estimate_plugin_and_status(model):
+def test_calibrated_default_reports_estimate_plugin_and_status(model, fixture_dir):
     d = glovev.defaults()
     assert d == {"method": "calibrated", "samples": 1000, "seed": 1, "level": 0.95, "permutations": 10000, "omitted_tolerance": 0.01}
     s = model.similarity("war", "peace")
     va, vb = model.vector("war"), model.vector("peace")
     assert s.method == "calibrated" and s.status in ("ok", "not_identifiable")
     assert s.plugin == pytest.approx(cos(va, vb), rel=1e-12)
-    ca, cb = model.covariance("war"), model.covariance("peace")
+    # The covariances as the calibrated method uses them: sigma^2 moderated by the model's prior (replicated in scipy).
+    vdir = fixture_dir / "model" / "variances"
+    ca = model.covariance("war") * moderation_factor(vdir, "war", model.dim)
+    cb = model.covariance("peace") * moderation_factor(vdir, "peace", model.dim)
     debiased, sd = debiased_cosine_and_sd(va, vb, ca, cb)
     # sd: the delta method of the noise-debiased cosine; the estimate: that cosine centred by the bootstrap's median
     # error (a second-order shift, checked exactly against a replica of the bootstrap in the xunit suite).

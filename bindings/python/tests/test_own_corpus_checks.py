@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import REPO, debiased_cosine_and_sd, run_json
+from conftest import REPO, debiased_cosine_and_sd, moderation_factor, run_json
 
 KJV = REPO / "tests" / "data" / "kjv.txt.gz"
 # A small, fast schedule: the checks are about the machinery, the README numbers come from perf/uncertainty.sh.
@@ -228,7 +228,9 @@ def test_calibrated_interval_of_a_ridge_model_is_built_on_the_unshrunk_estimates
             s2 = float(info[w]["sigma2"])
             S = np.eye(len(sigma)) - lam / s2 * sigma
             Si = np.linalg.inv(S)
-            un[w] = (Si @ m.get_vector(w).astype(np.float64), sigma @ Si)
+            # sigma^2 moderated by the model's prior, as the calibrated method does (replicated in scipy).
+            g = moderation_factor(kjv_model / "model" / "variances", w, len(sigma))
+            un[w] = (Si @ m.get_vector(w).astype(np.float64), sigma @ Si * g)
         (va, ca), (vb, cb) = un[a], un[b]
         expect, expect_sd = debiased_cosine_and_sd(va, vb, ca, cb)
         cal = m.similarity(a, b)

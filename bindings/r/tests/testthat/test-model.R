@@ -65,13 +65,56 @@ test_that("the five parity queries give the CLI's numbers", {
   expect_equal(length(lines), 9)
 })
 
+# sigma~^2 / sigma^2 for `word`: the calibrated method's empirical-Bayes moderation, computed here apart from the engine
+# (after limma's squeezeVar with a trend, from R's digamma, trigamma, lm and pf): e = log s^2 - digamma(d/2) + log(d/2)
+# regressed on a cubic in log |K| (linear below 200 words); the words sorted by |K| cut into clamp(n %/% 200, 1, 10)
+# bands; trigamma(d0/2) = the largest band's (mean r^2 - 2 se) n/(n - p) - mean trigamma(d/2) (<= 0: d0 infinite), d0 at
+# most sum(d); s0^2 = exp(fit + digamma(d0/2) - log(d0/2)); sigma~^2 = (d0 s0^2 + d s^2)/(d0 + d), or s^2 itself when
+# s^2/s0^2 is outside the central 99% of F(d, d0).
+moderation_factor <- function(vdir, word, dim) {
+  info <- utils::read.delim(file.path(vdir, "variance_info.tsv"), quote = "", colClasses = "character", na.strings = character(0),
+                            encoding = "UTF-8")
+  info$contexts <- as.integer(info$contexts)
+  s2all <- suppressWarnings(as.numeric(info$sigma2))
+  use <- info$status == "ok" & info$contexts > dim & is.finite(s2all) & s2all > 0
+  n <- sum(use)
+  if (n < 20) return(1)
+  k <- info$contexts[use]; d <- k - dim; s2 <- s2all[use]
+  e <- log(s2) - digamma(d / 2) + log(d / 2)
+  x <- log(k)
+  deg <- if (diff(range(x)) == 0) 0 else if (n >= 200) 3 else 1
+  fit <- if (deg == 0) stats::lm(e ~ 1) else stats::lm(e ~ poly(x, deg, raw = TRUE))
+  r <- stats::residuals(fit)
+  ord <- order(k, method = "radix")
+  bands <- min(max(n %/% 200, 1), 10)
+  excess <- -Inf
+  for (b in seq_len(bands) - 1) {
+    idx <- ord[((b * n) %/% bands + 1):(((b + 1) * n) %/% bands)]
+    r2 <- r[idx]^2; m <- length(idx)
+    se <- sqrt(mean((r2 - mean(r2))^2) / (m - 1))
+    excess <- max(excess, (mean(r2) - 2 * se) * n / (n - deg - 1) - mean(trigamma(d[idx] / 2)))
+  }
+  d0 <- if (excess <= 0) Inf else 2 * stats::uniroot(function(h) trigamma(h) - excess, c(1e-8, 1e8), tol = 1e-12)$root
+  d0 <- min(d0, sum(d))
+  i <- which(info$word == word)
+  kw <- info$contexts[i]; sw <- s2all[i]; dw <- kw - dim
+  centre <- stats::predict(fit, newdata = data.frame(x = log(kw)))[[1]]
+  s0 <- exp(centre + digamma(d0 / 2) - log(d0 / 2))
+  p <- stats::pf(sw / s0, dw, d0)
+  if (p < 0.005 || p > 0.995) return(1)
+  (d0 * s0 + dw * sw) / (d0 + dw) / sw
+}
+
 test_that("the calibrated default reports estimate, plug-in, status and the words' reliability", {
   m <- glovev_load(file.path(fixture, "model"))
   d <- glovev_defaults()
   expect_equal(d$method, "calibrated"); expect_equal(d$samples, 1000); expect_equal(d$seed, 1); expect_equal(d$level, 0.95)
   s <- glovev_similarity(m, "war", "peace")
   va <- glovev_vector(m, "war"); vb <- glovev_vector(m, "peace")
-  ca <- glovev_covariance(m, "war"); cb <- glovev_covariance(m, "peace")
+  # The covariances as the calibrated method uses them: sigma^2 moderated by the model's prior (replicated below).
+  vdir <- file.path(fixture, "model", "variances")
+  ca <- glovev_covariance(m, "war") * moderation_factor(vdir, "war", length(va))
+  cb <- glovev_covariance(m, "peace") * moderation_factor(vdir, "peace", length(va))
   expect_equal(s$plugin, sum(va * vb) / sqrt(sum(va^2) * sum(vb^2)), tolerance = 1e-12)
   # The noise-debiased cosine and its delta-method sd (traces held fixed); the estimate is that cosine centred by the
   # bootstrap's median error (checked exactly against a replica of the bootstrap in the xunit suite).

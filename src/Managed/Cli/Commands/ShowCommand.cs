@@ -27,6 +27,8 @@ static class ShowCommand
             (int Contexts, double Sigma2, string Status, double NoiseRatio) row = default;
             bool hasInfo = info != null && info.TryGetValue(w, out row);
             var rel = new Propagation(m).Reliability([id])[0];
+            var prior = m.ReliabilityTable.Prior(m);
+            var (calS2, calDof) = m.ReliabilityTable.CalibratedSigma2(m, id);
             if (r.GetValue(json)) Output.WriteJson(j =>
             {
                 j.WriteString("word", w); j.WriteNumber("index", id); j.WriteNumber("count", m.Vocabulary.CountOf(id));
@@ -37,7 +39,12 @@ static class ShowCommand
                     j.WriteNumber("contexts", row.Contexts); Output.Number(j, "sigma2", row.Sigma2); j.WriteString("status", row.Status);
                     Output.Number(j, "noise_ratio", row.NoiseRatio);
                     j.WriteNumber("dof", rel.Dof); Output.Number(j, "cos_trained_wls", rel.CosTrainedWls);
+                    // The calibrated method's σ² (moderated by the model's prior, VariancePrior) and its degrees of freedom.
+                    Output.Number(j, "calibrated_sigma2", calS2); Output.Number(j, "calibrated_dof", calDof);
                 }
+                j.WriteStartObject("variance_prior");
+                j.WriteNumber("words", prior.Words); Output.Number(j, "prior_dof", prior.PriorDof);
+                j.WriteEndObject();
                 j.WriteBoolean("flagged", rel.Flagged);
                 j.WriteStartArray("warnings"); foreach (var x in rel.Warnings) j.WriteStringValue(x); j.WriteEndArray();
                 if (c != null) { j.WriteStartArray("covariance"); foreach (var x in c) j.WriteNumberValue(x); j.WriteEndArray(); }
@@ -46,6 +53,9 @@ static class ShowCommand
             {
                 Console.WriteLine($"{w}: index {id}, count {m.Vocabulary.CountOf(id)}, |w| = {Math.Sqrt(v.Sum(x => x * x)):F4}" +
                     (hasInfo ? $", {row.Contexts} contexts, sigma2 {Output.F(row.Sigma2, 6)}, noise ratio tr(Sigma)/|w|^2 {Output.F(row.NoiseRatio, 4)}, dof {rel.Dof}, cos(trained, WLS) {Output.F(rel.CosTrainedWls, 4)} ({row.Status})" : ""));
+                if (hasInfo && double.IsFinite(calS2))
+                    Console.WriteLine($"calibrated method: sigma2 {Output.F(calS2, 6)} with {Dof(calDof)} degrees of freedom " +
+                        (prior.Active ? $"(the model's sigma2 prior over {prior.Words} words: {Dof(prior.PriorDof)} prior degrees of freedom)" : "(no sigma2 prior: too few words)"));
                 foreach (var x in rel.Warnings) Console.Error.WriteLine($"glovev: warning: '{w}': {x}");
                 if (c != null)
                     Output.Table(Enumerable.Range(0, m.Dim).Select(q => q.ToString()).Prepend("").ToArray(),
@@ -55,4 +65,6 @@ static class ShowCommand
         }));
         return cmd;
     }
+
+    static string Dof(double d) => double.IsPositiveInfinity(d) ? "infinite" : Output.F(d, 1);
 }

@@ -71,8 +71,9 @@ public static class BiasCoverageStudy
     }
 
     public static IReadOnlyList<BiasCoverageCell> Run(string score, double nr, int contexts, int reps, ulong seed, IntervalMethod[] methods,
-        int draws = IntervalDefaults.Samples, double level = IntervalDefaults.Level)
+        int draws = IntervalDefaults.Samples, double level = IntervalDefaults.Level, NoisePopulation? population = null)
     {
+        population ??= NoisePopulation.Shared;
         if (score != "weat" && score != "rnd") throw new GloVeVException($"score must be weat or rnd, got '{score}'");
         int dof = contexts - Dim;
         if (dof < 1) throw new GloVeVException($"coverage study: contexts ({contexts}) must exceed the dimension ({Dim})");
@@ -88,15 +89,21 @@ public static class BiasCoverageStudy
         Parallel.For(0, reps, r =>
         {
             var rng = new SplitMix64(SplitMix64.Derive(seed, (ulong)r));
-            var v = new double[n][]; var cov = new double[n][]; var l = new double[]?[n];
-            for (int w = 0; w < n; w++) (v[w], cov[w], l[w]) = CoverageStudy.Fit(ref rng, truth[w], Dim, contexts, Math.Sqrt(s2));
-            var dofs = Enumerable.Repeat(dof, n).ToArray();
+            var v = new double[n][]; var cov = new double[]?[n]; var l = new double[]?[n]; var fitted = new double[n];
+            for (int w = 0; w < n; w++) (v[w], cov[w], l[w], fitted[w]) = CoverageStudy.Fit(ref rng, truth[w], Dim, contexts, Math.Sqrt(s2));
+            var dofs = Enumerable.Repeat((double)dof, n).ToArray();
+            // The calibrated method's σ² are moderated by the prior of the model these words belong to.
+            var bg = new SplitMix64(SplitMix64.Derive(seed ^ 0xBAC6, (ulong)r));
+            var prior = population.Prior(ref bg, s2, fitted, dof, contexts);
+            var mcov = new double[]?[n]; var ml = new double[]?[n]; var mdof = new double[n];
+            for (int w = 0; w < n; w++) (mcov[w], ml[w], mdof[w]) = prior.Apply(cov[w], l[w], fitted[w], dof, contexts);
             ulong s = SplitMix64.Derive(seed ^ 0xB1A5, (ulong)r);
             var res = new (bool Ni, bool Cover, double Width, bool Dni, bool Rej)[m];
             for (int k = 0; k < m; k++)
             {
-                var iv = CoverageStudy.Estimate(methods[k], stat, v[..scoreSlots], cov[..scoreSlots], l[..scoreSlots], dofs[..scoreSlots], level, draws, s);
-                var dv = CoverageStudy.Estimate(methods[k], diff, v, cov, l, dofs, level, draws, s + 1);
+                var (c, f, dd) = methods[k] == IntervalMethod.Calibrated ? (mcov, ml, mdof) : (cov, l, dofs);
+                var iv = CoverageStudy.Estimate(methods[k], stat, v[..scoreSlots], c[..scoreSlots], f[..scoreSlots], dd[..scoreSlots], level, draws, s);
+                var dv = CoverageStudy.Estimate(methods[k], diff, v, c, f, dd, level, draws, s + 1);
                 res[k] = (!iv.Identifiable, !iv.Identifiable || (iv.Lo <= theta && theta <= iv.Hi), iv.Identifiable ? iv.Hi - iv.Lo : double.NaN,
                     !dv.Identifiable, dv.Identifiable && (dv.Lo > 0 || dv.Hi < 0));
             }
@@ -115,7 +122,8 @@ public static class BiasCoverageStudy
     }
 
     /// <summary>The grid (score x |K| - D x NR) as a markdown table.</summary>
-    public static string Table(int[] contexts, double[] noiseRatios, int reps, ulong seed, IntervalMethod[] methods, int draws, Action<string>? progress = null)
+    public static string Table(int[] contexts, double[] noiseRatios, int reps, ulong seed, IntervalMethod[] methods, int draws, Action<string>? progress = null,
+        NoisePopulation? population = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -128,7 +136,7 @@ public static class BiasCoverageStudy
             foreach (int k in contexts)
                 foreach (double nr in noiseRatios)
                 {
-                    var cells = Run(score, nr, k, reps, seed, methods, draws);
+                    var cells = Run(score, nr, k, reps, seed, methods, draws, population: population);
                     var line = new StringBuilder(string.Format(inv, "| {0} ({1:F3}) | {2} | {3} |", score == "weat" ? "WEAT effect size" : "RND", cells[0].Truth, k - Dim, nr));
                     foreach (var c in cells)
                         line.Append(string.Format(inv, " {0:F3} / {1:F3} / {2:F3} / {3:F3} ({4:F2}) |", c.Coverage, c.NotIdentifiable, c.MedianWidth, c.Rejection, c.DiffNotIdentifiable));

@@ -80,8 +80,8 @@ public static unsafe class CorpusCalibration
     sealed class Simulated
     {
         public double[] Truth = [];
-        public double NoiseRatio;
-        public int Dof;
+        public double NoiseRatio, Sigma2;
+        public int Dof, Contexts;
         public double[][] W = [];      // per replicate
         public double[] S2 = [];       // per replicate σ²*: Σ* = σ²* A⁻¹, its factor sqrt(σ²*) chol(A⁻¹)
         public double[] AInverse = [], Factor = [];
@@ -142,6 +142,12 @@ public static unsafe class CorpusCalibration
             progress?.Invoke(0.3 * done / needed.Length);
         });
 
+        // The calibrated method moderates each word's σ² by the model's prior (as Propagation does); the prior is fitted
+        // to the fitted σ² of the words simulated here (every band's, its trend on |K| spanning them).
+        // (In word order, not the dictionary's, which depends on the threads: the same seed must give the same table.)
+        var simulatedWords = needed.Select(i => sims[i]).ToArray();
+        var prior = VariancePrior.Fit(simulatedWords.Select(w => w.Sigma2).ToArray(), simulatedWords.Select(w => (double)w.Dof).ToArray(),
+            simulatedWords.Select(w => (double)w.Contexts).ToArray());
         var rows = new List<CalibrationRow>();
         int bandsDone = 0;
         foreach (var b in bands)
@@ -156,9 +162,9 @@ public static unsafe class CorpusCalibration
                 int t = job / reps, r = job % reps;
                 int a = b.Words[t];
                 ulong seed = SplitMix64.Derive(o.Seed, ((ulong)a << 20) + (ulong)r);
-                Score(loc, 0, o, Statistic.Cosine(0, 1), [sims[a], sims[b.Nn1[t]]], r, seed);
-                Score(loc, 1, o, Statistic.Cosine(0, 1), [sims[a], sims[b.Partner[t]]], r, seed + 1);
-                Score(loc, 2, o, Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2), [sims[a], sims[b.Nn1[t]], sims[b.Nn2[t]]], r, seed + 2);
+                Score(loc, 0, o, prior, Statistic.Cosine(0, 1), [sims[a], sims[b.Nn1[t]]], r, seed);
+                Score(loc, 1, o, prior, Statistic.Cosine(0, 1), [sims[a], sims[b.Partner[t]]], r, seed + 1);
+                Score(loc, 2, o, prior, Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2), [sims[a], sims[b.Nn1[t]], sims[b.Nn2[t]]], r, seed + 2);
                 return loc;
             }, loc =>
             {
@@ -195,10 +201,9 @@ public static unsafe class CorpusCalibration
         static List<double>[,] Init(int m) { var w = new List<double>[3, m]; for (int s = 0; s < 3; s++) for (int k = 0; k < m; k++) w[s, k] = []; return w; }
     }
 
-    static void Score(Tally t, int s, CalibrationOptions o, Statistic stat, Simulated[] words, int r, ulong seed)
+    static void Score(Tally t, int s, CalibrationOptions o, VariancePrior prior, Statistic stat, Simulated[] words, int r, ulong seed)
     {
         double truth = stat.Value(words.Select(w => w.Truth).ToArray());
-        var dof = words.Select(w => w.Dof).ToArray();
         for (int k = 0; k < o.Methods.Length; k++)
         {
             // As Propagation does: the paper's methods take the trained vectors and the reported Σ, the calibrated one the
@@ -208,6 +213,10 @@ public static unsafe class CorpusCalibration
             var v = words.Select(w => w.Point(r, unbiased)).ToArray();
             var cov = words.Select(w => (double[]?)w.Cov(r, unbiased)).ToArray();
             var l = words.Select(w => (double[]?)w.L(r, unbiased)).ToArray();
+            var dof = words.Select(w => (double)w.Dof).ToArray();
+            if (unbiased)
+                for (int u = 0; u < words.Length; u++)
+                    (cov[u], l[u], dof[u]) = prior.Apply(cov[u], l[u], words[u].S2[r], dof[u], words[u].Contexts);
             var iv = CoverageStudy.Estimate(o.Methods[k], stat, v, cov, l, dof, o.Level, o.DrawSamples, seed);
             t.Count[s, k]++;
             if (!iv.Identifiable) { t.Ni[s, k]++; t.Covered[s, k]++; continue; }
@@ -255,6 +264,7 @@ public static unsafe class CorpusCalibration
         double n2 = w.Sum(c => c * c);
         var l0 = CovarianceMath.SquareRoot(ainv, d);
         var s = new Simulated { Truth = w, NoiseRatio = n2 > 0 ? sigma2 * trA / n2 : double.PositiveInfinity, Dof = k - d,
+            Sigma2 = sigma2, Contexts = k,
             W = new double[reps][], S2 = new double[reps], AInverse = ainv, Factor = l0 };
         // The same formula Propagation applies to a model's Σ, at σ² = 1 (S = I - λA⁻¹ does not depend on σ²; the
         // covariance scales with it).

@@ -4,6 +4,32 @@ using GloVeV.Training;
 
 namespace GloVeV.Inference;
 
+/// <summary>The other words of the simulated model, whose σ² the calibrated method's prior (<see cref="VariancePrior"/>) is
+/// fitted to with the studied words': <see cref="Words"/> of them, each with the studied words' |K| and a true σ² of
+/// the studied words' times exp(<see cref="Offset"/> + <see cref="Spread"/> z), z standard normal, so Spread = 0 is a model
+/// whose words share one noise level, larger values one whose σ² differ beyond their context counts, and an Offset makes
+/// the studied words atypical of their model (their σ² exp(-Offset) times the others' typical one). Their s² are σ² χ²_d/d draws, which is
+/// exactly the distribution of RSS/(|K| - D) of an exact-model fit. <see cref="None"/>: no other words, no prior (each
+/// word's own σ² with |K| - D degrees of freedom).</summary>
+public sealed record NoisePopulation(int Words, double Spread, double Offset = 0)
+{
+    public static readonly NoisePopulation None = new(0, 0);
+    /// <summary>The study's default: 200 other words sharing the studied words' noise level.</summary>
+    public static readonly NoisePopulation Shared = new(200, 0);
+    public string Label => Words == 0 ? "no prior" : string.Format(CultureInfo.InvariantCulture,
+        "{0} other words, ln sigma^2 = the studied words' + {1} + {2} z", Words, Offset, Spread);
+
+    /// <summary>The prior a model with these other words and the studied words' s² (all with |K| contexts) would fit.</summary>
+    public VariancePrior Prior(ref SplitMix64 rng, double sigma2, IReadOnlyList<double> studied, int dof, int contexts)
+    {
+        if (Words == 0) return VariancePrior.None;
+        var s2 = new List<double>(studied);
+        for (int j = 0; j < Words; j++)
+            s2.Add(sigma2 * Math.Exp(Offset + Spread * rng.NextGaussian()) * IntervalEngine.ChiSquare(ref rng, dof) / dof);
+        return VariancePrior.Fit(s2, Enumerable.Repeat((double)dof, s2.Count).ToArray(), Enumerable.Repeat((double)contexts, s2.Count).ToArray());
+    }
+}
+
 /// <summary>One cell of the coverage study: a method's results over the replications.</summary>
 public sealed record CoverageCell(double Rho, double NoiseRatio, int Dof, IntervalMethod Method, int Reps,
     double Coverage, double NotIdentifiable, double MedianWidth, double Rejection, double DiffNotIdentifiable, double MeanNoiseRatio);
@@ -24,8 +50,10 @@ public static class CoverageStudy
     public static readonly double[] NoiseRatios = [0.1, 0.5, 1, 2];
 
     public static IReadOnlyList<CoverageCell> Run(double rho, double nr, int dim, int contexts, int reps, ulong seed,
-        IntervalMethod[] methods, int draws = IntervalDefaults.Samples, double level = IntervalDefaults.Level, int threads = 0)
+        IntervalMethod[] methods, int draws = IntervalDefaults.Samples, double level = IntervalDefaults.Level, int threads = 0,
+        NoisePopulation? population = null)
     {
+        population ??= NoisePopulation.Shared;
         int dof = contexts - dim;
         if (dof < 1) throw new GloVeVException($"coverage study: contexts ({contexts}) must exceed the dimension ({dim})");
         double s2 = nr * (contexts - dim - 1.0) / dim; // E tr((CᵀC)⁻¹) = D/(K - D - 1) for Gaussian C
@@ -44,28 +72,34 @@ public static class CoverageStudy
         Parallel.For(0, reps, po, () => new Local(m), (r, _, loc) =>
         {
             var rng = new SplitMix64(SplitMix64.Derive(seed, (ulong)r));
-            var v = new double[3][]; var cov = new double[3][]; var l = new double[]?[3];
+            var v = new double[3][]; var cov = new double[3][]; var l = new double[]?[3]; var fitted = new double[3];
             double nrr = 0;
             for (int w = 0; w < 3; w++)
             {
-                (v[w], cov[w], l[w]) = Fit(ref rng, truth[w], dim, contexts, Math.Sqrt(s2));
+                (v[w], cov[w], l[w], fitted[w]) = Fit(ref rng, truth[w], dim, contexts, Math.Sqrt(s2));
                 if (w == 0) for (int q = 0; q < dim; q++) nrr += cov[w][q * dim + q];
             }
             loc.Nr += nrr;
-            var dofs = new[] { dof, dof, dof };
+            // The calibrated method's σ² are moderated by the prior of the model these words belong to.
+            var bg = new SplitMix64(SplitMix64.Derive(seed ^ 0xBAC6, (ulong)r));
+            var prior = population.Prior(ref bg, s2, fitted, dof, contexts);
+            var mcov = new double[]?[3]; var ml = new double[]?[3]; var mdof = new double[3];
+            for (int w = 0; w < 3; w++) (mcov[w], ml[w], mdof[w]) = prior.Apply(cov[w], l[w], fitted[w], dof, contexts);
             var pair = Statistic.Cosine(0, 1);
             var diff = Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2);
             ulong s = SplitMix64.Derive(seed ^ 0xC0FFEE, (ulong)r);
             for (int k = 0; k < m; k++)
             {
-                var iv = Estimate(methods[k], pair, [v[0], v[1]], [cov[0], cov[1]], [l[0], l[1]], [dof, dof], level, draws, s);
+                bool cal = methods[k] == IntervalMethod.Calibrated;
+                var (c, f, dofs) = cal ? (mcov, ml, mdof) : (cov, l, new double[] { dof, dof, dof });
+                var iv = Estimate(methods[k], pair, [v[0], v[1]], [c[0], c[1]], [f[0], f[1]], [dofs[0], dofs[1]], level, draws, s);
                 if (!iv.Identifiable) { loc.Ni[k]++; loc.Cover[k]++; }
                 else
                 {
                     if (iv.Lo <= rho && rho <= iv.Hi) loc.Cover[k]++;
                     loc.Widths[k].Add(iv.Hi - iv.Lo);
                 }
-                var dv = Estimate(methods[k], diff, v, cov, l, dofs, level, draws, s + 1);
+                var dv = Estimate(methods[k], diff, v, c, f, dofs, level, draws, s + 1);
                 if (!dv.Identifiable) loc.Dni[k]++;
                 else if (dv.Lo > 0 || dv.Hi < 0) loc.Rej[k]++;
             }
@@ -89,7 +123,7 @@ public static class CoverageStudy
         public double Nr;
     }
 
-    public static Interval Estimate(IntervalMethod method, Statistic stat, double[][] v, double[]?[] cov, double[]?[] l, int[] dof,
+    public static Interval Estimate(IntervalMethod method, Statistic stat, double[][] v, double[]?[] cov, double[]?[] l, double[] dof,
         double level, int draws, ulong seed) => method switch
     {
         IntervalMethod.Delta => IntervalEngine.Delta(stat, v, cov, level),
@@ -104,8 +138,8 @@ public static class CoverageStudy
         return IntervalEngine.Quantile(s, 0.5);
     }
 
-    /// <summary>One word's WLS fit: (w_hat, Σ_hat, lower Cholesky factor of Σ_hat).</summary>
-    internal static (double[] W, double[] Cov, double[] L) Fit(ref SplitMix64 rng, double[] w, int d, int k, double s)
+    /// <summary>One word's WLS fit: (w_hat, Σ_hat, lower Cholesky factor of Σ_hat, σ²_hat).</summary>
+    internal static (double[] W, double[] Cov, double[] L, double Sigma2) Fit(ref SplitMix64 rng, double[] w, int d, int k, double s)
     {
         var c = new double[k * d];
         var y = new double[k];
@@ -156,7 +190,7 @@ public static class CoverageStudy
         double sigma2 = rss / (k - d);
         var cov = hinv.Select(x => x * sigma2).ToArray();
         var l = Cholesky(cov, d) ?? throw new InvalidOperationException("simulated Sigma is singular");
-        return (wh, cov, l);
+        return (wh, cov, l, sigma2);
     }
 
     /// <summary>Lower Cholesky factor (row-major) of the lower triangle of a, or null if not positive definite.</summary>
@@ -177,7 +211,7 @@ public static class CoverageStudy
     /// <summary>The full grid as a markdown table (rows: ρ, NR, |K| - D; per method coverage, not-identifiable share,
     /// median width and rejection rate of the true-null test).</summary>
     public static string Table(int dim, int[] contexts, int reps, ulong seed, IntervalMethod[] methods, int draws, Action<string>? progress = null,
-        double[]? rhos = null, double[]? noiseRatios = null)
+        double[]? rhos = null, double[]? noiseRatios = null, NoisePopulation? population = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -190,7 +224,7 @@ public static class CoverageStudy
             foreach (double rho in rhos ?? Rhos)
                 foreach (double nr in noiseRatios ?? NoiseRatios)
                 {
-                    var cells = Run(rho, nr, dim, k, reps, seed, methods, draws);
+                    var cells = Run(rho, nr, dim, k, reps, seed, methods, draws, population: population);
                     var line = new StringBuilder($"| {k - dim} | {rho.ToString(inv)} | {nr.ToString(inv)} |");
                     foreach (var c in cells)
                         line.Append(string.Format(inv, " {0:F3} / {1:F3} / {2:F3} / {3:F3} ({4:F2}) |", c.Coverage, c.NotIdentifiable, c.MedianWidth, c.Rejection, c.DiffNotIdentifiable));

@@ -14,7 +14,7 @@ public enum IntervalMethod
     /// <summary>The default: estimate = the noise-debiased statistic (squared norms minus tr Σ, no floor, no clamp;
     /// for cosines and RND shifted by the bootstrap's median error, below);
     /// interval = symmetric studentized parametric bootstrap (bootstrap-t) from a debiased pseudo-truth, redrawing
-    /// σ² with its |K| - D degrees of freedom; cosines (their sums and differences) and the relative norm distance, whose
+    /// σ² with its degrees of freedom (each word's σ² moderated by its model's <see cref="VariancePrior"/>: d0 + |K| - D); cosines (their sums and differences) and the relative norm distance, whose
     /// debiased forms keep a second-order, skewed error, are also centred by the median error of their bootstrap replicates
     /// (<see cref="Statistic.BootstrapBiasCorrected"/>). Reported as not identifiable when a debiased squared norm is <= 0 or the
     /// interval, clipped to the statistic's range, would cover more than 90% of it (<see cref="IntervalEngine.MaxRangeShare"/>).</summary>
@@ -61,7 +61,7 @@ public static class IntervalDefaults
     public const double CosWlsFlag = 0.9;
 
     public static string Help =>
-        "calibrated (default): noise-debiased estimate (cosines and RND: shifted by the bootstrap's median error) with a studentized parametric-bootstrap interval around it (with a ridge: on the un-shrunk WLS estimates); " +
+        "calibrated (default): noise-debiased estimate (cosines and RND: shifted by the bootstrap's median error) with a studentized parametric-bootstrap interval around it (with a ridge: on the un-shrunk WLS estimates; each word's sigma^2 moderated by the model's empirical-Bayes prior, see glovev show); " +
         "'not_identifiable' where the data carry no information (covers 92-98% in README's exact-model table, 0.95-0.97 where the noise ratio is 0.1) | " +
         "delta: the paper's delta method at the plug-in vectors (covers 30-81% at cosine 0.9, 75-90% at 0.5 once the noise ratio reaches 0.5) | " +
         "sample: the paper's method of composition, percentiles of draws w ~ N(w_hat, Sigma) around their median (the mean is reported beside it) (covers 0-17% at cosine 0.9)";

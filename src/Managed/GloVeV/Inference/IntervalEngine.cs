@@ -6,7 +6,7 @@ namespace GloVeV.Inference;
 /// <summary>
 /// The interval methods on plain arrays (one slot per distinct word): vectors <c>v[s]</c>, covariances <c>cov[s]</c>
 /// (row-major D x D, null = held fixed), sampling factors <c>l[s]</c> (L Lᵀ = Σ) and the degrees of freedom of each
-/// word's σ² (|K| - D; 0 = treat σ² as known). <see cref="Propagation"/> feeds it from a model; the coverage study
+/// word's σ² (|K| - D, or more with a prior; 0 or +∞ = treat σ² as known). <see cref="Propagation"/> feeds it from a model; the coverage study
 /// (<see cref="CoverageStudy"/>) feeds it simulated fits, so both run the same code.
 /// </summary>
 public static class IntervalEngine
@@ -124,7 +124,7 @@ public static class IntervalEngine
     /// Not identifiable: T undefined (a debiased squared norm <= 0), q infinite, or the interval clipped to the
     /// statistic's range covering more than <see cref="MaxRangeShare"/> of it.
     /// </summary>
-    public static Interval Calibrated(Statistic stat, double[][] v, double[]?[] cov, double[]?[] l, int[] dof, double level, int draws, ulong seed)
+    public static Interval Calibrated(Statistic stat, double[][] v, double[]?[] cov, double[]?[] l, double[] dof, double level, int draws, ulong seed)
     {
         double z = Z(level);
         if (draws < 2) throw new GloVeVException($"number of samples must be at least 2, got {draws}");
@@ -189,7 +189,7 @@ public static class IntervalEngine
     /// batched, because the D x D work dominates: all draws of a slot are one GEMM (Z Lᵀ), and the delta variances
     /// g*ᵀ Σ* g* one GEMM of the stacked gradients with Σ per slot plus a dot per replicate.
     /// </summary>
-    static unsafe (double[] T, double[] Sd) Replicates(Statistic stat, double[][] vp, double[]?[] cov, double[]?[] l, int[] dof, double[] tr,
+    static unsafe (double[] T, double[] Sd) Replicates(Statistic stat, double[][] vp, double[]?[] cov, double[]?[] l, double[] dof, double[] tr,
         int draws, ulong seed)
     {
         int n = vp.Length, d = vp[0].Length;
@@ -262,7 +262,7 @@ public static class IntervalEngine
                         var row = new ReadOnlySpan<double>(W(s) + (long)b * d, d);
                         for (int q = 0; q < d; q++) cur[s][q] = vp[s][q] + row[q];
                     }
-                    scale[s] = cov[s] != null && dof[s] > 0 ? ChiSquare(ref rng, dof[s]) / dof[s] : 1;
+                    scale[s] = cov[s] != null && dof[s] > 0 && double.IsFinite(dof[s]) ? ChiSquare(ref rng, dof[s]) / dof[s] : 1;
                     trStar[s] = scale[s] * tr[s];
                     scales[s][b] = scale[s];
                 }
@@ -287,7 +287,7 @@ public static class IntervalEngine
     }
 
     /// <summary>χ²_ν draw: 2·Gamma(ν/2) by Marsaglia and Tsang (2000).</summary>
-    public static double ChiSquare(ref SplitMix64 rng, int nu)
+    public static double ChiSquare(ref SplitMix64 rng, double nu)
     {
         double a = nu / 2.0, boost = 1;
         if (a < 1) { boost = Math.Pow(Math.Max(rng.NextDouble(), 1e-300), 1 / a); a += 1; }

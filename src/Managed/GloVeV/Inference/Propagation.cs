@@ -80,20 +80,24 @@ public sealed class Propagation(GloVeModel model, bool approximate = false, bool
 
     /// <summary>The calibrated method on unbiased estimates: with a ridge λ each vector is first un-shrunk to the plain WLS
     /// estimate S⁻¹w_hat with its covariance σ²H⁻¹ (<see cref="CovarianceMath.RidgeUnshrink"/>); the plug-in value stays
-    /// that of the trained (ridge) vectors. A word whose H_i is singular has no unbiased estimate: not identifiable.</summary>
+    /// that of the trained (ridge) vectors. A word whose H_i is singular has no unbiased estimate: not identifiable.
+    /// Each word's σ² is then the model's moderated one (<see cref="VariancePrior"/>): its covariance is scaled by
+    /// σ̃²/σ² and its σ² has d0 + |K| - D degrees of freedom.</summary>
     Interval Calibrated(Statistic stat, int[] ids, double[][] v, double level, int draws, ulong seed)
     {
         var covs = Covs(ids);
         var factors = Factors(ids);
         double ridge = Table.Ridge;
-        var points = v;
-        if (ridge > 0)
+        var prior = Table.Prior(Model);
+        var dofs = new double[ids.Length];
+        var points = (double[][])v.Clone();
+        for (int s = 0; s < ids.Length; s++)
         {
-            points = (double[][])v.Clone();
-            for (int s = 0; s < ids.Length; s++)
+            dofs[s] = Table.Dof(Model, ids[s]);
+            if (covs[s] == null) continue;
+            double s2 = Table.Sigma2(ids[s]);
+            if (ridge > 0)
             {
-                if (covs[s] == null) continue;
-                double s2 = Table.Sigma2(ids[s]);
                 if (!(s2 > 0)) throw new GloVeVException($"'{Model.Vocabulary[ids[s]]}': sigma^2 is not recorded in variance_info.tsv; the calibrated interval of a ridge model needs it");
                 var u = CovarianceMath.RidgeUnshrink(covs[s]!, Model.Dim, s2, ridge);
                 if (u == null)
@@ -104,10 +108,12 @@ public sealed class Propagation(GloVeModel model, bool approximate = false, bool
                     };
                 points[s] = CovarianceMath.Apply(u.Value.Unshrink, v[s]);
                 covs[s] = u.Value.Covariance;
-                factors[s] = CovarianceMath.SquareRoot(covs[s]!, Model.Dim);
+                factors[s] = null;
             }
+            (covs[s], factors[s], dofs[s]) = prior.Apply(covs[s], factors[s], s2, dofs[s], dofs[s] + Model.Dim);
+            factors[s] ??= CovarianceMath.SquareRoot(covs[s]!, Model.Dim);
         }
-        var iv = IntervalEngine.Calibrated(stat, points, covs, factors, ids.Select(i => Table.Dof(Model, i)).ToArray(), level, draws, seed);
+        var iv = IntervalEngine.Calibrated(stat, points, covs, factors, dofs, level, draws, seed);
         return ridge > 0 ? iv with { Value = stat.Value(v) } : iv;
     }
 

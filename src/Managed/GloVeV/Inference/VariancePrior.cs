@@ -1,0 +1,228 @@
+namespace GloVeV.Inference;
+
+/// <summary>
+/// Empirical-Bayes moderation of the per-word noise variances σ_i² (after Smyth 2004, limma's <c>squeezeVar</c> with a
+/// trend): across a model's words, s_i² (with d_i = |K_i| - D degrees of freedom) is taken as σ_i² χ²_{d_i}/d_i with
+/// 1/σ_i² ~ s0²(K_i)⁻¹ χ²_{d0}/d0, the prior's centre s0² a cubic trend in ln |K_i|. The prior degrees of freedom d0 come
+/// from how much more the log s_i² scatter around the trend than χ² noise alone makes them, taken in the band of context
+/// counts where they scatter most beyond two standard errors, and at most the words' pooled Σ d_i, from which the trend
+/// itself is estimated. The posterior s̃_i² = (d0 s0² + d_i s_i²)/(d0 + d_i) has d0 + d_i degrees of freedom.
+/// Why: with few residual degrees of freedom σ_i² is itself very noisy (5 degrees of freedom: ±60% at 1 sd), and it is
+/// shared by every direction of the word's vector, so one noisy σ² makes a debiased norm ||w||² - tr Σ undefined and an
+/// interval needlessly wide; other words of the same model, fitted the same way, say how large it usually is. Why the
+/// band where they scatter most: on real corpora the rarest words' s² scatter less than χ² noise would make them (their
+/// log co-occurrences are few distinct small counts, not Gaussian) and frequent words' more (their σ² really differ);
+/// pooled, the two cancel into d0 = ∞, which would give every frequent word its band's σ². A word whose s² the prior
+/// does not predict (s²/s0² outside the central 1 - <see cref="OutlierLevel"/> of its F(d, d0) distribution) keeps its
+/// own σ² and d: an atypical word must not borrow its neighbours' noise level (a word twice as noisy as its band would
+/// otherwise get about half its variance; at d = 100 the check catches it almost always, at d = 5 rarely).
+/// </summary>
+public sealed class VariancePrior
+{
+    /// <summary>Fewer words than this with a σ² (and |K| > D) give no prior: the scatter of so few cannot be told from noise.</summary>
+    public const int MinWords = 20;
+    /// <summary>Two-sided level of the check that a word's s² is one the prior predicts.</summary>
+    public const double OutlierLevel = 0.01;
+    /// <summary>Words per band of context counts in which the excess scatter is measured (at most <see cref="MaxBands"/>
+    /// bands, at least one).</summary>
+    public const int WordsPerBand = 200;
+    public const int MaxBands = 10;
+
+    /// <summary>Prior degrees of freedom d0 (0 = no moderation, +∞ = σ² is the trend's).</summary>
+    public double PriorDof { get; }
+    /// <summary>Number of words the prior was fitted to.</summary>
+    public int Words { get; }
+    // The trend of E[ln s²] corrected for the χ² mean: a polynomial in z = (ln |K| - _mean)/_scale, lowest power first.
+    readonly double[] _coef;
+    readonly double _mean, _scale;
+
+    VariancePrior(double d0, double[] coef, double mean, double scale, int words) { PriorDof = d0; _coef = coef; _mean = mean; _scale = scale; Words = words; }
+
+    /// <summary>No moderation: each word keeps its own σ² and |K| - D degrees of freedom.</summary>
+    public static readonly VariancePrior None = new(0, [double.NaN], 0, 1, 0);
+
+    public bool Active => PriorDof > 0;
+
+    double Trend(double contexts)
+    {
+        double z = (Math.Log(contexts) - _mean) / _scale, e = 0;
+        for (int q = _coef.Length - 1; q >= 0; q--) e = e * z + _coef[q];
+        return e;
+    }
+
+    /// <summary>The prior's centre s0² for a word with <paramref name="contexts"/> contexts.</summary>
+    public double Centre(double contexts)
+    {
+        double e = Trend(contexts);
+        return double.IsPositiveInfinity(PriorDof) ? Math.Exp(e) : Math.Exp(e + Digamma(PriorDof / 2) - Math.Log(PriorDof / 2));
+    }
+
+    /// <summary>The posterior σ̃² and its degrees of freedom for a word's s² with <paramref name="dof"/> degrees of
+    /// freedom (+∞ when d0 is: σ² then counts as known). Without a prior, or for a word the prior does not predict,
+    /// (s², dof).</summary>
+    public (double Sigma2, double Dof) Moderate(double s2, double dof, double contexts)
+    {
+        if (!Active || !(dof > 0) || !(s2 > 0)) return (s2, dof);
+        double c = Centre(contexts);
+        if (!Predicts(s2 / c, dof)) return (s2, dof);
+        if (double.IsPositiveInfinity(PriorDof)) return (c, double.PositiveInfinity);
+        return ((PriorDof * c + dof * s2) / (PriorDof + dof), PriorDof + dof);
+    }
+
+    /// <summary>Whether a ratio s²/s0² with d degrees of freedom lies in the central 1 - <see cref="OutlierLevel"/> of
+    /// its predictive distribution, F(d, d0) (χ²_d/d when d0 = ∞).</summary>
+    public bool Predicts(double ratio, double dof)
+    {
+        double p = double.IsPositiveInfinity(PriorDof)
+            ? MathNet.Numerics.Distributions.ChiSquared.CDF(dof, ratio * dof)
+            : MathNet.Numerics.Distributions.FisherSnedecor.CDF(dof, PriorDof, ratio);
+        return p >= OutlierLevel / 2 && p <= 1 - OutlierLevel / 2;
+    }
+
+    /// <summary>A word's covariance, sampling factor and degrees of freedom with its σ² moderated: Σ and L scaled by
+    /// σ̃²/s² and sqrt of it (new arrays; the inputs may be a model's shared cache), dof = d0 + d. Unchanged without a
+    /// prior, a covariance or a positive s².</summary>
+    public (double[]? Cov, double[]? L, double Dof) Apply(double[]? cov, double[]? l, double s2, double dof, double contexts)
+    {
+        if (!Active || cov == null || !(s2 > 0) || !(dof > 0)) return (cov, l, dof);
+        var (m2, nu) = Moderate(s2, dof, contexts);
+        double r = m2 / s2, sr = Math.Sqrt(r);
+        return (cov.Select(x => x * r).ToArray(), l?.Select(x => x * sr).ToArray(), nu);
+    }
+
+    /// <summary>
+    /// Fits the prior: e_i = ln s_i² - ψ(d_i/2) + ln(d_i/2) has mean ln σ_i² and variance ψ'(d_i/2) + ψ'(d0/2). The trend
+    /// is the least-squares polynomial of e in z = standardised ln |K| (cubic from 200 words, linear below, a constant
+    /// when every word has the same |K|); the words, ordered by |K| (then as given), are cut into B = clamp(n / 200, 1, 10)
+    /// bands of consecutive ranks (band b: ranks ⌊b n/B⌋ .. ⌊(b+1) n/B⌋ - 1), and ψ'(d0/2) = the largest over the bands of
+    /// (mean(r²) - 2 se)·n/(n - p) - mean ψ'(d_i/2) (r the residuals, se = sd(r²)/sqrt(m) over the band's m words, p the
+    /// trend's coefficients; ≤ 0 everywhere: d0 = ∞), and d0 is at most Σ d_i (the trend is estimated from them).
+    /// Words with s² not finite or ≤ 0, or without residual degrees of freedom, are left out.
+    /// </summary>
+    public static VariancePrior Fit(IReadOnlyList<double> s2, IReadOnlyList<double> dof, IReadOnlyList<double> contexts)
+    {
+        var e = new List<double>(); var x = new List<double>(); var tri = new List<double>();
+        double pooled = 0;
+        for (int i = 0; i < s2.Count; i++)
+        {
+            if (!(s2[i] > 0 && double.IsFinite(s2[i]) && dof[i] > 0 && contexts[i] > 0)) continue;
+            double h = dof[i] / 2;
+            e.Add(Math.Log(s2[i]) - Digamma(h) + Math.Log(h));
+            x.Add(Math.Log(contexts[i]));
+            tri.Add(Trigamma(h));
+            pooled += dof[i];
+        }
+        int n = e.Count;
+        if (n < MinWords) return None;
+        double mean = x.Average(), scale = Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / n);
+        // A trend in |K| only where ln |K| varies (relative to its size, so rounding in a constant column is no trend).
+        int p = !(scale > 1e-9 * Math.Max(1, Math.Abs(mean))) ? 1 : n >= 200 ? 4 : 2;
+        if (p == 1) scale = 1;
+        var coef = LeastSquares(x.Select(v => (v - mean) / scale).ToArray(), e, p);
+        var prior = new VariancePrior(double.PositiveInfinity, coef, mean, scale, n);
+        var order = Enumerable.Range(0, n).OrderBy(i => x[i]).ToArray(); // stable: ties keep the given order
+        int bands = Math.Clamp(n / WordsPerBand, 1, MaxBands);
+        double excess = double.NegativeInfinity, inflate = n / (double)(n - p);
+        for (int b = 0; b < bands; b++)
+        {
+            int lo = (int)((long)b * n / bands), hi = (int)((long)(b + 1) * n / bands);
+            int m = hi - lo;
+            double rr = 0, r4 = 0, tt = 0;
+            for (int t = lo; t < hi; t++)
+            {
+                int i = order[t];
+                double r = e[i] - prior.Trend(Math.Exp(x[i]));
+                rr += r * r; r4 += r * r * r * r; tt += tri[i];
+            }
+            // Lower bound: the band's excess minus two standard errors of its mean squared residual, so that the
+            // largest of several noisy bands is not mistaken for a real spread.
+            double ms = rr / m, se = m > 1 ? Math.Sqrt(Math.Max(0, (r4 / m - ms * ms) / (m - 1))) : double.PositiveInfinity;
+            excess = Math.Max(excess, (ms - 2 * se) * inflate - tt / m);
+        }
+        // The prior's centre is itself estimated, from the words' pooled degrees of freedom: d0 is at most their sum
+        // (with d0 = ∞ a trend fitted to 200 words of 5 degrees of freedom each would count as exact).
+        double d0 = Math.Min(excess > 0 ? 2 * TrigammaInverse(excess) : double.PositiveInfinity, pooled);
+        return new VariancePrior(d0, coef, mean, scale, n);
+    }
+
+    /// <summary>Coefficients (lowest power first) of the least-squares polynomial with <paramref name="p"/> terms of y in
+    /// z, by the normal equations (z is standardised, p ≤ 4, so they are well conditioned).</summary>
+    static double[] LeastSquares(double[] z, List<double> y, int p)
+    {
+        var a = new double[p, p + 1];
+        for (int i = 0; i < z.Length; i++)
+        {
+            var pw = new double[2 * p];
+            pw[0] = 1;
+            for (int q = 1; q < 2 * p; q++) pw[q] = pw[q - 1] * z[i];
+            for (int r = 0; r < p; r++)
+            {
+                for (int c = 0; c < p; c++) a[r, c] += pw[r + c];
+                a[r, p] += pw[r] * y[i];
+            }
+        }
+        // Gaussian elimination with partial pivoting.
+        for (int c = 0; c < p; c++)
+        {
+            int piv = c;
+            for (int r = c + 1; r < p; r++) if (Math.Abs(a[r, c]) > Math.Abs(a[piv, c])) piv = r;
+            for (int k = 0; k <= p; k++) (a[c, k], a[piv, k]) = (a[piv, k], a[c, k]);
+            for (int r = c + 1; r < p; r++)
+            {
+                double f = a[r, c] / a[c, c];
+                for (int k = c; k <= p; k++) a[r, k] -= f * a[c, k];
+            }
+        }
+        var coef = new double[p];
+        for (int r = p - 1; r >= 0; r--)
+        {
+            double acc = a[r, p];
+            for (int k = r + 1; k < p; k++) acc -= a[r, k] * coef[k];
+            coef[r] = acc / a[r, r];
+        }
+        return coef;
+    }
+
+    /// <summary>ψ(x), x > 0: recurrence up to x ≥ 10, then the asymptotic series.</summary>
+    public static double Digamma(double x)
+    {
+        double acc = 0;
+        while (x < 10) { acc -= 1 / x; x += 1; }
+        double r = 1 / (x * x);
+        return acc + Math.Log(x) - 0.5 / x - r * (1.0 / 12 - r * (1.0 / 120 - r * (1.0 / 252 - r * (1.0 / 240 - r * (1.0 / 132)))));
+    }
+
+    /// <summary>ψ'(x), x > 0: recurrence up to x ≥ 10, then the asymptotic series.</summary>
+    public static double Trigamma(double x)
+    {
+        double acc = 0;
+        while (x < 10) { acc += 1 / (x * x); x += 1; }
+        double r = 1 / (x * x);
+        return acc + 1 / x + r / 2 + r / x * (1.0 / 6 - r * (1.0 / 30 - r * (1.0 / 42 - r * (1.0 / 30))));
+    }
+
+    /// <summary>ψ''(x), x > 0 (Newton's derivative for <see cref="TrigammaInverse"/>).</summary>
+    static double Tetragamma(double x)
+    {
+        double acc = 0;
+        while (x < 10) { acc -= 2 / (x * x * x); x += 1; }
+        double r = 1 / (x * x);
+        return acc - r - r / x - r * r * (0.5 - r * (1.0 / 6 - r * (1.0 / 6 - r * (3.0 / 10))));
+    }
+
+    /// <summary>The x > 0 with ψ'(x) = y (y > 0), by Newton's method from 0.5 + 1/y as limma's <c>trigammaInverse</c>.</summary>
+    public static double TrigammaInverse(double y)
+    {
+        if (!(y > 0)) throw new ArgumentOutOfRangeException(nameof(y), y, "trigamma's values are positive");
+        if (y > 1e7) return 1 / Math.Sqrt(y);
+        if (y < 1e-6) return 1 / y;
+        double x = 0.5 + 1 / y;
+        for (int it = 0; it < 50; it++)
+        {
+            double t = Trigamma(x), dif = t * (1 - t / y) / Tetragamma(x);
+            x += dif;
+            if (-dif / x < 1e-8) break;
+        }
+        return x;
+    }
+}

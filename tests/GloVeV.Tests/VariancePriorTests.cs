@@ -1,0 +1,114 @@
+using GloVeV.Inference;
+using GloVeV.Training;
+using Xunit;
+
+namespace GloVeV.Tests;
+
+/// <summary>The empirical-Bayes σ² prior of the calibrated method (<see cref="VariancePrior"/>): its special functions
+/// against closed forms, its fit against data drawn from the model it assumes, its moderation formula and outlier check.</summary>
+public class VariancePriorTests
+{
+    const double EulerGamma = 0.57721566490153286;
+
+    [Fact]
+    public void SpecialFunctionsMatchClosedForms()
+    {
+        // ψ(1) = -γ, ψ(1/2) = -γ - 2 ln 2, ψ(n) = H_{n-1} - γ; ψ'(1) = π²/6, ψ'(1/2) = π²/2, ψ'(n) = π²/6 - Σ_{k<n} 1/k².
+        Assert.Equal(-EulerGamma, VariancePrior.Digamma(1), 1e-12);
+        Assert.Equal(-EulerGamma - 2 * Math.Log(2), VariancePrior.Digamma(0.5), 1e-12);
+        Assert.Equal(Math.PI * Math.PI / 6, VariancePrior.Trigamma(1), 1e-12);
+        Assert.Equal(Math.PI * Math.PI / 2, VariancePrior.Trigamma(0.5), 1e-12);
+        foreach (int n in new[] { 2, 5, 9, 40, 300 })
+        {
+            double h = 0, s = 0;
+            for (int k = 1; k < n; k++) { h += 1.0 / k; s += 1.0 / ((double)k * k); }
+            Assert.Equal(h - EulerGamma, VariancePrior.Digamma(n), 1e-12);
+            Assert.Equal(Math.PI * Math.PI / 6 - s, VariancePrior.Trigamma(n), 1e-12);
+        }
+        // ψ(x + 1) = ψ(x) + 1/x and ψ'(x + 1) = ψ'(x) - 1/x² at non-integers across the series' switch at 10.
+        foreach (double x in new[] { 0.03, 0.7, 2.5, 9.5, 9.999, 10.2, 17.3 })
+        {
+            Assert.Equal(VariancePrior.Digamma(x) + 1 / x, VariancePrior.Digamma(x + 1), 1e-12);
+            Assert.Equal(VariancePrior.Trigamma(x) - 1 / (x * x), VariancePrior.Trigamma(x + 1), 1e-12);
+        }
+        foreach (double x in new[] { 0.05, 0.5, 1, 2.5, 10, 150, 5000 })
+            Assert.Equal(1, VariancePrior.TrigammaInverse(VariancePrior.Trigamma(x)) / x, 7);
+    }
+
+    /// <summary>Words drawn from the prior's own model: 1/σ_i² ~ χ²_{d0}/(d0 s0²(K_i)), s_i² ~ σ_i² χ²_{d_i}/d_i, with a
+    /// log-linear trend in K. The fit recovers d0 and the centre within their sampling error.</summary>
+    [Theory]
+    [InlineData(8.0)]
+    [InlineData(30.0)]
+    public void FitRecoversThePriorItAssumes(double d0)
+    {
+        var rng = new SplitMix64(11);
+        int n = 40_000;
+        var s2 = new double[n]; var dof = new double[n]; var k = new double[n];
+        double S0(double kk) => 0.5 * Math.Pow(kk / 100, -0.3);
+        for (int i = 0; i < n; i++)
+        {
+            k[i] = 25 + (int)(rng.NextDouble() * 400);
+            dof[i] = k[i] - 20;
+            double sigma2 = S0(k[i]) * d0 / IntervalEngine.ChiSquare(ref rng, d0);
+            s2[i] = sigma2 * IntervalEngine.ChiSquare(ref rng, dof[i]) / dof[i];
+        }
+        var p = VariancePrior.Fit(s2, dof, k);
+        Assert.Equal(n, p.Words);
+        // The excess is a lower bound (two standard errors below the noisiest band's), so d0 comes out somewhat large.
+        Assert.InRange(p.PriorDof, 0.9 * d0, 1.35 * d0);
+        foreach (double kk in new[] { 30.0, 100, 400 }) Assert.InRange(p.Centre(kk) / S0(kk), 0.96, 1.04);
+    }
+
+    [Fact]
+    public void WordsThatShareANoiseLevelGetTheLargestPrior()
+    {
+        var rng = new SplitMix64(12);
+        var s2 = Enumerable.Range(0, 5000).Select(_ => 0.3 * IntervalEngine.ChiSquare(ref rng, 5) / 5).ToArray();
+        var p = VariancePrior.Fit(s2, Enumerable.Repeat(5.0, s2.Length).ToArray(), Enumerable.Repeat(25.0, s2.Length).ToArray());
+        // No spread beyond χ² noise: d0 is capped at the pooled degrees of freedom the trend is estimated from.
+        Assert.Equal(5.0 * s2.Length, p.PriorDof);
+        // E ln(χ²_5/5) = ψ(5/2) - ln(5/2): the corrected mean is ln 0.3.
+        Assert.InRange(p.Centre(25) / 0.3, 0.97, 1.03);
+    }
+
+    [Fact]
+    public void ModerationIsThePosteriorMeanAndKeepsAtypicalWords()
+    {
+        var rng = new SplitMix64(13);
+        int n = 3000;
+        var s2 = new double[n]; var dof = new double[n]; var k = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            dof[i] = 10 + i % 50; k[i] = dof[i] + 50;
+            s2[i] = 2.0 * 12 / IntervalEngine.ChiSquare(ref rng, 12) * IntervalEngine.ChiSquare(ref rng, dof[i]) / dof[i];
+        }
+        var p = VariancePrior.Fit(s2, dof, k);
+        Assert.True(p.Active && double.IsFinite(p.PriorDof));
+        double c = p.Centre(70), mine = 1.7;
+        var (m, nu) = p.Moderate(mine, 20, 70);
+        Assert.Equal((p.PriorDof * c + 20 * mine) / (p.PriorDof + 20), m, 12);
+        Assert.Equal(p.PriorDof + 20, nu, 12);
+        // s² 40 times the prior's centre is no draw of F(20, d0): the word keeps its own σ² and dof.
+        Assert.Equal((40 * c, 20.0), p.Moderate(40 * c, 20, 70));
+        Assert.False(p.Predicts(40, 20));
+        Assert.True(p.Predicts(1, 20));
+        // The covariance and factor scale by σ̃²/s² (new arrays), the degrees of freedom become d0 + d.
+        double[] cov = [2, 0.5, 0.5, 1], l = [Math.Sqrt(2), 0, 0.5 / Math.Sqrt(2), Math.Sqrt(1 - 0.125)];
+        var (mc, ml, md) = p.Apply(cov, l, mine, 20, 70);
+        Assert.NotSame(cov, mc);
+        for (int q = 0; q < 4; q++) { Assert.Equal(cov[q] * m / mine, mc![q], 12); Assert.Equal(l[q] * Math.Sqrt(m / mine), ml![q], 12); }
+        Assert.Equal(nu, md);
+    }
+
+    [Fact]
+    public void TooFewWordsOrNoDataGiveNoPrior()
+    {
+        Assert.False(VariancePrior.Fit([1, 2, 3], [5, 5, 5], [25, 25, 25]).Active);
+        var nan = Enumerable.Repeat(double.NaN, 100).ToArray();
+        Assert.False(VariancePrior.Fit(nan, Enumerable.Repeat(5.0, 100).ToArray(), Enumerable.Repeat(25.0, 100).ToArray()).Active);
+        Assert.Equal((0.7, 5.0), VariancePrior.None.Moderate(0.7, 5, 25));
+        double[] cov = [1];
+        Assert.Same(cov, VariancePrior.None.Apply(cov, null, 0.7, 5, 25).Cov);
+    }
+}
