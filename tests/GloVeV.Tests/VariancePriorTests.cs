@@ -102,6 +102,21 @@ public class VariancePriorTests
     }
 
     [Fact]
+    public void FewDistinctContextCountsGiveAFiniteTrend()
+    {
+        // 300 words (a cubic's worth) at two context counts only: the trend is a line through them, not a singular cubic.
+        var rng = new SplitMix64(14);
+        int n = 300;
+        var k = Enumerable.Range(0, n).Select(i => i % 2 == 0 ? 30.0 : 90.0).ToArray();
+        var dof = k.Select(x => x - 20).ToArray();
+        var s2 = k.Select((x, i) => (x == 30 ? 0.8 : 0.2) * IntervalEngine.ChiSquare(ref rng, dof[i]) / dof[i]).ToArray();
+        var p = VariancePrior.Fit(s2, dof, k);
+        Assert.True(p.Active);
+        Assert.InRange(p.Centre(30) / 0.8, 0.9, 1.1);
+        Assert.InRange(p.Centre(90) / 0.2, 0.9, 1.1);
+    }
+
+    [Fact]
     public void TooFewWordsOrNoDataGiveNoPrior()
     {
         Assert.False(VariancePrior.Fit([1, 2, 3], [5, 5, 5], [25, 25, 25]).Active);

@@ -71,7 +71,8 @@ def moderation_factor(variance_dir, word, dim):
     ln |K| (linear below 200 words); the words sorted by |K| cut into clamp(n // 200, 1, 10) bands; polygamma(1, d0/2) =
     the largest band's (mean r^2 - 2 se) n/(n - p) - mean polygamma(1, d/2) (<= 0: d0 infinite), d0 at most sum(d);
     s0^2 = exp(fit + digamma(d0/2) - ln(d0/2)); sigma~^2 = (d0 s0^2 + d s^2)/(d0 + d), or s^2 itself when s^2/s0^2 is
-    outside the central 99% of F(d, d0). Words: status ok, |K| > D, sigma2 finite and positive."""
+    outside the central 99% of F(d, d0). Words: with a covariance (status ok or pseudo_inverse), |K| > D, sigma2 finite
+    and positive; the trend has at most as many coefficients as distinct |K|."""
     import csv
     from scipy import optimize, special, stats
     rows = list(csv.DictReader(open(Path(variance_dir) / "variance_info.tsv", encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -81,7 +82,7 @@ def moderation_factor(variance_dir, word, dim):
             return float(x)
         except ValueError:
             return float("nan")
-    use = [r for r in rows if r["status"] == "ok" and int(r["contexts"]) > dim and num(r["sigma2"]) > 0]
+    use = [r for r in rows if r["status"] in ("ok", "pseudo_inverse") and int(r["contexts"]) > dim and num(r["sigma2"]) > 0]
     k = np.array([int(r["contexts"]) for r in use], float)
     d = k - dim
     s2 = np.array([num(r["sigma2"]) for r in use])
@@ -90,7 +91,7 @@ def moderation_factor(variance_dir, word, dim):
     n = len(use)
     e = np.log(s2) - special.digamma(d / 2) + np.log(d / 2)
     x = np.log(k)
-    deg = 0 if np.ptp(x) == 0 else 3 if n >= 200 else 1
+    deg = min(0 if np.ptp(x) == 0 else 3 if n >= 200 else 1, len(np.unique(x)) - 1)
     X = np.vander(x, deg + 1)
     beta, *_ = np.linalg.lstsq(X, e, rcond=None)
     resid = e - X @ beta

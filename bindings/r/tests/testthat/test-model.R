@@ -76,13 +76,13 @@ moderation_factor <- function(vdir, word, dim) {
                             encoding = "UTF-8")
   info$contexts <- as.integer(info$contexts)
   s2all <- suppressWarnings(as.numeric(info$sigma2))
-  use <- info$status == "ok" & info$contexts > dim & is.finite(s2all) & s2all > 0
+  use <- info$status %in% c("ok", "pseudo_inverse") & info$contexts > dim & is.finite(s2all) & s2all > 0
   n <- sum(use)
   if (n < 20) return(1)
   k <- info$contexts[use]; d <- k - dim; s2 <- s2all[use]
   e <- log(s2) - digamma(d / 2) + log(d / 2)
   x <- log(k)
-  deg <- if (diff(range(x)) == 0) 0 else if (n >= 200) 3 else 1
+  deg <- min(if (diff(range(x)) == 0) 0 else if (n >= 200) 3 else 1, length(unique(x)) - 1)
   fit <- if (deg == 0) stats::lm(e ~ 1) else stats::lm(e ~ poly(x, deg, raw = TRUE))
   r <- stats::residuals(fit)
   ord <- order(k, method = "radix")

@@ -80,7 +80,7 @@ public static unsafe class CorpusCalibration
     sealed class Simulated
     {
         public double[] Truth = [];
-        public double NoiseRatio, Sigma2;
+        public double NoiseRatio;
         public int Dof, Contexts;
         public double[][] W = [];      // per replicate
         public double[] S2 = [];       // per replicate σ²*: Σ* = σ²* A⁻¹, its factor sqrt(σ²*) chol(A⁻¹)
@@ -142,12 +142,12 @@ public static unsafe class CorpusCalibration
             progress?.Invoke(0.3 * done / needed.Length);
         });
 
-        // The calibrated method moderates each word's σ² by the model's prior (as Propagation does); the prior is fitted
-        // to the fitted σ² of the words simulated here (every band's, its trend on |K| spanning them).
-        // (In word order, not the dictionary's, which depends on the threads: the same seed must give the same table.)
+        // The calibrated method moderates each word's σ² by its model's prior (as Propagation does): per replicate (a
+        // simulated corpus), fitted to that replicate's σ²* of the words simulated here (every band's, so its trend on |K|
+        // spans them), in word order (not the dictionary's, which depends on the threads: the same seed, the same table).
         var simulatedWords = needed.Select(i => sims[i]).ToArray();
-        var prior = VariancePrior.Fit(simulatedWords.Select(w => w.Sigma2).ToArray(), simulatedWords.Select(w => (double)w.Dof).ToArray(),
-            simulatedWords.Select(w => (double)w.Contexts).ToArray());
+        var priors = Enumerable.Range(0, o.Replicates).Select(r => VariancePrior.Fit(simulatedWords.Select(w => w.S2[r]).ToArray(),
+            simulatedWords.Select(w => (double)w.Dof).ToArray(), simulatedWords.Select(w => (double)w.Contexts).ToArray())).ToArray();
         var rows = new List<CalibrationRow>();
         int bandsDone = 0;
         foreach (var b in bands)
@@ -162,9 +162,9 @@ public static unsafe class CorpusCalibration
                 int t = job / reps, r = job % reps;
                 int a = b.Words[t];
                 ulong seed = SplitMix64.Derive(o.Seed, ((ulong)a << 20) + (ulong)r);
-                Score(loc, 0, o, prior, Statistic.Cosine(0, 1), [sims[a], sims[b.Nn1[t]]], r, seed);
-                Score(loc, 1, o, prior, Statistic.Cosine(0, 1), [sims[a], sims[b.Partner[t]]], r, seed + 1);
-                Score(loc, 2, o, prior, Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2), [sims[a], sims[b.Nn1[t]], sims[b.Nn2[t]]], r, seed + 2);
+                Score(loc, 0, o, priors[r], Statistic.Cosine(0, 1), [sims[a], sims[b.Nn1[t]]], r, seed);
+                Score(loc, 1, o, priors[r], Statistic.Cosine(0, 1), [sims[a], sims[b.Partner[t]]], r, seed + 1);
+                Score(loc, 2, o, priors[r], Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2), [sims[a], sims[b.Nn1[t]], sims[b.Nn2[t]]], r, seed + 2);
                 return loc;
             }, loc =>
             {
@@ -264,7 +264,7 @@ public static unsafe class CorpusCalibration
         double n2 = w.Sum(c => c * c);
         var l0 = CovarianceMath.SquareRoot(ainv, d);
         var s = new Simulated { Truth = w, NoiseRatio = n2 > 0 ? sigma2 * trA / n2 : double.PositiveInfinity, Dof = k - d,
-            Sigma2 = sigma2, Contexts = k,
+            Contexts = k,
             W = new double[reps][], S2 = new double[reps], AInverse = ainv, Factor = l0 };
         // The same formula Propagation applies to a model's Σ, at σ² = 1 (S = I - λA⁻¹ does not depend on σ²; the
         // covariance scales with it).

@@ -171,7 +171,7 @@ public sealed class ReliabilityTable
     }
 
     /// <summary>The σ² and degrees of freedom the calibrated method uses for a word: its own moderated by
-    /// <see cref="Prior"/> (dof +∞: the prior's trend, σ² counted as known); (NaN, 0) without a recorded σ².</summary>
+    /// <see cref="Prior"/>; (NaN, 0) for a word without a covariance or a recorded σ².</summary>
     public (double Sigma2, double Dof) CalibratedSigma2(GloVeModel m, int id) =>
-        double.IsFinite(_sigma2[id]) ? Prior(m).Moderate(_sigma2[id], Dof(m, id), _contexts[id]) : (double.NaN, 0);
+        m.HasCovariance(id) && double.IsFinite(_sigma2[id]) ? Prior(m).Moderate(_sigma2[id], Dof(m, id), _contexts[id]) : (double.NaN, 0);
 }

@@ -93,10 +93,11 @@ public sealed class VariancePrior
     /// <summary>
     /// Fits the prior: e_i = ln s_i² - ψ(d_i/2) + ln(d_i/2) has mean ln σ_i² and variance ψ'(d_i/2) + ψ'(d0/2). The trend
     /// is the least-squares polynomial of e in z = standardised ln |K| (cubic from 200 words, linear below, a constant
-    /// when every word has the same |K|); the words, ordered by |K| (then as given), are cut into B = clamp(n / 200, 1, 10)
+    /// when every word has the same |K|, never more coefficients than distinct |K|); the words, ordered by |K| (then as given), are cut into B = clamp(n / 200, 1, 10)
     /// bands of consecutive ranks (band b: ranks ⌊b n/B⌋ .. ⌊(b+1) n/B⌋ - 1), and ψ'(d0/2) = the largest over the bands of
     /// (mean(r²) - 2 se)·n/(n - p) - mean ψ'(d_i/2) (r the residuals, se = sd(r²)/sqrt(m) over the band's m words, p the
-    /// trend's coefficients; ≤ 0 everywhere: d0 = ∞), and d0 is at most Σ d_i (the trend is estimated from them).
+    /// trend's coefficients; ≤ 0 everywhere: no limit from the scatter), and d0 is at most Σ d_i (the trend is estimated
+    /// from them). The trend has at most as many coefficients as there are distinct |K|.
     /// Words with s² not finite or ≤ 0, or without residual degrees of freedom, are left out.
     /// </summary>
     public static VariancePrior Fit(IReadOnlyList<double> s2, IReadOnlyList<double> dof, IReadOnlyList<double> contexts)
@@ -116,7 +117,9 @@ public sealed class VariancePrior
         if (n < MinWords) return None;
         double mean = x.Average(), scale = Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / n);
         // A trend in |K| only where ln |K| varies (relative to its size, so rounding in a constant column is no trend).
-        int p = !(scale > 1e-9 * Math.Max(1, Math.Abs(mean))) ? 1 : n >= 200 ? 4 : 2;
+        // At most as many coefficients as distinct context counts (a cubic through 3 values is not determined).
+        int distinct = x.Distinct().Count();
+        int p = Math.Min(distinct, !(scale > 1e-9 * Math.Max(1, Math.Abs(mean))) ? 1 : n >= 200 ? 4 : 2);
         if (p == 1) scale = 1;
         var coef = LeastSquares(x.Select(v => (v - mean) / scale).ToArray(), e, p);
         var prior = new VariancePrior(double.PositiveInfinity, coef, mean, scale, n);
