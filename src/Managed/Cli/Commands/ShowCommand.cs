@@ -54,8 +54,8 @@ static class ShowCommand
                 Console.WriteLine($"{w}: index {id}, count {m.Vocabulary.CountOf(id)}, |w| = {Math.Sqrt(v.Sum(x => x * x)):F4}" +
                     (hasInfo ? $", {row.Contexts} contexts, sigma2 {Output.F(row.Sigma2, 6)}, noise ratio tr(Sigma)/|w|^2 {Output.F(row.NoiseRatio, 4)}, dof {rel.Dof}, cos(trained, WLS) {Output.F(rel.CosTrainedWls, 4)} ({row.Status})" : ""));
                 if (hasInfo && double.IsFinite(calS2))
-                    Console.WriteLine($"calibrated method: sigma2 {Output.F(calS2, 6)} with {Dof(calDof)} degrees of freedom " +
-                        (prior.Active ? $"(the model's sigma2 prior over {prior.Words} words: {Dof(prior.PriorDof)} prior degrees of freedom)" : "(no sigma2 prior: too few words)"));
+                    Console.WriteLine($"calibrated method: sigma2 {Output.F(calS2, 6)} with {Output.F(calDof, 1)} degrees of freedom " +
+                        (prior.Active ? $"(the model's sigma2 prior over {prior.Words} words: {Output.F(prior.PriorDof, 1)} prior degrees of freedom)" : "(no sigma2 prior: too few words)"));
                 foreach (var x in rel.Warnings) Console.Error.WriteLine($"glovev: warning: '{w}': {x}");
                 if (c != null)
                     Output.Table(Enumerable.Range(0, m.Dim).Select(q => q.ToString()).Prepend("").ToArray(),
@@ -65,6 +65,4 @@ static class ShowCommand
         }));
         return cmd;
     }
-
-    static string Dof(double d) => double.IsPositiveInfinity(d) ? "infinite" : Output.F(d, 1);
 }

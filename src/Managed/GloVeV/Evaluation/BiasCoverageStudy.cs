@@ -93,10 +93,7 @@ public static class BiasCoverageStudy
             for (int w = 0; w < n; w++) (v[w], cov[w], l[w], fitted[w]) = CoverageStudy.Fit(ref rng, truth[w], Dim, contexts, Math.Sqrt(s2));
             var dofs = Enumerable.Repeat((double)dof, n).ToArray();
             // The calibrated method's σ² are moderated by the prior of the model these words belong to.
-            var bg = new SplitMix64(SplitMix64.Derive(seed ^ 0xBAC6, (ulong)r));
-            var prior = population.Prior(ref bg, s2, fitted, dof, contexts);
-            var mcov = new double[]?[n]; var ml = new double[]?[n]; var mdof = new double[n];
-            for (int w = 0; w < n; w++) (mcov[w], ml[w], mdof[w]) = prior.Apply(cov[w], l[w], fitted[w], dof, contexts);
+            var (mcov, ml, mdof) = population.Moderate(seed, r, s2, cov, l, fitted, dof, contexts);
             ulong s = SplitMix64.Derive(seed ^ 0xB1A5, (ulong)r);
             var res = new (bool Ni, bool Cover, double Width, bool Dni, bool Rej)[m];
             for (int k = 0; k < m; k++)

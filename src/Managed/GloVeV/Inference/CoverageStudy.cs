@@ -19,14 +19,25 @@ public sealed record NoisePopulation(int Words, double Spread, double Offset = 0
     public string Label => Words == 0 ? "no prior" : string.Format(CultureInfo.InvariantCulture,
         "{0} other words, ln sigma^2 = the studied words' + {1} + {2} z", Words, Offset, Spread);
 
-    /// <summary>The prior a model with these other words and the studied words' s² (all with |K| contexts) would fit.</summary>
-    public VariancePrior Prior(ref SplitMix64 rng, double sigma2, IReadOnlyList<double> studied, int dof, int contexts)
+    /// <summary>The studied words' covariances, factors and degrees of freedom as the calibrated method takes them: their
+    /// σ² (<paramref name="fitted"/>, all with |K| = <paramref name="contexts"/>) moderated by the prior a model with these
+    /// other words would fit (the other words drawn from their own seeded stream, so the studied fits do not change).</summary>
+    public (double[]?[] Cov, double[]?[] L, double[] Dof) Moderate(ulong seed, int rep, double sigma2, double[]?[] cov, double[]?[] l,
+        double[] fitted, int dof, int contexts)
     {
-        if (Words == 0) return VariancePrior.None;
-        var s2 = new List<double>(studied);
-        for (int j = 0; j < Words; j++)
-            s2.Add(sigma2 * Math.Exp(Offset + Spread * rng.NextGaussian()) * IntervalEngine.ChiSquare(ref rng, dof) / dof);
-        return VariancePrior.Fit(s2, Enumerable.Repeat((double)dof, s2.Count).ToArray(), Enumerable.Repeat((double)contexts, s2.Count).ToArray());
+        var prior = VariancePrior.None;
+        if (Words > 0)
+        {
+            var rng = new SplitMix64(SplitMix64.Derive(seed ^ 0xBAC6, (ulong)rep));
+            var s2 = new List<double>(fitted);
+            for (int j = 0; j < Words; j++)
+                s2.Add(sigma2 * Math.Exp(Offset + Spread * rng.NextGaussian()) * IntervalEngine.ChiSquare(ref rng, dof) / dof);
+            prior = VariancePrior.Fit(s2, Enumerable.Repeat((double)dof, s2.Count).ToArray(), Enumerable.Repeat((double)contexts, s2.Count).ToArray());
+        }
+        int n = cov.Length;
+        var mc = new double[]?[n]; var ml = new double[]?[n]; var md = new double[n];
+        for (int w = 0; w < n; w++) (mc[w], ml[w], md[w]) = prior.Apply(cov[w], l[w], fitted[w], dof, contexts);
+        return (mc, ml, md);
     }
 }
 
@@ -81,10 +92,7 @@ public static class CoverageStudy
             }
             loc.Nr += nrr;
             // The calibrated method's σ² are moderated by the prior of the model these words belong to.
-            var bg = new SplitMix64(SplitMix64.Derive(seed ^ 0xBAC6, (ulong)r));
-            var prior = population.Prior(ref bg, s2, fitted, dof, contexts);
-            var mcov = new double[]?[3]; var ml = new double[]?[3]; var mdof = new double[3];
-            for (int w = 0; w < 3; w++) (mcov[w], ml[w], mdof[w]) = prior.Apply(cov[w], l[w], fitted[w], dof, contexts);
+            var (mcov, ml, mdof) = population.Moderate(seed, r, s2, cov, l, fitted, dof, contexts);
             var pair = Statistic.Cosine(0, 1);
             var diff = Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2);
             ulong s = SplitMix64.Derive(seed ^ 0xC0FFEE, (ulong)r);

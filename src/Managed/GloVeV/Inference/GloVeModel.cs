@@ -119,13 +119,7 @@ public sealed class GloVeModel : IDisposable
         get
         {
             if (_reliability != null) return _reliability;
-            lock (_gate)
-            {
-                if (_reliability != null) return _reliability;
-                var t = new ReliabilityTable(this);
-                t.Prior(this);
-                return _reliability = t;
-            }
+            lock (_gate) return _reliability ??= new ReliabilityTable(this);
         }
     }
 

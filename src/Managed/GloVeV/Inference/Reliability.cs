@@ -155,19 +155,24 @@ public sealed class ReliabilityTable
     public int Dof(GloVeModel m, int id) => _contexts[id] > m.Dim ? _contexts[id] - m.Dim : 0;
 
     VariancePrior? _prior;
-    /// <summary>The empirical-Bayes prior of the words' σ² (<see cref="VariancePrior"/>), fitted once to every word with a
-    /// covariance and a recorded σ²; <see cref="VariancePrior.None"/> when fewer than <see cref="VariancePrior.MinWords"/>.
-    /// Not thread-safe on first use (<see cref="GloVeModel.ReliabilityTable"/> builds it under the model's lock).</summary>
+    readonly object _priorGate = new();
+    /// <summary>The empirical-Bayes prior of the words' σ² (<see cref="VariancePrior"/>), fitted on first use (only the
+    /// calibrated method needs it) to every word with a covariance and a recorded σ²; <see cref="VariancePrior.None"/>
+    /// when fewer than <see cref="VariancePrior.MinWords"/>. Thread-safe.</summary>
     public VariancePrior Prior(GloVeModel m)
     {
         if (_prior != null) return _prior;
-        var s2 = new List<double>(); var dof = new List<double>(); var k = new List<double>();
-        for (int id = 0; id < _contexts.Length; id++)
+        lock (_priorGate)
         {
-            if (!m.HasCovariance(id) || _contexts[id] <= m.Dim) continue;
-            s2.Add(_sigma2[id]); dof.Add(_contexts[id] - m.Dim); k.Add(_contexts[id]);
+            if (_prior != null) return _prior;
+            var s2 = new List<double>(); var dof = new List<double>(); var k = new List<double>();
+            for (int id = 0; id < _contexts.Length; id++)
+            {
+                if (!m.HasCovariance(id) || _contexts[id] <= m.Dim) continue;
+                s2.Add(_sigma2[id]); dof.Add(_contexts[id] - m.Dim); k.Add(_contexts[id]);
+            }
+            return _prior = VariancePrior.Fit(s2, dof, k);
         }
-        return _prior = VariancePrior.Fit(s2, dof, k);
     }
 
     /// <summary>The σ² and degrees of freedom the calibrated method uses for a word: its own moderated by

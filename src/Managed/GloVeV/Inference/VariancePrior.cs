@@ -28,7 +28,7 @@ public sealed class VariancePrior
     public const int WordsPerBand = 200;
     public const int MaxBands = 10;
 
-    /// <summary>Prior degrees of freedom d0 (0 = no moderation, +∞ = σ² is the trend's).</summary>
+    /// <summary>Prior degrees of freedom d0 (0 = no moderation; finite otherwise, at most the pooled Σ d_i).</summary>
     public double PriorDof { get; }
     /// <summary>Number of words the prior was fitted to.</summary>
     public int Words { get; }
@@ -43,39 +43,37 @@ public sealed class VariancePrior
 
     public bool Active => PriorDof > 0;
 
-    double Trend(double contexts)
+    /// <summary>The trend at ln |K|.</summary>
+    double Trend(double lnContexts) => Polynomial(_coef, (lnContexts - _mean) / _scale);
+
+    static double Polynomial(double[] coef, double z)
     {
-        double z = (Math.Log(contexts) - _mean) / _scale, e = 0;
-        for (int q = _coef.Length - 1; q >= 0; q--) e = e * z + _coef[q];
+        double e = 0;
+        for (int q = coef.Length - 1; q >= 0; q--) e = e * z + coef[q];
         return e;
     }
 
     /// <summary>The prior's centre s0² for a word with <paramref name="contexts"/> contexts.</summary>
     public double Centre(double contexts)
     {
-        double e = Trend(contexts);
-        return double.IsPositiveInfinity(PriorDof) ? Math.Exp(e) : Math.Exp(e + Digamma(PriorDof / 2) - Math.Log(PriorDof / 2));
+        return Math.Exp(Trend(Math.Log(contexts)) + Digamma(PriorDof / 2) - Math.Log(PriorDof / 2));
     }
 
     /// <summary>The posterior σ̃² and its degrees of freedom for a word's s² with <paramref name="dof"/> degrees of
-    /// freedom (+∞ when d0 is: σ² then counts as known). Without a prior, or for a word the prior does not predict,
-    /// (s², dof).</summary>
+    /// freedom. Without a prior, or for a word the prior does not predict, (s², dof).</summary>
     public (double Sigma2, double Dof) Moderate(double s2, double dof, double contexts)
     {
         if (!Active || !(dof > 0) || !(s2 > 0)) return (s2, dof);
         double c = Centre(contexts);
         if (!Predicts(s2 / c, dof)) return (s2, dof);
-        if (double.IsPositiveInfinity(PriorDof)) return (c, double.PositiveInfinity);
         return ((PriorDof * c + dof * s2) / (PriorDof + dof), PriorDof + dof);
     }
 
     /// <summary>Whether a ratio s²/s0² with d degrees of freedom lies in the central 1 - <see cref="OutlierLevel"/> of
-    /// its predictive distribution, F(d, d0) (χ²_d/d when d0 = ∞).</summary>
+    /// its predictive distribution, F(d, d0).</summary>
     public bool Predicts(double ratio, double dof)
     {
-        double p = double.IsPositiveInfinity(PriorDof)
-            ? MathNet.Numerics.Distributions.ChiSquared.CDF(dof, ratio * dof)
-            : MathNet.Numerics.Distributions.FisherSnedecor.CDF(dof, PriorDof, ratio);
+        double p = MathNet.Numerics.Distributions.FisherSnedecor.CDF(dof, PriorDof, ratio);
         return p >= OutlierLevel / 2 && p <= 1 - OutlierLevel / 2;
     }
 
@@ -122,7 +120,6 @@ public sealed class VariancePrior
         int p = Math.Min(distinct, !(scale > 1e-9 * Math.Max(1, Math.Abs(mean))) ? 1 : n >= 200 ? 4 : 2);
         if (p == 1) scale = 1;
         var coef = LeastSquares(x.Select(v => (v - mean) / scale).ToArray(), e, p);
-        var prior = new VariancePrior(double.PositiveInfinity, coef, mean, scale, n);
         var order = Enumerable.Range(0, n).OrderBy(i => x[i]).ToArray(); // stable: ties keep the given order
         int bands = Math.Clamp(n / WordsPerBand, 1, MaxBands);
         double excess = double.NegativeInfinity, inflate = n / (double)(n - p);
@@ -134,7 +131,7 @@ public sealed class VariancePrior
             for (int t = lo; t < hi; t++)
             {
                 int i = order[t];
-                double r = e[i] - prior.Trend(Math.Exp(x[i]));
+                double r = e[i] - Polynomial(coef, (x[i] - mean) / scale);
                 rr += r * r; r4 += r * r * r * r; tt += tri[i];
             }
             // Lower bound: the band's excess minus two standard errors of its mean squared residual, so that the
