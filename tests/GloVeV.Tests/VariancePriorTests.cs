@@ -55,8 +55,9 @@ public class VariancePriorTests
         }
         var p = VariancePrior.Fit(s2, dof, k);
         Assert.Equal(n, p.Words);
-        // The excess is a lower bound (two standard errors below the noisiest band's), so d0 comes out somewhat large.
-        Assert.InRange(p.PriorDof, 0.9 * d0, 1.35 * d0);
+        // The excess is the largest of ten bands' estimates, so d0 comes out somewhat small.
+        Assert.InRange(p.PriorDof, 0.8 * d0, 1.1 * d0);
+        Assert.Equal(d0 >= VariancePrior.MinPriorDof, p.Active);
         foreach (double kk in new[] { 30.0, 100, 400 }) Assert.InRange(p.Centre(kk) / S0(kk), 0.96, 1.04);
     }
 
@@ -81,7 +82,7 @@ public class VariancePriorTests
         for (int i = 0; i < n; i++)
         {
             dof[i] = 10 + i % 50; k[i] = dof[i] + 50;
-            s2[i] = 2.0 * 12 / IntervalEngine.ChiSquare(ref rng, 12) * IntervalEngine.ChiSquare(ref rng, dof[i]) / dof[i];
+            s2[i] = 2.0 * 40 / IntervalEngine.ChiSquare(ref rng, 40) * IntervalEngine.ChiSquare(ref rng, dof[i]) / dof[i];
         }
         var p = VariancePrior.Fit(s2, dof, k);
         Assert.True(p.Active && double.IsFinite(p.PriorDof));
@@ -114,6 +115,20 @@ public class VariancePriorTests
         Assert.True(p.Active);
         Assert.InRange(p.Centre(30) / 0.8, 0.9, 1.1);
         Assert.InRange(p.Centre(90) / 0.2, 0.9, 1.1);
+    }
+
+    /// <summary>Words of one context count at three noise levels a factor 10 apart (as a study that puts every cell in one
+    /// model): d0 is small, and the prior is not used; each word keeps its own σ².</summary>
+    [Fact]
+    public void WordsAtVeryDifferentNoiseLevelsGetNoPrior()
+    {
+        var rng = new SplitMix64(15);
+        double[] levels = [0.1, 0.5, 1.0];
+        var s2 = Enumerable.Range(0, 600).Select(i => levels[i % 3] * IntervalEngine.ChiSquare(ref rng, 5) / 5).ToArray();
+        var p = VariancePrior.Fit(s2, Enumerable.Repeat(5.0, s2.Length).ToArray(), Enumerable.Repeat(25.0, s2.Length).ToArray());
+        Assert.InRange(p.PriorDof, 0.5, VariancePrior.MinPriorDof);
+        Assert.False(p.Active);
+        Assert.Equal((0.9, 5.0), p.Moderate(0.9, 5, 25));
     }
 
     [Fact]

@@ -69,7 +69,8 @@ def moderation_factor(variance_dir, word, dim):
     """sigma~^2 / sigma^2 for `word`, the calibrated method's empirical-Bayes moderation, computed here apart from the
     engine (scipy; after limma's squeezeVar with a trend): e = ln s^2 - digamma(d/2) + ln(d/2) regressed on a cubic in
     ln |K| (linear below 200 words); the words sorted by |K| cut into clamp(n // 200, 1, 10) bands; polygamma(1, d0/2) =
-    the largest band's (mean r^2 - 2 se) n/(n - p) - mean polygamma(1, d/2) (<= 0: d0 infinite), d0 at most sum(d);
+    the largest band's mean r^2 n/(n - p) - mean polygamma(1, d/2) (<= 0: d0 infinite), d0 at most sum(d), no prior
+    (factor 1) when d0 < 20 (at most as many bands as distinct |K|);
     s0^2 = exp(fit + digamma(d0/2) - ln(d0/2)); sigma~^2 = (d0 s0^2 + d s^2)/(d0 + d), or s^2 itself when s^2/s0^2 is
     outside the central 99% of F(d, d0). Words: with a covariance (status ok or pseudo_inverse), |K| > D, sigma2 finite
     and positive; the trend has at most as many coefficients as distinct |K|."""
@@ -96,15 +97,15 @@ def moderation_factor(variance_dir, word, dim):
     beta, *_ = np.linalg.lstsq(X, e, rcond=None)
     resid = e - X @ beta
     order = np.argsort(k, kind="stable")
-    bands = min(max(n // 200, 1), 10)
+    bands = min(max(n // 200, 1), 10, len(np.unique(x)))
     excess = -np.inf
     for b in range(bands):
         idx = order[b * n // bands:(b + 1) * n // bands]
-        r2 = resid[idx] ** 2
-        se = np.std(r2) / np.sqrt(len(idx) - 1)
-        excess = max(excess, (r2.mean() - 2 * se) * n / (n - deg - 1) - special.polygamma(1, d[idx] / 2).mean())
+        excess = max(excess, (resid[idx] ** 2).mean() * n / (n - deg - 1) - special.polygamma(1, d[idx] / 2).mean())
     d0 = np.inf if excess <= 0 else 2 * optimize.brentq(lambda h: special.polygamma(1, h) - excess, 1e-8, 1e8)
     d0 = min(d0, d.sum())
+    if d0 < 20:
+        return 1.0
     r = next(r for r in use if r["word"] == word)
     kw, sw = int(r["contexts"]), num(r["sigma2"])
     dw = kw - dim

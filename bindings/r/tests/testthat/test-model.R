@@ -68,9 +68,9 @@ test_that("the five parity queries give the CLI's numbers", {
 # sigma~^2 / sigma^2 for `word`: the calibrated method's empirical-Bayes moderation, computed here apart from the engine
 # (after limma's squeezeVar with a trend, from R's digamma, trigamma, lm and pf): e = log s^2 - digamma(d/2) + log(d/2)
 # regressed on a cubic in log |K| (linear below 200 words); the words sorted by |K| cut into clamp(n %/% 200, 1, 10)
-# bands; trigamma(d0/2) = the largest band's (mean r^2 - 2 se) n/(n - p) - mean trigamma(d/2) (<= 0: d0 infinite), d0 at
-# most sum(d); s0^2 = exp(fit + digamma(d0/2) - log(d0/2)); sigma~^2 = (d0 s0^2 + d s^2)/(d0 + d), or s^2 itself when
-# s^2/s0^2 is outside the central 99% of F(d, d0).
+# bands (at most as many as distinct |K|); trigamma(d0/2) = the largest band's mean r^2 n/(n - p) - mean trigamma(d/2)
+# (<= 0: d0 infinite), d0 at most sum(d), no prior (factor 1) when d0 < 20; s0^2 = exp(fit + digamma(d0/2) - log(d0/2));
+# sigma~^2 = (d0 s0^2 + d s^2)/(d0 + d), or s^2 itself when s^2/s0^2 is outside the central 99% of F(d, d0).
 moderation_factor <- function(vdir, word, dim) {
   info <- utils::read.delim(file.path(vdir, "variance_info.tsv"), quote = "", colClasses = "character", na.strings = character(0),
                             encoding = "UTF-8")
@@ -86,16 +86,15 @@ moderation_factor <- function(vdir, word, dim) {
   fit <- if (deg == 0) stats::lm(e ~ 1) else stats::lm(e ~ poly(x, deg, raw = TRUE))
   r <- stats::residuals(fit)
   ord <- order(k, method = "radix")
-  bands <- min(max(n %/% 200, 1), 10)
+  bands <- min(max(n %/% 200, 1), 10, length(unique(x)))
   excess <- -Inf
   for (b in seq_len(bands) - 1) {
     idx <- ord[((b * n) %/% bands + 1):(((b + 1) * n) %/% bands)]
-    r2 <- r[idx]^2; m <- length(idx)
-    se <- sqrt(mean((r2 - mean(r2))^2) / (m - 1))
-    excess <- max(excess, (mean(r2) - 2 * se) * n / (n - deg - 1) - mean(trigamma(d[idx] / 2)))
+    excess <- max(excess, mean(r[idx]^2) * n / (n - deg - 1) - mean(trigamma(d[idx] / 2)))
   }
   d0 <- if (excess <= 0) Inf else 2 * stats::uniroot(function(h) trigamma(h) - excess, c(1e-8, 1e8), tol = 1e-12)$root
   d0 <- min(d0, sum(d))
+  if (d0 < 20) return(1)
   i <- which(info$word == word)
   kw <- info$contexts[i]; sw <- s2all[i]; dw <- kw - dim
   centre <- stats::predict(fit, newdata = data.frame(x = log(kw)))[[1]]

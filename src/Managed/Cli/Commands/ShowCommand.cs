@@ -43,7 +43,7 @@ static class ShowCommand
                     Output.Number(j, "calibrated_sigma2", calS2); Output.Number(j, "calibrated_dof", calDof);
                 }
                 j.WriteStartObject("variance_prior");
-                j.WriteNumber("words", prior.Words); Output.Number(j, "prior_dof", prior.PriorDof);
+                j.WriteNumber("words", prior.Words); Output.Number(j, "prior_dof", prior.PriorDof); j.WriteBoolean("used", prior.Active);
                 j.WriteEndObject();
                 j.WriteBoolean("flagged", rel.Flagged);
                 j.WriteStartArray("warnings"); foreach (var x in rel.Warnings) j.WriteStringValue(x); j.WriteEndArray();
@@ -55,7 +55,9 @@ static class ShowCommand
                     (hasInfo ? $", {row.Contexts} contexts, sigma2 {Output.F(row.Sigma2, 6)}, noise ratio tr(Sigma)/|w|^2 {Output.F(row.NoiseRatio, 4)}, dof {rel.Dof}, cos(trained, WLS) {Output.F(rel.CosTrainedWls, 4)} ({row.Status})" : ""));
                 if (hasInfo && double.IsFinite(calS2))
                     Console.WriteLine($"calibrated method: sigma2 {Output.F(calS2, 6)} with {Output.F(calDof, 1)} degrees of freedom " +
-                        (prior.Active ? $"(the model's sigma2 prior over {prior.Words} words: {Output.F(prior.PriorDof, 1)} prior degrees of freedom)" : "(no sigma2 prior: too few words)"));
+                        (prior.Active ? $"(the model's sigma2 prior over {prior.Words} words: {Output.F(prior.PriorDof, 1)} prior degrees of freedom)"
+                        : prior.Words < VariancePrior.MinWords ? $"(no sigma2 prior: fewer than {VariancePrior.MinWords} words)"
+                        : $"(no sigma2 prior: the {prior.Words} words' sigma2 differ too much, {Output.F(prior.PriorDof, 1)} < {VariancePrior.MinPriorDof} prior degrees of freedom)"));
                 foreach (var x in rel.Warnings) Console.Error.WriteLine($"glovev: warning: '{w}': {x}");
                 if (c != null)
                     Output.Table(Enumerable.Range(0, m.Dim).Select(q => q.ToString()).Prepend("").ToArray(),
