@@ -287,6 +287,81 @@ public class CooccurrenceTests
         if (!inPlace && pairs.Length > 1) Assert.Throws<ArgumentOutOfRangeException>(() => SortedRun.Mirror(keys, values, 0, pairs.Length, 1));
     }
 
+    /// <summary>The mirror of pairs whose columns outnumber them (no counting scatter: sort of the transposed pairs)
+    /// and of pairs of many columns (the scatter), against LINQ; both leave the input untouched.</summary>
+    [Theory]
+    [InlineData(3000, 1 << 20)]
+    [InlineData(30000, 400)]
+    public void MirrorBesideItsInputAgreesWithLinqForSparseAndDenseColumns(int n, int columns)
+    {
+        var rng = new Random(n ^ columns);
+        var pairs = Enumerable.Range(0, n).Select(_ => { uint a = (uint)rng.Next(columns), b = (uint)rng.Next(columns); return (Math.Min(a, b), Math.Max(a, b)); })
+            .Distinct().Order().ToArray();
+        var keys = new ulong[2 * pairs.Length + 7];
+        var values = new long[keys.Length];
+        for (int k = 0; k < pairs.Length; k++) { keys[k] = ((ulong)pairs[k].Item1 << 32) | pairs[k].Item2; values[k] = 3 * k + 1; }
+        var input = keys.Take(pairs.Length).ToArray();
+        var expect = pairs.Select((p, k) => (p, v: 3L * k + 1)).Where(x => x.p.Item1 != x.p.Item2)
+            .Select(x => (((ulong)x.p.Item2 << 32) | x.p.Item1, x.v)).Order().ToArray();
+        int m = SortedRun.Mirror(keys, values, 0, pairs.Length, pairs.Length);
+        Assert.Equal(expect, Enumerable.Range(pairs.Length, m).Select(k => (keys[k], values[k])).ToArray());
+        Assert.Equal(input, keys.Take(pairs.Length).ToArray());
+    }
+
+    /// <summary>The sort through the room after the entries (the pair buffer at the end of a count) against LINQ: keys
+    /// as the buffer holds them (row &lt;&lt; 32 | col, a gap of constant bytes between), random 64-bit keys, keys
+    /// varying in one odd bit range, all equal; entries before <c>start</c> are not touched.</summary>
+    [Theory]
+    [InlineData(100_000, "rows")]
+    [InlineData(50_000, "random")]
+    [InlineData(20_000, "bits")]
+    [InlineData(9_000, "equal")]
+    public void SortAndReduceThroughTheRoomAfterItAgreesWithLinq(int n, string kind)
+    {
+        var rng = new Random(n);
+        int start = 5;
+        var keys = new ulong[start + 2 * n + 3]; var values = new long[keys.Length];
+        for (int i = 0; i < start; i++) { keys[i] = ulong.MaxValue - (ulong)i; values[i] = -i; }
+        for (int i = start; i < start + n; i++)
+        {
+            keys[i] = kind switch
+            {
+                "rows" => ((ulong)rng.Next(40_000) << 32) | (uint)rng.Next(40_000),
+                "random" => (ulong)rng.NextInt64() ^ ((ulong)rng.Next() << 62),
+                "bits" => 0xA5UL << 56 | ((ulong)rng.Next(1 << 13) << 19),
+                _ => 77UL,
+            };
+            if (i > start && rng.Next(4) == 0) keys[i] = keys[start + rng.Next(i - start)];
+            values[i] = rng.Next(1, 1000);
+        }
+        var expect = keys.Skip(start).Take(n).Zip(values.Skip(start).Take(n)).GroupBy(p => p.First).OrderBy(g => g.Key)
+            .Select(g => (g.Key, g.Sum(p => p.Second))).ToArray();
+        int m = SortedRun.SortAndReduce(keys, values, n, start, tailIsScratch: true);
+        Assert.Equal(expect, Enumerable.Range(start, m).Select(k => (keys[k], values[k])).ToArray());
+        for (int i = 0; i < start; i++) Assert.Equal((ulong.MaxValue - (ulong)i, (long)-i), (keys[i], values[i]));
+    }
+
+    /// <summary>A write that fails on the writing thread (here the CSR file beside the .bin is already closed) surfaces
+    /// on the caller's thread with its own exception, the writer disposes without waiting forever, and nothing appears
+    /// under the .bin's name.</summary>
+    [Fact]
+    public void AFailedWriteSurfacesOnTheCallersThread()
+    {
+        var dir = TestPaths.TempDir();
+        var bin = Path.Combine(dir, "cooccurrence.bin");
+        var layout = new Dictionary<string, string> { ["source_bytes"] = new string('9', 20), ["source_sha256"] = new string('0', 64) };
+        var csr = new CsrStreamWriter(Path.Combine(dir, "m.csr.safetensors"), 10, layout);
+        csr.Dispose();
+        var e = Record.Exception(() =>
+        {
+            using var w = new GloVeBinaryWriter(bin, csr);
+            for (int k = 0; k < 1_000_000; k++) w.Write(1, 2, 1.0);
+            w.Finish();
+        });
+        Assert.IsType<ObjectDisposedException>(e);
+        Assert.False(File.Exists(bin));
+    }
+
     /// <summary>Blocks are whole huge pages from 2 MiB on and exact below; the plan's cell limit keeps a block within
     /// its byte budget.</summary>
     [Fact]

@@ -21,7 +21,7 @@ public static class CooccurrenceCounter
     /// <summary>The runtime, code and stacks of a glovev process before any data (measured: 17 MB for the AOT CLI).</summary>
     const long FixedBytes = 20L << 20;
     /// <summary>A k-way merge's read buffers (64 KB per open run) plus its batches and the writers' buffers: 4 MB of
-    /// read buffers at 64 runs, up to 0.7 MB of batches, and for the .bin and the CSR written beside it 2 x 256 KB,
+    /// read buffers at 64 runs, up to 0.7 MB of batches, and for the .bin and the CSR written beside it 4 x 256 KB,
     /// 0.2 MB of conversion buffers and, at the end, indptr (8 bytes a word) and a 256 KB copy buffer.</summary>
     const long MergeBufferBytes = MaxOpenRuns * (64L << 10) + (6L << 20);
     /// <summary>Garbage the collector has not returned yet, heap bookkeeping (measured 6-9 MB near the minimum).</summary>
@@ -167,7 +167,9 @@ public static class CooccurrenceCounter
         /// when there is room (else both go to disk, as a spill would): the buffer holds the upper triangle only.</summary>
         public IRunSource? FinishBuffer()
         {
-            Fill = SortedRun.SortAndReduce(Keys, Values, Fill);
+            // Nothing follows the buffered pairs: the room after them (where a symmetric count's mirror goes next) is
+            // the sort's scratch.
+            Fill = SortedRun.SortAndReduce(Keys, Values, Fill, tailIsScratch: true);
             if (Fill == 0) return null;
             if (!Symmetric) return new MemoryRun(Keys, Values, 0, Fill);
             if (2L * Fill > Keys.Length) { Spill(); return null; }

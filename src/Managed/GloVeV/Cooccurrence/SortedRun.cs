@@ -36,14 +36,23 @@ internal sealed class RunCursor(IRunSource source)
 
 internal static class SortedRun
 {
-    /// <summary>Sorts keys[start..start+n) with their values and sums duplicates in place; returns the new length.</summary>
-    public static int SortAndReduce(ulong[] keys, long[] values, int n, int start = 0)
+    /// <summary>Sorts keys[start..start+n) with their values and sums duplicates in place; returns the new length. With
+    /// <paramref name="tailIsScratch"/> (the caller holds nothing after start + n, as the pair buffer at the end of a
+    /// count) and room for n more entries there, a least-significant-digit radix sort passes through that room, over
+    /// the bytes whose bits vary (a buffer's row &lt;&lt; 32 | col keys: two row and two column bytes); otherwise an
+    /// in-place radix sort.</summary>
+    public static int SortAndReduce(ulong[] keys, long[] values, int n, int start = 0, bool tailIsScratch = false)
     {
         if (n == 0) return 0;
-        ulong max = 0;
-        for (int i = start; i < start + n; i++) max |= keys[i];
-        int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(max);
-        RadixSort(keys, values, start, start + n, Math.Max(0, bits - 8));
+        ulong all = ~0UL, any = 0;
+        for (int i = start; i < start + n; i++) { all &= keys[i]; any |= keys[i]; }
+        if (tailIsScratch && n > SmallBucket && (long)Math.Min(keys.Length, values.Length) - start - n >= n)
+            LsdSort(keys, values, start, n, all ^ any);
+        else
+        {
+            int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(any);
+            RadixSort(keys, values, start, start + n, Math.Max(0, bits - 8));
+        }
         int w = start;
         for (int r = start + 1; r < start + n; r++)
         {
@@ -54,13 +63,64 @@ internal static class SortedRun
     }
 
     /// <summary>
+    /// Stable least-significant-digit radix sort of keys[start..start+n) (with their values) on 8-bit digits covering
+    /// the bits set in <paramref name="vary"/> (bits equal in every key need no pass), through keys[start+n..start+2n):
+    /// one counting pass for every digit's histogram, then a scatter per digit. The in-place sort follows swap cycles
+    /// at random through the whole buffer; this streams it once per digit.
+    /// </summary>
+    static void LsdSort(ulong[] keys, long[] values, int start, int n, ulong vary)
+    {
+        if (vary == 0) return;
+        Span<int> shifts = stackalloc int[8];
+        int nd = 0;
+        for (int sh = System.Numerics.BitOperations.TrailingZeroCount(vary); sh < 64 && (vary >> sh) != 0;)
+        {
+            if (((vary >> sh) & 0xFF) == 0) { sh += System.Numerics.BitOperations.TrailingZeroCount(vary >> sh); continue; }
+            shifts[nd++] = sh;
+            sh += 8;
+        }
+        var counts = new int[nd * 256];
+        foreach (ulong k in keys.AsSpan(start, n))
+            for (int d = 0; d < nd; d++) counts[(d << 8) + (int)((k >> shifts[d]) & 0xFF)]++;
+        int from = start, to = start + n;
+        for (int d = 0; d < nd; d++)
+        {
+            var off = counts.AsSpan(d << 8, 256);
+            for (int b = 0, sum = 0; b < 256; b++) { int c = off[b]; off[b] = sum; sum += c; }
+            var sk = keys.AsSpan(from, n); var sv = values.AsSpan(from, n);
+            var dk = keys.AsSpan(to, n); var dv = values.AsSpan(to, n);
+            int shift = shifts[d];
+            for (int i = 0; i < sk.Length; i++)
+            {
+                ulong k = sk[i];
+                int at = off[(int)((k >> shift) & 0xFF)]++;
+                dk[at] = k; dv[at] = sv[i];
+            }
+            (from, to) = (to, from);
+        }
+        if (from != start)
+        {
+            keys.AsSpan(from, n).CopyTo(keys.AsSpan(start, n));
+            values.AsSpan(from, n).CopyTo(values.AsSpan(start, n));
+        }
+    }
+
+    /// <summary>
     /// Writes the mirror (j, i) of every off-diagonal pair (i, j) of the sorted, reduced keys[from..from+n) to
     /// keys[to..], sorted; returns how many. <paramref name="to"/> is <paramref name="from"/> (in place: the write never
     /// passes the read) or at least from + n. A symmetric count stores each unordered pair once; this is its other half.
+    /// Beside its input it is one counting scatter by column (while the columns' histogram has no more slots than the
+    /// entries): scanned in (i, j) order, each column's pairs arrive in increasing i, already sorted and distinct.
     /// </summary>
     public static int Mirror(ulong[] keys, long[] values, int from, int n, int to)
     {
         if (to != from && to < from + n) throw new ArgumentOutOfRangeException(nameof(to));
+        if (to != from && n > 0)
+        {
+            uint maxCol = 0;
+            for (int r = from; r < from + n; r++) maxCol = Math.Max(maxCol, (uint)keys[r]);
+            if (maxCol < (uint)n) return MirrorByScatter(keys, values, from, n, to, (int)maxCol + 1);
+        }
         int m = 0;
         for (int r = from; r < from + n; r++)
         {
@@ -72,6 +132,29 @@ internal static class SortedRun
             m++;
         }
         return SortAndReduce(keys, values, m, to);
+    }
+
+    static int MirrorByScatter(ulong[] keys, long[] values, int from, int n, int to, int columns)
+    {
+        var next = new int[columns];
+        for (int r = from; r < from + n; r++)
+        {
+            ulong k = keys[r];
+            if ((uint)(k >> 32) != (uint)k) next[(uint)k]++;
+        }
+        int m = 0;
+        for (int c = 0; c < columns; c++) { int cnt = next[c]; next[c] = m; m += cnt; }
+        var dk = keys.AsSpan(to, m); var dv = values.AsSpan(to, m);
+        for (int r = from; r < from + n; r++)
+        {
+            ulong k = keys[r];
+            uint i = (uint)(k >> 32), j = (uint)k;
+            if (i == j) continue;
+            int at = next[j]++;
+            dk[at] = ((ulong)j << 32) | i;
+            dv[at] = values[r];
+        }
+        return m;
     }
 
     /// <summary>
