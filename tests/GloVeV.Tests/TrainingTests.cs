@@ -97,6 +97,30 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         Assert.Equal(full.Epochs[^1].Cost, resumed.Epochs[^1].Cost);
     }
 
+    /// <summary>The trainer's gradient clip is GloVe C's comparisons: values beyond ±clip become ±clip, everything else
+    /// (signed zeros, values at the bounds) passes unchanged, and a NaN passes through (so the update is skipped).</summary>
+    [Fact]
+    public void GradientClipMatchesGloVeCsComparisons()
+    {
+        var rng = new Random(5);
+        float clip = 100;
+        var lo = System.Runtime.Intrinsics.Vector256.Create(-clip);
+        var hi = System.Runtime.Intrinsics.Vector256.Create(clip);
+        var special = new[] { float.NaN, -0f, 0f, 100f, -100f, 100.00001f, -100.00001f, float.PositiveInfinity, float.NegativeInfinity, 1e-40f };
+        for (int round = 0; round < 200; round++)
+        {
+            var x = new float[8];
+            for (int q = 0; q < 8; q++)
+                x[q] = round < 10 && q < special.Length ? special[(q + round) % special.Length] : (float)((rng.NextDouble() - 0.5) * 400);
+            var got = GloVeTrainer.Clip(System.Runtime.Intrinsics.Vector256.Create(x), lo, hi);
+            for (int q = 0; q < 8; q++)
+            {
+                float v = x[q], want = v > clip ? clip : v < -clip ? -clip : v; // GloVe C: if (t > 100) t = 100; else if (t < -100) t = -100
+                Assert.Equal(BitConverter.SingleToInt32Bits(want), BitConverter.SingleToInt32Bits(got[q]));
+            }
+        }
+    }
+
     [Fact]
     public void OnKjvCostFallsEveryEpochAndEndsBelowTheScalarGloVeCPort()
     {

@@ -225,8 +225,8 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
                 for (int b = 0; b < nv; b++)
                 {
                     var wv = Vector256.Load(w + 8 * b); var cv = Vector256.Load(c + 8 * b);
-                    var t1 = Vector256.Min(Vector256.Max(vf * cv, vNegClip), vClip) * vEta;
-                    var t2 = Vector256.Min(Vector256.Max(vf * wv, vNegClip), vClip) * vEta;
+                    var t1 = Clip(vf * cv, vNegClip, vClip) * vEta;
+                    var t2 = Clip(vf * wv, vNegClip, vClip) * vEta;
                     var g1 = Vector256.Load(gw + 8 * b); var g2 = Vector256.Load(gc + 8 * b);
                     var a1 = t1 / Vector256.Sqrt(g1); var a2 = t2 / Vector256.Sqrt(g2);
                     a1.Store(u1 + 8 * b); a2.Store(u2 + 8 * b);
@@ -253,6 +253,16 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     }
 
     const int PrefetchDistance = 6;
+
+    /// <summary>x clamped to [lo, hi], a NaN passing through as in GloVe C's comparisons (the update is then skipped).
+    /// vmaxps/vminps return their second operand where either is NaN, so x goes second; Vector256.Min/Max (IEEE 754
+    /// minimum/maximum, exact about NaN and signed zeros) compile to five more instructions each, in the loop that is
+    /// most of an epoch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Clip(Vector256<float> x, Vector256<float> lo, Vector256<float> hi) =>
+        System.Runtime.Intrinsics.X86.Avx.IsSupported
+            ? System.Runtime.Intrinsics.X86.Avx.Min(hi, System.Runtime.Intrinsics.X86.Avx.Max(lo, x))
+            : Vector256.Min(Vector256.Max(x, lo), hi);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Prefetch(float* row, int bytes)
