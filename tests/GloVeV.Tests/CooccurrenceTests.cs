@@ -362,6 +362,23 @@ public class CooccurrenceTests
         Assert.False(File.Exists(bin));
     }
 
+    /// <summary>A record written after Finish (whose hash is already taken) is refused at once, not queued for a writing
+    /// thread that has ended (it used to wait forever).</summary>
+    [Fact]
+    public void AWriteAfterFinishIsRefused()
+    {
+        var bin = Path.Combine(TestPaths.TempDir(), "cooccurrence.bin");
+        var t = Task.Run(() =>
+        {
+            using var w = new GloVeBinaryWriter(bin);
+            for (int k = 0; k < 40_000; k++) w.Write(1, 2, 1.0);
+            w.Finish();
+            return Record.Exception(() => w.Write(1, 2, 1.0));
+        });
+        Assert.True(t.Wait(TimeSpan.FromSeconds(60)), "a write after Finish hangs");
+        Assert.IsType<InvalidOperationException>(t.Result);
+    }
+
     /// <summary>Blocks are whole huge pages from 2 MiB on and exact below; the plan's cell limit keeps a block within
     /// its byte budget.</summary>
     [Fact]

@@ -18,11 +18,17 @@ public class VarianceTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         return (dir, cooc);
     }
 
-    [Fact]
-    public void MatchesAPlainDenseReferenceToOneInAHundredMillion()
+    /// <summary>Both ways of forming H_i (the packed AVX2 kernel, and the backend's DSYRK chosen where MKL runs AVX-512)
+    /// against a plain dense reference (D = 10: padded to 16 columns).</summary>
+    [Theory]
+    [InlineData(false, 8)]
+    [InlineData(true, 8)]
+    [InlineData(false, 10)]
+    [InlineData(true, 10)]
+    public void MatchesAPlainDenseReferenceToOneInAHundredMillion(bool backendGram, int dim)
     {
-        var (modelDir, cooc) = SmallModel();
-        var s = VarianceEngine.Run(modelDir, cooc, null, new VarianceOptions { Threads = 2, ChunkWords = 97 });
+        var (modelDir, cooc) = SmallModel(dim);
+        var s = VarianceEngine.Run(modelDir, cooc, null, new VarianceOptions { Threads = 2, ChunkWords = 97, BackendGram = backendGram });
         var p = GloVeParameters.Load(Path.Combine(modelDir, "params.safetensors"));
         var vocab = Vocabulary.Load(Path.Combine(modelDir, "vocab.txt"));
         using var x = CsrMatrix.OpenDirectory(cooc, vocab.Count);

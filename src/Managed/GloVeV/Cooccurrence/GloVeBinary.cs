@@ -54,6 +54,7 @@ public sealed class GloVeBinaryWriter : IDisposable
 
     public void Write(int word1, int word2, double value)
     {
+        ThrowIfFinished();
         var r = new CoocRecord { Word1 = word1, Word2 = word2, Value = value };
         MemoryMarshal.Write(_buf.AsSpan(_fill), in r);
         _fill += 16;
@@ -64,6 +65,7 @@ public sealed class GloVeBinaryWriter : IDisposable
     /// per row.</summary>
     internal void Write(ReadOnlySpan<ulong> keys, ReadOnlySpan<long> weights, double scale, long[] rowCounts)
     {
+        ThrowIfFinished();
         for (int k = 0; k < keys.Length;)
         {
             var recs = MemoryMarshal.Cast<byte, CoocRecord>(_buf.AsSpan(_fill));
@@ -79,6 +81,13 @@ public sealed class GloVeBinaryWriter : IDisposable
             _fill += 16 * m;
             if (_fill == _buf.Length) HandOff();
         }
+    }
+
+    /// <summary>The hash is taken at <see cref="Finish"/>: a record after it would be on the file but not in the hash
+    /// (and the writing thread is gone).</summary>
+    void ThrowIfFinished()
+    {
+        if (_finished) throw new InvalidOperationException("cooccurrence.bin writer: a record was written after Finish");
     }
 
     void HandOff()

@@ -20,6 +20,10 @@ public sealed unsafe class BlasBackend
     const int MklCbwrAuto = 2;
 
     public BlasKind Kind { get; }
+    /// <summary>MKL runs its AVX-512 kernels on this CPU (<c>mkl_cbwr_get_auto_branch</c> is an AVX-512 branch): its DSYRK
+    /// then outruns the engine's AVX2 Gram kernel, which a NativeAOT build for x86-64-v3 cannot widen (see
+    /// <see cref="PackedGram"/>). False for OpenBLAS and for MKL's other branches (its generic path on AMD).</summary>
+    public bool Avx512Kernels { get; }
     public string LibraryPath { get; }
     public string VersionString { get; }
     public string Name => Kind == BlasKind.Mkl ? "MKL" : "OpenBLAS";
@@ -109,6 +113,9 @@ public sealed unsafe class BlasBackend
             int end = 0;
             while (end < raw.Length && raw[end] >= 0x20 && raw[end] < 0x7F) end++;
             VersionString = System.Text.Encoding.ASCII.GetString(raw[..end]).Trim();
+            // mkl_cbwr.h: MKL_CBWR_AVX512 = 12, MKL_CBWR_AVX512_E1 = 14 and later; 11 and 13 are the Xeon Phi branches.
+            int branch = ((delegate* unmanaged<int>)Sym("mkl_cbwr_get_auto_branch"))();
+            Avx512Kernels = branch >= 12 && branch != 13;
         }
         else
         {

@@ -16,6 +16,16 @@ public static unsafe class DenseLinearAlgebra
         b.cblas_dsyrk(ColMajor, Lower, NoTrans, n, k, 1.0, a, n, 0.0, c, n);
     }
 
+    /// <summary>C (column-major, leading dimension <paramref name="ldc"/>, upper triangle of its first n columns) += A^T A
+    /// for a row-major k x n matrix A with row stride <paramref name="lda"/>: the rows of C hold the lower triangle
+    /// row-major.</summary>
+    public static void GramAccumulateUpper(double* a, int k, int n, int lda, double* c, int ldc, BlasBackend? b = null)
+    {
+        b ??= BlasBackend.Current;
+        const int Upper = 121;
+        b.cblas_dsyrk(ColMajor, Upper, NoTrans, n, k, 1.0, a, lda, 1.0, c, ldc);
+    }
+
     /// <summary>y = alpha op(A) x + beta y for a row-major k x n matrix A: op = A (x has n, y has k) or A^T (x has k, y has n).</summary>
     public static void Gemv(bool transpose, double* a, int k, int n, double alpha, double* x, double beta, double* y, BlasBackend? b = null)
     {

@@ -11,7 +11,8 @@ namespace GloVeV.Native;
 /// BLAS call has to read A back from memory after the gather wrote it, and for these shapes MKL 2020's generic path
 /// on AMD ran at ~15 GFLOP/s per thread. Here the gather writes rows of a panel (at most <see cref="PanelRows"/>
 /// rows) straight into the packed layout the kernel reads, the panel stays in L2, and the kernel is a 4 x 8 AVX2 FMA
-/// register block, the same shape of micro-kernel BLAS libraries use.
+/// register block, the same shape of micro-kernel BLAS libraries use. Where MKL runs its AVX-512 kernels (Intel), its
+/// DSYRK is faster than this AVX2 kernel and the variance stage uses it (<see cref="GloVeV.Variance.WordVarianceSolver.BackendGram"/>).
 ///
 /// Packed layout: D padded to Dp (a multiple of 8) and split into Dp/8 slabs of 8 columns; slab s holds, for every
 /// panel row t, the 8 doubles a_t[8s .. 8s+8) contiguously at <c>panel[(s * PanelRows + t) * 8]</c>.

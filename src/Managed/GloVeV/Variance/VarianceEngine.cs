@@ -135,7 +135,7 @@ public static class VarianceEngine
         try
         {
             var solvers = new WordVarianceSolver[o.Threads];
-            for (int t = 0; t < o.Threads; t++) solvers[t] = new WordVarianceSolver(x, p, contexts, xMax, alpha, o.Refine, o.RcondThreshold, ridge);
+            for (int t = 0; t < o.Threads; t++) solvers[t] = new WordVarianceSolver(x, p, contexts, xMax, alpha, o.Refine, o.RcondThreshold, ridge, o.BackendGram);
             // Two chunk buffers: chunk k is written to disk in the background while chunk k + 1 is computed into the
             // other one (at most one write in flight, so files and the text records stay in chunk order).
             long bufferLength = (long)Math.Min(chunkWords, Math.Max(1, eligible.Count)) * d * d;

@@ -25,6 +25,10 @@ public sealed record VarianceOptions
     public int Shard { get; init; }
     public int Shards { get; init; }
 
+    /// <summary>H_i's Gram by the backend's DSYRK (true) or the packed kernel (false); null chooses
+    /// (<see cref="WordVarianceSolver.BackendGram"/>). Tests run both.</summary>
+    internal bool? BackendGram { get; init; }
+
     /// <summary>Median cos(trained, WLS) below which the summary warns that the premise of GloVe-V is shaky.</summary>
     public double WarnCosine { get; init; } = 0.9;
 
