@@ -12,7 +12,7 @@ namespace GloVeV.Native;
 /// on AMD ran at ~15 GFLOP/s per thread. Here the gather writes rows of a panel (at most <see cref="PanelRows"/>
 /// rows) straight into the packed layout the kernel reads, the panel stays in L2, and the kernel is a 4 x 8 AVX2 FMA
 /// register block, the same shape of micro-kernel BLAS libraries use. Where MKL runs its AVX-512 kernels (Intel), its
-/// DSYRK is faster than this AVX2 kernel and the variance stage uses it (<see cref="GloVeV.Variance.WordVarianceSolver.BackendGram"/>).
+/// DSYRK is faster than this AVX2 kernel, and the variance stage and ALS use it (<see cref="PreferBackendSyrk"/>).
 ///
 /// Packed layout: D padded to Dp (a multiple of 8) and split into Dp/8 slabs of 8 columns; slab s holds, for every
 /// panel row t, the 8 doubles a_t[8s .. 8s+8) contiguously at <c>panel[(s * PanelRows + t) * 8]</c>.
@@ -22,6 +22,22 @@ namespace GloVeV.Native;
 public static unsafe class PackedGram
 {
     public const int PanelRows = 256;
+
+    static bool? _preferBackend;
+
+    /// <summary>Whether Gram matrices of gathered panels go to the backend's DSYRK (on row-major panels) instead of
+    /// <see cref="Accumulate"/>: where MKL runs its AVX-512 kernels (<see cref="BlasBackend.Avx512Kernels"/>), whose DSYRK
+    /// ran at 42-46 GFLOP/s a thread against this kernel's 23-27 on an Intel Xeon at D = 100, panels of 256-1024 rows.
+    /// <c>GLOVEV_GRAM=packed</c> or <c>blas</c> overrides the choice (benchmarks). Both sum each entry over the rows in
+    /// order with FMAs, a panel at a time: on gutenberg_10M at D = 100 every word's trace, noise ratio and condition
+    /// number came out bit for bit the same.</summary>
+    public static bool PreferBackendSyrk => _preferBackend ??= Environment.GetEnvironmentVariable("GLOVEV_GRAM")?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => BlasBackend.Current.Avx512Kernels,
+        "blas" => true,
+        "packed" => false,
+        var other => throw new GloVeVException($"GLOVEV_GRAM must be 'packed' or 'blas', not '{other}'"),
+    };
     public const int SlabWidth = 8;
 
     public static int PaddedDim(int d) => (d + SlabWidth - 1) / SlabWidth * SlabWidth;

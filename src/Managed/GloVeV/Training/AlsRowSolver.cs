@@ -18,12 +18,16 @@ public sealed unsafe class AlsRowSolver
     readonly float[] _otherBias;
     readonly double _xMax, _alpha, _ridge;
     readonly int _d, _dp;
+    readonly bool _backendGram;
     readonly AlignedBuffer _sqrtF = new(1), _st = new(1);
     readonly AlignedBuffer _panel, _h, _rhs, _current, _proposed;
 
-    public AlsRowSolver(AugmentedRows other, float[] otherBias, double xMax, double alpha, double ridge)
+    /// <param name="backendGram">The normal equations' Gram by the backend's DSYRK (true) or the packed kernel (false);
+    /// null: <see cref="PackedGram.PreferBackendSyrk"/>.</param>
+    public AlsRowSolver(AugmentedRows other, float[] otherBias, double xMax, double alpha, double ridge, bool? backendGram = null)
     {
         _other = other; _otherBias = otherBias; _xMax = xMax; _alpha = alpha; _ridge = ridge;
+        _backendGram = backendGram ?? PackedGram.PreferBackendSyrk;
         _d = other.Dim; _dp = other.PaddedDim;
         _panel = new AlignedBuffer(PackedGram.PanelLength(_dp)); _h = new AlignedBuffer(_dp * _dp); _rhs = new AlignedBuffer(_dp);
         _current = new AlignedBuffer(_dp); _proposed = new AlignedBuffer(_dp);
@@ -62,14 +66,16 @@ public sealed unsafe class AlsRowSolver
                     float* src = rowsBase + (long)colp[g] * dp;
                     var vs = Vector256.Create(sf[g]);
                     var vst = Vector256.Create(st[g]);
+                    double* row = panel + (long)t * dp;
                     for (int q = 0; q < dp; q += 4)
                     {
                         var a = Avx.ConvertToVector256Double(Vector128.Load(src + q)) * vs;
-                        a.Store(PackedGram.Slot(panel, q >> 3, t) + (q & 7));
+                        a.Store(_backendGram ? row + q : PackedGram.Slot(panel, q >> 3, t) + (q & 7));
                         Vector256.FusedMultiplyAdd(vst, a, Vector256.Load(rhs + q)).Store(rhs + q);
                     }
                 }
-                PackedGram.Accumulate(panel, rows, dp, n, h);
+                if (_backendGram) DenseLinearAlgebra.GramAccumulateUpper(panel, rows, n, dp, h, dp);
+                else PackedGram.Accumulate(panel, rows, dp, n, h);
             }
         }
         // The ridge is a prior on the vector only; the bias stays unpenalised.

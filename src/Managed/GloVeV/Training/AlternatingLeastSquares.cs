@@ -69,6 +69,10 @@ public sealed class AlternatingLeastSquares : IDisposable
         return reports;
     }
 
+    /// <summary>Normal equations' Grams by the backend's DSYRK (true) or the packed kernel (false); null chooses
+    /// (<see cref="GloVeV.Native.PackedGram.PreferBackendSyrk"/>). Tests run both.</summary>
+    internal bool? BackendGram { get; init; }
+
     /// <summary>Solves every (c_j, c~_j) given W and b. Returns how many columns kept their values.</summary>
     public int UpdateContexts(CancellationToken cancel = default) =>
         Update(_cols, _colOrder, _words, _p.CenterBias, _p.Context, _p.ContextBias, cancel);
@@ -83,7 +87,7 @@ public sealed class AlternatingLeastSquares : IDisposable
         int d = _p.Dim;
         var solvers = new AlsRowSolver[_threads];
         var work = new double[_threads][];
-        for (int t = 0; t < _threads; t++) { solvers[t] = new AlsRowSolver(other, otherBias, _xMax, _alpha, _ridge); work[t] = new double[d + 1]; }
+        for (int t = 0; t < _threads; t++) { solvers[t] = new AlsRowSolver(other, otherBias, _xMax, _alpha, _ridge, BackendGram); work[t] = new double[d + 1]; }
         int kept = 0;
         ParallelRows.Run(order, _threads, (t, r) =>
         {

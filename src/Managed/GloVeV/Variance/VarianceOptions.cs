@@ -26,7 +26,7 @@ public sealed record VarianceOptions
     public int Shards { get; init; }
 
     /// <summary>H_i's Gram by the backend's DSYRK (true) or the packed kernel (false); null chooses
-    /// (<see cref="WordVarianceSolver.BackendGram"/>). Tests run both.</summary>
+    /// (<see cref="GloVeV.Native.PackedGram.PreferBackendSyrk"/>). Tests run both.</summary>
     internal bool? BackendGram { get; init; }
 
     /// <summary>Median cos(trained, WLS) below which the summary warns that the premise of GloVe-V is shaky.</summary>

@@ -70,7 +70,7 @@ public sealed unsafe class WordVarianceSolver
     /// residual degrees of freedom |K_i| - df_i with df_i = tr(H_i (H_i + lambda I)^-1) = D - lambda tr((H_i + lambda I)^-1),
     /// the effective number of parameters of a ridge fit (D when lambda = 0).</param>
     /// <param name="backendGram">H_i's Gram by the backend's DSYRK (true) or the packed kernel (false); null:
-    /// <see cref="BackendGram"/>.</param>
+    /// <see cref="PackedGram.PreferBackendSyrk"/>.</param>
     public WordVarianceSolver(CsrMatrix x, GloVeParameters p, PaddedContexts contexts, double xMax, double alpha, bool refine, double rcondMin, double ridge = 0,
         bool? backendGram = null)
     {
@@ -81,23 +81,8 @@ public sealed unsafe class WordVarianceSolver
         _inverseRows = new AlignedBuffer(_dp * _dp); _strip = new AlignedBuffer(4 * _dp);
         _rhs = new AlignedBuffer(_dp); _wls = new AlignedBuffer(_dp); _wv = new AlignedBuffer(_dp); _eig = new double[_d];
         _colSums = new AlignedBuffer(_d);
-        _backendGram = backendGram ?? BackendGram;
+        _backendGram = backendGram ?? PackedGram.PreferBackendSyrk;
     }
-
-    static bool? _backendGramChoice;
-
-    /// <summary>Whether H_i's Gram goes to the backend's DSYRK (on a row-major panel) instead of the packed kernel: where
-    /// MKL runs its AVX-512 kernels (<see cref="BlasBackend.Avx512Kernels"/>), whose DSYRK ran at 42-46 GFLOP/s a thread
-    /// against the packed kernel's 23-27 on an Intel Xeon at D = 100, panels of 256-1024 rows. <c>GLOVEV_GRAM=packed</c>
-    /// or <c>blas</c> overrides the choice (benchmarks). Both sum each entry over the contexts in order with FMAs, a panel
-    /// at a time: on gutenberg_10M at D = 100 every word's trace, noise ratio and condition number came out bit for bit the same.</summary>
-    public static bool BackendGram => _backendGramChoice ??= Environment.GetEnvironmentVariable("GLOVEV_GRAM")?.Trim().ToLowerInvariant() switch
-    {
-        null or "" => BlasBackend.Current.Avx512Kernels,
-        "blas" => true,
-        "packed" => false,
-        var other => throw new GloVeVException($"GLOVEV_GRAM must be 'packed' or 'blas', not '{other}'"),
-    };
 
     /// <summary>Flops counted for GFLOP/s: |K_i| D^2 + D^3.</summary>
     public static double Flops(long k, int d) => (double)k * d * d + (double)d * d * d;
