@@ -46,6 +46,7 @@ static class Program
                 Console.WriteLine($"glovev {VersionInfo.Version}");
                 Console.WriteLine($"blas: {BlasBackend.Current}");
                 Console.WriteLine($"simd: {Simd.Level}; compiled for {VersionInfo.InstructionSet}");
+                Console.WriteLine($"gram (variance, ALS): {(PackedGram.PreferBackendSyrk ? $"{BlasBackend.Current.Name} dsyrk" : "packed AVX2 kernel")}");
                 Console.WriteLine($"runtime: {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT")} {Environment.Version}");
                 return 0;
             });

@@ -22,6 +22,7 @@ namespace GloVeV.Native;
 public static unsafe class PackedGram
 {
     public const int PanelRows = 256;
+    public const int SlabWidth = 8;
 
     static bool? _preferBackend;
 
@@ -38,7 +39,6 @@ public static unsafe class PackedGram
         "packed" => false,
         var other => throw new GloVeVException($"GLOVEV_GRAM must be 'packed' or 'blas', not '{other}'"),
     };
-    public const int SlabWidth = 8;
 
     public static int PaddedDim(int d) => (d + SlabWidth - 1) / SlabWidth * SlabWidth;
 
