@@ -45,6 +45,22 @@ public static unsafe class PackedGram
     /// <summary>Doubles a packed panel of a Dp-padded matrix needs.</summary>
     public static int PanelLength(int dp) => dp * PanelRows;
 
+    /// <summary>Where columns q .. q + 3 of a gathered panel's row t go (q a multiple of 4): the packed slab layout, or
+    /// with <paramref name="rowMajor"/> row t at t * Dp, the panel the backend's DSYRK reads
+    /// (<see cref="PreferBackendSyrk"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double* PanelSlot(double* panel, int t, int q, int dp, bool rowMajor) =>
+        rowMajor ? panel + (long)t * dp + q : Slot(panel, q >> 3, t) + (q & 7);
+
+    /// <summary>H += panelᵀ panel over the first <paramref name="rows"/> rows, into the lower triangle of H's first
+    /// <paramref name="n"/> rows (row-major, Dp x Dp): a packed panel by <see cref="Accumulate"/>, a row-major one by the
+    /// backend's DSYRK (H's lower rows are the upper triangle column-major).</summary>
+    public static void AccumulatePanel(double* panel, int rows, int dp, int n, double* h, bool rowMajor)
+    {
+        if (rowMajor) DenseLinearAlgebra.GramAccumulateUpper(panel, rows, n, dp, h, dp);
+        else Accumulate(panel, rows, dp, n, h);
+    }
+
     /// <summary>Pointer to the 8-double slot of row t, slab s, in a panel of <paramref name="height"/> rows per slab.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double* Slot(double* panel, int s, int t, int height = PanelRows) => panel + ((long)s * height + t) * SlabWidth;

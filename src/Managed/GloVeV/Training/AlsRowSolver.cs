@@ -66,16 +66,14 @@ public sealed unsafe class AlsRowSolver
                     float* src = rowsBase + (long)colp[g] * dp;
                     var vs = Vector256.Create(sf[g]);
                     var vst = Vector256.Create(st[g]);
-                    double* row = panel + (long)t * dp;
                     for (int q = 0; q < dp; q += 4)
                     {
                         var a = Avx.ConvertToVector256Double(Vector128.Load(src + q)) * vs;
-                        a.Store(_backendGram ? row + q : PackedGram.Slot(panel, q >> 3, t) + (q & 7));
+                        a.Store(PackedGram.PanelSlot(panel, t, q, dp, _backendGram));
                         Vector256.FusedMultiplyAdd(vst, a, Vector256.Load(rhs + q)).Store(rhs + q);
                     }
                 }
-                if (_backendGram) DenseLinearAlgebra.GramAccumulateUpper(panel, rows, n, dp, h, dp);
-                else PackedGram.Accumulate(panel, rows, dp, n, h);
+                PackedGram.AccumulatePanel(panel, rows, dp, n, h, _backendGram);
             }
         }
         // The ridge is a prior on the vector only; the bias stays unpenalised.

@@ -269,21 +269,17 @@ public sealed unsafe class WordVarianceSolver
                     var vs = Vector256.Create(sf[g]);
                     var vst = Vector256.Create(st[g]);
                     var dot = Vector256<double>.Zero;
-                    // The packed kernel reads slabs of 8 columns; DSYRK a row-major panel (row t at t * Dp).
-                    double* row = panel + (long)t * dp;
                     for (int q = 0; q < dp; q += 4)
                     {
                         var a = Avx.ConvertToVector256Double(Vector128.Load(src + q)) * vs;
-                        a.Store(_backendGram ? row + q : PackedGram.Slot(panel, q >> 3, t) + (q & 7));
+                        a.Store(PackedGram.PanelSlot(panel, t, q, dp, _backendGram));
                         dot = Vector256.FusedMultiplyAdd(a, Vector256.Load(wv + q), dot);
                         Vector256.FusedMultiplyAdd(vst, a, Vector256.Load(rhs + q)).Store(rhs + q);
                     }
                     double res = st[g] - Vector256.Sum(dot);
                     sse += res * res;
                 }
-                // hp's rows hold H's lower triangle, which is the upper triangle column-major.
-                if (_backendGram) DenseLinearAlgebra.GramAccumulateUpper(panel, rows, _d, dp, hp, dp);
-                else PackedGram.Accumulate(panel, rows, dp, _d, hp);
+                PackedGram.AccumulatePanel(panel, rows, dp, _d, hp, _backendGram);
             }
         }
         return sse;
