@@ -73,8 +73,11 @@ public static class CooccurrenceCounter
             _columnBase = Dense.ColumnBase;
             try
             {
-                Keys = new ulong[bufferEntries];
-                Values = new long[bufferEntries];
+                // Sized to the whole --memory plan but touched only as far as pairs arrive (and the sort's room after
+                // them): uninitialised, so a long-lived process (Python, R, the test host) whose collector hands back
+                // memory of earlier counts does not zero gigabytes up front. Nothing past Fill is read before it is written.
+                Keys = GC.AllocateUninitializedArray<ulong>(bufferEntries);
+                Values = GC.AllocateUninitializedArray<long>(bufferEntries);
             }
             catch { Dense.Dispose(); throw; }
             Symmetric = o.Symmetric;
