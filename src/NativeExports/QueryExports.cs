@@ -56,14 +56,21 @@ static unsafe class QueryExports
     [UnmanagedCallersOnly(EntryPoint = "gv_benchmark_options_default")]
     public static int BenchmarkDefaults(BenchmarkOptionsC* o) => Guard.Run(() => FillDefaults(o, BenchmarkDefaultsC()));
 
-    /// <summary>Samples, seed, level and hold_fixed of a benchmark (it draws: the method of composition with pair resampling).</summary>
-    static (int Samples, ulong Seed, double Level, bool HoldFixed) BenchmarkOptions(BenchmarkOptionsC* opts)
+    /// <summary>The gv_benchmark_options of ABI 4.0, before approximate: such a struct (its size field) is still read,
+    /// with approximate 0.</summary>
+    const int BenchmarkOptionsV0Size = 32;
+
+    /// <summary>Samples, seed, level, hold_fixed and approximate of a benchmark (it draws: the method of composition with
+    /// pair resampling).</summary>
+    static (int Samples, ulong Seed, double Level, bool HoldFixed, bool Approximate) BenchmarkOptions(BenchmarkOptionsC* opts)
     {
-        var c = Marshalling.Options(opts, BenchmarkDefaultsC(), "gv_benchmark_options");
+        var c = BenchmarkDefaultsC();
+        if (opts != null && opts->Size == BenchmarkOptionsV0Size) Buffer.MemoryCopy(opts, &c, BenchmarkOptionsV0Size, BenchmarkOptionsV0Size);
+        else c = Marshalling.Options(opts, c, "gv_benchmark_options");
         var q = QueryDefaultsC();
         q.Method = Code(IntervalMethod.Sample); q.Samples = c.Samples; q.Seed = c.Seed; q.Level = c.Level;
         var o = Options(&q);
-        return (o.Samples, o.Seed, o.Level, c.HoldFixed != 0);
+        return (o.Samples, o.Seed, o.Level, c.HoldFixed != 0, c.Approximate != 0);
     }
 
     static int Flags(Interval iv) => iv.Flags;
@@ -353,8 +360,8 @@ static unsafe class QueryExports
         var m = Model(h);
         NotNull(result, "out");
         var p = Str(path, "benchmark_path");
-        var (k, s, l, holdFixed) = BenchmarkOptions(opts);
-        var r = SimilarityBenchmark.Evaluate(new Propagation(m, false, holdFixed), WordPairs.Load(p), Path.GetFileName(p), k, s, l);
+        var (k, s, l, holdFixed, approximate) = BenchmarkOptions(opts);
+        var r = SimilarityBenchmark.Evaluate(new Propagation(m, approximate, holdFixed), WordPairs.Load(p), Path.GetFileName(p), k, s, l);
         *result = new BenchmarkC
         {
             Pairs = r.Pairs, Used = r.Used, Oov = r.Oov, Words = r.Words.Count, FlaggedWords = r.FlaggedWords, Spearman = r.Spearman, Pearson = r.Pearson,
@@ -378,8 +385,8 @@ static unsafe class QueryExports
         var a = Model(ha); var b = Model(hb);
         NotNull(result, "out");
         var p = Str(path, "benchmark_path");
-        var (k, s, l, holdFixed) = BenchmarkOptions(opts);
-        var pa = new Propagation(a, false, holdFixed); var pb = new Propagation(b, false, holdFixed);
+        var (k, s, l, holdFixed, approximate) = BenchmarkOptions(opts);
+        var pa = new Propagation(a, approximate, holdFixed); var pb = new Propagation(b, approximate, holdFixed);
         var pairs = WordPairs.Load(p);
         var r = SimilarityBenchmark.Compare(pa, pb, pairs, Path.GetFileName(p), k, s, l);
         *result = new BenchmarkComparisonC

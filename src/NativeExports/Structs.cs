@@ -28,7 +28,7 @@ struct VarianceOptionsC { public int Size, Threads, Complete, Refine; public dou
 struct QueryOptionsC { public int Size, Method; public double Level; public long Samples; public ulong Seed; public int HoldFixed, Approximate; }
 
 [StructLayout(LayoutKind.Sequential)]
-struct BenchmarkOptionsC { public int Size, HoldFixed; public long Samples; public ulong Seed; public double Level; }
+struct BenchmarkOptionsC { public int Size, HoldFixed; public long Samples; public ulong Seed; public double Level; public int Approximate, Reserved; }
 
 [StructLayout(LayoutKind.Sequential)]
 struct IntervalC { public double Estimate, Plugin, Mean, Sd, Lo, Hi, PValue; public int Method, Status, Flags, Reason; }

@@ -180,7 +180,7 @@ public class ShardAndOutputChecksTests
         Assert.Contains("is a folder", Assert.Throws<GloVeVException>(() => Vocabulary.CheckSavePath(vd)).Message);
         Assert.Throws<GloVeVException>(() => v.Save(vd));
         Assert.False(File.Exists(vd));
-        Assert.Contains("output folder does not exist", Assert.Throws<GloVeVException>(() => Vocabulary.CheckSavePath(Path.Combine(dir, "no", "v.txt"))).Message);
+        Assert.Contains("output folder does not exist", Assert.Throws<MissingFileException>(() => Vocabulary.CheckSavePath(Path.Combine(dir, "no", "v.txt"))).Message);
         // Saved again: both files, the record matching.
         var v2 = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 1 }).Vocabulary;
         v2.Save(kv);

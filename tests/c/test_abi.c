@@ -265,6 +265,22 @@ static void test_hostile_inputs(const char* fixture) {
     CHECK(gv_benchmark_words(m, bench, bw, sizeof bw, &bneed) == GV_OK && !strcmp(bw, "war") && !strcmp(bw + 4, "peace") && !strcmp(bw + 10, "army"),
           "benchmark words: %s", gv_last_error());
     CHECK(gv_benchmark_words(m, bench, bw, 8, &bneed) == GV_ERR_BUFFER, "benchmark words: small buffer");
+    /* gv_benchmark_options.approximate reads the compact covariances (the fixture has both forms); a struct of the first
+     * ABI 4 layout (size 32, before approximate) is still read, as approximate 0. */
+    bf = fopen(bench, "w");
+    fprintf(bf, "war peace 5\nwar army 7\npeace army 3\nwar navy 6\npeace treaty 8\narmy navy 9\n");
+    fclose(bf);
+    gv_benchmark_options bo; gv_benchmark r0, r1, rv0;
+    gv_benchmark_options_default(&bo);
+    bo.samples = 50; bo.hold_fixed = 1;
+    CHECK(gv_evaluate(m, bench, &bo, &r0) == GV_OK, "evaluate: %s", gv_last_error());
+    bo.approximate = 1;
+    CHECK(gv_evaluate(m, bench, &bo, &r1) == GV_OK && r1.spearman == r0.spearman && r1.spearman_ci.sd != r0.spearman_ci.sd,
+          "evaluate with compact covariances: %s (sd %g vs %g)", gv_last_error(), r1.spearman_ci.sd, r0.spearman_ci.sd);
+    bo.approximate = 0; bo.size = 32;
+    CHECK(gv_evaluate(m, bench, &bo, &rv0) == GV_OK && rv0.spearman_ci.sd == r0.spearman_ci.sd, "evaluate, ABI 4.0 options: %s", gv_last_error());
+    bo.size = 36;
+    CHECK(gv_evaluate(m, bench, &bo, &rv0) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "size"), "evaluate, another size: %s", gv_last_error());
     /* Invalid UTF-8 in a benchmark file is an error naming its line, not a pair silently left out. */
     bf = fopen(bench, "w");
     fprintf(bf, "war peace 5\nwar \xff\xfe 2\n");

@@ -95,7 +95,8 @@ class QueryOptions(ctypes.Structure):
 
 
 class BenchmarkOptions(ctypes.Structure):
-    _fields_ = [("size", c_int32), ("hold_fixed", c_int32), ("samples", c_int64), ("seed", c_uint64), ("level", c_double)]
+    _fields_ = [("size", c_int32), ("hold_fixed", c_int32), ("samples", c_int64), ("seed", c_uint64), ("level", c_double),
+                ("approximate", c_int32), ("reserved", c_int32)]
 
 
 class VocabOptions(ctypes.Structure):
@@ -311,7 +312,11 @@ def encode(s, name="word"):
     if "\0" in s:
         # C strings end at the first NUL: the library would see only the part before it.
         raise ArgumentError("%s contains a NUL character, which cannot be passed to libglovev: %r" % (name, s))
-    return s.encode("utf-8")
+    try:
+        return s.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (e.g. from os.fsdecode of undecodable bytes) has no UTF-8 form.
+        raise ArgumentError("%s is not valid Unicode text (it holds a lone surrogate), so it has no UTF-8 form: %r" % (name, s), ERR_ARGUMENT) from None
 
 
 def path(p, name="path"):

@@ -1,5 +1,6 @@
 """glovev.Model: a trained model with GloVe-V covariances, gensim-style."""
 import ctypes
+import collections.abc
 import dataclasses
 import numbers
 import reprlib
@@ -108,10 +109,11 @@ def _flag(x, name):
     return 1 if x else 0
 
 
-def _benchmark_options(samples, seed, ci, hold_fixed):
+def _benchmark_options(samples, seed, ci, hold_fixed, approximate=False):
     o = L.BenchmarkOptions()
     L._check(L._lib.gv_benchmark_options_default(byref(o)))
     o.samples, o.seed, o.level, o.hold_fixed = _opt_samples(samples), _opt_seed(seed), _opt_level(ci), _flag(hold_fixed, "hold_fixed")
+    o.approximate = _flag(approximate, "approximate")
     return o
 
 
@@ -162,6 +164,28 @@ class WordReliability:
 def _no_neighbours(topn):
     """gensim's most_similar: topn 0 asks for no neighbours (and None for every word's cosine)."""
     return isinstance(topn, (int, np.integer)) and not isinstance(topn, bool) and topn == 0
+
+
+def _reject_interval_options(where, ci=None, method="calibrated", samples=None, seed=None, hold_fixed=False, approximate=False):
+    """A path that returns plain values of the trained vectors (gensim's vector arithmetic, restrict_vocab) takes none
+    of the interval settings: one that is given is refused rather than ignored."""
+    given = [name for name, value, default in (("ci", ci, None), ("method", method, "calibrated"), ("samples", samples, None),
+                                               ("seed", seed, None), ("hold_fixed", hold_fixed, False),
+                                               ("approximate", approximate, False)) if not (value is default or value == default)]
+    if given:
+        raise L.ArgumentError("%s returns plain cosines of the trained vectors, without intervals: it takes no %s (they apply to "
+                              "one word's neighbours, most_similar(word))" % (where, ", ".join(given)), L.ERR_ARGUMENT)
+
+
+def _pair(x, name):
+    """Two words (a, b) from a 2-sequence, or a TypeError naming the argument."""
+    if isinstance(x, (str, bytes)):
+        raise TypeError("%s must be a pair of words (a, b), not a single %s" % (name, type(x).__name__))
+    try:
+        a, b = x
+    except (TypeError, ValueError):
+        raise TypeError("%s must be a pair of words (a, b), got %r" % (name, x)) from None
+    return a, b
 
 
 def _positive_int(x, name, minimum=1, maximum=2 ** 31 - 1):
@@ -670,6 +694,9 @@ class Model:
         return self.vocab_size
 
     def __contains__(self, word):
+        # gensim's KeyedVectors.__contains__ is has_index_for: an int index in range is "in" the model too.
+        if self._is_key(word) and not isinstance(word, str):
+            return 0 <= int(word) < self.vocab_size
         if not isinstance(word, str) or "\0" in word:
             return False
         try:
@@ -1038,6 +1065,15 @@ class Model:
             mean = mean / total
         return _unit(mean) if post else mean
 
+    def _word_of(self, key, name):
+        """The word of a gensim key (a word, or an int row index in range); anything else is a TypeError naming the
+        argument."""
+        if isinstance(key, str):
+            return key
+        if not self._is_key(key):
+            raise TypeError("%s must be a word (str) or a row index (int), not %s" % (name, type(key).__name__))
+        return self.index_to_key[self._index_of(key)]
+
     def _restrict(self, restrict_vocab):
         """gensim's restrict_vocab: None or 0 searches every word; n searches the first n (at most V)."""
         if restrict_vocab is None or (isinstance(restrict_vocab, (int, np.integer)) and not isinstance(restrict_vocab, bool)
@@ -1066,7 +1102,9 @@ class Model:
             raise TypeError("%s must be a key (str or int), not %s" % (name, type(key).__name__))
         limit = self._restrict(restrict_vocab)
         if limit is None:
-            return self.most_similar(key, topn=topn, hold_fixed=hold_fixed)
+            # A row index stands for its word: the neighbours carry their intervals, as for the word itself.
+            return self.most_similar(self._word_of(key, name), topn=topn, hold_fixed=hold_fixed)
+        _reject_interval_options("%s with restrict_vocab" % ("similar_by_" + name), hold_fixed=hold_fixed)
         return self._most_similar_combination(None, [key], None, topn, limit, stacklevel=6)
 
     @_params("list of (str, float) or numpy.ndarray",
@@ -1144,9 +1182,11 @@ class Model:
             ``float(s)`` is the plug-in cosine (as gensim's similarity); ``s.estimate``, ``s.ci``, ``s.sd``,
             ``s.status``, ``s.words`` carry the uncertainty.
         """
+        # gensim's similarity takes keys: a word or a 0-based row index.
+        a, b = self._word_of(a, "a"), self._word_of(b, "b")
         iv = L.Interval()
-        L._check(L._lib.gv_similarity(self._handle(), L.encode(a), L.encode(b), byref(_query(ci, method, samples, seed, hold_fixed, approximate)),
-                                      byref(iv)))
+        L._check(L._lib.gv_similarity(self._handle(), L.encode(a, "a"), L.encode(b, "b"),
+                                      byref(_query(ci, method, samples, seed, hold_fixed, approximate)), byref(iv)))
         res = Similarity(Interval(**_interval(iv, ci)), self._reliabilities([a, b], iv.flags, approximate=approximate))
         _warn_not_identifiable([STATUS[iv.status]], [REASON[iv.reason]], "cos(%s, %s)" % (a, b))
         return res
@@ -1157,7 +1197,7 @@ class Model:
                 approximate: bool = False) -> Difference:
         """Tests cos(first) = cos(second) for two word pairs sharing words or not: the difference with its interval,
         z and p-value (a Difference). Arguments as :meth:`similarity`."""
-        (a, b), (c, d) = first, second
+        (a, b), (c, d) = _pair(first, "first"), _pair(second, "second")
         r = L.Difference()
         L._check(L._lib.gv_compare(self._handle(), L.encode(a), L.encode(b), L.encode(c), L.encode(d),
                                    byref(_query(ci, method, samples, seed, hold_fixed, approximate)), byref(r)))
@@ -1184,6 +1224,8 @@ class Model:
             (GV_FLAG_* over the pair's words), reason (why not identifiable; None when ok). One ReliabilityWarning names every flagged word of the table.
         """
         firsts, seconds = [], []
+        if isinstance(pairs, (str, bytes)) or not isinstance(pairs, collections.abc.Iterable):
+            raise TypeError("pairs must be an iterable of (word, word) pairs, not %s" % type(pairs).__name__)
         for pair in pairs:
             try:
                 a, b = pair
@@ -1220,6 +1262,10 @@ class Model:
             status, flags, reason. With pandas, ``attrs["search"]`` is the NeighbourSearch (candidates drawn jointly, the bound on
             what the others may take).
         """
+        # A table of one word's neighbours with intervals: gensim's other forms of most_similar return plain pairs.
+        if not isinstance(word, str):
+            raise TypeError("word must be str, not %s" % type(word).__name__)
+        topn = _positive_int(topn, "topn")
         res = self.most_similar(word, topn=topn, ci=ci, method=method, samples=samples, seed=seed, hold_fixed=hold_fixed,
                                 approximate=approximate)
         rows = [(r.word, r.cosine, r.estimate, r.sd, r.ci[0], r.ci[1], r.mean, r.p_top_k, r.p_differs_from_next, r.status, r.flags,
@@ -1233,7 +1279,7 @@ class Model:
     @_params("NeighbourList or list of (str, float)")
     def most_similar(self, word=None, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
                      samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False, *,
-                     positive=None, negative=None, approximate: bool = False):
+                     positive=None, negative=None, approximate: bool = False, restrict_vocab=None):
         """Top-n neighbours of one word over the whole vocabulary with intervals and P(truly in the top n): a list of
         Neighbour, each the pair (word, cosine) as gensim's, whose ``.search`` (NeighbourSearch) says how many words
         were drawn jointly with the query and bounds the top-n places the others may take; a ReliabilityWarning says
@@ -1246,11 +1292,20 @@ class Model:
         vectors as given, weights +1 for positive and -1 for negative unless a pair gives its own, divided by the sum of
         the |weights|), scaled to unit length, ranked by cosine with the keys given (not the vectors) left out; plain
         (word, cosine) pairs, as gensim returns them. ``topn=None`` returns, as gensim does, the array of every word's
-        cosine (input words included), and ``topn=0`` an empty list."""
+        cosine (input words included), and ``topn=0`` an empty list. ``restrict_vocab=n`` (gensim's) searches the first n
+        words only, also as plain pairs. These plain forms take none of the interval settings (ci, method, samples,
+        seed, hold_fixed, approximate): one given is refused (ArgumentError), not ignored."""
+        limit = self._restrict(restrict_vocab)
+        plain = positive is not None or negative is not None or not isinstance(word, str) or topn is None or limit is not None
+        if plain:
+            _reject_interval_options("most_similar with %s" % (
+                "restrict_vocab" if limit is not None else "topn=None" if topn is None and isinstance(word, str)
+                and positive is None and negative is None else "positive/negative, an index or a vector"),
+                ci, method, samples, seed, hold_fixed, approximate)
         if _no_neighbours(topn):
             return []  # gensim: topn 0 asks for none
-        if positive is not None or negative is not None or not isinstance(word, str) or topn is None:
-            return self._most_similar_combination(word, positive, negative, topn)
+        if plain:
+            return self._most_similar_combination(word, positive, negative, topn, limit)
         topn = _positive_int(topn, "topn")
         if topn >= self.vocab_size:
             raise L.ArgumentError("topn must be below the vocabulary size %d, got %d" % (self.vocab_size, topn))
@@ -1273,14 +1328,15 @@ class Model:
 
     @_params("BenchmarkResult")
     def evaluate_word_pairs(self, path, samples: Optional[int] = None, seed: Optional[int] = None, ci: Optional[float] = None,
-                            hold_fixed: bool = False) -> BenchmarkResult:
+                            hold_fixed: bool = False, approximate: bool = False) -> BenchmarkResult:
         """A word-similarity benchmark file (word1 word2 score per line): Spearman and Pearson correlations with intervals
         that combine a bootstrap over the pairs with the embedding noise. samples (replicates), seed, ci: None = the
         core's defaults. A word without a covariance raises InputError unless hold_fixed=True. A ReliabilityWarning says
-        when some of the benchmark's words are flagged. Returns a BenchmarkResult: gensim's tuple
+        when some of the benchmark's words are flagged; approximate=True uses the compact covariances (and says how much
+        of each they drop). Returns a BenchmarkResult: gensim's tuple
         ((pearson, p), (spearman, p), oov_ratio) with the intervals as attributes."""
         r = L.Benchmark()
-        L._check(L._lib.gv_evaluate(self._handle(), L.path(path, "path"), byref(_benchmark_options(samples, seed, ci, hold_fixed)),
+        L._check(L._lib.gv_evaluate(self._handle(), L.path(path, "path"), byref(_benchmark_options(samples, seed, ci, hold_fixed, approximate)),
                                     byref(r)))
         if r.flagged_words > 0:
             warnings.warn("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or "
@@ -1291,7 +1347,7 @@ class Model:
             raise L.InputError("%s: the benchmark file changed while it was read (%d words, then %d)" % (path, r.words, len(used_words)))
         return BenchmarkResult(r.pairs, r.used, r.oov, r.words, r.flagged_words, r.spearman, r.pearson,
                                _correlation(r.spearman_ci), _correlation(r.pearson_ci), r.spearman_p, r.pearson_p,
-                               self._reliabilities(used_words, 0))
+                               self._reliabilities(used_words, FLAG_APPROXIMATED if approximate else 0, approximate=approximate))
 
     def _benchmark_words(self, path):
         """The distinct words of a benchmark's pairs that the model covers (gv_benchmark_words), in order of first use."""
@@ -1300,7 +1356,7 @@ class Model:
 
     @_params("BenchmarkComparison")
     def compare_word_pairs(self, other: "Model", path, samples: Optional[int] = None, seed: Optional[int] = None,
-                           ci: Optional[float] = None, hold_fixed: bool = False) -> BenchmarkComparison:
+                           ci: Optional[float] = None, hold_fixed: bool = False, approximate: bool = False) -> BenchmarkComparison:
         """Paired comparison of this model (A) with `other` (B) on one benchmark file: Spearman A - B on the pairs both
         cover, with an interval and p-value (the same pair resamples for both, vector draws independent per model).
         Arguments as :meth:`evaluate_word_pairs`; a ReliabilityWarning says when either model's words are flagged."""
@@ -1308,7 +1364,7 @@ class Model:
             raise TypeError("other must be a glovev.Model, not %s" % type(other).__name__)
         r = L.BenchmarkComparison()
         L._check(L._lib.gv_evaluate_compare(self._handle(), other._handle(), L.path(path, "path"),
-                                            byref(_benchmark_options(samples, seed, ci, hold_fixed)), byref(r)))
+                                            byref(_benchmark_options(samples, seed, ci, hold_fixed, approximate)), byref(r)))
         if r.flags_a or r.flags_b:
             warnings.warn("glovev: benchmark %s: flagged words (flags: model A 0x%x, model B 0x%x; see Model.reliability)"
                           % (path, r.flags_a, r.flags_b), ReliabilityWarning, stacklevel=2)
@@ -1324,6 +1380,7 @@ class Model:
         :meth:`similarity`); permutations: re-partitions of the permutation test (None: the core's default, 10000; an
         exact test when there are fewer); approximate=True uses the compact covariances."""
         x, y, a, b = _word_list(x, "x"), _word_list(y, "y"), _word_list(a, "a"), _word_list(b, "b")
+        self._warn_skipped({"x": x, "y": y, "a": a, "b": b})
         ax, nx = L.string_array(x, "x")
         ay, ny = L.string_array(y, "y")
         aa, na = L.string_array(a, "a")
@@ -1346,6 +1403,7 @@ class Model:
                                approximate: bool = False) -> RndResult:
         """Relative norm distance (Garg et al. 2018) with an interval and the test of RND = 0; arguments as :meth:`weat`."""
         group1, group2, neutral = _word_list(group1, "group1"), _word_list(group2, "group2"), _word_list(neutral, "neutral")
+        self._warn_skipped({"group1": group1, "group2": group2, "neutral": neutral})
         a1, n1 = L.string_array(group1, "group1")
         a2, n2 = L.string_array(group2, "group2")
         an, nn = L.string_array(neutral, "neutral")
@@ -1356,6 +1414,14 @@ class Model:
                         self._reliabilities(group1 + group2 + neutral, r.ci.flags, known_only=True, approximate=approximate))
         _warn_not_identifiable([STATUS[r.ci.status]], [REASON[r.ci.reason]], "relative norm distance")
         return res
+
+    def _warn_skipped(self, lists):
+        """The words of bias lists the vocabulary lacks are left out by the core: said, as the CLI says it."""
+        for name, words in lists.items():
+            unknown = [w for w in dict.fromkeys(words) if isinstance(w, str) and w not in self]
+            if unknown:
+                warnings.warn("glovev: word list %s: %d word(s) not in the vocabulary, left out: %s%s" % (
+                    name, len(unknown), ", ".join(unknown[:20]), ", ..." if len(unknown) > 20 else ""), ReliabilityWarning, stacklevel=3)
 
     _BIAS_COLUMNS = ["quantity", "plugin", "estimate", "sd", "lower", "upper", "status", "method", "p_value", "permutation_p", "flags"]
 
@@ -1470,6 +1536,8 @@ class Model:
         ``save_word2vec_format`` (float32 binary) and the core reads them. Such a model has no GloVe-V covariances:
         queries need ``hold_fixed=True``."""
         import tempfile
+        if not callable(getattr(kv, "save_word2vec_format", None)):
+            raise TypeError("kv must be a gensim KeyedVectors (with save_word2vec_format), not %s" % type(kv).__name__)
         with tempfile.TemporaryDirectory() as tmp:
             f = "%s/vectors.bin" % tmp
             kv.save_word2vec_format(f, binary=True)

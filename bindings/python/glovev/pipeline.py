@@ -333,11 +333,17 @@ class CooccurrenceMatrix:
         """
         if self._h is None:
             raise L.HandleError("matrix is closed")
+        # int(i) would take 1.7, "3" or True, and ctypes would wrap 2**64 + 5 to row 5.
+        if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)):
+            raise TypeError("i must be an int row index, not %s" % type(i).__name__)
+        if not 0 <= i < self.shape[0]:
+            raise L.ArgumentError("row %d out of range 0..%d" % (i, self.shape[0] - 1), L.ERR_ARGUMENT)
+        i = int(i)
         n = c_int64()
-        L._check(L._lib.gv_matrix_row(self._h, int(i), None, None, 0, byref(n)))
+        L._check(L._lib.gv_matrix_row(self._h, i, None, None, 0, byref(n)))
         cols = np.empty(n.value, dtype=np.int32)
         vals = np.empty(n.value, dtype=np.float64)
-        L._check(L._lib.gv_matrix_row(self._h, int(i), cols.ctypes.data_as(ctypes.POINTER(c_int32)),
+        L._check(L._lib.gv_matrix_row(self._h, i, cols.ctypes.data_as(ctypes.POINTER(c_int32)),
                                       vals.ctypes.data_as(L._DP), n.value, byref(n)))
         return cols, vals
 

@@ -339,6 +339,35 @@ def test_evaluate_defaults_seed_and_cli_parity(model, cli, fixture_dir):
     assert (b["oov"], b["oov_ratio"]) == (e.oov, e.oov_ratio) and e.oov_ratio == pytest.approx(100.0 * e.oov / e.pairs)
 
 
+def test_evaluate_with_compact_covariances_matches_the_cli_in_one_session(model, cli, fixture_dir):
+    # approximate=True reads the compact covariances, as the CLI's --approximate; a session that asks for both forms gets
+    # each (the sampling factors are cached per form), whichever it asks for first.
+    js = {flag: run_json(cli, "evaluate", "--model", str(fixture_dir / "model"), "--benchmark", str(BENCH), "--samples", "50",
+                         *(["--approximate"] if flag else []))["benchmarks"][0]["spearman_interval"] for flag in (False, True)}
+    assert js[False]["sd"] != js[True]["sd"]
+    with glovev.Model.load(fixture_dir / "model") as fresh:
+        for order in ((True, False), (False, True)):
+            for flag in order:
+                with warnings.catch_warnings(record=True) as seen:
+                    warnings.simplefilter("always")
+                    e = fresh.evaluate_word_pairs(BENCH, samples=50, approximate=flag)
+                assert close12(e.spearman_interval.sd, js[flag]["sd"]), (order, flag)
+                # The compact forms' warning says how much of each covariance they drop.
+                assert any("compact" in str(w.message) for w in seen) == flag
+    with pytest.raises(TypeError, match="approximate"):
+        model.evaluate_word_pairs(BENCH, approximate="yes")
+
+
+def test_bias_lists_say_which_words_they_leave_out(model):
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        model.weat(X + ["zz-not-a-word"], Y, A, B, method="delta")
+        model.relative_norm_distance(G1, G2, N + ["zz-nope"], method="delta")
+    text = [str(w.message) for w in seen]
+    assert "glovev: word list x: 1 word(s) not in the vocabulary, left out: zz-not-a-word" in text
+    assert "glovev: word list neutral: 1 word(s) not in the vocabulary, left out: zz-nope" in text
+
+
 def test_evaluate_notices_a_benchmark_file_that_changed_between_its_two_reads(model, monkeypatch):
     # gv_evaluate and gv_benchmark_words each read the file: a different word list means it changed in between.
     monkeypatch.setattr(glovev.Model, "_benchmark_words", lambda self, path: ["war"])

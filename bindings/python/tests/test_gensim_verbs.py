@@ -402,3 +402,59 @@ def test_new_verbs_document_their_parameters(model):
         assert "Parameters\n----------" in doc, name
         assert "interval" in doc or name in ("get_index", "has_index_for", "cosine_similarities", "fill_norms",
                                              "words_closer_than"), name
+
+
+# ---------- gensim's keys and restrict_vocab on the remaining verbs; plain forms refuse interval settings ----------
+
+def test_similarity_contains_and_most_similar_restrict_vocab_as_gensim(model, kv):
+    # similarity takes keys (a word or a row index), as gensim's.
+    assert float(model.similarity(3, 5, hold_fixed=True)) == pytest.approx(kv.similarity(3, 5), rel=RTOL)
+    assert float(model.similarity("war", kv.get_index("peace"))) == pytest.approx(kv.similarity("war", "peace"), rel=RTOL)
+    # `in` is gensim's has_index_for: an int index in range is in the model.
+    for key in (0, 3, model.vocab_size - 1, model.vocab_size, -1, np.int64(7), "war", "zz-not-a-word"):
+        assert (key in model) == (key in kv) == model.has_index_for(key)
+    assert True not in model  # a bool is not an index
+    cos = kv.cosine_similarities(kv["war"], kv.vectors)  # (gensim's most_similar rounds its norms to float32)
+    for limit in (40, 400):
+        ours = model.most_similar("war", topn=5, restrict_vocab=limit)
+        theirs = kv.most_similar("war", topn=5, restrict_vocab=limit)
+        assert [w for w, _ in ours] == [w for w, _ in theirs] and all(kv.get_index(w) < limit for w, _ in ours)
+        np.testing.assert_allclose([c for _, c in ours], [cos[kv.get_index(w)] for w, _ in ours], rtol=RTOL)
+    with pytest.raises(TypeError, match="^a must be"):
+        model.similarity(None, "war")
+    with pytest.raises(TypeError, match="^b must be"):
+        model.similarity("war", 1.5)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.most_similar(positive=["war"], topn=2, method="bogus"),
+    lambda m: m.most_similar(positive=["war"], topn=2, ci=0.5),
+    lambda m: m.most_similar(5, topn=2, samples=7),
+    lambda m: m.most_similar("war", topn=None, seed=3),
+    lambda m: m.most_similar("war", topn=3, restrict_vocab=100, hold_fixed=True),
+    lambda m: m.most_similar(m["war"], topn=3, approximate=True),
+    lambda m: m.similar_by_word("war", topn=2, restrict_vocab=100, hold_fixed=True),
+])
+def test_plain_most_similar_refuses_interval_settings(model, call):
+    # gensim's arithmetic, topn=None and restrict_vocab return plain cosines: an interval setting is refused, not ignored.
+    with pytest.raises(glovev.ArgumentError, match="without intervals: it takes no"):
+        call(model)
+
+
+def test_table_and_pair_arguments_are_named(model):
+    with pytest.raises(TypeError, match="^word must be str"):
+        model.neighbour_table(5, topn=2)
+    with pytest.raises(TypeError, match="^topn must be an int"):
+        model.neighbour_table("war", topn=None)
+    with pytest.raises(ValueError, match="^topn must be"):
+        model.neighbour_table("war", topn=0)
+    with pytest.raises(TypeError, match="^second must be a pair"):
+        model.compare(("war", "peace"), ("war",))
+    with pytest.raises(TypeError, match="^first must be a pair"):
+        model.compare(None, ("war", "peace"))
+    with pytest.raises(TypeError, match="^pairs must be an iterable"):
+        model.similarity_table(None)
+    with pytest.raises(TypeError, match="^kv must be a gensim KeyedVectors"):
+        glovev.Model.from_keyed_vectors(None, "/nonexistent")
+    with pytest.raises(glovev.ArgumentError, match="^word is not valid Unicode"):
+        model.vector("\udc80")

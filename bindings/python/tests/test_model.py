@@ -24,7 +24,8 @@ def test_vectors_match_the_file(model, fixture_dir):
     words = [l.split(" ")[0] for l in (fixture_dir / "model" / "vocab.txt").read_text().splitlines()]
     assert model.index_to_key == words
     np.testing.assert_array_equal(model.vector(words[5]), t["center_vectors"][5].astype(np.float64))
-    assert "war" in model and "zzzz" not in model and 3 not in model
+    # `in` is gensim's has_index_for: an int row index in range is in the model, a bool or a float is not.
+    assert "war" in model and "zzzz" not in model and 3 in model and len(words) not in model and True not in model and 3.0 not in model
 
 
 def test_covariances_match_an_independent_numpy_glove_v(model, fixture_dir):

@@ -196,7 +196,10 @@ def test_compact_forms_used_are_flagged_whoever_asked(cli, work, tmp_path):
     complete = tmp_path / "complete"
     shutil.copytree(work / "m1", complete, ignore=shutil.ignore_patterns("variances"))
     assert run_cli(cli, "variance", "--model", complete, "--cooccur", work / "cooc", "--approx", "0", "--threads", "1").returncode == 0
-    p = first_pair(complete, "--approximate")  # asked for, but only complete forms there: nothing dropped, nothing said
+    # Asked for, but only complete forms there: refused (it would be answered from the complete ones without a word).
+    assert_clean_failure(run_cli(cli, "compare", "--model", complete, "--pair", "war,peace", "--json", "--approximate"),
+                         "holds no compact covariances")
+    p = first_pair(complete)
     assert not any("compact" in w or "approximate" in w for w in p["warnings"])
 
 

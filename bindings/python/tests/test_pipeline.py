@@ -17,6 +17,14 @@ def test_pipeline_end_to_end(tmp_path):
     with glovev.CooccurrenceMatrix(tmp_path / "cooc", tmp_path / "vocab.txt") as x:
         cols, vals = x.row(0)
         assert x.shape == (8, 8) and list(cols) == list(range(8)) and (vals > 0).all()
+        assert np.array_equal(x.row(np.int64(0))[1], vals)
+        # A row index is an int in range: ctypes would wrap 2**64 to row 0, and int() would take 1.7, "3" or True.
+        for bad in (2 ** 64, -2 ** 64, 8, -1):
+            with pytest.raises(glovev.ArgumentError, match="out of range"):
+                x.row(bad)
+        for bad in (1.7, "3", True, None):
+            with pytest.raises(TypeError, match="^i must be an int"):
+                x.row(bad)
     seen = []
     cost = glovev.train(tmp_path / "cooc", tmp_path / "vocab.txt", tmp_path / "model", dim=4, epochs=5, threads=1,
                         progress=lambda e, n, c: seen.append((e, c)) and False)

@@ -512,9 +512,10 @@ glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated
 #' @param seed Random seed (NULL: the core's default; the delta method takes none).
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @param approximate Use the compact (approximated) covariances (TRUE or FALSE); a warning says how much of each they drop.
 #' @export
-glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
-  r <- .Call(C_evaluate, .ptr(m), .path(benchmark, "benchmark"), samples, seed, ci, hold_fixed)
+glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE, approximate = FALSE) {
+  r <- .Call(C_evaluate, .ptr(m), .path(benchmark, "benchmark"), samples, seed, ci, hold_fixed, approximate)
   sp <- .correlation(r, 7); pe <- .correlation(r, 16)
   if (r[[5]] > 0)
     warning(sprintf("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or cos(trained, WLS) < 0.9; see glovev_reliability)",
@@ -527,7 +528,7 @@ glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL
                  words = r[[4]], flagged_words = r[[5]], spearman = r[[6]], pearson = r[[7]],
                  spearman_p = r[[26]], pearson_p = r[[27]],
                  spearman_sd = sp$sd, spearman_ci = sp$ci, pearson_sd = pe$sd, pearson_ci = pe$ci, spearman_interval = sp, pearson_interval = pe,
-                 word_reliability = .words(m, used_words, 0L)),
+                 word_reliability = .words(m, used_words, if (isTRUE(approximate)) .flag_bits[["approximated"]] else 0L, approximate)),
             class = "glovev_benchmark", benchmark = benchmark)
 }
 
@@ -544,11 +545,12 @@ glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL
 #' @param seed Random seed (NULL: the core's default; the delta method takes none).
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
+#' @param approximate Use the compact (approximated) covariances of both models (TRUE or FALSE).
 #' @export
-glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE) {
+glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE, approximate = FALSE) {
   if (!inherits(a, "glovev_model") || !inherits(b, "glovev_model"))
     stop(sprintf("a and b must be glovev models (glovev_load), got %s and %s", .what(a), .what(b)), call. = FALSE)
-  r <- .Call(C_evaluate_compare, .ptr(a), .ptr(b), .path(benchmark, "benchmark"), samples, seed, ci, hold_fixed)
+  r <- .Call(C_evaluate_compare, .ptr(a), .ptr(b), .path(benchmark, "benchmark"), samples, seed, ci, hold_fixed, approximate)
   if (r[[13]] != 0 || r[[14]] != 0)
     warning(sprintf("glovev: benchmark %s: flagged words (flags: model a %s, model b %s; see glovev_reliability)",
                     benchmark, .flag_text(r[[13]]), .flag_text(r[[14]])), call. = FALSE)

@@ -426,15 +426,16 @@ static void put_correlation(double* o, const gv_correlation* c) {
 }
 
 /* pairs, used, oov, words, flagged_words, spearman, pearson, then the spearman and pearson gv_correlation (9 each). */
-static const gv_benchmark_options* benchmark_options(gv_benchmark_options* o, SEXP samples, SEXP seed, SEXP level, SEXP hold) {
+static const gv_benchmark_options* benchmark_options(gv_benchmark_options* o, SEXP samples, SEXP seed, SEXP level, SEXP hold, SEXP approx) {
     check(p_gv_benchmark_options_default(o));
     o->samples = opt_samples(samples); o->seed = opt_seed(seed); o->level = opt_level(level); o->hold_fixed = flag_named(hold, "hold_fixed");
+    o->approximate = flag_named(approx, "approximate");
     return o;
 }
 
-SEXP C_evaluate(SEXP xp, SEXP path, SEXP samples, SEXP seed, SEXP level, SEXP hold) {
+SEXP C_evaluate(SEXP xp, SEXP path, SEXP samples, SEXP seed, SEXP level, SEXP hold, SEXP approx) {
     gv_benchmark r; gv_benchmark_options bo;
-    check(p_gv_evaluate(model_of(xp), str1(path, "benchmark"), benchmark_options(&bo, samples, seed, level, hold), &r));
+    check(p_gv_evaluate(model_of(xp), str1(path, "benchmark"), benchmark_options(&bo, samples, seed, level, hold, approx), &r));
     SEXP out = PROTECT(Rf_allocVector(REALSXP, 7 + 2 * 9 + 2));
     double* o = REAL(out);
     o[0] = (double)r.pairs; o[1] = (double)r.used; o[2] = (double)r.oov; o[3] = (double)r.words; o[4] = (double)r.flagged_words;
@@ -446,11 +447,11 @@ SEXP C_evaluate(SEXP xp, SEXP path, SEXP samples, SEXP seed, SEXP level, SEXP ho
 }
 
 /* pairs, replicates, spearman_a, spearman_b, diff, sd, lo, hi, p_value, sd_pairs, sd_noise, level, flags_a, flags_b. */
-SEXP C_evaluate_compare(SEXP xa, SEXP xb, SEXP path, SEXP samples, SEXP seed, SEXP level, SEXP hold) {
+SEXP C_evaluate_compare(SEXP xa, SEXP xb, SEXP path, SEXP samples, SEXP seed, SEXP level, SEXP hold, SEXP approx) {
     gv_model* a = model_of(xa);
     gv_model* b = model_of(xb);
     gv_benchmark_comparison r; gv_benchmark_options bo;
-    check(p_gv_evaluate_compare(a, b, str1(path, "benchmark"), benchmark_options(&bo, samples, seed, level, hold), &r));
+    check(p_gv_evaluate_compare(a, b, str1(path, "benchmark"), benchmark_options(&bo, samples, seed, level, hold, approx), &r));
     SEXP out = PROTECT(Rf_allocVector(REALSXP, 14));
     double* o = REAL(out);
     o[0] = (double)r.pairs; o[1] = (double)r.replicates; o[2] = r.spearman_a; o[3] = r.spearman_b; o[4] = r.diff; o[5] = r.sd;
@@ -814,7 +815,7 @@ static const R_CallMethodDef calls[] = {
     {"C_import_vectors", (DL_FUNC)&C_import_vectors, 3}, {"C_export_vectors", (DL_FUNC)&C_export_vectors, 3},
     {"C_matrix_csr", (DL_FUNC)&C_matrix_csr, 1}, {"C_names", (DL_FUNC)&C_names, 0}, {"C_method_code", (DL_FUNC)&C_method_code, 1},
     {"C_reliability", (DL_FUNC)&C_reliability, 2}, {"C_defaults", (DL_FUNC)&C_defaults, 0},
-    {"C_evaluate", (DL_FUNC)&C_evaluate, 6}, {"C_evaluate_compare", (DL_FUNC)&C_evaluate_compare, 7},
+    {"C_evaluate", (DL_FUNC)&C_evaluate, 7}, {"C_evaluate_compare", (DL_FUNC)&C_evaluate_compare, 8},
     {"C_weat", (DL_FUNC)&C_weat, 12}, {"C_rnd", (DL_FUNC)&C_rnd, 10},
     {"C_weat_difference", (DL_FUNC)&C_weat_difference, 9}, {"C_rnd_difference", (DL_FUNC)&C_rnd_difference, 9},
     {"C_vocab_build", (DL_FUNC)&C_vocab_build, 6}, {"C_cooccur", (DL_FUNC)&C_cooccur, 9}, {"C_train", (DL_FUNC)&C_train, 13},

@@ -789,12 +789,17 @@ int gv_neighbours(gv_model* m, const char* word, int64_t k, const gv_query_optio
  *   hold_fixed  as gv_query_options
  *   samples     replicates; 0 = the default (1000)
  *   seed        0 = the default (1)
- *   level       0 = the default (0.95) */
+ *   level       0 = the default (0.95)
+ *   approximate non-zero: use the compact covariances (as gv_query_options; GV_ERR_INPUT where the folder has none);
+ *               0 (default): the complete ones. A struct of the first ABI 4 layout (size 32, without approximate and
+ *               reserved) is still accepted, as approximate 0.
+ *   reserved    0 */
 typedef struct gv_benchmark_options {
     int32_t size, hold_fixed;
     int64_t samples;
     uint64_t seed;
     double level;
+    int32_t approximate, reserved;
 } gv_benchmark_options;
 
 /* Fills *options with the core's defaults.
@@ -806,7 +811,7 @@ int gv_benchmark_options_default(gv_benchmark_options* options);
  * embedding noise, and gensim's p-values.
  * \param[in]  m               the handle
  * \param[in]  benchmark_path  tab- or space-separated "word1 word2 score" lines ('#' comments and a header allowed)
- * \param[in]  options         samples, seed, level, hold_fixed (gv_benchmark_options_default); NULL: defaults
+ * \param[in]  options         samples, seed, level, hold_fixed, approximate (gv_benchmark_options_default); NULL: defaults
  * \param[out] out             the scores (not NULL)
  * \return GV_OK; GV_ERR_IO; GV_ERR_INPUT (malformed file with its line; a word without a covariance unless
  *         hold_fixed). */

@@ -157,6 +157,12 @@ test_that("evaluate matches cor() in R and its intervals contain the estimates",
   expect_equal(d$spearman_interval$replicates, glovev_defaults()$samples)
   expect_identical(suppressWarnings(glovev_evaluate(m, bench, samples = 1000, seed = 1, ci = 0.95)), d)
   expect_false(suppressWarnings(glovev_evaluate(m, bench, seed = 9))$spearman_sd == d$spearman_sd)
+  # approximate = TRUE reads the compact covariances (the CLI's --approximate), and says so; both forms in one session.
+  ap <- suppressWarnings(glovev_evaluate(m, bench, approximate = TRUE))
+  expect_false(ap$spearman_sd == d$spearman_sd)
+  expect_identical(suppressWarnings(glovev_evaluate(m, bench)), d)
+  expect_warning(glovev_evaluate(m, bench, samples = 50, approximate = TRUE), "compact")
+  expect_error(glovev_evaluate(m, bench, approximate = "yes"), "approximate")
   expect_error(glovev_evaluate(m, bench, samples = 1), "samples")
   expect_error(glovev_evaluate(m, tempfile()))
   glovev_close(m)

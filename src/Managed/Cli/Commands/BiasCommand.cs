@@ -31,10 +31,14 @@ static class BiasCommand
             var p = q.Propagation(r, m);
             var ivs = new List<Interval>();
             BiasDifference? diff = null;
+            // Words of the lists the vocabulary lacks are left out (as the C ABI and the bindings do): said on stderr in
+            // either output mode, and in the JSON as skipped_unknown.
+            IReadOnlyDictionary<string, IReadOnlyList<string>> skipped = new Dictionary<string, IReadOnlyList<string>>();
             if (wf is { Length: > 0 })
             {
                 var lists = Weat(wf, "--weat");
                 var res = Evaluation.Weat.Run(p, lists, r.GetValue(perms), method, level, k, seed);
+                skipped = res.Missing;
                 if (wf2 is { Length: > 0 }) diff = Evaluation.Weat.Difference(p, lists, Weat(wf2, "--vs-weat"), method, level, k, seed);
                 ivs.Add(res.EffectSizeInterval); ivs.Add(res.StatisticInterval);
                 if (r.GetValue(q.Json)) Output.WriteJson(w =>
@@ -58,6 +62,7 @@ static class BiasCommand
             {
                 var lists = Rnd(rf!, "--rnd");
                 var res = RelativeNormDistance.Run(p, lists, method, level, k, seed);
+                skipped = res.Missing;
                 if (rf2 is { Length: > 0 }) diff = RelativeNormDistance.Difference(p, lists, Rnd(rf2, "--vs-rnd"), method, level, k, seed);
                 ivs.Add(res.Interval);
                 if (r.GetValue(q.Json)) Output.WriteJson(w =>
@@ -77,6 +82,9 @@ static class BiasCommand
             }
             if (diff != null) ivs.Add(diff.Difference);
             QueryOptions.Warn(ivs);
+            foreach (var (list, words) in skipped)
+                if (words.Count > 0)
+                    Console.Error.WriteLine($"glovev: warning: word list {list}: {words.Count} word(s) not in the vocabulary, left out: {string.Join(", ", words.Take(20))}{(words.Count > 20 ? ", ..." : "")}");
             return 0;
         }));
         return cmd;

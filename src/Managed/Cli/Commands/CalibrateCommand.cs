@@ -28,7 +28,7 @@ static class CalibrateCommand
         cmd.SetAction(r => Guard(() =>
         {
             var edges = ParseBands(r.GetValue(bands)!);
-            var ms = r.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Interval.ParseMethod).Distinct().ToArray();
+            var ms = r.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Interval.ParseMethod).ToArray();
             var o = new CalibrationOptions
             {
                 BandEdges = edges, WordsPerBand = r.GetValue(words), Replicates = r.GetValue(reps), Methods = ms,

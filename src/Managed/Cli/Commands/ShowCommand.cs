@@ -17,7 +17,9 @@ static class ShowCommand
         var cmd = new Command("show", "A word's vector, covariance and diagnostics") { model, word, cov, approx, json };
         cmd.SetAction(r => Guard(() =>
         {
+            if (r.GetValue(approx) && !r.GetValue(cov)) throw new BadArgumentException("--approximate chooses which covariance --covariance prints; give --covariance too");
             using var m = QueryOptions.Open(r.GetValue(model)!);
+            if (r.GetValue(approx)) _ = new Propagation(m, approximate: true); // refuses a folder without compact forms
             var w = r.GetValue(word)!;
             int id = m.IdOf(w);
             var v = m.Vector(id);

@@ -19,6 +19,7 @@ public sealed record UncertaintyComparisonOptions
     {
         FrequencyBands.Validate(BandEdges);
         if (PairsPerBand < 2) throw new BadArgumentException($"pairs_per_band must be at least 2, got {PairsPerBand}");
+        if (Seed == 0) throw new BadArgumentException("seed must be >= 1, got 0");
     }
 }
 

@@ -50,27 +50,8 @@ public static class WordPairs
         return -1;
     }
 
-    static readonly System.Text.UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>The file's lines, decoded strictly: a word with invalid UTF-8 would otherwise become U+FFFD and its pair
     /// be left out as out of vocabulary without a word said (a corpus with invalid UTF-8 is refused too). A leading
     /// byte-order mark is skipped.</summary>
-    static List<string> Lines(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
-        var lines = new List<string>();
-        for (int at = start; at < bytes.Length;)
-        {
-            int end = Array.IndexOf(bytes, (byte)'\n', at);
-            if (end < 0) end = bytes.Length;
-            try { lines.Add(Strict.GetString(bytes, at, end - at)); }
-            catch (System.Text.DecoderFallbackException)
-            {
-                throw new GloVeVException($"{path}:{lines.Count + 1}: not valid UTF-8 (a benchmark file must be UTF-8 text)");
-            }
-            at = end + 1;
-        }
-        return lines;
-    }
+    static List<string> Lines(string path) => IO.Utf8Lines.Read(path, "a benchmark file");
 }

@@ -18,11 +18,19 @@ public sealed class AtomicFile : IDisposable
     {
         FinalPath = OutputPaths.ForNewFile(path);
         var dir = Path.GetDirectoryName(FinalPath)!;
-        if (!Directory.Exists(dir)) throw new GloVeVException($"output folder does not exist: {dir}");
+        if (!Directory.Exists(dir)) throw new MissingFileException($"output folder does not exist: {dir}");
         RemoveDeadTemporaries(dir, Path.GetFileName(FinalPath));
         TempPath = TempPathFor(FinalPath);
-        Stream = direct && DirectWriteStream.IsAvailable ? new DirectWriteStream(TempPath, Math.Max(bufferSize, 4 << 20))
-            : new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize);
+        try
+        {
+            Stream = direct && DirectWriteStream.IsAvailable ? new DirectWriteStream(TempPath, Math.Max(bufferSize, 4 << 20))
+                : new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            // Named by the file asked for, not by the hidden temporary beside it.
+            throw new IOException($"{path}: cannot write a file there ({e.Message})", e);
+        }
     }
 
     public void Commit()

@@ -87,7 +87,8 @@ public static class VectorFiles
                 }
             }
         }
-        catch (DecoderFallbackException) { throw new GloVeVException($"{path}:{lineNo + 1}: not valid UTF-8"); }
+        // The reader decodes ahead in blocks, so the line it had reached is not the bad byte's: find that line.
+        catch (DecoderFallbackException) { throw new GloVeVException($"{path}:{Utf8Lines.FirstInvalidLine(path)}: not valid UTF-8"); }
         if (header && expected >= 0 && words.Count != expected)
             throw new GloVeVException($"{path}: the header announces {expected} vectors but the file holds {words.Count}");
         return new Vectors(words.ToArray(), values.ToArray(), Math.Max(dim, 0));

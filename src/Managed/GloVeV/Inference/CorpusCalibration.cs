@@ -31,6 +31,8 @@ public sealed record CalibrationOptions
         if (WordsPerBand < 2) throw new BadArgumentException($"words_per_band must be at least 2, got {WordsPerBand}");
         if (Replicates < 1) throw new BadArgumentException($"replicates must be at least 1, got {Replicates}");
         if (Methods.Length == 0) throw new BadArgumentException("methods: give at least one interval method");
+        if (Methods.Distinct().Count() != Methods.Length) throw new BadArgumentException($"methods: each method once, got {string.Join(",", Methods.Select(Interval.MethodName))}");
+        if (Seed == 0) throw new BadArgumentException("seed must be >= 1, got 0");
         if (Samples < 2) throw new BadArgumentException($"samples must be at least 2, got {Samples}");
         if (Samples != null && Methods.All(m => m == IntervalMethod.Delta))
             throw new BadArgumentException("samples: the delta method draws nothing; give it with the sample or calibrated method");

@@ -19,7 +19,8 @@ public sealed class GloVeModel : IDisposable
     public VarianceStore? Variances { get; }
     public string Directory { get; }
     float[]? _unit;
-    readonly Dictionary<int, double[]?> _factorCache = new();
+    // Keyed by the form too: a session that asks for compact and complete covariances of one word needs both factors.
+    readonly Dictionary<(int Id, bool Approximate), double[]?> _factorCache = new();
     readonly object _gate = new();
 
     public GloVeModel(Vocabulary vocab, float[] vectors, int dim, VarianceStore? variances, string directory = "")
@@ -65,8 +66,15 @@ public sealed class GloVeModel : IDisposable
         int bad = Array.FindIndex(vectors, x => !float.IsFinite(x));
         if (bad >= 0)
             throw new GloVeVException($"{file}: the vector of '{vocab[bad / (int)e.Shape[1]]}' has a non-finite component ({vectors[bad]}); the file is damaged");
-        return new GloVeModel(vocab, vectors, (int)e.Shape[1], store, dir);
+        // The ridge the model was trained with, which the variance stage takes from these parameters: the covariances'
+        // own record of it (variance_summary.json) is preferred, this stands in where that record is missing.
+        double ridge = f.Metadata.TryGetValue("ridge", out var rs) && double.TryParse(rs, System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out var rv) && double.IsFinite(rv) && rv >= 0 ? rv : 0;
+        return new GloVeModel(vocab, vectors, (int)e.Shape[1], store, dir) { TrainedRidge = ridge };
     }
+
+    /// <summary>The ridge λ recorded in the model's parameters (0 when none is recorded).</summary>
+    public double TrainedRidge { get; init; }
 
     public int IdOf(string word) => Vocabulary.IdOf(word);
 
@@ -143,13 +151,13 @@ public sealed class GloVeModel : IDisposable
     }
 
     /// <summary>A factor L with L L^T = Sigma_i for sampling (Cholesky, or eigen square root when only PSD);
-    /// null when the word has no covariance (it is then held fixed). Cached.</summary>
+    /// null when the word has no covariance (it is then held fixed). Cached per word and form.</summary>
     public double[]? SamplingFactor(int id, bool approximate = false)
     {
-        lock (_gate) if (_factorCache.TryGetValue(id, out var cached)) return cached;
+        lock (_gate) if (_factorCache.TryGetValue((id, approximate), out var cached)) return cached;
         double[]? l = null;
         if (HasCovariance(id)) l = CovarianceMath.SquareRoot(Covariance(id, approximate), Dim);
-        lock (_gate) _factorCache[id] = l;
+        lock (_gate) _factorCache[(id, approximate)] = l;
         return l;
     }
 

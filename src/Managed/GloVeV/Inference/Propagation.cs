@@ -10,9 +10,11 @@ public sealed class Propagation(GloVeModel model, bool approximate = false, bool
 {
     public GloVeModel Model { get; } = model;
     /// <summary>Whether the compact covariances are the ones used: asked for and present, or the only ones the variance
-    /// folder holds (then every answer is flagged as approximate, as if asked); a folder with complete forms only answers
-    /// an approximate query with them, unflagged.</summary>
-    public bool Approximate { get; } = model.Variances?.UsesCompact(approximate) ?? approximate;
+    /// folder holds (then every answer is flagged as approximate, as if asked). Asking for them from a folder without
+    /// any is refused: the answer would silently be the complete covariances'.</summary>
+    public bool Approximate { get; } = approximate && model.Variances is { HasApprox: false } v
+        ? throw new GloVeVException($"{GloVeVException.Setting("approximate")}: {v.Directory} holds no compact covariances (computed without a compact target); leave it out, or recompute the variances with one")
+        : model.Variances?.UsesCompact(approximate) ?? approximate;
     public bool HoldFixed { get; } = holdFixed;
     internal ReliabilityTable Table => Model.ReliabilityTable;
 

@@ -60,6 +60,9 @@ public sealed class ReliabilityTable
         Array.Fill(_sigma2, double.NaN);
         Array.Fill(_contexts, -1); Array.Fill(_noise, double.NaN); Array.Fill(_cos, double.NaN); Array.Fill(_status, "no variances");
         Array.Fill(_trace, double.NaN); Array.Fill(_traceSq, double.NaN); Array.Fill(_normOne, double.NaN);
+        // Without the variances' own record of the ridge (a copied or hand-made folder), the model's: the variance stage
+        // takes it from the parameters, and reading it as 0 would treat ridge covariances as plain WLS ones.
+        Ridge = m.TrainedRidge;
         var summary = m.Variances == null ? null : Path.Combine(m.Variances.Directory, "variance_summary.json");
         if (summary != null && File.Exists(summary))
         {
@@ -146,7 +149,8 @@ public sealed class ReliabilityTable
     /// <summary>σ_i² from <c>variance_info.tsv</c> (NaN when unknown).</summary>
     public double Sigma2(int id) => _sigma2[id];
 
-    /// <summary>The ridge λ the covariances were computed with (<c>variance_summary.json</c>; 0 when absent).</summary>
+    /// <summary>The ridge λ the covariances were computed with (<c>variance_summary.json</c>; the model's recorded ridge
+    /// when that is absent).</summary>
     public double Ridge { get; private set; }
     /// <summary>The variances were computed with --refine: the model's vectors are their WLS solutions.</summary>
     public bool Refined { get; private set; }

@@ -128,7 +128,7 @@ public sealed class Vocabulary
         if (path.EndsWith(TokenizerSuffix, StringComparison.Ordinal) || full.EndsWith(TokenizerSuffix, StringComparison.Ordinal))
             throw new BadArgumentException($"{path}: names a tokenizer record (the file '{TokenizerSuffix}' beside a vocabulary that says how its corpus was tokenised), not a vocabulary; name the vocabulary file itself (e.g. vocab.txt)");
         var dir = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(dir)) throw new GloVeVException($"{path}: output folder does not exist: {dir}");
+        if (!Directory.Exists(dir)) throw new MissingFileException($"{path}: output folder does not exist: {dir}");
         var record = TokenizerFile(path);
         if (Directory.Exists(record))
             throw new GloVeVException($"{record}: is a folder, but a vocabulary saved as {path} keeps its tokenizer record there; remove the folder or name another vocabulary file");

@@ -33,6 +33,7 @@ public sealed record BootstrapOptions
     {
         if (Replicates < 0) throw new BadArgumentException($"replicates must be >= 0, got {Replicates}");
         if (SeedReplicates < 0) throw new BadArgumentException($"seed_replicates must be >= 0, got {SeedReplicates}");
+        if (Seed == 0) throw new BadArgumentException("seed must be >= 1, got 0");
         if (Replicates + SeedReplicates == 0) throw new BadArgumentException("replicates and seed_replicates are both 0: nothing to do");
         if (Replicates > 9999 || SeedReplicates > 9999) throw new BadArgumentException("at most 9999 replicates of each kind");
         if (MinCount < 1) throw new BadArgumentException($"min_count must be at least 1, got {MinCount}");

@@ -43,7 +43,9 @@ public static class ModelTraining
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var vocab = Vocabulary.Load(vocabPath);
         using var x = CsrMatrix.OpenDirectory(cooccurDir, vocab, vocabPath);
-        Directory.CreateDirectory(outDir);
+        if (x.NonZeros == 0) throw new GloVeVException($"{cooccurDir}: the co-occurrence matrix has no non-zeros: nothing to train on");
+        try { Directory.CreateDirectory(outDir); }
+        catch (UnauthorizedAccessException e) { throw new IOException($"{outDir}: cannot write a folder there ({e.Message})", e); }
         var ckPath = Path.Combine(outDir, TrainingCheckpoint.FileName);
         var inputs = CheckpointInputs.Of(x) with { VocabHash = vocab.Hash() };
         // Before any work: a checkpoint of another vocabulary, matrix or setting is refused, not continued.

@@ -6,10 +6,11 @@ public sealed record TrainingOptions
     public int Dim { get; init; } = 100;
     public int Epochs { get; init; } = 25;
     public int Threads { get; init; } = Environment.ProcessorCount;
-    public double Eta { get; init; } = 0.05;
+    public double Eta { get; init; } = DefaultEta;
+    public const double DefaultEta = 0.05, DefaultGradClip = 100;
     public double XMax { get; init; } = 100;
     public double Alpha { get; init; } = 0.75;
-    public double GradClip { get; init; } = 100;
+    public double GradClip { get; init; } = DefaultGradClip;
     public ulong Seed { get; init; } = 1;
     /// <summary>null: GloVe C's bias update (no learning rate: b -= f·diff / sqrt(G)); a value e: b -= e·f·diff / sqrt(G)
     /// with G accumulating (e·f·diff)^2, the same rule as the vectors.</summary>
@@ -53,8 +54,23 @@ public sealed record TrainingOptions
     {
         if (Dim <= 0) throw new GloVeVException($"dim must be a positive integer, got {Dim}");
         if (Dim > 4096) throw new GloVeVException($"dim {Dim} is larger than the supported 4096");
+        // --epochs auto's maximum is the epochs field: name the setting the user gave.
+        if (AutoStop != null && Epochs < 1) throw new GloVeVException($"{S("epochs")} auto needs a maximum of at least 1 epoch ({S("max_epochs")})");
         if (Epochs < 0 || (Epochs == 0 && AlsSweeps == 0))
             throw new GloVeVException($"{S("epochs")} must be a positive integer (or 0 with {S("als_sweeps")} N), got {Epochs}");
+        if (Seed == 0) throw new GloVeVException($"{S("seed")} must be >= 1, got 0");
+        // Without AdaGrad epochs (ALS alone) the step-size settings train nothing, and from --init_from no random start is
+        // drawn: a value given for them would be recorded in the model as if it had been used.
+        if (Epochs == 0)
+        {
+            var unused = new List<string>();
+            if (Eta != DefaultEta) unused.Add(S("eta"));
+            if (GradClip != DefaultGradClip) unused.Add(S("grad_clip"));
+            if (BiasEta != null) unused.Add(S("bias_eta"));
+            if (InitFrom != null && !RidgeAuto && Seed != 1) unused.Add(S("seed"));
+            if (unused.Count > 0)
+                throw new GloVeVException($"{string.Join(", ", unused)}: not used without AdaGrad epochs ({S("epochs")} 0, ALS sweeps only{(InitFrom != null ? $", started from {S("init_from")}" : "")}); leave {(unused.Count == 1 ? "it" : "them")} out");
+        }
         if (AlsSweeps < 0) throw new GloVeVException($"als_sweeps must be >= 0, got {AlsSweeps}");
         if (!(AlsTolerance >= 0) || !double.IsFinite(AlsTolerance)) throw new GloVeVException($"als_tol must be a finite number >= 0, got {AlsTolerance}");
         if (!(Ridge >= 0) || !double.IsFinite(Ridge)) throw new GloVeVException($"ridge must be a finite number >= 0, got {Ridge}");
@@ -64,7 +80,6 @@ public sealed record TrainingOptions
         if (InitFrom != null && (Epochs != 0 || AlsSweeps == 0)) throw new GloVeVException($"{S("init_from")} starts ALS from a trained model: use it with {S("epochs")} 0 and {S("als_sweeps")} N");
         if (AutoStop is { } a)
         {
-            if (Epochs < 1) throw new GloVeVException($"{S("epochs")} auto needs a maximum of at least 1 epoch ({S("max_epochs")})");
             if (!(a.Tolerance > 0) || !double.IsFinite(a.Tolerance)) throw new GloVeVException($"epochs_tol must be a positive number, got {a.Tolerance}");
             if (!(a.Cosine > 0 && a.Cosine <= 1)) throw new GloVeVException($"epochs_cos must be in (0, 1], got {a.Cosine}");
         }

@@ -34,6 +34,7 @@ public static class VarianceMerge
             string[]? info = null;
             string header = "";
             var seen = new HashSet<int>();
+            var kinds = new[] { "completechunk", "approxchunk" }.Where(k => partDirs.Any(p => Directory.EnumerateFiles(p, $"{k}_*.safetensors").Any())).ToArray();
             foreach (var part in partDirs)
             {
                 var renumber = new Dictionary<int, int>();
@@ -49,12 +50,18 @@ public static class VarianceMerge
                         chunkMap.Append(f[0]).Append('\t').Append(f[1]).Append('\t').Append(nk).Append('\t').Append(f[3]).Append('\n');
                         words++;
                     }
-                foreach (var (old, nk) in renumber)
-                    foreach (var kind in new[] { "completechunk", "approxchunk" })
+                foreach (var kind in kinds)
+                {
+                    // A form the shards hold must be there for every chunk a map lists, and each file whole: a shard
+                    // copied without its manifest is not verified otherwise, and the merged folder gets a new one.
+                    foreach (var (old, nk) in renumber)
                     {
                         var src = Path.Combine(part, $"{kind}_{old}.safetensors");
-                        if (File.Exists(src)) File.Copy(src, Path.Combine(stage, $"{kind}_{nk}.safetensors"));
+                        if (!File.Exists(src)) throw new MissingFileException($"{part}: incomplete variance shard: {src} is missing (chunk_map.txt lists words in chunk {old})");
+                        CheckChunk(src, kind, mapPath, old);
+                        File.Copy(src, Path.Combine(stage, $"{kind}_{nk}.safetensors"));
                     }
+                }
                 var approxPath = Path.Combine(part, "approx_info.txt");
                 if (File.Exists(approxPath)) { anyApprox = true; approx.Append(File.ReadAllText(approxPath)); }
                 var keptPath = Path.Combine(part, VarianceStore.ApproxKeptFile);
@@ -92,6 +99,25 @@ public static class VarianceMerge
         {
             if (Directory.Exists(stage)) try { Directory.Delete(stage, true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>A chunk file readable as safetensors (header, data offsets within the file); a complete one with a row
+    /// for every word that chunk_map.txt places in it.</summary>
+    static void CheckChunk(string path, string kind, string mapPath, int chunk)
+    {
+        int rows = 0;
+        foreach (var line in File.ReadLines(mapPath))
+        {
+            var f = line.Split('\t');
+            if (f.Length == 4 && int.Parse(f[2], CultureInfo.InvariantCulture) == chunk)
+                rows = Math.Max(rows, int.Parse(f[3], CultureInfo.InvariantCulture) + 1);
+        }
+        using var file = new IO.SafeTensorsFile(path);
+        if (kind != "completechunk") return;
+        if (!file.Tensors.TryGetValue("variances", out var t))
+            throw new GloVeVException($"{path}: no tensor 'variances' (a complete chunk holds the covariances under that name)");
+        if (t.Shape.Length != 3 || t.Shape[0] < rows)
+            throw new GloVeVException($"{path}: tensor 'variances' has shape [{string.Join(",", t.Shape)}], but {mapPath} places {rows} words in chunk {chunk}");
     }
 
     /// <summary>Settings every shard must share: a folder mixing them would hold chunks of two forms (a shard without
