@@ -157,6 +157,29 @@ public class InputRefusalTests
         Assert.True(VarianceMerge.Merge(parts, outDir) > 0);
     }
 
+    [Theory]
+    [InlineData(4, "bogus", "unknown status 'bogus'")]
+    [InlineData(2, "many", "contexts is not a count: 'many'")]
+    [InlineData(6, "0.9x", "field 7 is not a number: '0.9x'")]
+    [InlineData(0, "zz-not-a-word", "'zz-not-a-word' is not in the model's vocabulary")]
+    [InlineData(-1, "", "expected 8 or more tab-separated fields")]
+    public void ADamagedVarianceInfoRowIsRefusedNotSkipped(int field, string value, string message)
+    {
+        var m = ModelBuilder.Trained();
+        var dir = Path.Combine(m.Model, "variances");
+        VarianceEngine.Run(m.Model, m.Cooc, dir, new VarianceOptions { Threads = 1 });
+        File.Delete(Path.Combine(dir, AtomicDirectory.ManifestFile));
+        var info = Path.Combine(dir, "variance_info.tsv");
+        var lines = File.ReadAllLines(info);
+        var f = lines[2].Split('\t');
+        lines[2] = field < 0 ? string.Join('\t', f[..5]) : string.Join('\t', f.Select((x, i) => i == field ? value : x));
+        File.WriteAllLines(info, lines);
+        using var model = GloVeModel.Load(m.Model);
+        var e = Assert.ThrowsAny<GloVeVException>(() => model.ReliabilityTable);
+        Assert.Equal($"{info}:3: ", e.Message[..($"{info}:3: ".Length)]);
+        Assert.Contains(message, e.Message);
+    }
+
     [Fact]
     public void AVarianceFolderWithoutItsSummaryKeepsTheModelsRidge()
     {

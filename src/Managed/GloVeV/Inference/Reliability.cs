@@ -77,8 +77,18 @@ public sealed class ReliabilityTable
         // Columns after noise_ratio came later (older folders lack them): found by name.
         int cTrace = -1, cTraceSq = -1, cNormOne = -1;
         bool header = true;
+        int lineNo = 0;
+        // Every row is read or refused: a damaged row skipped, or a number read as NaN, would change a word's status
+        // and flags without a word said.
+        double Number(string[] f, int c, int line)
+        {
+            if (c < 0 || c >= f.Length || f[c] == "NA") return double.NaN;
+            return double.TryParse(f[c], NumberStyles.Float, inv, out var x) ? x
+                : throw new GloVeVException($"{path}:{line}: field {c + 1} is not a number: '{f[c]}'");
+        }
         foreach (var line in File.ReadLines(path))
         {
+            lineNo++;
             var f = line.Split('\t');
             if (header)
             {
@@ -86,19 +96,21 @@ public sealed class ReliabilityTable
                 cTrace = Array.IndexOf(f, "trace"); cTraceSq = Array.IndexOf(f, "trace_sq"); cNormOne = Array.IndexOf(f, "norm_one");
                 continue;
             }
-            if (f.Length < 8) continue;
-            if (!m.Vocabulary.TryGetId(f[0], out int id)) continue;
-            _contexts[id] = int.TryParse(f[2], NumberStyles.Integer, inv, out var k) ? k : -1;
+            if (line.Length == 0) continue;
+            if (f.Length < 8) throw new GloVeVException($"{path}:{lineNo}: expected 8 or more tab-separated fields (word, index, contexts, sigma2, status, condition, cos_wls, noise_ratio), got {f.Length}");
+            if (!m.Vocabulary.TryGetId(f[0], out int id))
+                throw new GloVeVException($"{path}:{lineNo}: '{f[0]}' is not in the model's vocabulary (the file belongs to another model, or is damaged)");
+            if (f[4] is not ("ok" or "pseudo_inverse" or "too_few_contexts" or "not_requested"))
+                throw new GloVeVException($"{path}:{lineNo}: unknown status '{f[4]}' (expected ok, pseudo_inverse, too_few_contexts or not_requested)");
+            _contexts[id] = int.TryParse(f[2], NumberStyles.Integer, inv, out var k) && k >= 0 ? k
+                : throw new GloVeVException($"{path}:{lineNo}: contexts is not a count: '{f[2]}'");
             _status[id] = f[4];
-            _cos[id] = double.TryParse(f[6], NumberStyles.Float, inv, out var c) ? c : double.NaN;
-            _noise[id] = double.TryParse(f[7], NumberStyles.Float, inv, out var r) ? r : double.NaN;
-            _sigma2[id] = double.TryParse(f[3], NumberStyles.Float, inv, out var s2) ? s2 : double.NaN;
-            _trace[id] = Column(f, cTrace); _traceSq[id] = Column(f, cTraceSq); _normOne[id] = Column(f, cNormOne);
+            _cos[id] = Number(f, 6, lineNo);
+            _noise[id] = Number(f, 7, lineNo);
+            _sigma2[id] = Number(f, 3, lineNo);
+            _trace[id] = Number(f, cTrace, lineNo); _traceSq[id] = Number(f, cTraceSq, lineNo); _normOne[id] = Number(f, cNormOne, lineNo);
         }
     }
-
-    static double Column(string[] f, int c) =>
-        c >= 0 && c < f.Length && double.TryParse(f[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : double.NaN;
 
     /// <summary>tr(Σ), tr(Σ²) and an upper bound on Σ's largest eigenvalue (its 1-norm) for a word with a covariance:
     /// from <c>variance_info.tsv</c>, else computed from the covariance in use once and kept. False when the word has
