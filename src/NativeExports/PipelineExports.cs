@@ -216,6 +216,9 @@ static unsafe class PipelineExports
             AutoStop = t.EpochsAuto != 0 ? new TrainingOptions.AutoStopRule(t.AutoTol, t.AutoCos) : null,
             InitFrom = t.InitFrom == null ? null : Str(t.InitFrom, "init_from"),
         };
+        // The rule's settings without the rule would be ignored (a value other than the default was given).
+        if (t.EpochsAuto == 0 && (t.AutoTol != TrainingOptions.AutoStopRule.DefaultTolerance || t.AutoCos != TrainingOptions.AutoStopRule.DefaultCosine))
+            throw new AbiException(Status.Argument, "auto_tol and auto_cos are the epochs_auto rule's: set epochs_auto too, or leave them at their defaults");
         try { o.Validate(); } catch (GloVeVException e) { throw new AbiException(Status.Argument, e.Message); }
         return o;
     }

@@ -56,17 +56,12 @@ static unsafe class QueryExports
     [UnmanagedCallersOnly(EntryPoint = "gv_benchmark_options_default")]
     public static int BenchmarkDefaults(BenchmarkOptionsC* o) => Guard.Run(() => FillDefaults(o, BenchmarkDefaultsC()));
 
-    /// <summary>The gv_benchmark_options of ABI 4.0, before approximate: such a struct (its size field) is still read,
-    /// with approximate 0.</summary>
-    const int BenchmarkOptionsV0Size = 32;
-
     /// <summary>Samples, seed, level, hold_fixed and approximate of a benchmark (it draws: the method of composition with
     /// pair resampling).</summary>
     static (int Samples, ulong Seed, double Level, bool HoldFixed, bool Approximate) BenchmarkOptions(BenchmarkOptionsC* opts)
     {
-        var c = BenchmarkDefaultsC();
-        if (opts != null && opts->Size == BenchmarkOptionsV0Size) Buffer.MemoryCopy(opts, &c, BenchmarkOptionsV0Size, BenchmarkOptionsV0Size);
-        else c = Marshalling.Options(opts, c, "gv_benchmark_options");
+        var c = Marshalling.Options(opts, BenchmarkDefaultsC(), "gv_benchmark_options");
+        if (c.Reserved != 0) throw new AbiException(Status.Argument, $"gv_benchmark_options.reserved must be 0, got {c.Reserved}");
         var q = QueryDefaultsC();
         q.Method = Code(IntervalMethod.Sample); q.Samples = c.Samples; q.Seed = c.Seed; q.Level = c.Level;
         var o = Options(&q);

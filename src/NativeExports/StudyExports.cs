@@ -83,7 +83,10 @@ static unsafe class StudyExports
             Samples = c.Samples == 0 ? null : c.Samples, Seed = c.Seed, Level = c.Level, Threads = c.Threads <= 0 ? Environment.ProcessorCount : c.Threads,
         };
         var table = Str(tablePath, "table_path");
-        var rows = CorpusCalibration.Run(Str(modelDir, "model_dir"), Str(cooccurDir, "cooccur_dir"), o);
+        string model = Str(modelDir, "model_dir"), cooc = Str(cooccurDir, "cooccur_dir");
+        // Before any work, as the CLI: a table written over the files the study reads would break them.
+        OutputPaths.CheckNewOutput(table, "table_path", [model, Cooccurrence.CsrMatrix.FolderOf(cooc)]);
+        var rows = CorpusCalibration.Run(model, cooc, o);
         AtomicFile.WriteAllText(table, CorpusCalibration.Tsv(rows));
         return Status.Ok;
     });
@@ -109,13 +112,15 @@ static unsafe class StudyExports
         var b = Options(opts, BootstrapDefaultsC(), "gv_bootstrap_options");
         if (b.Reserved != 0) throw new AbiException(Status.Argument, "options.reserved must be 0");
         if ((b.Flags & ~7) != 0) throw new AbiException(Status.Argument, $"unknown tokenizer flags 0x{b.Flags:x}");
+        var training = PipelineExports.TrainingOptionsOf(train); // checks train's size before its fields are read
+        if (train->Resume != 0) throw new AbiException(Status.Argument, "train.resume: bootstrap replicates are not resumed from checkpoints (a rerun continues at the next missing replicate); leave it 0");
         var o = new BootstrapOptions
         {
             Replicates = b.Replicates, SeedReplicates = b.SeedReplicates, Window = b.Window, MinCount = b.MinCount == 0 ? null : b.MinCount,
             MemoryBytes = b.MemoryBytes <= 0 ? new BootstrapOptions().MemoryBytes : b.MemoryBytes, Seed = b.Seed, Shard = b.Shard, Shards = b.Shards,
             VocabPath = OptStr(b.VocabPath, "vocab_path"),
             Tokenizer = new TokenizerOptions { Lowercase = (b.Flags & 1) != 0, SplitPunctuation = (b.Flags & 2) != 0, ReplaceInvalidUtf8 = (b.Flags & 4) != 0 },
-            Training = PipelineExports.TrainingOptionsOf(train),
+            Training = training,
         };
         var r = DocumentBootstrap.Run(Str(corpus, "corpus"), Str(outDir, "out_dir"), o);
         if (trained != null) *trained = r.Trained;
@@ -139,7 +144,11 @@ static unsafe class StudyExports
         var o = new UncertaintyComparisonOptions { BandEdges = Edges(c.BandEdges, c.BandEdgeCount, d.BandEdges), PairsPerBand = c.PairsPerBand, Seed = c.Seed };
         var bands = Str(bandsPath, "bands_path");
         var pairs = OptStr(pairsPath, "pairs");
-        var r = UncertaintyComparison.Run(Str(modelDir, "model_dir"), Str(bootstrapDir, "bootstrap_dir"), o);
+        string model = Str(modelDir, "model_dir"), boot = Str(bootstrapDir, "bootstrap_dir");
+        OutputPaths.CheckNewOutput(bands, "bands_path", [model, boot]);
+        if (pairs != null) OutputPaths.CheckNewOutput(pairs, "pairs_path", [model, boot]);
+        OutputPaths.CheckDistinctOutputs((bands, "bands_path"), (pairs, "pairs_path"));
+        var r = UncertaintyComparison.Run(model, boot, o);
         AtomicFile.WriteAllText(bands, UncertaintyComparison.BandsTsv(r.Bands));
         if (pairs != null) AtomicFile.WriteAllText(pairs, UncertaintyComparison.PairsTsv(r.Pairs));
         return Status.Ok;

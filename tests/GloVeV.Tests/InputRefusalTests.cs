@@ -43,18 +43,21 @@ public class InputRefusalTests
     }
 
     [Fact]
-    public void AWordListIsStrictUtf8WithoutRepeats()
+    public void AWordListIsStrictUtf8AndItsRepeatsCountOnceAndAreSaid()
     {
         var bad = Write("x.txt", [.. Bytes("war\nw"), 0xFF, .. Bytes("ar\n")]);
         Assert.Equal($"{bad}:2: not valid UTF-8 (a word list must be UTF-8 text)", Assert.ThrowsAny<GloVeVException>(() => WordLists.Load(bad)).Message);
-        var twice = Write("y.txt", Bytes("peace, army\r\n# a comment\nnavy war army\n"));
-        Assert.Equal($"{twice}:3: 'army' is listed twice (first on line 1)", Assert.ThrowsAny<GloVeVException>(() => WordLists.Load(twice)).Message);
         Assert.Equal(["peace", "army", "navy"], WordLists.Load(Write("z.txt", Bytes("\uFEFFpeace, army\r\n# war\nnavy\n"))));
+        // Classic Mac line ends (a lone CR), as File.ReadLines reads them.
+        Assert.Equal(["war", "peace", "army"], WordLists.Load(Write("cr.txt", Bytes("war\rpeace\r\r# x\rarmy"))));
+        Assert.Equal(["a", "", "b", "c"], Utf8Lines.Read(Write("l.txt", Bytes("a\r\n\nb\rc\n")), "a test file"));
+        // Published lists repeat a word now and then (Garg et al.'s terrorism words: death, violence): it counts once, and
+        // the result says so.
         var v = new Text.Vocabulary(["war", "peace", "army"], [3L, 2L, 1L]);
-        Assert.Contains("lists 'war' twice", Assert.ThrowsAny<GloVeVException>(() => WordLists.Resolve(v, "X", ["war", "peace", "war"])).Message);
-        var r = WordLists.Resolve(v, "X", ["war", "zzz", "army"]);
+        var r = WordLists.Resolve(v, "X", WordLists.Load(Write("y.txt", Bytes("war, army\nzzz war\narmy war\n"))));
         Assert.Equal([0, 2], r.Ids);
         Assert.Equal(["zzz"], r.Missing);
+        Assert.Equal(["war", "army"], r.Repeated);
     }
 
     [Fact]
@@ -66,17 +69,37 @@ public class InputRefusalTests
         als.Validate();
         Assert.StartsWith("eta, grad_clip: not used without AdaGrad epochs", Refused(als with { Eta = 0.3, GradClip = 5 }));
         Assert.StartsWith("bias_eta: not used", Refused(als with { BiasEta = 0.1 }));
-        // The seed draws ALS's random start, unless it starts from a model (and no ridge is chosen on held-out data).
+        // The seed is left alone (bootstrap replicates derive theirs from it); ALS sweeps are checkpointed.
         (als with { Seed = 9 }).Validate();
-        var init = als with { InitFrom = "model" };
-        Assert.StartsWith("seed: not used", Refused(init with { Seed = 9 }));
-        (init with { Seed = 9, RidgeAuto = true }).Validate();
-        (init with { CheckpointEvery = 2 }).Validate(); // ALS sweeps are checkpointed
+        (als with { InitFrom = "model", Seed = 9, CheckpointEvery = 2 }).Validate();
         Assert.Contains("epochs auto needs a maximum of at least 1 epoch (max_epochs)",
             Refused(new TrainingOptions { Epochs = 0, AutoStop = new TrainingOptions.AutoStopRule() }));
         Assert.Contains("seed must be >= 1", Assert.ThrowsAny<GloVeVException>(new CalibrationOptions { Seed = 0 }.Validate).Message);
         Assert.Contains("each method once", Assert.ThrowsAny<GloVeVException>(
             new CalibrationOptions { Methods = [IntervalMethod.Delta, IntervalMethod.Delta] }.Validate).Message);
+    }
+
+    [Fact]
+    public void BootstrapSeedsShardsAndCheckpointsAreCheckedBeforeAnyWork()
+    {
+        var o = new BootstrapOptions { Replicates = 2, SeedReplicates = 1 };
+        o.Validate();
+        // Replicate seeds seed + r (seed-only: seed + 1000 + r) must not pass 2^64 - 1 late in the run.
+        var top = o with { Training = o.Training with { Seed = ulong.MaxValue - 1001 } };
+        top.Validate();
+        Assert.Contains("beyond 2^64 - 1", Assert.ThrowsAny<GloVeVException>((top with { Training = top.Training with { Seed = ulong.MaxValue - 1000 } }).Validate).Message);
+        Assert.Contains("shard must be k/N", Assert.ThrowsAny<GloVeVException>((o with { Shard = 1, Shards = 0 }).Validate).Message);
+        Assert.Contains("checkpoint_every: bootstrap replicates are not checkpointed",
+            Assert.ThrowsAny<GloVeVException>((o with { Training = o.Training with { CheckpointEvery = 1 } }).Validate).Message);
+    }
+
+    [Fact]
+    public void TwoTablesOfOneCommandMayNotNameOneFile()
+    {
+        var dir = TestPaths.TempDir();
+        OutputPaths.CheckDistinctOutputs((Path.Combine(dir, "a.tsv"), "bands_path"), (Path.Combine(dir, "b.tsv"), "pairs_path"), (null, "plot"));
+        var e = Assert.ThrowsAny<GloVeVException>(() => OutputPaths.CheckDistinctOutputs((Path.Combine(dir, "a.tsv"), "bands_path"), (Path.Combine(dir, ".", "a.tsv"), "pairs_path")));
+        Assert.StartsWith("bands_path and pairs_path name the same file", e.Message);
     }
 
     [Fact]
@@ -90,6 +113,8 @@ public class InputRefusalTests
             Assert.False(new Propagation(model).Approximate);
             var e = Assert.ThrowsAny<GloVeVException>(() => new Propagation(model, approximate: true));
             Assert.Contains("holds no compact covariances", e.Message);
+            int id = Enumerable.Range(0, model.VocabSize).First(model.HasCovariance);
+            Assert.Contains("holds no compact covariances", Assert.ThrowsAny<GloVeVException>(() => model.Covariance(id, approximate: true)).Message);
         }
         var both = Path.Combine(m.Dir, "both");
         VarianceEngine.Run(m.Model, m.Cooc, both, new VarianceOptions { Threads = 1, ApproxTarget = 0.9 });
@@ -126,7 +151,7 @@ public class InputRefusalTests
         var p = new Propagation(model, holdFixed: true);
         string word = model.Vocabulary[0];
         foreach (var tol in new[] { 0.0, -1, double.NaN, 3, double.PositiveInfinity })
-            Assert.Contains("screening tolerance must be above 0 and below top (3)",
+            Assert.Contains("screen_tolerance must be above 0 and below top (3)",
                 Assert.ThrowsAny<GloVeVException>(() => Neighbours.Query(p, word, 3, IntervalMethod.Delta, tolerance: tol)).Message);
         Assert.Equal(3, Neighbours.Query(p, word, 3, IntervalMethod.Delta, tolerance: 2.9).Neighbours.Count);
     }

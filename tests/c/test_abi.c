@@ -265,8 +265,8 @@ static void test_hostile_inputs(const char* fixture) {
     CHECK(gv_benchmark_words(m, bench, bw, sizeof bw, &bneed) == GV_OK && !strcmp(bw, "war") && !strcmp(bw + 4, "peace") && !strcmp(bw + 10, "army"),
           "benchmark words: %s", gv_last_error());
     CHECK(gv_benchmark_words(m, bench, bw, 8, &bneed) == GV_ERR_BUFFER, "benchmark words: small buffer");
-    /* gv_benchmark_options.approximate reads the compact covariances (the fixture has both forms); a struct of the first
-     * ABI 4 layout (size 32, before approximate) is still read, as approximate 0. */
+    /* gv_benchmark_options.approximate reads the compact covariances (the fixture has both forms); a struct of another
+     * layout (ABI 4's 32 bytes) and a reserved field other than 0 are refused. */
     bf = fopen(bench, "w");
     fprintf(bf, "war peace 5\nwar army 7\npeace army 3\nwar navy 6\npeace treaty 8\narmy navy 9\n");
     fclose(bf);
@@ -278,9 +278,11 @@ static void test_hostile_inputs(const char* fixture) {
     CHECK(gv_evaluate(m, bench, &bo, &r1) == GV_OK && r1.spearman == r0.spearman && r1.spearman_ci.sd != r0.spearman_ci.sd,
           "evaluate with compact covariances: %s (sd %g vs %g)", gv_last_error(), r1.spearman_ci.sd, r0.spearman_ci.sd);
     bo.approximate = 0; bo.size = 32;
-    CHECK(gv_evaluate(m, bench, &bo, &rv0) == GV_OK && rv0.spearman_ci.sd == r0.spearman_ci.sd, "evaluate, ABI 4.0 options: %s", gv_last_error());
-    bo.size = 36;
-    CHECK(gv_evaluate(m, bench, &bo, &rv0) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "size"), "evaluate, another size: %s", gv_last_error());
+    CHECK(gv_evaluate(m, bench, &bo, &rv0) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "size"), "evaluate, ABI 4 options: %s", gv_last_error());
+    bo.size = (int32_t)sizeof bo; bo.reserved = 7;
+    CHECK(gv_evaluate(m, bench, &bo, &rv0) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "reserved"), "evaluate, reserved: %s", gv_last_error());
+    bo.reserved = 0;
+    CHECK(gv_evaluate(m, bench, &bo, &rv0) == GV_OK && rv0.spearman_ci.sd == r0.spearman_ci.sd, "evaluate again: %s", gv_last_error());
     /* Invalid UTF-8 in a benchmark file is an error naming its line, not a pair silently left out. */
     bf = fopen(bench, "w");
     fprintf(bf, "war peace 5\nwar \xff\xfe 2\n");
@@ -393,6 +395,10 @@ static void test_studies(const char* fixture) {
     /* Draws with the delta method alone would be ignored: refused. */
     CHECK(gv_calibrate(model, cooc, &o, table) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "samples"), "calibrate: samples with delta alone: %s", gv_last_error());
     o.samples = 0;
+    /* A table over a file the study reads is refused before any work (the model stays readable). */
+    char params[4096];
+    snprintf(params, sizeof params, "%s/params.safetensors", model);
+    CHECK(gv_calibrate(model, cooc, &o, params) == GV_ERR_INPUT && strstr(gv_last_error(), "params.safetensors"), "calibrate over its input: %s", gv_last_error());
     CHECK(gv_calibrate(model, cooc, &o, table) == GV_OK, "calibrate: %s", gv_last_error());
     FILE* f = fopen(table, "r");
     int lines = 0; char line[4096];
@@ -449,6 +455,12 @@ static void test_pipeline_options_and_vector_files(void) {
     gv_vocab_options_default(&vo);
     to.bias_eta = NAN;
     CHECK(gv_train("/x", "/x", "/x", &to, NULL, NULL, NULL, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "bias_eta"), "train bias_eta NaN: %s", gv_last_error());
+    gv_train_options_default(&to);
+    to.auto_tol = 0.5; /* the epochs_auto rule's setting without the rule would be ignored */
+    CHECK(gv_train("/x", "/x", "/x", &to, NULL, NULL, NULL, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "auto_tol"), "train auto_tol without epochs_auto: %s", gv_last_error());
+    gv_train_options_default(&to);
+    to.seed = 0;
+    CHECK(gv_train("/x", "/x", "/x", &to, NULL, NULL, NULL, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "seed"), "train seed 0: %s", gv_last_error());
     gv_train_options_default(&to);
     to.size = 0;
     CHECK(gv_train("/x", "/x", "/x", &to, NULL, NULL, NULL, NULL) == GV_ERR_ARGUMENT, "train options size 0");

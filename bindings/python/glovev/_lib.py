@@ -248,7 +248,7 @@ _SIGNATURES = {
 
 # The ABI major this binding is written against (GV_ABI_MAJOR in glovev.h). Checked before any signature is bound:
 # a library of another major would be called with the wrong layouts.
-ABI_MAJOR = 4
+ABI_MAJOR = 5
 
 
 def _check_abi():
@@ -344,12 +344,14 @@ class StringArrays:
             raise ArgumentError("%s must hold %d word lists (%s), got %d" % (name, n, parts, len(lists)), ERR_ARGUMENT)
         labels = parts.split(", ")
         self.words = []
+        self.named = {}  # "X (first)" -> its words: the lists as the core names them
         arrays = []
         for i, words in enumerate(lists):
             what = "%s[%d] (%s)" % (name, i, labels[i])
             if not isinstance(words, (str, bytes)) and hasattr(words, "__iter__"):
                 words = list(words)
                 self.words.extend(words)
+                self.named["%s (%s)" % (labels[i], name)] = words
             elif not isinstance(words, (str, bytes)):
                 raise TypeError("%s must be a list of words, not %s" % (what, type(words).__name__))
             arrays.append(string_array(words, what))

@@ -5,11 +5,28 @@ shard replaces, never mixes with, an earlier attempt); a final task merges the s
 ``dask.distributed.Client`` you pass: a LocalCluster, dask-jobqueue on Slurm, Kubernetes. Output folders must be on
 storage every worker can see. Progress shows in Dask's dashboard, or pass ``progress=True`` for its progress bar.
 """
+import uuid
 from ctypes import byref, c_int64
 from pathlib import Path
 
+import numpy as np
+
 from . import _lib as L
 from .pipeline import cooccur_options, variance_options
+
+
+def _count(x, name, lo, hi=2 ** 31 - 1):
+    """An int in [lo, hi]: int() would truncate 1.9 to 1, and ctypes would wrap 2**32 + 1 to 1."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+        raise TypeError("%s must be an int, not %s" % (name, type(x).__name__))
+    if not lo <= x <= hi:
+        raise L.ArgumentError("%s must be an int from %d to %d, got %d" % (name, lo, hi, x), L.ERR_ARGUMENT)
+    return int(x)
+
+
+def _shard(shard, shards):
+    shards = _count(shards, "shards", 1)
+    return _count(shard, "shard", 1, shards), shards
 
 
 def cooccur_shard(corpus, vocab, part_dir, shard, shards, window=None, symmetric=None, distance_weighting=None,
@@ -19,7 +36,7 @@ def cooccur_shard(corpus, vocab, part_dir, shard, shards, window=None, symmetric
     n = c_int64()
     o = cooccur_options(window, symmetric, distance_weighting, memory, lowercase, split_punctuation, replace_invalid, threads)
     L._check(L._lib.gv_cooccur_shard(L.path(corpus, "corpus"), L.path(vocab, "vocab"), L.path(part_dir, "part_dir"),
-                                     byref(o), int(shard), int(shards), byref(n)))
+                                     byref(o), *_shard(shard, shards), byref(n)))
     return n.value
 
 
@@ -36,7 +53,7 @@ def variance_shard(model_dir, cooccur_dir, part_dir, shard, shards, approx=None,
     n = c_int64()
     o = variance_options(threads, approx, complete, refine)
     L._check(L._lib.gv_variance_shard(L.path(model_dir, "model_dir"), L.path(cooccur_dir, "cooccur_dir"),
-                                      L.path(part_dir, "part_dir"), byref(o), int(shard), int(shards), byref(n)))
+                                      L.path(part_dir, "part_dir"), byref(o), *_shard(shard, shards), byref(n)))
     return n.value
 
 
@@ -48,9 +65,12 @@ def merge_variances(out_dir, parts):
 
 
 def _run(client, tasks, merge, progress, retries):
-    futures = [client.submit(fn, *args, key="%s-%d-of-%d" % (name, k, len(tasks)), retries=retries, pure=False, **kw)
+    # Keys unique to this call: Dask hands back the result of an earlier task with the same key instead of running it
+    # (a second cooccur into another folder, or with other settings, returned the first one's count and wrote nothing).
+    call = uuid.uuid4().hex[:12]
+    futures = [client.submit(fn, *args, key="%s-%s-%d-of-%d" % (name, call, k, len(tasks)), retries=retries, pure=False, **kw)
                for k, (name, fn, args, kw) in enumerate(tasks, 1)]
-    final = client.submit(merge[0], *merge[1], futures, key="%s-merge" % tasks[0][0], retries=retries, pure=False)
+    final = client.submit(merge[0], *merge[1], futures, key="%s-%s-merge" % (tasks[0][0], call), retries=retries, pure=False)
     if progress:
         from distributed import progress as dask_progress
         dask_progress(futures + [final])
@@ -68,6 +88,7 @@ def _merge_after_variance(out_dir, parts, _done):
 def cooccur(client, corpus, vocab, out_dir, shards, work_dir=None, progress=False, retries=3, **options):
     """Counts a corpus in ``shards`` Dask tasks and merges them into ``out_dir`` (the same matrix a single run makes).
     ``work_dir`` holds the shard folders (default: ``out_dir``.shards). Returns the number of non-zeros."""
+    shards = _count(shards, "shards", 1)
     work = Path(work_dir) if work_dir else Path(str(out_dir) + ".shards")
     parts = [work / ("cooccur-%d-of-%d" % (k, shards)) for k in range(1, shards + 1)]
     tasks = [("glovev-cooccur", cooccur_shard, (str(corpus), str(vocab), str(parts[k - 1]), k, shards), options)
@@ -78,6 +99,7 @@ def cooccur(client, corpus, vocab, out_dir, shards, work_dir=None, progress=Fals
 def variance(client, model_dir, cooccur_dir, out_dir, shards, work_dir=None, progress=False, retries=3, **options):
     """Computes GloVe-V variances in ``shards`` Dask tasks (balanced by cost) and joins them into ``out_dir``.
     Returns the number of words with a covariance."""
+    shards = _count(shards, "shards", 1)
     work = Path(work_dir) if work_dir else Path(str(out_dir) + ".shards")
     parts = [work / ("variance-%d-of-%d" % (k, shards)) for k in range(1, shards + 1)]
     tasks = [("glovev-variance", variance_shard, (str(model_dir), str(cooccur_dir), str(parts[k - 1]), k, shards), options)
@@ -100,6 +122,7 @@ def bootstrap(client, corpus, out_dir, shards, progress=False, retries=3, **opti
     resumes at its next missing replicate. ``options`` are those of :func:`glovev.bootstrap` (``replicates``,
     ``seed_replicates``, ``vocab``, ``dim``, ...; give ``threads`` to size each task). Returns how many replicates
     were trained."""
+    shards = _count(shards, "shards", 1)
     tasks = [("glovev-bootstrap", _bootstrap_shard, (str(corpus), str(out_dir), k, shards, options), {})
              for k in range(1, shards + 1)]
     return _run(client, tasks, (_sum_trained, (str(out_dir),)), progress, retries)

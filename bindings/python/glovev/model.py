@@ -1,5 +1,6 @@
 """glovev.Model: a trained model with GloVe-V covariances, gensim-style."""
 import ctypes
+import collections
 import collections.abc
 import dataclasses
 import numbers
@@ -169,6 +170,7 @@ def _no_neighbours(topn):
 def _reject_interval_options(where, ci=None, method="calibrated", samples=None, seed=None, hold_fixed=False, approximate=False):
     """A path that returns plain values of the trained vectors (gensim's vector arithmetic, restrict_vocab) takes none
     of the interval settings: one that is given is refused rather than ignored."""
+    method = method.lower() if isinstance(method, str) else method  # the core reads method names in any case
     given = [name for name, value, default in (("ci", ci, None), ("method", method, "calibrated"), ("samples", samples, None),
                                                ("seed", seed, None), ("hold_fixed", hold_fixed, False),
                                                ("approximate", approximate, False)) if not (value is default or value == default)]
@@ -901,12 +903,13 @@ class Model:
     def doesnt_match(self, words) -> str:
         """gensim's ``doesnt_match``: the word whose unit vector is least similar to the normalised mean of all the
         words' unit vectors (trained vectors, no interval). Unknown words are skipped with a warning, as gensim does."""
+        # Keys as gensim's: words or int row indices (has_index_for); the key itself is returned.
         used = [w for w in words if w in self]
         if len(used) != len(words):
-            warnings.warn("glovev: words not in the vocabulary, ignored: %s" % sorted(set(words) - set(used)), stacklevel=2)
+            warnings.warn("glovev: words not in the vocabulary, ignored: %s" % sorted({repr(w) for w in words if w not in self}), stacklevel=2)
         if not used:
             raise ValueError("cannot select a word from an empty list")
-        units = self._unit_vectors()[[self.index(w) for w in used]]
+        units = self._unit_vectors()[[self._index_of(w) for w in used]]
         self._warn_unreliable(used)
         mean = units.mean(axis=0)
         mean = mean / np.linalg.norm(mean)
@@ -1101,10 +1104,10 @@ class Model:
         if not self._is_key(key):
             raise TypeError("%s must be a key (str or int), not %s" % (name, type(key).__name__))
         limit = self._restrict(restrict_vocab)
-        if limit is None:
+        if limit is None and topn is not None:
             # A row index stands for its word: the neighbours carry their intervals, as for the word itself.
             return self.most_similar(self._word_of(key, name), topn=topn, hold_fixed=hold_fixed)
-        _reject_interval_options("%s with restrict_vocab" % ("similar_by_" + name), hold_fixed=hold_fixed)
+        _reject_interval_options("similar_by_%s with %s" % (name, "restrict_vocab" if limit is not None else "topn=None"), hold_fixed=hold_fixed)
         return self._most_similar_combination(None, [key], None, topn, limit, stacklevel=6)
 
     @_params("list of (str, float) or numpy.ndarray",
@@ -1339,8 +1342,9 @@ class Model:
         L._check(L._lib.gv_evaluate(self._handle(), L.path(path, "path"), byref(_benchmark_options(samples, seed, ci, hold_fixed, approximate)),
                                     byref(r)))
         if r.flagged_words > 0:
-            warnings.warn("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or "
-                          "cos(trained, WLS) < 0.9; see Model.reliability)" % (path, r.flagged_words, r.words),
+            warnings.warn("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, "
+                          "cos(trained, WLS) < 0.9, or a compact covariance that drops part of the complete one; see Model.reliability)"
+                          % (path, r.flagged_words, r.words),
                           ReliabilityWarning, stacklevel=2)
         used_words = self._benchmark_words(path)
         if len(used_words) != r.words:  # the file was read twice (gv_evaluate, gv_benchmark_words)
@@ -1380,7 +1384,7 @@ class Model:
         :meth:`similarity`); permutations: re-partitions of the permutation test (None: the core's default, 10000; an
         exact test when there are fewer); approximate=True uses the compact covariances."""
         x, y, a, b = _word_list(x, "x"), _word_list(y, "y"), _word_list(a, "a"), _word_list(b, "b")
-        self._warn_skipped({"x": x, "y": y, "a": a, "b": b})
+        self._warn_skipped({"X": x, "Y": y, "A": a, "B": b})
         ax, nx = L.string_array(x, "x")
         ay, ny = L.string_array(y, "y")
         aa, na = L.string_array(a, "a")
@@ -1403,7 +1407,7 @@ class Model:
                                approximate: bool = False) -> RndResult:
         """Relative norm distance (Garg et al. 2018) with an interval and the test of RND = 0; arguments as :meth:`weat`."""
         group1, group2, neutral = _word_list(group1, "group1"), _word_list(group2, "group2"), _word_list(neutral, "neutral")
-        self._warn_skipped({"group1": group1, "group2": group2, "neutral": neutral})
+        self._warn_skipped({"GROUP1": group1, "GROUP2": group2, "NEUTRAL": neutral})
         a1, n1 = L.string_array(group1, "group1")
         a2, n2 = L.string_array(group2, "group2")
         an, nn = L.string_array(neutral, "neutral")
@@ -1416,12 +1420,19 @@ class Model:
         return res
 
     def _warn_skipped(self, lists):
-        """The words of bias lists the vocabulary lacks are left out by the core: said, as the CLI says it."""
+        """The words of bias lists the vocabulary lacks are left out by the core, and a repeated word counts once: said,
+        as the CLI says it."""
+        def said(name, what, ws):
+            warnings.warn("glovev: word list %s: %d word(s) %s: %s%s" % (name, len(ws), what, ", ".join(ws[:20]), ", ..." if len(ws) > 20 else ""),
+                          ReliabilityWarning, stacklevel=4)
         for name, words in lists.items():
             unknown = [w for w in dict.fromkeys(words) if isinstance(w, str) and w not in self]
             if unknown:
-                warnings.warn("glovev: word list %s: %d word(s) not in the vocabulary, left out: %s%s" % (
-                    name, len(unknown), ", ".join(unknown[:20]), ", ..." if len(unknown) > 20 else ""), ReliabilityWarning, stacklevel=3)
+                said(name, "not in the vocabulary, left out", unknown)
+            counts = collections.Counter(words)
+            repeated = [w for w in dict.fromkeys(words) if counts[w] > 1]
+            if repeated:
+                said(name, "given more than once, counted once", repeated)
 
     _BIAS_COLUMNS = ["quantity", "plugin", "estimate", "sd", "lower", "upper", "status", "method", "p_value", "permutation_p", "flags"]
 
@@ -1475,6 +1486,7 @@ class Model:
     def _bias_difference(self, fn, first, second, n, parts, ci, method, samples, seed, hold_fixed, approximate):
         f = L.StringArrays(first, n, "first", parts)
         s = L.StringArrays(second, n, "second", parts)
+        self._warn_skipped({**f.named, **s.named})
         r = L.BiasDifference()
         L._check(fn(self._handle(), f.lists, f.counts, s.lists, s.counts, byref(_query(ci, method, samples, seed, hold_fixed, approximate)),
                     byref(r)))

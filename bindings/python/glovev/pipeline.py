@@ -40,8 +40,16 @@ def _count(lo, hi):
     return lambda x, name: _int(x, name, lo, hi)
 
 
+def _bool(x, name):
+    """True or False (a numpy bool too): "no" or 2 would otherwise count as True."""
+    if isinstance(x, (bool, np.bool_)) or (isinstance(x, (int, np.integer)) and x in (0, 1)):
+        return bool(x)
+    raise TypeError("%s must be True or False, not %r" % (name, x))
+
+
 def _flags(lowercase=False, split_punctuation=False, replace_invalid=False):
-    return (1 if lowercase else 0) | (2 if split_punctuation else 0) | (4 if replace_invalid else 0)
+    return ((1 if _bool(lowercase, "lowercase") else 0) | (2 if _bool(split_punctuation, "split_punctuation") else 0)
+            | (4 if _bool(replace_invalid, "replace_invalid") else 0))
 
 
 def _bool(x, name):
@@ -141,15 +149,23 @@ def _size(memory):
     if isinstance(memory, bool):
         raise TypeError("memory must be bytes (int) or a size such as '512M', not bool")
     if isinstance(memory, (int, np.integer)):
-        return int(memory)
-    if not isinstance(memory, str):
+        b = int(memory)
+    elif not isinstance(memory, str):
         raise TypeError("memory must be bytes (int) or a size such as '512M', not %s" % type(memory).__name__)
-    s = memory.strip().upper().rstrip("B")
-    mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(s[-1:], 1)
-    try:
-        return int(float(s[:-1] if s[-1:] in "KMG" else s) * mult)
-    except ValueError:
-        raise L.ArgumentError("memory must be bytes or a size such as '512M' or '4G', got %r" % (memory,)) from None
+    else:
+        s = memory.strip().upper().rstrip("B")
+        mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(s[-1:], 1)
+        try:
+            x = float(s[:-1] if s[-1:] in "KMG" else s) * mult
+        except ValueError:
+            raise L.ArgumentError("memory must be bytes or a size such as '512M' or '4G', got %r" % (memory,), L.ERR_ARGUMENT) from None
+        if not np.isfinite(x):
+            raise L.ArgumentError("memory must be a finite size, got %r" % (memory,), L.ERR_ARGUMENT)
+        b = int(x)
+    # int64 in the C struct: ctypes would wrap a larger value (2**64 + 5 to 5, 2**63 to a negative one).
+    if not 1 <= b <= (1 << 63) - 1:
+        raise L.ArgumentError("memory must be from 1 byte to 2^63 - 1 bytes, got %r" % (memory,), L.ERR_ARGUMENT)
+    return b
 
 
 def train(cooccur_dir, vocab, out_dir, dim=None, epochs=None, threads=None, eta=None, x_max=None, alpha=None,

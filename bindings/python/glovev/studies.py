@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _lib as L
 from .model import _method
-from .pipeline import _int, _num, _size
+from .pipeline import _flags, _int, _num, _size
 
 _I32 = (1 << 31) - 1
 
@@ -175,7 +175,7 @@ def bootstrap(corpus, out_dir, replicates=None, seed_replicates=None, vocab=None
         b.memory_bytes = _size(memory)
     if seed is not None:
         b.seed = t.seed = _int(seed, "seed", 0, (1 << 64) - 1)
-    b.flags = (1 if lowercase else 0) | (2 if split_punctuation else 0)
+    b.flags = _flags(lowercase, split_punctuation)
     if shard is not None:
         try:
             k, n = shard
@@ -192,6 +192,8 @@ def bootstrap(corpus, out_dir, replicates=None, seed_replicates=None, vocab=None
         t.als_sweeps = _int(als_sweeps, "als_sweeps", 0, _I32)
     if ridge is not None:
         t.ridge = _num(ridge, "ridge")
+    elif t.als_sweeps == 0:
+        t.ridge = 0.0  # run's default ridge belongs to its sweeps: without them there is none (as the CLI's)
     t.threads = _int(threads, "threads", 0, _I32)
     trained = c_int32()
     L._check(L._lib.gv_bootstrap(L.path(corpus, "corpus"), L.path(out_dir, "out_dir"), byref(b), byref(t),

@@ -353,7 +353,7 @@ def test_evaluate_with_compact_covariances_matches_the_cli_in_one_session(model,
                     e = fresh.evaluate_word_pairs(BENCH, samples=50, approximate=flag)
                 assert close12(e.spearman_interval.sd, js[flag]["sd"]), (order, flag)
                 # The compact forms' warning says how much of each covariance they drop.
-                assert any("compact" in str(w.message) for w in seen) == flag
+                assert any("compact (approximate) covariance drops" in str(w.message) for w in seen) == flag
     with pytest.raises(TypeError, match="approximate"):
         model.evaluate_word_pairs(BENCH, approximate="yes")
 
@@ -363,9 +363,17 @@ def test_bias_lists_say_which_words_they_leave_out(model):
         warnings.simplefilter("always")
         model.weat(X + ["zz-not-a-word"], Y, A, B, method="delta")
         model.relative_norm_distance(G1, G2, N + ["zz-nope"], method="delta")
+        once = model.weat(X + ["war"], Y, A, B, method="delta")
     text = [str(w.message) for w in seen]
-    assert "glovev: word list x: 1 word(s) not in the vocabulary, left out: zz-not-a-word" in text
-    assert "glovev: word list neutral: 1 word(s) not in the vocabulary, left out: zz-nope" in text
+    assert "glovev: word list X: 1 word(s) not in the vocabulary, left out: zz-not-a-word" in text
+    assert "glovev: word list NEUTRAL: 1 word(s) not in the vocabulary, left out: zz-nope" in text
+    # A repeated word counts once (as the CLI's), and is said.
+    assert "glovev: word list X: 1 word(s) given more than once, counted once: war" in text
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        model.weat_difference((X, Y, A, B), (X, Y + ["zz-second"], A, B), method="delta")
+    assert "glovev: word list Y (second): 1 word(s) not in the vocabulary, left out: zz-second" in [str(w.message) for w in seen]
+    assert once.effect_size == quiet(model.weat, X, Y, A, B, method="delta").effect_size
 
 
 def test_evaluate_notices_a_benchmark_file_that_changed_between_its_two_reads(model, monkeypatch):

@@ -124,3 +124,22 @@ def test_shards_of_different_corpora_do_not_merge(single, tmp_path):
     with pytest.raises(glovev.InputError, match="corpus_lines"):
         gd.merge_cooccur(tmp_path / "m", vocab, [tmp_path / "a1", tmp_path / "b2"])
     assert not (tmp_path / "m").exists()
+
+
+def test_each_call_runs_its_own_tasks_and_shard_numbers_are_checked(client, tmp_path):
+    # Dask returns an earlier task's result for a key it has seen: every call's tasks are its own.
+    small = REPO / "tests" / "data" / "sotu_small.txt"
+    glovev.build_vocab(small, tmp_path / "vocab.txt", min_count=2, threads=1)
+    wide = gd.cooccur(client, small, tmp_path / "vocab.txt", tmp_path / "A", shards=2, window=10)
+    narrow = gd.cooccur(client, small, tmp_path / "vocab.txt", tmp_path / "B", shards=2, window=2)
+    assert narrow == glovev.cooccur(small, tmp_path / "vocab.txt", tmp_path / "C", window=2, threads=1) < wide
+    assert (tmp_path / "B" / "cooccurrence.bin").read_bytes() == (tmp_path / "C" / "cooccurrence.bin").read_bytes()
+    for bad in (0, -1):
+        with pytest.raises(glovev.ArgumentError, match="shards"):
+            gd.cooccur(client, small, tmp_path / "vocab.txt", tmp_path / "D", shards=bad)
+    with pytest.raises(TypeError, match="shards"):
+        gd.variance(client, tmp_path, tmp_path / "A", tmp_path / "E", shards=2.0)
+    with pytest.raises(glovev.ArgumentError, match="shards? must be"):
+        gd.cooccur_shard(small, tmp_path / "vocab.txt", tmp_path / "F", 2 ** 32 + 1, 2 ** 32 + 2)
+    with pytest.raises(TypeError, match="shard must be an int"):
+        gd.cooccur_shard(small, tmp_path / "vocab.txt", tmp_path / "F", 1.9, 2)

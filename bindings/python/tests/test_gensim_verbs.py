@@ -420,6 +420,14 @@ def test_similarity_contains_and_most_similar_restrict_vocab_as_gensim(model, kv
         theirs = kv.most_similar("war", topn=5, restrict_vocab=limit)
         assert [w for w, _ in ours] == [w for w, _ in theirs] and all(kv.get_index(w) < limit for w, _ in ours)
         np.testing.assert_allclose([c for _, c in ours], [cos[kv.get_index(w)] for w, _ in ours], rtol=RTOL)
+    # doesnt_match takes int keys too, and returns the key it was given (gensim's).
+    keys = [kv.get_index(w) for w in ("war", "army", "navy", "commerce")]
+    assert model.doesnt_match(keys) == kv.doesnt_match(keys)
+    # similar_by_* with topn=None: gensim's plain cosines, which take no hold_fixed.
+    with pytest.raises(glovev.ArgumentError, match="similar_by_word with topn=None"):
+        model.similar_by_word("war", topn=None, hold_fixed=True)
+    np.testing.assert_allclose(model.most_similar(positive=["war"], topn=3, method="Calibrated")[0][1],
+                               model.most_similar(positive=["war"], topn=3)[0][1])
     with pytest.raises(TypeError, match="^a must be"):
         model.similarity(None, "war")
     with pytest.raises(TypeError, match="^b must be"):

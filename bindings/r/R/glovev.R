@@ -104,6 +104,21 @@ glovev_reliability <- function(m, word) {
   unique(words[words %in% v])
 }
 
+# The words of bias lists the vocabulary lacks are left out by the core, and a repeated word counts once: said, as the
+# CLI and Python say it.
+.warn_lists <- function(m, lists) {
+  vocab <- glovev_words(m)
+  for (name in names(lists)) {
+    w <- lists[[name]]
+    say <- function(what, ws) warning(sprintf("glovev: word list %s: %d word(s) %s: %s%s", name, length(ws), what,
+                                              paste(ws[seq_len(min(20L, length(ws)))], collapse = ", "), if (length(ws) > 20) ", ..." else ""), call. = FALSE)
+    unknown <- unique(w[!(w %in% vocab)])
+    if (length(unknown) > 0) say("not in the vocabulary, left out", unknown)
+    repeated <- unique(w[duplicated(w)])
+    if (length(repeated) > 0) say("given more than once, counted once", repeated)
+  }
+}
+
 .words <- function(m, words, flags, approximate = FALSE) {
   # A result exists, so its words without a covariance were held fixed (the core refuses them otherwise).
   rel <- lapply(unique(words), function(w) { r <- glovev_reliability(m, w); r$held_fixed <- !r$has_covariance; r })
@@ -518,7 +533,7 @@ glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL
   r <- .Call(C_evaluate, .ptr(m), .path(benchmark, "benchmark"), samples, seed, ci, hold_fixed, approximate)
   sp <- .correlation(r, 7); pe <- .correlation(r, 16)
   if (r[[5]] > 0)
-    warning(sprintf("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, or cos(trained, WLS) < 0.9; see glovev_reliability)",
+    warning(sprintf("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, cos(trained, WLS) < 0.9, or a compact covariance that drops part of the complete one; see glovev_reliability)",
                     benchmark, as.integer(r[[5]]), as.integer(r[[4]])), call. = FALSE)
   used_words <- .Call(C_benchmark_words, .ptr(m), .path(benchmark, "benchmark"))
   if (length(used_words) != r[[4]]) # the file is read twice (gv_evaluate, gv_benchmark_words)
@@ -585,6 +600,7 @@ glovev_weat <- function(m, x, y, a, b, permutations = NULL, ci = NULL, method = 
                         hold_fixed = FALSE, approximate = FALSE) {
   .ptr(m)
   x <- .chr(x, "x"); y <- .chr(y, "y"); a <- .chr(a, "a"); b <- .chr(b, "b")
+  .warn_lists(m, list(X = x, Y = y, A = a, B = b))
   r <- .Call(C_weat, .ptr(m), x, y, a, b, permutations, method, ci, samples, seed, hold_fixed, approximate)
   e <- .interval(r, 5, ci); s <- .interval(r, 5 + .interval_len, ci)
   out <- list(statistic = r[[1]], effect_size = r[[2]], p_value = r[[3]], permutations = r[[4]], exact = r[[5]] == 1,
@@ -614,6 +630,7 @@ glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrat
                        hold_fixed = FALSE, approximate = FALSE) {
   .ptr(m)
   group1 <- .chr(group1, "group1"); group2 <- .chr(group2, "group2"); neutral <- .chr(neutral, "neutral")
+  .warn_lists(m, list(GROUP1 = group1, GROUP2 = group2, NEUTRAL = neutral))
   r <- .Call(C_rnd, .ptr(m), group1, group2, neutral, method, ci, samples, seed, hold_fixed, approximate)
   iv <- .interval(r, 4, ci)
   out <- list(value = r[[1]], z = r[[2]], p_value = r[[3]], neutral = r[[4]], interval = iv, sd = iv$sd, ci = iv$ci,

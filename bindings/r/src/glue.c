@@ -783,7 +783,8 @@ SEXP C_bootstrap(SEXP corpus, SEXP out, SEXP reps, SEXP seed_reps, SEXP vocab, S
     t.dim = opt_int(dim, "dim", t.dim, 0);
     t.epochs = opt_int(epochs, "epochs", t.epochs, 0);
     t.als_sweeps = opt_int(als, "als_sweeps", t.als_sweeps, 0);
-    t.ridge = opt_real(ridge, "ridge", t.ridge);
+    /* run's default ridge belongs to its sweeps: without them there is none (as the CLI's and Python's). */
+    t.ridge = opt_real(ridge, "ridge", t.als_sweeps == 0 ? 0.0 : t.ridge);
     t.threads = opt_int(threads, "threads", 0, 0);
     int32_t trained = 0;
     check(p_gv_bootstrap(str1(corpus, "corpus"), str1(out, "out_dir"), &b, &t, &trained));

@@ -89,8 +89,10 @@ typedef struct gv_matrix gv_matrix;
 /* ---- library ---------------------------------------------------------------------------------------------- */
 
 /* The ABI major version this header describes: it changes whenever a signature or struct layout changes
- * incompatibly, or a constant's meaning does (4: GV_METHOD_* renumbered so that no method is 0). A binding compares it with gv_abi_version's *abi_major at load and refuses another one. */
-#define GV_ABI_MAJOR 4
+ * incompatibly, or a constant's meaning does (4: GV_METHOD_* renumbered so that no method is 0; 5: gv_benchmark_options
+ * gained approximate and reserved, 40 bytes). A binding compares it with gv_abi_version's *abi_major at load and refuses
+ * another one. */
+#define GV_ABI_MAJOR 5
 
 /* Version string of the library, e.g. "0.9.0".
  * \return a NUL-terminated string in static storage (do not free); never NULL. */
@@ -184,7 +186,8 @@ int gv_cooccur(const char* corpus, const char* vocab_path, const char* out_dir, 
  *   eta, x_max, alpha AdaGrad learning rate (0.05), weighting cut-off x_max (100) and exponent alpha (0.75)
  *   grad_clip         gradient components are clipped at +-grad_clip (100, as GloVe C)
  *   bias_eta          <= 0: GloVe C's bias update (no learning rate); > 0: a learning rate for the biases
- *   seed              random seed of the initial vectors and the shuffles (default 1)
+ *   seed              random seed of the initial vectors and the shuffles (default 1; >= 1, 0 is refused: unlike the
+ *                     query options, 0 does not stand for the default here)
  *   epochs_auto       non-zero: AdaGrad stops once the cost changes by less than auto_tol per epoch and the median
  *                     cos(trained, WLS) of frequent words reaches auto_cos
  *   als_sweeps        alternating least-squares sweeps after the epochs (0 = none)
@@ -335,7 +338,8 @@ int gv_export_vectors(const char* model_dir, int32_t format, const char* path, i
  *   samples         draws of the drawing methods (>= 2); 0 = the default (1000); refused with GV_METHOD_DELTA alone
  *   threads         worker threads (<= 0: all cores)
  *   methods         bit mask of 1 << GV_METHOD_* to score (0: all three)
- *   seed, level     random seed (it picks the words and simulated data too); confidence level in (0, 1) (default 0.95)
+ *   seed, level     random seed (it picks the words and simulated data too; >= 1, 0 is refused); confidence level in
+ *                   (0, 1) (default 0.95)
  *   band_edges      upper frequency ranks (1-based, increasing) of the bands, n_band_edges of them; NULL/0: 300, 1000,
  *                   3000, 10000 (the last band is every rank above the last edge). Not owned by the library. */
 typedef struct gv_calibrate_options {
@@ -373,7 +377,7 @@ int gv_calibrate(const char* model_dir, const char* cooccur_dir, const gv_calibr
  *   reserved         must be 0
  *   min_count        vocabulary cut-off when vocab_path is NULL; 0 = the default (5); refused with vocab_path
  *   memory_bytes     co-occurrence budget (<= 0: 2 GiB)
- *   seed             seeds the resampling; replicate r trains with train->seed + r (seed-only: + 1000 + r)
+ *   seed             seeds the resampling (>= 1); replicate r trains with train->seed + r (seed-only: + 1000 + r)
  *   vocab_path       NULL, or a vocab.txt to keep fixed (a model's, to compare with it). Not owned by the library. */
 typedef struct gv_bootstrap_options {
     int32_t size, replicates, seed_replicates, window, flags, shard, shards, reserved;
@@ -403,7 +407,7 @@ int gv_bootstrap(const char* corpus, const char* out_dir, const gv_bootstrap_opt
 /* Options of gv_compare_uncertainty.
  *   size            sizeof(gv_compare_uncertainty_options), set by the defaults call
  *   pairs_per_band  pairs sampled per band (>= 2; default 80)
- *   seed            seed of the word sample
+ *   seed            seed of the word sample (>= 1)
  *   band_edges, n_band_edges  as in gv_calibrate_options */
 typedef struct gv_compare_uncertainty_options {
     int32_t size, pairs_per_band;
@@ -791,9 +795,8 @@ int gv_neighbours(gv_model* m, const char* word, int64_t k, const gv_query_optio
  *   seed        0 = the default (1)
  *   level       0 = the default (0.95)
  *   approximate non-zero: use the compact covariances (as gv_query_options; GV_ERR_INPUT where the folder has none);
- *               0 (default): the complete ones. A struct of the first ABI 4 layout (size 32, without approximate and
- *               reserved) is still accepted, as approximate 0.
- *   reserved    0 */
+ *               0 (default): the complete ones
+ *   reserved    must be 0 */
 typedef struct gv_benchmark_options {
     int32_t size, hold_fixed;
     int64_t samples;

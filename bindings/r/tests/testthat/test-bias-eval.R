@@ -201,3 +201,12 @@ test_that("intervals the coverage studies show under-covering warn (GV_FLAG_UNCA
   d <- suppressWarnings(glovev_similarity(m, "war", "army", method = "delta"))
   expect_equal(bitwAnd(d$flags, 16L), 0L)
 })
+
+test_that("bias lists say which words they leave out and which they repeat", {
+  m <- open_model()
+  expect_warning(glovev_weat(m, c(X, "zz-not-a-word"), Y, A, B, method = "delta"),
+                 "word list X: 1 word\\(s\\) not in the vocabulary, left out: zz-not-a-word")
+  expect_warning(glovev_rnd(m, c("war", "army", "war"), c("peace", "treaty"), c("enemy", "force", "trade"), method = "delta"),
+                 "word list GROUP1: 1 word\\(s\\) given more than once, counted once: war")
+  glovev_close(m)
+})

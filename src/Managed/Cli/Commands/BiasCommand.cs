@@ -33,13 +33,19 @@ static class BiasCommand
             BiasDifference? diff = null;
             // Words of the lists the vocabulary lacks are left out (as the C ABI and the bindings do): said on stderr in
             // either output mode, and in the JSON as skipped_unknown.
-            IReadOnlyDictionary<string, IReadOnlyList<string>> skipped = new Dictionary<string, IReadOnlyList<string>>();
+            IReadOnlyDictionary<string, IReadOnlyList<string>> skipped = new Dictionary<string, IReadOnlyList<string>>(), repeated = skipped;
+            (string Name, IReadOnlyList<string> Words)[] vsLists = [];
             if (wf is { Length: > 0 })
             {
                 var lists = Weat(wf, "--weat");
                 var res = Evaluation.Weat.Run(p, lists, r.GetValue(perms), method, level, k, seed);
-                skipped = res.Missing;
-                if (wf2 is { Length: > 0 }) diff = Evaluation.Weat.Difference(p, lists, Weat(wf2, "--vs-weat"), method, level, k, seed);
+                (skipped, repeated) = (res.Missing, res.Repeated);
+                if (wf2 is { Length: > 0 })
+                {
+                    var second = Weat(wf2, "--vs-weat");
+                    diff = Evaluation.Weat.Difference(p, lists, second, method, level, k, seed);
+                    vsLists = [("X (second)", second.X), ("Y (second)", second.Y), ("A (second)", second.A), ("B (second)", second.B)];
+                }
                 ivs.Add(res.EffectSizeInterval); ivs.Add(res.StatisticInterval);
                 if (r.GetValue(q.Json)) Output.WriteJson(w =>
                 {
@@ -48,6 +54,7 @@ static class BiasCommand
                     w.WriteStartObject("effect_size_interval"); QueryOptions.WriteInterval(w, res.EffectSizeInterval); w.WriteEndObject();
                     w.WriteStartObject("statistic_interval"); QueryOptions.WriteInterval(w, res.StatisticInterval); w.WriteEndObject();
                     WriteMissing(w, res.Missing);
+                    WriteLists(w, "repeated", res.Repeated);
                     if (diff != null) WriteDifference(w, diff, "effect_size");
                 });
                 else
@@ -62,14 +69,20 @@ static class BiasCommand
             {
                 var lists = Rnd(rf!, "--rnd");
                 var res = RelativeNormDistance.Run(p, lists, method, level, k, seed);
-                skipped = res.Missing;
-                if (rf2 is { Length: > 0 }) diff = RelativeNormDistance.Difference(p, lists, Rnd(rf2, "--vs-rnd"), method, level, k, seed);
+                (skipped, repeated) = (res.Missing, res.Repeated);
+                if (rf2 is { Length: > 0 })
+                {
+                    var second = Rnd(rf2, "--vs-rnd");
+                    diff = RelativeNormDistance.Difference(p, lists, second, method, level, k, seed);
+                    vsLists = [("GROUP1 (second)", second.Group1), ("GROUP2 (second)", second.Group2), ("NEUTRAL (second)", second.Neutral)];
+                }
                 ivs.Add(res.Interval);
                 if (r.GetValue(q.Json)) Output.WriteJson(w =>
                 {
                     w.WriteString("test", "rnd"); w.WriteNumber("value", res.Value); QueryOptions.WriteInterval(w, res.Interval, res.PValue);
                     Output.Number(w, "z", res.Z); w.WriteNumber("neutral_words", res.Neutral);
                     WriteMissing(w, res.Missing);
+                    WriteLists(w, "repeated", res.Repeated);
                     if (diff != null) WriteDifference(w, diff, "rnd");
                 });
                 else
@@ -82,9 +95,16 @@ static class BiasCommand
             }
             if (diff != null) ivs.Add(diff.Difference);
             QueryOptions.Warn(ivs);
+            // The second lists of a difference are said the same way (named as the core names them).
+            var vs = vsLists.Select(l => WordLists.Resolve(m.Vocabulary, l.Name, l.Words)).ToArray();
+            skipped = skipped.Concat(vs.Select(r => KeyValuePair.Create(r.Name, r.Missing))).ToDictionary();
+            repeated = repeated.Concat(vs.Select(r => KeyValuePair.Create(r.Name, r.Repeated))).ToDictionary();
             foreach (var (list, words) in skipped)
                 if (words.Count > 0)
                     Console.Error.WriteLine($"glovev: warning: word list {list}: {words.Count} word(s) not in the vocabulary, left out: {string.Join(", ", words.Take(20))}{(words.Count > 20 ? ", ..." : "")}");
+            foreach (var (list, words) in repeated)
+                if (words.Count > 0)
+                    Console.Error.WriteLine($"glovev: warning: word list {list}: {words.Count} word(s) given more than once, counted once: {string.Join(", ", words.Take(20))}{(words.Count > 20 ? ", ..." : "")}");
             return 0;
         }));
         return cmd;
@@ -118,10 +138,13 @@ static class BiasCommand
             what, Output.F(d.First), Output.F(d.Second), Output.F(d.First - d.Second), Output.F(d.Difference.Estimate), Output.F(d.Difference.Sd),
             QueryOptions.Ci(d.Difference), Output.F(d.Difference.PValueZero, 4), QueryOptions.Mark(d.Difference)]], $"difference of two bias scores ({level:P0})");
 
-    static void WriteMissing(System.Text.Json.Utf8JsonWriter w, IReadOnlyDictionary<string, IReadOnlyList<string>> missing)
+    static void WriteMissing(System.Text.Json.Utf8JsonWriter w, IReadOnlyDictionary<string, IReadOnlyList<string>> missing) =>
+        WriteLists(w, "skipped_unknown", missing);
+
+    static void WriteLists(System.Text.Json.Utf8JsonWriter w, string name, IReadOnlyDictionary<string, IReadOnlyList<string>> lists)
     {
-        w.WriteStartObject("skipped_unknown");
-        foreach (var kv in missing) { w.WriteStartArray(kv.Key); foreach (var x in kv.Value) w.WriteStringValue(x); w.WriteEndArray(); }
+        w.WriteStartObject(name);
+        foreach (var kv in lists) { w.WriteStartArray(kv.Key); foreach (var x in kv.Value) w.WriteStringValue(x); w.WriteEndArray(); }
         w.WriteEndObject();
     }
 }

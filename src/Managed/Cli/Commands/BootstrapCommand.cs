@@ -77,6 +77,7 @@ static class BootstrapCommand
             if (r.GetValue(plot) is { } pp) GloVeV.IO.OutputPaths.CheckNewOutput(pp, "--plot", inputs, Plots.Extensions);
             foreach (var (opt, name) in new[] { (tsv, "--tsv"), (pairsTsv, "--pairs-tsv") })
                 if (r.GetValue(opt) is { } path) GloVeV.IO.OutputPaths.CheckNewOutput(path, name, inputs);
+            GloVeV.IO.OutputPaths.CheckDistinctOutputs((r.GetValue(tsv), "--tsv"), (r.GetValue(pairsTsv), "--pairs-tsv"), (r.GetValue(plot), "--plot"));
             var res = UncertaintyComparison.Run(r.GetValue(model)!, r.GetValue(boot)!, o);
             if (r.GetValue(tsv) is { } t) GloVeV.IO.AtomicFile.WriteAllText(t, UncertaintyComparison.BandsTsv(res.Bands));
             if (r.GetValue(pairsTsv) is { } pt) GloVeV.IO.AtomicFile.WriteAllText(pt, UncertaintyComparison.PairsTsv(res.Pairs));

@@ -4,7 +4,11 @@ namespace GloVeV.Evaluation;
 
 /// <summary>RND with its interval (<see cref="Interval"/>, by the chosen method), and z = estimate / sd and p = the
 /// method's two-sided p-value of RND = 0, both from that same interval.</summary>
-public sealed record RndResult(double Value, Interval Interval, double Z, double PValue, int Neutral, IReadOnlyDictionary<string, IReadOnlyList<string>> Missing);
+public sealed record RndResult(double Value, Interval Interval, double Z, double PValue, int Neutral, IReadOnlyDictionary<string, IReadOnlyList<string>> Missing)
+{
+    /// <summary>Per list, the words it gave more than once (each counted once).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Repeated { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+}
 
 public sealed record RndLists(IReadOnlyList<string> Group1, IReadOnlyList<string> Group2, IReadOnlyList<string> Neutral);
 
@@ -197,6 +201,7 @@ public static class RelativeNormDistance
 
     sealed record Resolved(int[] Ids, int[] Slot, int N1, int N2, IReadOnlyDictionary<string, IReadOnlyList<string>> Missing)
     {
+        public IReadOnlyDictionary<string, IReadOnlyList<string>> Repeated { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
         public int[] G1 => Slot[..N1];
         public int[] G2 => Slot[N1..(N1 + N2)];
         public int[] Neutral => Slot[(N1 + N2)..];
@@ -209,7 +214,8 @@ public static class RelativeNormDistance
         var rn = WordLists.Resolve(m.Vocabulary, "NEUTRAL" + suffix, l.Neutral);
         var (ids, slot) = Propagation.Slots(r1.Ids.Concat(r2.Ids).Concat(rn.Ids));
         var missing = new Dictionary<string, IReadOnlyList<string>> { ["GROUP1" + suffix] = r1.Missing, ["GROUP2" + suffix] = r2.Missing, ["NEUTRAL" + suffix] = rn.Missing };
-        return new Resolved(ids, slot, r1.Ids.Length, r2.Ids.Length, missing);
+        var repeated = new Dictionary<string, IReadOnlyList<string>> { ["GROUP1" + suffix] = r1.Repeated, ["GROUP2" + suffix] = r2.Repeated, ["NEUTRAL" + suffix] = rn.Repeated };
+        return new Resolved(ids, slot, r1.Ids.Length, r2.Ids.Length, missing) { Repeated = repeated };
     }
 
     public static RndResult Run(Propagation p, RndLists lists, IntervalMethod method = IntervalDefaults.Method, double level = IntervalDefaults.Level,
@@ -219,7 +225,7 @@ public static class RelativeNormDistance
         var stat = Statistic(r.G1, r.G2, r.Neutral);
         var iv = CalibrationLimits.ForRnd(p.Estimate(stat, r.Ids, method, level, draws, seed));
         double z = iv.Identifiable && iv.Sd > 0 ? iv.Estimate / iv.Sd : double.NaN;
-        return new RndResult(iv.Plugin, iv, z, iv.PValueZero, r.Neutral.Length, r.Missing);
+        return new RndResult(iv.Plugin, iv, z, iv.PValueZero, r.Neutral.Length, r.Missing) { Repeated = r.Repeated };
     }
 
     /// <summary>RND with the first lists minus RND with the second, on one model (shared words enter once), with its own

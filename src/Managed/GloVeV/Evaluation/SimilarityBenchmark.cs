@@ -163,8 +163,9 @@ public static class SimilarityBenchmark
         int flagged = words.Count(w => w.Flagged);
         if (flagged == 0) return [];
         int fixedCount = words.Count(w => !w.HasCovariance), noisy = words.Count(w => w.NoiseRatio >= IntervalDefaults.NoiseRatioFlag),
-            off = words.Count(w => w.OffOptimum);
-        return [$"benchmark {name}: {flagged} of {words.Count} words flagged ({fixedCount} without a covariance, {noisy} at noise ratio >= {IntervalDefaults.NoiseRatioFlag}, {off} with cos(trained, WLS) < {IntervalDefaults.CosWlsFlag})"];
+            off = words.Count(w => w.OffOptimum), compact = words.Count(w => (w.Flags & 8) != 0);
+        // Every reason a word is flagged is counted, compact covariances (approximate) among them.
+        return [$"benchmark {name}: {flagged} of {words.Count} words flagged ({fixedCount} without a covariance, {noisy} at noise ratio >= {IntervalDefaults.NoiseRatioFlag}, {off} with cos(trained, WLS) < {IntervalDefaults.CosWlsFlag}{(compact > 0 ? $", {compact} with a compact covariance" : "")})"];
     }
 
     /// <summary>Paired comparison of two models on the pairs both cover (see <see cref="BenchmarkComparison"/>); the

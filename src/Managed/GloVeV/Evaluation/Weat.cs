@@ -3,7 +3,11 @@ using GloVeV.Inference;
 namespace GloVeV.Evaluation;
 
 public sealed record WeatResult(double Statistic, double EffectSize, double PValue, int Permutations, bool Exact,
-    Interval EffectSizeInterval, Interval StatisticInterval, IReadOnlyDictionary<string, IReadOnlyList<string>> Missing);
+    Interval EffectSizeInterval, Interval StatisticInterval, IReadOnlyDictionary<string, IReadOnlyList<string>> Missing)
+{
+    /// <summary>Per list, the words it gave more than once (each counted once).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Repeated { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+}
 
 /// <summary>The difference of two bias scores (first − second) measured with different word lists on one model: words
 /// the lists share enter once, so the interval and test reflect what the two scores have in common.</summary>
@@ -63,6 +67,7 @@ public static class Weat
 
     sealed record Resolved(int[] Ids, int[] Slot, int Nx, int Ny, int Na, IReadOnlyDictionary<string, IReadOnlyList<string>> Missing)
     {
+        public IReadOnlyDictionary<string, IReadOnlyList<string>> Repeated { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
         public int[] X => Slot[..Nx];
         public int[] Y => Slot[Nx..(Nx + Ny)];
         public int[] A => Slot[(Nx + Ny)..(Nx + Ny + Na)];
@@ -81,7 +86,8 @@ public static class Weat
         var words = rx.Ids.Concat(ry.Ids).Concat(ra.Ids).Concat(rb.Ids).ToArray();
         var (ids, slot) = Propagation.Slots(words);
         var missing = new Dictionary<string, IReadOnlyList<string>> { ["X" + suffix] = rx.Missing, ["Y" + suffix] = ry.Missing, ["A" + suffix] = ra.Missing, ["B" + suffix] = rb.Missing };
-        return new Resolved(ids, slot, rx.Ids.Length, ry.Ids.Length, ra.Ids.Length, missing);
+        var repeated = new Dictionary<string, IReadOnlyList<string>> { ["X" + suffix] = rx.Repeated, ["Y" + suffix] = ry.Repeated, ["A" + suffix] = ra.Repeated, ["B" + suffix] = rb.Repeated };
+        return new Resolved(ids, slot, rx.Ids.Length, ry.Ids.Length, ra.Ids.Length, missing) { Repeated = repeated };
     }
 
     public static WeatResult Run(Propagation p, WeatLists lists, int permutations = IntervalDefaults.Permutations, IntervalMethod method = IntervalDefaults.Method,
@@ -100,7 +106,7 @@ public static class Weat
         var (pValue, count, exact) = PermutationP(s0, nx, stat, permutations, seed);
         var effIv = p.Estimate(effS, r.Ids, method, level, draws, seed);
         var statIv = p.Estimate(statS, r.Ids, method, level, draws, seed);
-        return new WeatResult(stat, effect, pValue, count, exact, effIv, statIv, r.Missing);
+        return new WeatResult(stat, effect, pValue, count, exact, effIv, statIv, r.Missing) { Repeated = r.Repeated };
     }
 
     /// <summary>One-sided permutation p-value (g + 1)/(n + 1) of S over re-partitions of the targets (see the class).</summary>

@@ -57,6 +57,16 @@ public static unsafe class OutputPaths
         RefuseInputFiles(path, what, readFolders);
     }
 
+    /// <summary>Refuses two outputs of one command that name the same file (the second would replace the first).</summary>
+    public static void CheckDistinctOutputs(params (string? Path, string What)[] outputs)
+    {
+        var given = outputs.Where(o => o.Path != null).ToArray();
+        for (int i = 0; i < given.Length; i++)
+            for (int j = i + 1; j < given.Length; j++)
+                if (Same(given[i].Path!, given[j].Path!))
+                    throw new GloVeVException($"{given[i].What} and {given[j].What} name the same file ({given[i].Path}); the second table would replace the first");
+    }
+
     /// <summary>Refuses, before any work, an output file <paramref name="what"/> that is one of the files glovev reads in
     /// the folders the command reads (their own files and those of their variances/ or replicates/ sub-folder): a table
     /// or plot written over params.safetensors, cooccurrence.bin, a variance chunk or a bootstrap's record would leave

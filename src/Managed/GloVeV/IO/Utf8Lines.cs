@@ -9,9 +9,9 @@ public static class Utf8Lines
 {
     static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The lines of a small text file (a leading byte-order mark skipped; "\r\n" ends a line as "\n" does),
-    /// or an error naming <paramref name="path"/>:line when one is not valid UTF-8 (<paramref name="what"/> says what the
-    /// file is, e.g. "a word list").</summary>
+    /// <summary>The lines of a small text file (a leading byte-order mark skipped; "\n", "\r\n" and a lone "\r" each end a
+    /// line, as .NET's readers have it), or an error naming <paramref name="path"/>:line when one is not valid UTF-8
+    /// (<paramref name="what"/> says what the file is, e.g. "a word list").</summary>
     public static List<string> Read(string path, string what)
     {
         var bytes = File.ReadAllBytes(path);
@@ -19,16 +19,14 @@ public static class Utf8Lines
         var lines = new List<string>();
         for (int at = start; at < bytes.Length;)
         {
-            int end = Array.IndexOf(bytes, (byte)'\n', at);
-            if (end < 0) end = bytes.Length;
-            int len = end - at;
-            if (len > 0 && bytes[at + len - 1] == (byte)'\r') len--;
-            try { lines.Add(Strict.GetString(bytes, at, len)); }
+            int end = bytes.AsSpan(at).IndexOfAny((byte)'\n', (byte)'\r');
+            end = end < 0 ? bytes.Length : at + end;
+            try { lines.Add(Strict.GetString(bytes, at, end - at)); }
             catch (DecoderFallbackException)
             {
                 throw new GloVeVException($"{path}:{lines.Count + 1}: not valid UTF-8 ({what} must be UTF-8 text)");
             }
-            at = end + 1;
+            at = end < bytes.Length && bytes[end] == (byte)'\r' && end + 1 < bytes.Length && bytes[end + 1] == (byte)'\n' ? end + 2 : end + 1;
         }
         return lines;
     }

@@ -108,8 +108,15 @@ public static unsafe class CorpusCalibration
 
         // Bands by frequency rank; words drawn without replacement among those with a covariance.
         var bands = new List<Band>();
+        // A band asked for that holds fewer than two words with a covariance stays in the table, with its count and no
+        // coverage (NaN), rather than vanishing from it.
+        var empty = new List<CalibrationRow>();
         foreach (var fb in FrequencyBands.Split(o.BandEdges, v, eligible))
             if (fb.Words.Length >= 2) bands.Add(new Band(fb.Name, fb.From, fb.To, FrequencyBands.Sample(fb.Words, o.WordsPerBand, ref rng)));
+            else
+                foreach (var st in Statistics)
+                    foreach (var meth in o.Methods)
+                        empty.Add(new CalibrationRow(fb.Name, fb.From, fb.To, fb.Words.Length, double.NaN, 0, st, meth, 0, double.NaN, double.NaN, double.NaN, double.NaN));
         if (bands.Count == 0) throw new GloVeVException("calibrate: no frequency band holds two words with a covariance");
 
         // Partners: the two nearest neighbours among words with a covariance, and another sampled word of the band.
@@ -193,7 +200,7 @@ public static unsafe class CorpusCalibration
             bandsDone++;
             progress?.Invoke(0.3 + 0.7 * bandsDone / bands.Count);
         }
-        return rows;
+        return rows.Concat(empty).OrderBy(r => r.RankFrom).ToList();
     }
 
     sealed class Tally(int m)

@@ -81,7 +81,7 @@ public static class Neighbours
         if (k > m.VocabSize - 1) throw new GloVeVException($"top must be at most {m.VocabSize - 1} (the vocabulary less the query word), got {k}");
         // The tolerance is a number of the k top places the words not drawn may take: k or more bounds nothing.
         if (!(tolerance > 0 && tolerance < k))
-            throw new GloVeVException($"screening tolerance must be above 0 and below top ({k}): the expected number of top-{k} places the words not drawn may take, got {tolerance}");
+            throw new GloVeVException($"{GloVeVException.Setting("screen_tolerance")} must be above 0 and below {GloVeVException.Setting("top")} ({k}): the expected number of top-{k} places the words not drawn may take, got {tolerance}");
         if (maxCandidates < k + 1) throw new GloVeVException($"the candidate cap must exceed top ({k}), got {maxCandidates}");
         p.Check([id]);
         // P(top k) draws with every method, delta included, and with exactly the number of draws asked for.

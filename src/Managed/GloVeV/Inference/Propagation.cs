@@ -13,7 +13,7 @@ public sealed class Propagation(GloVeModel model, bool approximate = false, bool
     /// folder holds (then every answer is flagged as approximate, as if asked). Asking for them from a folder without
     /// any is refused: the answer would silently be the complete covariances'.</summary>
     public bool Approximate { get; } = approximate && model.Variances is { HasApprox: false } v
-        ? throw new GloVeVException($"{GloVeVException.Setting("approximate")}: {v.Directory} holds no compact covariances (computed without a compact target); leave it out, or recompute the variances with one")
+        ? throw GloVeModel.NoCompactForms(v.Directory)
         : model.Variances?.UsesCompact(approximate) ?? approximate;
     public bool HoldFixed { get; } = holdFixed;
     internal ReliabilityTable Table => Model.ReliabilityTable;

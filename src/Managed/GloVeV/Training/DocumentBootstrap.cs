@@ -39,11 +39,19 @@ public sealed record BootstrapOptions
         if (MinCount < 1) throw new BadArgumentException($"min_count must be at least 1, got {MinCount}");
         if (MinCount != null && VocabPath != null)
             throw new BadArgumentException("min_count applies when the bootstrap builds its vocabulary; with a vocabulary (vocab) given there is none to cut");
-        if (Shards != 0 && (Shards < 1 || Shard < 1 || Shard > Shards)) throw new BadArgumentException($"shard must be k/N with 1 <= k <= N, got {Shard}/{Shards}");
+        if ((Shard != 0 || Shards != 0) && (Shards < 1 || Shard < 1 || Shard > Shards)) throw new BadArgumentException($"shard must be k/N with 1 <= k <= N, got {Shard}/{Shards}");
         // Settings of the counts it makes: a bad one is an argument of this call, like the others here.
         try { new CooccurrenceOptions { Window = Window, MemoryBytes = MemoryBytes, Threads = Training.Threads }.Validate(); }
         catch (GloVeVException e) when (e is not BadArgumentException) { throw new BadArgumentException(e.Message); }
         Training.Validate();
+        // Replicate r trains with seed + r (seed-only: + 1000 + r): every one of those must be a seed, not wrap to 0 late
+        // in the run.
+        ulong last = (ulong)(SeedReplicates > 0 ? 1000 + SeedReplicates : Replicates);
+        if (Training.Seed > ulong.MaxValue - last)
+            throw new BadArgumentException($"{GloVeVException.Setting("seed")} {Training.Seed}: the replicates train with seeds up to {Training.Seed} + {last}, beyond 2^64 - 1; give a seed of at most {ulong.MaxValue - last}");
+        // Replicates are not checkpointed (a rerun resumes at the next missing replicate): the setting would be ignored.
+        if (Training.CheckpointEvery != 0)
+            throw new BadArgumentException($"{GloVeVException.Setting("checkpoint_every")}: bootstrap replicates are not checkpointed (a rerun resumes at the next missing replicate); leave it out");
     }
 }
 

@@ -59,17 +59,17 @@ public sealed record TrainingOptions
         if (Epochs < 0 || (Epochs == 0 && AlsSweeps == 0))
             throw new GloVeVException($"{S("epochs")} must be a positive integer (or 0 with {S("als_sweeps")} N), got {Epochs}");
         if (Seed == 0) throw new GloVeVException($"{S("seed")} must be >= 1, got 0");
-        // Without AdaGrad epochs (ALS alone) the step-size settings train nothing, and from --init_from no random start is
-        // drawn: a value given for them would be recorded in the model as if it had been used.
+        // Without AdaGrad epochs (ALS alone) the step-size settings train nothing: a value given for them would be recorded
+        // in the model as if it had been used. (The seed is left alone: bootstrap replicates derive theirs, and it still
+        // draws ALS's random start, or the held-out non-zeros of a ridge chosen by data.)
         if (Epochs == 0)
         {
             var unused = new List<string>();
             if (Eta != DefaultEta) unused.Add(S("eta"));
             if (GradClip != DefaultGradClip) unused.Add(S("grad_clip"));
             if (BiasEta != null) unused.Add(S("bias_eta"));
-            if (InitFrom != null && !RidgeAuto && Seed != 1) unused.Add(S("seed"));
             if (unused.Count > 0)
-                throw new GloVeVException($"{string.Join(", ", unused)}: not used without AdaGrad epochs ({S("epochs")} 0, ALS sweeps only{(InitFrom != null ? $", started from {S("init_from")}" : "")}); leave {(unused.Count == 1 ? "it" : "them")} out");
+                throw new GloVeVException($"{string.Join(", ", unused)}: not used without AdaGrad epochs ({S("epochs")} 0, ALS sweeps only); leave {(unused.Count == 1 ? "it" : "them")} out");
         }
         if (AlsSweeps < 0) throw new GloVeVException($"als_sweeps must be >= 0, got {AlsSweeps}");
         if (!(AlsTolerance >= 0) || !double.IsFinite(AlsTolerance)) throw new GloVeVException($"als_tol must be a finite number >= 0, got {AlsTolerance}");

@@ -38,18 +38,26 @@ public static class VarianceMerge
             foreach (var part in partDirs)
             {
                 var renumber = new Dictionary<int, int>();
+                var rowsOf = new Dictionary<int, int>(); // chunk -> rows its words need
                 var mapPath = Path.Combine(part, "chunk_map.txt");
                 if (File.Exists(mapPath))
+                {
+                    int lineNo = 0;
                     foreach (var line in File.ReadLines(mapPath))
                     {
+                        lineNo++;
                         var f = line.Split('\t');
-                        if (f.Length != 4) throw new GloVeVException($"{mapPath}: malformed line '{line}'");
-                        int chunk = int.Parse(f[2], CultureInfo.InvariantCulture), idx = int.Parse(f[1], CultureInfo.InvariantCulture);
+                        if (f.Length != 4 || !int.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out int idx)
+                            || !int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out int chunk)
+                            || !int.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out int local))
+                            throw new GloVeVException($"{mapPath}:{lineNo}: expected 'word<TAB>global index<TAB>chunk<TAB>local index', got '{line}'");
                         if (!seen.Add(idx)) throw new GloVeVException($"word '{f[0]}' appears in more than one shard ({part})");
                         if (!renumber.TryGetValue(chunk, out int nk)) renumber[chunk] = nk = next++;
+                        rowsOf[chunk] = Math.Max(rowsOf.GetValueOrDefault(chunk), local + 1);
                         chunkMap.Append(f[0]).Append('\t').Append(f[1]).Append('\t').Append(nk).Append('\t').Append(f[3]).Append('\n');
                         words++;
                     }
+                }
                 foreach (var kind in kinds)
                 {
                     // A form the shards hold must be there for every chunk a map lists, and each file whole: a shard
@@ -58,7 +66,7 @@ public static class VarianceMerge
                     {
                         var src = Path.Combine(part, $"{kind}_{old}.safetensors");
                         if (!File.Exists(src)) throw new MissingFileException($"{part}: incomplete variance shard: {src} is missing (chunk_map.txt lists words in chunk {old})");
-                        CheckChunk(src, kind, mapPath, old);
+                        CheckChunk(src, kind, mapPath, old, rowsOf[old]);
                         File.Copy(src, Path.Combine(stage, $"{kind}_{nk}.safetensors"));
                     }
                 }
@@ -103,15 +111,8 @@ public static class VarianceMerge
 
     /// <summary>A chunk file readable as safetensors (header, data offsets within the file); a complete one with a row
     /// for every word that chunk_map.txt places in it.</summary>
-    static void CheckChunk(string path, string kind, string mapPath, int chunk)
+    static void CheckChunk(string path, string kind, string mapPath, int chunk, int rows)
     {
-        int rows = 0;
-        foreach (var line in File.ReadLines(mapPath))
-        {
-            var f = line.Split('\t');
-            if (f.Length == 4 && int.Parse(f[2], CultureInfo.InvariantCulture) == chunk)
-                rows = Math.Max(rows, int.Parse(f[3], CultureInfo.InvariantCulture) + 1);
-        }
         using var file = new IO.SafeTensorsFile(path);
         if (kind != "completechunk") return;
         if (!file.Tensors.TryGetValue("variances", out var t))
