@@ -9,8 +9,13 @@ static unsafe class Marshalling
     public static string Str(byte* p, string name)
     {
         if (p == null) throw new AbiException(Status.Argument, $"{name} is NULL");
-        return Utf8(p, name);
+        var s = Utf8(p, name);
+        // An empty path would reach .NET's "The value cannot be an empty string (Parameter 'path')", naming no argument.
+        if (s.Length == 0 && IsPath(name)) throw new AbiException(Status.Argument, $"{name} is an empty string (a file or folder path is needed)");
+        return s;
     }
+
+    static bool IsPath(string name) => name is "dir" or "path" or "corpus" || name.EndsWith("_dir", StringComparison.Ordinal) || name.EndsWith("_path", StringComparison.Ordinal);
 
     public static string? OptStr(byte* p, string name = "string") => p == null ? null : Utf8(p, name);
 

@@ -459,6 +459,7 @@ static void test_pipeline_options_and_vector_files(void) {
     to.auto_tol = 0.5; /* the epochs_auto rule's setting without the rule would be ignored */
     CHECK(gv_train("/x", "/x", "/x", &to, NULL, NULL, NULL, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "auto_tol"), "train auto_tol without epochs_auto: %s", gv_last_error());
     gv_train_options_default(&to);
+    CHECK(gv_train("", "/x", "/x", &to, NULL, NULL, NULL, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "cooccur_dir is an empty string"), "train empty path: %s", gv_last_error());
     to.seed = 0;
     CHECK(gv_train("/x", "/x", "/x", &to, NULL, NULL, NULL, NULL) == GV_ERR_ARGUMENT && strstr(gv_last_error(), "seed"), "train seed 0: %s", gv_last_error());
     gv_train_options_default(&to);

@@ -24,7 +24,7 @@ static class CliOptions
     public static Option<double> Double(string name, string description, double dflt) => new(name) { Description = description, DefaultValueFactory = _ => dflt };
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
 
-    public static Option<string?> Shard() => new("--shard") { Description = "Do shard k of N (k/N, 1-based) into --out; join the shards with the merge command" };
+    public static Option<string?> Shard(string? description = null) => new("--shard") { Description = description ?? "Do shard k of N (k/N, 1-based) into --out; join the shards with the merge command" };
 
     /// <summary>Parses "k/N".</summary>
     public static (int K, int N) ParseShard(string s)

@@ -53,6 +53,12 @@ static class Program
         });
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0) return ParseErrors.Report(parsed);
+        // An empty value (--out "") is no path or number: said by its option, not by .NET's "(Parameter 'path')".
+        var tokens = parsed.Tokens;
+        for (int i = 0; i < tokens.Count; i++)
+            if (tokens[i].Type == System.CommandLine.Parsing.TokenType.Argument && tokens[i].Value.Length == 0)
+                return Output.Fail(i > 0 && tokens[i - 1].Type == System.CommandLine.Parsing.TokenType.Option
+                    ? $"{tokens[i - 1].Value}: an empty value" : "an empty argument");
         return parsed.Invoke();
     }
 }

@@ -26,7 +26,8 @@ static class BootstrapCommand
         var keepCase = Flag("--keep-case", "Do not lowercase");
         var keepPunct = Flag("--keep-punctuation", "Do not split punctuation off words");
         var seed = new Option<ulong>("--seed") { Description = "Seed of the resampling and (plus the replicate number) of training", DefaultValueFactory = _ => d.Seed };
-        var shard = Shard();
+        // Bootstrap shards share --out (each replicate file is written atomically): there is nothing to merge.
+        var shard = Shard("Do only the replicate jobs j with j = k mod N (k/N, 1-based), into the shared --out (every shard writes its replicates there; no merge)");
         var threads = Threads(); var json = Json();
         var cmd = new Command("bootstrap", "Retrain on documents resampled with replacement (and on new seeds), with a fixed vocabulary")
             { corpus, output, reps, seedReps, vocab, dim, minCount, window, keepCase, keepPunct, seed, shard, threads, json };

@@ -302,13 +302,17 @@ public sealed class VarianceStore : IDisposable
         var path = Path.Combine(_dir, "variance_info.tsv");
         var r = new Dictionary<string, (int, double, string, double)>(StringComparer.Ordinal);
         if (!File.Exists(path)) return r;
+        int lineNo = 1;
         foreach (var line in File.ReadLines(path).Skip(1))
         {
+            lineNo++;
             var f = line.Split('\t');
-            if (f.Length < 8) continue;
+            if (f.Length < 8) continue; // (the reliability table, read by every query, refuses such a row by name)
             double.TryParse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var s2);
             double.TryParse(f[7], NumberStyles.Float, CultureInfo.InvariantCulture, out var nr);
-            r[f[0]] = (int.Parse(f[2], CultureInfo.InvariantCulture), f[3] == "NA" ? double.NaN : s2, f[4], f[7] == "NA" ? double.NaN : nr);
+            if (!int.TryParse(f[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out int k))
+                throw new GloVeVException($"{path}:{lineNo}: contexts is not a count: '{f[2]}'");
+            r[f[0]] = (k, f[3] == "NA" ? double.NaN : s2, f[4], f[7] == "NA" ? double.NaN : nr);
         }
         return r;
     }
