@@ -35,6 +35,9 @@ def _edges(bands, name="bands"):
         values = [_int(b, name, 1, _I32) for b in bands]
     except TypeError:
         raise TypeError("%s must be a sequence of integer ranks" % name) from None
+    if not values:
+        # The C ABI reads 0 edges as "the defaults": an empty list is not that (R refuses integer(0) too).
+        raise L.ArgumentError("%s must hold at least one rank (None: the default bands)" % name, L.ERR_ARGUMENT)
     arr = (c_int64 * len(values))(*values)
     return arr, len(values)
 

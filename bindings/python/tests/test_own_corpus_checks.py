@@ -170,6 +170,10 @@ def test_python_front_door(fixture_dir, kjv_model, kjv_boot, tmp_path):
         glovev.calibrate(fixture_dir / "model", fixture_dir / "cooccur", methods=["bayes"])
     with pytest.raises(glovev.ArgumentError, match="words-per-band|words_per_band"):
         glovev.calibrate(fixture_dir / "model", fixture_dir / "cooccur", words_per_band=1)
+    with pytest.raises(glovev.ArgumentError, match="bands must hold at least one rank"):  # not the defaults in disguise
+        glovev.calibrate(fixture_dir / "model", fixture_dir / "cooccur", bands=[])
+    with pytest.raises(glovev.ArgumentError, match="seed"):  # replicate seeds would pass 2^64 - 1
+        glovev.bootstrap(KJV, tmp_path / "b", replicates=2, vocab=kjv_model / "vocab.txt", dim=10, epochs=2, seed=2 ** 64 - 2, threads=2)
     with pytest.raises(TypeError):
         glovev.calibrate(fixture_dir / "model", fixture_dir / "cooccur", replicates="3")
     with pytest.raises(glovev.ArgumentError, match="other settings"):
