@@ -9,24 +9,14 @@ import uuid
 from ctypes import byref, c_int64
 from pathlib import Path
 
-import numpy as np
-
 from . import _lib as L
-from .pipeline import cooccur_options, variance_options
-
-
-def _count(x, name, lo, hi=2 ** 31 - 1):
-    """An int in [lo, hi]: int() would truncate 1.9 to 1, and ctypes would wrap 2**32 + 1 to 1."""
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
-        raise TypeError("%s must be an int, not %s" % (name, type(x).__name__))
-    if not lo <= x <= hi:
-        raise L.ArgumentError("%s must be an int from %d to %d, got %d" % (name, lo, hi, x), L.ERR_ARGUMENT)
-    return int(x)
+from .pipeline import _I32, _int, cooccur_options, variance_options
 
 
 def _shard(shard, shards):
-    shards = _count(shards, "shards", 1)
-    return _count(shard, "shard", 1, shards), shards
+    """Shard k of N as checked ints (int() would truncate 1.9 to 1, and ctypes would wrap 2**32 + 1 to 1)."""
+    shards = _int(shards, "shards", 1, _I32)
+    return _int(shard, "shard", 1, shards), shards
 
 
 def cooccur_shard(corpus, vocab, part_dir, shard, shards, window=None, symmetric=None, distance_weighting=None,
@@ -88,7 +78,7 @@ def _merge_after_variance(out_dir, parts, _done):
 def cooccur(client, corpus, vocab, out_dir, shards, work_dir=None, progress=False, retries=3, **options):
     """Counts a corpus in ``shards`` Dask tasks and merges them into ``out_dir`` (the same matrix a single run makes).
     ``work_dir`` holds the shard folders (default: ``out_dir``.shards). Returns the number of non-zeros."""
-    shards = _count(shards, "shards", 1)
+    shards = _int(shards, "shards", 1, _I32)
     work = Path(work_dir) if work_dir else Path(str(out_dir) + ".shards")
     parts = [work / ("cooccur-%d-of-%d" % (k, shards)) for k in range(1, shards + 1)]
     tasks = [("glovev-cooccur", cooccur_shard, (str(corpus), str(vocab), str(parts[k - 1]), k, shards), options)
@@ -99,7 +89,7 @@ def cooccur(client, corpus, vocab, out_dir, shards, work_dir=None, progress=Fals
 def variance(client, model_dir, cooccur_dir, out_dir, shards, work_dir=None, progress=False, retries=3, **options):
     """Computes GloVe-V variances in ``shards`` Dask tasks (balanced by cost) and joins them into ``out_dir``.
     Returns the number of words with a covariance."""
-    shards = _count(shards, "shards", 1)
+    shards = _int(shards, "shards", 1, _I32)
     work = Path(work_dir) if work_dir else Path(str(out_dir) + ".shards")
     parts = [work / ("variance-%d-of-%d" % (k, shards)) for k in range(1, shards + 1)]
     tasks = [("glovev-variance", variance_shard, (str(model_dir), str(cooccur_dir), str(parts[k - 1]), k, shards), options)
@@ -122,7 +112,7 @@ def bootstrap(client, corpus, out_dir, shards, progress=False, retries=3, **opti
     resumes at its next missing replicate. ``options`` are those of :func:`glovev.bootstrap` (``replicates``,
     ``seed_replicates``, ``vocab``, ``dim``, ...; give ``threads`` to size each task). Returns how many replicates
     were trained."""
-    shards = _count(shards, "shards", 1)
+    shards = _int(shards, "shards", 1, _I32)
     tasks = [("glovev-bootstrap", _bootstrap_shard, (str(corpus), str(out_dir), k, shards, options), {})
              for k in range(1, shards + 1)]
     return _run(client, tasks, (_sum_trained, (str(out_dir),)), progress, retries)

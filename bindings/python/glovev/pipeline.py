@@ -5,6 +5,7 @@ from ctypes import byref, c_double, c_int32, c_int64, c_void_p
 import numpy as np
 
 from . import _lib as L
+from .model import _flag
 
 _FLAGS = {"lowercase": 1, "split_punctuation": 2, "replace_invalid": 4}
 
@@ -40,16 +41,9 @@ def _count(lo, hi):
     return lambda x, name: _int(x, name, lo, hi)
 
 
-def _bool(x, name):
-    """True or False (a numpy bool too): "no" or 2 would otherwise count as True."""
-    if isinstance(x, (bool, np.bool_)) or (isinstance(x, (int, np.integer)) and x in (0, 1)):
-        return bool(x)
-    raise TypeError("%s must be True or False, not %r" % (name, x))
-
-
 def _flags(lowercase=False, split_punctuation=False, replace_invalid=False):
-    return ((1 if _bool(lowercase, "lowercase") else 0) | (2 if _bool(split_punctuation, "split_punctuation") else 0)
-            | (4 if _bool(replace_invalid, "replace_invalid") else 0))
+    # Each True or False ("no" or 2 would otherwise count as True).
+    return _flag(lowercase, "lowercase") | 2 * _flag(split_punctuation, "split_punctuation") | 4 * _flag(replace_invalid, "replace_invalid")
 
 
 def _bool(x, name):

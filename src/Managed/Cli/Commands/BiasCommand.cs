@@ -34,18 +34,12 @@ static class BiasCommand
             // Words of the lists the vocabulary lacks are left out (as the C ABI and the bindings do): said on stderr in
             // either output mode, and in the JSON as skipped_unknown.
             IReadOnlyDictionary<string, IReadOnlyList<string>> skipped = new Dictionary<string, IReadOnlyList<string>>(), repeated = skipped;
-            (string Name, IReadOnlyList<string> Words)[] vsLists = [];
             if (wf is { Length: > 0 })
             {
                 var lists = Weat(wf, "--weat");
                 var res = Evaluation.Weat.Run(p, lists, r.GetValue(perms), method, level, k, seed);
                 (skipped, repeated) = (res.Missing, res.Repeated);
-                if (wf2 is { Length: > 0 })
-                {
-                    var second = Weat(wf2, "--vs-weat");
-                    diff = Evaluation.Weat.Difference(p, lists, second, method, level, k, seed);
-                    vsLists = [("X (second)", second.X), ("Y (second)", second.Y), ("A (second)", second.A), ("B (second)", second.B)];
-                }
+                if (wf2 is { Length: > 0 }) diff = Evaluation.Weat.Difference(p, lists, Weat(wf2, "--vs-weat"), method, level, k, seed);
                 ivs.Add(res.EffectSizeInterval); ivs.Add(res.StatisticInterval);
                 if (r.GetValue(q.Json)) Output.WriteJson(w =>
                 {
@@ -70,12 +64,7 @@ static class BiasCommand
                 var lists = Rnd(rf!, "--rnd");
                 var res = RelativeNormDistance.Run(p, lists, method, level, k, seed);
                 (skipped, repeated) = (res.Missing, res.Repeated);
-                if (rf2 is { Length: > 0 })
-                {
-                    var second = Rnd(rf2, "--vs-rnd");
-                    diff = RelativeNormDistance.Difference(p, lists, second, method, level, k, seed);
-                    vsLists = [("GROUP1 (second)", second.Group1), ("GROUP2 (second)", second.Group2), ("NEUTRAL (second)", second.Neutral)];
-                }
+                if (rf2 is { Length: > 0 }) diff = RelativeNormDistance.Difference(p, lists, Rnd(rf2, "--vs-rnd"), method, level, k, seed);
                 ivs.Add(res.Interval);
                 if (r.GetValue(q.Json)) Output.WriteJson(w =>
                 {
@@ -96,15 +85,10 @@ static class BiasCommand
             if (diff != null) ivs.Add(diff.Difference);
             QueryOptions.Warn(ivs);
             // The second lists of a difference are said the same way (named as the core names them).
-            var vs = vsLists.Select(l => WordLists.Resolve(m.Vocabulary, l.Name, l.Words)).ToArray();
-            skipped = skipped.Concat(vs.Select(r => KeyValuePair.Create(r.Name, r.Missing))).ToDictionary();
-            repeated = repeated.Concat(vs.Select(r => KeyValuePair.Create(r.Name, r.Repeated))).ToDictionary();
-            foreach (var (list, words) in skipped)
-                if (words.Count > 0)
-                    Console.Error.WriteLine($"glovev: warning: word list {list}: {words.Count} word(s) not in the vocabulary, left out: {string.Join(", ", words.Take(20))}{(words.Count > 20 ? ", ..." : "")}");
-            foreach (var (list, words) in repeated)
-                if (words.Count > 0)
-                    Console.Error.WriteLine($"glovev: warning: word list {list}: {words.Count} word(s) given more than once, counted once: {string.Join(", ", words.Take(20))}{(words.Count > 20 ? ", ..." : "")}");
+            static IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> Second(IReadOnlyDictionary<string, IReadOnlyList<string>>? d) =>
+                d?.Where(kv => kv.Key.EndsWith(" (second)", StringComparison.Ordinal)) ?? [];
+            foreach (var line in WordLists.Notes(skipped.Concat(Second(diff?.Missing)).ToDictionary(), repeated.Concat(Second(diff?.Repeated)).ToDictionary()))
+                Console.Error.WriteLine($"glovev: warning: {line}");
             return 0;
         }));
         return cmd;

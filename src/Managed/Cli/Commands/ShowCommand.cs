@@ -19,7 +19,7 @@ static class ShowCommand
         {
             if (r.GetValue(approx) && !r.GetValue(cov)) throw new BadArgumentException("--approximate chooses which covariance --covariance prints; give --covariance too");
             using var m = QueryOptions.Open(r.GetValue(model)!);
-            if (r.GetValue(approx)) _ = new Propagation(m, approximate: true); // refuses a folder without compact forms
+            m.CheckCompactForms(r.GetValue(approx));
             var w = r.GetValue(word)!;
             int id = m.IdOf(w);
             var v = m.Vector(id);

@@ -240,6 +240,7 @@ public static class RelativeNormDistance
         var s2 = Statistic(Map(r2, r2.G1), Map(r2, r2.G2), Map(r2, r2.Neutral));
         var vecs = ids.Select(p.Model.Vector).ToArray();
         var iv = CalibrationLimits.ForRnd(p.Estimate(s1 - s2, ids, method, level, draws, seed));
-        return new BiasDifference(s1.Value(vecs), s2.Value(vecs), iv);
+        return new BiasDifference(s1.Value(vecs), s2.Value(vecs), iv)
+            { Missing = r1.Missing.Concat(r2.Missing).ToDictionary(), Repeated = r1.Repeated.Concat(r2.Repeated).ToDictionary() };
     }
 }

@@ -11,7 +11,12 @@ public sealed record WeatResult(double Statistic, double EffectSize, double PVal
 
 /// <summary>The difference of two bias scores (first − second) measured with different word lists on one model: words
 /// the lists share enter once, so the interval and test reflect what the two scores have in common.</summary>
-public sealed record BiasDifference(double First, double Second, Interval Difference);
+public sealed record BiasDifference(double First, double Second, Interval Difference)
+{
+    /// <summary>Per list ("X (second)", ...), the words the vocabulary lacks (left out) and those given more than once.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Missing { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Repeated { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+}
 
 /// <summary>Four resolved WEAT lists.</summary>
 public sealed record WeatLists(IReadOnlyList<string> X, IReadOnlyList<string> Y, IReadOnlyList<string> A, IReadOnlyList<string> B);
@@ -156,7 +161,8 @@ public static class Weat
         var (_, e2) = Statistics(Map(r2, r2.X), Map(r2, r2.Y), Map(r2, r2.A), Map(r2, r2.B));
         var vecs = ids.Select(p.Model.Vector).ToArray();
         var iv = p.Estimate(e1 - e2, ids, method, level, draws, seed);
-        return new BiasDifference(e1.Value(vecs), e2.Value(vecs), iv);
+        return new BiasDifference(e1.Value(vecs), e2.Value(vecs), iv)
+            { Missing = r1.Missing.Concat(r2.Missing).ToDictionary(), Repeated = r1.Repeated.Concat(r2.Repeated).ToDictionary() };
     }
 
     static double LogBinomial(int n, int k)

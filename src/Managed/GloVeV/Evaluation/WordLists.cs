@@ -23,6 +23,16 @@ public static class WordLists
         return new Resolved(name, ids.ToArray(), missing, repeated);
     }
 
+    /// <summary>The warning lines for lists' left-out and repeated words (one text for every front door that prints them).</summary>
+    public static IEnumerable<string> Notes(IReadOnlyDictionary<string, IReadOnlyList<string>> missing, IReadOnlyDictionary<string, IReadOnlyList<string>> repeated)
+    {
+        static string Words(IReadOnlyList<string> w) => string.Join(", ", w.Take(20)) + (w.Count > 20 ? ", ..." : "");
+        foreach (var (list, words) in missing)
+            if (words.Count > 0) yield return $"word list {list}: {words.Count} word(s) not in the vocabulary, left out: {Words(words)}";
+        foreach (var (list, words) in repeated)
+            if (words.Count > 0) yield return $"word list {list}: {words.Count} word(s) given more than once, counted once: {Words(words)}";
+    }
+
     /// <summary>Reads a word list: one word per line, or whitespace/comma separated; '#' starts a comment.</summary>
     public static IReadOnlyList<string> Load(string path)
     {

@@ -113,8 +113,7 @@ public sealed class GloVeModel : IDisposable
     public double[] Covariance(int id, bool approximate = false)
     {
         if (Variances == null) throw new GloVeVException($"model {Directory} has no GloVe-V variances (run 'glovev variance')");
-        // As every query: the compact form asked of a folder without one is refused, not answered with the complete one.
-        if (approximate && !Variances.HasApprox) throw NoCompactForms(Variances.Directory);
+        CheckCompactForms(approximate);
         var c = Variances.Covariance(id, Vocabulary[id], approximate);
         if (c.Length != Dim * Dim) throw new GloVeVException($"covariance of '{Vocabulary[id]}' is not {Dim} x {Dim}");
         return c;
@@ -122,9 +121,13 @@ public sealed class GloVeModel : IDisposable
 
     public double[] Covariance(string word, bool approximate = false) => Covariance(IdOf(word), approximate);
 
-    /// <summary>The refusal of compact covariances asked of a variance folder that holds none.</summary>
-    internal static GloVeVException NoCompactForms(string dir) =>
-        new($"{GloVeVException.Setting("approximate")}: {dir} holds no compact covariances (computed without a compact target); leave it out, or recompute the variances with one");
+    /// <summary>Refuses compact covariances asked of a variance folder that holds none (every query, the covariance
+    /// getter and <c>show</c>): the answer would silently be the complete ones'.</summary>
+    public void CheckCompactForms(bool approximate)
+    {
+        if (approximate && Variances is { HasApprox: false } v)
+            throw new GloVeVException($"{GloVeVException.Setting("approximate")}: {v.Directory} holds no compact covariances (computed without a compact target); leave it out, or recompute the variances with one");
+    }
 
     ReliabilityTable? _reliability;
     /// <summary>Per-word reliability (variance_info.tsv, read once per model: every query of a loaded model shares it).</summary>

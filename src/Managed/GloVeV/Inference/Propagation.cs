@@ -12,9 +12,13 @@ public sealed class Propagation(GloVeModel model, bool approximate = false, bool
     /// <summary>Whether the compact covariances are the ones used: asked for and present, or the only ones the variance
     /// folder holds (then every answer is flagged as approximate, as if asked). Asking for them from a folder without
     /// any is refused: the answer would silently be the complete covariances'.</summary>
-    public bool Approximate { get; } = approximate && model.Variances is { HasApprox: false } v
-        ? throw GloVeModel.NoCompactForms(v.Directory)
-        : model.Variances?.UsesCompact(approximate) ?? approximate;
+    public bool Approximate { get; } = Resolve(model, approximate);
+
+    static bool Resolve(GloVeModel model, bool approximate)
+    {
+        model.CheckCompactForms(approximate);
+        return model.Variances?.UsesCompact(approximate) ?? approximate;
+    }
     public bool HoldFixed { get; } = holdFixed;
     internal ReliabilityTable Table => Model.ReliabilityTable;
 
