@@ -307,6 +307,7 @@ static unsafe class PipelineExports
         var m = Handles.Get<CsrMatrix>(h, "matrix");
         NotNull(len, "len");
         if (row < 0 || row >= m.Rows) throw new AbiException(Status.Argument, $"row {row} out of range 0..{m.Rows - 1}");
+        m.CheckUnchanged();
         int n = m.RowLength((int)row);
         *len = n;
         if (cols == null && vals == null && cap == 0) return Status.Ok; // size query

@@ -191,7 +191,7 @@ public class AlsTests(CorporaFixture corpora) : IClassFixture<CorporaFixture>
     public void AnInterruptedAlsRunResumesToTheSameModel()
     {
         var (vocab, cooc) = corpora.Get("sotu_small.txt");
-        // One thread: hogwild AdaGrad is reproducible only then (ALS is for any thread count).
+        // (AdaGrad and ALS are reproducible at any fixed thread count.)
         var o = new TrainingOptions { Dim = 6, Epochs = 2, Threads = 1, AlsSweeps = 4, AlsTolerance = 0, Ridge = 0.05, CheckpointEvery = 1 };
         var full = TestPaths.TempDir();
         ModelTraining.Train(cooc, vocab, full, o);

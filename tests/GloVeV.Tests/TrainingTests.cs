@@ -61,11 +61,16 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         if (n >= 1000) Assert.True(fast.Where((x, i) => x == i * 7 + 1).Count() < n / 10, "the shuffle left most items in place");
     }
 
-    [Fact]
-    public void OneThreadWithASeedIsBitIdentical()
+    /// <summary>With more threads too: they share an epoch by <see cref="TrainingStrata"/>, never the same word's
+    /// parameters at once, so no update is lost or reordered by a race (hogwild threads gave other bits on every run).</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void AThreadCountWithASeedIsBitIdentical(int threads)
     {
         var (vocab, cooc) = corpora.Get("sotu_small.txt");
-        var o = new TrainingOptions { Dim = 20, Epochs = 3, Threads = 1, Seed = 5 };
+        var o = new TrainingOptions { Dim = 20, Epochs = 3, Threads = threads, Seed = 5 };
         var a = ModelTraining.Train(cooc, vocab, TestPaths.TempDir(), o);
         var b = ModelTraining.Train(cooc, vocab, TestPaths.TempDir(), o);
         // Same numbers (each training run gets its own params_id in the metadata, so the files are compared by tensor).
@@ -75,11 +80,13 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         Assert.NotEqual(Blocks(a.ModelDir)[0], Blocks(c.ModelDir)[0]);
     }
 
-    [Fact]
-    public void ResumingFromACheckpointReproducesTheUninterruptedRun()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ResumingFromACheckpointReproducesTheUninterruptedRun(int threads)
     {
         var (vocab, cooc) = corpora.Get("sotu_small.txt");
-        var o = new TrainingOptions { Dim = 12, Epochs = 6, Threads = 1, Seed = 9, CheckpointEvery = 2 };
+        var o = new TrainingOptions { Dim = 12, Epochs = 6, Threads = threads, Seed = 9, CheckpointEvery = 2 };
         var full = ModelTraining.Train(cooc, vocab, TestPaths.TempDir(), o);
         var dir = TestPaths.TempDir();
         // Interrupt after epoch 5: the last checkpoint is from epoch 4.
@@ -95,6 +102,50 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         Assert.Equal(pa.CenterBias, pb.CenterBias);
         Assert.Equal(pa.ContextBias, pb.ContextBias);
         Assert.Equal(full.Epochs[^1].Cost, resumed.Epochs[^1].Cost);
+    }
+
+    /// <summary>The blocks of <see cref="TrainingStrata"/>: every non-zero in exactly one; in each sub-epoch the threads'
+    /// blocks share no word row and no context row; the parts are whole runs of <see cref="TrainingStrata.BlockWords"/>
+    /// ids (no two threads write one cache line of W or C); one thread keeps every non-zero in one block.</summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void TrainingStrataGiveEachThreadItsOwnWordsAndContexts(int threads)
+    {
+        var (vocab, cooc) = corpora.Get("sotu_small.txt");
+        using var x = CsrMatrix.OpenDirectory(cooc, Text.Vocabulary.Load(vocab).Count);
+        var st = TrainingStrata.Of(x, threads);
+        Assert.Equal(threads * threads + 1, st.Starts.Length);
+        Assert.Equal(x.NonZeros, st.Starts[^1]);
+        var rows = new HashSet<int>[threads * threads];
+        var cols = new HashSet<int>[threads * threads];
+        var count = new long[threads * threads];
+        for (int b = 0; b < rows.Length; b++) { rows[b] = []; cols[b] = []; }
+        for (int i = 0; i < x.Rows; i++)
+            foreach (int j in x.RowIndices(i))
+            {
+                int b = st.BlockOf(i, j);
+                rows[b].Add(i); cols[b].Add(j); count[b]++;
+            }
+        for (int b = 0; b < rows.Length; b++) Assert.Equal(st.Starts[b + 1] - st.Starts[b], count[b]);
+        for (int s = 0; s < threads; s++)
+            for (int t = 0; t < threads; t++)
+                for (int u = t + 1; u < threads; u++)
+                {
+                    Assert.Empty(rows[s * threads + t].Intersect(rows[s * threads + u]));
+                    Assert.Empty(cols[s * threads + t].Intersect(cols[s * threads + u]));
+                }
+        // A word's row and context parts are those of its run of ids.
+        for (int b = 0; b < rows.Length; b++)
+            foreach (int i in rows[b])
+                Assert.All(Enumerable.Range(i / TrainingStrata.BlockWords * TrainingStrata.BlockWords, TrainingStrata.BlockWords).Where(k => k < x.Rows && x.RowLength(k) > 0),
+                    k => Assert.Equal(b % threads, st.BlockOf(k, x.RowIndices(k)[0]) % threads));
+        // The sub-epochs' blocks carry about as many non-zeros each (the parts are balanced by their rows' non-zeros).
+        double mean = (double)x.NonZeros / (threads * threads);
+        Assert.True(count.Max() < 2 * mean, $"blocks of {string.Join(", ", count)} non-zeros");
+        var one = TrainingStrata.Of(x, 1);
+        Assert.Equal([0, x.NonZeros], one.Starts);
     }
 
     /// <summary>The trainer's gradient clip is GloVe C's comparisons: values beyond ±clip become ±clip, everything else
@@ -125,7 +176,7 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
     public void OnKjvCostFallsEveryEpochAndEndsBelowTheScalarGloVeCPort()
     {
         // Justification of the threshold: ScalarReferenceTrainer is GloVe C's update loop in double precision (same
-        // initialisation range, shuffled non-zeros); we require our float32 SIMD hogwild trainer to end at or below its
+        // initialisation range, shuffled non-zeros); we require our float32 SIMD trainer to end at or below its
         // cost after the same 25 epochs, with 1% slack for float32 rounding.
         var (vocab, cooc) = corpora.Get("kjv.txt.gz");
         var r = ModelTraining.Train(cooc, vocab, TestPaths.TempDir(), new TrainingOptions { Dim = 50, Epochs = 25, Threads = 2, Seed = 3 });

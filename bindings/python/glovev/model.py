@@ -1,10 +1,16 @@
 """glovev.Model: a trained model with GloVe-V covariances, gensim-style."""
+import bz2
+import codecs
+import contextlib
 import ctypes
 import collections
 import collections.abc
 import dataclasses
+import gzip
 import numbers
+import os
 import reprlib
+import tempfile
 import warnings
 from collections import namedtuple
 from ctypes import byref, c_double, c_int32, c_int64, c_void_p
@@ -70,12 +76,13 @@ class ReliabilityWarning(UserWarning):
     that may take top-k places."""
 
 
-def _method(method):
-    """Method name -> the core's code (names and aliases are the core's: gv_method_parse)."""
+def _method(method, name="method"):
+    """Method name -> the core's code (names and aliases are the core's: gv_method_parse). A NUL character is refused
+    (L.encode): the C string would end there, and "delta\0x" would be read as "delta"."""
     if not isinstance(method, str):
-        raise TypeError("method must be a str, not %s" % type(method).__name__)
+        raise TypeError("%s must be a str, not %s" % (name, type(method).__name__))
     code = c_int32()
-    L._check(L._lib.gv_method_parse(method.encode("utf-8"), byref(code)))
+    L._check(L._lib.gv_method_parse(L.encode(method, name), byref(code)))
     return code.value
 
 
@@ -136,12 +143,18 @@ def _opt_level(ci):
 
 
 def _word_list(words, name):
-    """A word list as a list (a single string is a TypeError, not a list of its characters)."""
+    """A word list as a list (a single string is a TypeError, not a list of its characters; so is an item that is no
+    word, such as a row of a 2-D array, which would otherwise fail later as an unhashable key naming nothing)."""
     if isinstance(words, (str, bytes)):
         raise TypeError("%s must be a list of words, not a single string" % name)
     if not hasattr(words, "__iter__"):
         raise TypeError("%s must be a list of words, not %s" % (name, type(words).__name__))
-    return list(words)
+    out = list(words)
+    for i, w in enumerate(out):
+        if not isinstance(w, (str, bytes)):
+            raise TypeError("%s must be a list of words (str), but item %d is %s%s" % (
+                name, i, type(w).__name__, " (a 2-D array? give one list of words)" if isinstance(w, np.ndarray) else ""))
+    return out
 
 
 @dataclass(frozen=True)
@@ -462,6 +475,42 @@ def _correlation(c) -> CorrelationInterval:
     return CorrelationInterval(c.estimate, c.sd, (c.lo, c.hi), c.sd_pairs, c.sd_noise, c.noise_shift, c.level, c.replicates)
 
 
+class _NotGiven:
+    """A gensim argument of :meth:`Model.evaluate_word_pairs` left out (with all of them left out, the core reads the
+    file itself)."""
+
+    def __repr__(self):
+        return "<not given>"
+
+
+_NOT_GIVEN = _NotGiven()
+
+# gensim 4's KeyedVectors.evaluate_word_pairs defaults: they stand for the arguments left out once one of them is given.
+_GENSIM_PAIRS = {"delimiter": "\t", "encoding": "utf8", "restrict_vocab": 300000, "case_insensitive": True,
+                 "dummy4unknown": False}
+
+
+def _write_pairs(out, found, source):
+    """The pairs gensim's reading found, as a file for the core's benchmark reader (tab-separated word, word, score;
+    the score's repr reads back exactly). That reader splits at tabs and spaces and takes a line starting with '#' for a
+    comment: a word it would read otherwise is refused, and a pair whose first word starts with '#' is written the
+    other way round (a cosine is symmetric)."""
+    def misread(w):
+        return not w or any(c in w for c in "\t \r\n") or w != w.strip()
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        for a, b, score, line in found:
+            bad = [w for w in (a, b) if misread(w)]
+            if bad:
+                raise L.ArgumentError("%s:%d: the vocabulary word %r holds white space, which the core's benchmark reader "
+                                      "splits at" % (source, line, bad[0]), L.ERR_ARGUMENT)
+            if a.startswith("#"):
+                a, b = b, a
+            if a.startswith("#"):
+                raise L.ArgumentError("%s:%d: both words (%r, %r) start with '#', which the core's benchmark reader takes "
+                                      "for a comment" % (source, line, b, a), L.ERR_ARGUMENT)
+            f.write("%s\t%s\t%r\n" % (a, b, score))
+
+
 CorrelationTest = namedtuple("CorrelationTest", ["statistic", "pvalue"])
 CorrelationTest.__doc__ = ("A correlation and its two-sided p-value of 'no correlation' (t with n - 2 degrees of freedom), "
                            "unpackable like scipy's pearsonr/spearmanr results.")
@@ -635,7 +684,9 @@ class Model:
         h = c_void_p()
         L._check(L._lib.gv_model_open(L.path(path, "path"), byref(h)))
         m = cls(h.value)
-        m.path = str(path)
+        # The folder itself, not the name as given: a relative path would resolve against whatever the working
+        # directory is when a copy or an unpickled model opens it again (another folder, or none).
+        m.path = os.path.realpath(os.fsdecode(path))
         for w in m.premise_warnings:
             warnings.warn("glovev: " + w, ReliabilityWarning, stacklevel=2)
         return m
@@ -742,9 +793,13 @@ class Model:
         """A gensim key: a word (str) or a row index (int or numpy integer; a bool is neither)."""
         return isinstance(x, (str, int, np.integer)) and not isinstance(x, (bool, np.bool_))
 
-    def _index_of(self, key) -> int:
+    def _index_of(self, key, name="key") -> int:
         """The row of a gensim key (a word, or an int in [0, V), returned as is). Anything else not in the vocabulary
-        raises UnknownWordError (a KeyError, as gensim's get_index); an unhashable key raises TypeError, as there."""
+        raises UnknownWordError (a KeyError, as gensim's get_index); an unhashable key (a list, an array) raises
+        TypeError, as there, naming the argument `name` it came in."""
+        if not isinstance(key, collections.abc.Hashable):
+            raise TypeError("%s: a key must be a word (str) or an int index, not %s%s" % (
+                name, type(key).__name__, " (a 2-D array? give one list of keys)" if isinstance(key, np.ndarray) else ""))
         if isinstance(key, (bool, np.bool_)):
             raise L.UnknownWordError("key not present: %r (a bool is not a row index)" % (key,), L.ERR_INPUT)
         if isinstance(key, (int, np.integer)):
@@ -802,7 +857,7 @@ class Model:
         if isinstance(key, (bytes, bytearray)) or not hasattr(key, "__iter__"):
             raise TypeError("key must be a word (str), an index (int) or a sequence of them, not %s" % type(key).__name__)
         keys = list(key)
-        return self.vectors[[self._index_of(k) for k in keys]] if keys else np.empty((0, self.dim))
+        return self.vectors[[self._index_of(k, "key") for k in keys]] if keys else np.empty((0, self.dim))
 
     @property
     def vectors(self) -> np.ndarray:
@@ -894,8 +949,8 @@ class Model:
         interval). Unknown words raise InputError (gensim skips them silently)."""
         if not len(ws1) or not len(ws2):
             raise ZeroDivisionError("At least one of the passed list is empty.")
-        m1 = self[list(ws1)].mean(axis=0)
-        m2 = self[list(ws2)].mean(axis=0)
+        m1 = self.vectors[[self._index_of(k, "ws1") for k in ws1]].mean(axis=0)
+        m2 = self.vectors[[self._index_of(k, "ws2") for k in ws2]].mean(axis=0)
         self._warn_unreliable(list(ws1) + list(ws2))
         return float(np.dot(m1 / np.linalg.norm(m1), m2 / np.linalg.norm(m2)))
 
@@ -903,7 +958,11 @@ class Model:
     def doesnt_match(self, words) -> str:
         """gensim's ``doesnt_match``: the word whose unit vector is least similar to the normalised mean of all the
         words' unit vectors (trained vectors, no interval). Unknown words are skipped with a warning, as gensim does."""
-        # Keys as gensim's: words or int row indices (has_index_for); the key itself is returned.
+        # Keys as gensim's: words or int row indices (has_index_for); the key itself is returned. An unhashable item
+        # raises TypeError, as gensim's has_index_for does (not "ignored", which would end in an empty list).
+        for w in words:
+            if not isinstance(w, collections.abc.Hashable):
+                self._index_of(w, "words")
         used = [w for w in words if w in self]
         if len(used) != len(words):
             warnings.warn("glovev: words not in the vocabulary, ignored: %s" % sorted({repr(w) for w in words if w not in self}), stacklevel=2)
@@ -945,7 +1004,7 @@ class Model:
         key of `other_words`, or with every word of the vocabulary (the query included) when `other_words` is empty;
         trained vectors, no intervals (see :meth:`similarity`). Flagged words among the keys named warn."""
         if self._is_key(word_or_vector):
-            v, named = self.vectors[self._index_of(word_or_vector)], [word_or_vector]
+            v, named = self.vectors[self._index_of(word_or_vector, "word_or_vector")], [word_or_vector]
         else:
             v, named = self._as_vector(word_or_vector, "word_or_vector"), []
         if other_words is None:
@@ -953,14 +1012,14 @@ class Model:
         if isinstance(other_words, (str, bytes)) or not hasattr(other_words, "__iter__"):
             raise TypeError("other_words must be a list of keys, not %s" % type(other_words).__name__)
         other = list(other_words)
-        rows = self.vectors[[self._index_of(k) for k in other]] if other else self.vectors
+        rows = self.vectors[[self._index_of(k, "other_words") for k in other]] if other else self.vectors
         out = 1 - self.cosine_similarities(v, rows)
         if named or other:
             self._warn_unreliable(named + other)
         return out
 
     def _closer_than(self, key1, key2):
-        i1, i2 = self._index_of(key1), self._index_of(key2)
+        i1, i2 = self._index_of(key1, "key1"), self._index_of(key2, "key2")
         d = 1 - self.cosine_similarities(self.vectors[i1], self.vectors)
         words = self.index_to_key
         return [words[i] for i in np.flatnonzero(d < d[i2]) if i != i1]
@@ -1000,7 +1059,7 @@ class Model:
         if not keys:
             raise ValueError("keys_list is empty")
         u = self._unit_vectors()
-        sims = u[[self._index_of(k) for k in keys]] @ u[self._index_of(key1)]
+        sims = u[[self._index_of(k, "keys_list") for k in keys]] @ u[self._index_of(key1, "key1")]
         best = keys[int(np.argmax(sims))]
         self._warn_unreliable([key1] + keys)
         return best
@@ -1234,6 +1293,8 @@ class Model:
                 a, b = pair
             except (TypeError, ValueError):
                 raise TypeError("pairs must hold (word, word) pairs, got %r" % (pair,)) from None
+            if not isinstance(a, (str, bytes)) or not isinstance(b, (str, bytes)):
+                raise TypeError("pairs must hold (word, word) pairs of str, got (%s, %s)" % (type(a).__name__, type(b).__name__))
             firsts.append(a)
             seconds.append(b)
         fa, n = L.string_array(firsts, "a")
@@ -1329,29 +1390,140 @@ class Model:
         _warn_not_identifiable([r.status for r in res], [r.reason for r in res], "neighbours")
         return res
 
-    @_params("BenchmarkResult")
-    def evaluate_word_pairs(self, path, samples: Optional[int] = None, seed: Optional[int] = None, ci: Optional[float] = None,
-                            hold_fixed: bool = False, approximate: bool = False) -> BenchmarkResult:
+    @_params("BenchmarkResult",
+             pairs="str or path-like\n    The benchmark file (gensim's name for it; or give it as `path`).",
+             delimiter="str or None, optional\n    gensim's: the field separator (gensim's default '\\t' once any of its "
+                       "arguments is given; None: runs of whitespace, as str.split).",
+             encoding="str, optional\n    gensim's: the file's text encoding (default 'utf8'; .gz and .bz2 files "
+                      "are decompressed, as gensim's smart_open does).",
+             restrict_vocab="int or None, optional\n    gensim's: only the first `restrict_vocab` words of the "
+                            "vocabulary count as known (default 300000; None: all).",
+             case_insensitive="bool, optional\n    gensim's: upper-case the file's words and the vocabulary's, each "
+                              "word standing for the first vocabulary word it matches (default True).",
+             dummy4unknown="bool, optional\n    gensim's: False (its default) leaves out pairs with an unknown word; True "
+                           "(a model cosine of 0 for them) is refused: the intervals cannot carry pairs without words.",
+             path="str or path-like, optional\n    The benchmark file, as `pairs` (the name this method had before).")
+    def evaluate_word_pairs(self, pairs=None, delimiter=_NOT_GIVEN, encoding=_NOT_GIVEN, restrict_vocab=_NOT_GIVEN,
+                            case_insensitive=_NOT_GIVEN, dummy4unknown=_NOT_GIVEN, *, samples: Optional[int] = None,
+                            seed: Optional[int] = None, ci: Optional[float] = None, hold_fixed: bool = False,
+                            approximate: bool = False, path=None) -> BenchmarkResult:
         """A word-similarity benchmark file (word1 word2 score per line): Spearman and Pearson correlations with intervals
         that combine a bootstrap over the pairs with the embedding noise. samples (replicates), seed, ci: None = the
         core's defaults. A word without a covariance raises InputError unless hold_fixed=True. A ReliabilityWarning says
         when some of the benchmark's words are flagged; approximate=True uses the compact covariances (and says how much
         of each they drop). Returns a BenchmarkResult: gensim's tuple
-        ((pearson, p), (spearman, p), oov_ratio) with the intervals as attributes."""
-        r = L.Benchmark()
-        L._check(L._lib.gv_evaluate(self._handle(), L.path(path, "path"), byref(_benchmark_options(samples, seed, ci, hold_fixed, approximate)),
-                                    byref(r)))
-        if r.flagged_words > 0:
-            warnings.warn("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, "
-                          "cos(trained, WLS) < 0.9, or a compact covariance that drops part of the complete one; see Model.reliability)"
-                          % (path, r.flagged_words, r.words),
-                          ReliabilityWarning, stacklevel=2)
-        used_words = self._benchmark_words(path)
+        ((pearson, p), (spearman, p), oov_ratio) with the intervals as attributes.
+
+        The arguments after `pairs` are gensim's ``KeyedVectors.evaluate_word_pairs(pairs, delimiter, encoding,
+        restrict_vocab, case_insensitive, dummy4unknown)``. With none of them given, the core reads the file as the CLI
+        and R do (tab- or space-separated, '#' comments and a header line allowed, a malformed line an error, a word
+        looked up as written, then in lower case). With any of them given, the file is read as gensim reads it, gensim's
+        defaults standing for the others: lines starting with '#' and lines that do not split at `delimiter` into
+        exactly two words and a number are skipped, words are matched as gensim matches them (`case_insensitive`,
+        `restrict_vocab`), and the pairs found go to the core as those vocabulary words, so the correlations, p-values
+        and oov_ratio are gensim's on the same vectors. ``dummy4unknown=True`` is refused (ArgumentError), as is a
+        found pair whose score is not finite (InputError; gensim would return NaN correlations)."""
+        if (pairs is None) == (path is None):
+            raise TypeError("evaluate_word_pairs takes the benchmark file once: as pairs (gensim's name) or as path"
+                            if pairs is not None else "evaluate_word_pairs needs the benchmark file (pairs)")
+        path = pairs if path is None else path
+        name = "pairs" if pairs is not None else "path"
+        given = {k: v for k, v in (("delimiter", delimiter), ("encoding", encoding), ("restrict_vocab", restrict_vocab),
+                                   ("case_insensitive", case_insensitive), ("dummy4unknown", dummy4unknown)) if v is not _NOT_GIVEN}
+        options = _benchmark_options(samples, seed, ci, hold_fixed, approximate)
+        with contextlib.ExitStack() as stack:
+            bench, counts = path, None
+            if given:
+                g = {**_GENSIM_PAIRS, **given}
+                if _flag(g["dummy4unknown"], "dummy4unknown"):
+                    raise L.ArgumentError("dummy4unknown=True is not supported: gensim scores a pair with an unknown word "
+                                          "as cosine 0, and such a pair has no words whose noise the intervals could carry "
+                                          "(dummy4unknown=False, gensim's default, leaves those pairs out)", L.ERR_ARGUMENT)
+                found, counts = self._gensim_pairs(path, name, g["delimiter"], g["encoding"], g["restrict_vocab"],
+                                                   g["case_insensitive"])
+                tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="glovev-pairs-"))
+                # Named as the file given (less .gz or .bz2), which the core's messages name.
+                base, ext = os.path.splitext(os.path.basename(os.fsdecode(path)))
+                bench = os.path.join(tmp, (base if ext in (".gz", ".bz2") else base + ext) or "pairs.txt")
+                _write_pairs(bench, found, path)
+            r = L.Benchmark()
+            L._check(L._lib.gv_evaluate(self._handle(), L.path(bench, name), byref(options), byref(r)))
+            if r.flagged_words > 0:
+                warnings.warn("glovev: benchmark %s: %d of %d words flagged (no covariance and held fixed, noise ratio >= 1, "
+                              "cos(trained, WLS) < 0.9, or a compact covariance that drops part of the complete one; see Model.reliability)"
+                              % (path, r.flagged_words, r.words),
+                              ReliabilityWarning, stacklevel=2)
+            used_words = self._benchmark_words(bench)
         if len(used_words) != r.words:  # the file was read twice (gv_evaluate, gv_benchmark_words)
             raise L.InputError("%s: the benchmark file changed while it was read (%d words, then %d)" % (path, r.words, len(used_words)))
-        return BenchmarkResult(r.pairs, r.used, r.oov, r.words, r.flagged_words, r.spearman, r.pearson,
+        # gensim's reading: the core saw only the pairs found; the file's valid lines and those left out are counted here.
+        n_pairs, oov = (r.pairs, r.oov) if counts is None else counts
+        return BenchmarkResult(n_pairs, r.used, oov, r.words, r.flagged_words, r.spearman, r.pearson,
                                _correlation(r.spearman_ci), _correlation(r.pearson_ci), r.spearman_p, r.pearson_p,
                                self._reliabilities(used_words, FLAG_APPROXIMATED if approximate else 0, approximate=approximate))
+
+    def _gensim_pairs(self, path, name, delimiter, encoding, restrict_vocab, case_insensitive):
+        """gensim's reading of a pairs file (KeyedVectors.evaluate_word_pairs, gensim 4): lines starting with '#'
+        skipped; each other line split at `delimiter` (None: whitespace, as str.split), upper-cased first when
+        case_insensitive, and skipped unless it gives exactly a, b and a float score; a word is known when it is (or,
+        case_insensitive, upper-cases to) one of the first `restrict_vocab` vocabulary words (None: all), and stands for
+        the first such word. Returns ([(word_a, word_b, score, line)], (valid lines, lines with an unknown word)), the
+        words as the vocabulary spells them."""
+        if delimiter is not None and not isinstance(delimiter, str):
+            raise TypeError("delimiter must be a str or None, not %s" % type(delimiter).__name__)
+        if delimiter is not None and (delimiter == "" or "\0" in delimiter):
+            raise L.ArgumentError("delimiter must be a non-empty str without NUL characters, got %r" % (delimiter,), L.ERR_ARGUMENT)
+        if not isinstance(encoding, str):
+            raise TypeError("encoding must be a str, not %s" % type(encoding).__name__)
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise L.ArgumentError("encoding: unknown text encoding %r" % (encoding,), L.ERR_ARGUMENT) from None
+        if restrict_vocab is not None:
+            restrict_vocab = _positive_int(restrict_vocab, "restrict_vocab", 0, 2 ** 63 - 1)
+        upper = _flag(case_insensitive, "case_insensitive")
+        known = {}
+        for w in self.index_to_key[:restrict_vocab]:
+            known.setdefault(w.upper() if upper else w, w)  # the first vocabulary word of each (upper-cased) spelling
+        file = os.fsdecode(path)
+        L.path(path, name)  # a path without NUL characters, or the binding's TypeError / ArgumentError naming it
+        opener = {".gz": gzip.open, ".bz2": bz2.open}.get(os.path.splitext(file)[1], open)
+        found, valid, oov = [], 0, 0
+        try:
+            with opener(file, "rt", encoding=encoding) as f:
+                for line_no, line in enumerate(f, 1):
+                    if not line or line.startswith("#"):
+                        continue
+                    fields = line.split(delimiter)
+                    if upper:
+                        fields = [x.upper() for x in fields]
+                    if len(fields) != 3:
+                        continue
+                    try:
+                        score = float(fields[2])
+                    except ValueError:
+                        continue
+                    valid += 1
+                    a, b = known.get(fields[0]), known.get(fields[1])
+                    if a is None or b is None:
+                        oov += 1
+                        continue
+                    if not np.isfinite(score):
+                        raise L.InputError("%s:%d: the score %r is not a finite number" % (file, line_no, fields[2].strip()), L.ERR_INPUT)
+                    found.append((a, b, score, line_no))
+        except FileNotFoundError:
+            raise L.FileError("%s: benchmark file not found" % file, L.ERR_IO) from None
+        except IsADirectoryError:
+            raise L.FileError("%s: is a folder, not a benchmark file" % file, L.ERR_IO) from None
+        except (UnicodeDecodeError, EOFError, gzip.BadGzipFile, OSError) as e:
+            if isinstance(e, UnicodeDecodeError):
+                raise L.InputError("%s: not %s text (encoding): %s" % (file, encoding, e), L.ERR_INPUT) from None
+            raise L.FileError("%s: cannot read the benchmark file: %s" % (file, e), L.ERR_IO) from None
+        if not found:
+            # gensim's ValueError (InputError is one).
+            raise L.InputError("No valid similarity judgements found in %s: either invalid format or all are "
+                               "out-of-vocabulary (%d valid lines, %d with an unknown word)" % (file, valid, oov), L.ERR_INPUT)
+        return found, (valid, oov)
 
     def _benchmark_words(self, path):
         """The distinct words of a benchmark's pairs that the model covers (gv_benchmark_words), in order of first use."""

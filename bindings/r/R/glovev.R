@@ -52,7 +52,9 @@ glovev_reliability <- function(m, word) {
 }
 
 # ---- argument checks in R's terms: each error names the argument; nothing is coerced silently (a factor is neither
-# read as its labels nor as its codes, NA is never a word, a length-0 vector is never "no words") ----
+# read as its labels nor as its codes, NA is never a word, a length-0 vector is never "no words"). Strings come back
+# as UTF-8 (C_utf8: latin1-declared ones converted; invalid UTF-8 or "bytes" refused, never replaced), and the C glue
+# applies the same check to every string that reaches the core. ----
 
 .what <- function(x) {
   if (is.null(x)) return("NULL")
@@ -66,14 +68,14 @@ glovev_reliability <- function(m, word) {
   if (!is.character(x)) stop(sprintf("%s must be a character vector, got %s", name, .what(x)), call. = FALSE)
   if (length(x) == 0) stop(sprintf("%s must hold at least one word, got character(0)", name), call. = FALSE)
   if (anyNA(x)) stop(sprintf("%s contains NA (element %d): NA is not a word", name, which(is.na(x))[[1]]), call. = FALSE)
-  x
+  .Call(C_utf8, x, name)
 }
 
 # One string, not NA (a word, a path, a choice).
 .string <- function(x, name) {
   if (is.factor(x)) stop(sprintf("%s must be a single string, not a factor (convert it with as.character())", name), call. = FALSE)
   if (!is.character(x) || length(x) != 1 || is.na(x)) stop(sprintf("%s must be a single string, got %s", name, if (length(x) == 1 && is.atomic(x) && is.na(x)) "NA" else .what(x)), call. = FALSE)
-  x
+  .Call(C_utf8, x, name)
 }
 
 # A path argument (a single string), with ~ expanded.
@@ -316,7 +318,9 @@ glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covari
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
@@ -342,7 +346,9 @@ glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
@@ -454,7 +460,9 @@ glovev_sim2 <- function(m, x, y = NULL) {
 #' @param second The second word pair (or a list of word lists for the bias differences).
 #' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
@@ -491,7 +499,9 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
@@ -524,7 +534,9 @@ glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated
 #' @param m A model from glovev_load.
 #' @param benchmark Path of a word-similarity benchmark file (word1 word2 score per line).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances (TRUE or FALSE); a warning says how much of each they drop.
@@ -557,7 +569,9 @@ glovev_evaluate <- function(m, benchmark, samples = NULL, seed = NULL, ci = NULL
 #' @param b The second model (glovev_load).
 #' @param benchmark Path of a word-similarity benchmark file (word1 word2 score per line).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances of both models (TRUE or FALSE).
@@ -592,7 +606,9 @@ glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
@@ -622,7 +638,9 @@ glovev_weat <- function(m, x, y, a, b, permutations = NULL, ci = NULL, method = 
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
@@ -672,7 +690,9 @@ glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrat
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
@@ -690,7 +710,9 @@ glovev_weat_difference <- function(m, first, second, ci = NULL, method = "calibr
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
 #' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
@@ -768,7 +790,9 @@ glovev_cooccur <- function(corpus, vocab, out_dir, window = NULL, symmetric = NU
 #' @param eta AdaGrad learning rate (NULL: 0.05).
 #' @param x_max Weighting cut-off x_max of f(x) = min(1, (x / x_max)^alpha) (NULL: 100).
 #' @param alpha Weighting exponent alpha (NULL: 0.75).
-#' @param seed Random seed (NULL: the core's default, 1).
+#' @param seed Random seed (NULL: the core's default, 1): a whole number from 1 to 2^53 - 1, or a string of decimal
+#'   digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every whole number from 2^53
+#'   on, so a larger numeric seed is an error).
 #' @param als_sweeps Alternating least-squares sweeps after the epochs (every word vector ends at its WLS optimum; NULL: 0).
 #' @param ridge Ridge lambda on the vectors in the ALS sweeps (used by the variance stage; NULL: 0).
 #' @param max_epochs With epochs = "auto": the most AdaGrad epochs.
@@ -904,7 +928,9 @@ glovev_export_vectors <- function(m, path, format = "word2vec") {
 #' @param replicates Number of replicates (NULL: the core's default).
 #' @param methods Interval methods to score: any of "calibrated", "delta", "sample" (NULL: all).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @param level Confidence level (NULL: 0.95).
 #' @param threads Worker threads (0: all cores).
 #' @export
@@ -944,7 +970,9 @@ glovev_calibrate <- function(model_dir, cooccur_dir, bands = NULL, words_per_ban
 #' @param window Context window size.
 #' @param lowercase Lowercase tokens (must match how the vocabulary was counted).
 #' @param split_punctuation Split punctuation off as tokens (must match how the vocabulary was counted).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @param threads Worker threads (0: all cores).
 #' @export
 glovev_bootstrap <- function(corpus, out_dir, replicates = NULL, seed_replicates = NULL, vocab = NULL, dim = NULL, epochs = NULL,
@@ -964,7 +992,9 @@ glovev_bootstrap <- function(corpus, out_dir, replicates = NULL, seed_replicates
 #' @param bootstrap_dir A folder written by glovev_bootstrap with the model's vocabulary.
 #' @param bands Upper frequency ranks of the bands (NULL: 300, 1000, 3000, 10000; the last band is every rank above).
 #' @param pairs_per_band Words sampled per band, each paired with its nearest neighbour (NULL: 80).
-#' @param seed Random seed (NULL: the core's default; the delta method takes none).
+#' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
+#'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
+#'   whole number from 2^53 on, so a larger numeric seed is an error).
 #' @export
 glovev_compare_uncertainty <- function(model_dir, bootstrap_dir, bands = NULL, pairs_per_band = NULL, seed = NULL) {
   bp <- tempfile(fileext = ".tsv"); pp <- tempfile(fileext = ".tsv")

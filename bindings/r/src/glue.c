@@ -2,12 +2,15 @@
  * (GLOVEV_LIB, the copy inside the installed package, or the build tree), so one installed package can follow
  * GLOVEV_LIB. Every failed call becomes an R error carrying gv_last_error(). */
 #include <dlfcn.h>
+#include <langinfo.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <R.h>
 #include <Rinternals.h>
 #include <R_ext/Rdynload.h>
+#include <R_ext/Riconv.h>
 #include "glovev.h"
 #include "glovev_testing.h"
 
@@ -65,12 +68,106 @@ static void check(int status) {
     if (status != GV_OK) Rf_error("%s", p_gv_last_error());
 }
 
-static const char* str1(SEXP s, const char* name) {
-    if (!Rf_isString(s) || Rf_length(s) != 1 || STRING_ELT(s, 0) == NA_STRING) Rf_error("%s must be a single string", name);
-    return Rf_translateCharUTF8(STRING_ELT(s, 0));
+/* ---- strings: every character argument reaches the core as UTF-8 through utf8_of, or is refused naming the argument
+ * (the ABI's rule: invalid bytes are never replaced, since two byte strings would then name the same word or file) ---- */
+
+/* The byte offset of the first byte that does not start a well-formed UTF-8 character (overlong forms, surrogates and
+ * code points above U+10FFFF included), or -1 when all n bytes are UTF-8. */
+static long utf8_invalid_at(const unsigned char* s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c < 0x80) { i++; continue; }
+        size_t len; uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+        else return (long)i;
+        if (len > n - i) return (long)i;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return (long)i;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return (long)i;
+        i += len;
+    }
+    return -1;
 }
 
-static const char* str_or_null(SEXP s) { return Rf_isNull(s) ? NULL : str1(s, "path"); }
+/* Is the session's native encoding UTF-8 (R sets LC_CTYPE from the environment)? */
+static int native_is_utf8(void) {
+    const char* cs = nl_langinfo(CODESET);
+    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf-8") == 0 || strcmp(cs, "utf8") == 0 || strcmp(cs, "UTF8") == 0);
+}
+
+/* A string of another native encoding (latin1, ...) converted to UTF-8 strictly (iconv without substitution: R's
+ * translateCharUTF8 would turn an invalid byte into the text "<e9>"); R_alloc'd. */
+static const char* native_to_utf8(const char* s, size_t n, const char* name) {
+    void* cd = Riconv_open("UTF-8", "");
+    if (cd == (void*)-1) Rf_error("%s: cannot convert from the session's encoding (%s) to UTF-8", name, nl_langinfo(CODESET));
+    size_t cap = 4 * n + 4, in_left = n, out_left = cap - 1;
+    char* out = R_alloc(cap, 1);
+    const char* in = s; char* o = out;
+    size_t r = Riconv(cd, &in, &in_left, &o, &out_left);
+    if (r != (size_t)-1) r = Riconv(cd, NULL, NULL, &o, &out_left);
+    Riconv_close(cd);
+    if (r == (size_t)-1)
+        Rf_error("%s is not valid text in the session's encoding %s (byte 0x%02x at offset %ld): pass UTF-8 (Encoding(x) <- "
+                 "\"UTF-8\") or declare the encoding (Encoding(x) <- \"latin1\"); invalid bytes are refused, not replaced", name,
+                 nl_langinfo(CODESET), (unsigned)(unsigned char)*in, (long)(in - s));
+    *o = '\0';
+    return out;
+}
+
+/* One element of a character vector (not NA) as UTF-8: latin1-declared strings are converted; strings marked UTF-8,
+ * and native ones in a UTF-8 session, are checked as they are; other native ones are converted strictly; "bytes",
+ * invalid UTF-8 and an embedded NUL are refused. */
+static const char* utf8_of(SEXP c, const char* name) {
+    const char* s = CHAR(c);
+    size_t n = (size_t)LENGTH(c);
+    if (strlen(s) != n) Rf_error("%s contains a NUL byte", name);
+    cetype_t ce = Rf_getCharCE(c);
+    if (ce == CE_BYTES)
+        Rf_error("%s is marked as \"bytes\": declare its encoding (Encoding(x) <- \"UTF-8\" or \"latin1\") or convert it with iconv()", name);
+    if (ce == CE_LATIN1) return Rf_translateCharUTF8(c); /* every latin1 byte is a character */
+    int ascii = 1;
+    for (size_t i = 0; i < n && ascii; i++) ascii = (unsigned char)s[i] < 0x80;
+    if (ascii) return s;
+    if (ce != CE_UTF8 && !native_is_utf8()) s = native_to_utf8(s, n, name);
+    long at = utf8_invalid_at((const unsigned char*)s, strlen(s));
+    if (at >= 0)
+        Rf_error("%s is not valid UTF-8 (byte 0x%02x at offset %ld): pass UTF-8, or declare the encoding "
+                 "(Encoding(x) <- \"latin1\"); invalid bytes are refused, not replaced", name, (unsigned)(unsigned char)s[at], at);
+    return s;
+}
+
+static const char* str1(SEXP s, const char* name) {
+    if (!Rf_isString(s) || Rf_length(s) != 1 || STRING_ELT(s, 0) == NA_STRING) Rf_error("%s must be a single string", name);
+    return utf8_of(STRING_ELT(s, 0), name);
+}
+
+/* Element i (0-based) of a character vector as UTF-8; errors name it "element i+1 of <name>". */
+static const char* utf8_elt(SEXP s, R_xlen_t i, const char* name) {
+    char what[160];
+    snprintf(what, sizeof what, "element %lld of %s", (long long)i + 1, name);
+    if (STRING_ELT(s, i) == NA_STRING) Rf_error("%s is NA", what);
+    return utf8_of(STRING_ELT(s, i), what);
+}
+
+static const char* str_or_null(SEXP s, const char* name) { return Rf_isNull(s) ? NULL : str1(s, name); }
+
+/* A character vector checked and converted to UTF-8 (R's .chr and .string: an error names the argument, and the words
+ * R itself matches against the vocabulary are the ones C would pass). */
+SEXP C_utf8(SEXP s, SEXP sname) {
+    const char* name = CHAR(STRING_ELT(sname, 0));
+    if (!Rf_isString(s)) Rf_error("%s must be a character vector", name);
+    R_xlen_t n = Rf_xlength(s);
+    SEXP out = PROTECT(Rf_allocVector(STRSXP, n));
+    for (R_xlen_t i = 0; i < n; i++)
+        SET_STRING_ELT(out, i, Rf_mkCharCE(n == 1 ? str1(s, name) : utf8_elt(s, i, name), CE_UTF8));
+    UNPROTECT(1);
+    return out;
+}
 
 SEXP C_version(void) { need_lib(); return Rf_mkString(p_gv_version()); }
 
@@ -133,7 +230,7 @@ static const char** utf8_words(SEXP words, int* n) {
     if (!Rf_isString(words)) Rf_error("words must be a character vector");
     *n = Rf_length(words);
     const char** w = (const char**)R_alloc((size_t)(*n > 0 ? *n : 1), sizeof(char*));
-    for (int k = 0; k < *n; k++) w[k] = Rf_translateCharUTF8(STRING_ELT(words, k));
+    for (int k = 0; k < *n; k++) w[k] = utf8_elt(words, k, "words");
     return w;
 }
 
@@ -319,11 +416,33 @@ static int64_t opt_samples(SEXP s) {
     if (v < 2 || v > 10000000 || v != (double)(int64_t)v) Rf_error("samples must be a whole number from 2 to 10000000 (or NULL), got %g", v);
     return (int64_t)v;
 }
-static uint64_t opt_seed(SEXP s) {
-    if (Rf_isNull(s)) return 0;
+/* A seed: NULL (dflt: the core's default), a whole number from 1 to 2^53 - 1, or a string of decimal digits from "1" to
+ * "18446744073709551615" (2^64 - 1), parsed exactly. R's numbers are doubles: from 2^53 on they cannot hold every whole
+ * number (9007199254740993 reads as 9007199254740992), so such a seed is refused as a number and taken as a string. */
+static uint64_t seed_of(SEXP s, uint64_t dflt) {
+    if (Rf_isNull(s)) return dflt;
+    if (TYPEOF(s) != STRSXP && TYPEOF(s) != REALSXP && (TYPEOF(s) != INTSXP || Rf_isFactor(s)))
+        Rf_error("seed must be a whole number or a string of decimal digits (or NULL)");
+    if (TYPEOF(s) == STRSXP) {
+        if (Rf_length(s) != 1 || STRING_ELT(s, 0) == NA_STRING) Rf_error("seed must be a single number or string of decimal digits (or NULL)");
+        const char* t = str1(s, "seed");
+        uint64_t v = 0;
+        int ok = *t != '\0';
+        for (const char* p = t; ok && *p; p++) {
+            if (*p < '0' || *p > '9') ok = 0;
+            else if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) ok = 0;
+            else v = v * 10 + (uint64_t)(*p - '0');
+        }
+        if (!ok || v == 0)
+            Rf_error("seed must be a whole number from 1 to 18446744073709551615 (2^64 - 1) written in decimal digits, got \"%.40s%s\"",
+                     t, strlen(t) > 40 ? "..." : "");
+        return v;
+    }
     double v = one_number(s, "seed");
-    /* 2^53: the largest range in which R's doubles hold every whole number. */
-    if (v < 1 || v > 9007199254740992.0 || v != (double)(uint64_t)v) Rf_error("seed must be a whole number from 1 to 2^53 (or NULL), got %g", v);
+    if (v < 1 || v != floor(v)) Rf_error("seed must be a whole number >= 1 (or NULL), got %g", v);
+    if (v >= 9007199254740992.0)
+        Rf_error("seed %.0f is 2^53 or more, where R's numbers cannot hold every whole number exactly (9007199254740993 reads "
+                 "as 9007199254740992): pass it as a string of digits, e.g. seed = \"9007199254740993\"", v);
     return (uint64_t)v;
 }
 static double opt_level(SEXP s) {
@@ -341,7 +460,7 @@ static int flag_named(SEXP s, const char* name) {
 /* A gv_query_options: the core's defaults, then the R arguments (NULL = not given). */
 static const gv_query_options* query(gv_query_options* o, SEXP method, SEXP level, SEXP samples, SEXP seed, SEXP hold, SEXP approx) {
     check(p_gv_query_options_default(o));
-    o->method = method_of(method); o->level = opt_level(level); o->samples = opt_samples(samples); o->seed = opt_seed(seed);
+    o->method = method_of(method); o->level = opt_level(level); o->samples = opt_samples(samples); o->seed = seed_of(seed, 0);
     o->hold_fixed = flag_named(hold, "hold_fixed"); o->approximate = flag_named(approx, "approximate");
     return o;
 }
@@ -428,7 +547,7 @@ static void put_correlation(double* o, const gv_correlation* c) {
 /* pairs, used, oov, words, flagged_words, spearman, pearson, then the spearman and pearson gv_correlation (9 each). */
 static const gv_benchmark_options* benchmark_options(gv_benchmark_options* o, SEXP samples, SEXP seed, SEXP level, SEXP hold, SEXP approx) {
     check(p_gv_benchmark_options_default(o));
-    o->samples = opt_samples(samples); o->seed = opt_seed(seed); o->level = opt_level(level); o->hold_fixed = flag_named(hold, "hold_fixed");
+    o->samples = opt_samples(samples); o->seed = seed_of(seed, 0); o->level = opt_level(level); o->hold_fixed = flag_named(hold, "hold_fixed");
     o->approximate = flag_named(approx, "approximate");
     return o;
 }
@@ -466,7 +585,7 @@ static const char** strings(SEXP s, const char* name, int64_t* n) {
     const char** arr = (const char**)R_alloc((size_t)(*n > 0 ? *n : 1), sizeof(char*));
     for (int64_t i = 0; i < *n; i++) {
         if (STRING_ELT(s, i) == NA_STRING) Rf_error("%s contains NA", name);
-        arr[i] = Rf_translateCharUTF8(STRING_ELT(s, i));
+        arr[i] = utf8_elt(s, i, name);
     }
     return arr;
 }
@@ -614,8 +733,6 @@ static int64_t opt_int64(SEXP s, const char* name, int64_t dflt, int64_t lo) {
     return (int64_t)v;
 }
 
-static uint64_t seed_or(SEXP s, uint64_t dflt) { return Rf_isNull(s) ? dflt : (uint64_t)opt_int64(s, "seed", 0, 0); }
-
 /* Band edges from a numeric vector (NULL: the defaults); the buffer holds at most 64. */
 static int64_t band_edges(SEXP s, int64_t* buf) {
     if (Rf_isNull(s)) return 0;
@@ -664,7 +781,7 @@ SEXP C_train(SEXP cooc, SEXP vocab, SEXP out, SEXP dim, SEXP epochs, SEXP thread
     check(p_gv_train_options_default(&o));
     o.dim = opt_int(dim, "dim", o.dim, 1); o.epochs = opt_int(epochs, "epochs", o.epochs, 0); o.threads = opt_int(threads, "threads", o.threads, 0);
     o.eta = opt_real(eta, "eta", o.eta); o.x_max = opt_real(xmax, "x_max", o.x_max); o.alpha = opt_real(alpha, "alpha", o.alpha);
-    o.seed = seed_or(seed, o.seed);
+    o.seed = seed_of(seed, o.seed);
     o.als_sweeps = opt_int(als_sweeps, "als_sweeps", o.als_sweeps, 0); o.ridge = opt_real(ridge, "ridge", o.ridge);
     o.epochs_auto = Rf_asLogical(auto_epochs) == TRUE;
     double cost = 0;
@@ -681,7 +798,7 @@ SEXP C_variance(SEXP model, SEXP cooc, SEXP out, SEXP threads, SEXP approx, SEXP
     if (!Rf_isNull(complete)) o.complete = flag_named(complete, "complete");
     if (!Rf_isNull(refine)) o.refine = flag_named(refine, "refine");
     int64_t n = 0;
-    check(p_gv_variance(str1(model, "model_dir"), str1(cooc, "cooccur_dir"), str_or_null(out), &o, &n));
+    check(p_gv_variance(str1(model, "model_dir"), str1(cooc, "cooccur_dir"), str_or_null(out, "out_dir"), &o, &n));
     return Rf_ScalarReal((double)n);
 }
 
@@ -758,7 +875,7 @@ SEXP C_calibrate(SEXP model, SEXP cooc, SEXP table, SEXP bands, SEXP words, SEXP
     o.samples = opt_int(samples, "samples", o.samples, 2);
     o.methods = opt_int(methods, "methods", 0, 0);
     o.threads = opt_int(threads, "threads", 0, 0);
-    o.seed = seed_or(seed, o.seed);
+    o.seed = seed_of(seed, o.seed);
     o.level = opt_real(level, "level", o.level);
     o.n_band_edges = band_edges(bands, edges);
     o.band_edges = o.n_band_edges ? edges : NULL;
@@ -778,8 +895,8 @@ SEXP C_bootstrap(SEXP corpus, SEXP out, SEXP reps, SEXP seed_reps, SEXP vocab, S
     b.window = opt_int(window, "window", b.window, 0);
     b.min_count = opt_int(min_count, "min_count", (int)b.min_count, 1);
     b.flags = Rf_asInteger(flags);
-    b.seed = t.seed = seed_or(seed, b.seed);
-    b.vocab_path = str_or_null(vocab);
+    b.seed = t.seed = seed_of(seed, b.seed);
+    b.vocab_path = str_or_null(vocab, "vocab");
     t.dim = opt_int(dim, "dim", t.dim, 0);
     t.epochs = opt_int(epochs, "epochs", t.epochs, 0);
     t.als_sweeps = opt_int(als, "als_sweeps", t.als_sweeps, 0);
@@ -797,7 +914,7 @@ SEXP C_compare_uncertainty(SEXP model, SEXP boot, SEXP bands_path, SEXP pairs_pa
     int64_t edges[64];
     check(p_gv_compare_uncertainty_options_default(&o));
     o.pairs_per_band = opt_int(pairs, "pairs_per_band", o.pairs_per_band, 0);
-    o.seed = seed_or(seed, o.seed);
+    o.seed = seed_of(seed, o.seed);
     o.n_band_edges = band_edges(bands, edges);
     o.band_edges = o.n_band_edges ? edges : NULL;
     check(p_gv_compare_uncertainty(str1(model, "model_dir"), str1(boot, "bootstrap_dir"), &o, str1(bands_path, "bands_path"),
@@ -825,7 +942,7 @@ static const R_CallMethodDef calls[] = {
     {"C_calibrate", (DL_FUNC)&C_calibrate, 11}, {"C_bootstrap", (DL_FUNC)&C_bootstrap, 14},
     {"C_compare_uncertainty", (DL_FUNC)&C_compare_uncertainty, 7}, {"C_ptr_is_null", (DL_FUNC)&C_ptr_is_null, 1},
     {"C_result_warnings", (DL_FUNC)&C_result_warnings, 4}, {"C_word_warnings", (DL_FUNC)&C_word_warnings, 2},
-    {"C_benchmark_words", (DL_FUNC)&C_benchmark_words, 2}, {"C_not_identifiable_warning", (DL_FUNC)&C_not_identifiable_warning, 4},
+    {"C_benchmark_words", (DL_FUNC)&C_benchmark_words, 2}, {"C_utf8", (DL_FUNC)&C_utf8, 2}, {"C_not_identifiable_warning", (DL_FUNC)&C_not_identifiable_warning, 4},
     {NULL, NULL, 0}};
 
 void R_init_glovev(DllInfo* dll) {

@@ -56,9 +56,15 @@ static class Program
         // An empty value (--out "") is no path or number: said by its option, not by .NET's "(Parameter 'path')".
         var tokens = parsed.Tokens;
         for (int i = 0; i < tokens.Count; i++)
-            if (tokens[i].Type == System.CommandLine.Parsing.TokenType.Argument && tokens[i].Value.Length == 0)
-                return Output.Fail(i > 0 && tokens[i - 1].Type == System.CommandLine.Parsing.TokenType.Option
-                    ? $"{tokens[i - 1].Value}: an empty value" : "an empty argument");
+        {
+            if (tokens[i].Type != System.CommandLine.Parsing.TokenType.Argument) continue;
+            string who = i > 0 && tokens[i - 1].Type == System.CommandLine.Parsing.TokenType.Option ? tokens[i - 1].Value : "an argument";
+            if (tokens[i].Value.Length == 0) return Output.Fail(who == "an argument" ? "an empty argument" : $"{who}: an empty value");
+            // .NET decodes the command line as UTF-8 and puts U+FFFD where bytes are not: such a path would name another
+            // file (vocab --out 'v\xe9.txt' wrote 'v\uFFFD.txt'), such a word another word.
+            if (tokens[i].Value.Contains('\uFFFD'))
+                return Output.Fail($"{who}: '{tokens[i].Value}' is not valid UTF-8 (bytes that are not UTF-8 text, shown as U+FFFD); name files and words in UTF-8");
+        }
         return parsed.Invoke();
     }
 }

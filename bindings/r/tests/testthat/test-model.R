@@ -182,7 +182,7 @@ test_that("query options are checked, never coerced or defaulted silently", {
   expect_error(s(ci = c(0.9, 0.5)), "ci")
   expect_error(s(ci = "0.9"), "ci")
   expect_error(s(method = "sample", samples = "200"), "samples")
-  expect_error(s(method = "sample", seed = "2"), "seed")
+  expect_error(s(method = "sample", seed = "2x"), "seed")
   expect_error(s(method = "sample", seed = 0), "seed")
   expect_error(s(hold_fixed = NA), "hold_fixed")
   expect_error(s(hold_fixed = "yes"), "hold_fixed")

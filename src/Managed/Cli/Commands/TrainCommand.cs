@@ -22,11 +22,11 @@ static class TrainCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
         var ckpt = Int("--checkpoint-every", "Checkpoint every K epochs (0 = never)", 0);
         var resume = Flag("--resume", "Continue from the checkpoint in --out");
-        var backend = new Option<string>("--backend") { Description = "cpu (SIMD hogwild AdaGrad) or torch (batched, TorchSharp; needs the glovev-torch build)", DefaultValueFactory = _ => "cpu" };
+        var backend = new Option<string>("--backend") { Description = "cpu (SIMD AdaGrad; threads split each epoch into blocks of their own words) or torch (batched, TorchSharp; needs the glovev-torch build)", DefaultValueFactory = _ => "cpu" };
         var device = new Option<string>("--device") { Description = "torch backend: auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         var batch = Int("--batch-size", "torch backend: non-zeros per mini-batch (0 = device default)", 0);
         var threads = Threads(); var json = Json();
-        var cmd = new Command("train", "Train GloVe (hogwild AdaGrad, SIMD float32, or batched on TorchSharp); keeps W, C and both biases")
+        var cmd = new Command("train", "Train GloVe (AdaGrad, SIMD float32, or batched on TorchSharp); keeps W, C and both biases")
             { cooc, vocab, output, dim, eta, xmax, alpha, clip, biasEta, seed, ckpt, resume, backend, device, batch, threads, json };
         foreach (var f in schedule.All) cmd.Options.Add(f);
         cmd.Options.Add(init);

@@ -51,6 +51,10 @@ public sealed unsafe class CsrMatrix : IDisposable
 
     public static CsrMatrix Open(string path) => new(new SafeTensorsFile(path));
 
+    /// <summary>Refuses a matrix whose file was truncated or rewritten in place since it was opened (its mapping would
+    /// fault): readers that hand rows out one call at a time (the C ABI) ask before each.</summary>
+    public void CheckUnchanged() => _file.CheckUnchanged();
+
     /// <summary>
     /// Opens the matrix of a co-occurrence folder: our CSR file when present, else GloVe C's <c>cooccurrence.bin</c>
     /// (converted once to CSR next to it). Checks the size against the vocabulary. <paramref name="dir"/> may also

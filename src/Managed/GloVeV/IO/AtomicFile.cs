@@ -43,12 +43,16 @@ public sealed class AtomicFile : IDisposable
         _done = true;
     }
 
+    /// <summary>Without <see cref="Commit"/>: discards the temporary. Closing it flushes what is buffered, which fails
+    /// the same way as the write that got us here on a full disk; the temporary is removed all the same (it was left
+    /// behind, taking more of the full disk) and that second failure is not allowed to hide the first.</summary>
     public void Dispose()
     {
         if (_done) return;
         _done = true;
-        Stream.Dispose();
-        try { File.Delete(TempPath); } catch (IOException) { }
+        try { Stream.Dispose(); }
+        catch (IOException) { }
+        finally { try { File.Delete(TempPath); } catch (IOException) { } catch (UnauthorizedAccessException) { } }
     }
 
     /// <summary>A fresh temporary name ".NAME.PID.GUID.tmp" beside <paramref name="finalPath"/>: the shape

@@ -13,12 +13,19 @@ public sealed record TensorEntry(string Name, TensorDType DType, long[] Shape, l
 /// <summary>
 /// A memory-mapped, validated safetensors file. Nothing is read until asked for; every header field is checked
 /// (header length, dtype, shape against byte range, offsets inside the file) so a corrupt file is a clear error.
+/// The file stays open while the object lives, so it reads the file it opened even after that file is replaced
+/// (a rerun's atomic folder swap): never a mix of two runs. Copies (<see cref="ReadDoubles(TensorEntry, long, Span{double})"/>)
+/// are read from the open file, not the mapping, so a file truncated or rewritten in place under an open model is an
+/// error there rather than a SIGBUS of the whole process; <see cref="CheckUnchanged"/> serves the callers of
+/// <see cref="Pointer"/>.
 /// </summary>
 public sealed unsafe class SafeTensorsFile : IDisposable
 {
     public string Path { get; }
     public IReadOnlyDictionary<string, string> Metadata { get; }
     public IReadOnlyDictionary<string, TensorEntry> Tensors { get; }
+    readonly Microsoft.Win32.SafeHandles.SafeFileHandle _handle;
+    readonly long _size;
     readonly MemoryMappedFile? _map;
     readonly MemoryMappedViewAccessor? _view;
     readonly byte* _base;
@@ -28,28 +35,52 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     {
         Path = path;
         if (!File.Exists(path)) throw new MissingFileException($"{path}: file not found");
-        long size = new FileInfo(path).Length;
-        if (size < 8) throw new GloVeVException($"{path}: not a safetensors file (only {size} bytes)");
-        using (var fs = File.OpenRead(path))
+        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        try
         {
+            long size = _size = RandomAccess.GetLength(_handle);
+            if (size < 8) throw new GloVeVException($"{path}: not a safetensors file (only {size} bytes)");
             Span<byte> len = stackalloc byte[8];
-            fs.ReadExactly(len);
+            ReadExactly(len, 0);
             ulong headerLen = BitConverter.ToUInt64(len);
             if (headerLen > (ulong)(size - 8) || headerLen > 100_000_000)
                 throw new GloVeVException($"{path}: corrupt safetensors header: header length {headerLen} runs past the end of the {size}-byte file");
             var header = new byte[headerLen];
-            fs.ReadExactly(header);
+            ReadExactly(header, 8);
             _dataStart = 8 + (long)headerLen;
             (Metadata, Tensors) = ParseHeader(path, header, size - _dataStart);
+            if (size > _dataStart)
+            {
+                _map = MemoryMappedFile.CreateFromFile(_handle, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+                _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+                byte* p = null;
+                _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+                _base = p + _view.PointerOffset;
+            }
         }
-        if (size > _dataStart)
+        catch { Dispose(); throw; }
+    }
+
+    /// <summary>Reads exactly dest.Length bytes at <paramref name="offset"/> of the open file, or says the file changed.</summary>
+    void ReadExactly(Span<byte> dest, long offset)
+    {
+        int done = 0;
+        while (done < dest.Length)
         {
-            _map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-            _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            byte* p = null;
-            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
-            _base = p + _view.PointerOffset;
+            int n = RandomAccess.Read(_handle, dest[done..], offset + done);
+            if (n <= 0) throw Changed();
+            done += n;
         }
+    }
+
+    GloVeVException Changed() =>
+        new($"{Path}: the file changed on disk since it was opened ({RandomAccess.GetLength(_handle)} bytes now, {_size} then): it was truncated or rewritten in place; open it again");
+
+    /// <summary>Refuses to go on when the file is no longer as long as when it was opened (truncated or rewritten in
+    /// place): reading its mapping then would fault. Callers of <see cref="Pointer"/> outside hot loops use it.</summary>
+    public void CheckUnchanged()
+    {
+        if (RandomAccess.GetLength(_handle) != _size) throw Changed();
     }
 
     static (Dictionary<string, string>, Dictionary<string, TensorEntry>) ParseHeader(string path, byte[] header, long dataLen)
@@ -154,12 +185,15 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     public void ReadDoubles(TensorEntry e, long start, Span<double> dest)
     {
         if (start < 0 || start + dest.Length > e.ElementCount) throw new GloVeVException($"{Path}: read past the end of tensor '{e.Name}'");
-        byte* p = Pointer(e);
+        long at = _dataStart + e.Begin;
         switch (e.DType)
         {
-            case TensorDType.F64: new ReadOnlySpan<double>(p + start * 8, dest.Length).CopyTo(dest); break;
+            case TensorDType.F64:
+                ReadExactly(MemoryMarshal.AsBytes(dest), at + start * 8);
+                break;
             case TensorDType.F32:
-                var s = new ReadOnlySpan<float>(p + start * 4, dest.Length);
+                var s = new float[dest.Length];
+                ReadExactly(MemoryMarshal.AsBytes(s.AsSpan()), at + start * 4);
                 for (int i = 0; i < dest.Length; i++) dest[i] = s[i];
                 break;
             default: throw new GloVeVException($"{Path}: tensor '{e.Name}' is {e.DType}, expected a float tensor");
@@ -184,7 +218,9 @@ public sealed unsafe class SafeTensorsFile : IDisposable
 
     public void Dispose()
     {
-        if (_view != null) { _view.SafeMemoryMappedViewHandle.ReleasePointer(); _view.Dispose(); }
+        if (_view != null && _base != null) _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view?.Dispose();
         _map?.Dispose();
+        _handle?.Dispose();
     }
 }

@@ -23,8 +23,8 @@ public sealed record TrainingResult(GloVeParameters Parameters, IReadOnlyList<Ep
 /// <summary>
 /// GloVe training as GloVe C does it — weighted least squares on log X, AdaGrad with accumulators starting at 1 and
 /// the step eta inside the accumulated square, gradient components clipped, biases updated without a learning rate
-/// (by default), non-zeros shuffled (every epoch here), threads updating shared parameters without locks (hogwild)
-/// — on float32 rows padded to whole 256-bit vectors.
+/// (by default), non-zeros shuffled (every epoch here) — on float32 rows padded to whole 256-bit vectors. Threads share
+/// an epoch by <see cref="TrainingStrata"/> (each its own words and contexts in each sub-epoch), not hogwild as GloVe C's do.
 /// </summary>
 public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
 {
@@ -41,6 +41,8 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     readonly float* _w, _c, _gw, _gc;
     readonly float[] _bw, _bc, _gbw, _gbc;
     readonly Entry[] _entries;
+    // Where each thread's entries of each sub-epoch lie in _entries (one block holding all of them with one thread).
+    readonly TrainingStrata _strata;
     readonly CsrMatrix _x;
     readonly Lazy<CheckpointInputs> _inputs;
     // The cost of every epoch done, those before a resume included.
@@ -54,7 +56,10 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
         _v = x.Rows; _d = o.Dim; _p = (o.Dim + 7) / 8 * 8;
         if (x.NonZeros == 0) throw new GloVeVException("co-occurrence matrix has no non-zeros: nothing to train on");
         var entries = _entries = new Entry[x.NonZeros];
-        TrainingTargets.ForEach(x, o, (k, i, j, logX, f) => entries[k] = new Entry { I = i, J = j, LogX = logX, F = f });
+        _strata = TrainingStrata.Of(x, (int)Math.Min(o.Threads, x.NonZeros));
+        var strata = _strata;
+        var cursor = strata.Starts.ToArray();
+        TrainingTargets.ForEach(x, o, (k, i, j, logX, f) => entries[cursor[strata.BlockOf(i, j)]++] = new Entry { I = i, J = j, LogX = logX, F = f });
         long n = (long)_v * _p;
         _rows = new HugePageBuffer(4 * n * sizeof(float));
         _w = (float*)_rows.Pointer; _c = _w + n; _gw = _c + n; _gc = _gw + n;
@@ -70,7 +75,18 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     public string Backend => "cpu-simd";
     public IReadOnlyDictionary<string, string> BackendMetadata { get; } = new Dictionary<string, string>();
 
-    void Shuffle(int epoch) => FisherYates(_entries, new SplitMix64(SplitMix64.Derive(_o.Seed, 1000 + (ulong)epoch)));
+    /// <summary>The epoch's shuffle: with one thread GloVe C's (every non-zero in one random order); with T threads each
+    /// of the T x T blocks of <see cref="TrainingStrata"/> in its own random order, the blocks shuffled side by side.</summary>
+    void Shuffle(int epoch)
+    {
+        ulong seed = SplitMix64.Derive(_o.Seed, 1000 + (ulong)epoch);
+        if (_strata.Threads == 1) { FisherYates(_entries, new SplitMix64(seed)); return; }
+        var starts = _strata.Starts;
+        Parallel.For(0, starts.Length - 1, new ParallelOptions { MaxDegreeOfParallelism = _strata.Threads }, b =>
+        {
+            fixed (Entry* e = _entries) FisherYates(e + starts[b], starts[b + 1] - starts[b], new SplitMix64(SplitMix64.Derive(seed, 1 + (ulong)b)));
+        });
+    }
 
     /// <summary>Fisher-Yates (from the last slot down, swap i with a uniform slot in [0, i]), drawing from
     /// <paramref name="rng"/>. The swaps are bound by memory latency (each reaches a random slot of an array far larger
@@ -79,30 +95,31 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     /// at 23.4M non-zeros). It runs on one thread between epochs: at 2 threads it was ~16% of an epoch's wall time.</summary>
     internal static void FisherYates<T>(T[] items, SplitMix64 rng) where T : unmanaged
     {
-        long n = items.LongLength;
+        fixed (T* e = items) FisherYates(e, items.LongLength, rng);
+    }
+
+    static void FisherYates<T>(T* e, long n, SplitMix64 rng) where T : unmanaged
+    {
         bool prefetch = System.Runtime.Intrinsics.X86.Sse.IsSupported;
         // ahead[q % ShuffleAhead] holds the slot drawn for the swap at i = n - 1 - q.
         Span<long> ahead = stackalloc long[ShuffleAhead];
-        fixed (T* e = items)
+        for (int q = 0; q < ShuffleAhead && n - 1 - q > 0; q++)
         {
-            for (int q = 0; q < ShuffleAhead && n - 1 - q > 0; q++)
+            long j = ahead[q] = rng.NextBelow(n - q);
+            if (prefetch) System.Runtime.Intrinsics.X86.Sse.Prefetch0(e + j);
+        }
+        long step = 0;
+        for (long i = n - 1; i > 0; i--, step++)
+        {
+            int slot = (int)(step % ShuffleAhead);
+            long j = ahead[slot];
+            long later = i - ShuffleAhead;
+            if (later > 0)
             {
-                long j = ahead[q] = rng.NextBelow(n - q);
-                if (prefetch) System.Runtime.Intrinsics.X86.Sse.Prefetch0(e + j);
+                long jl = ahead[slot] = rng.NextBelow(later + 1);
+                if (prefetch) System.Runtime.Intrinsics.X86.Sse.Prefetch0(e + jl);
             }
-            long step = 0;
-            for (long i = n - 1; i > 0; i--, step++)
-            {
-                int slot = (int)(step % ShuffleAhead);
-                long j = ahead[slot];
-                long later = i - ShuffleAhead;
-                if (later > 0)
-                {
-                    long jl = ahead[slot] = rng.NextBelow(later + 1);
-                    if (prefetch) System.Runtime.Intrinsics.X86.Sse.Prefetch0(e + jl);
-                }
-                (e[i], e[j]) = (e[j], e[i]);
-            }
+            (e[i], e[j]) = (e[j], e[i]);
         }
     }
 
@@ -156,30 +173,41 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
         return new TrainingResult(p, reports, resume, start) { CostHistory = _costs.ToArray() };
     }
 
+    /// <summary>One epoch: with T threads, T sub-epochs; in sub-epoch s thread t runs block (s, t) of
+    /// <see cref="TrainingStrata"/>, whose words and contexts no other thread touches then, and all wait for the slowest
+    /// before the next sub-epoch.</summary>
     double RunEpoch(CancellationToken cancel)
     {
-        int threads = (int)Math.Min(_o.Threads, _entries.LongLength);
-        var costs = new double[threads];
-        long n = _entries.LongLength;
+        int threads = _strata.Threads;
+        var starts = _strata.Starts;
+        if (threads == 1) return RunSlice(0, _entries.LongLength, cancel);
+        var costs = new double[threads * threads];
         Exception? err = null;
-        if (threads == 1) costs[0] = RunSlice(0, n, cancel);
-        else
+        using var barrier = new Barrier(threads);
+        var ts = new Thread[threads];
+        for (int t = 0; t < threads; t++)
         {
-            var ts = new Thread[threads];
-            for (int t = 0; t < threads; t++)
+            int id = t;
+            ts[t] = new Thread(() =>
             {
-                int id = t;
-                ts[t] = new Thread(() =>
+                for (int sub = 0; sub < threads; sub++)
                 {
-                    try { costs[id] = RunSlice(n * id / threads, n * (id + 1) / threads, cancel); }
-                    catch (Exception e) { Interlocked.CompareExchange(ref err, e, null); }
-                }) { IsBackground = true };
-                ts[t].Start();
-            }
-            foreach (var t in ts) t.Join();
-            if (err != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(err).Throw();
+                    int b = sub * threads + id;
+                    // After a failure elsewhere the others still meet at every barrier, doing nothing.
+                    if (Volatile.Read(ref err) == null)
+                        try { costs[b] = RunSlice(starts[b], starts[b + 1], cancel); }
+                        catch (Exception e) { Interlocked.CompareExchange(ref err, e, null); }
+                    barrier.SignalAndWait();
+                }
+            }) { IsBackground = true };
+            ts[t].Start();
         }
-        return costs.Sum();
+        foreach (var t in ts) t.Join();
+        if (err != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(err).Throw();
+        // Summed in block order, so the epoch's cost has the same bits on every run.
+        double cost = 0;
+        foreach (var c in costs) cost += c;
+        return cost;
     }
 
     double RunSlice(long from, long to, CancellationToken cancel)

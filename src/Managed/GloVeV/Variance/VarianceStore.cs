@@ -5,8 +5,8 @@ using GloVeV.Text;
 namespace GloVeV.Variance;
 
 /// <summary>
-/// Reads stored GloVe-V covariances, ours or the authors' downloads, memory-mapped and lazily (a chunk file is opened
-/// on first use). Layouts understood: <c>chunk_map.txt</c> + <c>completechunk_{k}</c> / <c>complete_chunk_{k}</c>
+/// Reads stored GloVe-V covariances, ours or the authors' downloads (every chunk file opened with the store, read on
+/// demand). Layouts understood: <c>chunk_map.txt</c> + <c>completechunk_{k}</c> / <c>complete_chunk_{k}</c>
 /// (tensor <c>variances</c> [n,D,D]); <c>approx_info.txt</c> + <c>approxchunk_{k}</c> (tensors <c>diag_{idx}</c>,
 /// <c>U_{idx}</c>/<c>s_{idx}</c>/<c>Vt_{idx}</c>, <c>complete_{idx}</c>); and the authors' single files
 /// <c>CompleteVariances.safetensors</c> / <c>ApproximationVariances.safetensors</c>.
@@ -98,6 +98,57 @@ public sealed class VarianceStore : IDisposable
         HasApprox = approxInfo || File.Exists(Path.Combine(dir, "ApproximationVariances.safetensors"));
         if (_byIndex.Count == 0 && !singles) { HasComplete = true; return; }
         if (!HasComplete && !HasApprox) throw new GloVeVException($"{dir}: no GloVe-V variances found (expected chunk_map.txt with completechunk_*/approxchunk_* files, or CompleteVariances.safetensors/ApproximationVariances.safetensors)");
+        // Every chunk is opened now, not at its first query: an open file keeps reading the run it was opened from, so a
+        // rerun of the variance stage that replaces the folder under an open model cannot mix its chunks with these.
+        _traces = RecordedTraces(dir);
+        try
+        {
+            foreach (var c in chunks)
+            {
+                if (anyComplete) Open(CompletePath(c));
+                if (approxInfo) Open(Path.Combine(dir, $"approxchunk_{c}.safetensors"));
+            }
+        }
+        catch { Dispose(); throw; }
+    }
+
+    // tr(Σ_i) of every word as variance_info.tsv records it (null when the folder has no such column: the authors'
+    // downloads): a complete covariance read back must have it, which a chunk file swapped for another of the same
+    // size, or one changed in place, does not.
+    readonly Dictionary<int, double>? _traces;
+
+    static Dictionary<int, double>? RecordedTraces(string dir)
+    {
+        var path = Path.Combine(dir, "variance_info.tsv");
+        if (!File.Exists(path)) return null;
+        using var lines = File.ReadLines(path).GetEnumerator();
+        if (!lines.MoveNext()) return null;
+        var head = lines.Current.Split('\t');
+        int ti = Array.IndexOf(head, "trace"), ii = Array.IndexOf(head, "index");
+        if (ti < 0 || ii < 0) return null;
+        var r = new Dictionary<int, double>();
+        while (lines.MoveNext())
+        {
+            // A damaged row is refused, by its line, by the reliability table every model reads (Inference/Reliability.cs);
+            // here it only goes unchecked.
+            var f = lines.Current.Split('\t');
+            if (f.Length > Math.Max(ti, ii) && int.TryParse(f[ii], NumberStyles.Integer, CultureInfo.InvariantCulture, out int g)
+                && double.TryParse(f[ti], NumberStyles.Float, CultureInfo.InvariantCulture, out double t))
+                r[g] = t;
+        }
+        return r;
+    }
+
+    /// <summary>A complete covariance whose trace is not the one variance_info.tsv recorded for its word was not written
+    /// by the run that wrote the rest of the folder.</summary>
+    void CheckTrace(double[] c, int g, string word)
+    {
+        if (_traces == null || !_traces.TryGetValue(g, out double recorded)) return;
+        int d = (int)Math.Round(Math.Sqrt(c.Length));
+        double t = 0;
+        for (int q = 0; q < d; q++) t += c[q * d + q];
+        if (!(Math.Abs(t - recorded) <= 1e-9 * Math.Abs(recorded)))
+            throw new GloVeVException($"{_dir}: the complete covariance of '{word}' has trace {t.ToString("G6", CultureInfo.InvariantCulture)}, but variance_info.tsv records {recorded.ToString("G6", CultureInfo.InvariantCulture)} for it: the folder's files do not come from one variance run (a chunk replaced or changed); rerun glovev variance");
     }
 
     /// <summary>Refuses a folder whose chunk map puts its words at other indices than the vocabulary does: the covariances
@@ -173,6 +224,7 @@ public sealed class VarianceStore : IDisposable
         bool useApprox = UsesCompact(approximate);
         var c = useApprox ? ReadApprox(globalIndex, word) : ReadComplete(globalIndex, word);
         CheckSpd(c, word, useApprox ? "compact" : "complete");
+        if (!useApprox) CheckTrace(c, globalIndex, word);
         return c;
     }
 
