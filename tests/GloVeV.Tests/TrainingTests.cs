@@ -104,23 +104,24 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         Assert.Equal(full.Epochs[^1].Cost, resumed.Epochs[^1].Cost);
     }
 
-    /// <summary>The blocks of <see cref="TrainingStrata"/>: every non-zero in exactly one; in each sub-epoch the threads'
-    /// blocks share no word row and no context row; the parts are whole runs of <see cref="TrainingStrata.BlockWords"/>
-    /// ids (no two threads write one cache line of W or C); one thread keeps every non-zero in one block.</summary>
+    /// <summary>The blocks of <see cref="TrainingStrata"/>: every non-zero in exactly one; in each sub-epoch the blocks
+    /// share no word row and no context row; the parts are whole runs of <see cref="TrainingStrata.BlockWords"/> ids (no
+    /// two threads write one cache line of W or C); one thread keeps every non-zero in one block.</summary>
     [Theory]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(5)]
-    public void TrainingStrataGiveEachThreadItsOwnWordsAndContexts(int threads)
+    [InlineData(2, 2)]
+    [InlineData(2, 6)]
+    [InlineData(3, 3)]
+    [InlineData(5, 10)]
+    public void TrainingStrataGiveEachBlockOfASubEpochItsOwnWordsAndContexts(int threads, int parts)
     {
         var (vocab, cooc) = corpora.Get("sotu_small.txt");
         using var x = CsrMatrix.OpenDirectory(cooc, Text.Vocabulary.Load(vocab).Count);
-        var st = TrainingStrata.Of(x, threads);
-        Assert.Equal(threads * threads + 1, st.Starts.Length);
+        var st = TrainingStrata.Of(x, threads, parts);
+        Assert.Equal(parts * parts + 1, st.Starts.Length);
         Assert.Equal(x.NonZeros, st.Starts[^1]);
-        var rows = new HashSet<int>[threads * threads];
-        var cols = new HashSet<int>[threads * threads];
-        var count = new long[threads * threads];
+        var rows = new HashSet<int>[parts * parts];
+        var cols = new HashSet<int>[parts * parts];
+        var count = new long[parts * parts];
         for (int b = 0; b < rows.Length; b++) { rows[b] = []; cols[b] = []; }
         for (int i = 0; i < x.Rows; i++)
             foreach (int j in x.RowIndices(i))
@@ -129,23 +130,53 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
                 rows[b].Add(i); cols[b].Add(j); count[b]++;
             }
         for (int b = 0; b < rows.Length; b++) Assert.Equal(st.Starts[b + 1] - st.Starts[b], count[b]);
-        for (int s = 0; s < threads; s++)
-            for (int t = 0; t < threads; t++)
-                for (int u = t + 1; u < threads; u++)
+        for (int s = 0; s < parts; s++)
+            for (int t = 0; t < parts; t++)
+                for (int u = t + 1; u < parts; u++)
                 {
-                    Assert.Empty(rows[s * threads + t].Intersect(rows[s * threads + u]));
-                    Assert.Empty(cols[s * threads + t].Intersect(cols[s * threads + u]));
+                    Assert.Empty(rows[s * parts + t].Intersect(rows[s * parts + u]));
+                    Assert.Empty(cols[s * parts + t].Intersect(cols[s * parts + u]));
                 }
         // A word's row and context parts are those of its run of ids.
         for (int b = 0; b < rows.Length; b++)
             foreach (int i in rows[b])
                 Assert.All(Enumerable.Range(i / TrainingStrata.BlockWords * TrainingStrata.BlockWords, TrainingStrata.BlockWords).Where(k => k < x.Rows && x.RowLength(k) > 0),
-                    k => Assert.Equal(b % threads, st.BlockOf(k, x.RowIndices(k)[0]) % threads));
-        // The sub-epochs' blocks carry about as many non-zeros each (the parts are balanced by their rows' non-zeros).
-        double mean = (double)x.NonZeros / (threads * threads);
-        Assert.True(count.Max() < 2 * mean, $"blocks of {string.Join(", ", count)} non-zeros");
-        var one = TrainingStrata.Of(x, 1);
-        Assert.Equal([0, x.NonZeros], one.Starts);
+                    k => Assert.Equal(b % parts, st.BlockOf(k, x.RowIndices(k)[0]) % parts));
+        // The parts are balanced by their rows' non-zeros, so a sub-epoch's blocks carry comparable work.
+        var rowLoad = Enumerable.Range(0, parts).Select(t => Enumerable.Range(0, parts).Sum(s => count[s * parts + t])).ToArray();
+        Assert.True(rowLoad.Max() < 1.5 * x.NonZeros / parts, $"parts of {string.Join(", ", rowLoad)} non-zeros");
+        Assert.Equal([0, x.NonZeros], TrainingStrata.Of(x, 1, 1).Starts);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TrainingStrata.Of(x, 2, 1));
+    }
+
+    [Fact]
+    public void PartsAreAMultipleOfTheThreadsSizedByTheParameters()
+    {
+        Assert.Equal(1, TrainingStrata.PartsFor(1, 1L << 30, 100_000));
+        Assert.Equal(2, TrainingStrata.PartsFor(2, 1 << 20, 100_000));
+        // gutenberg_10M at D = 100: 64.6 MB of W, C and their sums -> 8 parts a thread, 4.0 MB a block.
+        long bytes = 4L * 38_793 * 104 * sizeof(float);
+        Assert.Equal(16, TrainingStrata.PartsFor(2, bytes, 38_793));
+        Assert.Equal(2 * TrainingStrata.MaxPartsPerThread, TrainingStrata.PartsFor(2, 1L << 40, 10_000_000));
+        // Never more parts than runs of words.
+        Assert.Equal(4, TrainingStrata.PartsFor(2, 1L << 40, 5 * TrainingStrata.BlockWords));
+    }
+
+    /// <summary>Where a thread runs several blocks of a sub-epoch (parts beyond the threads), in whatever order the
+    /// threads take them, the parameters are still the same on every run.</summary>
+    [Fact]
+    public void ManyPartsPerThreadGiveTheSameBitsOnEveryRun()
+    {
+        var (vocab, cooc) = corpora.Get("kjv.txt.gz");
+        int words = Text.Vocabulary.Load(vocab).Count;
+        Assert.True(TrainingStrata.PartsFor(2, 4L * words * 104 * sizeof(float), words) > 2);
+        var o = new TrainingOptions { Dim = 100, Epochs = 2, Threads = 2, Seed = 4 };
+        var a = GloVeParameters.Load(Path.Combine(ModelTraining.Train(cooc, vocab, TestPaths.TempDir(), o).ModelDir, "params.safetensors"));
+        var b = GloVeParameters.Load(Path.Combine(ModelTraining.Train(cooc, vocab, TestPaths.TempDir(), o).ModelDir, "params.safetensors"));
+        Assert.Equal(a.Center, b.Center);
+        Assert.Equal(a.Context, b.Context);
+        Assert.Equal(a.CenterBias, b.CenterBias);
+        Assert.Equal(a.ContextBias, b.ContextBias);
     }
 
     /// <summary>The trainer's gradient clip is GloVe C's comparisons: values beyond ±clip become ±clip, everything else

@@ -56,7 +56,8 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
         _v = x.Rows; _d = o.Dim; _p = (o.Dim + 7) / 8 * 8;
         if (x.NonZeros == 0) throw new GloVeVException("co-occurrence matrix has no non-zeros: nothing to train on");
         var entries = _entries = new Entry[x.NonZeros];
-        _strata = TrainingStrata.Of(x, (int)Math.Min(o.Threads, x.NonZeros));
+        int threads = (int)Math.Min(o.Threads, x.NonZeros);
+        _strata = TrainingStrata.Of(x, threads, TrainingStrata.PartsFor(threads, 4L * x.Rows * ((o.Dim + 7) / 8 * 8) * sizeof(float), x.Rows));
         var strata = _strata;
         var cursor = strata.Starts.ToArray();
         TrainingTargets.ForEach(x, o, (k, i, j, logX, f) => entries[cursor[strata.BlockOf(i, j)]++] = new Entry { I = i, J = j, LogX = logX, F = f });
@@ -76,11 +77,11 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     public IReadOnlyDictionary<string, string> BackendMetadata { get; } = new Dictionary<string, string>();
 
     /// <summary>The epoch's shuffle: with one thread GloVe C's (every non-zero in one random order); with T threads each
-    /// of the T x T blocks of <see cref="TrainingStrata"/> in its own random order, the blocks shuffled side by side.</summary>
+    /// of the P x P blocks of <see cref="TrainingStrata"/> in its own random order, the blocks shuffled side by side.</summary>
     void Shuffle(int epoch)
     {
         ulong seed = SplitMix64.Derive(_o.Seed, 1000 + (ulong)epoch);
-        if (_strata.Threads == 1) { FisherYates(_entries, new SplitMix64(seed)); return; }
+        if (_strata.Parts == 1) { FisherYates(_entries, new SplitMix64(seed)); return; }
         var starts = _strata.Starts;
         Parallel.For(0, starts.Length - 1, new ParallelOptions { MaxDegreeOfParallelism = _strata.Threads }, b =>
         {
@@ -173,30 +174,31 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
         return new TrainingResult(p, reports, resume, start) { CostHistory = _costs.ToArray() };
     }
 
-    /// <summary>One epoch: with T threads, T sub-epochs; in sub-epoch s thread t runs block (s, t) of
-    /// <see cref="TrainingStrata"/>, whose words and contexts no other thread touches then, and all wait for the slowest
-    /// before the next sub-epoch.</summary>
+    /// <summary>One epoch: with T threads, P sub-epochs (<see cref="TrainingStrata"/>); the P blocks of a sub-epoch
+    /// share no word or context, so the threads take them in turn, and all meet before the next sub-epoch.</summary>
     double RunEpoch(CancellationToken cancel)
     {
-        int threads = _strata.Threads;
+        int threads = _strata.Threads, parts = _strata.Parts;
         var starts = _strata.Starts;
-        if (threads == 1) return RunSlice(0, _entries.LongLength, cancel);
-        var costs = new double[threads * threads];
+        if (parts == 1) return RunSlice(0, _entries.LongLength, cancel);
+        var costs = new double[parts * parts];
+        var taken = new int[parts];
         Exception? err = null;
         using var barrier = new Barrier(threads);
         var ts = new Thread[threads];
         for (int t = 0; t < threads; t++)
         {
-            int id = t;
             ts[t] = new Thread(() =>
             {
-                for (int sub = 0; sub < threads; sub++)
+                for (int sub = 0; sub < parts; sub++)
                 {
-                    int b = sub * threads + id;
                     // After a failure elsewhere the others still meet at every barrier, doing nothing.
-                    if (Volatile.Read(ref err) == null)
+                    for (int k; Volatile.Read(ref err) == null && (k = Interlocked.Increment(ref taken[sub]) - 1) < parts;)
+                    {
+                        int b = sub * parts + k;
                         try { costs[b] = RunSlice(starts[b], starts[b + 1], cancel); }
                         catch (Exception e) { Interlocked.CompareExchange(ref err, e, null); }
+                    }
                     barrier.SignalAndWait();
                 }
             }) { IsBackground = true };
