@@ -41,7 +41,7 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     readonly float* _w, _c, _gw, _gc;
     readonly float[] _bw, _bc, _gbw, _gbc;
     readonly Entry[] _entries;
-    // Where each thread's entries of each sub-epoch lie in _entries (one block holding all of them with one thread).
+    // Where each block of each sub-epoch lies in _entries (one block holding all of them with one thread).
     readonly TrainingStrata _strata;
     readonly CsrMatrix _x;
     readonly Lazy<CheckpointInputs> _inputs;
@@ -93,7 +93,8 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     /// <paramref name="rng"/>. The swaps are bound by memory latency (each reaches a random slot of an array far larger
     /// than the caches), so each swap's random slot is drawn <see cref="ShuffleAhead"/> swaps early and prefetched: the
     /// same draws in the same order, so the same permutation as the textbook loop, in about half the time (0.6 -> 0.3 s
-    /// at 23.4M non-zeros). It runs on one thread between epochs: at 2 threads it was ~16% of an epoch's wall time.</summary>
+    /// at 23.4M non-zeros). With one thread it runs between epochs (at 2 hogwild threads it was ~16% of an epoch's wall
+    /// time); with more, each block is shuffled by one of them (<see cref="Shuffle"/>).</summary>
     internal static void FisherYates<T>(T[] items, SplitMix64 rng) where T : unmanaged
     {
         fixed (T* e = items) FisherYates(e, items.LongLength, rng);
