@@ -221,3 +221,40 @@ def test_run_without_sweeps_needs_no_ridge_and_a_malformed_first_score_is_an_err
 def test_an_empty_path_is_an_error_naming_its_option(cli, work, tmp_path):
     assert_clean_failure(run_cli(cli, "vocab", "--corpus", CORPUS, "--out", ""), "--out", absent=["Parameter"])
     assert_clean_failure(run_cli(cli, "similar", "--model", work / "m1", "--word", "war", "--plot", " "), "--plot", absent=["Parameter"])
+
+
+def test_cli_arguments_that_are_not_utf8_are_refused_by_their_option(cli, fixture_dir, tmp_path):
+    """.NET reads the command line as UTF-8 with U+FFFD for bad bytes: `vocab --out v\\xe9.txt` wrote `v\\ufffd.txt`, a
+    file the user did not name. Refused, naming the option, and nothing written."""
+    import os
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("war peace war army peace war\n" * 20)
+    out = os.fsencode(str(tmp_path)) + b"/v\xe9.txt"
+    r = subprocess.run([os.fsencode(cli), b"vocab", b"--corpus", os.fsencode(str(corpus)), b"--out", out, b"--min-count", b"1"],
+                       capture_output=True)
+    assert r.returncode == 2, r.stderr
+    assert b"--out" in r.stderr and b"not valid UTF-8" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]
+    # A word given on the command line too.
+    r = subprocess.run([os.fsencode(cli), b"compare", b"--model", os.fsencode(str(fixture_dir / "model")), b"--pair", b"the,w\xff"],
+                       capture_output=True)
+    assert r.returncode == 2 and b"--pair" in r.stderr and b"not valid UTF-8" in r.stderr, r.stderr
+
+
+def test_a_write_that_fails_midway_leaves_no_temporary(cli, fixture_dir, tmp_path):
+    """A single-file output whose write fails (here a file-size limit, as a full disk would: EFBIG instead of ENOSPC)
+    exits 2 and removes its hidden temporary; closing it used to flush, fail again and skip the removal, so a full disk
+    kept a partial .NAME.PID.GUID.tmp."""
+    import os
+    import resource
+    import signal
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() then fails with EFBIG rather than killing the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 10, 64 << 10))
+
+    out = tmp_path / "vectors.txt"
+    r = subprocess.run([cli, "export", "--model", str(fixture_dir / "model"), "--format", "glove-txt", "--out", str(out)],
+                       capture_output=True, text=True, preexec_fn=limit)
+    assert r.returncode == 2, r.stderr
+    assert os.listdir(tmp_path) == [], os.listdir(tmp_path)
