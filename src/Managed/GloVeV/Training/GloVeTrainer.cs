@@ -57,7 +57,7 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
         if (x.NonZeros == 0) throw new GloVeVException("co-occurrence matrix has no non-zeros: nothing to train on");
         var entries = _entries = new Entry[x.NonZeros];
         int threads = (int)Math.Min(o.Threads, x.NonZeros);
-        _strata = TrainingStrata.Of(x, threads, TrainingStrata.PartsFor(threads, 4L * x.Rows * ((o.Dim + 7) / 8 * 8) * sizeof(float), x.Rows));
+        _strata = TrainingStrata.Of(x, threads, TrainingStrata.PartsFor(threads, 4L * _v * _p * sizeof(float), _v));
         var strata = _strata;
         var cursor = strata.Starts.ToArray();
         TrainingTargets.ForEach(x, o, (k, i, j, logX, f) => entries[cursor[strata.BlockOf(i, j)]++] = new Entry { I = i, J = j, LogX = logX, F = f });
