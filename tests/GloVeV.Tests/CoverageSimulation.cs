@@ -66,7 +66,9 @@ public class CoverageSimulation(ITestOutputHelper output)
         var noisy = Run(0.5, NoisePopulation.Shared);
         var noisyAlone = Run(0.5, NoisePopulation.None);
         output.WriteLine($"NR 0.5: n.i. {noisy.NotIdentifiable:F3} with the prior, {noisyAlone.NotIdentifiable:F3} without; cover {noisy.Coverage:F3} / {noisyAlone.Coverage:F3}");
-        Assert.True(noisy.NotIdentifiable < 0.16, $"with the prior {noisy.NotIdentifiable}");
+        // (1,000-replication grid: 17% with the prior, 25% without; the upper-tail words' smaller prior weight,
+        // VariancePrior.WordPriorDof, costs about 5 of the points the prior saves.)
+        Assert.True(noisy.NotIdentifiable < 0.20 && noisy.NotIdentifiable < noisyAlone.NotIdentifiable - 0.04, $"with the prior {noisy.NotIdentifiable}");
         Assert.True(noisyAlone.NotIdentifiable > 0.18, $"without {noisyAlone.NotIdentifiable}");
         Assert.True(noisy.Coverage >= 0.93, $"coverage {noisy.Coverage}");
         var quiet = Run(0.1, NoisePopulation.Shared);
@@ -79,7 +81,8 @@ public class CoverageSimulation(ITestOutputHelper output)
     }
 
     /// <summary>Studied words twice as noisy as the rest of their model (whose 200 other words share one noise level, so
-    /// d0 is infinite): at |K| - D = 100 the outlier check gives them their own σ², and coverage holds.</summary>
+    /// d0 is infinite): at |K| - D = 100 their s² is far in the prior's upper tail, their prior weight falls to about
+    /// nothing, and coverage holds.</summary>
     [Fact]
     public void AtypicalWordsKeepTheirOwnVariance()
     {
@@ -87,6 +90,21 @@ public class CoverageSimulation(ITestOutputHelper output)
             population: new NoisePopulation(200, 0, -Math.Log(2)))[0];
         output.WriteLine($"atypical words: cover {c.Coverage:F3}, n.i. {c.NotIdentifiable:F3}, reject {c.Rejection:F3}");
         Assert.True(c.Coverage >= 0.93, $"coverage {c.Coverage}");
+        Assert.True(c.Rejection <= 0.07, $"rejection {c.Rejection}");
+    }
+
+    /// <summary>The same at |K| - D = 10, in a model whose other words spread around their noise level (ln σ² ± 0.15 at
+    /// one sd, so d0 is about 90, as on the default model's frequent words): a factor 2 is in the prior's upper tail only
+    /// part of the time, and each word's prior weight falls by how far out its s² lies. With the whole d0 for every word
+    /// that the central 99% of F(d, d0) admitted (the rule before), this cell covered 0.898 (1,000 replications; 0.938 now,
+    /// `perf/coverage-robust-prior.txt`).</summary>
+    [Fact]
+    public void NoisyWordsAtTenDegreesOfFreedomBorrowLess()
+    {
+        var c = CoverageStudy.Run(0.9, 0.25, 20, 30, 2 * Reps, 73, [IntervalMethod.Calibrated], Draws, threads: 2,
+            population: new NoisePopulation(200, 0.15, -Math.Log(2)))[0];
+        output.WriteLine($"atypical words, |K| - D = 10: cover {c.Coverage:F3}, n.i. {c.NotIdentifiable:F3}, reject {c.Rejection:F3}");
+        Assert.True(c.Coverage >= 0.92, $"coverage {c.Coverage}");
         Assert.True(c.Rejection <= 0.07, $"rejection {c.Rejection}");
     }
 

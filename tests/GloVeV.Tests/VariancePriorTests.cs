@@ -5,7 +5,7 @@ using Xunit;
 namespace GloVeV.Tests;
 
 /// <summary>The empirical-Bayes σ² prior of the calibrated method (<see cref="VariancePrior"/>): its special functions
-/// against closed forms, its fit against data drawn from the model it assumes, its moderation formula and outlier check.</summary>
+/// against closed forms, its fit against data drawn from the model it assumes, its moderation formula and per-word prior weight.</summary>
 public class VariancePriorTests
 {
     const double EulerGamma = 0.57721566490153286;
@@ -90,10 +90,31 @@ public class VariancePriorTests
         var (m, nu) = p.Moderate(mine, 20, 70);
         Assert.Equal((p.PriorDof * c + 20 * mine) / (p.PriorDof + 20), m, 12);
         Assert.Equal(p.PriorDof + 20, nu, 12);
-        // s² 40 times the prior's centre is no draw of F(20, d0): the word keeps its own σ² and dof.
-        Assert.Equal((40 * c, 20.0), p.Moderate(40 * c, 20, 70));
-        Assert.False(p.Predicts(40, 20));
-        Assert.True(p.Predicts(1, 20));
+        // A ratio in the middle of F(20, d0) keeps the whole prior; one in its lowest 0.5% none (its own σ² and dof).
+        Assert.Equal(p.PriorDof, p.WordPriorDof(1, 20));
+        double low = MathNet.Numerics.Distributions.FisherSnedecor.InvCDF(20, p.PriorDof, 0.002);
+        Assert.Equal((low * c, 20.0), p.Moderate(low * c, 20, 70));
+        // In the upper tail (from 1.5 times the centre) the word's prior weight is the d0' that puts its ratio exactly at
+        // the upper UpperTailLevel of F(20, d0'): checked against the F distribution directly, and the posterior is the
+        // formula with d0'.
+        foreach (double ratio in new[] { 1.9, 2.5, 4.0, 40.0 })
+        {
+            Assert.True(1 - MathNet.Numerics.Distributions.FisherSnedecor.CDF(20, p.PriorDof, ratio) < VariancePrior.UpperTailLevel);
+            double w = p.WordPriorDof(ratio, 20);
+            Assert.InRange(w, 1e-3, p.PriorDof);
+            Assert.Equal(VariancePrior.UpperTailLevel, 1 - MathNet.Numerics.Distributions.FisherSnedecor.CDF(20, w, ratio), 6);
+            var (mw, nw) = p.Moderate(ratio * c, 20, 70);
+            Assert.Equal((w * c + 20 * ratio * c) / (w + 20), mw, 10);
+            Assert.Equal(w + 20, nw, 10);
+        }
+        // Below 1.5 times the centre a word keeps the whole prior even in the upper tail (at d = 200 a ratio of 1.4 is
+        // far out in F(200, d0) but within what a typical frequent word shows).
+        Assert.True(1 - MathNet.Numerics.Distributions.FisherSnedecor.CDF(200, p.PriorDof, 1.4) < VariancePrior.UpperTailLevel);
+        Assert.Equal(p.PriorDof, p.WordPriorDof(1.4, 200));
+        Assert.True(p.WordPriorDof(1.6, 200) < p.PriorDof);
+        // The further out, the less of the prior: s² 40 times the centre keeps nearly its own σ².
+        Assert.True(p.WordPriorDof(4.0, 20) < p.WordPriorDof(2.5, 20) && p.WordPriorDof(2.5, 20) < p.WordPriorDof(1.9, 20));
+        Assert.True(p.WordPriorDof(40, 20) < 1);
         // The covariance and factor scale by σ̃²/s² (new arrays), the degrees of freedom become d0 + d.
         double[] cov = [2, 0.5, 0.5, 1], l = [Math.Sqrt(2), 0, 0.5 / Math.Sqrt(2), Math.Sqrt(1 - 0.125)];
         var (mc, ml, md) = p.Apply(cov, l, mine, 20, 70);

@@ -66,13 +66,21 @@ def debiased_cosine_and_sd(va, vb, ca, cb):
 
 
 def moderation_factor(variance_dir, word, dim):
-    """sigma~^2 / sigma^2 for `word`, the calibrated method's empirical-Bayes moderation, computed here apart from the
+    """sigma~^2 / sigma^2 for `word` (see `moderation`)."""
+    return moderation(variance_dir, word, dim)[0]
+
+
+def moderation(variance_dir, word, dim):
+    """(sigma~^2 / sigma^2, the word's prior weight d0', the model's d0 or None) for `word`: the calibrated method's
+    empirical-Bayes moderation, computed here apart from the
     engine (scipy; after limma's squeezeVar with a trend): e = ln s^2 - digamma(d/2) + ln(d/2) regressed on a cubic in
     ln |K| (linear below 200 words); the words sorted by |K| cut into clamp(n // 200, 1, 10) bands; polygamma(1, d0/2) =
     the largest band's mean r^2 n/(n - p) - mean polygamma(1, d/2) (<= 0: d0 infinite), d0 at most sum(d), no prior
     (factor 1) when d0 < 20 (at most as many bands as distinct |K|);
-    s0^2 = exp(fit + digamma(d0/2) - ln(d0/2)); sigma~^2 = (d0 s0^2 + d s^2)/(d0 + d), or s^2 itself when s^2/s0^2 is
-    outside the central 99% of F(d, d0). Words: with a covariance (status ok or pseudo_inverse), |K| > D, sigma2 finite
+    s0^2 = exp(fit + digamma(d0/2) - ln(d0/2)); sigma~^2 = (d0' s0^2 + d s^2)/(d0' + d) with the word's own prior weight
+    d0' = d0, or s^2 itself when s^2/s0^2 is in the lowest 0.5% of F(d, d0), or, when it is in the upper 20% and at
+    least 1.5, the d0' at which it is exactly at the upper 20% of F(d, d0') (root of the F tail by Brent's method; s^2 itself when none above
+    0.001). Words: with a covariance (status ok or pseudo_inverse), |K| > D, sigma2 finite
     and positive; the trend has at most as many coefficients as distinct |K|."""
     import csv
     from scipy import optimize, special, stats
@@ -88,7 +96,7 @@ def moderation_factor(variance_dir, word, dim):
     d = k - dim
     s2 = np.array([num(r["sigma2"]) for r in use])
     if len(use) < 20:
-        return 1.0
+        return 1.0, 0.0, None
     n = len(use)
     e = np.log(s2) - special.digamma(d / 2) + np.log(d / 2)
     x = np.log(k)
@@ -105,12 +113,17 @@ def moderation_factor(variance_dir, word, dim):
     d0 = np.inf if excess <= 0 else 2 * optimize.brentq(lambda h: special.polygamma(1, h) - excess, 1e-8, 1e8)
     d0 = min(d0, d.sum())
     if d0 < 20:
-        return 1.0
+        return 1.0, 0.0, d0
     r = next(r for r in use if r["word"] == word)
     kw, sw = int(r["contexts"]), num(r["sigma2"])
     dw = kw - dim
     fit = np.vander([np.log(kw)], deg + 1) @ beta
     s0 = float(np.exp(fit[0] + special.digamma(d0 / 2) - np.log(d0 / 2)))
-    if not 0.005 <= stats.f.cdf(sw / s0, dw, d0) <= 0.995:
-        return 1.0
-    return (d0 * s0 + dw * sw) / (d0 + dw) / sw
+    ratio, weight = sw / s0, d0
+    if stats.f.cdf(ratio, dw, d0) < 0.005:
+        return 1.0, 0.0, d0
+    if stats.f.sf(ratio, dw, d0) < 0.2 and ratio >= 1.5:
+        if stats.f.sf(ratio, dw, 1e-3) < 0.2:
+            return 1.0, 0.0, d0
+        weight = optimize.brentq(lambda m: stats.f.sf(ratio, dw, m) - 0.2, 1e-3, d0, xtol=1e-12, rtol=1e-12)
+    return (weight * s0 + dw * sw) / (weight + dw) / sw, weight, d0

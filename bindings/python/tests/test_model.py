@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import glovev
-from conftest import debiased_cosine_and_sd, moderation_factor, run_json
+from conftest import debiased_cosine_and_sd, moderation, moderation_factor, run_json
 from safetensors_np import load
 
 
@@ -190,6 +190,25 @@ def test_calibrated_default_reports_estimate_plugin_and_status(model, fixture_di
         assert s.estimate - s.ci[0] == pytest.approx(s.ci[1] - s.estimate, rel=1e-9)
     assert [w.word for w in s.words] == ["war", "peace"] and all(w.has_covariance and not w.held_fixed for w in s.words)
     assert s.words[0].dof == s.words[0].contexts - model.dim
+
+
+def test_each_words_moderated_sigma2_matches_scipy(cli, fixture_dir):
+    """`show`'s calibrated sigma^2 and degrees of freedom for words across the vocabulary, against the prior replicated
+    in scipy (conftest.moderation): the whole prior weight, none (the lowest 0.5% of F(d, d0)) or, in the upper 20% from
+    1.5 times the prior's centre, the weight at which the word's s^2 sits exactly at that quantile. The words include some of each kind the model has."""
+    import csv
+    vdir = fixture_dir / "model" / "variances"
+    rows = [r for r in csv.DictReader(open(vdir / "variance_info.tsv", encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE)
+            if r["status"] == "ok" and int(r["contexts"]) > 10]
+    kinds = {"whole": 0, "tail": 0, "none": 0}
+    for r in rows[::len(rows) // 60]:
+        s = run_json(cli, "show", "--model", str(fixture_dir / "model"), "--word", r["word"])
+        factor, weight, d0 = moderation(vdir, r["word"], len(s["vector"]))
+        assert s["variance_prior"]["used"] and s["variance_prior"]["prior_dof"] == pytest.approx(d0, rel=1e-6)
+        assert s["calibrated_sigma2"] == pytest.approx(s["sigma2"] * factor, rel=1e-7), r["word"]
+        assert s["calibrated_dof"] == pytest.approx(s["dof"] + weight, rel=1e-7, abs=1e-9), r["word"]
+        kinds["whole" if weight == d0 else "none" if weight == 0 else "tail"] += 1
+    assert kinds["whole"] > 0 and kinds["tail"] > 0, kinds
 
 
 def test_delta_rejects_options_it_does_not_use(model):

@@ -70,7 +70,10 @@ test_that("the five parity queries give the CLI's numbers", {
 # regressed on a cubic in log |K| (linear below 200 words); the words sorted by |K| cut into clamp(n %/% 200, 1, 10)
 # bands (at most as many as distinct |K|); trigamma(d0/2) = the largest band's mean r^2 n/(n - p) - mean trigamma(d/2)
 # (<= 0: d0 infinite), d0 at most sum(d), no prior (factor 1) when d0 < 20; s0^2 = exp(fit + digamma(d0/2) - log(d0/2));
-# sigma~^2 = (d0 s0^2 + d s^2)/(d0 + d), or s^2 itself when s^2/s0^2 is outside the central 99% of F(d, d0).
+# sigma~^2 = (d0' s0^2 + d s^2)/(d0' + d) with the word's own prior weight d0' = d0, or s^2 itself when s^2/s0^2 is in the
+# lowest 0.5% of F(d, d0), or, when it is in the upper 20% and at least 1.5, the d0' at which it is exactly at the upper
+# 20% of F(d, d0')
+# (uniroot on pf's upper tail; s^2 itself when none above 0.001).
 moderation_factor <- function(vdir, word, dim) {
   info <- utils::read.delim(file.path(vdir, "variance_info.tsv"), quote = "", colClasses = "character", na.strings = character(0),
                             encoding = "UTF-8")
@@ -99,8 +102,13 @@ moderation_factor <- function(vdir, word, dim) {
   kw <- info$contexts[i]; sw <- s2all[i]; dw <- kw - dim
   centre <- stats::predict(fit, newdata = data.frame(x = log(kw)))[[1]]
   s0 <- exp(centre + digamma(d0 / 2) - log(d0 / 2))
-  p <- stats::pf(sw / s0, dw, d0)
-  if (p < 0.005 || p > 0.995) return(1)
+  ratio <- sw / s0
+  if (stats::pf(ratio, dw, d0) < 0.005) return(1)
+  above <- function(m) stats::pf(ratio, dw, m, lower.tail = FALSE) - 0.2
+  if (above(d0) < 0 && ratio >= 1.5) {
+    if (above(1e-3) < 0) return(1)
+    d0 <- stats::uniroot(above, c(1e-3, d0), tol = 1e-12)$root
+  }
   (d0 * s0 + dw * sw) / (d0 + dw) / sw
 }
 
