@@ -79,8 +79,8 @@ def moderation(variance_dir, word, dim):
     (factor 1) when d0 < 20 (at most as many bands as distinct |K|);
     s0^2 = exp(fit + digamma(d0/2) - ln(d0/2)); sigma~^2 = (d0' s0^2 + d s^2)/(d0' + d) with the word's own prior weight
     d0' = d0, or s^2 itself when s^2/s0^2 is in the lowest 0.5% of F(d, d0), or, when it is in the upper 20% and at
-    least 1.5, the d0' at which it is exactly at the upper 20% of F(d, d0') (root of the F tail by Brent's method; s^2 itself when none above
-    0.001). Words: with a covariance (status ok or pseudo_inverse), |K| > D, sigma2 finite
+    least 1.5, the d0' at which it is exactly at the upper 20% of F(d, d0') (root of the F tail by Brent's method; s^2
+    itself when none above 0.001). Words: with a covariance (status ok or pseudo_inverse), |K| > D, sigma2 finite
     and positive; the trend has at most as many coefficients as distinct |K|."""
     import csv
     from scipy import optimize, special, stats

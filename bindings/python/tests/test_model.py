@@ -195,7 +195,8 @@ def test_calibrated_default_reports_estimate_plugin_and_status(model, fixture_di
 def test_each_words_moderated_sigma2_matches_scipy(cli, fixture_dir):
     """`show`'s calibrated sigma^2 and degrees of freedom for words across the vocabulary, against the prior replicated
     in scipy (conftest.moderation): the whole prior weight, none (the lowest 0.5% of F(d, d0)) or, in the upper 20% from
-    1.5 times the prior's centre, the weight at which the word's s^2 sits exactly at that quantile. The words include some of each kind the model has."""
+    1.5 times the prior's centre, the weight at which the word's s^2 sits exactly at that quantile. The words include
+    some of each kind the model has."""
     import csv
     vdir = fixture_dir / "model" / "variances"
     rows = [r for r in csv.DictReader(open(vdir / "variance_info.tsv", encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE)

@@ -72,8 +72,7 @@ test_that("the five parity queries give the CLI's numbers", {
 # (<= 0: d0 infinite), d0 at most sum(d), no prior (factor 1) when d0 < 20; s0^2 = exp(fit + digamma(d0/2) - log(d0/2));
 # sigma~^2 = (d0' s0^2 + d s^2)/(d0' + d) with the word's own prior weight d0' = d0, or s^2 itself when s^2/s0^2 is in the
 # lowest 0.5% of F(d, d0), or, when it is in the upper 20% and at least 1.5, the d0' at which it is exactly at the upper
-# 20% of F(d, d0')
-# (uniroot on pf's upper tail; s^2 itself when none above 0.001).
+# 20% of F(d, d0') (uniroot on pf's upper tail; s^2 itself when none above 0.001).
 moderation_factor <- function(vdir, word, dim) {
   info <- utils::read.delim(file.path(vdir, "variance_info.tsv"), quote = "", colClasses = "character", na.strings = character(0),
                             encoding = "UTF-8")

@@ -16,14 +16,13 @@ namespace GloVeV.Inference;
 /// log co-occurrences are few distinct small counts, not Gaussian) and frequent words' more (their σ² really differ);
 /// pooled, the two cancel into d0 = ∞, which would give every frequent word its band's σ². Each word's own prior weight
 /// (<see cref="WordPriorDof"/>) is robust to words the prior does not describe: a word whose s²/s0² lies in the upper
-/// <see cref="UpperTailLevel"/> of its predictive distribution F(d, d0) (and at least <see cref="MinAtypicalRatio"/> times
-/// its centre) gets the largest d0' ≤ d0 under which it would
-/// not (the prior weakened just enough for its s² to be an unsurprising draw; after the outlier degrees of freedom of
-/// limma's robust <c>squeezeVar</c>, Phipson et al. 2016, taken per word), and a word below the lowest
-/// <see cref="LowerOutlierLevel"/> keeps its own σ² and d. Why: an atypically noisy word must not borrow its neighbours'
-/// noise level (a word twice as noisy as the rest of its frequency got about two thirds of its variance at d = 10 and
-/// d0 = 20, and its intervals covered 0.90-0.92), and with 10-30 residual degrees of freedom its s² shows it, if not
-/// beyond doubt; an upper-tail word that is ordinary loses only part of its moderation.
+/// <see cref="UpperTailLevel"/> of its predictive distribution F(d, d0) (and is at least <see cref="MinAtypicalRatio"/>)
+/// gets the largest d0' ≤ d0 under which it would not (the prior weakened just enough for its s² to be an unsurprising
+/// draw; after the outlier degrees of freedom of limma's robust <c>squeezeVar</c>, Phipson et al. 2016, taken per word),
+/// and a word below the lowest <see cref="LowerOutlierLevel"/> keeps its own σ² and d. Why: an atypically noisy word must
+/// not borrow its neighbours' noise level (a word twice as noisy as the rest of its frequency got about two thirds of
+/// its variance at d = 10 and d0 = 20, and its intervals covered 0.90-0.92), and with 10-30 residual degrees of freedom
+/// its s² shows it, if not beyond doubt; an upper-tail word that is ordinary loses only part of its moderation.
 /// </summary>
 public sealed class VariancePrior
 {
