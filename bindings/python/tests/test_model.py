@@ -208,6 +208,7 @@ def test_each_words_moderated_sigma2_matches_scipy(cli, fixture_dir):
         assert s["variance_prior"]["used"] and s["variance_prior"]["prior_dof"] == pytest.approx(d0, rel=1e-6)
         assert s["calibrated_sigma2"] == pytest.approx(s["sigma2"] * factor, rel=1e-7), r["word"]
         assert s["calibrated_dof"] == pytest.approx(s["dof"] + weight, rel=1e-7, abs=1e-9), r["word"]
+        assert s["word_prior_dof"] == pytest.approx(weight, rel=1e-6, abs=1e-9), r["word"]
         kinds["whole" if weight == d0 else "none" if weight == 0 else "tail"] += 1
     assert kinds["whole"] > 0 and kinds["tail"] > 0, kinds
 

@@ -31,6 +31,9 @@ static class ShowCommand
             var rel = new Propagation(m).Reliability([id])[0];
             var prior = m.ReliabilityTable.Prior(m);
             var (calS2, calDof) = m.ReliabilityTable.CalibratedSigma2(m, id);
+            // The prior degrees of freedom this word borrows (VariancePrior.WordPriorDof: less than the model's for a word
+            // whose σ² is in the prior's upper tail, 0 below its lowest 0.5% and without a prior).
+            double borrowed = hasInfo && double.IsFinite(calS2) ? prior.WordPriorDof(row.Sigma2 / prior.Centre(row.Contexts), rel.Dof) : double.NaN;
             if (r.GetValue(json)) Output.WriteJson(j =>
             {
                 j.WriteString("word", w); j.WriteNumber("index", id); j.WriteNumber("count", m.Vocabulary.CountOf(id));
@@ -43,6 +46,7 @@ static class ShowCommand
                     j.WriteNumber("dof", rel.Dof); Output.Number(j, "cos_trained_wls", rel.CosTrainedWls);
                     // The calibrated method's σ² (moderated by the model's prior, VariancePrior) and its degrees of freedom.
                     Output.Number(j, "calibrated_sigma2", calS2); Output.Number(j, "calibrated_dof", calDof);
+                    Output.Number(j, "word_prior_dof", borrowed);
                 }
                 j.WriteStartObject("variance_prior");
                 j.WriteNumber("words", prior.Words); Output.Number(j, "prior_dof", prior.PriorDof); j.WriteBoolean("used", prior.Active);
@@ -57,7 +61,8 @@ static class ShowCommand
                     (hasInfo ? $", {row.Contexts} contexts, sigma2 {Output.F(row.Sigma2, 6)}, noise ratio tr(Sigma)/|w|^2 {Output.F(row.NoiseRatio, 4)}, dof {rel.Dof}, cos(trained, WLS) {Output.F(rel.CosTrainedWls, 4)} ({row.Status})" : ""));
                 if (hasInfo && double.IsFinite(calS2))
                     Console.WriteLine($"calibrated method: sigma2 {Output.F(calS2, 6)} with {Output.F(calDof, 1)} degrees of freedom " +
-                        (prior.Active ? $"(the model's sigma2 prior over {prior.Words} words: {Output.F(prior.PriorDof, 1)} prior degrees of freedom)"
+                        (prior.Active ? $"(the model's sigma2 prior over {prior.Words} words: {Output.F(prior.PriorDof, 1)} prior degrees of freedom" +
+                            (borrowed < prior.PriorDof ? $"; this word borrows {Output.F(borrowed, 1)} of them, its sigma2 being in the prior's upper tail or below its lowest 0.5%)" : ")")
                         : prior.Words < VariancePrior.MinWords ? $"(no sigma2 prior: fewer than {VariancePrior.MinWords} words)"
                         : $"(no sigma2 prior: the {prior.Words} words' sigma2 differ too much, {Output.F(prior.PriorDof, 1)} < {VariancePrior.MinPriorDof} prior degrees of freedom)"));
                 foreach (var x in rel.Warnings) Console.Error.WriteLine($"glovev: warning: '{w}': {x}");
