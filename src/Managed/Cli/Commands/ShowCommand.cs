@@ -31,9 +31,9 @@ static class ShowCommand
             var rel = new Propagation(m).Reliability([id])[0];
             var prior = m.ReliabilityTable.Prior(m);
             var (calS2, calDof) = m.ReliabilityTable.CalibratedSigma2(m, id);
-            // The prior degrees of freedom this word borrows (VariancePrior.WordPriorDof: less than the model's for a word
-            // whose σ² is in the prior's upper tail, 0 below its lowest 0.5% and without a prior).
-            double borrowed = hasInfo && double.IsFinite(calS2) ? prior.WordPriorDof(row.Sigma2 / prior.Centre(row.Contexts), rel.Dof) : double.NaN;
+            // The prior degrees of freedom this word borrows (less than the model's for a word whose σ² is in the prior's
+            // upper tail, 0 below its lowest 0.5% and without a prior).
+            double borrowed = m.ReliabilityTable.CalibratedPriorDof(m, id);
             if (r.GetValue(json)) Output.WriteJson(j =>
             {
                 j.WriteString("word", w); j.WriteNumber("index", id); j.WriteNumber("count", m.Vocabulary.CountOf(id));

@@ -195,4 +195,9 @@ public sealed class ReliabilityTable
     /// <see cref="Prior"/>; (NaN, 0) for a word without a covariance or a recorded σ².</summary>
     public (double Sigma2, double Dof) CalibratedSigma2(GloVeModel m, int id) =>
         m.HasCovariance(id) && double.IsFinite(_sigma2[id]) ? Prior(m).Moderate(_sigma2[id], Dof(m, id), _contexts[id]) : (double.NaN, 0);
+
+    /// <summary>The prior degrees of freedom that moderation lends the word (<see cref="VariancePrior.PriorDofFor"/>, from
+    /// the same σ² and |K| as <see cref="CalibratedSigma2"/>); NaN for a word without a covariance or a recorded σ².</summary>
+    public double CalibratedPriorDof(GloVeModel m, int id) =>
+        m.HasCovariance(id) && double.IsFinite(_sigma2[id]) ? Prior(m).PriorDofFor(_sigma2[id], Dof(m, id), _contexts[id]) : double.NaN;
 }

@@ -94,12 +94,15 @@ public sealed class VariancePrior
     /// whose d0' is 0, (s², dof).</summary>
     public (double Sigma2, double Dof) Moderate(double s2, double dof, double contexts)
     {
-        if (!Active || !(dof > 0) || !(s2 > 0)) return (s2, dof);
-        double c = Centre(contexts);
-        double d0 = WordPriorDof(s2 / c, dof);
+        double d0 = PriorDofFor(s2, dof, contexts);
         if (d0 == 0) return (s2, dof);
-        return ((d0 * c + dof * s2) / (d0 + dof), d0 + dof);
+        return ((d0 * Centre(contexts) + dof * s2) / (d0 + dof), d0 + dof);
     }
+
+    /// <summary>The prior weight d0' a word with this s², degrees of freedom and |K| is moderated with
+    /// (<see cref="WordPriorDof"/>); 0 without a prior, degrees of freedom or a positive s².</summary>
+    public double PriorDofFor(double s2, double dof, double contexts) =>
+        Active && dof > 0 && s2 > 0 ? WordPriorDof(s2 / Centre(contexts), dof) : 0;
 
     /// <summary>The prior degrees of freedom a word with ratio s²/s0² (and d degrees of freedom) is moderated with: d0 when
     /// the ratio lies above the lowest <see cref="LowerOutlierLevel"/> and below the upper <see cref="UpperTailLevel"/> of
