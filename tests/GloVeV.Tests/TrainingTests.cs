@@ -147,12 +147,17 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         Assert.True(rowLoad.Max() < 1.5 * x.NonZeros / parts, $"parts of {string.Join(", ", rowLoad)} non-zeros");
         Assert.Equal([0, x.NonZeros], TrainingStrata.Of(x, 1, 1).Starts);
         Assert.Throws<ArgumentOutOfRangeException>(() => TrainingStrata.Of(x, 2, 1));
+        // One thread may run any number of parts (two threads' blocks, in turn).
+        Assert.Equal(st.Starts, TrainingStrata.Of(x, 1, parts).Starts);
     }
 
     [Fact]
     public void PartsAreAMultipleOfTheThreadsSizedByTheParameters()
     {
-        Assert.Equal(1, TrainingStrata.PartsFor(1, 1L << 30, 100_000));
+        // One thread: GloVe C's order while the parameters fit the caches, beyond that two threads' parts.
+        Assert.Equal(1, TrainingStrata.PartsFor(1, TrainingStrata.OneThreadOrderBytes, 100_000));
+        Assert.Equal(TrainingStrata.PartsFor(2, 1L << 30, 100_000), TrainingStrata.PartsFor(1, 1L << 30, 100_000));
+        Assert.Equal(TrainingStrata.PartsFor(2, TrainingStrata.OneThreadOrderBytes + 1, 100_000), TrainingStrata.PartsFor(1, TrainingStrata.OneThreadOrderBytes + 1, 100_000));
         Assert.Equal(2, TrainingStrata.PartsFor(2, 1 << 20, 100_000));
         // gutenberg_10M at D = 100: 64.6 MB of W, C and their sums -> 8 parts a thread, 4.0 MB a block.
         long bytes = 4L * 38_793 * 104 * sizeof(float);
@@ -163,7 +168,8 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
     }
 
     /// <summary>Where a thread runs several blocks of a sub-epoch (parts beyond the threads), in whatever order the
-    /// threads take them, the parameters are still the same on every run.</summary>
+    /// threads take them, the parameters are still the same on every run; and one thread, whose parameters outgrow the
+    /// caches here, runs two threads' blocks in turn and gives their bits.</summary>
     [Fact]
     public void ManyPartsPerThreadGiveTheSameBitsOnEveryRun()
     {
@@ -177,6 +183,12 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         Assert.Equal(a.Context, b.Context);
         Assert.Equal(a.CenterBias, b.CenterBias);
         Assert.Equal(a.ContextBias, b.ContextBias);
+        Assert.True(4L * words * 104 * sizeof(float) > TrainingStrata.OneThreadOrderBytes);
+        var one = GloVeParameters.Load(Path.Combine(ModelTraining.Train(cooc, vocab, TestPaths.TempDir(), o with { Threads = 1 }).ModelDir, "params.safetensors"));
+        Assert.Equal(a.Center, one.Center);
+        Assert.Equal(a.Context, one.Context);
+        Assert.Equal(a.CenterBias, one.CenterBias);
+        Assert.Equal(a.ContextBias, one.ContextBias);
     }
 
     /// <summary>The trainer's gradient clip is GloVe C's comparisons: values beyond ±clip become ±clip, everything else

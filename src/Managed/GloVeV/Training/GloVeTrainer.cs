@@ -76,7 +76,7 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     public string Backend => "cpu-simd";
     public IReadOnlyDictionary<string, string> BackendMetadata { get; } = new Dictionary<string, string>();
 
-    /// <summary>The epoch's shuffle: with one thread GloVe C's (every non-zero in one random order); with T threads each
+    /// <summary>The epoch's shuffle: with one part GloVe C's (every non-zero in one random order); with P parts each
     /// of the P x P blocks of <see cref="TrainingStrata"/> in its own random order, the blocks shuffled side by side.</summary>
     void Shuffle(int epoch)
     {
@@ -93,8 +93,8 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
     /// <paramref name="rng"/>. The swaps are bound by memory latency (each reaches a random slot of an array far larger
     /// than the caches), so each swap's random slot is drawn <see cref="ShuffleAhead"/> swaps early and prefetched: the
     /// same draws in the same order, so the same permutation as the textbook loop, in about half the time (0.6 -> 0.3 s
-    /// at 23.4M non-zeros). With one thread it runs between epochs (at 2 hogwild threads it was ~16% of an epoch's wall
-    /// time); with more, each block is shuffled by one of them (<see cref="Shuffle"/>).</summary>
+    /// at 23.4M non-zeros). With one part it runs between epochs (at 2 hogwild threads it was ~16% of an epoch's wall
+    /// time); with more, each block is shuffled by one of the threads (<see cref="Shuffle"/>).</summary>
     internal static void FisherYates<T>(T[] items, SplitMix64 rng) where T : unmanaged
     {
         fixed (T* e = items) FisherYates(e, items.LongLength, rng);
@@ -175,7 +175,7 @@ public sealed unsafe class GloVeTrainer : IGloVeTrainer, IDisposable
         return new TrainingResult(p, reports, resume, start) { CostHistory = _costs.ToArray() };
     }
 
-    /// <summary>One epoch: with T threads, P sub-epochs (<see cref="TrainingStrata"/>); the P blocks of a sub-epoch
+    /// <summary>One epoch: with P parts, P sub-epochs (<see cref="TrainingStrata"/>); the P blocks of a sub-epoch
     /// share no word or context, so the threads take them in turn, and all meet before the next sub-epoch.</summary>
     double RunEpoch(CancellationToken cancel)
     {
