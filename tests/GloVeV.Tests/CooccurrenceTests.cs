@@ -216,6 +216,52 @@ public class CooccurrenceTests
             Assert.Equal(expect, ReadAll(new DenseBlockView(d).Iterate(), batch));
     }
 
+    /// <summary>The threads' dense blocks added into one before the merge: every pair's total over the blocks, the
+    /// sums that wrap past 2^32 (some twice, over three blocks) as carries for both orders of the pair (the diagonal
+    /// once), against exact 64-bit sums; on one to three threads, cells at the ends of the threads' ranges too.</summary>
+    [Theory]
+    [InlineData(40, 400, true, 2, 1)]
+    [InlineData(40, 400, true, 3, 2)]
+    [InlineData(300, 5_000, false, 2, 2)]
+    [InlineData(300, 90_001, true, 3, 3)]
+    [InlineData(7, 50, false, 3, 1)]
+    public unsafe void DenseBlocksAddWithTheirCarries(int vocab, long maxProduct, bool upper, int blocks, int threads)
+    {
+        var rng = new Random(vocab + blocks);
+        var all = Enumerable.Range(0, blocks).Select(_ => new DenseBlock(vocab, maxProduct, upper)).ToList();
+        try
+        {
+            var total = new long[all[0].Cells];
+            foreach (var b in all)
+                for (long c = 0; c < b.Cells; c++)
+                {
+                    // Near the top of the range in a third of the cells (their sums wrap), small or zero elsewhere.
+                    uint v = rng.Next(3) switch { 0 => 0u, 1 => (uint)rng.Next(1, 1000), _ => uint.MaxValue - (uint)rng.Next(0, 1 << 20) };
+                    b.Values[c] = v;
+                    total[c] += v;
+                }
+            var expect = new Dictionary<ulong, long>();
+            for (int a = 0; a < vocab; a++)
+                for (long c = all[0].RowStart[a]; c < all[0].RowStart[a + 1]; c++)
+                {
+                    if (total[c] == 0) continue;
+                    uint col = (uint)(c - all[0].ColumnBase[a]);
+                    expect[((ulong)(uint)a << 32) | col] = total[c];
+                    if (upper && col != (uint)a) expect[((ulong)col << 32) | (uint)a] = total[c];
+                }
+            Assert.Contains(total, t => t >= (blocks > 2 ? 2L : 1L) << 32); // some cell wraps (twice over three blocks)
+            var carries = all[0].AddAndRelease(all.Skip(1).ToList(), threads);
+            Assert.NotNull(carries);
+            var got = new Dictionary<ulong, long>();
+            foreach (var src in new[] { new DenseBlockView(all[0]).Iterate(), carries! })
+                foreach (var (k, v) in ReadAll(src, 1000)) got[k] = got.GetValueOrDefault(k) + v;
+            Assert.Equal(expect.OrderBy(e => e.Key), got.OrderBy(e => e.Key));
+            var ck = ReadAll(all[0].AddAndRelease([], threads) ?? new MemoryRun([], [], 0, 0), 10);
+            Assert.Empty(ck); // nothing to add: no carries
+        }
+        finally { foreach (var b in all) b.Dispose(); }
+    }
+
     /// <summary>A second reader of a block that does not release it (the test's block is disposed by the test).</summary>
     sealed class DenseBlockView(DenseBlock d)
     {

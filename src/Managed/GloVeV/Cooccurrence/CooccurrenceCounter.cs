@@ -335,10 +335,12 @@ public static class CooccurrenceCounter
                 writeBuffer ??= new byte[RunFileWriter.BufferBytes], scratch ??= new MergeScratch());
             spilled.Add(merged);
         }
-        // Each worker's dense block is a source of its own (its carries sit in its buffer): summing blocks would need
-        // carries too, and costs the same pass over the cells as merging them.
+        // The workers' dense blocks are added into the first (in parallel; the sums' carries are a source of their
+        // own, each block's earlier carries sit in its worker's buffer), so the merge reads one block.
         var sources = new List<IRunSource>();
-        foreach (var w in workers) sources.Add(w.Dense.Iterate());
+        var carries = workers[0].Dense.AddAndRelease(workers.Skip(1).Select(w => w.Dense).ToList(), threads);
+        sources.Add(workers[0].Dense.Iterate());
+        if (carries != null) sources.Add(carries);
         foreach (var b in buffers) if (b != null) sources.Add(b);
         sources.AddRange(spilled.Select((p, b) => (IRunSource)new FileRun(p, buffer: readBuffers[b])));
         return (sources, tokens, spilledCount);

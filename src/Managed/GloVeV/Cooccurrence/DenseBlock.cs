@@ -94,6 +94,75 @@ internal sealed unsafe class DenseBlock : IDisposable
 
     ~DenseBlock() { if (_small != null) NativeMemory.Free(_small); }
 
+    /// <summary>
+    /// Adds the cells of <paramref name="others"/> (blocks of the same layout) into this one, over
+    /// <paramref name="threads"/> threads, and releases them; returns the carries as a sorted source (null when none):
+    /// a cell whose sum wraps past 2^32 leaves 2^32 there, for each order of its pair (the merge sums equal keys).
+    /// Why: a count on T threads had T blocks over the same cells, and a k-way merge of blocks whose keys interleave
+    /// entry by entry spent longer choosing the next source than taking it (gutenberg_10M, 2 threads: the merge
+    /// 0.9 s against 0.6 s at one thread). One streaming pass over the cells, split between the threads, costs far less.
+    /// </summary>
+    public IRunSource? AddAndRelease(IReadOnlyList<DenseBlock> others, int threads)
+    {
+        foreach (var o in others)
+            if (o.Cells != Cells || o.Upper != Upper || o._maxProduct != _maxProduct)
+                throw new ArgumentException("dense blocks of different layouts cannot be added");
+        var carries = new List<long>[Math.Max(1, threads)];
+        if (others.Count > 0 && Cells > 0)
+        {
+            int parts = Math.Max(1, threads);
+            // Ranges of whole 64-byte lines, so no two threads share a cache line.
+            long per = (Cells / parts + 15) & ~15L;
+            uint* dst = Values;
+            var src = others.Select(o => (nint)o.Values).ToArray();
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
+            {
+                long lo = Math.Min(Cells, t * per), hi = t == parts - 1 ? Cells : Math.Min(Cells, lo + per);
+                var mine = carries[t] = [];
+                foreach (var sp in src) AddRange(dst, (uint*)sp, lo, hi, mine);
+            });
+        }
+        foreach (var o in others) o.Dispose();
+        var cells = carries.Where(c => c != null).SelectMany(c => c).ToList();
+        if (cells.Count == 0) return null;
+        var keys = new List<ulong>(2 * cells.Count);
+        foreach (long c in cells)
+        {
+            int row = RowOf(c);
+            uint col = (uint)(c - ColumnBase[row]);
+            keys.Add(((ulong)(uint)row << 32) | col);
+            // The upper triangle's cell stands for both orders (the diagonal for itself).
+            if (Upper && col != (uint)row) keys.Add(((ulong)col << 32) | (uint)row);
+        }
+        var k = keys.ToArray();
+        Array.Sort(k);
+        var v = new long[k.Length];
+        Array.Fill(v, 1L << 32);
+        return new MemoryRun(k, v, 0, k.Length);
+    }
+
+    /// <summary>dst[c] += src[c] for c in [lo, hi), eight cells at a time; the cells whose sum wrapped go to carries.</summary>
+    static void AddRange(uint* dst, uint* src, long lo, long hi, List<long> carries)
+    {
+        long c = lo;
+        for (; c + 8 <= hi; c += 8)
+        {
+            var a = Vector256.Load(dst + c);
+            var sum = a + Vector256.Load(src + c);
+            sum.Store(dst + c);
+            // Unsigned: a lane wrapped exactly when its sum is below what it had.
+            if (Vector256.LessThanAny(sum, a))
+                for (int q = 0; q < 8; q++)
+                    if (dst[c + q] < a.GetElement(q)) carries.Add(c + q);
+        }
+        for (; c < hi; c++)
+        {
+            uint old = dst[c], sum = old + src[c];
+            dst[c] = sum;
+            if (sum < old) carries.Add(c);
+        }
+    }
+
     /// <summary>The non-zero cells in key order; disposing the source releases the block. The upper triangle yields
     /// every pair of the symmetric matrix: row i is column i of the rows above it (the mirror, columns &lt; i) followed
     /// by row i's own cells.</summary>
