@@ -162,7 +162,7 @@ static unsafe class QueryExports
     public static int ResultWarnings(nint h, byte** words, long n, int flags, int approximate, byte* buf, long cap, long* needed) => Guard.Run(() =>
     {
         var m = Model(h);
-        const int known = 1 | 2 | 4 | 8 | CalibrationLimits.Flag | CalibrationLimits.OmittedBoundFlag;
+        const int known = 1 | 2 | 4 | 8 | CalibrationLimits.Flag | CalibrationLimits.OmittedBoundFlag | CalibrationLimits.LeftOutAboveFlag;
         if ((flags & ~known) != 0) throw new AbiException(Status.Argument, $"flags: unknown bits 0x{flags & ~known:x} (use GV_FLAG_*)");
         var list = StrArray(words, n, "words");
         var ids = list.Where(w => m.Vocabulary.TryGetId(w, out _)).Select(m.IdOf).Distinct().ToArray();
@@ -335,7 +335,8 @@ static unsafe class QueryExports
             dst[i] = new NeighbourC
             {
                 Index = m.IdOf(n.Word), Cosine = n.Cosine, Estimate = n.Interval.Estimate, Mean = n.Interval.Mean, Sd = n.Interval.Sd, Lo = n.Interval.Lo, Hi = n.Interval.Hi,
-                PTopK = n.PTopK, PDiffersFromNext = n.PDifferentFromNext, Status = (int)n.Interval.Status, Flags = Flags(n.Interval) | searchFlag,
+                PTopK = n.PTopK, PDiffersFromNext = n.PDifferentFromNext, Status = (int)n.Interval.Status,
+                Flags = Flags(n.Interval) | searchFlag | (n.LeftOutAbove > 0 ? CalibrationLimits.LeftOutAboveFlag : 0),
                 Reason = (int)n.Interval.ReasonCode,
             };
         }

@@ -27,6 +27,44 @@ public class EvaluationUncertaintyTests
         return (dir, vecs, s2);
     }
 
+    /// <summary>Words without a covariance are not neighbour candidates unless held fixed: the search runs over the words
+    /// with one, every neighbour shown has one, and the words left out that beat a neighbour by plug-in cosine are named
+    /// (with their count per neighbour, the C ABI's flag); held fixed, they are ranked as exact among the rest.</summary>
+    [Fact]
+    public void NeighboursLeaveOutWordsWithoutACovarianceAndSaySo()
+    {
+        var (dir, _, _) = RandomModel(200, 6, 17, i => i % 3 != 0); // every third word has no covariance
+        using var m = GloVeModel.Load(dir);
+        int k = 5;
+        var query = Enumerable.Range(0, m.VocabSize).First(i => m.HasCovariance(i)
+            && Neighbours.TopK(m, i, k).Any(t => !m.HasCovariance(t.Id)));
+        string word = m.Vocabulary[query];
+        var res = Neighbours.Query(new Propagation(m), word, k, IntervalMethod.Delta, draws: 200);
+        Assert.All(res.Neighbours, n => Assert.True(m.HasCovariance(m.IdOf(n.Word)), n.Word));
+        int without = Enumerable.Range(0, m.VocabSize).Count(i => i != query && !m.HasCovariance(i));
+        Assert.Equal(without, res.WithoutCovariance);
+        Assert.Equal(m.VocabSize - 1 - without, res.Searched);
+        // Plug-in order over every word: the ones without a covariance ahead of the last neighbour shown are the ones left out.
+        var all = Neighbours.TopK(m, query, m.VocabSize - 1);
+        var kept = all.Where(t => m.HasCovariance(t.Id)).Take(k).ToList();
+        Assert.Equal(kept.Select(t => m.Vocabulary[t.Id]), res.Neighbours.Select(n => n.Word));
+        var above = all.TakeWhile(t => t.Cosine > kept[^1].Cosine).Where(t => !m.HasCovariance(t.Id)).Select(t => m.Vocabulary[t.Id]).ToList();
+        Assert.NotEmpty(above);
+        Assert.Equal(above, res.LeftOutAbove);
+        foreach (var (n, c) in res.Neighbours.Zip(kept))
+            Assert.Equal(all.TakeWhile(t => t.Cosine > c.Cosine).Count(t => !m.HasCovariance(t.Id)), n.LeftOutAbove);
+        Assert.Contains(res.Warnings, x => x.Contains($"'{above[0]}'") && x.Contains("no GloVe-V covariance"));
+        // Held fixed, they are candidates again: the plug-in top k of the whole vocabulary, nothing left out.
+        var held = Neighbours.Query(new Propagation(m, holdFixed: true), word, k, IntervalMethod.Delta, draws: 200);
+        Assert.Equal(all.Take(k).Select(t => m.Vocabulary[t.Id]), held.Neighbours.Select(n => n.Word));
+        Assert.Equal(0, held.WithoutCovariance);
+        Assert.Empty(held.LeftOutAbove);
+        Assert.All(held.Neighbours, n => Assert.Equal(0, n.LeftOutAbove));
+        // More neighbours than words with a covariance: an error that says why.
+        var e = Assert.ThrowsAny<GloVeVException>(() => Neighbours.Query(new Propagation(m), word, m.VocabSize - 1 - without + 1, IntervalMethod.Delta, draws: 200));
+        Assert.Contains("with a GloVe-V covariance", e.Message);
+    }
+
     [Fact]
     public void ScreenedNeighbourProbabilitiesStayWithinTheirBoundOfTheWholeVocabulary()
     {

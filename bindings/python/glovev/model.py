@@ -67,7 +67,7 @@ def _warn_not_identifiable(statuses, reasons, what, stacklevel=3):
     arr, n = L.string_array([reasons[i] for i in bad if reasons[i]], "reasons")
     line = L.text(L._lib.gv_not_identifiable_warning, L.encode(what), len(bad), len(statuses), arr, n).decode("utf-8")
     warnings.warn("glovev: " + line, ReliabilityWarning, stacklevel=stacklevel)
-FLAG_NO_COVARIANCE, FLAG_NOISY, FLAG_NOT_CONVERGED, FLAG_APPROXIMATED, FLAG_UNCALIBRATED, FLAG_OMITTED_BOUND = 1, 2, 4, 8, 16, 32
+FLAG_NO_COVARIANCE, FLAG_NOISY, FLAG_NOT_CONVERGED, FLAG_APPROXIMATED, FLAG_UNCALIBRATED, FLAG_OMITTED_BOUND, FLAG_LEFT_OUT_ABOVE = 1, 2, 4, 8, 16, 32, 64
 
 
 class ReliabilityWarning(UserWarning):
@@ -77,8 +77,11 @@ class ReliabilityWarning(UserWarning):
 
 
 def _method(method, name="method"):
-    """Method name -> the core's code (names and aliases are the core's: gv_method_parse). A NUL character is refused
+    """Method name -> the core's code (names and aliases are the core's: gv_method_parse); None -> 0, which the core
+    reads as its default method (defined there once, like every other default). A NUL character is refused
     (L.encode): the C string would end there, and "delta\0x" would be read as "delta"."""
+    if method is None:
+        return 0
     if not isinstance(method, str):
         raise TypeError("%s must be a str, not %s" % (name, type(method).__name__))
     code = c_int32()
@@ -180,11 +183,11 @@ def _no_neighbours(topn):
     return isinstance(topn, (int, np.integer)) and not isinstance(topn, bool) and topn == 0
 
 
-def _reject_interval_options(where, ci=None, method="calibrated", samples=None, seed=None, hold_fixed=False, approximate=False):
+def _reject_interval_options(where, ci=None, method=None, samples=None, seed=None, hold_fixed=False, approximate=False):
     """A path that returns plain values of the trained vectors (gensim's vector arithmetic, restrict_vocab) takes none
     of the interval settings: one that is given is refused rather than ignored."""
     method = method.lower() if isinstance(method, str) else method  # the core reads method names in any case
-    given = [name for name, value, default in (("ci", ci, None), ("method", method, "calibrated"), ("samples", samples, None),
+    given = [name for name, value, default in (("ci", ci, None), ("method", method, None), ("samples", samples, None),
                                                ("seed", seed, None), ("hold_fixed", hold_fixed, False),
                                                ("approximate", approximate, False)) if not (value is default or value == default)]
     if given:
@@ -247,6 +250,22 @@ class Interval:
     reason: Optional[str] = None
     level: float = float("nan")
 
+    @property
+    def lower(self) -> float:
+        """The interval's lower bound, ci[0] (nan when not identifiable)."""
+        return self.ci[0]
+
+    @property
+    def upper(self) -> float:
+        """The interval's upper bound, ci[1] (nan when not identifiable)."""
+        return self.ci[1]
+
+    @property
+    def reason_code(self) -> Optional[str]:
+        """The core's name of why the interval is not identifiable (the same as reason; None when ok), as the CLI's
+        JSON names it."""
+        return self.reason
+
 
 _FORMATS = {"word2vec": 1, "word2vec-bin": 2, "glove-txt": 3}
 
@@ -283,7 +302,7 @@ _PARAMS = {
     "approximate": "bool\n    Use the compact covariances (each word's share dropped is flagged and warned).",
     "first": "sequence\n    compare: the first word pair (a, b); bias differences: the first setting's word lists.",
     "second": "sequence\n    compare: the second word pair (c, d); bias differences: the second setting's word lists.",
-    "method": "{'calibrated', 'delta', 'sample'}\n    Interval method (default 'calibrated'; names and meanings as in :meth:`similarity`).",
+    "method": "{'calibrated', 'delta', 'sample'}, optional\n    Interval method; None: the core's default ('calibrated'; names and meanings as in :meth:`similarity`).",
     "samples": "int, optional\n    Draws or replicates; None: the core's default (1000). The delta method takes none.",
     "seed": "int, optional\n    Seed of the draws; None: the core's default (1). The delta method takes none.",
     "ci": "float, optional\n    Confidence level in (0, 1); None: the core's default (0.95).",
@@ -1217,7 +1236,7 @@ class Model:
                     warnings.warn("glovev: " + line, ReliabilityWarning, stacklevel=stacklevel)
         return rel
 
-    def similarity(self, a: str, b: str, ci: Optional[float] = None, method: str = "calibrated", samples: Optional[int] = None,
+    def similarity(self, a: str, b: str, ci: Optional[float] = None, method: Optional[str] = None, samples: Optional[int] = None,
                    seed: Optional[int] = None, hold_fixed: bool = False, approximate: bool = False) -> Similarity:
         """Cosine of a and b with an interval.
 
@@ -1254,7 +1273,7 @@ class Model:
         return res
 
     @_params("Difference")
-    def compare(self, first: Sequence[str], second: Sequence[str], method: str = "calibrated", samples: Optional[int] = None,
+    def compare(self, first: Sequence[str], second: Sequence[str], method: Optional[str] = None, samples: Optional[int] = None,
                 seed: Optional[int] = None, ci: Optional[float] = None, hold_fixed: bool = False,
                 approximate: bool = False) -> Difference:
         """Tests cos(first) = cos(second) for two word pairs sharing words or not: the difference with its interval,
@@ -1268,7 +1287,7 @@ class Model:
         _warn_not_identifiable([STATUS[r.status]], [REASON[r.reason]], "cos(%s, %s) - cos(%s, %s)" % (a, b, c, d))
         return res
 
-    def similarity_table(self, pairs, ci: Optional[float] = None, method: str = "calibrated", samples: Optional[int] = None,
+    def similarity_table(self, pairs, ci: Optional[float] = None, method: Optional[str] = None, samples: Optional[int] = None,
                          seed: Optional[int] = None, hold_fixed: bool = False, approximate: bool = False):
         """Cosines of many word pairs with their intervals, one row per pair.
 
@@ -1314,7 +1333,7 @@ class Model:
         return _frame(["a", "b", "estimate", "plugin", "sd", "lower", "upper", "status", "method", "p_value", "flags", "reason"], rows)
 
     @_params()
-    def neighbour_table(self, word: str, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
+    def neighbour_table(self, word: str, topn: int = 10, ci: Optional[float] = None, method: Optional[str] = None,
                         samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
                         approximate: bool = False):
         """:meth:`most_similar` as a table, one row per neighbour.
@@ -1341,14 +1360,16 @@ class Model:
         return t
 
     @_params("NeighbourList or list of (str, float)")
-    def most_similar(self, word=None, topn: int = 10, ci: Optional[float] = None, method: str = "calibrated",
+    def most_similar(self, word=None, topn: int = 10, ci: Optional[float] = None, method: Optional[str] = None,
                      samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False, *,
                      positive=None, negative=None, approximate: bool = False, restrict_vocab=None):
         """Top-n neighbours of one word over the whole vocabulary with intervals and P(truly in the top n): a list of
         Neighbour, each the pair (word, cosine) as gensim's, whose ``.search`` (NeighbourSearch) says how many words
         were drawn jointly with the query and bounds the top-n places the others may take; a ReliabilityWarning says
         when that bound exceeds the core's tolerance (``defaults()["omitted_tolerance"]``; each P(top n) may then be
-        overstated by up to it).
+        overstated by up to it). Words without a GloVe-V covariance are not candidates unless ``hold_fixed=True`` (then
+        they are ranked as exact): their uncertainty is unknown. A neighbour that such words beat by plug-in cosine
+        carries FLAG_LEFT_OUT_ABOVE, and a ReliabilityWarning says so.
 
         With ``positive``/``negative`` lists (or a list, an int index or a numpy vector as `word`), gensim 4's vector
         arithmetic instead, on the trained vectors without intervals: items are words, int indices, numpy vectors of
@@ -1548,7 +1569,7 @@ class Model:
                                    r.sd_pairs, r.sd_noise, r.level, r.flags_a, r.flags_b)
 
     @_params("WeatResult")
-    def weat(self, x, y, a, b, permutations: Optional[int] = None, ci: Optional[float] = None, method: str = "calibrated",
+    def weat(self, x, y, a, b, permutations: Optional[int] = None, ci: Optional[float] = None, method: Optional[str] = None,
              samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
              approximate: bool = False) -> WeatResult:
         """WEAT (Caliskan et al. 2017): x, y target lists, a, b attribute lists (unknown words are skipped; a list left
@@ -1574,7 +1595,7 @@ class Model:
         return res
 
     @_params("RndResult")
-    def relative_norm_distance(self, group1, group2, neutral, ci: Optional[float] = None, method: str = "calibrated",
+    def relative_norm_distance(self, group1, group2, neutral, ci: Optional[float] = None, method: Optional[str] = None,
                                samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
                                approximate: bool = False) -> RndResult:
         """Relative norm distance (Garg et al. 2018) with an interval and the test of RND = 0; arguments as :meth:`weat`."""
@@ -1613,7 +1634,7 @@ class Model:
         return (quantity, plugin, iv.estimate, iv.sd, iv.ci[0], iv.ci[1], iv.status, iv.method, iv.p_value, permutation_p, iv.flags)
 
     @_params()
-    def weat_table(self, x, y, a, b, permutations: Optional[int] = None, ci: Optional[float] = None, method: str = "calibrated",
+    def weat_table(self, x, y, a, b, permutations: Optional[int] = None, ci: Optional[float] = None, method: Optional[str] = None,
                    samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False, approximate: bool = False):
         """:meth:`weat` as a table: one row for the effect size, one for the statistic S.
 
@@ -1631,7 +1652,7 @@ class Model:
                                            self._bias_row("statistic", r.statistic, r.statistic_interval, r.p_value)])
 
     @_params()
-    def rnd_table(self, group1, group2, neutral, ci: Optional[float] = None, method: str = "calibrated",
+    def rnd_table(self, group1, group2, neutral, ci: Optional[float] = None, method: Optional[str] = None,
                   samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False, approximate: bool = False):
         """:meth:`relative_norm_distance` as a one-row table with the columns of :meth:`weat_table` (quantity 'rnd';
         permutation_p is NaN)."""
@@ -1640,7 +1661,7 @@ class Model:
         return _frame(self._BIAS_COLUMNS, [self._bias_row("rnd", r.value, r.interval)])
 
     @_params()
-    def bias_difference_table(self, kind: str, first, second, ci: Optional[float] = None, method: str = "calibrated",
+    def bias_difference_table(self, kind: str, first, second, ci: Optional[float] = None, method: Optional[str] = None,
                               samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
                               approximate: bool = False):
         """:meth:`weat_difference` (kind 'weat') or :meth:`rnd_difference` (kind 'rnd') as a table with the columns of
@@ -1665,7 +1686,7 @@ class Model:
         return r, f.words + s.words
 
     @_params("BiasDifference")
-    def weat_difference(self, first, second, ci: Optional[float] = None, method: str = "calibrated",
+    def weat_difference(self, first, second, ci: Optional[float] = None, method: Optional[str] = None,
                         samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
                         approximate: bool = False) -> BiasDifference:
         """WEAT effect size with the `first` lists minus that with the `second` (each a sequence (X, Y, A, B) of 4 word
@@ -1678,7 +1699,7 @@ class Model:
         return res
 
     @_params("BiasDifference")
-    def rnd_difference(self, first, second, ci: Optional[float] = None, method: str = "calibrated",
+    def rnd_difference(self, first, second, ci: Optional[float] = None, method: Optional[str] = None,
                        samples: Optional[int] = None, seed: Optional[int] = None, hold_fixed: bool = False,
                        approximate: bool = False) -> BiasDifference:
         """RND with the `first` lists minus RND with the `second` (each a sequence (GROUP1, GROUP2, NEUTRAL) of 3 word

@@ -5,6 +5,7 @@ import math
 import warnings
 
 import numpy as np
+from scipy import stats
 import pytest
 
 import glovev
@@ -126,7 +127,11 @@ def test_rnd_value_matches_numpy_and_its_test_comes_from_its_interval(model):
         assert r.value == pytest.approx(rnd_numpy(model, g1, G2, n), rel=1e-10)
         assert close12(r.interval.plugin, r.value) and r.interval.method == method and r.neutral == len(n)
         assert r.interval.status == "ok"
-        assert r.z == pytest.approx(r.interval.estimate / r.interval.sd, rel=1e-12)
+        # z is the one of the method's test (the method of composition tests its mean of draws, as its p-value does).
+        centre = r.interval.mean if method == "sample" else r.interval.estimate
+        assert r.z == pytest.approx(centre / r.interval.sd, rel=1e-12)
+        if method != "calibrated":  # a normal test: p from z (calibrated takes its p from the studentized bootstrap)
+            assert r.p_value == pytest.approx(2 * stats.norm.sf(abs(r.z)), rel=1e-9)
         assert r.p_value == r.interval.p_value and 0 < r.p_value <= 1
         assert r.sd == r.interval.sd and r.ci == r.interval.ci
         assert r.ci[0] <= r.interval.estimate <= r.ci[1]

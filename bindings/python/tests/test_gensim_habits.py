@@ -142,7 +142,9 @@ def test_uncertainty_tables_are_dataframes_with_the_documented_columns(pair):
     assert list(zip(t.a, t.b)) == pairs
     for (a, b), row in zip(pairs, t.itertuples()):
         s = quiet(m.similarity, a, b, hold_fixed=True)
-        assert (row.estimate, row.plugin, row.sd, row.status, row.reason) == (s.estimate, s.plugin, s.sd, s.status, s.reason)
+        same = lambda x, y: x == y or (isinstance(x, float) and np.isnan(x) and np.isnan(y))  # a not-identifiable row: nan
+        assert all(same(x, y) for x, y in zip((row.estimate, row.plugin, row.sd, row.status, row.reason),
+                                               (s.estimate, s.plugin, s.sd, s.status, s.reason)))
         assert row.plugin == pytest.approx(float(s))
         if row.status == "ok":
             assert row.lower <= row.estimate <= row.upper

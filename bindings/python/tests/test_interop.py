@@ -145,7 +145,9 @@ def test_bulk_calls_equal_one_call_each(model):
             s = model.similarity(a, b, samples=200, seed=5)
             row = t.iloc[k]
             assert (row["a"], row["b"]) == (a, b)
-            assert row["estimate"] == s.estimate and row["plugin"] == s.plugin and row["sd"] == s.sd
+            assert row["plugin"] == s.plugin
+            for key, want in (("estimate", s.estimate), ("sd", s.sd)):  # nan for a not-identifiable answer
+                assert row[key] == want or (np.isnan(row[key]) and np.isnan(want))
             assert (row["lower"], row["upper"]) == s.ci or (np.isnan(row["lower"]) and np.isnan(s.ci[0]))
     v = model.vectors
     assert v.shape == (model.vocab_size, model.dim)

@@ -133,7 +133,8 @@ glovev_reliability <- function(m, word) {
 }
 
 # GV_FLAG_* bits by name (glovev.h; the core names no flags, so these follow the header).
-.flag_bits <- c(no_covariance = 1L, noisy = 2L, not_converged = 4L, approximated = 8L, uncalibrated = 16L, omitted_bound = 32L)
+.flag_bits <- c(no_covariance = 1L, noisy = 2L, not_converged = 4L, approximated = 8L, uncalibrated = 16L, omitted_bound = 32L,
+                left_out_above = 64L)
 
 # "none", or the flags with their names, e.g. "6 (noisy, not_converged)".
 .flag_text <- function(flags) {
@@ -316,7 +317,8 @@ glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covari
 #' @param a A word.
 #' @param b Another word.
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
-#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param method Interval method: "calibrated", "delta" (the paper's delta method) or "sample" (method of composition);
+#'   NULL: the core's default ("calibrated", see glovev_defaults()).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
 #' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
 #'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
@@ -324,7 +326,7 @@ glovev_covariance <- function(m, word, approximate = FALSE) .Call(C_model_covari
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE,
+glovev_similarity <- function(m, a, b, ci = NULL, method = NULL, samples = NULL, seed = NULL, hold_fixed = FALSE,
                               approximate = FALSE) {
   r <- .Call(C_similarity, .ptr(m), a, b, method, ci, samples, seed, hold_fixed, approximate)
   iv <- .interval(r)
@@ -344,7 +346,8 @@ glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples
 #' @param a Words (recycled against b).
 #' @param b Words (recycled against a).
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
-#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param method Interval method: "calibrated", "delta" (the paper's delta method) or "sample" (method of composition);
+#'   NULL: the core's default ("calibrated", see glovev_defaults()).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
 #' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
 #'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
@@ -352,7 +355,7 @@ glovev_similarity <- function(m, a, b, ci = NULL, method = "calibrated", samples
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_similarities <- function(m, a, b, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE,
+glovev_similarities <- function(m, a, b, ci = NULL, method = NULL, samples = NULL, seed = NULL, hold_fixed = FALSE,
                                 approximate = FALSE) {
   .ptr(m)
   a <- .chr(a, "a"); b <- .chr(b, "b")
@@ -458,7 +461,8 @@ glovev_sim2 <- function(m, x, y = NULL) {
 #' @param m A model from glovev_load.
 #' @param first The first word pair, c(a, b).
 #' @param second The second word pair (or a list of word lists for the bias differences).
-#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param method Interval method: "calibrated", "delta" (the paper's delta method) or "sample" (method of composition);
+#'   NULL: the core's default ("calibrated", see glovev_defaults()).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
 #' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
 #'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
@@ -467,7 +471,7 @@ glovev_sim2 <- function(m, x, y = NULL) {
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_compare <- function(m, first, second, method = "calibrated", samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE,
+glovev_compare <- function(m, first, second, method = NULL, samples = NULL, seed = NULL, ci = NULL, hold_fixed = FALSE,
                            approximate = FALSE) {
   .ptr(m)
   for (nm in c("first", "second")) {
@@ -492,12 +496,15 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
 #' frame has class "glovev_neighbours" (it prints with notes on rows that are not identifiable or flagged and on the
 #' search, see \link{glovev_print_table}). Unreliable words and not identifiable rows are warnings. Columns: word,
 #' cosine (plug-in), estimate, mean, sd, lower, upper, p_top_k, p_differs_from_next, status, flags and reason (why a
-#' row is not identifiable; NA when it is).
+#' row is not identifiable; NA when it is). Words without a GloVe-V covariance are not candidates unless hold_fixed
+#' is TRUE (their uncertainty is unknown): a row that such words beat by plug-in cosine carries the flag
+#' left_out_above (64), and a warning says so.
 #' @param m A model from glovev_load.
 #' @param word A word of the model's vocabulary.
 #' @param n Number of neighbours (1 to vocabulary size - 1).
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
-#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param method Interval method: "calibrated", "delta" (the paper's delta method) or "sample" (method of composition);
+#'   NULL: the core's default ("calibrated", see glovev_defaults()).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
 #' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
 #'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
@@ -505,7 +512,7 @@ glovev_compare <- function(m, first, second, method = "calibrated", samples = NU
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = "calibrated", samples = NULL, seed = NULL, hold_fixed = FALSE,
+glovev_most_similar <- function(m, word, n = 10, ci = NULL, method = NULL, samples = NULL, seed = NULL, hold_fixed = FALSE,
                                 approximate = FALSE) {
   .ptr(m)
   n <- .count(n, "n", 1, m$vocab_size - 1)
@@ -604,7 +611,8 @@ glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL
 #' @param permutations Random re-partitions for the permutation p-value (all of them when fewer exist; NULL: the
 #'   core's default, glovev_defaults()$permutations).
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
-#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param method Interval method: "calibrated", "delta" (the paper's delta method) or "sample" (method of composition);
+#'   NULL: the core's default ("calibrated", see glovev_defaults()).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
 #' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
 #'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
@@ -612,7 +620,7 @@ glovev_evaluate_compare <- function(a, b, benchmark, samples = NULL, seed = NULL
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_weat <- function(m, x, y, a, b, permutations = NULL, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
+glovev_weat <- function(m, x, y, a, b, permutations = NULL, ci = NULL, method = NULL, samples = NULL, seed = NULL,
                         hold_fixed = FALSE, approximate = FALSE) {
   .ptr(m)
   x <- .chr(x, "x"); y <- .chr(y, "y"); a <- .chr(a, "a"); b <- .chr(b, "b")
@@ -636,7 +644,8 @@ glovev_weat <- function(m, x, y, a, b, permutations = NULL, ci = NULL, method = 
 #' @param group2 The second group's word list.
 #' @param neutral The neutral word list.
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
-#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param method Interval method: "calibrated", "delta" (the paper's delta method) or "sample" (method of composition);
+#'   NULL: the core's default ("calibrated", see glovev_defaults()).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
 #' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
 #'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
@@ -644,7 +653,7 @@ glovev_weat <- function(m, x, y, a, b, permutations = NULL, ci = NULL, method = 
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
+glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = NULL, samples = NULL, seed = NULL,
                        hold_fixed = FALSE, approximate = FALSE) {
   .ptr(m)
   group1 <- .chr(group1, "group1"); group2 <- .chr(group2, "group2"); neutral <- .chr(neutral, "neutral")
@@ -688,7 +697,8 @@ glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrat
 #' @param first The first setting: list(X, Y, A, B) of word lists.
 #' @param second The second setting: list(X, Y, A, B).
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
-#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param method Interval method: "calibrated", "delta" (the paper's delta method) or "sample" (method of composition);
+#'   NULL: the core's default ("calibrated", see glovev_defaults()).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
 #' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
 #'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
@@ -696,7 +706,7 @@ glovev_rnd <- function(m, group1, group2, neutral, ci = NULL, method = "calibrat
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_weat_difference <- function(m, first, second, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
+glovev_weat_difference <- function(m, first, second, ci = NULL, method = NULL, samples = NULL, seed = NULL,
                                    hold_fixed = FALSE, approximate = FALSE)
   .bias_difference(m, C_weat_difference, first, second, 4, "X, Y, A, B", ci, method, samples, seed, hold_fixed, approximate)
 
@@ -708,7 +718,8 @@ glovev_weat_difference <- function(m, first, second, ci = NULL, method = "calibr
 #' @param first The first setting: list(group1, group2, neutral) of word lists.
 #' @param second The second setting: list(group1, group2, neutral).
 #' @param ci Confidence level of the interval (NULL: the core's default, 0.95).
-#' @param method Interval method: "calibrated" (default), "delta" (the paper's delta method) or "sample" (method of composition).
+#' @param method Interval method: "calibrated", "delta" (the paper's delta method) or "sample" (method of composition);
+#'   NULL: the core's default ("calibrated", see glovev_defaults()).
 #' @param samples Draws of the drawing methods (NULL: the core's default).
 #' @param seed Random seed (NULL: the core's default; the delta method takes none): a whole number from 1 to 2^53 - 1,
 #'   or a string of decimal digits up to "18446744073709551615" (2^64 - 1) for any seed (R's numbers cannot hold every
@@ -716,7 +727,7 @@ glovev_weat_difference <- function(m, first, second, ci = NULL, method = "calibr
 #' @param hold_fixed Treat words without a GloVe-V covariance as exact (flagged) instead of failing.
 #' @param approximate Use the compact (approximated) covariances.
 #' @export
-glovev_rnd_difference <- function(m, first, second, ci = NULL, method = "calibrated", samples = NULL, seed = NULL,
+glovev_rnd_difference <- function(m, first, second, ci = NULL, method = NULL, samples = NULL, seed = NULL,
                                   hold_fixed = FALSE, approximate = FALSE)
   .bias_difference(m, C_rnd_difference, first, second, 3, "GROUP1, GROUP2, NEUTRAL", ci, method, samples, seed, hold_fixed, approximate)
 

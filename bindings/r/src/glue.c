@@ -386,9 +386,10 @@ SEXP C_names(void) {
     return out;
 }
 
-/* Method name -> code, by the core (names and aliases defined once there). */
+/* Method name -> code, by the core (names and aliases defined once there); NULL -> 0, the core's default method. */
 static int method_of(SEXP m) {
     int32_t code = 0;
+    if (Rf_isNull(m)) return 0;
     check(p_gv_method_parse(str1(m, "method"), &code));
     return code;
 }

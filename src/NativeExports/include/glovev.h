@@ -74,6 +74,8 @@ extern "C" {
                                      for relative norm distance; the CLI and bindings print the measured coverage */
 #define GV_FLAG_OMITTED_BOUND 32  /* a neighbour search: the words left out of the draws may take more than the core's
                                      tolerance of top-k places (gv_neighbour_search.omitted_bound) */
+#define GV_FLAG_LEFT_OUT_ABOVE 64 /* a neighbour search without hold_fixed: words without a covariance beat this
+                                     neighbour by plug-in cosine and were left out (their uncertainty is unknown) */
 
 /* Vector file formats (gv_import_vectors, gv_export_vectors). */
 #define GV_FORMAT_WORD2VEC_TEXT 1    /* word2vec / gensim text: a "V D" header line, then "word x1 ... xD" per line */
@@ -732,8 +734,8 @@ typedef struct gv_rnd_result { double value, z, p_value; int64_t neutral; gv_int
 /* Difference of two bias scores on one model (first lists minus second): first and second are the plug-in scores;
  * ci.estimate is the difference's centre, ci.p_value the test of equal scores; words the lists share enter once. */
 typedef struct gv_bias_difference { double first, second; gv_interval ci; } gv_bias_difference;
-/* What a neighbour search drew: candidates of searched words (the vocabulary less the query) were drawn jointly with
- * the query in each of `draws` draws; omitted_bound bounds the expected number of top-k places the words left out take,
+/* What a neighbour search drew: candidates of searched words (the words with a covariance less the query; the whole
+ * vocabulary less the query with hold_fixed) were drawn jointly with the query in each of `draws` draws; omitted_bound bounds the expected number of top-k places the words left out take,
  * so each true p_top_k lies in [p_top_k - omitted_bound, p_top_k]. */
 typedef struct gv_neighbour_search { int64_t candidates, searched, draws; double omitted_bound; } gv_neighbour_search;
 
@@ -773,10 +775,12 @@ int gv_compare(gv_model* m, const char* a, const char* b, const char* c, const c
                gv_difference* out);
 
 /* Top-k neighbours with intervals and P(truly in the top k) over the whole vocabulary. The search always draws, so
- * samples and seed are used with every method (GV_METHOD_DELTA included).
+ * samples and seed are used with every method (GV_METHOD_DELTA included). Without hold_fixed, words without a
+ * covariance are not candidates (their uncertainty is unknown): a neighbour beaten by such words on plug-in cosine
+ * carries GV_FLAG_LEFT_OUT_ABOVE; with hold_fixed they are searched as exact (GV_FLAG_NO_COVARIANCE).
  * \param[in]  m        the handle
  * \param[in]  word     the query word
- * \param[in]  k        neighbours wanted, 1..V-1
+ * \param[in]  k        neighbours wanted, 1..V-1 (without hold_fixed, at most the words with a covariance less one)
  * \param[in]  options  as gv_similarity (NULL: defaults)
  * \param[out] out      k neighbours, nearest first
  * \param[in]  cap      capacity of out in elements (>= k)

@@ -114,6 +114,11 @@ static class BiasCommand
         w.WriteString("of", $"{what} (first lists) - {what} (second lists)");
         w.WriteNumber("first", d.First); w.WriteNumber("second", d.Second);
         QueryOptions.WriteInterval(w, d.Difference);
+        // The second lists' words the vocabulary lacks or that a list repeats (the first lists' are at the top level).
+        static IReadOnlyDictionary<string, IReadOnlyList<string>> Second(IReadOnlyDictionary<string, IReadOnlyList<string>> x) =>
+            x.Where(kv => kv.Key.EndsWith(" (second)", StringComparison.Ordinal)).ToDictionary();
+        WriteMissing(w, Second(d.Missing));
+        WriteLists(w, "repeated", Second(d.Repeated));
         w.WriteEndObject();
     }
 

@@ -90,7 +90,8 @@ static class RunCommand
                 // flagged in the table and warned about, as with `similar --hold-fixed`.
                 var prop = new Propagation(model, holdFixed: true);
                 var reportWords = r.GetValue(words) is { Length: > 0 } rw ? rw : PickWords(model);
-                reports = reportWords.Select(w => Neighbours.Query(prop, w, 5, IntervalDefaults.Method, IntervalDefaults.Level, 200, IntervalDefaults.Seed)).ToList();
+                // The same defaults as `similar` (method, level, draws, seed), so the report's numbers are the ones a query gives.
+                reports = reportWords.Select(w => Neighbours.Query(prop, w, 5, IntervalDefaults.Method, IntervalDefaults.Level, IntervalDefaults.Samples, IntervalDefaults.Seed)).ToList();
             }
             timings.Add(("report", sw.Elapsed.TotalSeconds, ""));
             embedded?.Dispose();

@@ -29,7 +29,8 @@ static class SimilarCommand
             {
                 w.WriteString("word", res.Word); w.WriteString("method", Interval.MethodName(res.Method));
                 w.WriteNumber("draws", res.Draws); w.WriteNumber("candidates", res.Candidates); w.WriteNumber("searched", res.Searched);
-                w.WriteNumber("omitted_bound", res.OmittedBound);
+                w.WriteNumber("omitted_bound", res.OmittedBound); w.WriteNumber("without_covariance", res.WithoutCovariance);
+                w.WriteStartArray("left_out_above"); foreach (var x in res.LeftOutAbove) w.WriteStringValue(x); w.WriteEndArray();
                 w.WriteStartArray("search_warnings"); foreach (var x in res.Warnings) w.WriteStringValue(x); w.WriteEndArray();
                 w.WriteStartArray("neighbours");
                 foreach (var n in res.Neighbours)
@@ -38,6 +39,7 @@ static class SimilarCommand
                     w.WriteString("word", n.Word); w.WriteNumber("rank", n.Rank); w.WriteNumber("cosine", n.Cosine); Output.Number(w, "mean", n.Interval.Mean);
                     QueryOptions.WriteInterval(w, n.Interval);
                     w.WriteNumber("p_top_k", n.PTopK); Output.Number(w, "p_differs_from_next", n.PDifferentFromNext);
+                    w.WriteNumber("left_out_above", n.LeftOutAbove);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -46,7 +48,7 @@ static class SimilarCommand
             {
                 n.Rank.ToString(), n.Word, Output.F(n.Cosine), Output.F(n.Interval.Estimate), Output.F(n.Interval.Sd), QueryOptions.Ci(n.Interval),
                 Output.F(n.PTopK, 3), Output.F(n.PDifferentFromNext, 3), QueryOptions.Mark(n.Interval),
-            }), $"neighbours of '{res.Word}' ({Interval.MethodName(res.Method)}, {level:P0}; {res.Candidates} of {res.Searched} words drawn, the rest hold <= {res.OmittedBound:G2} top-{r.GetValue(top)} places)");
+            }), $"neighbours of '{res.Word}' ({Interval.MethodName(res.Method)}, {level:P0}; {res.Candidates} of {res.Searched} words drawn, the rest hold <= {res.OmittedBound:G2} top-{r.GetValue(top)} places{(res.WithoutCovariance > 0 ? $"; {res.WithoutCovariance} without a covariance left out" : "")})");
             foreach (var x in res.Warnings) Console.Error.WriteLine($"glovev: warning: {x}");
             QueryOptions.Warn(res.Neighbours.Select(n => n.Interval));
             return 0;

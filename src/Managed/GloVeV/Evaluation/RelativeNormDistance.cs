@@ -212,6 +212,11 @@ public static class RelativeNormDistance
         var r1 = WordLists.Resolve(m.Vocabulary, "GROUP1" + suffix, l.Group1);
         var r2 = WordLists.Resolve(m.Vocabulary, "GROUP2" + suffix, l.Group2);
         var rn = WordLists.Resolve(m.Vocabulary, "NEUTRAL" + suffix, l.Neutral);
+        // As WEAT's lists: a word in both groups sits in both means, and a group word among the neutral ones measures its
+        // distance to a mean it is part of (an overlap returned RND 0 [0, 0] with status ok).
+        foreach (var (first, second, a, b) in new[] { ("GROUP1", "GROUP2", r1.Ids, r2.Ids), ("GROUP1", "NEUTRAL", r1.Ids, rn.Ids), ("GROUP2", "NEUTRAL", r2.Ids, rn.Ids) })
+            if (a.Intersect(b).FirstOrDefault(-1) is var shared and >= 0)
+                throw new GloVeVException($"the lists {first}{suffix} and {second}{suffix} share '{m.Vocabulary[shared]}': the relative norm distance needs two disjoint group lists and neutral words in neither");
         var (ids, slot) = Propagation.Slots(r1.Ids.Concat(r2.Ids).Concat(rn.Ids));
         var missing = new Dictionary<string, IReadOnlyList<string>> { ["GROUP1" + suffix] = r1.Missing, ["GROUP2" + suffix] = r2.Missing, ["NEUTRAL" + suffix] = rn.Missing };
         var repeated = new Dictionary<string, IReadOnlyList<string>> { ["GROUP1" + suffix] = r1.Repeated, ["GROUP2" + suffix] = r2.Repeated, ["NEUTRAL" + suffix] = rn.Repeated };
@@ -224,8 +229,7 @@ public static class RelativeNormDistance
         var r = Resolve(p.Model, lists);
         var stat = Statistic(r.G1, r.G2, r.Neutral);
         var iv = CalibrationLimits.ForRnd(p.Estimate(stat, r.Ids, method, level, draws, seed));
-        double z = iv.Identifiable && iv.Sd > 0 ? iv.Estimate / iv.Sd : double.NaN;
-        return new RndResult(iv.Plugin, iv, z, iv.PValueZero, r.Neutral.Length, r.Missing) { Repeated = r.Repeated };
+        return new RndResult(iv.Plugin, iv, iv.ZScore, iv.PValueZero, r.Neutral.Length, r.Missing) { Repeated = r.Repeated };
     }
 
     /// <summary>RND with the first lists minus RND with the second, on one model (shared words enter once), with its own

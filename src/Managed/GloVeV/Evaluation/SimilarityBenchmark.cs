@@ -8,7 +8,9 @@ namespace GloVeV.Evaluation;
 /// the vectors; <see cref="Sd"/> is the sd of those joint replicates and the interval Estimate ± z·Sd (it contains the
 /// estimate). <see cref="SdPairs"/>: the sd with the pairs resampled at the trained vectors; <see cref="SdNoise"/>: the
 /// sd of the vector draws on all pairs; <see cref="NoiseShift"/>: mean over those draws minus the estimate (embedding
-/// noise attenuates correlations, so a large negative shift says the score itself is pulled down by noise).</summary>
+/// noise attenuates correlations, so a large negative shift says the score itself is pulled down by noise).
+/// <see cref="Replicates"/>: the joint replicates whose correlation is defined (a resample of few pairs can repeat one
+/// pair, or leave every score equal: those are left out of the sd, and this count says how many remained).</summary>
 public sealed record CorrelationUncertainty(double Estimate, double Sd, double Lo, double Hi, double SdPairs, double SdNoise, double NoiseShift,
     int Replicates, double Level)
 {
@@ -131,7 +133,8 @@ public static class SimilarityBenchmark
         });
         double sd = Sd(joint.Where(double.IsFinite).ToArray()), z = IntervalEngine.Z(level);
         return new CorrelationUncertainty(est, sd, est - z * sd, est + z * sd, Sd(pairs.Where(double.IsFinite).ToArray()),
-            Sd(noise.Where(double.IsFinite).ToArray()), noise.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average() - est, k, level);
+            Sd(noise.Where(double.IsFinite).ToArray()), noise.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average() - est,
+            joint.Count(double.IsFinite), level);
     }
 
     /// <summary>The distinct words of the pairs the model covers, in order of first use: the words a benchmark's result
@@ -146,7 +149,7 @@ public static class SimilarityBenchmark
         var m = p.Model;
         var (used, oovWords) = Resolve(m, pairs);
         if (used.Count < 3) throw new GloVeVException($"benchmark {name}: only {used.Count} pair(s) in vocabulary; need at least 3");
-        if (draws < 2) throw new GloVeVException($"number of samples must be at least 2, got {draws}");
+        if (draws < 2) throw new GloVeVException($"number of samples ({GloVeVException.Setting("samples")}) must be at least 2, got {draws}");
         var gold = used.Select(u => u.Score).ToArray();
         var point = PluginCosines(m, used);
         var drawn = DrawCosines(p, used, draws, seed);
@@ -175,7 +178,7 @@ public static class SimilarityBenchmark
     {
         var common = pairs.Where(p => Lookup(a.Model, p.A) >= 0 && Lookup(a.Model, p.B) >= 0 && Lookup(b.Model, p.A) >= 0 && Lookup(b.Model, p.B) >= 0).ToList();
         if (common.Count < 3) throw new GloVeVException($"benchmark {name}: only {common.Count} pair(s) covered by both models");
-        if (draws < 2) throw new GloVeVException($"number of samples must be at least 2, got {draws}");
+        if (draws < 2) throw new GloVeVException($"number of samples ({GloVeVException.Setting("samples")}) must be at least 2, got {draws}");
         var ua = Resolve(a.Model, common).Used; var ub = Resolve(b.Model, common).Used;
         var gold = ua.Select(u => u.Score).ToArray();
         var pa = PluginCosines(a.Model, ua); var pb = PluginCosines(b.Model, ub);
@@ -197,7 +200,7 @@ public static class SimilarityBenchmark
         var wa = a.Reliability(ua.SelectMany(u => new[] { u.A, u.B }).Distinct());
         var wb = b.Reliability(ub.SelectMany(u => new[] { u.A, u.B }).Distinct());
         return new BenchmarkComparison(name, common.Count, sa, sb, diff, sd, diff - z * sd, diff + z * sd, pv,
-            Sd(pairsOnly.Where(double.IsFinite).ToArray()), Sd(noise.Where(double.IsFinite).ToArray()), draws, level)
+            Sd(pairsOnly.Where(double.IsFinite).ToArray()), Sd(noise.Where(double.IsFinite).ToArray()), joint.Count(double.IsFinite), level)
         {
             Warnings = Warnings(wa, name + " (model A)").Concat(Warnings(wb, name + " (model B)")).ToArray(),
             FlagsA = wa.Aggregate(0, (f, w) => f | w.Flags), FlagsB = wb.Aggregate(0, (f, w) => f | w.Flags),

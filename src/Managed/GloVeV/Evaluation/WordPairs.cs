@@ -5,7 +5,8 @@ namespace GloVeV.Evaluation;
 public sealed record WordPair(string A, string B, double Score, int Line);
 
 /// <summary>Word-similarity files (WS-353, SimLex-999, MEN): "word1 word2 score" per line, tab- or space-separated;
-/// '#' comments and one non-numeric header line are skipped; any other malformed line is an error naming it.</summary>
+/// '#' comments and one header line (a first line of three or more fields whose third is not a number) are skipped;
+/// any other malformed line is an error naming it.</summary>
 public static class WordPairs
 {
     public static IReadOnlyList<WordPair> Load(string path)
@@ -28,9 +29,10 @@ public static class WordPairs
                 throw new GloVeVException($"{path}:{lineNo}: the score '{f[2]}' is not a finite number");
             if (!ok)
             {
-                // A header names its columns: a third field with a digit ("3,5") or a non-finite number ("inf", "nan")
-                // is a malformed score, not a header, even on the first line.
-                bool headerLike = f.Length < 3 || (!f[2].Any(char.IsAsciiDigit) && !IsNonFinite(f[2]));
+                // A header names its three columns: a third field with a digit ("3,5") or a non-finite number ("inf",
+                // "nan") is a malformed score, and a line of fewer than three fields ("war peace", "war 3.0") a pair
+                // without its score or word, not a header, even on the first line (such a line was skipped unsaid).
+                bool headerLike = f.Length >= 3 && !f[2].Any(char.IsAsciiDigit) && !IsNonFinite(f[2]);
                 if (headerLike && !sawData && pairs.Count == 0 && lineNo == FirstContentLine(lines)) continue; // header
                 throw new GloVeVException($"{path}:{lineNo}: expected 'word1 word2 score', got '{(line.Length > 60 ? line[..60] + "..." : line)}'");
             }

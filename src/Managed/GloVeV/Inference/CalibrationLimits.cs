@@ -16,6 +16,9 @@ public static class CalibrationLimits
     /// <summary>GV_FLAG_OMITTED_BOUND: a neighbour search whose omitted words may take more top-k places than
     /// <see cref="NeighbourDefaults.Tolerance"/>.</summary>
     public const int OmittedBoundFlag = 32;
+    /// <summary>A neighbour search: words without a covariance that beat this neighbour by plug-in cosine were left out
+    /// (<see cref="Neighbour.LeftOutAbove"/>); C ABI GV_FLAG_LEFT_OUT_ABOVE.</summary>
+    public const int LeftOutAboveFlag = 64;
 
     /// <summary>Noise ratio tr(Σ)/||w||² of the noisiest word from which the caveats below apply: the studies' true
     /// noise ratio, compared with each word's estimate of it (<see cref="EstimatedNoiseRatio"/>).</summary>
@@ -103,6 +106,9 @@ public static class CalibrationLimits
         if ((flags & OmittedBoundFlag) != 0)
             lines.Add($"neighbour search: the words left out of the draws may hold more than {NeighbourDefaults.Tolerance} of the top-k places in expectation, " +
                       "so each P(top k) may be overstated by up to the search's omitted_bound");
+        if ((flags & LeftOutAboveFlag) != 0)
+            lines.Add("neighbour search: words without a GloVe-V covariance (their uncertainty is unknown) rank above a listed neighbour by " +
+                      "plug-in cosine and were left out of the search; hold them fixed (--hold-fixed, hold_fixed=True, hold_fixed = TRUE) to rank them as exact");
         if (lines.Count == 0) lines.Add($"flags 0x{flags:x}");
         return lines;
     }

@@ -71,7 +71,7 @@ public static class IntervalDefaults
     {
         double l = level ?? Level;
         // (1 + l) / 2 is the quantile asked for: a level within rounding of 1 would ask for the quantile at 1.
-        if (!(l > 0 && l < 1 && (1 + l) / 2 < 1)) throw new GloVeVException($"confidence level must be in (0, 1) and below 1 by more than rounding, got {l:R}");
+        if (!(l > 0 && l < 1 && (1 + l) / 2 < 1)) throw new GloVeVException($"confidence level ({GloVeVException.Setting("level")}) must be in (0, 1) and below 1 by more than rounding, got {l:R}");
         if (method == IntervalMethod.Delta)
         {
             if (samples != null) throw new GloVeVException("the delta method draws nothing: samples cannot be given with method 'delta'");
@@ -81,7 +81,7 @@ public static class IntervalDefaults
         // 0 is the C ABI's "default": as a seed of its own it would give answers no binding could ask for.
         if (seed == 0) throw new GloVeVException($"seed must be >= 1 (0 stands for the default, {Seed}, in the C ABI), got 0");
         int k = samples ?? Samples;
-        if (k < 2 || k > 10_000_000) throw new GloVeVException($"number of samples must be in 2..10000000, got {k}");
+        if (k < 2 || k > 10_000_000) throw new GloVeVException($"number of samples ({GloVeVException.Setting("samples")}) must be in 2..10000000, got {k}");
         if (method == IntervalMethod.Calibrated && k < 100) throw new GloVeVException($"the calibrated method needs at least 100 samples for its bootstrap quantile, got {k}");
         return (k, seed ?? Seed, l);
     }
@@ -111,6 +111,11 @@ public sealed record Interval(double Value, double Mean, double Sd, double Lo, d
     public IReadOnlyList<string> Caveats { get; init; } = [];
 
     public bool Identifiable => Status == IntervalStatus.Ok;
+    /// <summary>The z of the method's test of "statistic = 0", defined once so that every z agrees with its p-value: the
+    /// centre that test uses over the sd (delta: the plug-in value; the method of composition: the mean of the draws, the
+    /// paper's point estimate, as in its p-value; calibrated: the estimate, whose studentized bootstrap gives the p-value).
+    /// NaN where the answer is not identifiable or the sd is 0.</summary>
+    public double ZScore => Identifiable && Sd > 0 ? (Method == IntervalMethod.Sample ? Mean : Estimate) / Sd : double.NaN;
     /// <summary>Warnings about the words (no covariance, noise ratio >= 1, cos(trained, WLS) &lt; 0.9), one per word and
     /// issue, then the caveats about the interval itself.</summary>
     public IEnumerable<string> Warnings => Words.SelectMany(w => w.Warnings.Select(x => $"'{w.Word}': {x}")).Distinct().Concat(Caveats);

@@ -23,7 +23,7 @@ public static class IntervalEngine
 
     public static double Z(double level)
     {
-        if (!(level > 0 && level < 1)) throw new GloVeVException($"confidence level must be in (0, 1), got {level}");
+        if (!(level > 0 && level < 1)) throw new GloVeVException($"confidence level ({GloVeVException.Setting("level")}) must be in (0, 1), got {level}");
         return NormalDistribution.Quantile(0.5 + level / 2);
     }
 
@@ -60,7 +60,7 @@ public static class IntervalEngine
     /// <summary>Draws every slot's vector <paramref name="draws"/> times around <paramref name="centre"/> (seeded).</summary>
     public static void Draw(double[][] centre, double[]?[] l, int draws, ulong seed, Action<int, IReadOnlyList<double[]>> visit)
     {
-        if (draws < 2) throw new GloVeVException($"number of samples must be at least 2, got {draws}");
+        if (draws < 2) throw new GloVeVException($"number of samples ({GloVeVException.Setting("samples")}) must be at least 2, got {draws}");
         int d = centre[0].Length;
         var cur = centre.Select(_ => new double[d]).ToArray();
         var z = new double[d];
@@ -127,15 +127,18 @@ public static class IntervalEngine
     public static Interval Calibrated(Statistic stat, double[][] v, double[]?[] cov, double[]?[] l, double[] dof, double level, int draws, ulong seed)
     {
         double z = Z(level);
-        if (draws < 2) throw new GloVeVException($"number of samples must be at least 2, got {draws}");
+        if (draws < 2) throw new GloVeVException($"number of samples ({GloVeVException.Setting("samples")}) must be at least 2, got {draws}");
         int n = v.Length, d = v[0].Length;
         double plugin = stat.Value(v);
         var tr = cov.Select(c => Trace(c, d)).ToArray();
         double est = stat.ValueDebiased(v, tr);
-        Interval NotIdentifiable(double e, double sd, IntervalReason code, string why) =>
-            new(plugin, e, sd, double.NaN, double.NaN, IntervalMethod.Calibrated, level) { Estimate = e, Status = IntervalStatus.NotIdentifiable, ReasonCode = code, Reason = why };
+        // No centre, sd or p-value either, whatever the reason: numbers beside a status that says the data carry no
+        // information would look precise (an interval covering most of [-1, 1] still had an estimate, sd and p, an
+        // undefined bootstrap an estimate and sd, an undefined estimate nothing). The plug-in value stays.
+        Interval NotIdentifiable(IntervalReason code, string why) =>
+            new(plugin, double.NaN, double.NaN, double.NaN, double.NaN, IntervalMethod.Calibrated, level) { Estimate = double.NaN, Status = IntervalStatus.NotIdentifiable, ReasonCode = code, Reason = why };
         if (!double.IsFinite(est))
-            return NotIdentifiable(double.NaN, double.NaN, IntervalReason.DebiasedNormNotPositive, "the debiased statistic is undefined: a debiased squared norm ||w||^2 - tr(Sigma) or squared distance is <= 0 (the noise is as large as the vector)");
+            return NotIdentifiable(IntervalReason.DebiasedNormNotPositive, "the debiased statistic is undefined: a debiased squared norm ||w||^2 - tr(Sigma) or squared distance is <= 0 (the noise is as large as the vector)");
         double se = Math.Sqrt(Math.Max(0, Variance(stat, v, cov, null, tr)));
         if (se == 0)
             return new Interval(plugin, est, 0, est, est, IntervalMethod.Calibrated, level) { Estimate = est };
@@ -150,14 +153,14 @@ public static class IntervalEngine
         }
         double theta = stat.Value(vp);
         if (!double.IsFinite(theta))
-            return NotIdentifiable(est, se, IntervalReason.DebiasedNormNotPositive, "the pseudo-truth has a zero vector (a debiased squared norm is <= 0)");
+            return NotIdentifiable(IntervalReason.DebiasedNormNotPositive, "the pseudo-truth has a zero vector (a debiased squared norm is <= 0)");
 
         var (tStar, abst) = Replicates(stat, vp, cov, l, dof, tr, draws, seed);
         // The answer is reported only where the statistic is defined, so its error distribution is the bootstrap's
         // conditional on that: replicates with a debiased squared norm <= 0 are left out (too many -> not identifiable).
         int defined = tStar.Count(double.IsFinite);
         if (defined < MinDefinedShare * draws)
-            return NotIdentifiable(est, se, IntervalReason.BootstrapUndefined, $"{draws - defined} of {draws} bootstrap replicates have a debiased squared norm <= 0");
+            return NotIdentifiable(IntervalReason.BootstrapUndefined, $"{draws - defined} of {draws} bootstrap replicates have a debiased squared norm <= 0");
         // A statistic whose debiased form keeps a second-order, skewed error (cosines, their sums and differences, RND) is
         // also centred by the bootstrap: minus the median error of its replicates at the pseudo-truth (see
         // Statistic.BootstrapBiasCorrected).
@@ -174,12 +177,12 @@ public static class IntervalEngine
         double tObs = Math.Abs(est) / se;
         double p = (1.0 + sorted.Count(x => x >= tObs)) / (sorted.Length + 1.0);
         if (!double.IsFinite(q))
-            return NotIdentifiable(est, se, IntervalReason.QuantileInfinite, "the bootstrap quantile is infinite") with { PValueZero = p };
+            return NotIdentifiable(IntervalReason.QuantileInfinite, "the bootstrap quantile is infinite");
         double lo = est - q * se, hi = est + q * se;
         var (blo, bhi) = stat.Bounds;
         double clipped = Math.Min(hi, bhi) - Math.Max(lo, blo);
         if (double.IsFinite(bhi - blo) && clipped > MaxRangeShare * (bhi - blo))
-            return NotIdentifiable(est, se, IntervalReason.CoversRange, $"the interval [{lo:G3}, {hi:G3}] covers more than {MaxRangeShare:P0} of the statistic's range [{blo:G3}, {bhi:G3}]") with { PValueZero = p };
+            return NotIdentifiable(IntervalReason.CoversRange, $"the interval [{lo:G3}, {hi:G3}] covers more than {MaxRangeShare:P0} of the statistic's range [{blo:G3}, {bhi:G3}]");
         return new Interval(plugin, est, se, lo, hi, IntervalMethod.Calibrated, level) { Estimate = est, PValueZero = p };
     }
 

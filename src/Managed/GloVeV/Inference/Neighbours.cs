@@ -3,15 +3,25 @@ using GloVeV.Training;
 
 namespace GloVeV.Inference;
 
-public sealed record Neighbour(string Word, int Rank, double Cosine, Interval Interval, double PTopK, double PDifferentFromNext);
+public sealed record Neighbour(string Word, int Rank, double Cosine, Interval Interval, double PTopK, double PDifferentFromNext)
+{
+    /// <summary>Words without a covariance whose plug-in cosine beats this neighbour's, left out of the search because
+    /// their uncertainty is unknown (none when such words are held fixed: they are then ranked as exact). C ABI:
+    /// <see cref="CalibrationLimits.LeftOutAboveFlag"/>.</summary>
+    public int LeftOutAbove { get; init; }
+}
 
-/// <summary>A neighbour query. <see cref="Candidates"/> words (of <see cref="Searched"/>, the whole vocabulary but the
-/// query word) were drawn jointly with the query; <see cref="OmittedBound"/> is an upper bound on the expected number
+/// <summary>A neighbour query. <see cref="Candidates"/> words (of <see cref="Searched"/>: the words with a covariance, or
+/// the whole vocabulary when words without one are held fixed, but the query word) were drawn jointly with the query; <see cref="OmittedBound"/> is an upper bound on the expected number
 /// of top-k places that the words left out take in the draws, so each true P(top k) lies in
 /// [<see cref="Neighbour.PTopK"/> - OmittedBound, PTopK]. 0 when every word was drawn.</summary>
 public sealed record NeighbourResult(string Word, IntervalMethod Method, IReadOnlyList<Neighbour> Neighbours, int Candidates, int Draws)
 {
     public int Searched { get; init; }
+    /// <summary>Words without a covariance left out of the search (0 when they are held fixed and searched as exact).</summary>
+    public int WithoutCovariance { get; init; }
+    /// <summary>Those of them whose plug-in cosine beats the last neighbour shown, best first.</summary>
+    public IReadOnlyList<string> LeftOutAbove { get; init; } = [];
     public double OmittedBound { get; init; }
     /// <summary>Set when the candidate cap was reached before the bound fell below the tolerance.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -85,10 +95,18 @@ public static class Neighbours
         if (maxCandidates < k + 1) throw new GloVeVException($"the candidate cap must exceed top ({k}), got {maxCandidates}");
         p.Check([id]);
         // P(top k) draws with every method, delta included, and with exactly the number of draws asked for.
-        if (draws < 2 || draws > 10_000_000) throw new GloVeVException($"number of samples must be in 2..10000000, got {draws}");
-        int d = m.Dim, searched = m.VocabSize - 1;
-        var order = ByPluginCosine(m, id, out var pluginCos);
+        if (draws < 2 || draws > 10_000_000) throw new GloVeVException($"number of samples ({GloVeVException.Setting("samples")}) must be in 2..10000000, got {draws}");
+        var all = ByPluginCosine(m, id, out var pluginCos);
+        // A word without a covariance has no known uncertainty, so unless such words are held fixed (ranked as exact) it
+        // is not a candidate: the search runs over the words with one, and the answer says which words it left out
+        // would rank among the neighbours by plug-in cosine. (Failing instead, as a query naming such a word does, made
+        // most queries of a small corpus fail over words the user never named.)
+        var order = p.HoldFixed ? all : all.Where(m.HasCovariance).ToArray();
+        int withoutCovariance = all.Length - order.Length, d = m.Dim, searched = order.Length;
+        if (k > searched)
+            throw new GloVeVException($"top must be at most {searched} (the words with a GloVe-V covariance, less the query word; {withoutCovariance} without one are left out unless held fixed), got {k}");
         int shown = Math.Min(k, order.Length);
+        var leftOut = p.HoldFixed ? [] : all.TakeWhile(i => pluginCos[i] > pluginCos[order[shown - 1]]).Where(i => !m.HasCovariance(i)).ToArray();
 
         var query = new QueryDraws(m, id, p.Approximate, draws, seed);
         var sampler = new CandidateSampler(m, p.Approximate, query, seed);
@@ -161,9 +179,14 @@ public static class Neighbours
                 var diffStat = Statistic.Cosine(0, 1) - Statistic.Cosine(0, 2);
                 pNext = p.Estimate(diffStat, [id, order[c], order[c + 1]], method, 0.95, draws, seed).PValueZero;
             }
-            list[c] = new Neighbour(m.Vocabulary[order[c]], c + 1, pluginCos[order[c]], iv, (double)inTop[c] / draws, pNext);
+            list[c] = new Neighbour(m.Vocabulary[order[c]], c + 1, pluginCos[order[c]], iv, (double)inTop[c] / draws, pNext)
+                { LeftOutAbove = leftOut.Count(i => pluginCos[i] > pluginCos[order[c]]) };
         });
         var warnings = new List<string>();
+        if (leftOut.Length > 0)
+            warnings.Add($"{string.Join(", ", leftOut.Select(i => $"'{m.Vocabulary[i]}'"))} would rank among these neighbours by plug-in cosine " +
+                         "but have no GloVe-V covariance (their uncertainty is unknown), so they were left out of the search; hold them fixed " +
+                         "(--hold-fixed, hold_fixed=True, hold_fixed = TRUE) to rank them as exact");
         string why = hopeless ? "(the rest cannot be ruled out within the candidate cap)" : "(the cap)";
         if (bound > tolerance)
             warnings.Add(bound >= 1
@@ -171,7 +194,11 @@ public static class Neighbours
                   "so P(top k) is not bounded from above by this search; raise the candidate cap or read P(top k) as an upper value"
                 : $"{members.Count} of {searched} words drawn {why}: words left out may hold up to {bound:G3} of the {k} top places in expectation, " +
                   $"so each P(top k) may be up to {bound:G3} too high");
-        return new NeighbourResult(word, method, list, members.Count, draws) { Searched = searched, OmittedBound = bound, Warnings = warnings };
+        return new NeighbourResult(word, method, list, members.Count, draws)
+        {
+            Searched = searched, OmittedBound = bound, Warnings = warnings, WithoutCovariance = withoutCovariance,
+            LeftOutAbove = leftOut.Select(i => m.Vocabulary[i]).ToList(),
+        };
     }
 
     /// <summary>Per draw, the k-th largest cosine among the candidates (a lower bound on the whole vocabulary's).</summary>

@@ -27,7 +27,7 @@ public sealed record WordReliability(string Word, bool HasCovariance, bool HeldF
             if (Approximated && HasCovariance)
             {
                 if (double.IsNaN(ApproxDropped)) w.Add("compact (approximate) covariance: how much of the complete one it drops is not recorded");
-                else if (ApproxDropped > 0) w.Add($"compact (approximate) covariance drops {ApproxDropped.ToString("P1", CultureInfo.InvariantCulture)} of the complete one (relative Frobenius error)");
+                else if (ApproxDropped > 0) w.Add($"compact (approximate) covariance drops {ApproxDropped.ToString("P1", CultureInfo.InvariantCulture)} of the complete one (relative Frobenius error, ||Sigma - compact||_F / ||Sigma||_F; approx_kept.tsv records sqrt(1 - that^2) = {Math.Sqrt(Math.Max(0, 1 - ApproxDropped * ApproxDropped)).ToString("F3", CultureInfo.InvariantCulture)} kept)");
             }
             if (!HasCovariance) w.Add(HeldFixed ? $"no covariance ({VarianceStatus}, {Contexts} contexts): held fixed as if exact"
                 : $"no covariance ({VarianceStatus}, {Contexts} contexts): its noise is unknown (an interval refuses it unless asked to hold it fixed as if exact)");

@@ -33,8 +33,7 @@ public static class SimilarityQueries
         var (ids, slot) = Propagation.Slots(m.Vocabulary.IdsOf([first.A, first.B, second.A, second.B]));
         var stat = Statistic.Cosine(slot[0], slot[1]) - Statistic.Cosine(slot[2], slot[3]);
         var iv = p.Estimate(stat, ids, method, level, draws, seed);
-        double z = iv.Sd > 0 ? iv.Estimate / iv.Sd : double.NaN;
         double pv = iv.Identifiable ? iv.PValueZero : double.NaN;
-        return new SimilarityDifference([first.A, first.B], [second.A, second.B], iv.Estimate, iv.Sd, z, pv, method) { Interval = iv };
+        return new SimilarityDifference([first.A, first.B], [second.A, second.B], iv.Estimate, iv.Sd, iv.ZScore, pv, method) { Interval = iv };
     }
 }
