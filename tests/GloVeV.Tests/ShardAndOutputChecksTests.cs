@@ -157,6 +157,81 @@ public class ShardAndOutputChecksTests
             CooccurrenceCounter.MergeShards([a1, a2, old], vocab, Path.Combine(dir, "m2"))).Message);
     }
 
+    /// <summary>A damaged co-occurrence shard is an error naming the file and what is wrong (a .NET exception from
+    /// inside the merge before): a partial.tsv without a setting, with "x" for a number or with a window no count
+    /// takes; a partial.run whose bytes changed (the manifest's hash), and, without a manifest, a record with an id
+    /// past the vocabulary, a weight of 0 or a key out of order.</summary>
+    [Fact]
+    public void MergeCooccurRefusesDamagedShards()
+    {
+        var dir = TestPaths.TempDir();
+        var lines = Enumerable.Range(0, 120).Select(k => string.Join(' ', Enumerable.Range(0, 8).Select(j => $"w{(k * 5 + j * 3) % 13}")));
+        var corpus = TestPaths.WriteCorpus(dir, string.Join('\n', lines) + "\n");
+        var vocab = VocabularyBuilder.Build(corpus, new VocabularyOptions { MinCount = 1 }).Vocabulary;
+        var o = new CooccurrenceOptions { Window = 3, Threads = 1 };
+        var good = Enumerable.Range(1, 2).Select(k => { var p = Path.Combine(dir, $"s{k}"); CooccurrenceCounter.CountShard(corpus, vocab, p, o, k, 2); return p; }).ToArray();
+        int n = 0;
+        string Damaged(Action<string> damage, bool keepManifest = false)
+        {
+            var copy = Path.Combine(dir, $"bad{n++}");
+            Directory.CreateDirectory(copy);
+            foreach (var f in Directory.GetFiles(good[1]))
+                if (keepManifest || Path.GetFileName(f) != AtomicDirectory.ManifestFile) File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
+            damage(copy);
+            return copy;
+        }
+        string Fails(string bad)
+        {
+            var outDir = Path.Combine(dir, $"out{n++}");
+            var e = Assert.ThrowsAny<GloVeVException>(() => CooccurrenceCounter.MergeShards([good[0], bad], vocab, outDir));
+            Assert.False(Directory.Exists(outDir));
+            return e.Message;
+        }
+        void EditInfo(string d, Func<string, string?> edit)
+        {
+            var path = Path.Combine(d, CooccurrenceCounter.PartialInfoFile);
+            File.WriteAllLines(path, File.ReadAllLines(path).Select(edit).Where(l => l != null).Select(l => l!));
+        }
+        Assert.Contains("no 'lines' line", Fails(Damaged(d => EditInfo(d, l => l.StartsWith("lines\t") ? null : l))));
+        Assert.Contains("'pairs' is 'x'", Fails(Damaged(d => EditInfo(d, l => l.StartsWith("pairs\t") ? "pairs\tx" : l))));
+        var w99 = Fails(Damaged(d => EditInfo(d, l => l.StartsWith("window\t") ? "window\t99" : l)));
+        Assert.True(w99.Contains("'window' is '99'") || w99.Contains("window = 99"), w99);
+        void Record(string d, long index, ulong key, long value)
+        {
+            using var fs = new FileStream(Path.Combine(d, CooccurrenceCounter.PartialFile), FileMode.Open, FileAccess.Write);
+            fs.Position = 16 * index;
+            fs.Write(BitConverter.GetBytes(key)); fs.Write(BitConverter.GetBytes(value));
+        }
+        // With the manifest, the changed bytes are found by its hash.
+        Assert.Contains(CooccurrenceCounter.PartialFile, Fails(Damaged(d => Record(d, 3, ulong.MaxValue, 5), keepManifest: true)));
+        Assert.Contains("outside the vocabulary", Fails(Damaged(d => Record(d, 3, ((ulong)vocab.Count << 32) | 1, 5))));
+        Assert.Contains("not a positive weight", Fails(Damaged(d => Record(d, 3, 0, 0))));
+        Assert.Contains("out of order", Fails(Damaged(d => Record(d, 3, 0, 7))));
+        // The undamaged copy merges.
+        CooccurrenceCounter.MergeShards([good[0], Damaged(_ => { })], vocab, Path.Combine(dir, "fine"));
+    }
+
+    /// <summary>A variance shard whose chunk_map.txt lost lines (or whose variance_info.tsv is unreadable) is refused:
+    /// it had merged with exit 0 and half the covariances gone.</summary>
+    [Fact]
+    public void MergeVariancesRefusesAShardWhoseMapAndInfoDisagree()
+    {
+        var m = ModelBuilder.Trained();
+        var p = Enumerable.Range(1, 2).Select(k => Shard(m, k, 2)).ToArray();
+        var map = Path.Combine(p[0], "chunk_map.txt");
+        var all = File.ReadAllLines(map);
+        File.WriteAllLines(map, all.Skip(1));
+        File.Delete(Path.Combine(p[0], AtomicDirectory.ManifestFile)); // a copy without its manifest
+        Assert.Contains("variance_info.tsv records", MergeFails(p, Path.Combine(m.Dir, "merged")));
+        File.WriteAllLines(map, all);
+        var info = Path.Combine(p[0], "variance_info.tsv");
+        var rows = File.ReadAllLines(info);
+        File.WriteAllLines(info, rows.Select((r, i) => i == 2 ? string.Join('\t', r.Split('\t').Select((f, j) => j == 2 ? "abc" : f)) : r));
+        Assert.Contains("variance_info.tsv:3: expected", MergeFails(p, Path.Combine(m.Dir, "merged")));
+        File.WriteAllLines(info, rows);
+        VarianceMerge.Merge(p, Path.Combine(m.Dir, "merged"));
+    }
+
     [Fact]
     public void AVocabularyNeverTakesOrLosesATokenizerRecord()
     {

@@ -151,6 +151,18 @@ public class TrainingTests(CorporaFixture corpora) : IClassFixture<CorporaFixtur
         Assert.Equal(st.Starts, TrainingStrata.Of(x, 1, parts).Starts);
     }
 
+    /// <summary>A model is not written into, or inside, the co-occurrence folder it reads (its files were mixed into it).</summary>
+    [Fact]
+    public void AModelIsNotWrittenIntoItsCooccurrenceFolder()
+    {
+        var (vocab, cooc) = corpora.Get("sotu_small.txt");
+        var before = Directory.GetFileSystemEntries(cooc).Order().ToArray();
+        var o = new TrainingOptions { Dim = 4, Epochs = 1, Threads = 1 };
+        foreach (var outDir in new[] { cooc, Path.Combine(cooc, "model") })
+            Assert.Contains("co-occurrence folder", Assert.Throws<GloVeVException>(() => ModelTraining.Train(cooc, vocab, outDir, o)).Message);
+        Assert.Equal(before, Directory.GetFileSystemEntries(cooc).Order().ToArray());
+    }
+
     [Fact]
     public void PartsAreAMultipleOfTheThreadsSizedByTheParameters()
     {

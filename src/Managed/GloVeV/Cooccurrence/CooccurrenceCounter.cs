@@ -491,7 +491,8 @@ public static class CooccurrenceCounter
         var o = new CooccurrenceOptions { Window = int.Parse(first["window"]), Symmetric = bool.Parse(first["symmetric"]), DistanceWeighting = bool.Parse(first["distance_weighting"]) };
         long tokens = infos.Sum(i => long.Parse(i["tokens"]));
         using var publish = IO.AtomicDirectory.Begin(outDir, OwnFiles);
-        var sources = partDirs.Select(d => (IRunSource)new FileRun(Path.Combine(d, PartialFile), deleteOnClose: false)).ToList();
+        var sources = partDirs.Select(d => (IRunSource)new CheckedRun(new FileRun(Path.Combine(d, PartialFile), deleteOnClose: false),
+            Path.Combine(d, PartialFile), vocab.Count)).ToList();
         var (_, _, nnz) = WriteMatrix(sources, vocab, publish.Staging, o, tokens, null);
         publish.Commit();
         return new CooccurrenceResult(tokens, vocab.Count, nnz, 0, sw.Elapsed.TotalSeconds,
@@ -501,7 +502,8 @@ public static class CooccurrenceCounter
     static Dictionary<string, string> ReadPartialInfo(string dir)
     {
         IO.AtomicDirectory.Recover(dir);
-        if (Directory.Exists(dir)) IO.AtomicDirectory.Verify(dir);
+        // The manifest's hashes too (kept for files up to 64 MB): a damaged shard is named here, before the merge.
+        if (Directory.Exists(dir)) IO.AtomicDirectory.Verify(dir, hashes: true);
         var p = Path.Combine(dir, PartialInfoFile);
         if (!File.Exists(p) || !File.Exists(Path.Combine(dir, PartialFile)))
             throw new MissingFileException($"{dir}: not a co-occurrence shard (no {PartialInfoFile} / {PartialFile})");
@@ -511,8 +513,32 @@ public static class CooccurrenceCounter
             var f = line.Split('\t', 2);
             if (f.Length == 2) d[f[0]] = f[1];
         }
-        if (new FileInfo(Path.Combine(dir, PartialFile)).Length != 16 * long.Parse(d.GetValueOrDefault("pairs", "-1")))
-            throw new GloVeVException($"{dir}: {PartialFile} is truncated (size does not match its {d.GetValueOrDefault("pairs")} pairs)");
+        // Every setting a merge reads, present and well formed (a hand-edited or damaged file failed inside the merge
+        // with a .NET exception: a missing key, "x" for a number).
+        string Field(string key) => d.TryGetValue(key, out var v) ? v
+            : throw new GloVeVException($"{p}: no '{key}' line; this is not a complete shard record (count the shard again)");
+        long Whole(string key, long min, long max = long.MaxValue, string? text = null)
+        {
+            var v = text ?? Field(key);
+            return long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long x) && x >= min && x <= max ? x
+                : throw new GloVeVException($"{p}: '{key}' is '{v}', not a whole number in {min}..{(max == long.MaxValue ? "" : max.ToString())}");
+        }
+        void Flag(string key)
+        {
+            if (!bool.TryParse(Field(key), out _)) throw new GloVeVException($"{p}: '{key}' is '{Field(key)}', not true or false");
+        }
+        long shards = Whole("shards", 1, int.MaxValue);
+        Whole("shard", 1, shards);
+        var span = Field("lines").Split('\t');
+        if (span.Length != 2) throw new GloVeVException($"{p}: 'lines' is '{Field("lines")}', not two line numbers");
+        Whole("lines", Whole("lines", 0, long.MaxValue, span[0]), long.MaxValue, span[1]);
+        Whole("tokens", 0); Whole("corpus_lines", 0); Whole("corpus_bytes", 0); Whole("vocab_size", 1, int.MaxValue);
+        Whole("window", 1, CooccurrenceOptions.MaxWindow);
+        Field("vocab_hash");
+        foreach (var key in new[] { "symmetric", "distance_weighting", "lowercase", "split_punctuation" }) Flag(key);
+        long pairs = Whole("pairs", 0);
+        if (new FileInfo(Path.Combine(dir, PartialFile)).Length != 16 * pairs)
+            throw new GloVeVException($"{dir}: {PartialFile} is truncated (size does not match its {pairs} pairs)");
         return d;
     }
 

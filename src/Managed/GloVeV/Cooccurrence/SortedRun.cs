@@ -408,3 +408,40 @@ internal sealed class FileRun(string path, bool deleteOnClose = true, byte[]? bu
 
     public void Dispose() => _fs.Dispose();
 }
+
+/// <summary>A run read from a file this count did not write (a shard's <c>partial.run</c>): each record is checked to
+/// hold ids within the vocabulary, a positive weight and a key above the one before, so a damaged file is an error
+/// naming it and its record rather than a failure inside the merge (an id past the vocabulary indexed past the row
+/// counts).</summary>
+internal sealed class CheckedRun(IRunSource inner, string path, int vocab) : IRunSource
+{
+    long _index = -1;
+    ulong _last;
+    public ulong Key => inner.Key;
+    public long Value => inner.Value;
+
+    public bool MoveNext()
+    {
+        if (!inner.MoveNext()) return false;
+        Check(inner.Key, inner.Value);
+        return true;
+    }
+
+    public int Read(Span<ulong> keys, Span<long> values)
+    {
+        int n = inner.Read(keys, values);
+        for (int q = 0; q < n; q++) Check(keys[q], values[q]);
+        return n;
+    }
+
+    void Check(ulong key, long value)
+    {
+        _index++;
+        uint row = (uint)(key >> 32), col = (uint)key;
+        if (row >= (uint)vocab || col >= (uint)vocab || value <= 0 || (_index > 0 && key <= _last))
+            throw new GloVeVException($"{path}: record {_index} ({row}, {col}, weight {value}) is {(row >= (uint)vocab || col >= (uint)vocab ? $"outside the vocabulary of {vocab} words" : value <= 0 ? "not a positive weight" : "out of order")}: the shard is damaged; count it again");
+        _last = key;
+    }
+
+    public void Dispose() => inner.Dispose();
+}

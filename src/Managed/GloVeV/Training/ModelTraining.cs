@@ -17,6 +17,9 @@ public static class ModelTraining
         Action<EpochReport>? onEpoch = null, CancellationToken cancel = default, Func<CsrMatrix, TrainingOptions, IGloVeTrainer>? backend = null,
         Action<AlsSweepReport>? onSweep = null, Action<RidgeCandidate>? onRidge = null)
     {
+        // A model written into (or inside) the co-occurrence folder it reads would mix its files into that folder.
+        if (IO.OutputPaths.IsSameOrInside(outDir, cooccurDir))
+            throw new GloVeVException($"--out {outDir}: is {(IO.OutputPaths.Resolved(outDir) == IO.OutputPaths.Resolved(cooccurDir) ? "" : "inside ")}the co-occurrence folder {cooccurDir} this command reads; name another folder for the model");
         bool fresh = !Directory.Exists(outDir);
         try { return TrainInto(cooccurDir, vocabPath, outDir, o, resume, onEpoch, cancel, backend, onSweep, onRidge); }
         catch when (fresh && Directory.Exists(outDir) && !Directory.EnumerateFileSystemEntries(outDir).Any())
@@ -140,10 +143,11 @@ public static class ModelTraining
         if (o.InitFrom != null) p.Metadata["als_init"] = Path.GetFullPath(o.InitFrom);
         IO.Provenance.StampParams(p, x, vocab);
         // The files are written under temporary names first (the slow part), so a kill while they are written leaves the
-        // old model and its variances as they were; then the old variances go (they describe the old vectors) and the
-        // files are renamed into place, milliseconds, and the (small) vocabulary written. A kill between those steps
-        // leaves files of two runs, which readers refuse: parameters and vectors by their params_id
-        // (Provenance.CheckParamsAndVectors), a vocabulary by its hash.
+        // old model and its variances as they were; then the files are renamed into place, milliseconds, the old
+        // variances go (they describe the old vectors) and the (small) vocabulary is written. A kill between those
+        // steps leaves files of two runs, which readers refuse: parameters and vectors by their params_id
+        // (Provenance.CheckParamsAndVectors), variances by the params_id they record, a vocabulary by its hash. (The
+        // variances went first until 2026-12-08: a kill before the renames then left the old model without them.)
         // What killed runs left under those names goes first.
         IO.AtomicFile.RemoveDeadTemporaries(outDir, GloVeParameters.ParamsFile);
         IO.AtomicFile.RemoveDeadTemporaries(outDir, GloVeParameters.VectorsFile);
@@ -152,8 +156,8 @@ public static class ModelTraining
         {
             p.Save(staged[0].Temp);
             p.SaveVectors(staged[1].Temp);
-            IO.Provenance.InvalidateVariances(outDir);
             foreach (var (temp, final) in staged) File.Move(temp, final, overwrite: true);
+            IO.Provenance.InvalidateVariances(outDir);
         }
         finally
         {

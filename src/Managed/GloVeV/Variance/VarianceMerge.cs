@@ -39,6 +39,7 @@ public static class VarianceMerge
             {
                 var renumber = new Dictionary<int, int>();
                 var rowsOf = new Dictionary<int, int>(); // chunk -> rows its words need
+                var mappedHere = new HashSet<int>();
                 var mapPath = Path.Combine(part, "chunk_map.txt");
                 if (File.Exists(mapPath))
                 {
@@ -52,6 +53,7 @@ public static class VarianceMerge
                             || !int.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out int local))
                             throw new GloVeVException($"{mapPath}:{lineNo}: expected 'word<TAB>global index<TAB>chunk<TAB>local index', got '{line}'");
                         if (!seen.Add(idx)) throw new GloVeVException($"word '{f[0]}' appears in more than one shard ({part})");
+                        mappedHere.Add(idx);
                         if (!renumber.TryGetValue(chunk, out int nk)) renumber[chunk] = nk = next++;
                         rowsOf[chunk] = Math.Max(rowsOf.GetValueOrDefault(chunk), local + 1);
                         chunkMap.Append(f[0]).Append('\t').Append(f[1]).Append('\t').Append(nk).Append('\t').Append(f[3]).Append('\n');
@@ -80,7 +82,23 @@ public static class VarianceMerge
                     foreach (var l in lines.Skip(1)) kept.Append(l).Append('\n');
                 }
                 // variance_info.tsv lists every word in each shard; keep the row of the shard that computed it.
-                var rows = File.ReadAllLines(Path.Combine(part, "variance_info.tsv"));
+                var infoPath = Path.Combine(part, "variance_info.tsv");
+                var rows = File.ReadAllLines(infoPath);
+                if (rows.Length == 0) throw new GloVeVException($"{infoPath}: empty (no header line)");
+                // The words this shard computed (status ok or pseudo_inverse, a whole number of contexts) are exactly
+                // the ones its chunk_map.txt places: an emptied or cut map had merged with half the covariances gone.
+                var computedHere = new HashSet<int>();
+                for (int i = 1; i < rows.Length; i++)
+                {
+                    var f = rows[i].Split('\t');
+                    if (f.Length < 5 || !int.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out int idx)
+                        || !int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                        throw new GloVeVException($"{infoPath}:{i + 1}: expected 'word<TAB>index<TAB>contexts<TAB>sigma2<TAB>status...', got '{(rows[i].Length > 60 ? rows[i][..60] + "..." : rows[i])}'");
+                    if (f[4] is "ok" or "pseudo_inverse") computedHere.Add(idx);
+                }
+                if (!computedHere.SetEquals(mappedHere))
+                    throw new GloVeVException($"{part}: variance_info.tsv records {computedHere.Count} computed covariances but chunk_map.txt places {mappedHere.Count} " +
+                        $"({computedHere.Except(mappedHere).Count()} computed words unplaced, {mappedHere.Except(computedHere).Count()} placed words not computed): the shard is damaged; compute it again");
                 header = rows[0];
                 if (info == null) info = rows.Skip(1).ToArray();
                 else
