@@ -12,8 +12,9 @@ public sealed record Neighbour(string Word, int Rank, double Cosine, Interval In
 }
 
 /// <summary>A neighbour query. <see cref="Candidates"/> words (of <see cref="Searched"/>: the words with a covariance, or
-/// the whole vocabulary when words without one are held fixed, but the query word) were drawn jointly with the query; <see cref="OmittedBound"/> is an upper bound on the expected number
-/// of top-k places that the words left out take in the draws, so each true P(top k) lies in
+/// the whole vocabulary when words without one are held fixed, but the query word) were drawn jointly with the query;
+/// <see cref="OmittedBound"/> is an upper bound on the expected number of top-k places that the words left out take in
+/// the draws, so each true P(top k) lies in
 /// [<see cref="Neighbour.PTopK"/> - OmittedBound, PTopK]. 0 when every word was drawn.</summary>
 public sealed record NeighbourResult(string Word, IntervalMethod Method, IReadOnlyList<Neighbour> Neighbours, int Candidates, int Draws)
 {
@@ -102,6 +103,10 @@ public static class Neighbours
         // would rank among the neighbours by plug-in cosine. (Failing instead, as a query naming such a word does, made
         // most queries of a small corpus fail over words the user never named.)
         var order = p.HoldFixed ? all : all.Where(m.HasCovariance).ToArray();
+        // The shown cosines are exact (double) at the trained vectors, also where the words left out push the shown
+        // ones past the first 64 of the whole order (ByPluginCosine's exact ones).
+        var q = m.Vector(id);
+        foreach (var i in order.AsSpan(0, Math.Min(order.Length, 64))) pluginCos[i] = Statistic.Cosine(0, 1).Value([q, m.Vector(i)]);
         int withoutCovariance = all.Length - order.Length, d = m.Dim, searched = order.Length;
         if (k > searched)
             throw new GloVeVException($"top must be at most {searched} (the words with a GloVe-V covariance, less the query word; {withoutCovariance} without one are left out unless held fixed), got {k}");
