@@ -688,6 +688,12 @@ class Model:
     """A GloVe model with GloVe-V covariances (memory-mapped). Use as a context manager or call close()."""
 
     def __init__(self, handle):
+        # Model(path), as gensim users might write it, is Model.load(path): a handle is an int from the core.
+        if isinstance(handle, (str, bytes, os.PathLike)):
+            raise TypeError("Model() takes a handle from the core; open a model folder with glovev.Model.load(%r)" % (handle,))
+        if not isinstance(handle, int) or isinstance(handle, bool):
+            raise TypeError("Model() takes a handle (int) from the core, not %s; open a model folder with glovev.Model.load(path)"
+                            % type(handle).__name__)
         self._h = c_void_p(handle)
         v, d, hv = c_int64(), c_int64(), c_int32()
         L._check(L._lib.gv_model_shape(self._h, byref(v), byref(d), byref(hv)))

@@ -263,3 +263,11 @@ def test_gensim_verbs_return_gensims_dtype_on_the_same_vectors(model):
     # vectors; the binding keeps float64 (README, get_mean_vector's post_normalize).
     assert model.get_mean_vector(["war"], post_normalize=True).dtype == np.float64
     assert kv.get_mean_vector(["war"], post_normalize=True).dtype == np.float32
+
+
+def test_model_of_a_path_says_to_load_it(fixture_dir):
+    # gensim's habit (KeyedVectors(...) vs KeyedVectors.load(path)): Model(path) is a clear TypeError naming Model.load,
+    # not ctypes' "cannot be converted to pointer".
+    for bad in (str(fixture_dir / "model"), fixture_dir / "model", b"model", 1.5, None):
+        with pytest.raises(TypeError, match=r"Model\.load"):
+            glovev.Model(bad)
