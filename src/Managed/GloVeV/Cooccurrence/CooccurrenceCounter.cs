@@ -532,10 +532,13 @@ public static class CooccurrenceCounter
         var span = Field("lines").Split('\t');
         if (span.Length != 2) throw new GloVeVException($"{p}: 'lines' is '{Field("lines")}', not two line numbers");
         Whole("lines", Whole("lines", 0, long.MaxValue, span[0]), long.MaxValue, span[1]);
-        Whole("tokens", 0); Whole("corpus_lines", 0); Whole("corpus_bytes", 0); Whole("vocab_size", 1, int.MaxValue);
+        Whole("tokens", 0); Whole("vocab_size", 1, int.MaxValue);
         Whole("window", 1, CooccurrenceOptions.MaxWindow);
         Field("vocab_hash");
-        foreach (var key in new[] { "symmetric", "distance_weighting", "lowercase", "split_punctuation" }) Flag(key);
+        foreach (var key in new[] { "symmetric", "distance_weighting" }) Flag(key);
+        // Shards of earlier versions may lack these (the merge compares them as "(none)"): checked where present.
+        foreach (var key in new[] { "corpus_lines", "corpus_bytes" }) if (d.ContainsKey(key)) Whole(key, 0);
+        foreach (var key in new[] { "lowercase", "split_punctuation" }) if (d.ContainsKey(key)) Flag(key);
         long pairs = Whole("pairs", 0);
         if (new FileInfo(Path.Combine(dir, PartialFile)).Length != 16 * pairs)
             throw new GloVeVException($"{dir}: {PartialFile} is truncated (size does not match its {pairs} pairs)");
