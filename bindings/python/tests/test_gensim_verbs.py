@@ -467,3 +467,43 @@ def test_table_and_pair_arguments_are_named(model):
         glovev.Model.from_keyed_vectors(None, "/nonexistent")
     with pytest.raises(glovev.ArgumentError, match="^word is not valid Unicode"):
         model.vector("\udc80")
+
+
+def test_neighbours_leave_out_words_without_a_covariance_and_flag_them(cli, fixture_dir, tmp_path):
+    """most_similar without hold_fixed searches only the words with a covariance: the neighbours that words without one
+    beat by plug-in cosine carry FLAG_LEFT_OUT_ABOVE and the warning names the rule; with hold_fixed, gensim's ranking."""
+    import shutil
+    import subprocess
+    from glovev.model import FLAG_LEFT_OUT_ABOVE, FLAG_NO_COVARIANCE
+    shutil.copytree(fixture_dir / "model", tmp_path / "model", ignore=shutil.ignore_patterns("variances"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", glovev.ReliabilityWarning)
+        full = glovev.Model.load(fixture_dir / "model")
+    try:
+        plain = [w for w, _ in full.most_similar(positive=["war"], topn=40)]  # plug-in ranking, no intervals
+    finally:
+        full.close()
+    # Covariances for "war" and every other word of its plug-in top 40 only: the first, third, ... are left out.
+    keep = ["war"] + plain[1::2]
+    (tmp_path / "words.txt").write_text("\n".join(keep) + "\n")
+    subprocess.run([cli, "variance", "--model", str(tmp_path / "model"), "--cooccur", str(fixture_dir / "cooccur"),
+                    "--words", str(tmp_path / "words.txt"), "--threads", "1"], check=True, capture_output=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", glovev.ReliabilityWarning)
+        m = glovev.Model.load(tmp_path / "model")
+    try:
+        with pytest.warns(glovev.ReliabilityWarning, match="left out of the search"):
+            res = m.most_similar("war", topn=5, samples=200)
+        assert [n.word for n in res] == plain[1::2][:5]
+        assert res.search.searched == len(keep) - 1
+        for k, n in enumerate(res):
+            # plain[2k + 1] is this neighbour; the k + 1 words before it without a covariance beat it.
+            assert n.flags & FLAG_LEFT_OUT_ABOVE, (k, n.word)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", glovev.ReliabilityWarning)
+            held = m.most_similar("war", topn=5, samples=200, hold_fixed=True)
+        assert [n.word for n in held] == plain[:5]
+        assert not any(n.flags & FLAG_LEFT_OUT_ABOVE for n in held)
+        assert any(n.flags & FLAG_NO_COVARIANCE for n in held)
+    finally:
+        m.close()
