@@ -360,16 +360,8 @@ def test_plain_verbs_warn_for_flagged_words(model):
 
 def test_similar_by_word_takes_hold_fixed_as_its_error_says(cli, fixture_dir, tmp_path):
     """A word without a covariance: the error names hold_fixed, and similar_by_word / similar_by_key accept it."""
-    import shutil
-    import subprocess
     # The fixture's model with covariances for a handful of words only: every other word has none.
-    shutil.copytree(fixture_dir / "model", tmp_path / "model", ignore=shutil.ignore_patterns("variances"))
-    (tmp_path / "words.txt").write_text("war\npeace\narmy\n")
-    subprocess.run([cli, "variance", "--model", str(tmp_path / "model"), "--cooccur", str(fixture_dir / "cooccur"),
-                    "--words", str(tmp_path / "words.txt"), "--threads", "1"], check=True, capture_output=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", glovev.ReliabilityWarning)
-        m = glovev.Model.load(tmp_path / "model")
+    m = _with_covariances_for(cli, fixture_dir, tmp_path, ["war", "peace", "army"])
     try:
         assert m.has_covariance("war") and not m.has_covariance("navy")
         with pytest.raises(glovev.InputError, match="hold_fixed"):
@@ -472,10 +464,7 @@ def test_table_and_pair_arguments_are_named(model):
 def test_neighbours_leave_out_words_without_a_covariance_and_flag_them(cli, fixture_dir, tmp_path):
     """most_similar without hold_fixed searches only the words with a covariance: the neighbours that words without one
     beat by plug-in cosine carry FLAG_LEFT_OUT_ABOVE and the warning names the rule; with hold_fixed, gensim's ranking."""
-    import shutil
-    import subprocess
     from glovev.model import FLAG_LEFT_OUT_ABOVE, FLAG_NO_COVARIANCE
-    shutil.copytree(fixture_dir / "model", tmp_path / "model", ignore=shutil.ignore_patterns("variances"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", glovev.ReliabilityWarning)
         full = glovev.Model.load(fixture_dir / "model")
@@ -485,12 +474,7 @@ def test_neighbours_leave_out_words_without_a_covariance_and_flag_them(cli, fixt
         full.close()
     # Covariances for "war" and every other word of its plug-in top 40 only: the first, third, ... are left out.
     keep = ["war"] + plain[1::2]
-    (tmp_path / "words.txt").write_text("\n".join(keep) + "\n")
-    subprocess.run([cli, "variance", "--model", str(tmp_path / "model"), "--cooccur", str(fixture_dir / "cooccur"),
-                    "--words", str(tmp_path / "words.txt"), "--threads", "1"], check=True, capture_output=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", glovev.ReliabilityWarning)
-        m = glovev.Model.load(tmp_path / "model")
+    m = _with_covariances_for(cli, fixture_dir, tmp_path, keep)
     try:
         with pytest.warns(glovev.ReliabilityWarning, match="left out of the search"):
             res = m.most_similar("war", topn=5, samples=200)
@@ -507,3 +491,17 @@ def test_neighbours_leave_out_words_without_a_covariance_and_flag_them(cli, fixt
         assert any(n.flags & FLAG_NO_COVARIANCE for n in held)
     finally:
         m.close()
+
+
+def _with_covariances_for(cli, fixture_dir, tmp_path, words):
+    """A copy of the fixture's model whose variance folder holds covariances for `words` only (opened, its premise
+    warnings silenced)."""
+    import shutil
+    import subprocess
+    shutil.copytree(fixture_dir / "model", tmp_path / "model", ignore=shutil.ignore_patterns("variances"))
+    (tmp_path / "words.txt").write_text("\n".join(words) + "\n")
+    subprocess.run([cli, "variance", "--model", str(tmp_path / "model"), "--cooccur", str(fixture_dir / "cooccur"),
+                    "--words", str(tmp_path / "words.txt"), "--threads", "1"], check=True, capture_output=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", glovev.ReliabilityWarning)
+        return glovev.Model.load(tmp_path / "model")
