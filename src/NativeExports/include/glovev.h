@@ -735,7 +735,8 @@ typedef struct gv_rnd_result { double value, z, p_value; int64_t neutral; gv_int
  * ci.estimate is the difference's centre, ci.p_value the test of equal scores; words the lists share enter once. */
 typedef struct gv_bias_difference { double first, second; gv_interval ci; } gv_bias_difference;
 /* What a neighbour search drew: candidates of searched words (the words with a covariance less the query; the whole
- * vocabulary less the query with hold_fixed) were drawn jointly with the query in each of `draws` draws; omitted_bound bounds the expected number of top-k places the words left out take,
+ * vocabulary less the query with hold_fixed) were drawn jointly with the query in each of `draws` draws;
+ * omitted_bound bounds the expected number of top-k places the words left out take,
  * so each true p_top_k lies in [p_top_k - omitted_bound, p_top_k]. */
 typedef struct gv_neighbour_search { int64_t candidates, searched, draws; double omitted_bound; } gv_neighbour_search;
 

@@ -531,7 +531,8 @@ public static class CooccurrenceCounter
         Whole("shard", 1, shards);
         var span = Field("lines").Split('\t');
         if (span.Length != 2) throw new GloVeVException($"{p}: 'lines' is '{Field("lines")}', not two line numbers");
-        Whole("lines", Whole("lines", 0, long.MaxValue, span[0]), long.MaxValue, span[1]);
+        long start = Whole("lines", 0, text: span[0]);
+        Whole("lines", start, text: span[1]); // the range ends at or after its start
         Whole("tokens", 0); Whole("vocab_size", 1, int.MaxValue);
         Whole("window", 1, CooccurrenceOptions.MaxWindow);
         Field("vocab_hash");

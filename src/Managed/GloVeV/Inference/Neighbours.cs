@@ -63,7 +63,11 @@ public static class Neighbours
     }
 
     /// <summary>Every word but <paramref name="id"/>, by plug-in cosine to it, best first; <paramref name="cos"/> by id.</summary>
-    static int[] ByPluginCosine(GloVeModel m, int id, out double[] cos)
+    static int[] ByPluginCosine(GloVeModel m, int id, out double[] cos) => ByPluginCosine(m, id, null, out cos, out _);
+
+    /// <summary>The same, and in <paramref name="candidates"/> those of the words that <paramref name="isCandidate"/>
+    /// admits (all of them when null), in the same order; the shown cosines, the first 64 candidates', are exact.</summary>
+    static int[] ByPluginCosine(GloVeModel m, int id, Func<int, bool>? isCandidate, out double[] cos, out int[] candidates)
     {
         var u = m.UnitVectors();
         int d = m.Dim, v = m.VocabSize;
@@ -76,8 +80,9 @@ public static class Neighbours
         var order = new int[v - 1];
         for (int i = 0, n = 0; i < v; i++) if (i != id) { order[n] = i; keys[n++] = -c[i]; }
         Array.Sort(keys, order);
+        candidates = isCandidate == null ? order : order.Where(isCandidate).ToArray();
         // The shown cosines are exact (double) at the trained vectors.
-        foreach (var i in order.AsSpan(0, Math.Min(order.Length, 64))) c[i] = Statistic.Cosine(0, 1).Value([q, m.Vector(i)]);
+        foreach (var i in candidates.AsSpan(0, Math.Min(candidates.Length, 64))) c[i] = Statistic.Cosine(0, 1).Value([q, m.Vector(i)]);
         cos = c;
         return order;
     }
@@ -97,16 +102,11 @@ public static class Neighbours
         p.Check([id]);
         // P(top k) draws with every method, delta included, and with exactly the number of draws asked for.
         if (draws < 2 || draws > 10_000_000) throw new GloVeVException($"number of samples ({GloVeVException.Setting("samples")}) must be in 2..10000000, got {draws}");
-        var all = ByPluginCosine(m, id, out var pluginCos);
         // A word without a covariance has no known uncertainty, so unless such words are held fixed (ranked as exact) it
         // is not a candidate: the search runs over the words with one, and the answer says which words it left out
         // would rank among the neighbours by plug-in cosine. (Failing instead, as a query naming such a word does, made
         // most queries of a small corpus fail over words the user never named.)
-        var order = p.HoldFixed ? all : all.Where(m.HasCovariance).ToArray();
-        // The shown cosines are exact (double) at the trained vectors, also where the words left out push the shown
-        // ones past the first 64 of the whole order (ByPluginCosine's exact ones).
-        var q = m.Vector(id);
-        foreach (var i in order.AsSpan(0, Math.Min(order.Length, 64))) pluginCos[i] = Statistic.Cosine(0, 1).Value([q, m.Vector(i)]);
+        var all = ByPluginCosine(m, id, p.HoldFixed ? null : m.HasCovariance, out var pluginCos, out var order);
         int withoutCovariance = all.Length - order.Length, d = m.Dim, searched = order.Length;
         if (k > searched)
             throw new GloVeVException($"top must be at most {searched} (the words with a GloVe-V covariance, less the query word; {withoutCovariance} without one are left out unless held fixed), got {k}");
